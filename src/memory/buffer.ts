@@ -1,0 +1,206 @@
+import { Allocation, cancelDropWhenCollected, dropWhenCollected } from './allocation.js';
+import { IOError } from '../errors.js';
+import type { MemoryPool } from './memory-pool.js';
+import { checkInteger, checkSize, describe, viewOf, type RawBytes } from '../util/validate.js';
+
+/** Anything nativefile accepts as bytes: a {@link Buffer}, an `ArrayBuffer`, a `SharedArrayBuffer` or any view. */
+export type BytesLike = Buffer | RawBytes;
+
+/** Options of {@link Buffer.wrap}. */
+export interface WrapOptions {
+  /** Whether writers may change the bytes. Default `true`: JavaScript memory is writable. */
+  mutable?: boolean;
+}
+
+const HEX_DIGITS = Array.from({ length: 256 }, (_, byte) =>
+  byte.toString(16).toUpperCase().padStart(2, '0'),
+);
+
+/**
+ * A contiguous range of bytes: memory from a pool, or foreign memory wrapped without a copy
+ * (Arrow's `Buffer`). Slices share their parent's memory and keep it alive.
+ *
+ * Pool memory goes back to its pool when the buffer and all its slices are released, or when
+ * they are garbage-collected. A buffer that was released throws on every use; a `view` taken
+ * before the release must not be used after it.
+ */
+export class Buffer {
+  /** The bytes; replaced by {@link ResizableBuffer} when it reallocates. */
+  protected bytes: Uint8Array;
+  /** The pool memory this buffer holds a reference to, or `null` for foreign memory. */
+  protected allocation: Allocation | null;
+  #mutable: boolean;
+  #parent: Buffer | null;
+  #released = false;
+
+  protected constructor(
+    bytes: Uint8Array,
+    mutable: boolean,
+    parent: Buffer | null,
+    allocation: Allocation | null,
+  ) {
+    this.bytes = bytes;
+    this.#mutable = mutable;
+    this.#parent = parent;
+    this.allocation = allocation;
+    if (allocation !== null) dropWhenCollected(this, allocation);
+  }
+
+  /**
+   * A buffer over existing memory, without copying it (PyArrow `py_buffer`).
+   * @param data an `ArrayBuffer`, a `SharedArrayBuffer` or any `ArrayBufferView`.
+   * @throws TypeError for strings, other values and detached memory.
+   */
+  static wrap(data: RawBytes, options: WrapOptions = {}): Buffer {
+    if (data instanceof Buffer) {
+      throw new TypeError('Buffer.wrap() takes raw memory; slice() the Buffer instead');
+    }
+    const mutable = options.mutable ?? true;
+    if (typeof mutable !== 'boolean') {
+      throw new TypeError(`options.mutable must be a boolean, got ${describe(mutable)}`);
+    }
+    return new Buffer(viewOf(data, 'data'), mutable, null, null);
+  }
+
+  /** @internal A mutable buffer over `size` bytes of a new block from `pool`. */
+  static allocate(pool: MemoryPool, size: number): Buffer {
+    const allocation = new Allocation(pool, pool.reserve(size));
+    return new Buffer(allocation.block.bytes.subarray(0, size), true, null, allocation);
+  }
+
+  /** The number of bytes. */
+  get size(): number {
+    return this.checkedBytes().byteLength;
+  }
+
+  /** Whether writers may change the bytes. */
+  get isMutable(): boolean {
+    this.checkedBytes();
+    return this.#mutable;
+  }
+
+  /** The buffer this one was sliced from, or `null`. */
+  get parent(): Buffer | null {
+    this.checkedBytes();
+    return this.#parent;
+  }
+
+  /**
+   * The offset of the first byte in the underlying memory: for pool buffers, the address in
+   * the pool's memory (64-byte aligned); for wrapped memory, the offset in its `ArrayBuffer`.
+   */
+  get address(): number {
+    return this.checkedBytes().byteOffset;
+  }
+
+  /** A zero-copy `Uint8Array` over the bytes (PyArrow's `memoryview`). */
+  get view(): Uint8Array {
+    return this.checkedBytes();
+  }
+
+  /** Whether {@link Buffer.release} was called. */
+  get isReleased(): boolean {
+    return this.#released;
+  }
+
+  /**
+   * A zero-copy slice that keeps this buffer alive.
+   * @throws RangeError if `offset` or `length` fall outside the buffer.
+   */
+  slice(offset = 0, length?: number): Buffer {
+    const bytes = this.checkedBytes();
+    checkSize(offset, 'offset');
+    if (offset > bytes.byteLength) {
+      throw new RangeError(`offset ${offset} is past the end of a buffer of ${bytes.byteLength} bytes`);
+    }
+    const end = length === undefined ? bytes.byteLength : offset + checkSize(length, 'length');
+    if (end > bytes.byteLength) {
+      throw new RangeError(
+        `slice of ${length} bytes at offset ${offset} is past the end of a buffer of ${bytes.byteLength} bytes`,
+      );
+    }
+    return this.sliceUnchecked(offset, end);
+  }
+
+  /** @internal {@link Buffer.slice} for callers that checked `start <= end <= size` themselves. */
+  sliceUnchecked(start: number, end: number): Buffer {
+    const bytes = this.checkedBytes();
+    this.allocation?.retain();
+    return new Buffer(bytes.subarray(start, end), this.#mutable, this, this.allocation);
+  }
+
+  /**
+   * The byte at index `i`; negative indexes count from the end.
+   * @throws RangeError if `i` is out of range.
+   */
+  at(i: number): number {
+    const bytes = this.checkedBytes();
+    checkInteger(i, 'index');
+    const index = i < 0 ? bytes.byteLength + i : i;
+    if (index < 0 || index >= bytes.byteLength) {
+      throw new RangeError(`index ${i} is out of range for a buffer of ${bytes.byteLength} bytes`);
+    }
+    return bytes[index]!;
+  }
+
+  /** Whether `other` holds the same bytes. */
+  equals(other: BytesLike): boolean {
+    const a = this.checkedBytes();
+    const b = bytesOf(other, 'other');
+    if (a.byteLength !== b.byteLength) return false;
+    if (a === b) return true;
+    for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
+  /** The bytes as an upper-case hexadecimal string. */
+  hex(): string {
+    const bytes = this.checkedBytes();
+    let out = '';
+    for (let i = 0; i < bytes.byteLength; i++) out += HEX_DIGITS[bytes[i]!];
+    return out;
+  }
+
+  /** A copy of the bytes (PyArrow `to_pybytes`). */
+  toBytes(): Uint8Array {
+    return this.checkedBytes().slice();
+  }
+
+  /**
+   * Drops this buffer's hold on its memory. Pool memory returns to the pool once this buffer
+   * and all its slices are released (or collected). Calling it again does nothing.
+   */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.bytes = new Uint8Array(0);
+    this.#parent = null;
+    if (this.allocation !== null) {
+      cancelDropWhenCollected(this);
+      this.allocation.drop();
+      this.allocation = null;
+    }
+  }
+
+  /** Same as {@link Buffer.release}, for `using` declarations. */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  /** A short description, such as `Buffer(size=10, mutable)`. */
+  toString(): string {
+    if (this.#released) return 'Buffer(released)';
+    return `Buffer(size=${this.bytes.byteLength}, ${this.#mutable ? 'mutable' : 'immutable'})`;
+  }
+
+  /** @internal The bytes, or a throw if the buffer was released. */
+  protected checkedBytes(): Uint8Array {
+    if (this.#released) throw new IOError('this Buffer has been released', { code: 'ERELEASED' });
+    return this.bytes;
+  }
+}
+
+/** A zero-copy `Uint8Array` over any {@link BytesLike}. */
+export function bytesOf(data: unknown, name: string): Uint8Array {
+  return data instanceof Buffer ? data.view : viewOf(data, name);
+}

@@ -1,0 +1,64 @@
+import { Buffer } from './buffer.js';
+import { checkPool, type MemoryBlock, type MemoryPool } from './memory-pool.js';
+import { PoolStatistics } from './pool-statistics.js';
+
+/** A pool that takes its memory from a parent and keeps statistics of its own. */
+class ProxyMemoryPool implements MemoryPool {
+  readonly #parent: MemoryPool;
+  readonly #stats = new PoolStatistics();
+
+  constructor(parent: MemoryPool) {
+    this.#parent = parent;
+  }
+
+  get backendName(): string {
+    return this.#parent.backendName;
+  }
+
+  bytesAllocated(): number {
+    return this.#stats.bytesAllocated;
+  }
+
+  maxMemory(): number {
+    return this.#stats.maxMemory;
+  }
+
+  numAllocations(): number {
+    return this.#stats.numAllocations;
+  }
+
+  allocate(size: number): Buffer {
+    return Buffer.allocate(this, size);
+  }
+
+  releaseUnused(): void {
+    this.#parent.releaseUnused();
+  }
+
+  reserve(size: number): MemoryBlock {
+    const block = this.#parent.reserve(size);
+    this.#stats.didAllocate(block.bytes.byteLength);
+    return block;
+  }
+
+  reallocate(block: MemoryBlock, size: number): MemoryBlock {
+    const oldBytes = block.bytes.byteLength;
+    const moved = this.#parent.reallocate(block, size);
+    this.#stats.didReallocate(oldBytes, moved.bytes.byteLength);
+    return moved;
+  }
+
+  free(block: MemoryBlock): void {
+    this.#parent.free(block);
+    this.#stats.didFree(block.bytes.byteLength);
+  }
+}
+
+/**
+ * A pool that allocates from `parent` and counts only its own allocations, so a part of an
+ * application can measure what it uses (PyArrow `proxy_memory_pool`).
+ */
+export function proxyMemoryPool(parent: MemoryPool): MemoryPool {
+  checkPool(parent, 'parent');
+  return new ProxyMemoryPool(parent);
+}

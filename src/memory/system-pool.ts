@@ -1,0 +1,67 @@
+import { Buffer } from './buffer.js';
+import { roundUpToAlignment, type MemoryBlock, type MemoryPool } from './memory-pool.js';
+import { PoolStatistics } from './pool-statistics.js';
+import { OutOfMemoryError } from '../errors.js';
+import { checkSize } from '../util/validate.js';
+
+/** The system pool: each block is its own `ArrayBuffer`, handed back to the garbage collector on free. */
+class SystemMemoryPool implements MemoryPool {
+  readonly backendName = 'system';
+  readonly #stats = new PoolStatistics();
+
+  bytesAllocated(): number {
+    return this.#stats.bytesAllocated;
+  }
+
+  maxMemory(): number {
+    return this.#stats.maxMemory;
+  }
+
+  numAllocations(): number {
+    return this.#stats.numAllocations;
+  }
+
+  allocate(size: number): Buffer {
+    return Buffer.allocate(this, size);
+  }
+
+  releaseUnused(): void {
+    // Freed ArrayBuffers belong to the garbage collector; there is nothing held back.
+  }
+
+  reserve(size: number): MemoryBlock {
+    const capacity = roundUpToAlignment(checkSize(size, 'size'));
+    const block = { bytes: newBytes(capacity) };
+    this.#stats.didAllocate(capacity);
+    return block;
+  }
+
+  reallocate(block: MemoryBlock, size: number): MemoryBlock {
+    const capacity = roundUpToAlignment(checkSize(size, 'size'));
+    const bytes = newBytes(capacity);
+    const old = block.bytes;
+    bytes.set(old.byteLength <= capacity ? old : old.subarray(0, capacity));
+    this.#stats.didReallocate(old.byteLength, capacity);
+    return { bytes };
+  }
+
+  free(block: MemoryBlock): void {
+    this.#stats.didFree(block.bytes.byteLength);
+  }
+}
+
+function newBytes(capacity: number): Uint8Array {
+  try {
+    return new Uint8Array(capacity);
+  } catch (cause) {
+    throw new OutOfMemoryError(`the system pool could not allocate ${capacity} bytes`, { cause });
+  }
+}
+
+let instance: SystemMemoryPool | undefined;
+
+/** The process-wide system pool: one `ArrayBuffer` per allocation. */
+export function systemMemoryPool(): MemoryPool {
+  instance ??= new SystemMemoryPool();
+  return instance;
+}
