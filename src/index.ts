@@ -1,0 +1,28 @@
+/**
+ * nativefile: Apache Arrow's memory and IO interfaces (Buffer, memory pools, NativeFile and
+ * its variants) for browsers, workers and Node.
+ * @module
+ */
+export {
+  IOError, ClosedFileError, UnsupportedOperationError, FileNotFoundError, OutOfMemoryError,
+  type IOErrorOptions,
+} from './errors.js';
+
+export { Buffer, type BytesLike, type WrapOptions } from './memory/buffer.js';
+export { ResizableBuffer } from './memory/resizable-buffer.js';
+export { allocateBuffer, type AllocateOptions } from './memory/allocate-buffer.js';
+export { ALIGNMENT, type MemoryPool, type MemoryBlock } from './memory/memory-pool.js';
+export { systemMemoryPool } from './memory/system-pool.js';
+export { loggingMemoryPool, type PoolLogger } from './memory/logging-pool.js';
+export { proxyMemoryPool } from './memory/proxy-pool.js';
+export {
+  defaultMemoryPool, setMemoryPool, totalAllocatedBytes, supportedMemoryBackends,
+} from './memory/default-pool.js';
+
+export { NativeFile } from './io/native-file.js';
+export type { FileMode, FileModeInput } from './io/file-mode.js';
+export type { TransferOptions, UploadSource, DownloadSink } from './io/transfer.js';
+export { BufferReader } from './io/backends/buffer-reader.js';
+export { BufferOutputStream } from './io/backends/buffer-output-stream.js';
+export { FixedSizeBufferWriter } from './io/backends/fixed-size-buffer-writer.js';
+export { MockOutputStream } from './io/backends/mock-output-stream.js';

@@ -1,0 +1,159 @@
+import type { BytesLike } from '../memory/buffer.js';
+import { bytesOf } from '../memory/buffer.js';
+import { checkSize, describe } from '../util/validate.js';
+
+/** Options of `upload` and `download`. */
+export interface TransferOptions {
+  /** Bytes per read; default 1 MiB. */
+  chunkSize?: number;
+  /** Called after each chunk with the bytes copied so far and, when known, the total. */
+  onProgress?: (bytesCopied: number, totalBytes: number | undefined) => void;
+  /** Stops the copy; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** The slice of a NativeFile that a copy reads from (kept structural to avoid an import cycle). */
+interface ReadableFile {
+  readonly mode: string;
+  readInto(view: Uint8Array): Promise<number>;
+  size(): Promise<number>;
+  seekable(): boolean;
+}
+
+/** The slice of a NativeFile that a copy writes to. */
+interface WritableFile {
+  readonly mode: string;
+  write(data: Uint8Array): Promise<number>;
+  writable(): boolean;
+}
+
+/** What `upload` copies from. */
+export type UploadSource =
+  | ReadableFile
+  | ReadableStream<BytesLike>
+  | AsyncIterable<BytesLike>
+  | Iterable<BytesLike>;
+
+/** What `download` copies to. A `WritableStream` is closed when the copy completes. */
+export type DownloadSink = WritableFile | WritableStream<Uint8Array>;
+
+const DEFAULT_CHUNK = 1024 * 1024;
+
+interface CheckedOptions {
+  chunkSize: number;
+  onProgress: TransferOptions['onProgress'];
+  signal: AbortSignal | undefined;
+}
+
+function checkOptions(options: TransferOptions): CheckedOptions {
+  const chunkSize = checkSize(options.chunkSize ?? DEFAULT_CHUNK, 'options.chunkSize');
+  if (chunkSize === 0) throw new RangeError('options.chunkSize must be at least 1, got 0');
+  const { onProgress, signal } = options;
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new TypeError(`options.onProgress must be a function, got ${describe(onProgress)}`);
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`options.signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  return { chunkSize, onProgress, signal };
+}
+
+function isReadableFile(value: unknown): value is ReadableFile {
+  const file = value as Partial<ReadableFile>;
+  return typeof file.readInto === 'function' && typeof file.mode === 'string';
+}
+
+function isWritableFile(value: unknown): value is WritableFile {
+  const file = value as Partial<WritableFile>;
+  return typeof file.write === 'function' && typeof file.mode === 'string';
+}
+
+/** Copies everything `source` yields through `write`; returns the byte count. */
+export async function copyFromSource(
+  source: UploadSource,
+  write: (chunk: Uint8Array) => Promise<unknown>,
+  options: TransferOptions,
+): Promise<number> {
+  const { chunkSize, onProgress, signal } = checkOptions(options);
+  signal?.throwIfAborted();
+  let copied = 0;
+  const total = isReadableFile(source) && source.seekable() ? await source.size() : undefined;
+  const accept = async (chunk: Uint8Array) => {
+    await write(chunk);
+    copied += chunk.byteLength;
+    onProgress?.(copied, total);
+    signal?.throwIfAborted();
+  };
+  if (source instanceof ReadableStream) {
+    const reader = source.getReader();
+    const cancel = () => void reader.cancel(signal?.reason).catch(() => {});
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      for (let result = await reader.read(); !result.done; result = await reader.read()) {
+        signal?.throwIfAborted();
+        await accept(bytesOf(result.value, 'chunk'));
+      }
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+      reader.releaseLock();
+    }
+  } else if (isReadableFile(source)) {
+    const chunk = new Uint8Array(chunkSize);
+    for (let got = await source.readInto(chunk); got > 0; got = await source.readInto(chunk)) {
+      await accept(chunk.subarray(0, got));
+    }
+  } else if (typeof source === 'object' && source !== null &&
+    (Symbol.asyncIterator in source || Symbol.iterator in source)) {
+    for await (const item of source as AsyncIterable<BytesLike>) await accept(bytesOf(item, 'chunk'));
+  } else {
+    throw new TypeError(
+      `source must be a NativeFile, a ReadableStream or an iterable of bytes, got ${describe(source)}`,
+    );
+  }
+  return copied;
+}
+
+/** Copies everything `readInto` gives into `sink`; returns the byte count. */
+export async function copyToSink(
+  readInto: (view: Uint8Array) => Promise<number>,
+  total: number | undefined,
+  sink: DownloadSink,
+  options: TransferOptions,
+): Promise<number> {
+  const { chunkSize, onProgress, signal } = checkOptions(options);
+  signal?.throwIfAborted();
+  let copied = 0;
+  if (sink instanceof WritableStream) {
+    const writer = sink.getWriter();
+    try {
+      for (;;) {
+        // A stream keeps the chunks it is given, so each read gets fresh memory.
+        const chunk = new Uint8Array(total === undefined ? chunkSize : Math.min(chunkSize, total - copied || 1));
+        const got = await readInto(chunk);
+        if (got === 0) break;
+        await writer.ready;
+        await writer.write(chunk.subarray(0, got));
+        copied += got;
+        onProgress?.(copied, total);
+        signal?.throwIfAborted();
+      }
+      await writer.close();
+    } catch (error) {
+      await writer.abort(error).catch(() => {});
+      throw error;
+    } finally {
+      writer.releaseLock();
+    }
+  } else if (isWritableFile(sink)) {
+    const chunk = new Uint8Array(chunkSize);
+    for (let got = await readInto(chunk); got > 0; got = await readInto(chunk)) {
+      await sink.write(chunk.subarray(0, got));
+      copied += got;
+      onProgress?.(copied, total);
+      signal?.throwIfAborted();
+    }
+  } else {
+    throw new TypeError(`sink must be a NativeFile or a WritableStream, got ${describe(sink)}`);
+  }
+  return copied;
+}
