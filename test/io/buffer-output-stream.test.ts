@@ -1,0 +1,62 @@
+import { describe, expect, test } from 'vitest';
+import {
+  Buffer, BufferOutputStream, ClosedFileError, proxyMemoryPool, systemMemoryPool,
+  UnsupportedOperationError,
+} from '../../src/index.js';
+import { encode } from '../helpers.js';
+
+describe('BufferOutputStream', () => {
+  test('collects writes into one buffer (PyArrow test_memory_output_stream)', () => {
+    const val = encode('dataabcdef');
+    const f = new BufferOutputStream();
+    for (let i = 0; i < 1000; i++) expect(f.writeSync(val)).toBe(10);
+    expect(f.tell()).toBe(10_000);
+    expect(f.sizeSync()).toBe(10_000);
+    const buf = f.getValue();
+    expect(buf.size).toBe(10_000);
+    expect(new TextDecoder().decode(buf.view)).toBe('dataabcdef'.repeat(1000));
+  });
+
+  test('accepts any bytes and refuses strings (ARROW-3227)', async () => {
+    const f = new BufferOutputStream();
+    await f.write(new Uint16Array([0x6b6f]));
+    await f.write(Buffer.wrap(encode('ok')));
+    await f.write(encode('ok').buffer);
+    await expect(f.write('foo' as never)).rejects.toThrow(TypeError);
+    expect(() => f.writeSync('foo' as never)).toThrow(/got "foo"/);
+    expect(new TextDecoder().decode(f.getValue().view)).toBe('okokok');
+  });
+
+  test('getValue closes the stream and can be called again', () => {
+    const f = new BufferOutputStream();
+    f.writeSync(encode('ok'));
+    expect(f.closed).toBe(false);
+    const first = f.getValue();
+    expect(f.closed).toBe(true);
+    expect(f.getValue()).toBe(first);
+    expect(() => f.writeSync(encode('not ok'))).toThrow(ClosedFileError);
+    const empty = new BufferOutputStream();
+    empty.closeSync();
+    expect(empty.getValue().size).toBe(0);
+  });
+
+  test('is write-only and not seekable', () => {
+    const f = new BufferOutputStream();
+    expect([f.mode, f.readable(), f.writable(), f.seekable()]).toEqual(['wb', false, true, false]);
+    expect(() => f.seek(0)).toThrow(UnsupportedOperationError);
+    expect(() => f.readSync()).toThrow(/not readable \(mode 'wb'\)/);
+  });
+
+  test('takes its memory from the given pool, which gets it back when the value is released', () => {
+    const pool = proxyMemoryPool(systemMemoryPool());
+    const f = new BufferOutputStream(pool);
+    for (let i = 0; i < 100; i++) f.writeSync(new Uint8Array(1000));
+    expect(pool.bytesAllocated()).toBeGreaterThanOrEqual(100_000);
+    expect(pool.numAllocations()).toBeLessThan(10);
+    const value = f.getValue();
+    expect(value.size).toBe(100_000);
+    value.release();
+    expect(pool.bytesAllocated()).toBe(0);
+    expect(() => new BufferOutputStream({} as never)).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,47 @@
+import { expect, test } from 'vitest';
+import { BufferReader, proxyMemoryPool, systemMemoryPool, type Buffer } from '../../src/index.js';
+
+/** Runs full collections until FinalizationRegistry callbacks had a chance to run. */
+async function collectGarbage(until: () => boolean): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with node --expose-gc');
+  for (let i = 0; i < 50 && !until(); i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test('a pool buffer that is dropped without release() goes back to the pool when collected', async () => {
+  const pool = proxyMemoryPool(systemMemoryPool());
+  (() => {
+    for (let i = 0; i < 10; i++) pool.allocate(1000);
+  })();
+  expect(pool.bytesAllocated()).toBe(10 * 1024);
+  await collectGarbage(() => pool.bytesAllocated() === 0);
+  expect(pool.bytesAllocated()).toBe(0);
+  expect(pool.numAllocations()).toBe(10);
+});
+
+test('a slice keeps its parent memory alive until the slice itself is collected', async () => {
+  const pool = proxyMemoryPool(systemMemoryPool());
+  let slice: Buffer | undefined = (() => pool.allocate(1000).slice(10, 5))();
+  await collectGarbage(() => false);
+  expect(pool.bytesAllocated()).toBe(1024);
+  expect(slice.toBytes()).toEqual(new Uint8Array(5));
+  slice = undefined;
+  await collectGarbage(() => pool.bytesAllocated() === 0);
+  expect(pool.bytesAllocated()).toBe(0);
+});
+
+test('a buffer read from a BufferReader keeps its source alive (ARROW-421)', async () => {
+  const readSample = () => {
+    const data = new TextEncoder().encode('some sample data'.repeat(1000));
+    const reader = new BufferReader(data);
+    reader.seek(5);
+    return reader.readBufferSync(6);
+  };
+  const buf = readSample();
+  await collectGarbage(() => false);
+  expect(new TextDecoder().decode(buf.view)).toBe('sample');
+  expect(buf.parent).not.toBeNull();
+});
