@@ -1,0 +1,135 @@
+//! The allocator behind nativefile's wasm memory pool.
+//!
+//! One instance of this module runs on every thread (page, workers, Node `worker_threads`), all
+//! on one shared `WebAssembly.Memory`. Everything the allocator knows lives in that memory, in
+//! the static `POOL`, so any thread allocates and frees synchronously and all see the same
+//! statistics. The code keeps no data on the shadow stack (it is linked with a zero-size
+//! stack, so any use would trap): instances share one stack pointer value and must not clash.
+//!
+//! The C ABI (all sizes in bytes, multiples of 64; offsets are addresses in the memory):
+//! `nf_init(limit_pages) -> ok`, `nf_alloc(size) -> offset | 0`,
+//! `nf_realloc(offset, old, new) -> offset | 0`, `nf_free(offset, size)`, and the statistics
+//! `nf_bytes_allocated`, `nf_max_memory`, `nf_num_allocations`, `nf_memory_size`, `nf_limit`.
+//! The module imports `env.nf_wait(address, expected)` and `env.nf_notify(address)` so that
+//! each thread parks the way its host allows.
+
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+pub mod heap;
+pub mod lock;
+pub mod pool;
+
+#[cfg(test)]
+mod tests;
+
+/// Stops the thread with a trap (wasm) or a panic (native tests).
+#[cold]
+pub fn trap() -> ! {
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
+    #[cfg(not(target_arch = "wasm32"))]
+    panic!("heap corruption detected");
+}
+
+#[cfg(all(target_arch = "wasm32", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+#[cfg(target_arch = "wasm32")]
+mod wasm {
+    use core::sync::atomic::AtomicU32;
+    use core::sync::atomic::Ordering::Relaxed;
+
+    use crate::heap::Memory;
+    use crate::lock::Parking;
+    use crate::pool::Pool;
+
+    const PAGE: u64 = 65536;
+
+    extern "C" {
+        static __heap_base: u8;
+        fn nf_wait(address: u32, expected: u32);
+        fn nf_notify(address: u32);
+    }
+
+    pub struct LinearMemory;
+
+    impl Memory for LinearMemory {
+        fn base(&self) -> usize {
+            0
+        }
+
+        fn size(&self) -> u64 {
+            core::arch::wasm32::memory_size(0) as u64 * PAGE
+        }
+
+        fn grow(&mut self, bytes: u64) -> bool {
+            core::arch::wasm32::memory_grow(0, (bytes / PAGE) as usize) != usize::MAX
+        }
+    }
+
+    pub struct HostParking;
+
+    impl Parking for HostParking {
+        fn wait(word: &AtomicU32, expected: u32) {
+            // SAFETY: the host only reads the address and value.
+            unsafe { nf_wait(word as *const AtomicU32 as u32, expected) }
+        }
+
+        fn wake(word: &AtomicU32) {
+            // SAFETY: as above.
+            unsafe { nf_notify(word as *const AtomicU32 as u32) }
+        }
+    }
+
+    static POOL: Pool<HostParking, LinearMemory> = Pool::new(LinearMemory);
+
+    #[no_mangle]
+    pub extern "C" fn nf_init(limit_pages: u32) -> u32 {
+        // SAFETY: taking the address of a linker-defined symbol.
+        let heap_base = unsafe { &__heap_base as *const u8 as u32 };
+        POOL.init(heap_base, limit_pages as u64 * PAGE) as u32
+    }
+
+    #[no_mangle]
+    pub extern "C" fn nf_alloc(size: u32) -> u32 {
+        POOL.alloc(size)
+    }
+
+    #[no_mangle]
+    pub extern "C" fn nf_realloc(offset: u32, old_size: u32, new_size: u32) -> u32 {
+        POOL.realloc(offset, old_size, new_size)
+    }
+
+    #[no_mangle]
+    pub extern "C" fn nf_free(offset: u32, size: u32) {
+        POOL.free(offset, size)
+    }
+
+    #[no_mangle]
+    pub extern "C" fn nf_bytes_allocated() -> f64 {
+        POOL.stats().bytes_allocated.load(Relaxed) as f64
+    }
+
+    #[no_mangle]
+    pub extern "C" fn nf_max_memory() -> f64 {
+        POOL.stats().max_memory.load(Relaxed) as f64
+    }
+
+    #[no_mangle]
+    pub extern "C" fn nf_num_allocations() -> f64 {
+        POOL.stats().num_allocations.load(Relaxed) as f64
+    }
+
+    #[no_mangle]
+    pub extern "C" fn nf_memory_size() -> f64 {
+        POOL.memory_size() as f64
+    }
+
+    #[no_mangle]
+    pub extern "C" fn nf_limit() -> f64 {
+        POOL.limit() as f64
+    }
+}
