@@ -8,11 +8,15 @@ export {
   type IOErrorOptions,
 } from './errors.js';
 
-export { Buffer, type BytesLike, type WrapOptions } from './memory/buffer.js';
+export { Buffer, type BytesLike, type SharedBufferDescriptor, type WrapOptions } from './memory/buffer.js';
 export { ResizableBuffer } from './memory/resizable-buffer.js';
 export { allocateBuffer, type AllocateOptions } from './memory/allocate-buffer.js';
 export { ALIGNMENT, type MemoryPool, type MemoryBlock } from './memory/memory-pool.js';
 export { systemMemoryPool } from './memory/system-pool.js';
+export {
+  attachMemoryPool, createWasmMemoryPool, wasmMemoryPool,
+  type SharedMemoryPool, type WasmPoolHandle, type WasmPoolOptions,
+} from './memory/wasm/wasm-pool.js';
 export { loggingMemoryPool, type PoolLogger } from './memory/logging-pool.js';
 export { proxyMemoryPool } from './memory/proxy-pool.js';
 export {

@@ -12,7 +12,10 @@ export interface AllocateOptions {
   resizable?: boolean;
 }
 
-/** A new mutable buffer of `size` bytes from a pool (PyArrow `allocate_buffer`). */
+/**
+ * A new mutable buffer of `size` bytes from a pool (PyArrow `allocate_buffer`). As in Arrow,
+ * the bytes are not cleared: they may hold what an earlier buffer left there.
+ */
 export function allocateBuffer(size: number, options: AllocateOptions & { resizable: true }): ResizableBuffer;
 export function allocateBuffer(size: number, options?: AllocateOptions): Buffer;
 export function allocateBuffer(size: number, options: AllocateOptions = {}): Buffer {

@@ -1,6 +1,6 @@
-import { Allocation, cancelDropWhenCollected, dropWhenCollected } from './allocation.js';
+import { Allocation, cancelDropWhenCollected, dropWhenCollected, type Registration } from './allocation.js';
 import { IOError } from '../errors.js';
-import type { MemoryPool } from './memory-pool.js';
+import { viewOfBlock, type MemoryPool } from './memory-pool.js';
 import { checkInteger, checkSize, describe, viewOf, type RawBytes } from '../util/validate.js';
 
 /** Anything nativefile accepts as bytes: a {@link Buffer}, an `ArrayBuffer`, a `SharedArrayBuffer` or any view. */
@@ -11,6 +11,20 @@ export interface WrapOptions {
   /** Whether writers may change the bytes. Default `true`: JavaScript memory is writable. */
   mutable?: boolean;
 }
+
+/**
+ * A structured-cloneable description of a Buffer's bytes in shared memory, from
+ * {@link Buffer.share}; {@link Buffer.fromShared} turns it back into a Buffer in any thread.
+ */
+export interface SharedBufferDescriptor {
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  readonly byteLength: number;
+  readonly mutable: boolean;
+}
+
+/** What a released buffer holds instead of its bytes. */
+const RELEASED = new Uint8Array(0);
 
 const HEX_DIGITS = Array.from({ length: 256 }, (_, byte) =>
   byte.toString(16).toUpperCase().padStart(2, '0'),
@@ -32,6 +46,7 @@ export class Buffer {
   #mutable: boolean;
   #parent: Buffer | null;
   #released = false;
+  #registration: Registration | null = null;
 
   protected constructor(
     bytes: Uint8Array,
@@ -43,7 +58,7 @@ export class Buffer {
     this.#mutable = mutable;
     this.#parent = parent;
     this.allocation = allocation;
-    if (allocation !== null) dropWhenCollected(this, allocation);
+    if (allocation !== null) this.#registration = dropWhenCollected(this, allocation);
   }
 
   /**
@@ -62,10 +77,29 @@ export class Buffer {
     return new Buffer(viewOf(data, 'data'), mutable, null, null);
   }
 
+  /**
+   * A zero-copy Buffer over bytes another thread shared with {@link Buffer.share}. It does
+   * not own them: the sharing thread keeps its Buffer alive while this one is in use.
+   */
+  static fromShared(descriptor: SharedBufferDescriptor): Buffer {
+    const { buffer, byteOffset, byteLength, mutable } = (descriptor ?? {}) as Partial<SharedBufferDescriptor>;
+    if (typeof SharedArrayBuffer === 'undefined' || !(buffer instanceof SharedArrayBuffer)) {
+      throw new TypeError(`descriptor must come from Buffer.share(), got ${describe(descriptor)}`);
+    }
+    checkSize(byteOffset, 'descriptor.byteOffset');
+    checkSize(byteLength, 'descriptor.byteLength');
+    if (byteOffset! + byteLength! > buffer.byteLength) {
+      throw new RangeError(
+        `descriptor spans bytes ${byteOffset} to ${byteOffset! + byteLength!} of a ${buffer.byteLength}-byte memory`,
+      );
+    }
+    return new Buffer(new Uint8Array(buffer, byteOffset, byteLength), mutable !== false, null, null);
+  }
+
   /** @internal A mutable buffer over `size` bytes of a new block from `pool`. */
   static allocate(pool: MemoryPool, size: number): Buffer {
     const allocation = new Allocation(pool, pool.reserve(size));
-    return new Buffer(allocation.block.bytes.subarray(0, size), true, null, allocation);
+    return new Buffer(viewOfBlock(allocation.block, size), true, null, allocation);
   }
 
   /** The number of bytes. */
@@ -143,6 +177,21 @@ export class Buffer {
     return bytes[index]!;
   }
 
+  /**
+   * A structured-cloneable descriptor of these bytes, for {@link Buffer.fromShared} in another
+   * thread (no copy). The memory must be shared: wasm pool memory or a `SharedArrayBuffer`.
+   * @throws TypeError for memory in a plain `ArrayBuffer`.
+   */
+  share(): SharedBufferDescriptor {
+    const bytes = this.checkedBytes();
+    if (typeof SharedArrayBuffer === 'undefined' || !(bytes.buffer instanceof SharedArrayBuffer)) {
+      throw new TypeError(
+        'this Buffer is in an ArrayBuffer, which threads cannot share: allocate it from the wasm pool or wrap a SharedArrayBuffer',
+      );
+    }
+    return { buffer: bytes.buffer, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, mutable: this.#mutable };
+  }
+
   /** Whether `other` holds the same bytes. */
   equals(other: BytesLike): boolean {
     const a = this.checkedBytes();
@@ -173,10 +222,11 @@ export class Buffer {
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    this.bytes = new Uint8Array(0);
+    this.bytes = RELEASED;
     this.#parent = null;
     if (this.allocation !== null) {
-      cancelDropWhenCollected(this);
+      cancelDropWhenCollected(this.#registration!);
+      this.#registration = null;
       this.allocation.drop();
       this.allocation = null;
     }

@@ -1,11 +1,16 @@
 import { checkPool, type MemoryPool } from './memory-pool.js';
 import { systemMemoryPool } from './system-pool.js';
+import { sharedMemoryAvailable, wasmMemoryPool } from './wasm/wasm-pool.js';
 
 let current: MemoryPool | undefined;
 
-/** The pool used wherever none is given. */
+/**
+ * The pool used wherever none is given: `wasm` where shared memory is available (Node, and
+ * cross-origin isolated pages), else `system`. In Node, the `NATIVEFILE_MEMORY_POOL`
+ * environment variable (`wasm` or `system`) chooses instead.
+ */
 export function defaultMemoryPool(): MemoryPool {
-  current ??= systemMemoryPool();
+  current ??= chooseDefault();
   return current;
 }
 
@@ -19,7 +24,18 @@ export function totalAllocatedBytes(): number {
   return defaultMemoryPool().bytesAllocated();
 }
 
-/** The backends this runtime can use, best first (for example `['wasm', 'system']`). */
+/** The backends this runtime can use, best first: `['wasm', 'system']` or `['system']`. */
 export function supportedMemoryBackends(): string[] {
-  return ['system'];
+  return sharedMemoryAvailable() ? ['wasm', 'system'] : ['system'];
+}
+
+function chooseDefault(): MemoryPool {
+  const process = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  const requested = process?.env?.NATIVEFILE_MEMORY_POOL;
+  if (requested === undefined || requested === '') {
+    return sharedMemoryAvailable() ? wasmMemoryPool() : systemMemoryPool();
+  }
+  if (requested === 'system') return systemMemoryPool();
+  if (requested === 'wasm') return wasmMemoryPool();
+  throw new RangeError(`NATIVEFILE_MEMORY_POOL must be 'wasm' or 'system', got ${JSON.stringify(requested)}`);
 }

@@ -41,22 +41,21 @@ class LoggingMemoryPool implements MemoryPool {
 
   reserve(size: number): MemoryBlock {
     const block = this.#parent.reserve(size);
-    this.#log(`Allocate: size = ${size}, address = ${block.bytes.byteOffset}`);
+    this.#log(`Allocate: size = ${size}, address = ${block.address}`);
     return block;
   }
 
   reallocate(block: MemoryBlock, size: number): MemoryBlock {
     const moved = this.#parent.reallocate(block, size);
     this.#log(
-      `Reallocate: old_size = ${block.bytes.byteLength}, new_size = ${size}, ` +
-        `address = ${moved.bytes.byteOffset}`,
+      `Reallocate: old_size = ${block.capacity}, new_size = ${size}, address = ${moved.address}`,
     );
     return moved;
   }
 
   free(block: MemoryBlock): void {
     this.#parent.free(block);
-    this.#log(`Free: size = ${block.bytes.byteLength}, address = ${block.bytes.byteOffset}`);
+    this.#log(`Free: size = ${block.capacity}, address = ${block.address}`);
   }
 }
 

@@ -10,11 +10,19 @@ export function roundUpToAlignment(size: number): number {
 }
 
 /**
- * A block of memory owned by a pool. `bytes` spans the block's whole capacity (a multiple of
- * 64 bytes); `bytes.byteOffset` is the block's address in the pool's memory.
+ * A block of memory owned by a pool: `capacity` bytes (a multiple of 64) at `address` in
+ * `buffer`, the pool's memory. Pools hand out descriptions, not views: a view costs as much
+ * as the rest of an allocation, and buffers make the one they need.
  */
 export interface MemoryBlock {
-  readonly bytes: Uint8Array;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly address: number;
+  readonly capacity: number;
+}
+
+/** A view over the first `size` bytes of `block`. */
+export function viewOfBlock(block: MemoryBlock, size: number): Uint8Array {
+  return new Uint8Array(block.buffer, block.address, size);
 }
 
 /**

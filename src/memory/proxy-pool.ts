@@ -37,20 +37,20 @@ class ProxyMemoryPool implements MemoryPool {
 
   reserve(size: number): MemoryBlock {
     const block = this.#parent.reserve(size);
-    this.#stats.didAllocate(block.bytes.byteLength);
+    this.#stats.didAllocate(block.capacity);
     return block;
   }
 
   reallocate(block: MemoryBlock, size: number): MemoryBlock {
-    const oldBytes = block.bytes.byteLength;
+    const oldBytes = block.capacity;
     const moved = this.#parent.reallocate(block, size);
-    this.#stats.didReallocate(oldBytes, moved.bytes.byteLength);
+    this.#stats.didReallocate(oldBytes, moved.capacity);
     return moved;
   }
 
   free(block: MemoryBlock): void {
     this.#parent.free(block);
-    this.#stats.didFree(block.bytes.byteLength);
+    this.#stats.didFree(block.capacity);
   }
 }
 

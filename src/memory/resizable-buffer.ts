@@ -1,6 +1,6 @@
 import { Allocation } from './allocation.js';
 import { Buffer } from './buffer.js';
-import type { MemoryPool } from './memory-pool.js';
+import { viewOfBlock, type MemoryPool } from './memory-pool.js';
 import { checkSize } from '../util/validate.js';
 
 /**
@@ -11,7 +11,7 @@ export class ResizableBuffer extends Buffer {
   #size: number;
 
   private constructor(allocation: Allocation, size: number) {
-    super(allocation.block.bytes.subarray(0, size), true, null, allocation);
+    super(viewOfBlock(allocation.block, size), true, null, allocation);
     this.#size = size;
   }
 
@@ -23,7 +23,7 @@ export class ResizableBuffer extends Buffer {
   /** The bytes the buffer can hold before it must move (a multiple of 64). */
   get capacity(): number {
     this.checkedBytes();
-    return this.ownAllocation().block.bytes.byteLength;
+    return this.ownAllocation().block.capacity;
   }
 
   /**
@@ -34,12 +34,12 @@ export class ResizableBuffer extends Buffer {
     this.checkedBytes();
     checkSize(newSize, 'newSize');
     const allocation = this.ownAllocation();
-    const capacity = allocation.block.bytes.byteLength;
+    const capacity = allocation.block.capacity;
     if (newSize > capacity || (shrinkToFit && newSize < capacity)) {
       allocation.block = allocation.pool.reallocate(allocation.block, newSize);
     }
     this.#size = newSize;
-    this.bytes = allocation.block.bytes.subarray(0, newSize);
+    this.bytes = viewOfBlock(allocation.block, newSize);
   }
 
   /** Ensures the capacity is at least `capacity` bytes without changing the size. */
@@ -47,9 +47,9 @@ export class ResizableBuffer extends Buffer {
     this.checkedBytes();
     checkSize(capacity, 'capacity');
     const allocation = this.ownAllocation();
-    if (capacity <= allocation.block.bytes.byteLength) return;
+    if (capacity <= allocation.block.capacity) return;
     allocation.block = allocation.pool.reallocate(allocation.block, capacity);
-    this.bytes = allocation.block.bytes.subarray(0, this.#size);
+    this.bytes = viewOfBlock(allocation.block, this.#size);
   }
 
   private ownAllocation(): Allocation {

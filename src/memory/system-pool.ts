@@ -31,28 +31,27 @@ class SystemMemoryPool implements MemoryPool {
 
   reserve(size: number): MemoryBlock {
     const capacity = roundUpToAlignment(checkSize(size, 'size'));
-    const block = { bytes: newBytes(capacity) };
+    const block = { buffer: newArrayBuffer(capacity), address: 0, capacity };
     this.#stats.didAllocate(capacity);
     return block;
   }
 
   reallocate(block: MemoryBlock, size: number): MemoryBlock {
     const capacity = roundUpToAlignment(checkSize(size, 'size'));
-    const bytes = newBytes(capacity);
-    const old = block.bytes;
-    bytes.set(old.byteLength <= capacity ? old : old.subarray(0, capacity));
-    this.#stats.didReallocate(old.byteLength, capacity);
-    return { bytes };
+    const buffer = newArrayBuffer(capacity);
+    new Uint8Array(buffer).set(new Uint8Array(block.buffer, block.address, Math.min(block.capacity, capacity)));
+    this.#stats.didReallocate(block.capacity, capacity);
+    return { buffer, address: 0, capacity };
   }
 
   free(block: MemoryBlock): void {
-    this.#stats.didFree(block.bytes.byteLength);
+    this.#stats.didFree(block.capacity);
   }
 }
 
-function newBytes(capacity: number): Uint8Array {
+function newArrayBuffer(capacity: number): ArrayBuffer {
   try {
-    return new Uint8Array(capacity);
+    return new ArrayBuffer(capacity);
   } catch (cause) {
     throw new OutOfMemoryError(`the system pool could not allocate ${capacity} bytes`, { cause });
   }

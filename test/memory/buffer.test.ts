@@ -148,7 +148,7 @@ describe('release', () => {
 });
 
 describe('allocateBuffer and ResizableBuffer', () => {
-  test('allocates a mutable, zeroed, parentless buffer', () => {
+  test('allocates a mutable, 64-byte aligned, parentless buffer', () => {
     const buf = allocateBuffer(100);
     expect(buf.size).toBe(100);
     expect(buf.isMutable).toBe(true);

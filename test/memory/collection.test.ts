@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { BufferReader, proxyMemoryPool, systemMemoryPool, type Buffer } from '../../src/index.js';
+import { BufferReader, createWasmMemoryPool, proxyMemoryPool, systemMemoryPool, type Buffer } from '../../src/index.js';
 
 /** Runs full collections until FinalizationRegistry callbacks had a chance to run. */
 async function collectGarbage(until: () => boolean): Promise<void> {
@@ -20,6 +20,21 @@ test('a pool buffer that is dropped without release() goes back to the pool when
   await collectGarbage(() => pool.bytesAllocated() === 0);
   expect(pool.bytesAllocated()).toBe(0);
   expect(pool.numAllocations()).toBe(10);
+});
+
+test('wasm pool memory of dropped buffers goes back to the pool, and is reused', async () => {
+  const pool = createWasmMemoryPool();
+  (() => {
+    for (let i = 0; i < 100; i++) pool.allocate(10_000).view.fill(1);
+  })();
+  expect(pool.bytesAllocated()).toBe(100 * 10_048);
+  const grownTo = pool.memorySize();
+  await collectGarbage(() => pool.bytesAllocated() === 0);
+  expect(pool.bytesAllocated()).toBe(0);
+  (() => {
+    for (let i = 0; i < 100; i++) pool.allocate(10_000);
+  })();
+  expect(pool.memorySize()).toBe(grownTo);
 });
 
 test('a slice keeps its parent memory alive until the slice itself is collected', async () => {

@@ -1,0 +1,60 @@
+import { POOL_MODULE_BASE64 } from './pool-module.generated.js';
+
+/** The C ABI of wasm/src/lib.rs. Offsets and sizes are unsigned 32-bit: read results with `>>> 0`. */
+export interface PoolExports {
+  nf_init(limitPages: number): number;
+  nf_alloc(size: number): number;
+  nf_realloc(offset: number, oldSize: number, newSize: number): number;
+  nf_free(offset: number, size: number): void;
+  nf_bytes_allocated(): number;
+  nf_max_memory(): number;
+  nf_num_allocations(): number;
+  nf_memory_size(): number;
+  nf_limit(): number;
+}
+
+/** Bytes in a wasm page. */
+export const WASM_PAGE = 65536;
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The allocator module, compiled once per thread, synchronously (it is a few KiB). */
+export function poolModule(): WebAssembly.Module {
+  if (compiled === undefined) {
+    const text = atob(POOL_MODULE_BASE64);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    compiled = new WebAssembly.Module(bytes);
+  }
+  return compiled;
+}
+
+/**
+ * Whether this thread may block in `Atomics.wait`: workers and Node may, the browser main
+ * thread may not (it spins instead while another thread holds the pool's lock).
+ */
+const canBlock = ((): boolean => {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Instantiates the allocator on `memory` for this thread. */
+export function instantiatePool(module: WebAssembly.Module, memory: WebAssembly.Memory): PoolExports {
+  // The lock word sits in the module's static data, at a low address every view covers.
+  const words = new Int32Array(memory.buffer as unknown as SharedArrayBuffer);
+  const env = {
+    memory,
+    nf_wait: (address: number, expected: number) => {
+      if (canBlock) Atomics.wait(words, address >>> 2, expected, 5);
+    },
+    nf_notify: (address: number) => {
+      Atomics.notify(words, address >>> 2, 1);
+    },
+  };
+  const instance = new WebAssembly.Instance(module, { env });
+  return instance.exports as unknown as PoolExports;
+}
