@@ -1,6 +1,7 @@
 import type { BytesLike } from '../memory/buffer.js';
 import { bytesOf } from '../memory/buffer.js';
 import { checkSize, describe } from '../util/validate.js';
+import { isReadableStream, isWritableStream } from '../streams/web-streams.js';
 
 /** Options of `upload` and `download`. */
 export interface TransferOptions {
@@ -84,7 +85,7 @@ export async function copyFromSource(
     onProgress?.(copied, total);
     signal?.throwIfAborted();
   };
-  if (source instanceof ReadableStream) {
+  if (isReadableStream(source)) {
     const reader = source.getReader();
     const cancel = () => void reader.cancel(signal?.reason).catch(() => {});
     signal?.addEventListener('abort', cancel, { once: true });
@@ -123,7 +124,7 @@ export async function copyToSink(
   const { chunkSize, onProgress, signal } = checkOptions(options);
   signal?.throwIfAborted();
   let copied = 0;
-  if (sink instanceof WritableStream) {
+  if (isWritableStream(sink)) {
     const writer = sink.getWriter();
     try {
       for (;;) {

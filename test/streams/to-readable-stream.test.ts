@@ -1,0 +1,157 @@
+import { Readable } from 'node:stream';
+import { describe, expect, test } from 'vitest';
+import {
+  Buffer, BufferOutputStream, BufferReader, JsFile, MockOutputStream, toReadableStream, toWritableStream,
+} from '../../src/index.js';
+import { ponyfillClasses, streamClasses, useStreamClasses } from '../../src/streams/web-streams.js';
+import { randomBytes } from '../helpers.js';
+
+const data = randomBytes(1_000_000);
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.wrap(a).equals(b);
+
+async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const out = new BufferOutputStream();
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) out.writeSync(chunk);
+  return out.getValue().view;
+}
+
+/** A reader that fails after `okBytes` bytes, as a broken disk or network would. */
+function failingFile(okBytes: number, error: Error): JsFile {
+  let served = 0;
+  return new JsFile({
+    read(n: number) {
+      if (served >= okBytes) throw error;
+      const count = Math.min(n, okBytes - served);
+      served += count;
+      return new Uint8Array(count);
+    },
+  });
+}
+
+const native = streamClasses();
+for (const [name, classes] of [['native streams', native], ['web-streams-polyfill', ponyfillClasses]] as const) {
+  describe(`toReadableStream on ${name}`, () => {
+    const withClasses = (body: () => Promise<void>) => async () => {
+      useStreamClasses(classes);
+      try {
+        await body();
+      } finally {
+        useStreamClasses(native);
+      }
+    };
+
+    test('a BYOB reader is filled in its own memory', withClasses(async () => {
+      const stream = toReadableStream(new BufferReader(data));
+      const reader = stream.getReader({ mode: 'byob' });
+      let view = new Uint8Array(4096);
+      const result = await reader.read(view);
+      expect(result.done).toBe(false);
+      expect(result.value!.byteLength).toBe(4096);
+      expect(same(result.value!, data.subarray(0, 4096))).toBe(true);
+      view = new Uint8Array(result.value!.buffer);
+      const next = await reader.read(view.subarray(0, 100));
+      expect(same(next.value!, data.subarray(4096, 4196))).toBe(true);
+      await reader.cancel();
+    }));
+
+    test('a default reader gets chunks of chunkSize that add up to the file', withClasses(async () => {
+      const file = new BufferReader(data);
+      file.seek(10);
+      const reader = toReadableStream(file, { chunkSize: 100_000 }).getReader();
+      const sizes: number[] = [];
+      const out = new BufferOutputStream();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        sizes.push(r.value.byteLength);
+        out.writeSync(r.value);
+      }
+      expect(sizes.slice(0, 9)).toEqual(Array(9).fill(100_000));
+      expect(same(out.getValue().view, data.subarray(10))).toBe(true);
+      expect(file.closed).toBe(true);
+    }));
+
+    test('cancel closes the file', withClasses(async () => {
+      const file = new BufferReader(data);
+      const reader = toReadableStream(file).getReader();
+      await reader.read();
+      expect(file.closed).toBe(false);
+      await reader.cancel('enough');
+      expect(file.closed).toBe(true);
+    }));
+
+    test('an error of the file errors the stream with the same error', withClasses(async () => {
+      const failure = new Error('disk on fire');
+      const file = failingFile(200_000, failure);
+      const stream = toReadableStream(file, { chunkSize: 65_536 });
+      await expect(collect(stream)).rejects.toBe(failure);
+      expect(file.closed).toBe(true);
+    }));
+
+    test('an AbortSignal errors the stream with its reason and closes the file', withClasses(async () => {
+      const controller = new AbortController();
+      const file = new BufferReader(data);
+      const reader = toReadableStream(file, { signal: controller.signal }).getReader();
+      await reader.read();
+      controller.abort(new Error('stop'));
+      await expect(reader.read()).rejects.toThrow('stop');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(file.closed).toBe(true);
+    }));
+
+    test('pipes into toWritableStream', withClasses(async () => {
+      const out = new BufferOutputStream();
+      await toReadableStream(new BufferReader(data)).pipeTo(toWritableStream(out));
+      expect(out.closed).toBe(true);
+      expect(same(out.getValue().view, data)).toBe(true);
+    }));
+  });
+}
+
+describe('toReadableStream with the platform', () => {
+  test('new Response(stream) reads it whole', async () => {
+    const body = await new Response(toReadableStream(new BufferReader(data))).arrayBuffer();
+    expect(same(new Uint8Array(body), data)).toBe(true);
+  });
+
+  test('Readable.fromWeb turns it into a Node stream', async () => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of Readable.fromWeb(toReadableStream(new BufferReader(data)) as never)) chunks.push(chunk);
+    expect(chunks.reduce((n, c) => n + c.byteLength, 0)).toBe(data.byteLength);
+  });
+
+  test('pipeThrough(CompressionStream) and back gives the bytes', async () => {
+    type Pair = ReadableWritablePair<Uint8Array, Uint8Array>;
+    const gzipped = toReadableStream(new BufferReader(data)).pipeThrough(new CompressionStream('gzip') as unknown as Pair);
+    const back = await collect(gzipped.pipeThrough(new DecompressionStream('gzip') as unknown as Pair));
+    expect(same(back, data)).toBe(true);
+  });
+
+  test('rejects bad arguments', () => {
+    expect(() => toReadableStream({} as never)).toThrow(/file must be a NativeFile/);
+    expect(() => toReadableStream(new MockOutputStream())).toThrow(/readable/);
+    expect(() => toReadableStream(new BufferReader(data), { chunkSize: 0 })).toThrow(RangeError);
+  });
+
+  test('streams 256 MiB with bounded memory', async () => {
+    const total = 256 * 1024 * 1024;
+    let produced = 0;
+    const source = new JsFile({
+      read(n: number) {
+        const count = Math.min(n, total - produced);
+        produced += count;
+        return new Uint8Array(count).fill(produced & 0xff);
+      },
+    });
+    const sink = new MockOutputStream();
+    let peak = 0;
+    const sample = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+    }, 5);
+    const before = process.memoryUsage().arrayBuffers;
+    await toReadableStream(source, { chunkSize: 1024 * 1024 }).pipeTo(toWritableStream(sink));
+    clearInterval(sample);
+    expect(sink.closed).toBe(true);
+    expect(produced).toBe(total);
+    // Everything passed through; what was held at once stayed far below the total.
+    expect(peak - before).toBeLessThan(total / 4);
+  }, 60_000);
+});
