@@ -1,0 +1,274 @@
+import { UnsupportedOperationError } from '../../errors.js';
+import { bytesOf, type BytesLike } from '../../memory/buffer.js';
+import { describe } from '../../util/validate.js';
+import { parseFileMode, type FileMode, type FileModeInput } from '../file-mode.js';
+import { NativeFile } from '../native-file.js';
+
+/** A duck-typed reader: `read(n)` returns up to `n` bytes (empty or `null` at the end), maybe as a Promise. */
+export interface DuckReader {
+  read(n: number): BytesLike | null | undefined | Promise<BytesLike | null | undefined>;
+  seek?(offset: number, whence?: number): unknown;
+  tell?(): number | Promise<number>;
+  size?(): number | Promise<number>;
+  close?(): unknown;
+  readonly mode?: string;
+}
+
+/** A duck-typed writer: `write(bytes)`, maybe returning a Promise. */
+export interface DuckWriter {
+  write(data: Uint8Array): unknown;
+  flush?(): unknown;
+  close?(): unknown;
+  readonly mode?: string;
+}
+
+/** The part of Node's `fs/promises` `FileHandle` that JsFile uses. */
+export interface FileHandleLike {
+  readonly fd: number;
+  read(buffer: Uint8Array, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }>;
+  write(buffer: Uint8Array, offset: number, length: number, position: number | null): Promise<{ bytesWritten: number }>;
+  stat(): Promise<{ size: number | bigint }>;
+  sync?(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The part of a Node `Readable` that JsFile uses. */
+export interface NodeReadableLike extends AsyncIterable<unknown> {
+  readonly readable: boolean;
+  pipe(destination: unknown): unknown;
+  destroy(error?: Error): unknown;
+}
+
+/** The part of a Node `Writable` that JsFile uses. */
+export interface NodeWritableLike {
+  readonly writable: boolean;
+  write(chunk: Uint8Array, callback: (error?: Error | null) => void): boolean;
+  end(callback: () => void): unknown;
+  once(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** Anything {@link JsFile} wraps. */
+export type FileLike = FileHandleLike | NodeReadableLike | NodeWritableLike | DuckReader | DuckWriter;
+
+/** How JsFile talks to one kind of object. Positions matter only where `seekable`. */
+interface Adapter {
+  readonly seekable: boolean;
+  readInto(position: number, into: Uint8Array): Promise<number>;
+  write(position: number, bytes: Uint8Array): Promise<void>;
+  size(): Promise<number>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const has = (value: unknown, method: string): boolean =>
+  typeof (value as Record<string, unknown> | null)?.[method] === 'function';
+
+/**
+ * A NativeFile over a foreign JavaScript file-like object (PyArrow's `PythonFile`): a Node
+ * `FileHandle` (random access, reading straight into the caller's memory), a Node `Readable`
+ * or `Writable`, or any object with `read(n)` or `write(bytes)` (and optionally `seek`/`tell`).
+ *
+ * Without `mode`, it is inferred as PyArrow does: from the object's `mode` string, else
+ * `'rb'` for something that reads and `'wb'` for something that only writes. Always async.
+ */
+export class JsFile extends NativeFile {
+  readonly mode: FileMode;
+  readonly isSync = false;
+  readonly #adapter: Adapter;
+
+  constructor(handle: FileLike, mode?: FileModeInput) {
+    super();
+    if (typeof handle !== 'object' || handle === null) {
+      throw new TypeError(`handle must be a file-like object, got ${describe(handle)}`);
+    }
+    this.mode = mode === undefined ? inferMode(handle) : parseFileMode(mode, ['rb', 'wb', 'ab', 'rb+']);
+    this.#adapter = adapterFor(handle, this.mode);
+  }
+
+  protected isSeekable(): boolean {
+    return this.#adapter.seekable;
+  }
+
+  protected sizeForSeek(): number {
+    throw new UnsupportedOperationError('JsFile cannot seek from the end without I/O: seek(await file.size() + offset)');
+  }
+
+  protected readAtImpl(position: number, into: Uint8Array): Promise<number> {
+    return this.#adapter.readInto(position, into);
+  }
+
+  protected writeImpl(position: number, bytes: Uint8Array): Promise<void> {
+    return this.#adapter.write(position, bytes);
+  }
+
+  protected sizeImpl(): Promise<number> {
+    return this.#adapter.size();
+  }
+
+  protected flushImpl(): Promise<void> {
+    return this.#adapter.flush();
+  }
+
+  protected closeImpl(): Promise<void> {
+    return this.#adapter.close();
+  }
+}
+
+function inferMode(handle: object): FileMode {
+  const declared = (handle as { mode?: unknown }).mode;
+  if (typeof declared === 'string') return declared.includes('r') ? 'rb' : 'wb';
+  if (isFileHandle(handle)) return 'rb';
+  if (isNodeReadable(handle)) return 'rb';
+  if (isNodeWritable(handle)) return 'wb';
+  if (has(handle, 'read')) return 'rb';
+  if (has(handle, 'write')) return 'wb';
+  throw new TypeError(`handle must be a file-like object with read() or write(), got ${describe(handle)}`);
+}
+
+function isFileHandle(value: object): value is FileHandleLike {
+  return typeof (value as FileHandleLike).fd === 'number' && has(value, 'stat') && has(value, 'read');
+}
+
+function isNodeReadable(value: object): value is NodeReadableLike {
+  return has(value, 'pipe') && Symbol.asyncIterator in value && typeof (value as NodeReadableLike).readable === 'boolean';
+}
+
+function isNodeWritable(value: object): value is NodeWritableLike {
+  return has(value, 'end') && has(value, 'write') && typeof (value as NodeWritableLike).writable === 'boolean';
+}
+
+function notSupported(what: string): () => Promise<never> {
+  return () => Promise.reject(new UnsupportedOperationError(what));
+}
+
+function adapterFor(handle: object, mode: FileMode): Adapter {
+  if (isFileHandle(handle)) return fileHandleAdapter(handle, mode);
+  if (mode === 'rb' && isNodeReadable(handle)) return chunkReaderAdapter(handle[Symbol.asyncIterator](), () => handle.destroy());
+  if (mode !== 'rb' && isNodeWritable(handle)) return nodeWritableAdapter(handle);
+  if (mode === 'rb' && has(handle, 'read')) return duckReaderAdapter(handle as DuckReader);
+  if (mode !== 'rb' && has(handle, 'write')) return duckWriterAdapter(handle as DuckWriter);
+  throw new TypeError(`${describe(handle)} cannot be opened in mode '${mode}': it lacks ${mode === 'rb' ? 'read()' : 'write()'}`);
+}
+
+function fileHandleAdapter(handle: FileHandleLike, mode: FileMode): Adapter {
+  return {
+    seekable: mode === 'rb' || mode === 'rb+',
+    async readInto(position, into) {
+      // FileHandle.read fills the caller's memory directly: no intermediate copy.
+      return (await handle.read(into, 0, into.byteLength, position)).bytesRead;
+    },
+    async write(position, bytes) {
+      for (let done = 0; done < bytes.byteLength;) {
+        const at = mode === 'ab' ? null : position + done;
+        done += (await handle.write(bytes, done, bytes.byteLength - done, at)).bytesWritten;
+      }
+    },
+    async size() {
+      return Number((await handle.stat()).size);
+    },
+    async flush() {
+      await handle.sync?.();
+    },
+    close: () => handle.close(),
+  };
+}
+
+/** Reads from an iterator of chunks, keeping what a read did not take. */
+function chunkReaderAdapter(chunks: AsyncIterator<unknown>, close: () => unknown): Adapter {
+  let pending: Uint8Array | undefined;
+  return {
+    seekable: false,
+    async readInto(_position, into) {
+      while (pending === undefined || pending.byteLength === 0) {
+        const next = await chunks.next();
+        if (next.done) return 0;
+        pending = bytesOf(next.value, 'a chunk of the stream');
+      }
+      const count = Math.min(into.byteLength, pending.byteLength);
+      into.set(pending.subarray(0, count));
+      pending = pending.subarray(count);
+      return count;
+    },
+    write: notSupported('this stream is not writable'),
+    size: notSupported('the size of a stream is not known'),
+    flush: async () => {},
+    async close() {
+      pending = undefined;
+      await close();
+    },
+  };
+}
+
+function nodeWritableAdapter(stream: NodeWritableLike): Adapter {
+  return {
+    seekable: false,
+    readInto: notSupported('this stream is not readable'),
+    write: (_position, bytes) =>
+      new Promise<void>((resolve, reject) => {
+        // The stream may keep the chunk queued; the caller may reuse its memory.
+        stream.write(bytes.slice(), (error) => (error ? reject(error) : resolve()));
+      }),
+    size: notSupported('the size of a stream is not known'),
+    flush: async () => {},
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        stream.once('error', reject);
+        stream.end(resolve);
+      }),
+  };
+}
+
+function duckReaderAdapter(reader: DuckReader): Adapter {
+  const seekable = has(reader, 'seek') && has(reader, 'tell');
+  let where: number | undefined;
+  let pending: Uint8Array | undefined;
+  return {
+    seekable,
+    async readInto(position, into) {
+      if (seekable && where !== position) {
+        await reader.seek!(position, 0);
+        pending = undefined;
+      }
+      if (pending === undefined || pending.byteLength === 0) {
+        const result = await reader.read(into.byteLength);
+        pending = result == null ? new Uint8Array(0) : bytesOf(result, 'what read() returned');
+      }
+      const count = Math.min(into.byteLength, pending.byteLength);
+      into.set(pending.subarray(0, count));
+      pending = pending.subarray(count);
+      where = position + count;
+      return count;
+    },
+    write: notSupported('this object has no write()'),
+    async size() {
+      if (has(reader, 'size')) return reader.size!();
+      if (!seekable) throw new UnsupportedOperationError('the size of this object is not known');
+      const here = await reader.tell!();
+      await reader.seek!(0, 2);
+      const end = await reader.tell!();
+      await reader.seek!(here, 0);
+      return end;
+    },
+    flush: async () => {},
+    async close() {
+      await reader.close?.();
+    },
+  };
+}
+
+function duckWriterAdapter(writer: DuckWriter): Adapter {
+  return {
+    seekable: false,
+    readInto: notSupported('this object has no read()'),
+    async write(_position, bytes) {
+      await writer.write(bytes.slice());
+    },
+    size: notSupported('the size of this object is not known'),
+    async flush() {
+      await writer.flush?.();
+    },
+    async close() {
+      await writer.close?.();
+    },
+  };
+}
