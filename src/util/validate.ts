@@ -47,6 +47,13 @@ export function checkSize(value: unknown, name: string): number {
   return checkInteger(value, name, 0);
 }
 
+/** Checks that `value` is a safe integer of at least 1 (a buffer or chunk size). */
+export function checkPositiveSize(value: unknown, name: string): number {
+  checkSize(value, name);
+  if (value === 0) throw new RangeError(`${name} must be larger than zero, got 0`);
+  return value as number;
+}
+
 /** Like {@link checkSize}, but `undefined` (meaning "all") passes through. */
 export function checkOptionalSize(value: unknown, name: string): number | undefined {
   return value === undefined ? undefined : checkSize(value, name);
