@@ -30,3 +30,20 @@ export { BufferReader } from './io/backends/buffer-reader.js';
 export { BufferOutputStream } from './io/backends/buffer-output-stream.js';
 export { FixedSizeBufferWriter } from './io/backends/fixed-size-buffer-writer.js';
 export { MockOutputStream } from './io/backends/mock-output-stream.js';
+export { BlobFile, type BlobFileOptions } from './io/backends/blob-file.js';
+export { BlobOutputStream, type BlobOutputStreamOptions } from './io/backends/blob-output-stream.js';
+export { BufferedInputStream } from './io/backends/buffered-input-stream.js';
+export { BufferedOutputStream } from './io/backends/buffered-output-stream.js';
+export { CompressedInputStream } from './io/backends/compressed-input-stream.js';
+export { CompressedOutputStream } from './io/backends/compressed-output-stream.js';
+export {
+  JsFile, type DuckReader, type DuckWriter, type FileHandleLike, type FileLike, type NodeReadableLike,
+  type NodeWritableLike,
+} from './io/backends/js-file.js';
+export { fromReadableStream } from './io/backends/readable-stream-file.js';
+export { fromWritableStream } from './io/backends/writable-stream-file.js';
+export type { Codec } from './io/codec.js';
+export { inputStream, outputStream, type InputSource, type OutputSink, type StreamOptions } from './io/open.js';
+
+export { toReadableStream, type ToReadableStreamOptions } from './streams/to-readable-stream.js';
+export { toWritableStream, type ToWritableStreamOptions } from './streams/to-writable-stream.js';
