@@ -1,4 +1,4 @@
-import { BufferOutputStream, BufferReader, defaultMemoryPool, type Buffer } from '../src/index.js';
+import { defaultMemoryPool, fromReadableStream, OpfsFile, type NativeFile } from '../src/index.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const drop = $('drop');
@@ -9,13 +9,13 @@ const cancel = $<HTMLButtonElement>('cancel');
 const hex = $('hex');
 const offsetInput = $<HTMLInputElement>('offset');
 
-let stored: { name: string; buffer: Buffer; reader: BufferReader } | undefined;
+let stored: OpfsFile | undefined;
 let controller: AbortController | undefined;
 
 $('isolation').textContent = `crossOriginIsolated: ${globalThis.crossOriginIsolated === true} · pool: ${defaultMemoryPool().backendName}`;
 
 const formatBytes = (n: number) =>
-  n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
+  n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : n < 1073741824 ? `${(n / 1048576).toFixed(1)} MiB` : `${(n / 1073741824).toFixed(2)} GiB`;
 
 function showPool(): void {
   const pool = defaultMemoryPool();
@@ -27,9 +27,13 @@ function showPool(): void {
   ].map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('');
 }
 
-function showHex(offset: number): void {
+let hexRequest = 0;
+
+async function showHex(offset: number): Promise<void> {
   if (stored === undefined) return;
-  const bytes = stored.reader.readAtSync(offset, 256);
+  const request = ++hexRequest;
+  const bytes = await stored.readAt(offset, 256);
+  if (request !== hexRequest) return; // a later request owns the view now
   const lines: string[] = [];
   for (let row = 0; row < bytes.length; row += 16) {
     const slice = bytes.subarray(row, row + 16);
@@ -37,44 +41,52 @@ function showHex(offset: number): void {
     const text = Array.from(slice, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
     lines.push(`${(offset + row).toString(16).padStart(10, '0')}  ${hexPart}  ${text}`);
   }
-  hex.textContent = lines.join('\n') || `(offset ${offset} is past the end of ${stored.name})`;
+  hex.textContent = lines.join('\n') || `(offset ${offset} is past the end of ${stored.path})`;
 }
 
-async function load(file: File): Promise<void> {
+/** Streams `source` into OPFS at `demo/<name>`, with progress, throughput and cancel. */
+async function store(name: string, source: NativeFile | ReadableStream<Uint8Array>, total: number | undefined): Promise<void> {
   controller?.abort();
   controller = new AbortController();
-  stored?.buffer.release();
+  await stored?.close();
   stored = undefined;
   cancel.disabled = false;
-  const out = new BufferOutputStream();
+  progress.removeAttribute('value');
+  const path = `demo/${name.replace(/[\\/]/g, '_') || 'download'}`;
   const started = performance.now();
+  const target = await OpfsFile.open(path, 'wb');
   try {
-    await out.upload(file.stream(), {
+    await target.upload(source, {
       signal: controller.signal,
       onProgress: (done) => {
-        progress.value = file.size === 0 ? 1 : done / file.size;
+        if (total) progress.value = done / total;
         const seconds = (performance.now() - started) / 1000;
-        status.textContent = `${file.name}: ${formatBytes(done)} of ${formatBytes(file.size)} · ${formatBytes(done / Math.max(seconds, 1e-3))}/s`;
+        status.textContent = `${name}: ${formatBytes(done)}${total ? ` of ${formatBytes(total)}` : ''} · ${formatBytes(done / Math.max(seconds, 1e-3))}/s`;
         showPool();
       },
     });
-    const buffer = out.getValue();
-    stored = { name: file.name, buffer, reader: new BufferReader(buffer) };
+    const size = await target.size();
+    await target.close();
+    stored = await OpfsFile.open(path, 'rb');
     const seconds = (performance.now() - started) / 1000;
-    status.textContent = `${file.name}: ${formatBytes(buffer.size)} loaded in ${seconds.toFixed(2)} s`;
+    status.textContent = `${name}: ${formatBytes(size)} stored in OPFS at ${path} in ${seconds.toFixed(2)} s (${formatBytes(size / Math.max(seconds, 1e-3))}/s)`;
     progress.value = 1;
-    offsetInput.max = String(Math.max(0, buffer.size - 1));
-    showHex(0);
+    $('stored-name').textContent = `${path} · readAt(offset, 256)`;
+    offsetInput.max = String(Math.max(0, size - 1));
+    await showHex(0);
   } catch (error) {
-    status.textContent = `${file.name}: ${(error as Error).message}`;
-    out.getValue().release();
+    await target.close();
+    status.textContent = `${name}: ${(error as Error).message}`;
+    progress.value = 0;
   } finally {
     cancel.disabled = true;
     showPool();
   }
 }
 
-picker.addEventListener('change', () => picker.files?.[0] && void load(picker.files[0]));
+const storeFile = (file: File) => void store(file.name, file.stream(), file.size);
+
+picker.addEventListener('change', () => picker.files?.[0] && storeFile(picker.files[0]));
 drop.addEventListener('dragover', (event) => {
   event.preventDefault();
   drop.classList.add('over');
@@ -84,11 +96,25 @@ drop.addEventListener('drop', (event) => {
   event.preventDefault();
   drop.classList.remove('over');
   const file = event.dataTransfer?.files[0];
-  if (file) void load(file);
+  if (file) storeFile(file);
+});
+$('fetch-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const url = $<HTMLInputElement>('url').value;
+  try {
+    const response = await fetch(url);
+    if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status}`);
+    const length = Number(response.headers.get('content-length')) || undefined;
+    const name = new URL(url).pathname.split('/').pop() || 'download';
+    await store(name, fromReadableStream(response.body), length);
+  } catch (error) {
+    status.textContent = `${url}: ${(error as Error).message}`;
+  }
 });
 cancel.addEventListener('click', () => controller?.abort(new Error('cancelled')));
 $('seek').addEventListener('submit', (event) => {
   event.preventDefault();
-  showHex(Math.max(0, Math.floor(Number(offsetInput.value) || 0)));
+  void showHex(Math.max(0, Math.floor(Number(offsetInput.value) || 0)));
 });
+setInterval(showPool, 500);
 showPool();

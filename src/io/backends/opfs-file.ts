@@ -1,0 +1,181 @@
+import { transfer, wrap, type Remote } from 'comlink';
+import type { IoService } from '../../../worker/index.js';
+import { defaultMemoryPool } from '../../memory/default-pool.js';
+import { describe } from '../../util/validate.js';
+import { parseFileMode, type FileMode, type FileModeInput } from '../file-mode.js';
+import { NativeFile } from '../native-file.js';
+import { installRemoteErrors } from '../opfs/remote-errors.js';
+import { splitOpfsPath } from '../opfs/opfs-paths.js';
+import { SyncAccess } from '../opfs/sync-access.js';
+import { checkSize } from '../../util/validate.js';
+
+/** Options of {@link OpfsFile.open}. */
+export interface OpfsOpenOptions {
+  /** The IO worker to use on the main thread; by default one shared worker started on first use. */
+  worker?: Worker;
+}
+
+interface RemoteFile {
+  readonly service: Remote<IoService>;
+  readonly id: number;
+  /** The size as last known: seek-from-end must not do I/O. */
+  size: number;
+}
+
+const services = new WeakMap<Worker, Promise<Remote<IoService>>>();
+let defaultWorker: Worker | undefined;
+
+/** The comlink proxy of `worker`, attached to this page's wasm pool when it has one. */
+function serviceOf(worker: Worker): Promise<Remote<IoService>> {
+  let service = services.get(worker);
+  if (service === undefined) {
+    installRemoteErrors();
+    const remote = wrap<IoService>(worker);
+    const pool = defaultMemoryPool() as { handle?: Parameters<IoService['attachPool']>[0] };
+    service = (pool.handle === undefined ? Promise.resolve() : remote.attachPool(pool.handle)).then(() => remote);
+    services.set(worker, service);
+  }
+  return service;
+}
+
+function inWorkerWithSyncAccess(): boolean {
+  return typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' &&
+    typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle !== 'undefined';
+}
+
+function isShared(bytes: Uint8Array): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && bytes.buffer instanceof SharedArrayBuffer;
+}
+
+/**
+ * A file in the Origin Private File System, with random-access reads and writes.
+ *
+ * Opened inside a worker, it works straight on a `FileSystemSyncAccessHandle` and is
+ * synchronous (`isSync`). Opened on the main thread, it is asynchronous and goes through the
+ * IO worker, which reads into and writes from the page's pool memory directly when the page is
+ * cross-origin isolated (shared memory), and exchanges transferred copies otherwise.
+ *
+ * Directories on the path are created for modes that write. `'wb'` truncates, `'ab'` appends.
+ */
+export class OpfsFile extends NativeFile {
+  readonly mode: FileMode;
+  readonly isSync: boolean;
+  /** The path inside the origin private file system. */
+  readonly path: string;
+  readonly #local: SyncAccess | undefined;
+  readonly #remote: RemoteFile | undefined;
+
+  private constructor(path: string, mode: FileMode, local: SyncAccess | undefined, remote: RemoteFile | undefined) {
+    super();
+    this.path = path;
+    this.mode = mode;
+    this.#local = local;
+    this.#remote = remote;
+    this.isSync = local !== undefined;
+    if (mode === 'ab') this.position = local?.size() ?? remote!.size;
+  }
+
+  /** Opens (and for writing modes creates) the file at `path`, such as `'uploads/data.bin'`. */
+  static async open(path: string, mode: FileModeInput = 'rb', options: OpfsOpenOptions = {}): Promise<OpfsFile> {
+    splitOpfsPath(path);
+    const canonical = parseFileMode(mode, ['rb', 'wb', 'ab', 'rb+']);
+    if (options.worker === undefined && inWorkerWithSyncAccess()) {
+      return new OpfsFile(path, canonical, await SyncAccess.open(path, canonical), undefined);
+    }
+    if (options.worker !== undefined && typeof options.worker.postMessage !== 'function') {
+      throw new TypeError(`options.worker must be a Worker, got ${describe(options.worker)}`);
+    }
+    const service = await serviceOf(options.worker ?? startDefaultWorker());
+    const { id, size } = await service.open(path, canonical);
+    return new OpfsFile(path, canonical, undefined, { service, id, size });
+  }
+
+  /** Cuts or extends the file to `size` bytes. */
+  async truncate(size: number): Promise<void> {
+    this.checkWritable();
+    checkSize(size, 'size');
+    if (this.#local !== undefined) return this.#local.truncate(size);
+    await this.#remote!.service.truncate(this.#remote!.id, size);
+    this.#remote!.size = size;
+  }
+
+  /** Synchronous {@link OpfsFile.truncate}, inside a worker. */
+  truncateSync(size: number): void {
+    this.checkWritable(true);
+    this.#local!.truncate(checkSize(size, 'size'));
+  }
+
+  protected isSeekable(): boolean {
+    return this.mode !== 'ab';
+  }
+
+  protected sizeForSeek(): number {
+    return this.#local?.size() ?? this.#remote!.size;
+  }
+
+  protected readAtSyncImpl(position: number, into: Uint8Array): number {
+    return this.#local!.read(position, into);
+  }
+
+  protected writeSyncImpl(position: number, bytes: Uint8Array): void {
+    this.#local!.write(position, bytes);
+  }
+
+  protected sizeSyncImpl(): number {
+    return this.#local!.size();
+  }
+
+  protected flushSyncImpl(): void {
+    this.#local!.flush();
+  }
+
+  protected closeSyncImpl(): void {
+    this.#local!.close();
+  }
+
+  protected async readAtImpl(position: number, into: Uint8Array): Promise<number> {
+    if (this.#local !== undefined) return this.#local.read(position, into);
+    const { service, id } = this.#remote!;
+    if (isShared(into)) {
+      return service.readShared(id, position, { buffer: into.buffer as SharedArrayBuffer, byteOffset: into.byteOffset, byteLength: into.byteLength, mutable: true });
+    }
+    const bytes = await service.readCopy(id, position, into.byteLength);
+    into.set(bytes);
+    return bytes.byteLength;
+  }
+
+  protected async writeImpl(position: number, bytes: Uint8Array): Promise<void> {
+    if (this.#local !== undefined) return this.#local.write(position, bytes);
+    const remote = this.#remote!;
+    if (isShared(bytes)) {
+      const descriptor = { buffer: bytes.buffer as SharedArrayBuffer, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, mutable: false };
+      await remote.service.writeShared(remote.id, position, descriptor);
+    } else {
+      const copy = bytes.slice();
+      await remote.service.writeCopy(remote.id, position, transfer(copy, [copy.buffer]));
+    }
+    remote.size = Math.max(remote.size, position + bytes.byteLength);
+  }
+
+  protected async sizeImpl(): Promise<number> {
+    if (this.#local !== undefined) return this.#local.size();
+    const remote = this.#remote!;
+    remote.size = await remote.service.size(remote.id);
+    return remote.size;
+  }
+
+  protected async flushImpl(): Promise<void> {
+    if (this.#local !== undefined) return this.#local.flush();
+    await this.#remote!.service.flush(this.#remote!.id);
+  }
+
+  protected async closeImpl(): Promise<void> {
+    if (this.#local !== undefined) return this.#local.close();
+    await this.#remote!.service.close(this.#remote!.id);
+  }
+}
+
+function startDefaultWorker(): Worker {
+  defaultWorker ??= new Worker(new URL('../../../worker/index.ts', import.meta.url), { type: 'module', name: 'nativefile-io' });
+  return defaultWorker;
+}

@@ -1,0 +1,43 @@
+import { transferHandlers } from 'comlink';
+import { ClosedFileError, FileNotFoundError, IOError, OutOfMemoryError, UnsupportedOperationError } from '../../errors.js';
+
+interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+const classes: Record<string, new (message: string, options: { code?: string }) => Error> = {
+  IOError, ClosedFileError, UnsupportedOperationError, OutOfMemoryError,
+  FileNotFoundError: class extends FileNotFoundError {
+    constructor(message: string) {
+      super(message);
+      this.name = 'FileNotFoundError';
+    }
+  },
+  TypeError, RangeError,
+};
+
+/**
+ * Makes errors thrown in the IO worker arrive on the other side as the same nativefile
+ * classes with the same `code` (comlink's own handler keeps only name and message).
+ */
+export function installRemoteErrors(): void {
+  const original = transferHandlers.get('throw')!;
+  transferHandlers.set('throw', {
+    canHandle: original.canHandle,
+    serialize({ value }: { value: unknown }) {
+      const error = value as Partial<SerializedError>;
+      const serialized: SerializedError = {
+        name: String(error?.name ?? 'Error'),
+        message: String(error?.message ?? value),
+        ...(typeof error?.code === 'string' ? { code: error.code } : {}),
+      };
+      return [serialized, []];
+    },
+    deserialize(serialized: SerializedError) {
+      const Class = classes[serialized.name];
+      throw Class ? new Class(serialized.message, { code: serialized.code }) : Object.assign(new Error(serialized.message), { name: serialized.name });
+    },
+  } as typeof original);
+}

@@ -1,0 +1,151 @@
+// The page side of the browser tests: functions the Node test runner calls with page.evaluate.
+import { wrap } from 'comlink';
+import {
+  allocateBuffer, BlobFile, Buffer, defaultMemoryPool, FileNotFoundError, OpfsFile, wasmMemoryPool,
+} from '../../src/index.js';
+import type { HarnessWorker } from './harness-worker.js';
+
+const MiB = 1024 * 1024;
+
+/** The byte at `offset` of the test pattern. */
+const patternAt = (offset: number) => (offset * 31 + (offset >>> 12)) & 0xff;
+
+function fillPattern(bytes: Uint8Array, offset: number): void {
+  for (let i = 0; i < bytes.length; i++) bytes[i] = patternAt(offset + i);
+}
+
+function checkPattern(bytes: Uint8Array, offset: number): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== patternAt(offset + i)) return false;
+  return true;
+}
+
+const harness = {
+  environment() {
+    return { isolated: globalThis.crossOriginIsolated === true, pool: defaultMemoryPool().backendName };
+  },
+
+  /** Writes `mib` MiB to OPFS through the IO worker and reads it back with readBuffer. */
+  async opfsRoundTrip(mib: number) {
+    const path = `roundtrip/${mib}.bin`;
+    const chunk = 4 * MiB;
+    const total = mib * MiB;
+    const started = performance.now();
+    const writer = await OpfsFile.open(path, 'wb');
+    const buffer = allocateBuffer(chunk);
+    for (let offset = 0; offset < total; offset += chunk) {
+      const part = buffer.view.subarray(0, Math.min(chunk, total - offset));
+      fillPattern(part, offset);
+      await writer.write(part);
+    }
+    await writer.close();
+    buffer.release();
+    const written = performance.now();
+    const reader = await OpfsFile.open(path, 'rb');
+    let ok = (await reader.size()) === total;
+    for (let offset = 0; offset < total; offset += chunk) {
+      const part = await reader.readBuffer(chunk);
+      ok &&= part.size === Math.min(chunk, total - offset) && checkPattern(part.view, offset);
+      ok &&= part.view.buffer instanceof (globalThis.SharedArrayBuffer ?? ArrayBuffer) || !globalThis.crossOriginIsolated;
+      part.release();
+    }
+    const tail = await reader.readAt(total - 10, 100);
+    ok &&= tail.length === 10 && checkPattern(tail, total - 10);
+    await reader.close();
+    return { ok, writeMs: written - started, readMs: performance.now() - written, isSync: reader.isSync };
+  },
+
+  /** The page and two workers allocate from one pool; each sees the others' bytes. */
+  async sharedPool() {
+    const pool = wasmMemoryPool();
+    const workers = [0, 1].map(() => wrap<HarnessWorker>(new Worker(new URL('./harness-worker.ts', import.meta.url), { type: 'module' })));
+    await Promise.all(workers.map((worker) => worker.attach(pool.handle)));
+    const before = pool.numAllocations();
+    const bytesBefore = pool.bytesAllocated();
+    const mine = pool.allocate(1000);
+    mine.view.fill(3);
+    const [a, b] = await Promise.all([workers[0]!.allocate(50, 10_000, 1), workers[1]!.allocate(50, 10_000, 2)]);
+    const allocations = pool.numAllocations() - before;
+    const bytes = pool.bytesAllocated() - bytesBefore;
+    const seesA = Buffer.fromShared(a![0]!).view.every((x) => x === 1);
+    const seesB = Buffer.fromShared(b![49]!).view.every((x) => x === 2);
+    const workerSeesPage = await workers[1]!.sumShared(mine.share());
+    const addresses = [...a!, ...b!].map((d) => d.byteOffset).concat(mine.address).sort((x, y) => x - y);
+    const disjoint = addresses.every((address, i) => i === 0 || address - addresses[i - 1]! >= 1000);
+    await Promise.all(workers.map((worker) => worker.releaseAll()));
+    mine.release();
+    return { allocations, bytes, seesA, seesB, workerSeesPage, disjoint, after: pool.bytesAllocated() - bytesBefore };
+  },
+
+  /** An upload-style stream of `mib` MiB into OPFS; reports the peak JS heap and pool use. */
+  async uploadStream(mib: number) {
+    const total = mib * MiB;
+    let produced = 0;
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (produced >= total) return controller.close();
+        const chunk = new Uint8Array(Math.min(MiB, total - produced));
+        fillPattern(chunk.subarray(0, 16), produced);
+        produced += chunk.length;
+        controller.enqueue(chunk);
+      },
+    }, { highWaterMark: 2 });
+    const heap = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
+    let peakHeap = heap();
+    let peakPool = defaultMemoryPool().bytesAllocated();
+    const startHeap = heap();
+    const file = await OpfsFile.open('uploads/big.bin', 'wb');
+    const started = performance.now();
+    let reports = 0;
+    await file.upload(source, {
+      onProgress: () => {
+        reports++;
+        peakHeap = Math.max(peakHeap, heap());
+        peakPool = Math.max(peakPool, defaultMemoryPool().bytesAllocated());
+      },
+    });
+    const size = await file.size();
+    await file.close();
+    const seconds = (performance.now() - started) / 1000;
+    return { size, reports, heapGrowth: peakHeap - startHeap, peakPool, mbPerSecond: total / 1e6 / seconds };
+  },
+
+  async blobRandomReads() {
+    const data = new Uint8Array(3 * MiB);
+    fillPattern(data, 0);
+    const file = new BlobFile(new Blob([data]));
+    let ok = true;
+    let seed = 7;
+    for (let i = 0; i < 200; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      const offset = seed % data.length;
+      const n = (seed >>> 8) % 100_000;
+      const got = await file.readAt(offset, n);
+      ok &&= got.length === Math.min(n, data.length - offset) && checkPattern(got, offset);
+    }
+    return ok;
+  },
+
+  async workerSyncOpfs() {
+    const worker = wrap<HarnessWorker>(new Worker(new URL('./harness-worker.ts', import.meta.url), { type: 'module' }));
+    const result = await worker.syncOpfs('worker/sync.txt');
+    const page = await OpfsFile.open('worker/sync.txt', 'rb');
+    const text = new TextDecoder().decode(await page.read());
+    await page.close();
+    return { ...result, pageText: text };
+  },
+
+  async errors() {
+    const missing = await OpfsFile.open('no/such/file.bin', 'rb').then(() => null, (e: Error & { code?: string }) => e);
+    const badPath = await OpfsFile.open('a/../b.bin', 'wb').then(() => null, (e: Error) => e);
+    return {
+      missingIsFileNotFound: missing instanceof FileNotFoundError,
+      missingCode: missing?.code,
+      badPathIsTypeError: badPath instanceof TypeError,
+      badPathMessage: badPath?.message,
+    };
+  },
+};
+
+(globalThis as unknown as { harness: typeof harness }).harness = harness;
+document.getElementById('status')!.textContent = 'ready';
+export type Harness = typeof harness;
