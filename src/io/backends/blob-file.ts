@@ -3,13 +3,17 @@ import { NativeFile } from '../native-file.js';
 
 /** Options of {@link BlobFile}. */
 export interface BlobFileOptions {
-  /** Bytes fetched at once for smaller reads, so sequential reads do not slice the Blob each time. Default 256 KiB. */
+  /**
+   * Bytes fetched at once when reads are sequential, so small sequential reads do not slice
+   * the Blob each time (random reads fetch just what they ask). Default 256 KiB.
+   */
   readAhead?: number;
 }
 
 /**
  * A random-access reader over a `Blob` or `File` (the user's uploads). Each read slices the
- * Blob; reads smaller than `readAhead` fetch `readAhead` bytes and serve what follows from them.
+ * Blob; a read that continues the previous one fetches at least `readAhead` bytes and serves
+ * the reads that follow from them.
  */
 export class BlobFile extends NativeFile {
   readonly mode = 'rb';
@@ -18,6 +22,8 @@ export class BlobFile extends NativeFile {
   readonly #readAhead: number;
   #cacheStart = 0;
   #cache: Uint8Array | undefined;
+  /** Where the last read from the Blob ended: a read starting there is sequential. */
+  #lastEnd = 0;
 
   constructor(blob: Blob, options: BlobFileOptions = {}) {
     super();
@@ -53,9 +59,12 @@ export class BlobFile extends NativeFile {
       const from = position - this.#cacheStart;
       const count = Math.min(into.byteLength, cache.byteLength - from);
       into.set(cache.subarray(from, from + count));
+      this.#lastEnd = position + count;
       return count;
     }
-    const end = Math.min(size, position + Math.max(into.byteLength, this.#readAhead));
+    const sequential = position === this.#lastEnd;
+    const end = Math.min(size, position + (sequential ? Math.max(into.byteLength, this.#readAhead) : into.byteLength));
+    this.#lastEnd = position + into.byteLength;
     const bytes = new Uint8Array(await this.#blob.slice(position, end).arrayBuffer());
     const count = Math.min(into.byteLength, bytes.byteLength);
     into.set(bytes.subarray(0, count));

@@ -1,0 +1,92 @@
+// Browser benchmarks, driven by bench/browser.mjs: each returns MB/s (or reads/s) measured here.
+import { wrap } from 'comlink';
+import { BlobFile, OpfsFile } from '../../src/index.js';
+
+const MiB = 1024 * 1024;
+const PATH = 'bench/data.bin';
+const rawWorker = wrap<{ readAll(path: string, chunk: number, shared?: boolean): Promise<number> }>(
+  new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' }),
+);
+
+const bench = {
+  async prepare(mib: number): Promise<void> {
+    const file = await OpfsFile.open(PATH, 'wb');
+    const chunk = new Uint8Array(4 * MiB).fill(7);
+    for (let i = 0; i < mib / 4; i++) await file.write(chunk);
+    await file.close();
+  },
+
+  /** OpfsFile on the main thread: readBuffer of 1 MiB at a time, into pool memory through the worker. */
+  async opfsFileReads(): Promise<number> {
+    const file = await OpfsFile.open(PATH, 'rb');
+    const started = performance.now();
+    let total = 0;
+    for (let buffer = await file.readBuffer(MiB); buffer.size > 0; buffer = await file.readBuffer(MiB)) {
+      total += buffer.size;
+      buffer.release();
+    }
+    const ms = performance.now() - started;
+    await file.close();
+    return total / 1e6 / (ms / 1000);
+  },
+
+  rawSyncAccessInWorker: (): Promise<number> => rawWorker.readAll(PATH, MiB),
+
+  /** The same, into a SharedArrayBuffer (what zero-copy into pool memory pays). */
+  rawSyncAccessIntoShared: (): Promise<number> => rawWorker.readAll(PATH, MiB, true),
+
+  async getFileArrayBuffer(): Promise<number> {
+    const [dir, name] = PATH.split('/') as [string, string];
+    const root = await navigator.storage.getDirectory();
+    const handle = await (await root.getDirectoryHandle(dir)).getFileHandle(name);
+    const started = performance.now();
+    const bytes = await (await handle.getFile()).arrayBuffer();
+    return bytes.byteLength / 1e6 / ((performance.now() - started) / 1000);
+  },
+
+  /** Random 64 KiB reads from a Blob: reads per second. */
+  async blobFileReadAt(): Promise<number> {
+    const blob = new Blob([new Uint8Array(32 * MiB).fill(3)]);
+    const file = new BlobFile(blob);
+    return timeReads(blob.size, (offset) => file.readAt(offset, 65536));
+  },
+
+  async blobSliceArrayBuffer(): Promise<number> {
+    const blob = new Blob([new Uint8Array(32 * MiB).fill(3)]);
+    return timeReads(blob.size, async (offset) => new Uint8Array(await blob.slice(offset, offset + 65536).arrayBuffer()));
+  },
+
+  /** Sequential 4 KiB reads from a Blob (read-ahead at work): reads per second. */
+  async blobFileSequential(): Promise<number> {
+    const blob = new Blob([new Uint8Array(8 * MiB).fill(3)]);
+    const file = new BlobFile(blob);
+    const started = performance.now();
+    let reads = 0;
+    for (let chunk = await file.read(4096); chunk.length > 0; chunk = await file.read(4096)) reads++;
+    return reads / ((performance.now() - started) / 1000);
+  },
+
+  async blobSliceSequential(): Promise<number> {
+    const blob = new Blob([new Uint8Array(8 * MiB).fill(3)]);
+    const started = performance.now();
+    let reads = 0;
+    for (let offset = 0; offset < blob.size; offset += 4096) {
+      await blob.slice(offset, offset + 4096).arrayBuffer();
+      reads++;
+    }
+    return reads / ((performance.now() - started) / 1000);
+  },
+};
+
+async function timeReads(size: number, read: (offset: number) => Promise<Uint8Array>): Promise<number> {
+  let seed = 1;
+  const started = performance.now();
+  for (let i = 0; i < 300; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    await read(seed % (size - 65536));
+  }
+  return 300 / ((performance.now() - started) / 1000);
+}
+
+(globalThis as unknown as { bench: typeof bench }).bench = bench;
+document.getElementById('status')!.textContent = 'ready';
