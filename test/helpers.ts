@@ -1,3 +1,6 @@
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
 /** Small helpers shared by the tests. */
 
 export const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -14,4 +17,14 @@ export function randomBytes(length: number, seed = 1): Uint8Array {
     out[i] = state & 0xff;
   }
   return out;
+}
+
+/** PyArrow's check_large_seeks file: sparse, 2^32 + 10 bytes, 'mark\n' at 2^32 + 5. */
+export function largeSparseFile(dir: string): string {
+  const path = join(dir, `sparse-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  const fd = openSync(path, 'w');
+  ftruncateSync(fd, 2 ** 32 + 10);
+  writeSync(fd, encode('mark\n'), 0, 5, 2 ** 32 + 5);
+  closeSync(fd);
+  return path;
 }

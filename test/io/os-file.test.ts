@@ -1,0 +1,159 @@
+import { mkdtempSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, test } from 'vitest';
+import {
+  BufferedInputStream, ClosedFileError, FileNotFoundError, inputStream, JsFile, OSFile, outputStream,
+  UnsupportedOperationError,
+} from '../../src/node.js';
+import { open } from 'node:fs/promises';
+import { decode, encode, largeSparseFile, randomBytes } from '../helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nativefile-osfile-'));
+let counter = 0;
+const fresh = () => join(dir, `file-${counter++}`);
+
+function sampleFile(): { path: string; data: Uint8Array } {
+  const data = randomBytes(4096, counter + 1);
+  const path = fresh();
+  writeFileSync(path, data);
+  return { path, data };
+}
+
+describe('OSFile (PyArrow test_os_file_*)', () => {
+  test('passes the native file reader checks', () => {
+    const { path, data } = sampleFile();
+    const f = new OSFile(path, 'r');
+    expect(f.readSync(10)).toEqual(data.subarray(0, 10));
+    expect(f.readSync(0).byteLength).toBe(0);
+    expect(f.tell()).toBe(10);
+    expect(f.readSync()).toEqual(data.subarray(10));
+    expect(f.sizeSync()).toBe(data.length);
+    f.seek(0);
+    f.seek(data.length + 1);
+    expect(f.tell()).toBe(data.length + 1);
+    expect(f.readSync(5).byteLength).toBe(0);
+    expect(f.seek(3)).toBe(3);
+    expect(f.seek(3, 1)).toBe(6);
+    expect(f.seek(-2, 2)).toBe(data.length - 2);
+    f.closeSync();
+  });
+
+  test('readBuffer reads into pool memory and readInto into the caller memory', async () => {
+    const { path, data } = sampleFile();
+    const f = new OSFile(path);
+    const buffer = f.readBufferSync(1000);
+    expect(buffer.equals(data.subarray(0, 1000))).toBe(true);
+    expect(buffer.address % 64).toBe(0);
+    const into = new Uint8Array(100);
+    expect(await f.readInto(into)).toBe(100);
+    expect(into).toEqual(data.subarray(1000, 1100));
+    expect(await f.readAt(4000, 200)).toEqual(data.subarray(4000));
+  });
+
+  test('w truncates, a appends, and neither is readable or seekable', () => {
+    const { path } = sampleFile();
+    const f2 = new OSFile(path, 'w');
+    f2.writeSync(encode('foo'));
+    const f3 = new OSFile(path);
+    expect(f3.sizeSync()).toBe(3);
+    f3.closeSync();
+    expect(() => f2.readSync(5)).toThrow(UnsupportedOperationError);
+    f2.closeSync();
+    const f4 = new OSFile(path, 'ab');
+    f4.writeSync(encode('bar'));
+    f4.closeSync();
+    expect(readFileSync(path, 'utf8')).toBe('foobar');
+  });
+
+  test('modes (test_native_file_modes)', () => {
+    const { path } = sampleFile();
+    const cases: Array<[string, string, boolean, boolean, boolean]> = [
+      ['r', 'rb', true, false, true], ['rb', 'rb', true, false, true], ['w', 'wb', false, true, false],
+      ['wb', 'wb', false, true, false], ['ab', 'ab', false, true, false], ['a', 'ab', false, true, false],
+    ];
+    for (const [mode, canonical, readable, writable, seekable] of cases) {
+      using f = new OSFile(path, mode as never);
+      expect([f.mode, f.readable(), f.writable(), f.seekable()]).toEqual([canonical, readable, writable, seekable]);
+    }
+    expect(() => new OSFile(path, 'x' as never)).toThrow(RangeError);
+  });
+
+  test('new files follow the umask (test_native_file_permissions)', () => {
+    const umask = process.umask();
+    const path = fresh();
+    new OSFile(path, 'w').closeSync();
+    expect(statSync(path).mode & 0o777).toBe(0o666 & ~umask);
+  });
+
+  test('every method throws ClosedFileError after close', () => {
+    const { path } = sampleFile();
+    const f = new OSFile(path);
+    f.closeSync();
+    expect(f.closed).toBe(true);
+    for (const call of [() => f.tell(), () => f.seek(0), () => f.sizeSync(), () => f.flushSync(), () => f.readable(), () => f.writable(), () => f.seekable()]) {
+      expect(call).toThrow(ClosedFileError);
+    }
+  });
+
+  test('a missing file is FileNotFoundError with code ENOENT', () => {
+    expect(() => new OSFile(join(dir, 'non_existent_file'))).toThrow(FileNotFoundError);
+    try {
+      new OSFile(join(dir, 'non_existent_file'));
+    } catch (error) {
+      expect((error as FileNotFoundError).code).toBe('ENOENT');
+    }
+  });
+
+  test('reads past 4 GiB in a sparse file', () => {
+    const path = largeSparseFile(dir);
+    using f = new OSFile(path);
+    expect(f.sizeSync()).toBe(2 ** 32 + 10);
+    expect(f.seek(2 ** 32 + 5)).toBe(2 ** 32 + 5);
+    expect(decode(f.readSync(5))).toBe('mark\n');
+    expect(f.tell()).toBe(2 ** 32 + 10);
+    unlinkSync(path);
+  });
+
+  test('read1 does not read to the end (test_native_file_read1)', () => {
+    const path = fresh();
+    writeFileSync(path, '123\n'.repeat(1_000_000));
+    using f = new OSFile(path);
+    expect(f.read1Sync().byteLength).toBeLessThan(4_000_000);
+    expect(f.read1Sync(30_000).byteLength).toBe(30_000);
+  });
+
+  test('a Node FileHandle works through JsFile', async () => {
+    const { path, data } = sampleFile();
+    const f = new JsFile(await open(path));
+    expect(await f.readAt(100, 10)).toEqual(data.subarray(100, 110));
+    await f.close();
+  });
+});
+
+describe('inputStream and outputStream with paths (PyArrow input_stream/output_stream)', () => {
+  const text = encode('some test data\n'.repeat(10) + 'eof\n');
+
+  test('open OS files; bufferSize 0 gives the OSFile itself', async () => {
+    const path = fresh();
+    const out = outputStream(path);
+    expect(out).toBeInstanceOf(OSFile);
+    await out.write(text);
+    await out.close();
+    expect(await inputStream(path).read()).toEqual(text);
+    expect(inputStream(path, { bufferSize: 32 })).toBeInstanceOf(BufferedInputStream);
+    expect(() => inputStream(path, { bufferSize: -1 })).toThrow(RangeError);
+    expect(() => inputStream(join(dir, 'missing'))).toThrow(FileNotFoundError);
+  });
+
+  test('detect gzip from .gz, unless compression is null', async () => {
+    const path = `${fresh()}.gz`;
+    const out = outputStream(path, { bufferSize: 64 });
+    await out.write(text);
+    await out.close();
+    expect(gunzipSync(readFileSync(path))).toEqual(Buffer.from(text));
+    expect(await inputStream(path).read()).toEqual(text);
+    expect(await inputStream(path, { compression: null }).read()).toEqual(new Uint8Array(readFileSync(path)));
+  });
+});
