@@ -18,7 +18,7 @@ export interface OpfsOpenOptions {
 interface RemoteFile {
   readonly service: Remote<IoService>;
   readonly id: number;
-  /** The size as last known: seek-from-end must not do I/O. */
+  /** The size, kept up to date by this file's writes (the handle is exclusive). */
   size: number;
 }
 
@@ -158,10 +158,9 @@ export class OpfsFile extends NativeFile {
   }
 
   protected async sizeImpl(): Promise<number> {
-    if (this.#local !== undefined) return this.#local.size();
-    const remote = this.#remote!;
-    remote.size = await remote.service.size(remote.id);
-    return remote.size;
+    // A sync access handle locks the file, so only this file's writes change its size: the
+    // size kept here is exact, and reads need no extra round trip to the worker.
+    return this.#local?.size() ?? this.#remote!.size;
   }
 
   protected async flushImpl(): Promise<void> {

@@ -35,7 +35,9 @@ export function installRemoteErrors(): void {
       };
       return [serialized, []];
     },
-    deserialize(serialized: SerializedError) {
+    deserialize(wire: SerializedError | { isError: boolean; value: SerializedError }) {
+      // A peer without this handler sends comlink's own shape.
+      const serialized = 'value' in wire ? wire.value : wire;
       const Class = classes[serialized.name];
       throw Class ? new Class(serialized.message, { code: serialized.code }) : Object.assign(new Error(serialized.message), { name: serialized.name });
     },
