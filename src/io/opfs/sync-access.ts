@@ -28,10 +28,17 @@ export class SyncAccess {
   ) {}
 
   static async open(path: string, mode: FileMode): Promise<SyncAccess> {
-    const file = await opfsFileHandle(path, mode !== 'rb');
-    const handle = await (file as SyncCapableFileHandle).createSyncAccessHandle();
-    if (mode === 'wb') handle.truncate(0);
-    return new SyncAccess(path, handle);
+    try {
+      const file = await opfsFileHandle(path, mode !== 'rb');
+      const handle = await (file as SyncCapableFileHandle).createSyncAccessHandle();
+      if (mode === 'wb') handle.truncate(0);
+      return new SyncAccess(path, handle);
+    } catch (cause) {
+      if ((cause as DOMException).name !== 'QuotaExceededError') throw cause;
+      throw new OutOfMemoryError(`the storage quota is full: cannot open ${path} in mode '${mode}'`, {
+        code: 'ENOSPC', cause,
+      });
+    }
   }
 
   read(position: number, into: Uint8Array): number {
