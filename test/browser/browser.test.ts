@@ -106,6 +106,10 @@ describe('in a cross-origin isolated page', () => {
     });
   }, 60_000);
 
+  test('reads concatenated gzip members fully; corrupt input is an IOError', async () => {
+    expect(await call(page, 'concatenatedGzip')).toEqual({ same: true, length: 154, expected: 154, corrupt: 'IOError' });
+  });
+
   test('missing files and bad paths are clear errors', async () => {
     const result = await call(page, 'errors');
     expect(result.missingIsFileNotFound).toBe(true);

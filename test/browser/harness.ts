@@ -1,7 +1,8 @@
 // The page side of the browser tests: functions the Node test runner calls with page.evaluate.
 import { wrap } from 'comlink';
 import {
-  allocateBuffer, BlobFile, Buffer, defaultMemoryPool, FileNotFoundError, OpfsFile, wasmMemoryPool,
+  allocateBuffer, BlobFile, Buffer, BufferReader, CompressedInputStream, defaultMemoryPool, FileNotFoundError, OpfsFile,
+  wasmMemoryPool,
 } from '../../src/index.js';
 import type { HarnessWorker } from './harness-worker.js';
 
@@ -139,6 +140,18 @@ const harness = {
     const text = new TextDecoder().decode(await page.read());
     await page.close();
     return { ...result, pageText: text };
+  },
+
+  /** Two gzip members back to back, compressed and read with the browser's own streams. */
+  async concatenatedGzip() {
+    const text = new TextEncoder().encode('some test data\n'.repeat(10) + 'eof\n');
+    const gzip = async (bytes: Uint8Array) =>
+      new Uint8Array(await new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+    const joined = new Uint8Array([...(await gzip(text.subarray(0, 50))), ...(await gzip(text.subarray(50)))]);
+    const input = new CompressedInputStream(new BufferReader(joined), 'gzip');
+    const out = await input.read();
+    const corrupt = await new CompressedInputStream(new BufferReader(text), 'gzip').read().then(() => 'no error', (e: Error) => e.name);
+    return { same: Buffer.wrap(out).equals(text), length: out.length, expected: text.length, corrupt };
   },
 
   async errors() {
