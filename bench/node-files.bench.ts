@@ -7,6 +7,7 @@ import { closeSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asyncBufferFromFile } from 'hyparquet';
+import { createRequire } from 'node:module';
 import { bench, describe } from 'vitest';
 import { memoryMap, OSFile } from '../src/node.js';
 
@@ -64,6 +65,55 @@ describe('4,096 random 4 KiB reads', () => {
 
   bench('OSFile.readAtSync', () => {
     for (const offset of offsets) sink += os.readAtSync(offset, 4096).byteLength;
+  }, random);
+});
+
+/**
+ * The mmap-io package, as a peer, when it is installed. It is not a dependency: on Node 20 it
+ * builds only with `CXXFLAGS=-std=c++17 npm install --no-save mmap-io`.
+ */
+interface MmapIo {
+  map(size: number, protection: number, flags: number, fd: number): Uint8Array;
+  PROT_READ: number;
+  MAP_SHARED: number;
+}
+const mmapIo = ((): MmapIo | undefined => {
+  try {
+    return createRequire(import.meta.url)('mmap-io') as MmapIo;
+  } catch {
+    return undefined;
+  }
+})();
+
+describe.skipIf(mmapIo === undefined)('4,096 random 4 KiB reads from a memory map: nativefile against mmap-io', () => {
+  const map = memoryMap(path);
+  const fd = openSync(path, 'r');
+  const peer = mmapIo!.map(SIZE, mmapIo!.PROT_READ, mmapIo!.MAP_SHARED, fd);
+  const scratch = new Uint8Array(4096);
+
+  bench('memoryMap readBufferSync (zero-copy)', () => {
+    for (const offset of offsets) {
+      map.seek(offset);
+      sink += map.readBufferSync(4096).size;
+    }
+  }, random);
+
+  bench('mmap-io Buffer.subarray (zero-copy)', () => {
+    for (const offset of offsets) sink += peer.subarray(offset, offset + 4096).byteLength;
+  }, random);
+
+  bench('memoryMap readIntoSync (copy)', () => {
+    for (const offset of offsets) {
+      map.seek(offset);
+      sink += map.readIntoSync(scratch);
+    }
+  }, random);
+
+  bench('mmap-io copy into one buffer', () => {
+    for (const offset of offsets) {
+      scratch.set(peer.subarray(offset, offset + 4096));
+      sink += 4096;
+    }
   }, random);
 });
 
