@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { bench, describe } from 'vitest';
-import { JsFile, toReadableStream } from '../src/index.js';
+import { JsFile, OSFile, toReadableStream } from '../src/node.js';
 
 const SIZE = 128 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
@@ -29,6 +29,19 @@ describe(`read a ${SIZE / 1024 / 1024} MiB file as a ReadableStream`, () => {
 
   bench('toReadableStream(JsFile(FileHandle)), BYOB reader', async () => {
     const reader = toReadableStream(new JsFile(await open(path, 'r'))).getReader({ mode: 'byob' });
+    let view = new Uint8Array(CHUNK);
+    for (let r = await reader.read(view); !r.done; r = await reader.read(view)) {
+      sink += r.value.byteLength;
+      view = new Uint8Array(r.value.buffer);
+    }
+  }, options);
+
+  bench('toReadableStream(OSFile), default reader', async () => {
+    await drainDefault(toReadableStream(new OSFile(path), { chunkSize: CHUNK }));
+  }, options);
+
+  bench('toReadableStream(OSFile), BYOB reader', async () => {
+    const reader = toReadableStream(new OSFile(path)).getReader({ mode: 'byob' });
     let view = new Uint8Array(CHUNK);
     for (let r = await reader.read(view); !r.done; r = await reader.read(view)) {
       sink += r.value.byteLength;
