@@ -6,13 +6,13 @@
  * @module
  */
 import { expose, transfer } from 'comlink';
+import { ClosedFileError } from '../src/errors.js';
 import {
   attachMemoryPool, Buffer, defaultMemoryPool, setMemoryPool, type FileMode, type SharedBufferDescriptor,
   type WasmPoolHandle,
 } from '../src/index.js';
 import { installRemoteErrors } from '../src/io/opfs/remote-errors.js';
 import { SyncAccess } from '../src/io/opfs/sync-access.js';
-import { ClosedFileError } from '../src/errors.js';
 
 const files = new Map<number, SyncAccess>();
 let nextId = 1;
@@ -48,20 +48,6 @@ export const ioService = {
     };
   },
 
-  /** Allocates `size` bytes from the worker's pool filled with `fill`; returns the shared descriptor. */
-  allocateShared(size: number, fill: number): SharedBufferDescriptor {
-    const buffer = defaultMemoryPool().allocate(size);
-    buffer.view.fill(fill);
-    held.set(buffer.address, buffer);
-    return buffer.share();
-  },
-
-  /** Releases a buffer made by {@link ioService.allocateShared}. */
-  releaseShared(address: number): void {
-    held.get(address)?.release();
-    held.delete(address);
-  },
-
   async open(path: string, mode: FileMode): Promise<{ id: number; size: number }> {
     const file = await SyncAccess.open(path, mode);
     const id = nextId++;
@@ -90,7 +76,6 @@ export const ioService = {
     access(id).write(position, bytes);
   },
 
-  size: (id: number): number => access(id).size(),
   truncate: (id: number, size: number): void => access(id).truncate(size),
   flush: (id: number): void => access(id).flush(),
 
@@ -99,8 +84,6 @@ export const ioService = {
     files.delete(id);
   },
 };
-
-const held = new Map<number, Buffer>();
 
 /** The type to give `comlink.wrap<IoService>(worker)`. */
 export type IoService = typeof ioService;
