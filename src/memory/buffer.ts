@@ -45,8 +45,7 @@ export class Buffer {
   protected allocation: Allocation | null;
   #mutable: boolean;
   #parent: Buffer | null;
-  #released = false;
-  #registration: Registration | null = null;
+  #registration: Registration | null;
 
   protected constructor(
     bytes: Uint8Array,
@@ -58,7 +57,7 @@ export class Buffer {
     this.#mutable = mutable;
     this.#parent = parent;
     this.allocation = allocation;
-    if (allocation !== null) this.#registration = dropWhenCollected(this, allocation);
+    this.#registration = allocation === null ? null : dropWhenCollected(this, allocation);
   }
 
   /**
@@ -134,7 +133,7 @@ export class Buffer {
 
   /** Whether {@link Buffer.release} was called. */
   get isReleased(): boolean {
-    return this.#released;
+    return this.bytes === RELEASED;
   }
 
   /**
@@ -220,8 +219,7 @@ export class Buffer {
    * and all its slices are released (or collected). Calling it again does nothing.
    */
   release(): void {
-    if (this.#released) return;
-    this.#released = true;
+    if (this.bytes === RELEASED) return;
     this.bytes = RELEASED;
     this.#parent = null;
     if (this.allocation !== null) {
@@ -239,13 +237,13 @@ export class Buffer {
 
   /** A short description, such as `Buffer(size=10, mutable)`. */
   toString(): string {
-    if (this.#released) return 'Buffer(released)';
+    if (this.bytes === RELEASED) return 'Buffer(released)';
     return `Buffer(size=${this.bytes.byteLength}, ${this.#mutable ? 'mutable' : 'immutable'})`;
   }
 
   /** @internal The bytes, or a throw if the buffer was released. */
   protected checkedBytes(): Uint8Array {
-    if (this.#released) throw new IOError('this Buffer has been released', { code: 'ERELEASED' });
+    if (this.bytes === RELEASED) throw new IOError('this Buffer has been released', { code: 'ERELEASED' });
     return this.bytes;
   }
 }
