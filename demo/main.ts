@@ -44,6 +44,48 @@ async function showHex(offset: number): Promise<void> {
   hex.textContent = lines.join('\n') || `(offset ${offset} is past the end of ${stored.path})`;
 }
 
+/** Lists what the demo stored in OPFS, each with buttons to inspect or delete it. */
+async function showFiles(): Promise<void> {
+  const list = $('files');
+  const root = await navigator.storage.getDirectory();
+  const directory = await root.getDirectoryHandle('demo', { create: true });
+  const entries: Array<[string, number]> = [];
+  for await (const [name, handle] of directory as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+    if (handle.kind === 'file') entries.push([name, (await (handle as FileSystemFileHandle).getFile()).size]);
+  }
+  entries.sort(([a], [b]) => a.localeCompare(b));
+  list.replaceChildren(...(entries.length === 0 ? [Object.assign(document.createElement('li'), { className: 'empty', textContent: 'Nothing yet.' })] : entries.map(([name, size]) => {
+    const item = document.createElement('li');
+    const label = Object.assign(document.createElement('span'), { className: 'name', textContent: name, title: name });
+    const bytes = Object.assign(document.createElement('span'), { className: 'size', textContent: formatBytes(size) });
+    const inspect = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Inspect' });
+    inspect.addEventListener('click', () => void inspectStored(`demo/${name}`));
+    const remove = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Delete' });
+    remove.addEventListener('click', async () => {
+      if (stored?.path === `demo/${name}`) {
+        await stored.close();
+        stored = undefined;
+        hex.textContent = 'Load a file to see its bytes.';
+      }
+      await directory.removeEntry(name);
+      await showFiles();
+    });
+    item.append(label, bytes, inspect, remove);
+    return item;
+  })));
+}
+
+/** Opens a stored file for the hex view. */
+async function inspectStored(path: string): Promise<void> {
+  await stored?.close();
+  stored = await OpfsFile.open(path, 'rb');
+  const size = await stored.size();
+  $('stored-name').textContent = `${path} · ${formatBytes(size)} · readAt(offset, 256)`;
+  offsetInput.max = String(Math.max(0, size - 1));
+  offsetInput.value = '0';
+  await showHex(0);
+}
+
 /** Streams `source` into OPFS at `demo/<name>`, with progress, throughput and cancel. */
 async function store(name: string, source: NativeFile | ReadableStream<Uint8Array>, total: number | undefined): Promise<void> {
   controller?.abort();
@@ -67,13 +109,11 @@ async function store(name: string, source: NativeFile | ReadableStream<Uint8Arra
     });
     const size = await target.size();
     await target.close();
-    stored = await OpfsFile.open(path, 'rb');
     const seconds = (performance.now() - started) / 1000;
     status.textContent = `${name}: ${formatBytes(size)} stored in OPFS at ${path} in ${seconds.toFixed(2)} s (${formatBytes(size / Math.max(seconds, 1e-3))}/s)`;
     progress.value = 1;
-    $('stored-name').textContent = `${path} · readAt(offset, 256)`;
-    offsetInput.max = String(Math.max(0, size - 1));
-    await showHex(0);
+    await inspectStored(path);
+    await showFiles();
   } catch (error) {
     await target.close();
     status.textContent = `${name}: ${(error as Error).message}`;
@@ -118,3 +158,4 @@ $('seek').addEventListener('submit', (event) => {
 });
 setInterval(showPool, 500);
 showPool();
+void showFiles();

@@ -145,6 +145,8 @@ describe('the demo', () => {
     const hex = await page.textContent('#hex');
     expect(hex).toContain('0000001000  00 07 0e 15');
     expect(await page.textContent('#isolation')).toContain('crossOriginIsolated: true');
+    await page.waitForFunction(() => document.getElementById('files')!.textContent!.includes('sample.bin'));
+    expect(await page.textContent('#files')).toContain('sample.bin293.0 KiB');
     mkdirSync(`${root}/test-results`, { recursive: true });
     await page.screenshot({ path: `${root}/test-results/demo.png` });
   }, 120_000);

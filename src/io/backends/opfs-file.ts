@@ -1,5 +1,6 @@
 import { transfer, wrap, type Remote } from 'comlink';
 import type { IoService } from '../../../worker/index.js';
+import type { Buffer, SharedBufferDescriptor } from '../../memory/buffer.js';
 import { defaultMemoryPool } from '../../memory/default-pool.js';
 import { describe } from '../../util/validate.js';
 import { parseFileMode, type FileMode, type FileModeInput } from '../file-mode.js';
@@ -45,6 +46,16 @@ function inWorkerWithSyncAccess(): boolean {
 
 function isShared(bytes: Uint8Array): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && bytes.buffer instanceof SharedArrayBuffer;
+}
+
+function describeShared(bytes: Uint8Array): SharedBufferDescriptor {
+  return { buffer: bytes.buffer as SharedArrayBuffer, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, mutable: true };
+}
+
+/** A buffer of `size` bytes from the default pool when that pool's memory is shared, else `undefined`. */
+function sharedScratch(size: number): Buffer | undefined {
+  const pool = defaultMemoryPool();
+  return 'handle' in pool ? pool.allocate(size) : undefined;
 }
 
 /**
@@ -136,20 +147,37 @@ export class OpfsFile extends NativeFile {
   protected async readAtImpl(position: number, into: Uint8Array): Promise<number> {
     if (this.#local !== undefined) return this.#local.read(position, into);
     const { service, id } = this.#remote!;
-    if (isShared(into)) {
-      return service.readShared(id, position, { buffer: into.buffer as SharedArrayBuffer, byteOffset: into.byteOffset, byteLength: into.byteLength, mutable: true });
+    if (isShared(into)) return service.readShared(id, position, describeShared(into));
+    const scratch = sharedScratch(into.byteLength);
+    if (scratch === undefined) {
+      const bytes = await service.readCopy(id, position, into.byteLength);
+      into.set(bytes);
+      return bytes.byteLength;
     }
-    const bytes = await service.readCopy(id, position, into.byteLength);
-    into.set(bytes);
-    return bytes.byteLength;
+    // The worker fills pool memory; one copy takes it to the caller's own memory.
+    try {
+      const count = await service.readShared(id, position, scratch.share());
+      into.set(scratch.view.subarray(0, count));
+      return count;
+    } finally {
+      scratch.release();
+    }
   }
 
   protected async writeImpl(position: number, bytes: Uint8Array): Promise<void> {
     if (this.#local !== undefined) return this.#local.write(position, bytes);
     const remote = this.#remote!;
+    const scratch = isShared(bytes) ? undefined : sharedScratch(bytes.byteLength);
     if (isShared(bytes)) {
-      const descriptor = { buffer: bytes.buffer as SharedArrayBuffer, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, mutable: false };
-      await remote.service.writeShared(remote.id, position, descriptor);
+      await remote.service.writeShared(remote.id, position, describeShared(bytes));
+    } else if (scratch !== undefined) {
+      // One copy into pool memory, which the worker reads in place.
+      try {
+        scratch.view.set(bytes);
+        await remote.service.writeShared(remote.id, position, scratch.share());
+      } finally {
+        scratch.release();
+      }
     } else {
       const copy = bytes.slice();
       await remote.service.writeCopy(remote.id, position, transfer(copy, [copy.buffer]));
