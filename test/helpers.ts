@@ -1,4 +1,5 @@
-import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Small helpers shared by the tests. */
@@ -27,4 +28,22 @@ export function largeSparseFile(dir: string): string {
   writeSync(fd, encode('mark\n'), 0, 5, 2 ** 32 + 5);
   closeSync(fd);
   return path;
+}
+
+/** A fresh temporary folder, with new file names in it and files of 4 KiB random bytes (PyArrow's sample_disk_data). */
+export function tempFiles(prefix: string): {
+  dir: string;
+  fresh: () => string;
+  sampleFile: () => { path: string; data: Uint8Array };
+} {
+  const dir = mkdtempSync(join(tmpdir(), `nativefile-${prefix}-`));
+  let counter = 0;
+  const fresh = () => join(dir, `file-${counter++}`);
+  const sampleFile = () => {
+    const data = randomBytes(4096, counter + 1);
+    const path = fresh();
+    writeFileSync(path, data);
+    return { path, data };
+  };
+  return { dir, fresh, sampleFile };
 }

@@ -27,6 +27,15 @@ describe('BufferOutputStream', () => {
     expect(new TextDecoder().decode(f.getValue().view)).toBe('okokok');
   });
 
+  test('refuses detached memory and rejects writes after getValue, naming what was wrong', () => {
+    const f = new BufferOutputStream();
+    const gone = new Uint8Array(8);
+    structuredClone(gone.buffer, { transfer: [gone.buffer] });
+    expect(() => f.writeSync(gone)).toThrow(/detached/);
+    expect(() => f.writeSync(42 as never)).toThrow(/got 42/);
+    expect(f.tell()).toBe(0);
+  });
+
   test('getValue closes the stream and can be called again', () => {
     const f = new BufferOutputStream();
     f.writeSync(encode('ok'));

@@ -6,18 +6,9 @@ import {
   ClosedFileError, createMemoryMap, FileNotFoundError, IOError, memoryMap, MemoryMappedFile,
   UnsupportedOperationError,
 } from '../../src/node.js';
-import { decode, encode, largeSparseFile, randomBytes } from '../helpers.js';
+import { decode, encode, largeSparseFile, randomBytes, tempFiles } from '../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'nativefile-mmap-'));
-let counter = 0;
-const fresh = () => join(dir, `map-${counter++}`);
-
-function sampleFile(): { path: string; data: Uint8Array } {
-  const data = randomBytes(4096, counter + 7);
-  const path = fresh();
-  writeFileSync(path, data);
-  return { path, data };
-}
+const { dir, fresh, sampleFile } = tempFiles('mmap');
 
 describe('memoryMap (PyArrow test_memory_map_*)', () => {
   test('passes the reader checks; seeking past the end throws', () => {

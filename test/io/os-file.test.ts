@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
@@ -8,18 +7,9 @@ import {
   UnsupportedOperationError,
 } from '../../src/node.js';
 import { open } from 'node:fs/promises';
-import { decode, encode, largeSparseFile, randomBytes } from '../helpers.js';
+import { decode, encode, largeSparseFile, tempFiles } from '../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'nativefile-osfile-'));
-let counter = 0;
-const fresh = () => join(dir, `file-${counter++}`);
-
-function sampleFile(): { path: string; data: Uint8Array } {
-  const data = randomBytes(4096, counter + 1);
-  const path = fresh();
-  writeFileSync(path, data);
-  return { path, data };
-}
+const { dir, fresh, sampleFile } = tempFiles('osfile');
 
 describe('OSFile (PyArrow test_os_file_*)', () => {
   test('passes the native file reader checks', () => {

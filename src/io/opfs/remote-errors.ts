@@ -8,14 +8,9 @@ interface SerializedError {
 }
 
 const classes: Record<string, new (message: string, options: { code?: string }) => Error> = {
-  IOError, ClosedFileError, UnsupportedOperationError, OutOfMemoryError,
-  FileNotFoundError: class extends FileNotFoundError {
-    constructor(message: string) {
-      super(message);
-      this.name = 'FileNotFoundError';
-    }
-  },
-  TypeError, RangeError,
+  IOError, ClosedFileError, UnsupportedOperationError, OutOfMemoryError, TypeError, RangeError,
+  // Its code is always ENOENT, so it ignores the one passed.
+  FileNotFoundError: FileNotFoundError as new (message: string, options: { code?: string }) => Error,
 };
 
 /**
