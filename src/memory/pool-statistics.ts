@@ -1,3 +1,6 @@
+import { Buffer } from './buffer.js';
+import type { MemoryBlock, MemoryPool } from './memory-pool.js';
+
 /** The statistics every pool keeps: current bytes, their peak, and the count of allocations. */
 export class PoolStatistics {
   bytesAllocated = 0;
@@ -19,4 +22,31 @@ export class PoolStatistics {
   didFree(bytes: number): void {
     this.bytesAllocated -= bytes;
   }
+}
+
+/** A pool that keeps its own {@link PoolStatistics}; subclasses provide the memory. */
+export abstract class CountingMemoryPool implements MemoryPool {
+  abstract readonly backendName: string;
+  protected readonly stats = new PoolStatistics();
+
+  bytesAllocated(): number {
+    return this.stats.bytesAllocated;
+  }
+
+  maxMemory(): number {
+    return this.stats.maxMemory;
+  }
+
+  numAllocations(): number {
+    return this.stats.numAllocations;
+  }
+
+  allocate(size: number): Buffer {
+    return Buffer.allocate(this, size);
+  }
+
+  abstract releaseUnused(): void;
+  abstract reserve(size: number): MemoryBlock;
+  abstract reallocate(block: MemoryBlock, size: number): MemoryBlock;
+  abstract free(block: MemoryBlock): void;
 }

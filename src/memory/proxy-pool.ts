@@ -1,34 +1,17 @@
-import { Buffer } from './buffer.js';
 import { checkPool, type MemoryBlock, type MemoryPool } from './memory-pool.js';
-import { PoolStatistics } from './pool-statistics.js';
+import { CountingMemoryPool } from './pool-statistics.js';
 
 /** A pool that takes its memory from a parent and keeps statistics of its own. */
-class ProxyMemoryPool implements MemoryPool {
+class ProxyMemoryPool extends CountingMemoryPool {
   readonly #parent: MemoryPool;
-  readonly #stats = new PoolStatistics();
 
   constructor(parent: MemoryPool) {
+    super();
     this.#parent = parent;
   }
 
   get backendName(): string {
     return this.#parent.backendName;
-  }
-
-  bytesAllocated(): number {
-    return this.#stats.bytesAllocated;
-  }
-
-  maxMemory(): number {
-    return this.#stats.maxMemory;
-  }
-
-  numAllocations(): number {
-    return this.#stats.numAllocations;
-  }
-
-  allocate(size: number): Buffer {
-    return Buffer.allocate(this, size);
   }
 
   releaseUnused(): void {
@@ -37,20 +20,20 @@ class ProxyMemoryPool implements MemoryPool {
 
   reserve(size: number): MemoryBlock {
     const block = this.#parent.reserve(size);
-    this.#stats.didAllocate(block.capacity);
+    this.stats.didAllocate(block.capacity);
     return block;
   }
 
   reallocate(block: MemoryBlock, size: number): MemoryBlock {
     const oldBytes = block.capacity;
     const moved = this.#parent.reallocate(block, size);
-    this.#stats.didReallocate(oldBytes, moved.capacity);
+    this.stats.didReallocate(oldBytes, moved.capacity);
     return moved;
   }
 
   free(block: MemoryBlock): void {
     this.#parent.free(block);
-    this.#stats.didFree(block.capacity);
+    this.stats.didFree(block.capacity);
   }
 }
 

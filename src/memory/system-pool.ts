@@ -1,29 +1,11 @@
-import { Buffer } from './buffer.js';
 import { roundUpToAlignment, type MemoryBlock, type MemoryPool } from './memory-pool.js';
-import { PoolStatistics } from './pool-statistics.js';
+import { CountingMemoryPool } from './pool-statistics.js';
 import { OutOfMemoryError } from '../errors.js';
 import { checkSize } from '../util/validate.js';
 
 /** The system pool: each block is its own `ArrayBuffer`, handed back to the garbage collector on free. */
-class SystemMemoryPool implements MemoryPool {
+class SystemMemoryPool extends CountingMemoryPool {
   readonly backendName = 'system';
-  readonly #stats = new PoolStatistics();
-
-  bytesAllocated(): number {
-    return this.#stats.bytesAllocated;
-  }
-
-  maxMemory(): number {
-    return this.#stats.maxMemory;
-  }
-
-  numAllocations(): number {
-    return this.#stats.numAllocations;
-  }
-
-  allocate(size: number): Buffer {
-    return Buffer.allocate(this, size);
-  }
 
   releaseUnused(): void {
     // Freed ArrayBuffers belong to the garbage collector; there is nothing held back.
@@ -32,7 +14,7 @@ class SystemMemoryPool implements MemoryPool {
   reserve(size: number): MemoryBlock {
     const capacity = roundUpToAlignment(checkSize(size, 'size'));
     const block = { buffer: newArrayBuffer(capacity), address: 0, capacity };
-    this.#stats.didAllocate(capacity);
+    this.stats.didAllocate(capacity);
     return block;
   }
 
@@ -40,12 +22,12 @@ class SystemMemoryPool implements MemoryPool {
     const capacity = roundUpToAlignment(checkSize(size, 'size'));
     const buffer = newArrayBuffer(capacity);
     new Uint8Array(buffer).set(new Uint8Array(block.buffer, block.address, Math.min(block.capacity, capacity)));
-    this.#stats.didReallocate(block.capacity, capacity);
+    this.stats.didReallocate(block.capacity, capacity);
     return { buffer, address: 0, capacity };
   }
 
   free(block: MemoryBlock): void {
-    this.#stats.didFree(block.capacity);
+    this.stats.didFree(block.capacity);
   }
 }
 

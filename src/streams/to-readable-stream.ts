@@ -1,3 +1,4 @@
+import { checkFile } from '../io/check-file.js';
 import { NativeFile } from '../io/native-file.js';
 import { checkSize, describe } from '../util/validate.js';
 import { streamClasses } from './web-streams.js';
@@ -24,8 +25,7 @@ const DEFAULT_CHUNK = 64 * 1024;
  * stream with that same error.
  */
 export function toReadableStream(file: NativeFile, options: ToReadableStreamOptions = {}): ReadableStream<Uint8Array> {
-  if (!(file instanceof NativeFile)) throw new TypeError(`file must be a NativeFile, got ${describe(file)}`);
-  if (!file.readable()) throw new TypeError(`file must be readable, got one in mode '${file.mode}'`);
+  checkFile(file, 'file', 'readable');
   const chunkSize = checkSize(options.chunkSize ?? DEFAULT_CHUNK, 'options.chunkSize');
   if (chunkSize === 0) throw new RangeError('options.chunkSize must be at least 1, got 0');
   const { signal } = options;

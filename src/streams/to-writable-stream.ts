@@ -1,6 +1,7 @@
+import { checkFile } from '../io/check-file.js';
 import { NativeFile } from '../io/native-file.js';
 import { bytesOf, type BytesLike } from '../memory/buffer.js';
-import { checkSize, describe } from '../util/validate.js';
+import { checkSize } from '../util/validate.js';
 import { streamClasses } from './web-streams.js';
 
 /** Options of {@link toWritableStream}. */
@@ -15,8 +16,7 @@ export interface ToWritableStreamOptions {
  * closes the file (a `BufferOutputStream`'s `getValue()` still works); aborting closes it too.
  */
 export function toWritableStream(file: NativeFile, options: ToWritableStreamOptions = {}): WritableStream<BytesLike> {
-  if (!(file instanceof NativeFile)) throw new TypeError(`file must be a NativeFile, got ${describe(file)}`);
-  if (!file.writable()) throw new TypeError(`file must be writable, got one in mode '${file.mode}'`);
+  checkFile(file, 'file', 'writable');
   const highWaterMark = checkSize(options.highWaterMark ?? 1024 * 1024, 'options.highWaterMark');
   const { WritableStream } = streamClasses();
   return new WritableStream<BytesLike>(

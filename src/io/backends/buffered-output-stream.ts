@@ -1,4 +1,5 @@
-import { checkPositiveSize, describe } from '../../util/validate.js';
+import { checkPositiveSize } from '../../util/validate.js';
+import { checkFile } from '../check-file.js';
 import { NativeFile } from '../native-file.js';
 
 /**
@@ -16,8 +17,7 @@ export class BufferedOutputStream extends NativeFile {
 
   constructor(raw: NativeFile, bufferSize: number) {
     super();
-    if (!(raw instanceof NativeFile)) throw new TypeError(`raw must be a NativeFile, got ${describe(raw)}`);
-    if (!raw.writable()) throw new TypeError(`raw must be writable, got one in mode '${raw.mode}'`);
+    checkFile(raw, 'raw', 'writable');
     this.#raw = raw;
     this.#buffer = new Uint8Array(checkPositiveSize(bufferSize, 'bufferSize'));
     this.isSync = raw.isSync;

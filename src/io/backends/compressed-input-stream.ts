@@ -1,7 +1,7 @@
 import { IOError } from '../../errors.js';
-import { describe } from '../../util/validate.js';
 import { checkCodec, type Codec } from '../codec.js';
 import { openDecompressor, type Decompressor } from '../decompressors.js';
+import { checkFile } from '../check-file.js';
 import { NativeFile } from '../native-file.js';
 
 /**
@@ -21,9 +21,8 @@ export class CompressedInputStream extends NativeFile {
 
   constructor(raw: NativeFile, codec: Codec) {
     super();
-    if (!(raw instanceof NativeFile)) throw new TypeError(`raw must be a NativeFile, got ${describe(raw)}`);
     this.codec = checkCodec(codec);
-    if (!raw.readable()) throw new TypeError(`raw must be readable, got one in mode '${raw.mode}'`);
+    checkFile(raw, 'raw', 'readable');
     this.#raw = raw;
   }
 

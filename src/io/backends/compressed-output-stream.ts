@@ -1,5 +1,5 @@
-import { describe } from '../../util/validate.js';
 import { checkCodec, type Codec } from '../codec.js';
+import { checkFile } from '../check-file.js';
 import { NativeFile } from '../native-file.js';
 
 /**
@@ -18,9 +18,8 @@ export class CompressedOutputStream extends NativeFile {
 
   constructor(raw: NativeFile, codec: Codec) {
     super();
-    if (!(raw instanceof NativeFile)) throw new TypeError(`raw must be a NativeFile, got ${describe(raw)}`);
     this.codec = checkCodec(codec);
-    if (!raw.writable()) throw new TypeError(`raw must be writable, got one in mode '${raw.mode}'`);
+    checkFile(raw, 'raw', 'writable');
     this.#raw = raw;
     const compressor = new CompressionStream(this.codec);
     this.#writer = compressor.writable.getWriter();
