@@ -1,7 +1,7 @@
-import type { BytesLike } from '../memory/buffer.js';
-import { bytesOf } from '../memory/buffer.js';
-import { checkSize, describe } from '../util/validate.js';
-import { isReadableStream, isWritableStream } from '../streams/web-streams.js';
+import { bytesOf, type BytesLike } from '../../memory/buffer.js';
+import { isReadableStream, isWritableStream } from '../../platform/stream-guards.js';
+import { checkSize, describe } from '../../util/validate.js';
+import { nextMacrotask } from './steps.js';
 
 /** Options of `upload` and `download`. */
 export interface TransferOptions {
@@ -13,7 +13,7 @@ export interface TransferOptions {
   signal?: AbortSignal;
 }
 
-/** The slice of a NativeFile that a copy reads from (kept structural to avoid an import cycle). */
+/** What a copy needs of a readable file (structural: any file or look-alike will do). */
 interface ReadableFile {
   readonly mode: string;
   readInto(view: Uint8Array): Promise<number>;
@@ -21,7 +21,7 @@ interface ReadableFile {
   seekable(): boolean;
 }
 
-/** The slice of a NativeFile that a copy writes to. */
+/** What a copy needs of a writable file. */
 interface WritableFile {
   readonly mode: string;
   write(data: Uint8Array): Promise<number>;
@@ -39,6 +39,19 @@ export type UploadSource =
 export type DownloadSink = WritableFile | WritableStream<Uint8Array>;
 
 const DEFAULT_CHUNK = 1024 * 1024;
+/** A copy lets the event loop run after this many bytes, so timers (and an abort) get their turn. */
+const YIELD_EVERY = 4 * 1024 * 1024;
+
+/** Counts bytes and yields to the event loop every {@link YIELD_EVERY} of them. */
+function yielder(signal: AbortSignal | undefined): (bytes: number) => Promise<void> | undefined {
+  let since = 0;
+  return (bytes) => {
+    since += bytes + 4096; // many tiny chunks count too
+    if (since < YIELD_EVERY) return undefined;
+    since = 0;
+    return nextMacrotask().then(() => signal?.throwIfAborted());
+  };
+}
 
 interface CheckedOptions {
   chunkSize: number;
@@ -79,14 +92,17 @@ export async function copyFromSource(
   signal?.throwIfAborted();
   let copied = 0;
   const total = isReadableFile(source) && source.seekable() ? await source.size() : undefined;
+  const pause = yielder(signal);
   const accept = async (chunk: Uint8Array) => {
     await write(chunk);
     copied += chunk.byteLength;
     onProgress?.(copied, total);
     signal?.throwIfAborted();
+    await pause(chunk.byteLength);
   };
   if (isReadableStream(source)) {
     const reader = source.getReader();
+    // A pending read settles (as done) when the source is cancelled; the abort is then thrown below.
     const cancel = () => void reader.cancel(signal?.reason).catch(() => {});
     signal?.addEventListener('abort', cancel, { once: true });
     try {
@@ -94,6 +110,10 @@ export async function copyFromSource(
         signal?.throwIfAborted();
         await accept(bytesOf(result.value, 'chunk'));
       }
+      signal?.throwIfAborted();
+    } catch (error) {
+      await reader.cancel(error).catch(() => {});
+      throw error;
     } finally {
       signal?.removeEventListener('abort', cancel);
       reader.releaseLock();
@@ -124,6 +144,7 @@ export async function copyToSink(
   const { chunkSize, onProgress, signal } = checkOptions(options);
   signal?.throwIfAborted();
   let copied = 0;
+  const pause = yielder(signal);
   if (isWritableStream(sink)) {
     const writer = sink.getWriter();
     try {
@@ -137,6 +158,7 @@ export async function copyToSink(
         copied += got;
         onProgress?.(copied, total);
         signal?.throwIfAborted();
+        await pause(got);
       }
       await writer.close();
     } catch (error) {
@@ -152,6 +174,7 @@ export async function copyToSink(
       copied += got;
       onProgress?.(copied, total);
       signal?.throwIfAborted();
+      await pause(got);
     }
   } else {
     throw new TypeError(`sink must be a NativeFile or a WritableStream, got ${describe(sink)}`);

@@ -1,0 +1,197 @@
+/**
+ * The I/O algorithms of the file core, each written once as {@link Steps} and driven
+ * synchronously or asynchronously by `steps.ts`. Backend calls copy at most
+ * {@link PIECE} bytes each, so a large read never asks a backend for more than it can do at
+ * once (`fs.read` stops at 2 GiB) and an async caller yields to the event loop between pieces.
+ * @module
+ */
+import { IOError } from '../../errors.js';
+import { allocateBuffer } from '../../memory/allocate-buffer.js';
+import type { Buffer } from '../../memory/buffer.js';
+import { concat, type Cursor } from './cursor.js';
+import { settle, YIELD_TO_EVENT_LOOP, type Steps } from './steps.js';
+import type { ByteRange, UnderlyingFile } from './underlying.js';
+
+/** The most one backend call reads or writes. */
+export const PIECE = 8 * 1024 * 1024;
+/** How much a stream read of unknown length asks for first; it doubles up to {@link PIECE}. */
+const FIRST_CHUNK = 64 * 1024;
+/** How far `readline` looks ahead first on a random-access file (lines are usually short). */
+const LINE_LOOKAHEAD = 4096;
+const NEWLINE = 0x0a;
+
+/** Reads at `position` until `into` is full or the file ends; returns the count. */
+export function* fillAt(side: UnderlyingFile, position: number, into: Uint8Array): Steps<number> {
+  let filled = 0;
+  while (filled < into.byteLength) {
+    if (filled > 0) yield YIELD_TO_EVENT_LOOP;
+    const got = yield* settle(side.readAt!(position + filled, into.subarray(filled, filled + PIECE)));
+    if (got === 0) break;
+    filled += got;
+  }
+  return filled;
+}
+
+/** Reads from the cursor until `into` is full or the file ends, moving the cursor. */
+export function* fill(cursor: Cursor, side: UnderlyingFile, into: Uint8Array): Steps<number> {
+  let filled = 0;
+  let sinceYield = 0;
+  while (filled < into.byteLength) {
+    if (sinceYield >= PIECE) {
+      yield YIELD_TO_EVENT_LOOP;
+      sinceYield = 0;
+    }
+    const got = yield* settle(cursor.pull(side, into.subarray(filled, filled + PIECE)));
+    if (got === 0) break;
+    filled += got;
+    sinceYield += got;
+    cursor.position += got;
+  }
+  return filled;
+}
+
+/** `length` bytes (all that remain if `undefined`) from the cursor. */
+export function* readBytes(cursor: Cursor, side: UnderlyingFile, length: number | undefined): Steps<Uint8Array> {
+  if (cursor.seekable) {
+    const size = yield* settle(side.size!());
+    const out = new Uint8Array(clampToRemaining(cursor.position, length, size));
+    return trimmed(out, yield* fill(cursor, side, out));
+  }
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let chunkSize = FIRST_CHUNK;
+  const limit = length ?? Infinity;
+  while (total < limit) {
+    const chunk = new Uint8Array(Math.min(chunkSize, limit - total));
+    const got = yield* fill(cursor, side, chunk);
+    parts.push(trimmed(chunk, got));
+    total += got;
+    if (got < chunk.byteLength) break;
+    chunkSize = Math.min(chunkSize * 2, PIECE);
+  }
+  return concat(parts, total);
+}
+
+/** `length` bytes (all if `undefined`) as a Buffer: a slice where the backend holds memory. */
+export function* readBuffer(cursor: Cursor, side: UnderlyingFile, length: number | undefined): Steps<Buffer> {
+  if (!cursor.seekable) return toPoolBuffer(yield* readBytes(cursor, side, length));
+  const size = yield* settle(side.size!());
+  const count = clampToRemaining(cursor.position, length, size);
+  if (side.sliceAt !== undefined) {
+    const slice = yield* settle(side.sliceAt(cursor.position, count));
+    cursor.position += slice.size;
+    return slice;
+  }
+  const buffer = allocateBuffer(count);
+  let got: number;
+  try {
+    got = yield* fill(cursor, side, buffer.view);
+  } catch (error) {
+    // Give the memory back now, not at the next garbage collection.
+    buffer.release();
+    throw error;
+  }
+  return got === count ? buffer : shrink(buffer, got);
+}
+
+/** Up to `length` bytes at `offset` of a random-access file, without moving anything. */
+export function* readAt(side: UnderlyingFile, offset: number, length: number): Steps<Uint8Array> {
+  const size = yield* settle(side.size!());
+  const out = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+  return trimmed(out, yield* fillAt(side, offset, out));
+}
+
+/** Each range's bytes, in order: through the backend's coalescing reader where it has one. */
+export function* readRanges(side: UnderlyingFile, ranges: readonly ByteRange[]): Steps<Uint8Array[]> {
+  if (side.readRanges !== undefined) return yield* settle(side.readRanges(ranges));
+  const results: Uint8Array[] = [];
+  for (const range of ranges) results.push(yield* readAt(side, range.offset, range.length));
+  return results;
+}
+
+/** At most `length` bytes with at most one backend read. */
+export function* read1(cursor: Cursor, side: UnderlyingFile, length: number): Steps<Uint8Array> {
+  const out = new Uint8Array(Math.min(length, PIECE));
+  const got = out.byteLength === 0 ? 0 : yield* settle(cursor.pull(side, out));
+  cursor.position += got;
+  return trimmed(out, got);
+}
+
+/**
+ * One line, up to and including `\n`, of at most `limit` bytes. Reads chunks that double in
+ * size and scans them, so a long line costs linear time and memory about its size; a stream
+ * keeps what follows the line for the next read.
+ * @throws IOError code `ELINE` when the line grows past `maxLineLength`.
+ */
+export function* readline(cursor: Cursor, side: UnderlyingFile, limit: number, maxLineLength = Infinity): Steps<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let chunkSize = cursor.seekable ? LINE_LOOKAHEAD : FIRST_CHUNK;
+  while (total < limit) {
+    const chunk = new Uint8Array(Math.min(chunkSize, limit - total));
+    const got = yield* settle(cursor.pull(side, chunk));
+    if (got === 0) break;
+    const newline = chunk.subarray(0, got).indexOf(NEWLINE);
+    const taken = newline === -1 ? got : newline + 1;
+    parts.push(chunk.subarray(0, taken));
+    total += taken;
+    cursor.position += taken;
+    cursor.giveBack(chunk.subarray(taken, got));
+    if (total > maxLineLength) {
+      throw new IOError(`a line is longer than maxLineLength (${maxLineLength} bytes)`, { code: 'ELINE' });
+    }
+    if (newline !== -1) break;
+    chunkSize = Math.min(chunkSize * 2, 1024 * 1024);
+  }
+  return concat(parts, total);
+}
+
+/** Writes all of `bytes` at the cursor, in pieces, moving it; positionally where the backend can. */
+export function* write(cursor: Cursor, side: UnderlyingFile, bytes: Uint8Array): Steps<number> {
+  for (let done = 0; done < bytes.byteLength; done += PIECE) {
+    if (done > 0) yield YIELD_TO_EVENT_LOOP;
+    const piece = bytes.subarray(done, done + PIECE);
+    yield* settle(side.writeAt === undefined ? side.write!(piece) : side.writeAt(cursor.position, piece));
+    cursor.position += piece.byteLength;
+  }
+  return bytes.byteLength;
+}
+
+/** Writes all of `bytes` at `offset`, in pieces, moving nothing. */
+export function* writeAt(side: UnderlyingFile, offset: number, bytes: Uint8Array): Steps<number> {
+  for (let done = 0; done < bytes.byteLength; done += PIECE) {
+    if (done > 0) yield YIELD_TO_EVENT_LOOP;
+    yield* settle(side.writeAt!(offset + done, bytes.subarray(done, done + PIECE)));
+  }
+  return bytes.byteLength;
+}
+
+function clampToRemaining(position: number, length: number | undefined, size: number): number {
+  const remaining = Math.max(0, size - position);
+  return length === undefined ? remaining : Math.min(length, remaining);
+}
+
+/** The first `length` bytes; a copy when that frees most of the memory. */
+export function trimmed(bytes: Uint8Array, length: number): Uint8Array {
+  if (length === bytes.byteLength) return bytes;
+  return length * 2 < bytes.byteLength ? bytes.slice(0, length) : bytes.subarray(0, length);
+}
+
+function toPoolBuffer(bytes: Uint8Array): Buffer {
+  const buffer = allocateBuffer(bytes.byteLength);
+  buffer.view.set(bytes);
+  return buffer;
+}
+
+/** A pool buffer holding the first `length` bytes of `buffer`, which is released. */
+function shrink(buffer: Buffer, length: number): Buffer {
+  const exact = allocateBuffer(length);
+  exact.view.set(buffer.view.subarray(0, length));
+  buffer.release();
+  return exact;
+}
+
+/** The backend's size. */
+export function* size(side: UnderlyingFile): Steps<number> {
+  return yield* settle(side.size!());
+}

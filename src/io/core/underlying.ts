@@ -1,0 +1,83 @@
+/**
+ * The backend contract: what a file backend ("underlying file") implements. It is a plain
+ * object with a few methods, each returning a value or a promise (as a WHATWG underlying
+ * source is driven by one stream class, or hyparquet's `AsyncBuffer` returns `Awaitable`).
+ * {@link NativeFile} drives it and owns everything else: position, mode, closed state,
+ * argument validation, capability checks and the order of operations.
+ * @module
+ */
+import type { Buffer } from '../../memory/buffer.js';
+import type { FileMode } from './file-mode.js';
+
+/** A value, or a promise of it. */
+export type Awaitable<T> = T | PromiseLike<T>;
+
+/** A byte range of a file, as `readRanges` and `willNeed` take them. */
+export interface ByteRange {
+  /** Where the range starts. */
+  readonly offset: number;
+  /** How many bytes it spans. */
+  readonly length: number;
+}
+
+/**
+ * The operations of a backend. A backend implements the ones its capabilities need; the
+ * core never calls one it does not have. Arguments reach it validated: positions and sizes
+ * are safe non-negative integers, views are non-empty, and the file is open.
+ *
+ * A backend whose every method returns plain values is synchronous (and its file gets the
+ * `*Sync` methods); one returning promises is asynchronous.
+ */
+export interface UnderlyingFile {
+  /** Reads up to `into.byteLength` bytes from where the stream is; 0 only at its end. */
+  read?(into: Uint8Array): Awaitable<number>;
+  /** Reads up to `into.byteLength` bytes at `position`; 0 at or past the end. */
+  readAt?(position: number, into: Uint8Array): Awaitable<number>;
+  /**
+   * `length` bytes at `position` (already clamped to the size) without a copy, for backends
+   * that hold the bytes in memory (buffers, memory maps). Without it, `readBuffer` reads
+   * into pool memory.
+   */
+  sliceAt?(position: number, length: number): Awaitable<Buffer>;
+  /** Appends all of `bytes` (streams, append mode). */
+  write?(bytes: Uint8Array): Awaitable<void>;
+  /** Writes all of `bytes` at `position` (random-access writers). */
+  writeAt?(position: number, bytes: Uint8Array): Awaitable<void>;
+  /** The size in bytes: of the file, or of what was written to an output stream. */
+  size?(): Awaitable<number>;
+  /** Pushes buffered writes down. */
+  flush?(): Awaitable<void>;
+  /** Releases the backend's resources; called once, after every operation has settled. */
+  close?(): Awaitable<void>;
+  /** Discards what was written where the store can (S3: aborts the upload), then releases. */
+  abort?(reason: unknown): Awaitable<void>;
+  /** Several ranges at once, coalesced (remote backends); results in the order asked. */
+  readRanges?(ranges: readonly ByteRange[]): Awaitable<Uint8Array[]>;
+  /** A hint that these ranges will be read soon. */
+  willNeed?(ranges: readonly ByteRange[]): void;
+  /** Cuts or extends the file to `size` bytes. */
+  truncate?(size: number): Awaitable<void>;
+}
+
+/** What the core needs to know of a backend besides its operations. */
+export interface FileTraits {
+  /** The name used in messages, such as `'BufferReader'` (class names do not survive minifiers). */
+  readonly kind: string;
+  /** How the file is open. */
+  readonly mode: FileMode;
+  /** Whether the file supports `seek` and positional reads. */
+  readonly seekable: boolean;
+  /** Whether the underlying file answers synchronously, so the `*Sync` methods work. */
+  readonly sync: boolean;
+  /**
+   * A second, asynchronous face of a synchronous backend, used by the async methods so they
+   * never block the event loop (Node files: the thread pool). Defaults to the backend itself.
+   */
+  readonly async?: UnderlyingFile;
+  /** Where the position starts (append mode starts at the end). Default 0. */
+  readonly position?: number;
+  /** Whether a seek may go past the end of the file. Default `true`. */
+  readonly seekPastEnd?: boolean;
+  /** The size for `seek(offset, 2)` on an asynchronous file, which must not do I/O. */
+  readonly knownSize?: () => number;
+}
