@@ -127,6 +127,7 @@ export interface SyncInputStream extends InputStream, SyncFileInterface {
 
 /** A {@link RandomAccessFile} whose backend is synchronous. */
 export interface SyncRandomAccessFile extends RandomAccessFile, SyncInputStream {
+  readonly isSync: true;
   /** Synchronous {@link RandomAccessFile.size}. */
   sizeSync(): number;
   /** Synchronous {@link RandomAccessFile.readAt}. */
@@ -148,12 +149,14 @@ export interface SyncOutputStream extends OutputStream, SyncFileInterface {
 
 /** A {@link WritableFile} whose backend is synchronous. */
 export interface SyncWritableFile extends WritableFile, SyncOutputStream {
+  readonly isSync: true;
   /** Synchronous {@link WritableFile.writeAt}. */
   writeAtSync(offset: number, data: BytesLike): number;
 }
 
 /** A {@link ReadWriteFile} whose backend is synchronous. */
 export interface SyncReadWriteFile extends ReadWriteFile, SyncRandomAccessFile, SyncWritableFile {
+  readonly isSync: true;
   /** Synchronous size. */
   sizeSync(): number;
 }
