@@ -1,6 +1,7 @@
-import { Allocation, cancelDropWhenCollected, dropWhenCollected, type Registration } from './allocation.js';
+import { Allocation } from './allocation.js';
+import { viewOfBlock, type BlockPool } from './block-pool.js';
+import { allocationChanged, cancelDropWhenCollected, dropWhenCollected, type Collectable } from './collection.js';
 import { IOError } from '../errors.js';
-import { viewOfBlock, type MemoryPool } from './memory-pool.js';
 import { checkInteger, checkSize, describe, viewOf, type RawBytes } from '../util/validate.js';
 
 /** Anything nativefile accepts as bytes: a {@link Buffer}, an `ArrayBuffer`, a `SharedArrayBuffer` or any view. */
@@ -38,14 +39,15 @@ const HEX_DIGITS = Array.from({ length: 256 }, (_, byte) =>
  * they are garbage-collected. A buffer that was released throws on every use; a `view` taken
  * before the release must not be used after it.
  */
-export class Buffer {
+export class Buffer implements Collectable {
   /** The bytes; replaced by {@link ResizableBuffer} when it reallocates. */
   protected bytes: Uint8Array;
-  /** The pool memory this buffer holds a reference to, or `null` for foreign memory. */
-  protected allocation: Allocation | null;
+  /** @internal The pool memory this buffer holds a reference to; `null` for foreign memory or once released. */
+  allocation: Allocation | null;
+  /** @internal Whether the garbage-collection backstop has this buffer registered. */
+  registered = false;
   #mutable: boolean;
   #parent: Buffer | null;
-  #registration: Registration | null;
 
   protected constructor(
     bytes: Uint8Array,
@@ -57,7 +59,7 @@ export class Buffer {
     this.#mutable = mutable;
     this.#parent = parent;
     this.allocation = allocation;
-    this.#registration = allocation === null ? null : dropWhenCollected(this, allocation);
+    if (allocation !== null) dropWhenCollected(this);
   }
 
   /**
@@ -96,7 +98,7 @@ export class Buffer {
   }
 
   /** @internal A mutable buffer over `size` bytes of a new block from `pool`. */
-  static allocate(pool: MemoryPool, size: number): Buffer {
+  static allocate(pool: BlockPool, size: number): Buffer {
     const allocation = new Allocation(pool, pool.reserve(size));
     return new Buffer(viewOfBlock(allocation.block, size), true, null, allocation);
   }
@@ -222,11 +224,11 @@ export class Buffer {
     if (this.bytes === RELEASED) return;
     this.bytes = RELEASED;
     this.#parent = null;
-    if (this.allocation !== null) {
-      cancelDropWhenCollected(this.#registration!);
-      this.#registration = null;
-      this.allocation.drop();
+    const allocation = this.allocation;
+    if (allocation !== null) {
       this.allocation = null;
+      cancelDropWhenCollected(this);
+      allocation.drop();
     }
   }
 
@@ -239,6 +241,17 @@ export class Buffer {
   toString(): string {
     if (this.bytes === RELEASED) return 'Buffer(released)';
     return `Buffer(size=${this.bytes.byteLength}, ${this.#mutable ? 'mutable' : 'immutable'})`;
+  }
+
+  /**
+   * @internal Makes this buffer hold `next` instead of its current allocation, whose
+   * reference it drops (for {@link ResizableBuffer}, when its bytes move to a new block).
+   */
+  protected replaceAllocation(next: Allocation): void {
+    const previous = this.allocation!;
+    this.allocation = next;
+    allocationChanged(this);
+    previous.drop();
   }
 
   /** @internal The bytes, or a throw if the buffer was released. */

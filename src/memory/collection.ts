@@ -1,0 +1,71 @@
+import type { Allocation } from './allocation.js';
+
+/**
+ * A holder of pool memory that the garbage-collection backstop can watch: a Buffer. The
+ * holder is its own unregister token, so watching it costs no object besides the holder.
+ */
+export interface Collectable {
+  /** The reference to drop when the holder is collected; `null` once it dropped it itself. */
+  readonly allocation: Allocation | null;
+  /** Whether the holder is registered with the FinalizationRegistry (not merely pending). */
+  registered: boolean;
+}
+
+const collected = new FinalizationRegistry<Allocation>((allocation) => {
+  // An exception thrown by a finalizer is an uncaught exception (fatal in Node), and there is
+  // no caller to report it to: a pool that cannot take the block back keeps it.
+  try {
+    allocation.drop();
+  } catch {
+    // Nothing to do; see above.
+  }
+});
+let pending: Collectable[] = [];
+const BATCH = 1024;
+
+/**
+ * Drops `holder`'s reference to its allocation when `holder` is garbage-collected.
+ *
+ * Registering with a FinalizationRegistry costs several times what the allocation itself
+ * does, and most buffers are released soon after they are made. So holders are registered
+ * in batches, when the current job ends (a microtask) or after 1,024 more allocations, and
+ * only those that still hold memory by then. Nothing is lost: finalizers never run during a
+ * job anyway.
+ */
+export function dropWhenCollected(holder: Collectable): void {
+  const count = pending.push(holder);
+  if (count === 1) queueMicrotask(registerPending);
+  else if (count >= BATCH) registerPending();
+}
+
+/**
+ * Cancels {@link dropWhenCollected}, for a holder that dropped its reference itself (its
+ * `allocation` is `null` by now, so a pending registration is skipped).
+ */
+export function cancelDropWhenCollected(holder: Collectable): void {
+  if (holder.registered) {
+    collected.unregister(holder);
+    holder.registered = false;
+  }
+}
+
+/** Makes the backstop drop the allocation `holder` holds now, after the holder switched blocks. */
+export function allocationChanged(holder: Collectable): void {
+  if (holder.registered && holder.allocation !== null) {
+    collected.unregister(holder);
+    collected.register(holder, holder.allocation, holder);
+  }
+  // A pending holder is registered later with whatever it holds then.
+}
+
+function registerPending(): void {
+  const batch = pending;
+  pending = [];
+  for (const holder of batch) {
+    const allocation = holder.allocation;
+    if (allocation !== null && !holder.registered) {
+      collected.register(holder, allocation, holder);
+      holder.registered = true;
+    }
+  }
+}
