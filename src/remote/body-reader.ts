@@ -1,0 +1,53 @@
+/**
+ * Streams a response body into the caller's memory: each network chunk is copied straight
+ * into its place in the destination view, so a ranged read never holds the whole body twice.
+ * (A BYOB reader would avoid even that copy but transfers, and so detaches, the caller's
+ * buffer, and cannot read into a SharedArrayBuffer.)
+ * @module
+ */
+
+/** What {@link readBodyInto} got. */
+export interface BodyResult {
+  /** Bytes written at the start of the view. */
+  readonly filled: number;
+  /** Whether the body had more bytes than the view holds (they were dropped). */
+  readonly overflow: boolean;
+  /** Why the body stopped before it ended (a cut connection, an abort), if it did. */
+  readonly error?: unknown;
+}
+
+/**
+ * Copies `body` into `into` until the body ends or `into` is full. Never throws: a failure
+ * mid-way is returned with the count so far, so the caller can resume from there.
+ */
+export async function readBodyInto(body: ReadableStream<Uint8Array> | null, into: Uint8Array): Promise<BodyResult> {
+  if (body === null) return { filled: 0, overflow: false };
+  const reader = body.getReader();
+  let filled = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { filled, overflow: false };
+      const count = Math.min(value.byteLength, into.byteLength - filled);
+      into.set(value.subarray(0, count), filled);
+      filled += count;
+      if (count < value.byteLength) {
+        await reader.cancel().catch(() => {});
+        return { filled, overflow: true };
+      }
+    }
+  } catch (error) {
+    reader.cancel(error).catch(() => {});
+    return { filled, overflow: false, error };
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** Reads a whole body of at most `limit` bytes; `undefined` when it is longer (the rest is dropped). */
+export async function readWholeBody(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array | undefined> {
+  const into = new Uint8Array(limit + 1);
+  const { filled, overflow, error } = await readBodyInto(body, into);
+  if (error !== undefined) throw error;
+  return overflow || filled > limit ? undefined : into.slice(0, filled);
+}

@@ -1,0 +1,44 @@
+/**
+ * How an HTTP answer becomes one of nativefile's errors, so every remote backend reports
+ * the same failure with the same class and code whatever the store.
+ * @module
+ */
+import { FileNotFoundError, IOError } from '../errors.js';
+
+/** What a status maps to when the store says nothing more specific. */
+export function statusError(status: number, statusText: string, url: string, detail = ''): IOError {
+  const what = `HTTP ${status}${statusText ? ` ${statusText}` : ''} from ${url}${detail ? `: ${detail}` : ''}`;
+  if (status === 404 || status === 410) return new FileNotFoundError(`not found: ${what}`);
+  if (status === 401 || status === 403) return new IOError(`access denied: ${what}`, { code: 'EACCES' });
+  // A conditional read failed: the file is not the one that was opened any more.
+  if (status === 412) return new IOError(`the remote file changed since it was opened: ${what}`, { code: 'ESTALE' });
+  if (status === 416) return new IOError(`range not satisfiable: ${what}`, { code: 'ERANGE' });
+  return new IOError(what, { code: 'EREMOTE' });
+}
+
+/** The error of a response that is not ok, after reading (a little of) its body for detail. */
+export async function responseError(response: Response, url: string): Promise<IOError> {
+  return statusError(response.status, response.statusText, url, await bodySnippet(response));
+}
+
+/** The start of a response body, for a message; never throws. */
+export async function bodySnippet(response: Response, limit = 300): Promise<string> {
+  try {
+    const text = await response.text();
+    return text.length > limit ? `${text.slice(0, limit)}…` : text.trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Whether a status is worth asking again: too many requests, timeouts and server trouble. */
+export function isRetryableStatus(status: number): boolean {
+  // 501 (not implemented) and 505 (version) will not change by asking again.
+  return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+
+/** A network failure (no answer, or a body cut off) as an IOError naming the URL. */
+export function networkError(error: unknown, url: string): IOError {
+  const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+  return new IOError(`network error reading ${url}: ${reason}`, { code: 'ECONNRESET', cause: error });
+}

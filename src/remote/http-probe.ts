@@ -1,0 +1,115 @@
+/**
+ * What `HttpFile.open` learns before the first read: the size, the validator that later
+ * reads are made conditional on, and whether the server honours `Range` at all.
+ * @module
+ */
+import { IOError } from '../errors.js';
+import { readWholeBody } from './body-reader.js';
+import { isRetryableStatus, networkError, responseError, statusError } from './http-errors.js';
+import { parseContentRange } from './range-reader.js';
+import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
+import type { FetchLike } from './transport.js';
+
+/** What a server says identifies one version of a resource. */
+export interface Validator {
+  /** The `ETag`, weak or strong. */
+  readonly etag?: string;
+  /** The `Last-Modified` date, used when there is no strong ETag. */
+  readonly lastModified?: string;
+}
+
+/** The outcome of probing a URL. */
+export interface Probe {
+  readonly size: number;
+  readonly validator: Validator;
+  /** The whole body, when the server ignored `Range` and the file is small enough to keep. */
+  readonly whole?: Uint8Array;
+}
+
+/** How to probe. */
+export interface ProbeRequest {
+  readonly url: string;
+  readonly fetch: FetchLike;
+  readonly headers: Headers;
+  readonly retry: RetryPolicy;
+  readonly signal: AbortSignal | undefined;
+  /** The largest file read whole from a server that ignores `Range`. */
+  readonly wholeFileLimit: number;
+}
+
+/**
+ * Asks with `HEAD`; when that does not show range support (no `Accept-Ranges: bytes`,
+ * which CORS hides unless exposed, or no length), asks for byte 0 with a ranged `GET`.
+ * @throws FileNotFoundError on 404, IOError `EACCES` on 401/403, `ENOTSUP` when the server
+ * ignores `Range` and the file is larger than `wholeFileLimit`.
+ */
+export async function probe(request: ProbeRequest): Promise<Probe> {
+  const head = await send(request, 'HEAD', undefined);
+  if (head !== undefined && head.ok) {
+    const length = head.headers.get('content-length');
+    const validator = validatorOf(head);
+    if (head.headers.get('accept-ranges')?.toLowerCase() === 'bytes' && length !== null && /^\d+$/.test(length)) {
+      return { size: Number(length), validator };
+    }
+  }
+  const get = (await send(request, 'GET', 'bytes=0-0'))!;
+  const validator = validatorOf(get);
+  if (get.status === 416) {
+    // Only an empty file has no byte 0.
+    void get.body?.cancel();
+    return { size: 0, validator };
+  }
+  if (get.status === 206) {
+    void get.body?.cancel();
+    const range = parseContentRange(get.headers.get('content-range'));
+    if (range?.total === undefined) {
+      throw new IOError(`${request.url} answered a range without its total size (is Content-Range exposed through CORS?)`, { code: 'EPROTO' });
+    }
+    return { size: range.total, validator };
+  }
+  const whole = await readWholeBody(get.body, request.wholeFileLimit);
+  if (whole === undefined) {
+    throw new IOError(
+      `${request.url} ignores Range requests (HTTP ${get.status} with the whole body) and is larger than wholeFileLimit (${request.wholeFileLimit} bytes)`,
+      { code: 'ENOTSUP' },
+    );
+  }
+  return { size: whole.byteLength, validator, whole };
+}
+
+/** One request with retries; `undefined` when the server does not allow the method. */
+async function send(request: ProbeRequest, method: 'HEAD' | 'GET', range: string | undefined): Promise<Response | undefined> {
+  const { url, signal } = request;
+  return withRetries(request.retry, signal, async () => {
+    const headers = new Headers(request.headers);
+    if (range !== undefined) headers.set('range', range);
+    let response: Response;
+    try {
+      response = await request.fetch(url, { method, headers, ...(signal === undefined ? {} : { signal }) });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw new Transient(networkError(error, url));
+    }
+    if (response.ok || (method === 'GET' && response.status === 416)) return response;
+    if (method === 'HEAD' && (response.status === 405 || response.status === 501)) return undefined;
+    const error = method === 'HEAD' ? statusError(response.status, response.statusText, url) : await responseError(response, url);
+    if (isRetryableStatus(response.status)) throw new Transient(error, parseRetryAfter(response.headers.get('retry-after')));
+    throw error;
+  });
+}
+
+function validatorOf(response: Response): Validator {
+  const etag = response.headers.get('etag');
+  const lastModified = response.headers.get('last-modified');
+  return { ...(etag === null ? {} : { etag }), ...(lastModified === null ? {} : { lastModified }) };
+}
+
+/**
+ * The precondition header that makes a read fail with 412 once the file changed. A weak
+ * ETag (`W/"…"`) cannot be used: `If-Match` compares strongly, so it would never match.
+ */
+export function preconditionHeader(validator: Validator): [string, string] | undefined {
+  if (validator.etag !== undefined && !validator.etag.startsWith('W/')) return ['if-match', validator.etag];
+  if (validator.lastModified !== undefined) return ['if-unmodified-since', validator.lastModified];
+  return undefined;
+}

@@ -1,0 +1,93 @@
+/**
+ * One byte range of a remote object read straight into the caller's memory, with retries
+ * that resume from the last byte received: a body cut off after 3 of 8 MiB asks only for
+ * the remaining 5. Every backend (HTTP, S3, WebHDFS) reads through here.
+ * @module
+ */
+import { IOError } from '../errors.js';
+import { readBodyInto } from './body-reader.js';
+import { isRetryableStatus, networkError, responseError } from './http-errors.js';
+import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
+import type { RangeTransport } from './transport.js';
+
+/** What every read of one file shares. */
+export interface ReadContext {
+  readonly transport: RangeTransport;
+  readonly retry: RetryPolicy;
+  /** Aborted when the caller's signal aborts or the file closes. */
+  readonly signal: AbortSignal;
+  /** The object's size, known since open: a range past it is a bug of the caller. */
+  readonly size: number;
+}
+
+/**
+ * Fills `into` with the bytes at `offset` (the caller clamps it to the size, so a shorter
+ * body is always a cut-off one).
+ * @throws IOError `ESTALE` when the object changed, `EREMOTE` or `ECONNRESET` once the retries are spent.
+ */
+export async function readRangeInto(context: ReadContext, offset: number, into: Uint8Array): Promise<void> {
+  const { transport, signal } = context;
+  let filled = 0;
+  await withRetries(context.retry, signal, async (madeProgress) => {
+    const start = offset + filled;
+    const length = into.byteLength - filled;
+    let response: Response;
+    try {
+      response = await transport.get(start, length, signal);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      throw new Transient(networkError(error, transport.name));
+    }
+    if (!response.ok) {
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+      const error = await (transport.error?.(response) ?? responseError(response, transport.name));
+      if (isRetryableStatus(response.status)) throw new Transient(error, retryAfter);
+      throw error;
+    }
+    checkAnswer(context, response, start, length);
+    const body = await readBodyInto(response.body, into.subarray(filled));
+    filled += body.filled;
+    if (body.filled > 0) madeProgress();
+    if (filled === into.byteLength) return;
+    if (signal.aborted) throw signal.reason;
+    const cut = new IOError(`the body from ${transport.name} stopped after ${filled} of ${into.byteLength} bytes at ${offset}`, {
+      code: 'ECONNRESET',
+      cause: body.error,
+    });
+    throw new Transient(cut);
+  });
+}
+
+/** Checks that a successful answer carries the bytes asked for, of the object opened. */
+function checkAnswer(context: ReadContext, response: Response, start: number, length: number): void {
+  const { transport, size } = context;
+  const etag = response.headers.get('etag');
+  if (transport.etag !== undefined && etag !== null && etag !== transport.etag) {
+    void response.body?.cancel();
+    throw new IOError(`the remote file changed since it was opened (ETag ${transport.etag}, now ${etag}): ${transport.name}`, { code: 'ESTALE' });
+  }
+  if (!transport.partialContent) return;
+  if (response.status !== 206) {
+    void response.body?.cancel();
+    throw new IOError(`${transport.name} ignored the Range header (HTTP ${response.status} instead of 206)`, { code: 'ENOTSUP' });
+  }
+  const range = parseContentRange(response.headers.get('content-range'));
+  // Without Content-Range (not exposed through CORS) the status alone vouches for the start.
+  if (range === undefined) return;
+  if (range.total !== undefined && range.total !== size) {
+    void response.body?.cancel();
+    throw new IOError(`the remote file changed since it was opened (${size} bytes, now ${range.total}): ${transport.name}`, { code: 'ESTALE' });
+  }
+  if (range.start !== start || range.end > start + length - 1) {
+    void response.body?.cancel();
+    throw new IOError(`${transport.name} answered bytes ${range.start}-${range.end} for ${start}-${start + length - 1}`, { code: 'EPROTO' });
+  }
+}
+
+/** The parts of a `Content-Range: bytes a-b/total` header (`total` may be `*`). */
+export function parseContentRange(value: string | null): { start: number; end: number; total?: number } | undefined {
+  const match = value === null ? null : /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i.exec(value.trim());
+  if (match === null) return undefined;
+  const total = match[3] === '*' ? undefined : Number(match[3]);
+  return { start: Number(match[1]), end: Number(match[2]), ...(total === undefined ? {} : { total }) };
+}

@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitForPort } from './ports.js';
+
+/** Where Debian's nginx package puts the binary. */
+export const NGINX = '/usr/sbin/nginx';
+
+/** Whether nginx is installed (the tests that need it skip, saying so, when it is not). */
+export const hasNginx = existsSync(NGINX);
+
+/** A running nginx serving `root` on 127.0.0.1. */
+export interface NginxServer {
+  /** The base URL, ending in `/`. */
+  readonly url: string;
+  readonly port: number;
+  /** The folder served; files written there are served at once. */
+  readonly root: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts nginx as a child process (no daemon, no master: it dies with the test) on a free
+ * loopback port, serving a fresh temporary folder with byte ranges, ETags, WebDAV PUT and
+ * DELETE, and CORS headers that expose what a browser client needs.
+ */
+export async function startNginx(): Promise<NginxServer> {
+  const prefix = mkdtempSync(join(tmpdir(), 'nativefile-nginx-'));
+  const root = join(prefix, 'root');
+  mkdirSync(root);
+  mkdirSync(join(prefix, 'logs'));
+  const port = await freePort();
+  const conf = join(prefix, 'nginx.conf');
+  writeFileSync(conf, `
+daemon off;
+master_process off;
+worker_processes 1;
+pid ${prefix}/nginx.pid;
+error_log ${prefix}/logs/error.log warn;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${prefix}/client_body;
+  proxy_temp_path ${prefix}/proxy;
+  fastcgi_temp_path ${prefix}/fastcgi;
+  uwsgi_temp_path ${prefix}/uwsgi;
+  scgi_temp_path ${prefix}/scgi;
+  client_max_body_size 0;
+  server {
+    listen 127.0.0.1:${port};
+    root ${root};
+    dav_methods PUT DELETE;
+    create_full_put_path on;
+    add_header Access-Control-Allow-Origin * always;
+    add_header Access-Control-Expose-Headers "ETag, Content-Range, Content-Length, Accept-Ranges, Last-Modified" always;
+    # A server that ignores Range (answers 200 with the whole body), as some dynamic ones do.
+    location /norange/ { max_ranges 0; }
+  }
+}
+`);
+  const child: ChildProcess = spawn(NGINX, ['-c', conf, '-p', prefix], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await Promise.race([
+      waitForPort(port),
+      exited.then(() => {
+        throw new Error(`nginx exited: ${stderr}`);
+      }),
+    ]);
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    root,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(prefix, { recursive: true, force: true });
+    },
+  };
+}
