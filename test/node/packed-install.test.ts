@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROOT } from './child.js';
 
 /*
- * The package as users get it: `npm pack` (its prepack step builds dist/), then an install with
- * --ignore-scripts, as on a machine without a compiler, so only the prebuilt addon in
- * prebuilds/ can make memoryMap work. Slow (a build and an install, well under a minute with
- * a warm npm cache): NATIVEFILE_SKIP_PACKED_INSTALL=1 skips it.
+ * The package as users get it: `npm pack`, then an install with --ignore-scripts, as on a
+ * machine without a compiler, so only the prebuilt addon in prebuilds/ can make memoryMap
+ * work. dist/ is built here only if it is missing (`npm test` builds it first); the pack skips
+ * its prepack build so that other test files reading dist/ meanwhile never see it emptied.
+ * About 15 s with a warm npm cache; NATIVEFILE_SKIP_PACKED_INSTALL=1 skips it.
  */
 const skip = process.env.NATIVEFILE_SKIP_PACKED_INSTALL === '1';
 
@@ -52,7 +53,14 @@ describe.skipIf(skip)('the packed package, installed with --ignore-scripts', () 
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'nativefile-packed-'));
-    execFileSync('npm', ['pack', '--pack-destination', work], { cwd: ROOT, env: childEnv(), stdio: 'pipe', timeout: 120_000 });
+    if (!existsSync(join(ROOT, 'dist', 'node.js'))) {
+      const bin = join(ROOT, 'node_modules', '.bin');
+      execFileSync(join(bin, 'vite'), ['build'], { cwd: ROOT, env: childEnv(), stdio: 'pipe', timeout: 120_000 });
+      execFileSync(join(bin, 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: ROOT, env: childEnv(), stdio: 'pipe', timeout: 120_000 });
+    }
+    execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], {
+      cwd: ROOT, env: childEnv(), stdio: 'pipe', timeout: 120_000,
+    });
     const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
     if (tarball === undefined) throw new Error(`npm pack left no tarball in ${work}`);
     app = join(work, 'app');
