@@ -1,3 +1,5 @@
+import { dirname, relative } from 'node:path/posix';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 /** COOP/COEP make pages cross-origin isolated, so SharedArrayBuffer and shared wasm memory work. */
@@ -6,14 +8,47 @@ const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+const WORKER_SOURCE = "new URL('../../worker/index.ts', import.meta.url)";
+const PLACEHOLDER = '__NATIVEFILE_WORKER_URL__';
+
+/**
+ * The library build starts the IO worker from `new URL('./worker.js', import.meta.url)`: the
+ * worker entry's own file next to the built code, so it resolves wherever the package is
+ * installed and the app's bundler (which looks for exactly this pattern) bundles it. Vite
+ * would otherwise bundle the worker a second time as an asset; a placeholder hides the
+ * pattern from it until the chunk is written.
+ */
+function relativeWorkerUrl(): Plugin {
+  return {
+    name: 'nativefile:relative-worker-url',
+    apply: 'build',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.endsWith('/src/opfs/default-worker.ts')) return null;
+      if (!code.includes(WORKER_SOURCE)) this.error(`default-worker.ts no longer contains ${WORKER_SOURCE}`);
+      // One expression on one line changes: the source map stays right to the line.
+      return { code: code.replace(WORKER_SOURCE, PLACEHOLDER), map: null };
+    },
+    renderChunk(code, chunk) {
+      if (!code.includes(PLACEHOLDER)) return null;
+      const path = relative(dirname(chunk.fileName), 'worker.js');
+      return { code: code.replace(PLACEHOLDER, `new URL('${path.startsWith('.') ? path : `./${path}`}', import.meta.url)`), map: null };
+    },
+  };
+}
+
 export default defineConfig({
+  plugins: [relativeWorkerUrl()],
   server: { headers: crossOriginIsolation, host: '127.0.0.1' },
   preview: { headers: crossOriginIsolation, host: '127.0.0.1' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    // Class names survive (messages and stack traces name them); apps minify their own bundles.
+    minify: false,
     lib: {
+      // One worker file: the default worker of OpfsFile and the `nativefile/worker` export.
       entry: { index: 'src/index.ts', node: 'src/node.ts', worker: 'worker/index.ts' },
       formats: ['es'],
     },

@@ -1,208 +1,153 @@
-import { transfer, wrap, type Remote } from 'comlink';
-import type { IoService } from '../../../worker/index.js';
-import type { Buffer, SharedBufferDescriptor } from '../../memory/buffer.js';
-import { defaultMemoryPool } from '../../memory/default-pool.js';
-import { describe } from '../../util/validate.js';
-import { parseFileMode, type FileMode, type FileModeInput } from '../file-mode.js';
-import { NativeFile } from '../native-file.js';
-import { installRemoteErrors } from '../opfs/remote-errors.js';
-import { splitOpfsPath } from '../opfs/opfs-paths.js';
-import { SyncAccess } from '../opfs/sync-access.js';
-import { checkSize } from '../../util/validate.js';
+import { UnsupportedOperationError } from '../../errors.js';
+import { WorkerConnection } from '../../opfs/connection.js';
+import { splitOpfsPath } from '../../opfs/paths.js';
+import { SyncAccess } from '../../opfs/sync-access.js';
+import { checkSize, describe } from '../../util/validate.js';
+import { fileClass } from '../core/file-class.js';
+import { parseFileMode, type FileModeInput } from '../core/file-mode.js';
+import type {
+  Async, FileInterface, OutputStream, RandomAccessFile, ReadWriteFile, SyncOutputStream, SyncRandomAccessFile,
+  SyncReadWriteFile, SyncWritableFile, WritableFile,
+} from '../core/interfaces.js';
+import type { NativeFile } from '../core/native-file.js';
+import type { FileTraits, UnderlyingFile } from '../core/underlying.js';
+import { localOpfs } from './opfs-local.js';
+import { remoteOpfs } from './opfs-remote.js';
 
 /** Options of {@link OpfsFile.open}. */
 export interface OpfsOpenOptions {
-  /** The IO worker to use on the main thread; by default one shared worker started on first use. */
+  /**
+   * The IO worker to go through on a page (one started from `nativefile/worker`); by default
+   * the package's own, started on first use. Inside a worker, passing one also goes through it.
+   */
   worker?: Worker;
+  /**
+   * For `'wb'`: write a temporary sibling and move it over the file on close, so readers see
+   * the old file or the new one, never a torn one. Default `true`; `'rb+'` and `'ab'` always
+   * write in place.
+   */
+  atomic?: boolean;
+  /** Wait for another tab or worker holding the file to close it, instead of failing with `EBUSY`. */
+  wait?: boolean;
+  /** Stops waiting (`wait: true`); the open then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** How long the IO worker may take to start, in milliseconds (default 5000): then `EWORKER`. */
+  startTimeout?: number;
 }
 
-interface RemoteFile {
-  readonly service: Remote<IoService>;
-  readonly id: number;
-  /** The size, kept up to date by this file's writes (the handle is exclusive). */
-  size: number;
+/** What every OPFS file has besides its capabilities. */
+export interface OpfsFileInfo {
+  /** The path inside the origin private file system. */
+  readonly path: string;
 }
 
-const services = new WeakMap<Worker, Promise<Remote<IoService>>>();
-let defaultWorker: Worker | undefined;
-
-/** The comlink proxy of `worker`, attached to this page's wasm pool when it has one. */
-function serviceOf(worker: Worker): Promise<Remote<IoService>> {
-  let service = services.get(worker);
-  if (service === undefined) {
-    installRemoteErrors();
-    const remote = wrap<IoService>(worker);
-    const pool = defaultMemoryPool() as { handle?: Parameters<IoService['attachPool']>[0] };
-    service = (pool.handle === undefined ? Promise.resolve() : remote.attachPool(pool.handle)).then(() => remote);
-    services.set(worker, service);
-  }
-  return service;
+/** `truncate`, on OPFS files open for writing in place or anew. */
+export interface OpfsTruncate {
+  /** Cuts or extends the file to `size` bytes, in order with the writes before it; the position stays. */
+  truncate(size: number): Promise<void>;
 }
+
+/** `truncate` and `truncateSync`, on synchronous OPFS files. */
+export interface OpfsTruncateSync extends OpfsTruncate {
+  /** Synchronous {@link OpfsTruncate.truncate}. */
+  truncateSync(size: number): void;
+}
+
+/** An OPFS file opened `'rb'`: random-access reads; synchronous in a worker. */
+export type OpfsReader = (Async<RandomAccessFile> | SyncRandomAccessFile) & OpfsFileInfo;
+/** An OPFS file opened `'wb'`: positional writes; synchronous in a worker. */
+export type OpfsWriter = ((Async<WritableFile> & OpfsTruncate) | (SyncWritableFile & OpfsTruncateSync)) & OpfsFileInfo;
+/** An OPFS file opened `'ab'`: writes at the end. */
+export type OpfsAppender = (Async<OutputStream> | SyncOutputStream) & OpfsFileInfo;
+/** An OPFS file opened `'rb+'`: reads and writes anywhere. */
+export type OpfsReadWriter = ((Async<ReadWriteFile> & OpfsTruncate) | (SyncReadWriteFile & OpfsTruncateSync)) & OpfsFileInfo;
+
+/** The file type {@link OpfsFile.open} gives for `mode`; `if (file.isSync)` narrows it. */
+export type OpfsFileFor<M extends FileModeInput> =
+  M extends 'rb' | 'r' ? OpfsReader
+    : M extends 'wb' | 'w' ? OpfsWriter
+      : M extends 'ab' | 'a' ? OpfsAppender
+        : OpfsReadWriter;
 
 function inWorkerWithSyncAccess(): boolean {
   return typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' &&
     typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle !== 'undefined';
 }
 
-function isShared(bytes: Uint8Array): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && bytes.buffer instanceof SharedArrayBuffer;
-}
-
-function describeShared(bytes: Uint8Array): SharedBufferDescriptor {
-  return { buffer: bytes.buffer as SharedArrayBuffer, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, mutable: true };
-}
-
-/** A buffer of `size` bytes from the default pool when that pool's memory is shared, else `undefined`. */
-function sharedScratch(size: number): Buffer | undefined {
-  const pool = defaultMemoryPool();
-  return 'handle' in pool ? pool.allocate(size) : undefined;
-}
-
 /**
  * A file in the Origin Private File System, with random-access reads and writes.
  *
  * Opened inside a worker, it works straight on a `FileSystemSyncAccessHandle` and is
- * synchronous (`isSync`). Opened on the main thread, it is asynchronous and goes through the
- * IO worker, which reads into and writes from the page's pool memory directly when the page is
- * cross-origin isolated (shared memory), and exchanges transferred copies otherwise.
+ * synchronous (`isSync`). Opened on a page, it is asynchronous and goes through the IO worker,
+ * which reads into and writes from the page's pool memory directly when the page is
+ * cross-origin isolated, and exchanges transferred copies otherwise. A remote file dropped
+ * without `close()` releases its handle when garbage-collected.
  *
- * Directories on the path are created for modes that write. `'wb'` truncates, `'ab'` appends.
+ * Directories on the path are created for modes that write. `'wb'` replaces the file on close
+ * (see {@link OpfsOpenOptions.atomic}), `'ab'` appends, `'rb+'` writes in place. A file that
+ * another tab or worker holds is an `EBUSY` {@link IOError} (or, with `wait`, a wait); a
+ * worker that cannot start or dies is an `EWORKER` one.
  */
-export class OpfsFile extends NativeFile {
-  readonly mode: FileMode;
-  readonly isSync: boolean;
+export class OpfsFile extends fileClass<FileInterface & OpfsFileInfo>() {
   /** The path inside the origin private file system. */
   readonly path: string;
-  readonly #local: SyncAccess | undefined;
-  readonly #remote: RemoteFile | undefined;
+  readonly #truncations: number[];
 
-  private constructor(path: string, mode: FileMode, local: SyncAccess | undefined, remote: RemoteFile | undefined) {
-    super();
+  private constructor(path: string, backend: UnderlyingFile, traits: FileTraits, truncations: number[]) {
+    super(backend, traits);
     this.path = path;
-    this.mode = mode;
-    this.#local = local;
-    this.#remote = remote;
-    this.isSync = local !== undefined;
-    if (mode === 'ab') this.position = local?.size() ?? remote!.size;
+    this.#truncations = truncations;
   }
 
   /** Opens (and for writing modes creates) the file at `path`, such as `'uploads/data.bin'`. */
-  static async open(path: string, mode: FileModeInput = 'rb', options: OpfsOpenOptions = {}): Promise<OpfsFile> {
+  static async open<M extends FileModeInput = 'rb'>(path: string, mode?: M, options: OpfsOpenOptions = {}): Promise<OpfsFileFor<M>> {
     splitOpfsPath(path);
-    const canonical = parseFileMode(mode, ['rb', 'wb', 'ab', 'rb+']);
-    if (options.worker === undefined && inWorkerWithSyncAccess()) {
-      return new OpfsFile(path, canonical, await SyncAccess.open(path, canonical), undefined);
+    const canonical = parseFileMode(mode ?? 'rb', ['rb', 'wb', 'ab', 'rb+']);
+    if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${describe(options)}`);
+    const { worker, atomic = true, wait = false, signal, startTimeout } = options;
+    if (worker !== undefined && typeof worker.postMessage !== 'function') {
+      throw new TypeError(`options.worker must be a Worker, got ${describe(worker)}`);
     }
-    if (options.worker !== undefined && typeof options.worker.postMessage !== 'function') {
-      throw new TypeError(`options.worker must be a Worker, got ${describe(options.worker)}`);
+    if (startTimeout !== undefined) checkSize(startTimeout, 'options.startTimeout');
+    const truncations: number[] = [];
+    const traits = (sync: boolean, size: number, knownSize?: () => number): FileTraits => ({
+      kind: 'OpfsFile', mode: canonical, seekable: canonical !== 'ab', sync,
+      position: canonical === 'ab' ? size : 0, ...(knownSize ? { knownSize } : {}),
+    });
+    let file: OpfsFile;
+    if (worker === undefined && inWorkerWithSyncAccess()) {
+      const access = await SyncAccess.open(path, canonical, { atomic, wait, ...(signal ? { signal } : {}) });
+      const { sync, async } = localOpfs(access, truncations);
+      file = new OpfsFile(path, sync, { ...traits(true, access.size()), async }, truncations);
+    } else {
+      const connection = WorkerConnection.of(worker, startTimeout);
+      const opened = await connection.call('open', { path, mode: canonical, atomic, wait }, [], signal);
+      const backend = remoteOpfs(connection, opened.file, opened.size, truncations);
+      file = new OpfsFile(path, backend, traits(false, opened.size, () => backend.knownSize), truncations);
+      backend.watch(file);
     }
-    const service = await serviceOf(options.worker ?? startDefaultWorker());
-    const { id, size } = await service.open(path, canonical);
-    return new OpfsFile(path, canonical, undefined, { service, id, size });
+    return file as unknown as OpfsFileFor<M>;
   }
 
-  /** Cuts or extends the file to `size` bytes. */
+  /** Cuts or extends the file to `size` bytes, after the writes before it; the position stays. */
   async truncate(size: number): Promise<void> {
-    this.checkWritable();
-    checkSize(size, 'size');
-    if (this.#local !== undefined) return this.#local.truncate(size);
-    await this.#remote!.service.truncate(this.#remote!.id, size);
-    this.#remote!.size = size;
+    this.#queueTruncate(size);
+    // The core orders flushes with writes; the backend's flush applies the size first.
+    return (this as unknown as NativeFile).flush();
   }
 
   /** Synchronous {@link OpfsFile.truncate}, inside a worker. */
   truncateSync(size: number): void {
-    this.checkWritable(true);
-    this.#local!.truncate(checkSize(size, 'size'));
+    const core = this as unknown as NativeFile;
+    if (!core.isSync) throw new UnsupportedOperationError('OpfsFile is asynchronous here (opened through the IO worker): use truncate()');
+    this.#queueTruncate(size);
+    core.flushSync();
   }
 
-  protected isSeekable(): boolean {
-    return this.mode !== 'ab';
-  }
-
-  protected sizeForSeek(): number {
-    return this.#local?.size() ?? this.#remote!.size;
-  }
-
-  protected readAtSyncImpl(position: number, into: Uint8Array): number {
-    return this.#local!.read(position, into);
-  }
-
-  protected writeSyncImpl(position: number, bytes: Uint8Array): void {
-    this.#local!.write(position, bytes);
-  }
-
-  protected sizeSyncImpl(): number {
-    return this.#local!.size();
-  }
-
-  protected flushSyncImpl(): void {
-    this.#local!.flush();
-  }
-
-  protected closeSyncImpl(): void {
-    this.#local!.close();
-  }
-
-  protected async readAtImpl(position: number, into: Uint8Array): Promise<number> {
-    if (this.#local !== undefined) return this.#local.read(position, into);
-    const { service, id } = this.#remote!;
-    if (isShared(into)) return service.readShared(id, position, describeShared(into));
-    const scratch = sharedScratch(into.byteLength);
-    if (scratch === undefined) {
-      const bytes = await service.readCopy(id, position, into.byteLength);
-      into.set(bytes);
-      return bytes.byteLength;
+  #queueTruncate(size: number): void {
+    if (!this.writable() || this.mode === 'ab') {
+      throw new UnsupportedOperationError(`cannot truncate OpfsFile ${this.path} open in mode '${this.mode}'`);
     }
-    // The worker fills pool memory; one copy takes it to the caller's own memory.
-    try {
-      const count = await service.readShared(id, position, scratch.share());
-      into.set(scratch.view.subarray(0, count));
-      return count;
-    } finally {
-      scratch.release();
-    }
+    this.#truncations.push(checkSize(size, 'size'));
   }
-
-  protected async writeImpl(position: number, bytes: Uint8Array): Promise<void> {
-    if (this.#local !== undefined) return this.#local.write(position, bytes);
-    const remote = this.#remote!;
-    const scratch = isShared(bytes) ? undefined : sharedScratch(bytes.byteLength);
-    if (isShared(bytes)) {
-      await remote.service.writeShared(remote.id, position, describeShared(bytes));
-    } else if (scratch !== undefined) {
-      // One copy into pool memory, which the worker reads in place.
-      try {
-        scratch.view.set(bytes);
-        await remote.service.writeShared(remote.id, position, scratch.share());
-      } finally {
-        scratch.release();
-      }
-    } else {
-      const copy = bytes.slice();
-      await remote.service.writeCopy(remote.id, position, transfer(copy, [copy.buffer]));
-    }
-    remote.size = Math.max(remote.size, position + bytes.byteLength);
-  }
-
-  protected async sizeImpl(): Promise<number> {
-    // A sync access handle locks the file, so only this file's writes change its size: the
-    // size kept here is exact, and reads need no extra round trip to the worker.
-    return this.#local?.size() ?? this.#remote!.size;
-  }
-
-  protected async flushImpl(): Promise<void> {
-    if (this.#local !== undefined) return this.#local.flush();
-    await this.#remote!.service.flush(this.#remote!.id);
-  }
-
-  protected async closeImpl(): Promise<void> {
-    if (this.#local !== undefined) return this.#local.close();
-    await this.#remote!.service.close(this.#remote!.id);
-  }
-}
-
-function startDefaultWorker(): Worker {
-  defaultWorker ??= new Worker(new URL('../../../worker/index.ts', import.meta.url), { type: 'module', name: 'nativefile-io' });
-  return defaultWorker;
 }

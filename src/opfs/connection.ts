@@ -1,0 +1,146 @@
+/**
+ * The page's side of the IO worker: starts it, checks it answers, sends calls and matches
+ * replies, and turns every way a worker can fail (a 404, an error at start-up, no answer, a
+ * crash or `terminate()` mid-operation) into an `EWORKER` {@link IOError} for every pending
+ * and later call, never a hang.
+ * @module
+ */
+import { IOError } from '../errors.js';
+import { defaultMemoryPool } from '../memory/default-pool.js';
+import type { WasmPoolHandle } from '../memory/wasm/wasm-pool.js';
+import { startDefaultWorker } from './default-worker.js';
+import type { Call, Operation, Operations, Reply } from './protocol.js';
+import { fromWire } from './wire-errors.js';
+
+/** How long the start-up handshake may take by default, in milliseconds. */
+export const DEFAULT_START_TIMEOUT = 5000;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** A connection to one IO worker. */
+export class WorkerConnection {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  readonly #ready: Promise<void>;
+  readonly #onFailure: () => void;
+  #nextId = 1;
+  #failure: IOError | undefined;
+
+  private constructor(worker: Worker, startTimeout: number, onFailure: () => void) {
+    this.#worker = worker;
+    this.#onFailure = onFailure;
+    worker.addEventListener('message', (event: MessageEvent<Reply>) => this.#settle(event.data));
+    worker.addEventListener('error', (event: ErrorEvent) => {
+      event.preventDefault?.();
+      const detail = event.message ? `: ${event.message}` : ' (its script could not be fetched or run: a 404, a wrong MIME type, a CSP or syntax error)';
+      this.#fail(`the nativefile IO worker failed${detail}`);
+    });
+    this.#ready = this.#handshake(startTimeout);
+    this.#ready.catch(() => {}); // callers see the failure through their own calls
+  }
+
+  /** Whether the worker failed; every call then rejects with the same `EWORKER` error. */
+  get failed(): boolean {
+    return this.#failure !== undefined;
+  }
+
+  /**
+   * Calls `op` in the worker once it has started; `transfer` moves buffers instead of
+   * copying. When `signal` aborts, the worker is told to cancel the call and it rejects.
+   */
+  async call<K extends Operation>(
+    op: K, args: Operations[K]['args'], transfer: Transferable[] = [], signal?: AbortSignal,
+  ): Promise<Operations[K]['result']> {
+    await this.#ready;
+    return this.#send(op, args, transfer, signal) as Promise<Operations[K]['result']>;
+  }
+
+  /** Sends `op` without waiting for its answer (a finalizer closing a dropped file). */
+  post<K extends Operation>(op: K, args: Operations[K]['args']): void {
+    if (this.#failure === undefined) this.#send(op, args, []).catch(() => {});
+  }
+
+  #send(op: Operation, args: unknown, transfer: Transferable[], signal?: AbortSignal): Promise<unknown> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, op, args } as Call, transfer);
+      signal?.addEventListener('abort', () => {
+        if (!this.#pending.delete(id)) return;
+        this.post('cancel', { call: id });
+        reject(signal.reason);
+      }, { once: true });
+    });
+  }
+
+  #settle(reply: Reply): void {
+    const pending = this.#pending.get(reply.id);
+    if (pending === undefined) return;
+    this.#pending.delete(reply.id);
+    if (reply.ok) pending.resolve(reply.value);
+    else pending.reject(fromWire(reply.error));
+  }
+
+  async #handshake(timeout: number): Promise<void> {
+    const pool = (defaultMemoryPool() as { handle?: WasmPoolHandle }).handle;
+    const lock = typeof navigator !== 'undefined' && navigator.locks !== undefined ? `nativefile:worker:${crypto.randomUUID()}` : undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.#fail(`the nativefile IO worker did not answer within ${timeout} ms: is the worker URL right?`)), timeout);
+    });
+    try {
+      await Promise.race([this.#send('hello', { ...(pool ? { pool } : {}), ...(lock ? { lock } : {}) }, []), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+    // The worker holds this lock for its whole life: when it is granted here, the worker is gone.
+    if (lock !== undefined) {
+      void navigator.locks.request(lock, () => {
+        this.#fail('the nativefile IO worker stopped (it crashed or was terminated)');
+      });
+    }
+  }
+
+  /** Rejects every pending and later call with an `EWORKER` error saying `why`. */
+  #fail(why: string): IOError {
+    if (this.#failure !== undefined) return this.#failure;
+    const failure = new IOError(why, { code: 'EWORKER' });
+    this.#failure = failure;
+    for (const pending of this.#pending.values()) pending.reject(failure);
+    this.#pending.clear();
+    this.#onFailure();
+    return failure;
+  }
+
+  static #default: WorkerConnection | undefined;
+  static readonly #given = new WeakMap<Worker, WorkerConnection>();
+
+  /**
+   * The connection to `worker`, or to the package's own worker, started on first use and
+   * started afresh after it failed. A worker the app gave stays failed: the app owns it.
+   */
+  static of(worker: Worker | undefined, startTimeout = DEFAULT_START_TIMEOUT): WorkerConnection {
+    if (worker !== undefined) {
+      let connection = WorkerConnection.#given.get(worker);
+      if (connection === undefined) {
+        connection = new WorkerConnection(worker, startTimeout, () => {});
+        WorkerConnection.#given.set(worker, connection);
+      }
+      return connection;
+    }
+    if (WorkerConnection.#default === undefined || WorkerConnection.#default.failed) {
+      const started = startDefaultWorker();
+      const connection: WorkerConnection = new WorkerConnection(started, startTimeout, () => {
+        started.terminate();
+        if (WorkerConnection.#default === connection) WorkerConnection.#default = undefined;
+      });
+      WorkerConnection.#default = connection;
+    }
+    return WorkerConnection.#default;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Web Locks keyed by OPFS path, so openers in every tab and worker of the origin see each
+ * other: readers share a path's lock, writers hold it alone. A sync access handle locks the
+ * file too, but a second opener then only gets an error; the Web Lock lets it wait.
+ * @module
+ */
+import { IOError } from '../errors.js';
+import { describe } from '../util/validate.js';
+
+/** Gives a held lock back. */
+export type Release = () => void;
+
+/** The lock readers share and writers hold alone. */
+export const pathLock = (path: string): string => `nativefile:opfs:${path}`;
+/** The lock every writer of `path` holds alone (an atomic `'wb'` writes a sibling, not the file). */
+export const writeLock = (path: string): string => `nativefile:opfs-write:${path}`;
+
+/**
+ * Takes the lock `name`. Without `wait`, a lock held elsewhere is an `EBUSY` {@link IOError}
+ * naming `path` at once; with it, this waits (until `signal` aborts). Where the runtime has no
+ * Web Locks, nothing is locked and the sync access handle alone keeps files consistent.
+ */
+export async function acquire(name: string, mode: LockMode, path: string, wait: boolean, signal?: AbortSignal): Promise<Release> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (locks === undefined) return () => {};
+  signal?.throwIfAborted();
+  let release: Release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const granted = await new Promise<boolean>((resolve, reject) => {
+    // The lock is held for as long as the callback's promise is pending.
+    const options: LockOptions = wait ? { mode, ...(signal ? { signal } : {}) } : { mode, ifAvailable: true };
+    locks.request(name, options, (lock) => {
+      resolve(lock !== null);
+      return lock === null ? undefined : held;
+    }).catch(reject);
+  });
+  if (!granted) throw busy(path);
+  return release;
+}
+
+/** The error for a file another tab or worker holds. */
+export function busy(path: string, cause?: unknown): IOError {
+  return new IOError(
+    `${describe(path)} is open in another tab or worker (OPFS allows one writer, or readers only): ` +
+      'close it there first, or open with { wait: true } to wait for it',
+    { code: 'EBUSY', cause },
+  );
+}

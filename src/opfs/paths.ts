@@ -1,0 +1,54 @@
+/**
+ * OPFS paths such as `'uploads/2026/data.bin'`: checking them, and finding their directory.
+ * @module
+ */
+import { FileNotFoundError } from '../errors.js';
+import { describe } from '../util/validate.js';
+
+/** The segments of an OPFS path; bad names are a `TypeError`. */
+export function splitOpfsPath(path: unknown): string[] {
+  if (typeof path !== 'string') throw new TypeError(`path must be a string, got ${describe(path)}`);
+  const segments = path.replace(/^\/+/, '').split('/');
+  for (const segment of segments) {
+    if (segment === '' || segment === '.' || segment === '..') {
+      throw new TypeError(`path ${describe(path)} has an empty, '.' or '..' segment; use names like 'dir/file.bin'`);
+    }
+  }
+  return segments;
+}
+
+/** Where a file lives: its directory and its name in it. */
+export interface OpfsLocation {
+  readonly directory: FileSystemDirectoryHandle;
+  readonly name: string;
+}
+
+/**
+ * The directory of `path`: directories on the way are created when `create` is set;
+ * otherwise a missing one is a {@link FileNotFoundError}.
+ */
+export async function opfsLocation(path: string, create: boolean): Promise<OpfsLocation> {
+  const segments = splitOpfsPath(path);
+  let directory = await navigator.storage.getDirectory();
+  try {
+    for (const name of segments.slice(0, -1)) directory = await directory.getDirectoryHandle(name, { create });
+  } catch (cause) {
+    throw notFound(cause, path);
+  }
+  return { directory, name: segments[segments.length - 1]! };
+}
+
+/** The file `name` in `directory`, created when `create` is set. */
+export async function opfsFileHandle(location: OpfsLocation, create: boolean, path: string): Promise<FileSystemFileHandle> {
+  try {
+    return await location.directory.getFileHandle(location.name, { create });
+  } catch (cause) {
+    throw notFound(cause, path);
+  }
+}
+
+/** A `NotFoundError` as a {@link FileNotFoundError} naming `path`; anything else unchanged. */
+function notFound(cause: unknown, path: string): unknown {
+  if ((cause as DOMException | undefined)?.name !== 'NotFoundError') return cause;
+  return new FileNotFoundError(`no such file in the origin private file system: ${describe(path)}`, { cause });
+}

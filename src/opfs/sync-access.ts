@@ -1,0 +1,218 @@
+/**
+ * An OPFS file open on a `FileSystemSyncAccessHandle` (workers only), with the mode's rules,
+ * cross-tab locking and crash-safe replacement applied. Both OPFS backends end here: the
+ * local one calls it directly, the remote one through the IO worker.
+ * @module
+ */
+import { IOError, OutOfMemoryError } from '../errors.js';
+import type { FileMode } from '../io/core/file-mode.js';
+import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
+import { opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
+
+/** The worker-only part of the OPFS API (TypeScript's DOM library lacks it). */
+interface SyncHandle {
+  read(buffer: ArrayBufferView, options?: { at?: number }): number;
+  write(buffer: ArrayBufferView, options?: { at?: number }): number;
+  getSize(): number;
+  truncate(size: number): void;
+  flush(): void;
+  close(): void;
+}
+
+type SyncCapableHandle = FileSystemFileHandle & {
+  createSyncAccessHandle(options?: { mode?: 'read-only' | 'readwrite' }): Promise<SyncHandle>;
+  move?(directory: FileSystemDirectoryHandle, name: string): Promise<void>;
+};
+
+/** How to open, besides the mode. */
+export interface SyncAccessOptions {
+  /** `'wb'` writes a temporary sibling, moved over the file on close. */
+  readonly atomic: boolean;
+  /** Wait for other holders of the file instead of failing with `EBUSY`. */
+  readonly wait: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** The sibling an atomic `'wb'` writes; a crash leaves it behind, and the next open removes it. */
+export const temporaryName = (name: string): string => `.${name}.nativefile-partial`;
+
+/** Whether handles can be opened read-only, so that readers coexist (Chromium 121+). */
+const readOnlyHandles = (): boolean =>
+  'mode' in ((globalThis as { FileSystemSyncAccessHandle?: { prototype: object } }).FileSystemSyncAccessHandle?.prototype ?? {});
+
+/** Replacements still finishing after a synchronous close, by path: the next open waits for them. */
+const replacing = new Map<string, Promise<void>>();
+
+/** An open OPFS file. Only workers can create one. */
+export class SyncAccess {
+  /** Set once a write failed: an atomic file is then discarded instead of moved into place. */
+  #failed: unknown;
+
+  private constructor(
+    readonly path: string,
+    private readonly handle: SyncHandle,
+    private readonly location: OpfsLocation,
+    /** The temporary sibling being written, for an atomic `'wb'`. */
+    private readonly temporary: SyncCapableHandle | undefined,
+    private readonly releases: Release[],
+  ) {}
+
+  /** Opens `path` (creating it and its directories for modes that write). */
+  static async open(path: string, mode: FileMode, options: SyncAccessOptions): Promise<SyncAccess> {
+    const key = splitOpfsPath(path).join('/');
+    await replacing.get(key);
+    const releases: Release[] = [];
+    try {
+      const location = await opfsLocation(key, mode !== 'rb');
+      const target = () => opfsFileHandle(location, mode !== 'rb', path) as Promise<SyncCapableHandle>;
+      const { wait, signal } = options;
+      if (mode === 'rb') {
+        releases.push(await acquire(pathLock(key), readOnlyHandles() ? 'shared' : 'exclusive', path, wait, signal));
+        const file = await target();
+        await removeLeftover(location, key);
+        const handle = await createHandle(file, path, true);
+        return new SyncAccess(path, handle, location, undefined, releases);
+      }
+      releases.push(await acquire(writeLock(key), 'exclusive', path, wait, signal));
+      // A crash mid-replace left a partial sibling; only a writer, holding writeLock, removes it.
+      await location.directory.removeEntry(temporaryName(location.name)).catch(() => {});
+      const file = await target();
+      if (mode === 'wb' && options.atomic && typeof file.move === 'function') {
+        const temporary = (await location.directory.getFileHandle(temporaryName(location.name), { create: true })) as SyncCapableHandle;
+        const handle = await createHandle(temporary, path, false);
+        handle.truncate(0);
+        return new SyncAccess(path, handle, location, temporary, releases);
+      }
+      releases.push(await acquire(pathLock(key), 'exclusive', path, wait, signal));
+      const handle = await createHandle(file, path, false);
+      if (mode === 'wb') handle.truncate(0);
+      return new SyncAccess(path, handle, location, undefined, releases);
+    } catch (cause) {
+      for (const release of releases) release();
+      if ((cause as DOMException).name !== 'QuotaExceededError') throw cause;
+      throw new OutOfMemoryError(`the storage quota is full: cannot open ${path} in mode '${mode}'`, { code: 'ENOSPC', cause });
+    }
+  }
+
+  read(position: number, into: Uint8Array): number {
+    return this.handle.read(into, { at: position });
+  }
+
+  write(position: number, bytes: Uint8Array): void {
+    let written = 0;
+    try {
+      while (written < bytes.byteLength) {
+        const count = this.handle.write(bytes.subarray(written), { at: position + written });
+        if (count === 0) throw new IOError(`OPFS wrote nothing to ${this.path}`, { code: 'EIO' });
+        written += count;
+      }
+    } catch (cause) {
+      this.#failed = cause;
+      if ((cause as DOMException).name !== 'QuotaExceededError') throw cause;
+      throw new OutOfMemoryError(
+        `the storage quota is full: wrote ${written} of ${bytes.byteLength} bytes at offset ${position} of ${this.path}`,
+        { code: 'ENOSPC', cause },
+      );
+    }
+  }
+
+  size(): number {
+    return this.handle.getSize();
+  }
+
+  truncate(size: number): void {
+    this.handle.truncate(size);
+  }
+
+  flush(): void {
+    this.handle.flush();
+  }
+
+  /**
+   * Closes the handle; an atomic `'wb'` file then replaces the old one, once readers of the
+   * old file in other tabs have closed it (they hold its lock). After a failed write, the
+   * partial file is removed and the old one kept: this rejects with the failure.
+   */
+  async close(): Promise<void> {
+    try {
+      this.handle.flush();
+    } catch (cause) {
+      this.#failed ??= cause;
+    }
+    this.handle.close();
+    try {
+      if (this.temporary === undefined) return;
+      if (this.#failed !== undefined) {
+        await this.#discard();
+        throw new IOError(`${this.path} was not replaced: a write failed, and the old file is kept`, { code: 'EIO', cause: this.#failed });
+      }
+      const key = splitOpfsPath(this.path).join('/');
+      const release = await acquire(pathLock(key), 'exclusive', this.path, true);
+      try {
+        await this.temporary.move!(this.location.directory, this.location.name);
+      } catch (cause) {
+        await this.#discard();
+        if ((cause as DOMException).name === 'NoModificationAllowedError') throw busy(this.path, cause);
+        throw cause;
+      } finally {
+        release();
+      }
+    } finally {
+      for (const release of this.releases) release();
+    }
+  }
+
+  /**
+   * Closes the handle now and finishes an atomic replacement in the background (for
+   * `closeSync`, which cannot wait): a later open of the path in this thread waits for it, and
+   * a failure is reported as an uncaught error.
+   */
+  closeNow(): void {
+    const key = splitOpfsPath(this.path).join('/');
+    const done = this.close().catch((error: unknown) => reportError(error)).finally(() => {
+      if (replacing.get(key) === done) replacing.delete(key);
+    });
+    if (this.temporary !== undefined) replacing.set(key, done);
+  }
+
+  /** Closes without replacing anything: what an atomic `'wb'` wrote is removed. */
+  async abort(): Promise<void> {
+    this.handle.close();
+    try {
+      if (this.temporary !== undefined) await this.#discard();
+    } finally {
+      for (const release of this.releases) release();
+    }
+  }
+
+  async #discard(): Promise<void> {
+    await this.location.directory.removeEntry(temporaryName(this.location.name)).catch(() => {});
+  }
+}
+
+/** A sync access handle on `file`; one held elsewhere is an `EBUSY` error naming `path`. */
+async function createHandle(file: SyncCapableHandle, path: string, readOnly: boolean): Promise<SyncHandle> {
+  try {
+    return await file.createSyncAccessHandle(readOnly && readOnlyHandles() ? { mode: 'read-only' } : undefined);
+  } catch (cause) {
+    if ((cause as DOMException).name === 'NoModificationAllowedError') throw busy(path, cause);
+    throw cause;
+  }
+}
+
+/** Removes what a crashed atomic write left, unless a writer is at work on it right now. */
+async function removeLeftover(location: OpfsLocation, key: string): Promise<void> {
+  let release: Release;
+  try {
+    release = await acquire(writeLock(key), 'exclusive', key, false);
+  } catch {
+    return; // a writer holds it: its partial file is no leftover
+  }
+  try {
+    await location.directory.removeEntry(temporaryName(location.name));
+  } catch {
+    // Usually NotFoundError: nothing was left.
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The IO service the worker runs: OPFS files on sync access handles, answering the calls of
+ * `src/opfs/protocol.ts`. Reads land directly in the page's shared pool memory and writes
+ * read directly from it; pages that are not cross-origin isolated get transferred copies.
+ * Imports modules, never the package entry (which imports the page side of this protocol).
+ * @module
+ */
+import { ClosedFileError } from '../src/errors.js';
+import { Buffer } from '../src/memory/buffer.js';
+import { setMemoryPool } from '../src/memory/default-pool.js';
+import { attachMemoryPool } from '../src/memory/wasm/wasm-pool.js';
+import type { Call, Operation, Operations, Reply } from '../src/opfs/protocol.js';
+import { SyncAccess } from '../src/opfs/sync-access.js';
+import { toWire } from '../src/opfs/wire-errors.js';
+
+/** Where replies go: the worker's global scope, or a `MessagePort`. */
+export interface ReplyTarget {
+  postMessage(message: Reply, transfer: Transferable[]): void;
+}
+
+type Handlers = { [K in Operation]: (args: Operations[K]['args'], id: number) => Operations[K]['result'] | Promise<Operations[K]['result']> };
+
+/** The service's state: one per worker. */
+export function createService(): (call: Call, reply: ReplyTarget) => void {
+  const files = new Map<number, SyncAccess>();
+  /** Opens still running, by call id, so `cancel` can stop them. */
+  const opening = new Map<number, AbortController>();
+  /** Which call opened each file, so a `cancel` that arrives after the reply closes it. */
+  const openedBy = new Map<number, number>();
+  let nextFile = 1;
+
+  const access = (file: number): SyncAccess => {
+    const found = files.get(file);
+    if (found === undefined) throw new ClosedFileError(`the IO worker has no open file ${file} (closed, or the worker restarted)`);
+    return found;
+  };
+  const forget = (file: number): SyncAccess => {
+    const found = access(file);
+    files.delete(file);
+    for (const [call, opened] of openedBy) if (opened === file) openedBy.delete(call);
+    return found;
+  };
+
+  const handlers: Handlers = {
+    async hello({ pool, lock }) {
+      if (pool !== undefined) setMemoryPool(attachMemoryPool(pool));
+      // Held until this worker ends, so the page learns when it does (see connection.ts).
+      if (lock !== undefined) await new Promise<void>((held) => void navigator.locks.request(lock, () => (held(), new Promise(() => {}))));
+      return { version: 1 };
+    },
+    async open({ path, mode, atomic, wait }, id) {
+      const controller = new AbortController();
+      opening.set(id, controller);
+      try {
+        const file = await SyncAccess.open(path, mode, { atomic, wait, signal: controller.signal });
+        if (controller.signal.aborted) {
+          await file.abort();
+          throw controller.signal.reason;
+        }
+        const number = nextFile++;
+        files.set(number, file);
+        openedBy.set(id, number);
+        return { file: number, size: file.size() };
+      } finally {
+        opening.delete(id);
+      }
+    },
+    cancel({ call }) {
+      opening.get(call)?.abort(new DOMException('the open was cancelled', 'AbortError'));
+      const file = openedBy.get(call);
+      if (file !== undefined) void forget(file).abort();
+    },
+    readShared: ({ file, position, into }) => access(file).read(position, Buffer.fromShared(into).view),
+    readCopy({ file, position, length }) {
+      const out = new Uint8Array(length);
+      const count = access(file).read(position, out);
+      return count === length ? out : out.slice(0, count);
+    },
+    writeShared: ({ file, position, from }) => access(file).write(position, Buffer.fromShared(from).view),
+    writeCopy: ({ file, position, bytes }) => access(file).write(position, bytes),
+    truncate: ({ file, size }) => access(file).truncate(size),
+    flush: ({ file }) => access(file).flush(),
+    close: ({ file }) => (files.has(file) ? forget(file).close() : undefined),
+    abort: ({ file }) => (files.has(file) ? forget(file).abort() : undefined),
+  };
+
+  return (call, target) => {
+    const answer = (value: unknown) => {
+      // A read's own array moves to the page instead of being copied.
+      const transfer = value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : [];
+      target.postMessage({ id: call.id, ok: true, value }, transfer);
+    };
+    const fail = (error: unknown) => target.postMessage({ id: call.id, ok: false, error: toWire(error) }, []);
+    try {
+      const handler = handlers[call.op] as (args: unknown, id: number) => unknown;
+      const result = handler(call.args, call.id);
+      if (result instanceof Promise) result.then(answer, fail);
+      else answer(result);
+    } catch (error) {
+      fail(error);
+    }
+  };
+}
