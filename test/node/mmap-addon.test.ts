@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { mmapAddon } from '../../src/io/mmap-addon.js';
+import { ROOT } from './child.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nativefile-mmap-addon-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -106,5 +108,16 @@ describe('the memory-map addon, loaded through src/io/mmap-addon.ts', () => {
     expect(thrown(() => addon.sync(mapping, page + 1, 0))).toMatchObject({ name: 'RangeError', code: 'EINVAL', message: expect.stringMatching(new RegExp(`^offset must be an integer in \\[0, ${page}\\]`)) });
     expect(thrown(() => addon.sync(mapping, 10, page))).toMatchObject({ name: 'RangeError', code: 'EINVAL', message: `length must be an integer in [0, ${page - 10}], got ${page}` });
     expect(() => addon.sync(mapping, page, 0)).not.toThrow();
+  });
+
+  test('the committed prebuild has the API of addon/mmap.c (npm run build:addon after changing the C)', () => {
+    const source = readFileSync(join(ROOT, 'addon', 'mmap.c'), 'utf8');
+    const declared = Number(/#define NF_API_VERSION (\d+)/.exec(source)?.[1]);
+    const probe = `const a = require('node-gyp-build')(${JSON.stringify(ROOT)}); console.log(JSON.stringify([a.apiVersion, Object.keys(a)]))`;
+    const output = execFileSync(process.execPath, ['-e', probe], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, PREBUILDS_ONLY: '1' },
+    });
+    expect(JSON.parse(output)).toEqual([declared, Object.keys(addon)]);
+    expect(addon.apiVersion).toBe(declared);
   });
 });
