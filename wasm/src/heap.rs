@@ -17,20 +17,38 @@
 //! The last granule of the heap is a sentinel: a used block that is never handed out, so every
 //! real block has a next neighbour. Growing the heap turns the sentinel into free space.
 //!
-//! Requests of up to `SMALL_LIMIT` bytes are served from per-size free lists (one per multiple
-//! of 64) refilled a slab at a time from TLSF; those blocks are kept for reuse, not coalesced.
+//! Requests of up to `SMALL_LIMIT` bytes are served from slabs (see slabs.rs): TLSF blocks of
+//! 16 KiB at 16 KiB-aligned addresses, each cut into blocks of one size class. A slab whose
+//! blocks are all free goes back to TLSF when a request would otherwise grow the memory or fail.
+//!
+//! Frees are checked, not trusted: a used TLSF block carries a tag at header +8 (its offset
+//! xor `LARGE_TAG`) and consistent boundary tags, slabs are recorded in a bitmap of 16 KiB
+//! chunks and carry a bitmap of their used blocks. A double free or an address that is not a
+//! live block is reported (`DOUBLE_FREE`, `FOREIGN`) and changes nothing.
 
 /// Allocation granularity and alignment, in bytes.
 pub const GRANULE: u32 = 64;
 /// Requests up to this many bytes use the size classes.
 pub const SMALL_LIMIT: u32 = 1024;
 
-const HEADER: u32 = GRANULE;
-const MIN_BLOCK: u32 = 2 * GRANULE;
+pub(crate) const HEADER: u32 = GRANULE;
+pub(crate) const MIN_BLOCK: u32 = 2 * GRANULE;
 const FREE_BIT: u32 = 1;
-const CLASS_COUNT: usize = (SMALL_LIMIT / GRANULE) as usize;
-const SLAB_BYTES: u32 = 16 * 1024;
+pub(crate) const CLASS_COUNT: usize = (SMALL_LIMIT / GRANULE) as usize;
+/// Words of the slab map: one bit per 16 KiB chunk of a 4 GiB memory.
+pub(crate) const SLAB_MAP_WORDS: usize = ((1u64 << 32) >> crate::slabs::SLAB_SHIFT) as usize / 32;
+/// Tag of a used TLSF block at header +8, xor its offset (slabs carry their own tag there).
+const LARGE_TAG: u32 = 0x4e46_4c47;
 const PAGE: u64 = 65536;
+
+/// Result codes of `free` (and of `realloc`, where they stand in for an address).
+pub const OK: u32 = 0;
+/// The block was live once but has been freed already.
+pub const DOUBLE_FREE: u32 = 1;
+/// No live block of that size starts at that address.
+pub const FOREIGN: u32 = 2;
+/// The pool is unusable: a thread faulted while it held the lock.
+pub const POISONED: u32 = 3;
 /// Growth step: at least this much at once, so that small requests do not grow page by page.
 const MIN_GROWTH: u64 = 16 * PAGE;
 
@@ -52,15 +70,20 @@ pub trait Memory {
 pub struct Heap<M> {
     memory: M,
     /// Offset of the zero-size area; the first block follows it.
-    start: u32,
+    pub(crate) start: u32,
     /// Offset of the sentinel header.
-    end: u32,
+    pub(crate) end: u32,
     /// The heap may not grow the memory past this many bytes.
     limit: u64,
     fl_bitmap: u32,
     sl_bitmap: [u32; FL_COUNT],
     heads: [[u32; SL_COUNT]; FL_COUNT],
-    classes: [u32; CLASS_COUNT],
+    /// Per size class, the slabs that have a free block (a doubly linked list through slab headers).
+    pub(crate) partial: [u32; CLASS_COUNT],
+    /// How many slabs have no used block; they are returned to TLSF when space runs short.
+    pub(crate) empty_slabs: u32,
+    /// One bit per 16 KiB chunk of memory: set where a slab starts.
+    pub(crate) slab_map: [u32; SLAB_MAP_WORDS],
 }
 
 impl<M> Heap<M> {
@@ -73,13 +96,15 @@ impl<M> Heap<M> {
             fl_bitmap: 0,
             sl_bitmap: [0; FL_COUNT],
             heads: [[0; SL_COUNT]; FL_COUNT],
-            classes: [0; CLASS_COUNT],
+            partial: [0; CLASS_COUNT],
+            empty_slabs: 0,
+            slab_map: [0; SLAB_MAP_WORDS],
         }
     }
 }
 
 #[inline]
-fn round_up(value: u64, to: u64) -> u64 {
+pub(crate) fn round_up(value: u64, to: u64) -> u64 {
     (value + to - 1) / to * to
 }
 
@@ -142,18 +167,37 @@ impl<M: Memory> Heap<M> {
         }
     }
 
-    /// Returns a block obtained for `size` bytes.
-    pub fn free(&mut self, offset: u32, size: u32) {
+    /// `OK` if a live block obtained for `size` bytes (a multiple of 64, not 0) starts at
+    /// `offset`; else `DOUBLE_FREE` or `FOREIGN`.
+    pub fn check_live(&self, offset: u32, size: u32) -> u32 {
         if size <= SMALL_LIMIT {
-            self.free_small(offset, size)
+            self.check_small(offset, size).2
         } else {
-            self.free_large(offset)
+            self.check_large(offset, size)
         }
     }
 
+    /// Returns a block obtained for `size` bytes: `OK`, or `DOUBLE_FREE` / `FOREIGN` and
+    /// nothing changes.
+    pub fn free(&mut self, offset: u32, size: u32) -> u32 {
+        if size <= SMALL_LIMIT {
+            return self.free_small(offset, size);
+        }
+        let code = self.check_large(offset, size);
+        if code == OK {
+            self.release(offset - HEADER);
+        }
+        code
+    }
+
     /// Moves a block of `old_size` bytes to one of `new_size`, in place where possible;
-    /// 0 if there is no room (the old block is then untouched).
+    /// 0 if there is no room (the old block is then untouched), `DOUBLE_FREE` or `FOREIGN`
+    /// if the old block is not live.
     pub fn realloc(&mut self, offset: u32, old_size: u32, new_size: u32) -> u32 {
+        let code = self.check_live(offset, old_size);
+        if code != OK {
+            return code;
+        }
         let old_small = old_size <= SMALL_LIMIT;
         let new_small = new_size <= SMALL_LIMIT;
         if old_small && new_small && old_size == new_size {
@@ -178,44 +222,6 @@ impl<M: Memory> Heap<M> {
         moved
     }
 
-    // ---- Size classes ----------------------------------------------------------------
-
-    fn alloc_small(&mut self, size: u32) -> u32 {
-        let class = (size / GRANULE - 1) as usize;
-        if self.classes[class] == 0 && !self.refill(class) {
-            return 0;
-        }
-        let block = self.classes[class];
-        self.classes[class] = self.read(block);
-        block
-    }
-
-    fn free_small(&mut self, offset: u32, size: u32) {
-        let class = (size / GRANULE - 1) as usize;
-        self.write(offset, self.classes[class]);
-        self.classes[class] = offset;
-    }
-
-    /// Carves a slab from TLSF into blocks of one class.
-    fn refill(&mut self, class: usize) -> bool {
-        let block_size = (class as u32 + 1) * GRANULE;
-        let slab = self.alloc_large(SLAB_BYTES);
-        if slab == 0 {
-            return false;
-        }
-        let count = SLAB_BYTES / block_size;
-        let mut next = 0;
-        let mut i = count;
-        while i > 0 {
-            i -= 1;
-            let block = slab + i * block_size;
-            self.write(block, next);
-            next = block;
-        }
-        self.classes[class] = next;
-        true
-    }
-
     // ---- TLSF ------------------------------------------------------------------------
 
     fn alloc_large(&mut self, size: u32) -> u32 {
@@ -223,33 +229,77 @@ impl<M: Memory> Heap<M> {
             Some(total) => total,
             None => return 0,
         };
-        let mut block = self.find(total);
+        let block = self.find_or_make(total);
         if block == 0 {
-            if !self.grow(total) {
-                return 0;
-            }
-            block = self.find(total);
-            if block == 0 {
-                return 0;
-            }
+            return 0;
         }
         self.remove(block);
         self.set_free(block, false);
         self.split(block, total);
+        self.write(block + 8, block ^ LARGE_TAG);
         block + HEADER
     }
 
-    fn free_large(&mut self, offset: u32) {
-        let block = offset - HEADER;
-        if self.is_free(block) {
-            // A double free would corrupt the lists: stop here instead.
-            crate::trap();
+    /// A free block of at least `total` bytes: from the lists, else after returning empty
+    /// slabs, else after growing the memory; 0 if there is none.
+    pub(crate) fn find_or_make(&mut self, total: u32) -> u32 {
+        let block = self.find(total);
+        if block != 0 {
+            return block;
         }
-        self.release(block);
+        if self.empty_slabs > 0 {
+            self.return_empty_slabs();
+            let block = self.find(total);
+            if block != 0 {
+                return block;
+            }
+        }
+        if !self.grow(total) {
+            return 0;
+        }
+        self.find(total)
+    }
+
+    /// Whether a live TLSF block obtained for `size` bytes starts at `offset` (see the module
+    /// notes for the checks).
+    fn check_large(&self, offset: u32, size: u32) -> u32 {
+        let first = self.start + GRANULE;
+        if offset % GRANULE != 0 || offset < first + HEADER || offset >= self.end {
+            return FOREIGN;
+        }
+        let block = offset - HEADER;
+        if self.in_slab(block) {
+            return FOREIGN;
+        }
+        let word = self.read(block);
+        let block_size = word & !(GRANULE - 1);
+        let freed = word & FREE_BIT != 0;
+        if block_size < MIN_BLOCK || block_size > self.end - block {
+            return FOREIGN;
+        }
+        if self.prev_phys(block + block_size) != block {
+            // A block freed and merged into its neighbour keeps its stale, free-marked header.
+            return if freed { DOUBLE_FREE } else { FOREIGN };
+        }
+        let prev = self.prev_phys(block);
+        if prev != 0 && (prev < first || prev >= block || prev + self.size(prev) != block) {
+            return FOREIGN;
+        }
+        if freed {
+            return DOUBLE_FREE;
+        }
+        let total = match size.checked_add(HEADER) {
+            Some(total) => total,
+            None => return FOREIGN,
+        };
+        if self.read(block + 8) != block ^ LARGE_TAG || block_size < total || block_size - total >= MIN_BLOCK {
+            return FOREIGN;
+        }
+        OK
     }
 
     /// Marks `block` free, merges it with free neighbours and files it.
-    fn release(&mut self, mut block: u32) {
+    pub(crate) fn release(&mut self, mut block: u32) {
         self.set_free(block, true);
         let prev = self.prev_phys(block);
         if prev != 0 && self.is_free(prev) {
@@ -286,7 +336,7 @@ impl<M: Memory> Heap<M> {
 
     /// Splits off the part of used `block` beyond `total` bytes as a free block, when it is
     /// large enough to be one.
-    fn split(&mut self, block: u32, total: u32) {
+    pub(crate) fn split(&mut self, block: u32, total: u32) {
         let size = self.size(block);
         if size - total < MIN_BLOCK {
             return;
@@ -308,7 +358,7 @@ impl<M: Memory> Heap<M> {
     }
 
     /// A free block of at least `total` bytes, or 0.
-    fn find(&self, total: u32) -> u32 {
+    pub(crate) fn find(&self, total: u32) -> u32 {
         let total = if total < MIN_BLOCK { MIN_BLOCK } else { total };
         let granules = (total + GRANULE - 1) / GRANULE;
         if granules < SL_COUNT as u32 {
@@ -351,7 +401,7 @@ impl<M: Memory> Heap<M> {
         self.heads[fl][sl_map.trailing_zeros() as usize]
     }
 
-    fn insert(&mut self, block: u32) {
+    pub(crate) fn insert(&mut self, block: u32) {
         let (fl, sl) = mapping(self.size(block) / GRANULE);
         let head = self.heads[fl][sl];
         self.write(block + 8, head);
@@ -364,7 +414,7 @@ impl<M: Memory> Heap<M> {
         self.sl_bitmap[fl] |= 1 << sl;
     }
 
-    fn remove(&mut self, block: u32) {
+    pub(crate) fn remove(&mut self, block: u32) {
         let (fl, sl) = mapping(self.size(block) / GRANULE);
         let next = self.read(block + 8);
         let prev = self.read(block + 12);
@@ -414,34 +464,34 @@ impl<M: Memory> Heap<M> {
     // ---- Memory access -----------------------------------------------------------------
 
     #[inline]
-    fn ptr(&self, offset: u32) -> *mut u8 {
+    pub(crate) fn ptr(&self, offset: u32) -> *mut u8 {
         (self.memory.base() + offset as usize) as *mut u8
     }
 
     #[inline]
-    fn read(&self, offset: u32) -> u32 {
+    pub(crate) fn read(&self, offset: u32) -> u32 {
         // SAFETY: offsets come from the heap's own bookkeeping and lie inside the memory.
         unsafe { core::ptr::read(self.ptr(offset) as *const u32) }
     }
 
     #[inline]
-    fn write(&mut self, offset: u32, value: u32) {
+    pub(crate) fn write(&mut self, offset: u32, value: u32) {
         // SAFETY: as for `read`.
         unsafe { core::ptr::write(self.ptr(offset) as *mut u32, value) }
     }
 
-    fn write_block(&mut self, block: u32, size: u32, prev_phys: u32, free: bool) {
+    pub(crate) fn write_block(&mut self, block: u32, size: u32, prev_phys: u32, free: bool) {
         self.write(block, size | if free { FREE_BIT } else { 0 });
         self.write(block + 4, prev_phys);
     }
 
     #[inline]
-    fn size(&self, block: u32) -> u32 {
+    pub(crate) fn size(&self, block: u32) -> u32 {
         self.read(block) & !(GRANULE - 1)
     }
 
     #[inline]
-    fn is_free(&self, block: u32) -> bool {
+    pub(crate) fn is_free(&self, block: u32) -> bool {
         self.read(block) & FREE_BIT != 0
     }
 
@@ -450,17 +500,17 @@ impl<M: Memory> Heap<M> {
         self.write(block, size | flags);
     }
 
-    fn set_free(&mut self, block: u32, free: bool) {
+    pub(crate) fn set_free(&mut self, block: u32, free: bool) {
         let size = self.size(block);
         self.write(block, size | if free { FREE_BIT } else { 0 });
     }
 
     #[inline]
-    fn prev_phys(&self, block: u32) -> u32 {
+    pub(crate) fn prev_phys(&self, block: u32) -> u32 {
         self.read(block + 4)
     }
 
-    fn set_prev_phys(&mut self, block: u32, prev: u32) {
+    pub(crate) fn set_prev_phys(&mut self, block: u32, prev: u32) {
         self.write(block + 4, prev);
     }
 

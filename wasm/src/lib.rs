@@ -7,9 +7,12 @@
 //! stack, so any use would trap): instances share one stack pointer value and must not clash.
 //!
 //! The C ABI (all sizes in bytes, multiples of 64; offsets are addresses in the memory):
-//! `nf_init(limit_pages) -> ok`, `nf_alloc(size) -> offset | 0`,
-//! `nf_realloc(offset, old, new) -> offset | 0`, `nf_free(offset, size)`, and the statistics
-//! `nf_bytes_allocated`, `nf_max_memory`, `nf_num_allocations`, `nf_memory_size`, `nf_limit`.
+//! `nf_init(limit_pages) -> 1 | 0 | 3`, `nf_alloc(size) -> offset | 0 | 3`,
+//! `nf_realloc(offset, old, new) -> offset | code`, `nf_free(offset, size) -> code`,
+//! `nf_poison()`, and the statistics `nf_bytes_allocated`, `nf_max_memory`,
+//! `nf_num_allocations`, `nf_memory_size`, `nf_limit` (readable even when poisoned). Codes
+//! (below 64, so never an offset): 0 out of memory (for `nf_free`: done), 1 double free,
+//! 2 not a live block (foreign), 3 poisoned. The embedder calls `nf_poison` when a call traps.
 //! The module imports `env.nf_wait(address, expected)` and `env.nf_notify(address)` so that
 //! each thread parks the way its host allows.
 
@@ -18,6 +21,7 @@
 pub mod heap;
 pub mod lock;
 pub mod pool;
+pub mod slabs;
 
 #[cfg(test)]
 mod tests;
@@ -90,7 +94,7 @@ mod wasm {
     pub extern "C" fn nf_init(limit_pages: u32) -> u32 {
         // SAFETY: taking the address of a linker-defined symbol.
         let heap_base = unsafe { &__heap_base as *const u8 as u32 };
-        POOL.init(heap_base, limit_pages as u64 * PAGE) as u32
+        POOL.init(heap_base, limit_pages as u64 * PAGE)
     }
 
     #[no_mangle]
@@ -104,8 +108,13 @@ mod wasm {
     }
 
     #[no_mangle]
-    pub extern "C" fn nf_free(offset: u32, size: u32) {
+    pub extern "C" fn nf_free(offset: u32, size: u32) -> u32 {
         POOL.free(offset, size)
+    }
+
+    #[no_mangle]
+    pub extern "C" fn nf_poison() {
+        POOL.poison()
     }
 
     #[no_mangle]

@@ -4,7 +4,7 @@ use core::cell::UnsafeCell;
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
-use crate::heap::{Heap, Memory};
+use crate::heap::{Heap, Memory, FOREIGN, GRANULE, OK, POISONED};
 use crate::lock::{Lock, Parking};
 
 /// Statistics, written under the lock and read without it.
@@ -32,6 +32,9 @@ pub struct Pool<P, M> {
     lock: Lock,
     ready: AtomicU32,
     stats: Stats,
+    /// The heap's memory size and limit as of the last call, readable without the lock.
+    memory_size: AtomicU64,
+    limit: AtomicU64,
     heap: UnsafeCell<Heap<M>>,
     parking: PhantomData<P>,
 }
@@ -49,6 +52,8 @@ impl<P, M> Pool<P, M> {
                 max_memory: AtomicU64::new(0),
                 num_allocations: AtomicU64::new(0),
             },
+            memory_size: AtomicU64::new(0),
+            limit: AtomicU64::new(0),
             heap: UnsafeCell::new(Heap::new(memory)),
             parking: PhantomData,
         }
@@ -57,21 +62,33 @@ impl<P, M> Pool<P, M> {
     pub fn stats(&self) -> &Stats {
         &self.stats
     }
+
+    /// The bytes of memory under the heap (it grows, never shrinks).
+    pub fn memory_size(&self) -> u64 {
+        self.memory_size.load(Ordering::Relaxed)
+    }
+
+    /// The most memory the heap may grow to.
+    pub fn limit(&self) -> u64 {
+        self.limit.load(Ordering::Relaxed)
+    }
 }
 
 impl<P: Parking, M: Memory> Pool<P, M> {
-    /// Lays out the heap once; later calls (from other threads) do nothing. False if the
-    /// memory is too small and cannot grow within `limit` bytes.
-    pub fn init(&self, heap_base: u32, limit: u64) -> bool {
+    /// Lays out the heap once; later calls (from other threads) do nothing. 1 if the heap is
+    /// ready, 0 if the memory is too small and cannot grow within `limit` bytes, `POISONED`.
+    pub fn init(&self, heap_base: u32, limit: u64) -> u32 {
         self.with_heap(|heap, _| {
             if self.ready.load(Ordering::Relaxed) == 0 && heap.init(heap_base, limit) {
+                self.limit.store(limit, Ordering::Relaxed);
                 self.ready.store(1, Ordering::Relaxed);
             }
-            self.ready.load(Ordering::Relaxed) != 0
+            self.ready.load(Ordering::Relaxed)
         })
     }
 
-    /// A 64-byte aligned block of `size` bytes (a multiple of 64); 0 when out of memory.
+    /// A 64-byte aligned block of `size` bytes (a multiple of 64); 0 when out of memory,
+    /// `POISONED` if the pool is unusable.
     pub fn alloc(&self, size: u32) -> u32 {
         self.with_heap(|heap, stats| {
             let offset = if size == 0 { heap.zero_area() } else { heap.alloc(size) };
@@ -82,54 +99,81 @@ impl<P: Parking, M: Memory> Pool<P, M> {
         })
     }
 
-    /// Returns a block obtained for `size` bytes.
-    pub fn free(&self, offset: u32, size: u32) {
+    /// Returns a block obtained for `size` bytes: `OK`, or `DOUBLE_FREE` / `FOREIGN` (and
+    /// nothing changes), or `POISONED`.
+    pub fn free(&self, offset: u32, size: u32) -> u32 {
         self.with_heap(|heap, stats| {
-            if size != 0 {
-                heap.free(offset, size);
+            let code = match size {
+                0 if offset == heap.zero_area() => OK,
+                _ if size % GRANULE != 0 || size == 0 => FOREIGN,
+                _ => heap.free(offset, size),
+            };
+            if code == OK {
+                stats.bytes_allocated.fetch_sub(size as u64, Ordering::Relaxed);
             }
-            stats.bytes_allocated.fetch_sub(size as u64, Ordering::Relaxed);
+            code
         })
     }
 
-    /// Moves a block to `new_size` bytes, in place where it can; 0 when out of memory, and
-    /// then the old block is untouched.
+    /// Moves a block to `new_size` bytes, in place where it can. Returns the new offset, or
+    /// 0 when out of memory (the old block is then untouched), or `DOUBLE_FREE` / `FOREIGN`
+    /// if the old block is not live, or `POISONED`: codes are below 64, offsets are not.
     pub fn realloc(&self, offset: u32, old_size: u32, new_size: u32) -> u32 {
         self.with_heap(|heap, stats| {
-            let moved = match (old_size, new_size) {
-                (0, 0) => offset,
-                (0, _) => heap.alloc(new_size),
-                (_, 0) => {
-                    heap.free(offset, old_size);
-                    heap.zero_area()
+            let moved = if old_size % GRANULE != 0 || new_size % GRANULE != 0 {
+                FOREIGN
+            } else if old_size == 0 {
+                match (offset == heap.zero_area(), new_size) {
+                    (false, _) => FOREIGN,
+                    (true, 0) => offset,
+                    (true, _) => heap.alloc(new_size),
                 }
-                _ => heap.realloc(offset, old_size, new_size),
+            } else if new_size == 0 {
+                match heap.free(offset, old_size) {
+                    OK => heap.zero_area(),
+                    code => code,
+                }
+            } else {
+                heap.realloc(offset, old_size, new_size)
             };
-            if moved != 0 {
+            if moved >= GRANULE {
                 stats.counted(old_size, new_size);
             }
             moved
         })
     }
 
-    pub fn memory_size(&self) -> u64 {
-        self.with_heap(|heap, _| heap.memory_size())
+    /// Makes the pool unusable for good, in every thread: for the embedder, after a thread
+    /// faulted (a wasm trap) and may have left the lock held and the heap half-updated.
+    pub fn poison(&self) {
+        self.lock.poison::<P>();
     }
 
-    pub fn limit(&self) -> u64 {
-        self.with_heap(|heap, _| heap.limit())
+    pub fn is_poisoned(&self) -> bool {
+        self.lock.is_poisoned()
     }
 
-    /// Runs `f` on the heap under the lock, for tests.
+    /// Runs `f` on the heap under the lock, for tests; `None` if the pool is poisoned.
     #[cfg(test)]
-    pub fn inspect<R>(&self, f: impl FnOnce(&mut Heap<M>) -> R) -> R {
-        self.with_heap(|heap, _| f(heap))
+    pub fn inspect<R>(&self, f: impl FnOnce(&mut Heap<M>) -> R) -> Option<R> {
+        if !self.lock.lock::<P>() {
+            return None;
+        }
+        // SAFETY: the lock gives this thread sole access to the heap.
+        let result = f(unsafe { &mut *self.heap.get() });
+        self.lock.unlock::<P>();
+        Some(result)
     }
 
-    fn with_heap<R>(&self, f: impl FnOnce(&mut Heap<M>, &Stats) -> R) -> R {
-        self.lock.lock::<P>();
+    /// Runs `f` on the heap under the lock; `POISONED` if the lock is poisoned.
+    fn with_heap(&self, f: impl FnOnce(&mut Heap<M>, &Stats) -> u32) -> u32 {
+        if !self.lock.lock::<P>() {
+            return POISONED;
+        }
         // SAFETY: the lock gives this thread sole access to the heap.
-        let result = f(unsafe { &mut *self.heap.get() }, &self.stats);
+        let heap = unsafe { &mut *self.heap.get() };
+        let result = f(heap, &self.stats);
+        self.memory_size.store(heap.memory_size(), Ordering::Relaxed);
         self.lock.unlock::<P>();
         result
     }

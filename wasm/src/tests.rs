@@ -4,7 +4,7 @@ use std::alloc::{alloc_zeroed, Layout};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
-use crate::heap::{Memory, GRANULE};
+use crate::heap::{Memory, DOUBLE_FREE, FOREIGN, GRANULE, OK, POISONED};
 use crate::lock::Parking;
 use crate::pool::Pool;
 
@@ -56,17 +56,17 @@ type TestPool = Pool<Yield, TestMemory>;
 
 fn new_pool(reserved: u64, limit: u64) -> &'static TestPool {
     let pool = Box::leak(Box::new(Pool::new(TestMemory::new(reserved))));
-    assert!(pool.init(1000, limit));
+    assert_eq!(pool.init(1000, limit), 1);
     pool
 }
 
 /// Checks the heap's invariants; returns the bytes in free blocks.
 fn heap_check(pool: &TestPool) -> u64 {
-    pool.inspect(|heap| heap.check())
+    pool.inspect(|heap| heap.check()).unwrap()
 }
 
 fn bytes(pool: &TestPool, offset: u32, size: u32) -> &'static mut [u8] {
-    let base = pool.inspect(|heap| heap.memory_base());
+    let base = pool.inspect(|heap| heap.memory_base()).unwrap();
     unsafe { std::slice::from_raw_parts_mut((base + offset as usize) as *mut u8, size as usize) }
 }
 
@@ -127,7 +127,7 @@ fn blocks_are_aligned_disjoint_and_keep_their_bytes_against_a_model() {
             let key = *live.keys().nth(rng.below(live.len() as u64) as usize).unwrap();
             let (size, fill) = live.remove(&key).unwrap();
             assert!(bytes(pool, key, size).iter().all(|&b| b == fill), "bytes changed at step {}", step);
-            pool.free(key, size);
+            assert_eq!(pool.free(key, size), OK);
             model_bytes -= size as u64;
         } else {
             let key = *live.keys().nth(rng.below(live.len() as u64) as usize).unwrap();
@@ -152,7 +152,7 @@ fn blocks_are_aligned_disjoint_and_keep_their_bytes_against_a_model() {
         }
     }
     for (offset, (size, _)) in std::mem::take(&mut live) {
-        pool.free(offset, size);
+        assert_eq!(pool.free(offset, size), OK);
     }
     assert_eq!(pool.stats().bytes_allocated.load(Relaxed), 0);
     heap_check(pool);
@@ -167,10 +167,10 @@ fn freed_neighbours_coalesce_into_one_block() {
     let grown = heap_check(pool);
     // Free in an order that exercises merging with the previous, the next, and both.
     for i in (0..50).step_by(2) {
-        pool.free(blocks[i], 100 * 1024);
+        assert_eq!(pool.free(blocks[i], 100 * 1024), OK);
     }
     for i in (1..50).step_by(2) {
-        pool.free(blocks[i], 100 * 1024);
+        assert_eq!(pool.free(blocks[i], 100 * 1024), OK);
     }
     let after = heap_check(pool);
     assert!(after > before);
@@ -213,7 +213,7 @@ fn the_limit_is_respected_and_memory_is_usable_again_after_exhaustion() {
     assert_eq!(pool.realloc(blocks[0], 256 * 1024, 8 << 20), 0, "a failed realloc keeps the block");
     assert_eq!(pool.stats().bytes_allocated.load(Relaxed), stats_before);
     for block in blocks.drain(..) {
-        pool.free(block, 256 * 1024);
+        assert_eq!(pool.free(block, 256 * 1024), OK);
     }
     assert_ne!(pool.alloc(3 << 20), 0);
     heap_check(pool);
@@ -227,10 +227,10 @@ fn zero_byte_requests_get_a_valid_address_and_count() {
     assert_eq!(zero % GRANULE, 0);
     assert_eq!(pool.stats().num_allocations.load(Relaxed), 1);
     assert_eq!(pool.stats().bytes_allocated.load(Relaxed), 0);
-    pool.free(zero, 0);
+    assert_eq!(pool.free(zero, 0), OK);
     let grown = pool.realloc(zero, 0, 128);
     assert_ne!(grown, 0);
-    pool.free(grown, 128);
+    assert_eq!(pool.free(grown, 128), OK);
     assert_eq!(pool.stats().bytes_allocated.load(Relaxed), 0);
 }
 
@@ -261,12 +261,12 @@ fn threads_allocating_at_once_never_overlap_and_the_statistics_add_up() {
                             "another thread wrote into a block of thread {}",
                             t
                         );
-                        pool.free(offset, size);
+                        assert_eq!(pool.free(offset, size), OK);
                     }
                 }
                 for (offset, size, fill) in live {
                     assert!(bytes(pool, offset, size).iter().all(|&b| b == fill));
-                    pool.free(offset, size);
+                    assert_eq!(pool.free(offset, size), OK);
                 }
                 count
             })
@@ -276,4 +276,84 @@ fn threads_allocating_at_once_never_overlap_and_the_statistics_add_up() {
     assert_eq!(pool.stats().bytes_allocated.load(Relaxed), 0);
     assert_eq!(pool.stats().num_allocations.load(Relaxed), total);
     heap_check(pool);
+}
+
+#[test]
+fn double_frees_and_foreign_blocks_are_reported_and_change_nothing() {
+    let pool = new_pool(64 << 20, 64 << 20);
+    let large = pool.alloc(64 * 1024);
+    let small = pool.alloc(64);
+    let other = pool.alloc(256);
+    let stats = || pool.stats().bytes_allocated.load(Relaxed);
+    assert_eq!(pool.free(large, 64 * 1024), OK);
+    assert_eq!(pool.free(large, 64 * 1024), DOUBLE_FREE);
+    assert_eq!(pool.realloc(large, 64 * 1024, 128 * 1024), DOUBLE_FREE);
+    assert_eq!(pool.free(small, 64), OK);
+    assert_eq!(pool.free(small, 64), DOUBLE_FREE);
+    assert_eq!(stats(), 256);
+    for (offset, size) in [(100, 64), (other, 128), (other + 64, 256), (other, 2048), (1 << 30, 64), (other, 100)] {
+        assert_eq!(pool.free(offset, size), FOREIGN, "free({}, {})", offset, size);
+    }
+    let big = pool.alloc(1 << 20);
+    for (offset, size) in [(big + 6400, 64), (big + 6400, 4096), (big, 2048), (big + 64, 1 << 20)] {
+        assert_eq!(pool.free(offset, size), FOREIGN, "free({}, {})", offset, size);
+    }
+    assert_eq!(stats(), 256 + (1 << 20));
+    // The small block is handed out once, not twice.
+    let a = pool.alloc(64);
+    let b = pool.alloc(64);
+    assert_ne!(a, b);
+    for (offset, size) in [(a, 64), (b, 64), (other, 256), (big, 1 << 20)] {
+        assert_eq!(pool.free(offset, size), OK);
+    }
+    assert_eq!(stats(), 0);
+    heap_check(pool);
+}
+
+#[test]
+fn slabs_whose_blocks_are_all_free_go_back_to_the_heap() {
+    let pool = new_pool(32 << 20, 16 << 20);
+    for size in [64u32, 128, 1024, 64] {
+        let mut blocks = Vec::new();
+        loop {
+            let block = pool.alloc(size);
+            if block == 0 {
+                break;
+            }
+            blocks.push(block);
+        }
+        // Slabs waste their header and the tail that no block fits (6% for 1 KiB blocks).
+        assert!(blocks.len() as u64 * size as u64 > 14 << 20, "{} blocks of {}", blocks.len(), size);
+        heap_check(pool);
+        for block in blocks {
+            assert_eq!(pool.free(block, size), OK);
+        }
+        assert_eq!(pool.stats().bytes_allocated.load(Relaxed), 0);
+        for large in [1u32 << 20, 12 << 20] {
+            let block = pool.alloc(large);
+            assert_ne!(block, 0, "{} bytes after freeing every {}-byte block", large, size);
+            assert_eq!(pool.free(block, large), OK);
+        }
+        heap_check(pool);
+    }
+}
+
+#[test]
+fn a_poisoned_pool_refuses_every_call_in_every_thread_and_never_hangs() {
+    let pool = new_pool(8 << 20, 8 << 20);
+    let block = pool.alloc(4096);
+    // Poison while this thread holds the lock, as a trap inside the allocator would leave it.
+    pool.inspect(|_| {
+        let waiter = std::thread::spawn(move || pool.alloc(64));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        pool.poison();
+        assert_eq!(waiter.join().unwrap(), POISONED);
+    });
+    assert!(pool.is_poisoned());
+    assert_eq!(pool.alloc(64), POISONED);
+    assert_eq!(pool.free(block, 4096), POISONED);
+    assert_eq!(pool.realloc(block, 4096, 8192), POISONED);
+    assert_eq!(pool.init(1000, 8 << 20), POISONED);
+    assert!(pool.inspect(|_| ()).is_none());
+    assert_eq!(pool.stats().bytes_allocated.load(Relaxed), 4096);
 }

@@ -1,17 +1,30 @@
 import { POOL_MODULE_BASE64 } from './pool-module.generated.js';
 
-/** The C ABI of wasm/src/lib.rs. Offsets and sizes are unsigned 32-bit: read results with `>>> 0`. */
+/**
+ * The C ABI of wasm/src/lib.rs. Offsets and sizes are unsigned 32-bit: read results with
+ * `>>> 0`. Results below 64 are codes (`CODE_*`), never offsets.
+ */
 export interface PoolExports {
   nf_init(limitPages: number): number;
   nf_alloc(size: number): number;
   nf_realloc(offset: number, oldSize: number, newSize: number): number;
-  nf_free(offset: number, size: number): void;
+  nf_free(offset: number, size: number): number;
+  nf_poison(): void;
   nf_bytes_allocated(): number;
   nf_max_memory(): number;
   nf_num_allocations(): number;
   nf_memory_size(): number;
   nf_limit(): number;
 }
+
+/** Allocator result code (wasm/src/heap.rs): `nf_free` done; `nf_alloc`/`nf_realloc` out of memory. */
+export const CODE_OK_OR_OUT_OF_MEMORY = 0;
+/** Allocator result code: the block was freed already. */
+export const CODE_DOUBLE_FREE = 1;
+/** Allocator result code: no live block of that size starts at that address. */
+export const CODE_FOREIGN = 2;
+/** Allocator result code: the pool is unusable since a call faulted (see `nf_poison`). */
+export const CODE_POISONED = 3;
 
 /** Bytes in a wasm page. */
 export const WASM_PAGE = 65536;

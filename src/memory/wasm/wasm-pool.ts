@@ -1,8 +1,11 @@
-import { OutOfMemoryError } from '../../errors.js';
+import { IOError, OutOfMemoryError } from '../../errors.js';
 import { checkSize, describe } from '../../util/validate.js';
+import { ALIGNMENT, roundUpToAlignment, type MemoryBlock } from '../block-pool.js';
 import { Buffer } from '../buffer.js';
-import { roundUpToAlignment, type MemoryBlock, type MemoryPool } from '../memory-pool.js';
-import { instantiatePool, poolModule, WASM_PAGE, type PoolExports } from './pool-module.js';
+import type { MemoryPool } from '../memory-pool.js';
+import {
+  CODE_DOUBLE_FREE, CODE_FOREIGN, CODE_POISONED, instantiatePool, poolModule, WASM_PAGE, type PoolExports,
+} from './pool-module.js';
 
 /** The most a wasm32 memory can hold. */
 const MAX_BYTES = 2 ** 32;
@@ -36,6 +39,13 @@ export interface WasmPoolOptions {
 /**
  * The Rust allocator (wasm/) on a shared `WebAssembly.Memory`. Every thread that attaches
  * the same handle allocates from the same memory, and statistics are global.
+ *
+ * The allocator checks what it is given back: freeing or reallocating a block that was freed
+ * already throws an `IOError` with code `'EDOUBLEFREE'`, one that is not a live block of this
+ * pool (or not of that size) `'EFOREIGN'`; the pool is unchanged and stays usable. If a call
+ * into the allocator faults (a wasm trap, which would otherwise leave its lock held and every
+ * thread waiting for it), the pool is poisoned: that call and every later one, in every
+ * thread, throw an `IOError` with code `'EPOISONED'` instead of hanging. Statistics stay readable.
  */
 class WasmMemoryPool implements SharedMemoryPool {
   readonly backendName = 'wasm';
@@ -50,7 +60,9 @@ class WasmMemoryPool implements SharedMemoryPool {
     this.#memory = handle.memory;
     this.#exports = instantiatePool(handle.module, handle.memory);
     this.#bytes = handle.memory.buffer as unknown as SharedArrayBuffer;
-    if (this.#exports.nf_init(limitPages) === 0) {
+    const ready = this.#call(() => this.#exports.nf_init(limitPages));
+    if (ready === CODE_POISONED) throw poisoned();
+    if (ready === 0) {
       throw new OutOfMemoryError(`the wasm pool could not set up its heap within ${limitPages * WASM_PAGE} bytes`);
     }
   }
@@ -85,20 +97,56 @@ class WasmMemoryPool implements SharedMemoryPool {
 
   reserve(size: number): MemoryBlock {
     const capacity = this.#capacity(size);
-    const address = this.#exports.nf_alloc(capacity) >>> 0;
-    if (address === 0) throw this.#outOfMemory(capacity);
+    let address: number;
+    try {
+      address = this.#exports.nf_alloc(capacity) >>> 0;
+    } catch (cause) {
+      throw this.#faulted(cause);
+    }
+    if (address < ALIGNMENT) throw address === CODE_POISONED ? poisoned() : this.#outOfMemory(capacity);
     return { buffer: this.#covering(address + capacity), address, capacity };
   }
 
   reallocate(block: MemoryBlock, size: number): MemoryBlock {
     const capacity = this.#capacity(size);
-    const address = this.#exports.nf_realloc(block.address, block.capacity, capacity) >>> 0;
-    if (address === 0) throw this.#outOfMemory(capacity);
+    const address = this.#call(() => this.#exports.nf_realloc(block.address, block.capacity, capacity) >>> 0);
+    if (address < ALIGNMENT) {
+      throw address === 0 ? this.#outOfMemory(capacity) : refused(address, 'reallocate', block);
+    }
     return { buffer: this.#covering(address + capacity), address, capacity };
   }
 
   free(block: MemoryBlock): void {
-    this.#exports.nf_free(block.address, block.capacity);
+    let code: number;
+    try {
+      code = this.#exports.nf_free(block.address, block.capacity);
+    } catch (cause) {
+      throw this.#faulted(cause);
+    }
+    if (code !== 0) throw refused(code, 'free', block);
+  }
+
+  /** Calls into the allocator, turning a fault into a poisoned pool (see the class notes). */
+  #call(f: () => number): number {
+    try {
+      return f();
+    } catch (cause) {
+      throw this.#faulted(cause);
+    }
+  }
+
+  /**
+   * Poisons the pool after a call threw. Whatever it was (a trap, or a stack overflow inside
+   * the call), the call may have been inside the allocator's critical section: its lock may
+   * be held and its heap half-updated, and nothing else would ever release it.
+   */
+  #faulted(cause: unknown): IOError {
+    this.#exports.nf_poison();
+    return new IOError(
+      `the wasm pool is unusable: its allocator faulted (${cause instanceof Error ? cause.message : String(cause)}) ` +
+        'and may have left its heap inconsistent; use another pool',
+      { code: 'EPOISONED', cause },
+    );
   }
 
   #capacity(size: number): number {
@@ -119,6 +167,26 @@ class WasmMemoryPool implements SharedMemoryPool {
         `and the pool may grow to ${this.limit()} bytes (its memory is ${this.memorySize()} bytes now)`,
     );
   }
+}
+
+/** The error of every call on a pool poisoned earlier, in this thread or another. */
+function poisoned(): IOError {
+  return new IOError(
+    'the wasm pool is unusable: its allocator faulted earlier (in this or another thread) and may have ' +
+      'left its heap inconsistent; use another pool',
+    { code: 'EPOISONED' },
+  );
+}
+
+/** The error for a block the allocator refused to `free` or `reallocate`. */
+function refused(code: number, operation: string, block: MemoryBlock): IOError {
+  if (code === CODE_POISONED) return poisoned();
+  const what = `cannot ${operation} address ${block.address} (${block.capacity} bytes) in the wasm pool`;
+  if (code === CODE_DOUBLE_FREE) {
+    return new IOError(`${what}: that block was freed already (double free)`, { code: 'EDOUBLEFREE' });
+  }
+  const reason = code === CODE_FOREIGN ? 'no live block of that size starts there' : `allocator code ${code}`;
+  return new IOError(`${what}: ${reason}`, { code: 'EFOREIGN' });
 }
 
 /** Whether this runtime can share memory between threads (Node; cross-origin isolated pages). */
@@ -145,7 +213,7 @@ export function createWasmMemoryPool(options: WasmPoolOptions = {}): SharedMemor
   return new WasmMemoryPool({ backend: 'wasm', module: poolModule(), memory }, limitPages);
 }
 
-let instance: (SharedMemoryPool) | undefined;
+let instance: SharedMemoryPool | undefined;
 
 /** This thread's wasm pool, created on first use (up to 4 GiB). Share it with {@link attachMemoryPool}. */
 export function wasmMemoryPool(): SharedMemoryPool {
