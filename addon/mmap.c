@@ -111,15 +111,16 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
   mapping->creating = false;
   if (status == napi_ok) return buffer;
   /*
-   * Node calls the finalizer itself when it refuses the buffer (too large for this Node), so
-   * unmap() only if it did not. No ArrayBuffer exists, so no later finalize can come.
+   * When Node refuses the buffer (longer than its Buffer kMaxLength: 4 GiB on Node 20) it
+   * calls the finalizer itself: at once on some versions (then the record is ours to free),
+   * from a later setImmediate on others (then the finalizer unmaps and frees it). Unmapping
+   * here as well could unmap whatever reuses the range in between.
    */
-  unmap(mapping);
-  free(mapping);
+  if (mapping->unmapped) free(mapping);
   napi_value pending;
   if (napi_get_and_clear_last_exception(env, &pending) != napi_ok) pending = NULL;
-  return nf_throw(env, NF_ERROR, "ENOMEM", "Node could not make an ArrayBuffer of %llu bytes over the mapping%s",
-                  (unsigned long long)length, pending != NULL ? " (too large for this Node?)" : "");
+  return nf_throw(env, NF_RANGE_ERROR, "EINVAL", "Node could not make an ArrayBuffer of %llu bytes over the mapping%s",
+                  (unsigned long long)length, pending != NULL ? " (longer than this Node allows)" : "");
 }
 
 static napi_value sync_range(napi_env env, napi_callback_info info) {

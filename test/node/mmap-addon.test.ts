@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -108,6 +109,26 @@ describe('the memory-map addon, loaded through src/io/mmap-addon.ts', () => {
     expect(thrown(() => addon.sync(mapping, page + 1, 0))).toMatchObject({ name: 'RangeError', code: 'EINVAL', message: expect.stringMatching(new RegExp(`^offset must be an integer in \\[0, ${page}\\]`)) });
     expect(thrown(() => addon.sync(mapping, 10, page))).toMatchObject({ name: 'RangeError', code: 'EINVAL', message: `length must be an integer in [0, ${page - 10}], got ${page}` });
     expect(() => addon.sync(mapping, page, 0)).not.toThrow();
+  });
+
+  test('a map longer than Node allows for one ArrayBuffer: RangeError EINVAL, and nothing stays mapped', () => {
+    const path = join(dir, 'sparse.bin');
+    writeFileSync(path, '');
+    const length = 5 * 2 ** 30;
+    truncateSync(path, length);
+    const fd = openSync(path, 'r');
+    const mapped = (): number => readFileSync('/proc/self/maps', 'utf8').split('\n').filter((line) => line.endsWith(path)).length;
+    try {
+      if (constants.MAX_LENGTH >= length) {
+        expect(addon.map(fd, 0, length, false).byteLength).toBe(length);
+      } else {
+        expect(thrown(() => addon.map(fd, 0, length, false))).toMatchObject({ name: 'RangeError', code: 'EINVAL', message: expect.stringMatching(/longer than this Node allows/) });
+        expect(mapped()).toBe(0);
+      }
+    } finally {
+      closeSync(fd);
+      rmSync(path);
+    }
   });
 
   test('the committed prebuild has the API of addon/mmap.c (npm run build:addon after changing the C)', () => {
