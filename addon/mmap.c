@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <node_api.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -90,7 +91,13 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
   /* Both are below 2^53 (nf_get_index), so the sum cannot overflow off_t. */
   int flags = writable ? MAP_SHARED : MAP_PRIVATE;
   void *data = mmap(NULL, (size_t)length, PROT_READ | PROT_WRITE, flags, (int)fd, (off_t)offset);
-  if (data == MAP_FAILED) return nf_throw_errno(env, "mmap", errno, "cannot map the file");
+  if (data == MAP_FAILED) {
+    int error = errno;
+    char what[128];
+    snprintf(what, sizeof what, "cannot map %llu bytes at offset %llu of descriptor %d",
+             (unsigned long long)length, (unsigned long long)offset, (int)fd);
+    return nf_throw_errno(env, "mmap", error, what);
+  }
 
   struct mapping *mapping = malloc(sizeof *mapping);
   if (mapping == NULL) {
@@ -117,10 +124,12 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
    * here as well could unmap whatever reuses the range in between.
    */
   if (mapping->unmapped) free(mapping);
-  napi_value pending;
-  if (napi_get_and_clear_last_exception(env, &pending) != napi_ok) pending = NULL;
+  /* Node's own exception (ERR_BUFFER_TOO_LARGE) gives way to one with an errno-style code. */
+  bool pending = false;
+  napi_value ignored;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &ignored);
   return nf_throw(env, NF_RANGE_ERROR, "EINVAL", "Node could not make an ArrayBuffer of %llu bytes over the mapping%s",
-                  (unsigned long long)length, pending != NULL ? " (longer than this Node allows)" : "");
+                  (unsigned long long)length, pending ? " (longer than this Node allows)" : "");
 }
 
 static napi_value sync_range(napi_env env, napi_callback_info info) {
