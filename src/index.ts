@@ -23,9 +23,16 @@ export {
   defaultMemoryPool, setMemoryPool, totalAllocatedBytes, supportedMemoryBackends,
 } from './memory/default-pool.js';
 
-export { NativeFile } from './io/native-file.js';
-export type { FileMode, FileModeInput } from './io/file-mode.js';
-export type { TransferOptions, UploadSource, DownloadSink } from './io/transfer.js';
+export { NativeFile } from './io/core/native-file.js';
+export type { FileMode, FileModeInput } from './io/core/file-mode.js';
+export type { TransferOptions, UploadSource, DownloadSink } from './io/core/transfer.js';
+export type { UnderlyingFile, FileTraits, ByteRange, Awaitable } from './io/core/underlying.js';
+export type {
+  FileInterface, InputStream, OutputStream, RandomAccessFile, WritableFile, ReadWriteFile, SyncFileInterface,
+  SyncInputStream, SyncOutputStream, SyncRandomAccessFile, SyncWritableFile, SyncReadWriteFile, Async,
+  AnyInputStream, AnyOutputStream, AnyRandomAccessFile, AnyReadWriteFile, LinesOptions,
+} from './io/core/interfaces.js';
+export { fileClass, type FileClass } from './io/core/file-class.js';
 export { BufferReader } from './io/backends/buffer-reader.js';
 export { BufferOutputStream } from './io/backends/buffer-output-stream.js';
 export { FixedSizeBufferWriter } from './io/backends/fixed-size-buffer-writer.js';
@@ -33,18 +40,20 @@ export { MockOutputStream } from './io/backends/mock-output-stream.js';
 export { OpfsFile, type OpfsOpenOptions } from './io/backends/opfs-file.js';
 export { BlobFile, type BlobFileOptions } from './io/backends/blob-file.js';
 export { BlobOutputStream, type BlobOutputStreamOptions } from './io/backends/blob-output-stream.js';
-export { BufferedInputStream } from './io/backends/buffered-input-stream.js';
-export { BufferedOutputStream } from './io/backends/buffered-output-stream.js';
-export { CompressedInputStream } from './io/backends/compressed-input-stream.js';
-export { CompressedOutputStream } from './io/backends/compressed-output-stream.js';
 export {
-  JsFile, type DuckReader, type DuckWriter, type FileHandleLike, type FileLike, type NodeReadableLike,
-  type NodeWritableLike,
+  JsFile, type JsFileConstructor, type DuckReader, type DuckWriter, type FileHandleLike, type FileLike,
+  type NodeReadableLike, type NodeWritableLike, type SeekableDuckReader,
 } from './io/backends/js-file.js';
-export { fromReadableStream } from './io/backends/readable-stream-file.js';
-export { fromWritableStream } from './io/backends/writable-stream-file.js';
-export type { Codec } from './io/codec.js';
+export { BufferedInputStream, type BufferedInput, type BufferedInputStreamConstructor } from './io/wrappers/buffered-input-stream.js';
+export {
+  BufferedOutputStream, type BufferedOutput, type BufferedOutputStreamConstructor,
+} from './io/wrappers/buffered-output-stream.js';
+export { CompressedInputStream, type CompressedInputOptions } from './io/wrappers/compressed-input-stream.js';
+export { CompressedOutputStream } from './io/wrappers/compressed-output-stream.js';
+export type { Codec } from './io/wrappers/codec.js';
 export { inputStream, outputStream, type InputSource, type OutputSink, type StreamOptions } from './io/open.js';
 
-export { toReadableStream, type ToReadableStreamOptions } from './streams/to-readable-stream.js';
-export { toWritableStream, type ToWritableStreamOptions } from './streams/to-writable-stream.js';
+export { toReadableStream, type ToReadableStreamOptions } from './adapters/web-streams/to-readable-stream.js';
+export { toWritableStream, type ToWritableStreamOptions } from './adapters/web-streams/to-writable-stream.js';
+export { fromReadableStream } from './adapters/web-streams/from-readable-stream.js';
+export { fromWritableStream } from './adapters/web-streams/from-writable-stream.js';

@@ -1,13 +1,11 @@
 /**
- * The Node entry point: everything in `nativefile`, plus the Node-only backends: `OSFile` and
- * memory maps. Importing it also lets `inputStream`/`outputStream` open paths.
+ * The Node entry point: everything in `nativefile`, plus the Node-only backends (`OSFile`,
+ * memory maps) and an `inputStream`/`outputStream` that also open paths. Nothing registers
+ * itself: these are plain additions, so importing either entry first changes nothing.
  * @module
  */
-import { OSFile } from './io/backends/os-file.js';
-import { registerPathOpener } from './io/open.js';
-
 export * from './index.js';
-export { OSFile } from './io/backends/os-file.js';
+export { OSFile, type OSFileConstructor, type OSFileMembers, type OSInputFile, type OSOutputFile } from './io/backends/os-file.js';
 export { createMemoryMap, memoryMap, MemoryMappedFile } from './io/backends/memory-mapped-file.js';
-
-registerPathOpener((path, mode) => new OSFile(path, mode));
+// These two take the place of the ones `export *` brings: an explicit export wins.
+export { inputStream, outputStream } from './io/node-open.js';

@@ -1,18 +1,19 @@
 import { Buffer, type BytesLike } from '../memory/buffer.js';
-import { isReadableStream, isWritableStream } from '../streams/web-streams.js';
+import { isReadableStream, isWritableStream } from '../platform/stream-guards.js';
 import { checkSize, describe } from '../util/validate.js';
+import { fromReadableStream } from '../adapters/web-streams/from-readable-stream.js';
+import { fromWritableStream } from '../adapters/web-streams/from-writable-stream.js';
 import { BlobFile } from './backends/blob-file.js';
 import { BufferReader } from './backends/buffer-reader.js';
-import { BufferedInputStream } from './backends/buffered-input-stream.js';
-import { BufferedOutputStream } from './backends/buffered-output-stream.js';
-import { CompressedInputStream } from './backends/compressed-input-stream.js';
-import { CompressedOutputStream } from './backends/compressed-output-stream.js';
 import { FixedSizeBufferWriter } from './backends/fixed-size-buffer-writer.js';
 import { JsFile, type FileLike } from './backends/js-file.js';
-import { fromReadableStream } from './backends/readable-stream-file.js';
-import { fromWritableStream } from './backends/writable-stream-file.js';
-import { checkCodec, codecFromPath, type Codec } from './codec.js';
-import { NativeFile } from './native-file.js';
+import type { AnyInputStream, AnyOutputStream } from './core/interfaces.js';
+import { NativeFile } from './core/native-file.js';
+import { BufferedInputStream } from './wrappers/buffered-input-stream.js';
+import { BufferedOutputStream } from './wrappers/buffered-output-stream.js';
+import { checkCodec, codecFromPath, type Codec } from './wrappers/codec.js';
+import { CompressedInputStream } from './wrappers/compressed-input-stream.js';
+import { CompressedOutputStream } from './wrappers/compressed-output-stream.js';
 
 /** Options of {@link inputStream} and {@link outputStream}. */
 export interface StreamOptions {
@@ -20,88 +21,98 @@ export interface StreamOptions {
   compression?: Codec | 'detect' | null;
   /** Wrap in a buffered stream of this many bytes; 0 (the default) for none. */
   bufferSize?: number;
+  /** Input only: the most decompressed bytes to accept (see `CompressedInputStream`). */
+  maxOutputBytes?: number;
 }
 
-/** What {@link inputStream} opens. Paths need `nativefile/node`. */
-export type InputSource = string | URL | NativeFile | BytesLike | Blob | ReadableStream | FileLike;
-/** What {@link outputStream} opens. Paths need `nativefile/node`. */
-export type OutputSink = string | URL | NativeFile | BytesLike | WritableStream<Uint8Array> | FileLike;
+/** What {@link inputStream} opens (paths need `nativefile/node`'s `inputStream`). */
+export type InputSource = NativeFile | BytesLike | Blob | ReadableStream | FileLike;
+/** What {@link outputStream} opens (paths need `nativefile/node`'s `outputStream`). */
+export type OutputSink = NativeFile | BytesLike | WritableStream<Uint8Array> | FileLike;
 
-type PathOpener = (path: string | URL, mode: 'rb' | 'wb') => NativeFile;
-let openPath: PathOpener | undefined;
+/** Opens a path; given by the Node entry point, absent elsewhere. */
+export type PathOpener = (path: string, mode: 'rb' | 'wb') => NativeFile;
 
-/** @internal Lets `nativefile/node` open paths (OS files) here. */
-export function registerPathOpener(opener: PathOpener): void {
-  openPath = opener;
+/**
+ * A readable stream over whatever the caller has (PyArrow `input_stream`): a Buffer or
+ * bytes, a Blob or File, a ReadableStream, a readable file (returned as is when nothing wraps
+ * it), or a file-like object. Decompresses and buffers as asked. Paths: `nativefile/node`.
+ */
+export function inputStream(source: InputSource, options: StreamOptions = {}): AnyInputStream {
+  return openInput(source, options, undefined);
 }
 
 /**
- * A readable stream over whatever the caller has (PyArrow `input_stream`): a path (Node), a
- * Buffer or bytes, a Blob or File, a ReadableStream, a readable NativeFile (returned as is
- * when nothing wraps it), or a file-like object. Decompresses and buffers as asked.
+ * A writable stream to whatever the caller has (PyArrow `output_stream`): a mutable Buffer or
+ * bytes (written in place), a WritableStream, a writable file, or a file-like object.
+ * Compresses and buffers as asked. Paths: `nativefile/node`.
  */
-export function inputStream(source: InputSource, options: StreamOptions = {}): NativeFile {
+export function outputStream(sink: OutputSink, options: StreamOptions = {}): AnyOutputStream {
+  return openOutput(sink, options, undefined);
+}
+
+/** @internal {@link inputStream}, with paths opened by `openPath` where given. */
+export function openInput(source: unknown, options: StreamOptions, openPath: PathOpener | undefined): AnyInputStream {
   const bufferSize = checkSize(options.bufferSize ?? 0, 'options.bufferSize');
-  const isPath = typeof source === 'string' || source instanceof URL;
+  const path = pathOf(source, openPath);
   let file: NativeFile;
-  if (isPath) {
-    file = pathFile(source, 'rb');
+  if (path !== undefined) {
+    file = openPath!(path, 'rb');
   } else if (source instanceof NativeFile) {
     if (!source.readable()) throw new TypeError(`readable file expected, got one in mode '${source.mode}'`);
     file = source;
-  } else if (source instanceof Buffer || source instanceof ArrayBuffer || ArrayBuffer.isView(source) ||
-    (typeof SharedArrayBuffer !== 'undefined' && source instanceof SharedArrayBuffer)) {
-    file = new BufferReader(source);
+  } else if (isBytes(source)) {
+    file = new BufferReader(source) as unknown as NativeFile;
   } else if (typeof Blob !== 'undefined' && source instanceof Blob) {
-    file = new BlobFile(source);
+    file = new BlobFile(source) as unknown as NativeFile;
   } else if (isReadableStream(source)) {
-    file = fromReadableStream(source);
+    file = fromReadableStream(source) as unknown as NativeFile;
   } else if (typeof source === 'object' && source !== null) {
-    file = new JsFile(source as FileLike, 'rb');
+    file = new JsFile(source as FileLike, 'rb') as unknown as NativeFile;
   } else {
-    throw new TypeError(`cannot read from ${describe(source)}`);
+    throw new TypeError(`cannot read from ${describe(source)}${typeof source === 'string' ? pathHint : ''}`);
   }
-  const codec = chooseCodec(options.compression, isPath ? String(source) : undefined);
-  if (codec !== undefined) file = new CompressedInputStream(file, codec);
-  return bufferSize > 0 ? new BufferedInputStream(file, bufferSize) : file;
+  const codec = chooseCodec(options.compression, path);
+  if (codec !== undefined) {
+    file = new CompressedInputStream(file, codec, { maxOutputBytes: options.maxOutputBytes }) as unknown as NativeFile;
+  }
+  return (bufferSize > 0 ? new BufferedInputStream(file, bufferSize) : file) as unknown as AnyInputStream;
 }
 
-/**
- * A writable stream to whatever the caller has (PyArrow `output_stream`): a path (Node), a
- * mutable Buffer or bytes (written in place), a WritableStream, a writable NativeFile, or a
- * file-like object. Compresses and buffers as asked.
- */
-export function outputStream(sink: OutputSink, options: StreamOptions = {}): NativeFile {
+/** @internal {@link outputStream}, with paths opened by `openPath` where given. */
+export function openOutput(sink: unknown, options: StreamOptions, openPath: PathOpener | undefined): AnyOutputStream {
   const bufferSize = checkSize(options.bufferSize ?? 0, 'options.bufferSize');
-  const isPath = typeof sink === 'string' || sink instanceof URL;
+  const path = pathOf(sink, openPath);
   let file: NativeFile;
-  if (isPath) {
-    file = pathFile(sink, 'wb');
+  if (path !== undefined) {
+    file = openPath!(path, 'wb');
   } else if (sink instanceof NativeFile) {
     if (!sink.writable()) throw new TypeError(`writable file expected, got one in mode '${sink.mode}'`);
     file = sink;
-  } else if (sink instanceof Buffer) {
-    file = new FixedSizeBufferWriter(sink);
-  } else if (sink instanceof ArrayBuffer || ArrayBuffer.isView(sink) ||
-    (typeof SharedArrayBuffer !== 'undefined' && sink instanceof SharedArrayBuffer)) {
-    file = new FixedSizeBufferWriter(Buffer.wrap(sink));
+  } else if (isBytes(sink)) {
+    file = new FixedSizeBufferWriter(sink instanceof Buffer ? sink : Buffer.wrap(sink)) as unknown as NativeFile;
   } else if (isWritableStream(sink)) {
-    file = fromWritableStream(sink as WritableStream<Uint8Array>);
+    file = fromWritableStream(sink as WritableStream<Uint8Array>) as unknown as NativeFile;
   } else if (typeof sink === 'object' && sink !== null) {
-    file = new JsFile(sink as FileLike, 'wb');
+    file = new JsFile(sink as FileLike, 'wb') as unknown as NativeFile;
   } else {
-    throw new TypeError(`cannot write to ${describe(sink)}`);
+    throw new TypeError(`cannot write to ${describe(sink)}${typeof sink === 'string' ? pathHint : ''}`);
   }
-  const codec = chooseCodec(options.compression, isPath ? String(sink) : undefined);
-  if (codec !== undefined) file = new CompressedOutputStream(file, codec);
-  return bufferSize > 0 ? new BufferedOutputStream(file, bufferSize) : file;
+  const codec = chooseCodec(options.compression, path);
+  if (codec !== undefined) file = new CompressedOutputStream(file, codec) as unknown as NativeFile;
+  return (bufferSize > 0 ? new BufferedOutputStream(file, bufferSize) : file) as unknown as AnyOutputStream;
 }
 
-function pathFile(path: string | URL, mode: 'rb' | 'wb'): NativeFile {
-  if (openPath === undefined) {
-    throw new TypeError(`cannot open the path ${describe(String(path))} here: import from 'nativefile/node' to open OS files`);
-  }
-  return openPath(path, mode);
+const pathHint = ": paths are opened by the inputStream/outputStream of 'nativefile/node'";
+
+function pathOf(value: unknown, openPath: PathOpener | undefined): string | undefined {
+  if (openPath === undefined || (typeof value !== 'string' && !(value instanceof URL))) return undefined;
+  return value instanceof URL ? decodeURIComponent(value.pathname) : value;
+}
+
+function isBytes(value: unknown): value is BytesLike {
+  return value instanceof Buffer || value instanceof ArrayBuffer || ArrayBuffer.isView(value) ||
+    (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer);
 }
 
 function chooseCodec(compression: StreamOptions['compression'], path: string | undefined): Codec | undefined {

@@ -52,6 +52,7 @@ describe('BlobFile', () => {
     expect(new TextDecoder().decode(await file.readline())).toBe('first\n');
     expect(await file.size()).toBe(18);
     expect(file.writable()).toBe(false);
+    // @ts-expect-error misuse the types forbid; the run-time check is what is tested
     expect(() => file.readSync()).toThrow(/asynchronous/);
     await file.close();
     await expect(file.read()).rejects.toThrow(ClosedFileError);

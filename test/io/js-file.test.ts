@@ -102,6 +102,7 @@ describe('JsFile over duck-typed objects (PyArrow PythonFile)', () => {
 
   test('reading a writer is unsupported', async () => {
     const file = new JsFile({ write: () => {} });
+    // @ts-expect-error misuse the types forbid; the run-time check is what is tested
     await expect(file.read()).rejects.toThrow(UnsupportedOperationError);
   });
 });

@@ -1,42 +1,36 @@
 /**
- * The NativeFile contract for asynchronous, non-seekable backends, exercised through the
- * smallest possible backend: a stream over a list of chunks that answers after a tick.
+ * The file core's contract, exercised through the smallest possible backend: a stream over
+ * a list of chunks that answers after a tick (a plain `UnderlyingFile` object).
  */
 import { describe, expect, test } from 'vitest';
-import { BufferOutputStream, NativeFile, UnsupportedOperationError } from '../../src/index.js';
+import {
+  BufferOutputStream, BufferReader, IOError, NativeFile, UnsupportedOperationError, type UnderlyingFile,
+} from '../../src/index.js';
 import { decode, encode } from '../helpers.js';
 
-class ChunkStream extends NativeFile {
-  readonly mode = 'rb';
-  readonly isSync = false;
-  readonly #chunks: Uint8Array[];
-  reads = 0;
-
-  constructor(chunks: string[]) {
-    super();
-    this.#chunks = chunks.map(encode);
-  }
-
-  protected isSeekable(): boolean {
-    return false;
-  }
-
-  protected async readAtImpl(_position: number, into: Uint8Array): Promise<number> {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    this.reads++;
-    const chunk = this.#chunks[0];
-    if (chunk === undefined) return 0;
-    const count = Math.min(chunk.byteLength, into.byteLength);
-    into.set(chunk.subarray(0, count));
-    if (count === chunk.byteLength) this.#chunks.shift();
-    else this.#chunks[0] = chunk.subarray(count);
-    return count;
-  }
+function chunkStream(chunks: string[]): { file: NativeFile; reads: () => number } {
+  const pending = chunks.map(encode);
+  let reads = 0;
+  const source: UnderlyingFile = {
+    async read(into) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      reads++;
+      const chunk = pending[0];
+      if (chunk === undefined) return 0;
+      const count = Math.min(chunk.byteLength, into.byteLength);
+      into.set(chunk.subarray(0, count));
+      if (count === chunk.byteLength) pending.shift();
+      else pending[0] = chunk.subarray(count);
+      return count;
+    },
+  };
+  const file = new NativeFile(source, { kind: 'ChunkStream', mode: 'rb', seekable: false, sync: false });
+  return { file, reads: () => reads };
 }
 
 describe('an asynchronous, non-seekable file', () => {
   test('reads everything across chunk boundaries and tracks the position', async () => {
-    const f = new ChunkStream(['hello ', 'world', '!']);
+    const { file: f } = chunkStream(['hello ', 'world', '!']);
     expect(decode(await f.read(3))).toBe('hel');
     expect(f.tell()).toBe(3);
     expect(decode(await f.read())).toBe('lo world!');
@@ -44,28 +38,52 @@ describe('an asynchronous, non-seekable file', () => {
   });
 
   test('read1 does at most one read of the backend', async () => {
-    const f = new ChunkStream(['hello ', 'world']);
+    const { file: f, reads } = chunkStream(['hello ', 'world']);
     expect(decode(await f.read1(100))).toBe('hello ');
-    expect(f.reads).toBe(1);
+    expect(reads()).toBe(1);
   });
 
-  test('readline works byte by byte and iteration yields lines', async () => {
-    const f = new ChunkStream(['a\nbb', '\nccc']);
+  test('lines() yields lines; what a line read fetched ahead is read next', async () => {
+    const { file: f } = chunkStream(['a\nbb', '\nccc']);
     expect(decode(await f.readline())).toBe('a\n');
     const rest: string[] = [];
-    for await (const line of f) rest.push(decode(line));
+    for await (const line of f.lines()) rest.push(decode(line));
     expect(rest).toEqual(['bb\n', 'ccc']);
   });
 
+  test('a long line on a stream costs few backend reads, not one per byte', async () => {
+    const line = 'x'.repeat(4_000_000) + '\n';
+    const { file: f, reads } = chunkStream([line.slice(0, 2_000_000), line.slice(2_000_000), 'tail']);
+    expect((await f.readline()).byteLength).toBe(4_000_001);
+    expect(reads()).toBeLessThan(40);
+    expect(decode(await f.read())).toBe('tail');
+  });
+
+  test('lines() throws an IOError past maxLineLength', async () => {
+    const { file: f } = chunkStream(['short\n', 'x'.repeat(10_000), '\n']);
+    const seen: string[] = [];
+    await expect((async () => {
+      for await (const line of f.lines({ maxLineLength: 1000 })) seen.push(decode(line));
+    })()).rejects.toMatchObject({ code: 'ELINE' });
+    expect(seen).toEqual(['short\n']);
+  });
+
+  test('async iteration yields chunks, as a ReadableStream does', async () => {
+    const { file: f } = chunkStream(['ab\ncd', 'ef']);
+    const chunks: string[] = [];
+    for await (const chunk of f) chunks.push(decode(chunk));
+    expect(chunks).toEqual(['ab\ncd', 'ef']);
+  });
+
   test('readBuffer returns pool memory holding the bytes', async () => {
-    const f = new ChunkStream(['abc', 'def']);
+    const { file: f } = chunkStream(['abc', 'def']);
     const buf = await f.readBuffer(5);
     expect(decode(buf.view)).toBe('abcde');
     expect(buf.address % 64).toBe(0);
   });
 
   test('the Sync methods, seek and readAt throw UnsupportedOperationError', async () => {
-    const f = new ChunkStream(['abc']);
+    const { file: f } = chunkStream(['abc']);
     expect(f.isSync).toBe(false);
     expect(f.seekable()).toBe(false);
     for (const call of [
@@ -75,7 +93,7 @@ describe('an asynchronous, non-seekable file', () => {
     ]) {
       expect(call).toThrow(UnsupportedOperationError);
     }
-    await expect(f.readAt(0, 1)).rejects.toThrow(/does not support readAt/);
+    await expect(f.readAt(0, 1)).rejects.toThrow(/not seekable/);
     expect(f.closed).toBe(false);
     await f[Symbol.asyncDispose]();
     expect(f.closed).toBe(true);
@@ -84,8 +102,49 @@ describe('an asynchronous, non-seekable file', () => {
   test('upload from it reports progress with an unknown total', async () => {
     const out = new BufferOutputStream();
     const totals: Array<number | undefined> = [];
-    await out.upload(new ChunkStream(['abc', 'def']), { onProgress: (_done, total) => totals.push(total) });
+    await out.upload(chunkStream(['abc', 'def']).file, { onProgress: (_done, total) => totals.push(total) });
     expect(decode(out.getValue().view)).toBe('abcdef');
     expect(totals.every((total) => total === undefined)).toBe(true);
+  });
+});
+
+describe('overlapping calls behave as if queued in call order', () => {
+  test('concurrent reads of a stream read consecutive bytes', async () => {
+    const { file: f } = chunkStream(['0123456789']);
+    const [a, b] = await Promise.all([f.read(5), f.read(5)]);
+    expect([decode(a), decode(b)]).toEqual(['01234', '56789']);
+  });
+
+  test('concurrent reads of an in-memory file read consecutive bytes', async () => {
+    const f = new BufferReader(encode('0123456789'));
+    const [a, b] = await Promise.all([f.read(5), f.read(5)]);
+    expect([decode(a), decode(b)]).toEqual(['01234', '56789']);
+  });
+
+  test('concurrent writes land in call order', async () => {
+    const out = new BufferOutputStream();
+    await Promise.all([out.write(encode('AAAA')), out.write(encode('BBBB'))]);
+    expect(decode(out.getValue().view)).toBe('AAAABBBB');
+  });
+
+  test('close waits for the pending operations, later calls fail', async () => {
+    const { file: f } = chunkStream(['abc', 'def']);
+    const read = f.read();
+    const closing = f.close();
+    await expect(f.read()).rejects.toThrow(/closed/);
+    expect(decode(await read)).toBe('abcdef');
+    await closing;
+  });
+
+  test('a synchronous call while an async one is pending is an EBUSY error, not a reordering', async () => {
+    const slow: UnderlyingFile = {
+      readAt: () => new Promise<number>((resolve) => setTimeout(() => resolve(0), 5)),
+      size: () => 10,
+    };
+    const f = new NativeFile(slow, { kind: 'Slow', mode: 'rb', seekable: true, sync: false });
+    const pending = f.read(1);
+    expect(() => f.seek(0)).toThrow(IOError);
+    await pending;
+    expect(f.seek(0)).toBe(0);
   });
 });

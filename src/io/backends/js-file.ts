@@ -1,8 +1,10 @@
 import { UnsupportedOperationError } from '../../errors.js';
 import { bytesOf, type BytesLike } from '../../memory/buffer.js';
 import { describe } from '../../util/validate.js';
-import { parseFileMode, type FileMode, type FileModeInput } from '../file-mode.js';
-import { NativeFile } from '../native-file.js';
+import { parseFileMode, type FileMode, type FileModeInput } from '../core/file-mode.js';
+import type { Async, InputStream, OutputStream, RandomAccessFile, ReadWriteFile } from '../core/interfaces.js';
+import { NativeFile } from '../core/native-file.js';
+import type { UnderlyingFile } from '../core/underlying.js';
 
 /** A duck-typed reader: `read(n)` returns up to `n` bytes (empty or `null` at the end), maybe as a Promise. */
 export interface DuckReader {
@@ -12,6 +14,12 @@ export interface DuckReader {
   size?(): number | Promise<number>;
   close?(): unknown;
   readonly mode?: string;
+}
+
+/** A duck-typed reader that can seek: it gives random access. */
+export interface SeekableDuckReader extends DuckReader {
+  seek(offset: number, whence?: number): unknown;
+  tell(): number | Promise<number>;
 }
 
 /** A duck-typed writer: `write(bytes)`, maybe returning a Promise. */
@@ -50,69 +58,47 @@ export interface NodeWritableLike {
 /** Anything {@link JsFile} wraps. */
 export type FileLike = FileHandleLike | NodeReadableLike | NodeWritableLike | DuckReader | DuckWriter;
 
-/** How JsFile talks to one kind of object. Positions matter only where `seekable`. */
-interface Adapter {
-  readonly seekable: boolean;
-  readInto(position: number, into: Uint8Array): Promise<number>;
-  write(position: number, bytes: Uint8Array): Promise<void>;
-  size(): Promise<number>;
-  flush(): Promise<void>;
-  close(): Promise<void>;
-}
-
 const has = (value: unknown, method: string): boolean =>
   typeof (value as Record<string, unknown> | null)?.[method] === 'function';
 
+/** An adapter: the backend for one kind of object, and whether it has random access. */
+interface Adapter extends UnderlyingFile {
+  readonly seekable: boolean;
+}
+
+/** What `new JsFile(...)` gives, by what it wraps and the mode. */
+export interface JsFileConstructor {
+  new (handle: FileHandleLike, mode?: 'rb' | 'r'): Async<RandomAccessFile>;
+  new (handle: FileHandleLike, mode: 'rb+' | 'r+' | 'r+b'): Async<ReadWriteFile>;
+  new (handle: SeekableDuckReader, mode?: 'rb' | 'r'): Async<RandomAccessFile>;
+  new (handle: NodeReadableLike | DuckReader, mode?: 'rb' | 'r'): Async<InputStream>;
+  new (handle: FileLike, mode: 'wb' | 'ab' | 'w' | 'a'): Async<OutputStream>;
+  new (handle: NodeWritableLike | DuckWriter): Async<OutputStream>;
+  new (handle: FileLike, mode?: FileModeInput): Async<InputStream> | Async<OutputStream>;
+  readonly prototype: NativeFile;
+}
+
+/** A file over a foreign file-like object: its type depends on the object and the mode. */
+export type JsFile = Async<InputStream> | Async<OutputStream>;
+
 /**
- * A NativeFile over a foreign JavaScript file-like object (PyArrow's `PythonFile`): a Node
+ * A file over a foreign JavaScript file-like object (PyArrow's `PythonFile`): a Node
  * `FileHandle` (random access, reading straight into the caller's memory), a Node `Readable`
  * or `Writable`, or any object with `read(n)` or `write(bytes)` (and optionally `seek`/`tell`).
  *
  * Without `mode`, it is inferred as PyArrow does: from the object's `mode` string, else
  * `'rb'` for something that reads and `'wb'` for something that only writes. Always async.
  */
-export class JsFile extends NativeFile {
-  readonly mode: FileMode;
-  readonly isSync = false;
-  readonly #adapter: Adapter;
-
+export const JsFile = class JsFile extends NativeFile {
   constructor(handle: FileLike, mode?: FileModeInput) {
-    super();
     if (typeof handle !== 'object' || handle === null) {
       throw new TypeError(`handle must be a file-like object, got ${describe(handle)}`);
     }
-    this.mode = mode === undefined ? inferMode(handle) : parseFileMode(mode, ['rb', 'wb', 'ab', 'rb+']);
-    this.#adapter = adapterFor(handle, this.mode);
+    const canonical = mode === undefined ? inferMode(handle) : parseFileMode(mode, ['rb', 'wb', 'ab', 'rb+']);
+    const adapter = adapterFor(handle, canonical);
+    super(adapter, { kind: 'JsFile', mode: canonical, seekable: adapter.seekable, sync: false });
   }
-
-  protected isSeekable(): boolean {
-    return this.#adapter.seekable;
-  }
-
-  protected sizeForSeek(): number {
-    throw new UnsupportedOperationError('JsFile cannot seek from the end without I/O: seek(await file.size() + offset)');
-  }
-
-  protected readAtImpl(position: number, into: Uint8Array): Promise<number> {
-    return this.#adapter.readInto(position, into);
-  }
-
-  protected writeImpl(position: number, bytes: Uint8Array): Promise<void> {
-    return this.#adapter.write(position, bytes);
-  }
-
-  protected sizeImpl(): Promise<number> {
-    return this.#adapter.size();
-  }
-
-  protected flushImpl(): Promise<void> {
-    return this.#adapter.flush();
-  }
-
-  protected closeImpl(): Promise<void> {
-    return this.#adapter.close();
-  }
-}
+} as unknown as JsFileConstructor;
 
 function inferMode(handle: object): FileMode {
   const declared = (handle as { mode?: unknown }).mode;
@@ -137,10 +123,6 @@ function isNodeWritable(value: object): value is NodeWritableLike {
   return has(value, 'end') && has(value, 'write') && typeof (value as NodeWritableLike).writable === 'boolean';
 }
 
-function notSupported(what: string): () => Promise<never> {
-  return () => Promise.reject(new UnsupportedOperationError(what));
-}
-
 function adapterFor(handle: object, mode: FileMode): Adapter {
   if (isFileHandle(handle)) return fileHandleAdapter(handle, mode);
   if (mode === 'rb' && isNodeReadable(handle)) return chunkReaderAdapter(handle[Symbol.asyncIterator](), () => handle.destroy());
@@ -153,11 +135,11 @@ function adapterFor(handle: object, mode: FileMode): Adapter {
 function fileHandleAdapter(handle: FileHandleLike, mode: FileMode): Adapter {
   return {
     seekable: mode === 'rb' || mode === 'rb+',
-    async readInto(position, into) {
+    async readAt(position, into) {
       // FileHandle.read fills the caller's memory directly: no intermediate copy.
       return (await handle.read(into, 0, into.byteLength, position)).bytesRead;
     },
-    async write(position, bytes) {
+    async writeAt(position, bytes) {
       for (let done = 0; done < bytes.byteLength;) {
         const at = mode === 'ab' ? null : position + done;
         done += (await handle.write(bytes, done, bytes.byteLength - done, at)).bytesWritten;
@@ -178,7 +160,7 @@ function chunkReaderAdapter(chunks: AsyncIterator<unknown>, close: () => unknown
   let pending: Uint8Array | undefined;
   return {
     seekable: false,
-    async readInto(_position, into) {
+    async read(into) {
       while (pending === undefined || pending.byteLength === 0) {
         const next = await chunks.next();
         if (next.done) return 0;
@@ -189,9 +171,6 @@ function chunkReaderAdapter(chunks: AsyncIterator<unknown>, close: () => unknown
       pending = pending.subarray(count);
       return count;
     },
-    write: notSupported('this stream is not writable'),
-    size: notSupported('the size of a stream is not known'),
-    flush: async () => {},
     async close() {
       pending = undefined;
       await close();
@@ -202,14 +181,11 @@ function chunkReaderAdapter(chunks: AsyncIterator<unknown>, close: () => unknown
 function nodeWritableAdapter(stream: NodeWritableLike): Adapter {
   return {
     seekable: false,
-    readInto: notSupported('this stream is not readable'),
-    write: (_position, bytes) =>
+    write: (bytes) =>
       new Promise<void>((resolve, reject) => {
         // The stream may keep the chunk queued; the caller may reuse its memory.
         stream.write(bytes.slice(), (error) => (error ? reject(error) : resolve()));
       }),
-    size: notSupported('the size of a stream is not known'),
-    flush: async () => {},
     close: () =>
       new Promise<void>((resolve, reject) => {
         stream.once('error', reject);
@@ -222,25 +198,24 @@ function duckReaderAdapter(reader: DuckReader): Adapter {
   const seekable = has(reader, 'seek') && has(reader, 'tell');
   let where: number | undefined;
   let pending: Uint8Array | undefined;
-  return {
-    seekable,
-    async readInto(position, into) {
-      if (seekable && where !== position) {
-        await reader.seek!(position, 0);
-        pending = undefined;
-      }
-      if (pending === undefined || pending.byteLength === 0) {
-        const result = await reader.read(into.byteLength);
-        pending = result == null ? new Uint8Array(0) : bytesOf(result, 'what read() returned');
-      }
-      const count = Math.min(into.byteLength, pending.byteLength);
-      into.set(pending.subarray(0, count));
-      pending = pending.subarray(count);
-      where = position + count;
-      return count;
-    },
-    write: notSupported('this object has no write()'),
-    async size() {
+  /** Reads at `position` (seeking first if the object is elsewhere), or on from where it is. */
+  const readFrom = async (position: number | undefined, into: Uint8Array): Promise<number> => {
+    if (position !== undefined && where !== position) {
+      await reader.seek!(position, 0);
+      pending = undefined;
+    }
+    if (pending === undefined || pending.byteLength === 0) {
+      const result = await reader.read(into.byteLength);
+      pending = result == null ? new Uint8Array(0) : bytesOf(result, 'what read() returned');
+    }
+    const count = Math.min(into.byteLength, pending.byteLength);
+    into.set(pending.subarray(0, count));
+    pending = pending.subarray(count);
+    where = (position ?? where ?? 0) + count;
+    return count;
+  };
+  const common = {
+    async size(): Promise<number> {
       if (has(reader, 'size')) return reader.size!();
       if (!seekable) throw new UnsupportedOperationError('the size of this object is not known');
       const here = await reader.tell!();
@@ -249,21 +224,21 @@ function duckReaderAdapter(reader: DuckReader): Adapter {
       await reader.seek!(here, 0);
       return end;
     },
-    flush: async () => {},
-    async close() {
+    async close(): Promise<void> {
       await reader.close?.();
     },
   };
+  return seekable
+    ? { seekable, readAt: (position, into) => readFrom(position, into), ...common }
+    : { seekable, read: (into) => readFrom(undefined, into), ...common };
 }
 
 function duckWriterAdapter(writer: DuckWriter): Adapter {
   return {
     seekable: false,
-    readInto: notSupported('this object has no read()'),
-    async write(_position, bytes) {
+    async write(bytes) {
       await writer.write(bytes.slice());
     },
-    size: notSupported('the size of this object is not known'),
     async flush() {
       await writer.flush?.();
     },

@@ -1,11 +1,14 @@
-import { closeSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync } from 'node:fs';
 import { IOError } from '../../errors.js';
+import { allocateBuffer } from '../../memory/allocate-buffer.js';
 import { Buffer } from '../../memory/buffer.js';
 import { checkSize, describe } from '../../util/validate.js';
-import { parseFileMode, type FileMode, type FileModeInput } from '../file-mode.js';
-import { NativeFile } from '../native-file.js';
-import { mmapAddon } from '../mmap-addon.js';
+import { parseFileMode, type FileMode, type FileModeInput } from '../core/file-mode.js';
+import { fileClass } from '../core/file-class.js';
+import type { SyncReadWriteFile } from '../core/interfaces.js';
+import type { UnderlyingFile } from '../core/underlying.js';
 import { fsError } from '../fs-error.js';
+import { mmapAddon } from '../mmap-addon.js';
 
 /**
  * V8 caps one ArrayBuffer at 4 GiB, so large files are mapped in windows: window k maps
@@ -15,102 +18,54 @@ const WINDOW = 1024 * 1024 * 1024;
 
 const FLAGS: Record<FileMode, string> = { rb: 'r', wb: 'r+', ab: 'r+', 'rb+': 'r+' };
 
-/**
- * A file mapped into memory with mmap(2) through the native addon (Arrow's
- * `MemoryMappedFile`). `readBuffer` is zero-copy into the mapping, and buffers stay valid
- * after `close()`: a mapping lives until the last buffer over it is collected. Writes go
- * into the mapping (shared with every other map of the file) and cannot pass the end:
- * `resize()` first. Seeking past the end throws.
- */
-export class MemoryMappedFile extends NativeFile {
-  readonly mode: FileMode;
-  readonly isSync = true;
-  /** The path of the mapped file. */
-  readonly path: string;
-  readonly #fd: number;
-  #size: number;
+/** Closes descriptors of maps that were dropped without `close()`. */
+const dropped = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed; nothing left to release.
+  }
+});
+
+/** A mapped file's windows, size and descriptor: the backend of {@link MemoryMappedFile}. */
+class Mapping implements UnderlyingFile {
   readonly #windows = new Map<number, ArrayBuffer>();
 
-  private constructor(path: string, mode: FileMode, fd: number) {
-    super();
-    this.path = path;
-    this.mode = mode;
-    this.#fd = fd;
-    this.#size = fstatSync(fd).size;
+  constructor(
+    readonly path: string,
+    readonly fd: number,
+    readonly writable: boolean,
+    public length: number,
+  ) {}
+
+  size(): number {
+    return this.length;
   }
 
-  /** Maps an existing file: `'r'` reads, `'r+'` reads and writes, `'w'` writes (no truncation). */
-  static open(path: string, mode: FileModeInput = 'rb'): MemoryMappedFile {
-    mmapAddon();
-    const canonical = parseFileMode(mode, ['rb', 'wb', 'rb+']);
-    return new MemoryMappedFile(String(path), canonical, openFile(path, FLAGS[canonical]));
-  }
-
-  /** Creates (or truncates) a file of `size` bytes and maps it for reading and writing. */
-  static create(path: string, size: number): MemoryMappedFile {
-    mmapAddon();
-    checkSize(size, 'size');
-    const fd = openFile(path, 'w+');
-    ftruncateSync(fd, size);
-    return new MemoryMappedFile(String(path), 'rb+', fd);
-  }
-
-  /** Changes the file's size to `newSize` bytes and remaps it; the position stays. */
-  resize(newSize: number): void {
-    this.checkWritable(true);
-    checkSize(newSize, 'newSize');
-    ftruncateSync(this.#fd, newSize);
-    this.#size = newSize;
-    this.#windows.clear();
-  }
-
-  /** Zero-copy into the mapping; reads of a given length take a short path. */
-  override readBufferSync(n?: number): Buffer {
-    if (typeof n !== 'number' || !(n > 0 && n <= WINDOW) || n % 1 !== 0 || this.closed || this.mode === 'wb') {
-      return super.readBufferSync(n);
-    }
-    const position = this.position;
-    const length = Math.min(n, this.#size - position);
-    if (length <= 0) return super.readBufferSync(n);
-    const buffer = this.readBufferAtSyncImpl(position, length);
-    this.position = position + length;
-    return buffer;
-  }
-
-  protected isSeekable(): boolean {
-    return true;
-  }
-
-  protected checkSeekTarget(position: number): void {
-    if (position > this.#size) {
-      throw new RangeError(`cannot seek to ${position}, past the end of a ${this.#size}-byte memory map`);
-    }
-  }
-
-  protected sizeSyncImpl(): number {
-    return this.#size;
-  }
-
-  protected readAtSyncImpl(position: number, into: Uint8Array): number {
-    if (position >= this.#size) return 0;
+  readAt(position: number, into: Uint8Array): number {
+    if (position >= this.length) return 0;
     const [mapping, start] = this.#window(position);
-    const count = Math.min(into.byteLength, this.#size - position, start + mapping.byteLength - position);
+    const count = Math.min(into.byteLength, this.length - position, start + mapping.byteLength - position);
     into.set(new Uint8Array(mapping, position - start, count));
     return count;
   }
 
-  protected readBufferAtSyncImpl(position: number, length: number): Buffer {
-    if (length === 0) return Buffer.wrap(new Uint8Array(0), { mutable: this.writable() });
+  sliceAt(position: number, length: number): Buffer {
+    if (length === 0) return Buffer.wrap(new Uint8Array(0), { mutable: this.writable });
     const [mapping, start] = this.#window(position);
-    if (position + length > start + mapping.byteLength) return super.readBufferAtSyncImpl(position, length);
-    // The view keeps the mapping (its ArrayBuffer) alive after the file closes.
-    return Buffer.wrap(new Uint8Array(mapping, position - start, length), { mutable: this.writable() });
+    if (position + length <= start + mapping.byteLength) {
+      // The view keeps the mapping (its ArrayBuffer) alive after the file closes.
+      return Buffer.wrap(new Uint8Array(mapping, position - start, length), { mutable: this.writable });
+    }
+    const buffer = allocateBuffer(length);
+    for (let done = 0; done < length;) done += this.readAt(position + done, buffer.view.subarray(done));
+    return buffer;
   }
 
-  protected writeSyncImpl(position: number, bytes: Uint8Array): void {
-    if (position + bytes.byteLength > this.#size) {
+  writeAt(position: number, bytes: Uint8Array): void {
+    if (position + bytes.byteLength > this.length) {
       throw new IOError(
-        `write of ${bytes.byteLength} bytes at offset ${position} passes the end of a ${this.#size}-byte memory map; resize() it first`,
+        `write of ${bytes.byteLength} bytes at offset ${position} passes the end of a ${this.length}-byte memory map; resize() it first`,
         { code: 'ENOSPC' },
       );
     }
@@ -122,16 +77,30 @@ export class MemoryMappedFile extends NativeFile {
     }
   }
 
-  protected flushSyncImpl(): void {
-    if (this.mode === 'rb') return;
+  flush(): void {
+    if (!this.writable) return;
     for (const mapping of this.#windows.values()) mmapAddon().sync(mapping, 0, mapping.byteLength);
   }
 
-  protected closeSyncImpl(): void {
-    this.flushSyncImpl();
-    // Buffers handed out keep their mappings; the file's own references go.
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      // Buffers handed out keep their mappings; the file's own references go.
+      this.#windows.clear();
+      dropped.unregister(this);
+      closeSync(this.fd);
+    }
+  }
+
+  resize(newSize: number): void {
+    try {
+      ftruncateSync(this.fd, newSize);
+    } catch (error) {
+      throw fsError(error, this.path);
+    }
+    this.length = newSize;
     this.#windows.clear();
-    closeSync(this.#fd);
   }
 
   /** The mapping that holds `position` and the file offset it starts at. */
@@ -140,9 +109,9 @@ export class MemoryMappedFile extends NativeFile {
     let mapping = this.#windows.get(index);
     const start = index * WINDOW;
     if (mapping === undefined) {
-      const length = Math.min(this.#size - start, 2 * WINDOW);
+      const length = Math.min(this.length - start, 2 * WINDOW);
       try {
-        mapping = mmapAddon().map(this.#fd, start, length, this.mode !== 'rb');
+        mapping = mmapAddon().map(this.fd, start, length, this.writable);
       } catch (error) {
         throw new IOError(`cannot map ${describe(this.path)}: ${(error as Error).message}`, {
           code: (error as { code?: string }).code ?? 'EIO', cause: error,
@@ -154,12 +123,72 @@ export class MemoryMappedFile extends NativeFile {
   }
 }
 
-function openFile(path: string, flags: string): number {
+/** Opens `path` and describes it as a {@link Mapping}; the descriptor is closed if that fails. */
+function openMapping(path: unknown, flags: string | number, writable: boolean, prepare?: (fd: number) => void): Mapping {
   if (typeof path !== 'string') throw new TypeError(`path must be a string, got ${describe(path)}`);
+  if (path.includes('\0')) throw new TypeError(`path must not contain NUL bytes, got ${describe(path)}`);
+  mmapAddon();
+  let fd: number;
   try {
-    return openSync(path, flags, 0o666);
+    fd = openSync(path, flags, 0o666);
   } catch (error) {
     throw fsError(error, path);
+  }
+  try {
+    prepare?.(fd);
+    const mapping = new Mapping(path, fd, writable, fstatSync(fd).size);
+    dropped.register(mapping, fd, mapping);
+    return mapping;
+  } catch (error) {
+    closeSync(fd);
+    throw error instanceof IOError ? error : fsError(error, path);
+  }
+}
+
+/**
+ * A file mapped into memory with mmap(2) through the native addon (Arrow's
+ * `MemoryMappedFile`). `readBuffer` is zero-copy into the mapping, and buffers stay valid
+ * after `close()`: a mapping lives until the last buffer over it is collected. Writes go
+ * into the mapping (shared with every other map of the file) and cannot pass the end:
+ * `resize()` first. Seeking past the end throws. Synchronous: memory is its backend.
+ */
+export class MemoryMappedFile extends fileClass<SyncReadWriteFile>() {
+  /** The path of the mapped file. */
+  readonly path: string;
+  readonly #mapping: Mapping;
+
+  private constructor(mapping: Mapping, mode: FileMode) {
+    super(mapping, {
+      kind: 'MemoryMappedFile', mode, seekable: true, sync: true, seekPastEnd: false, knownSize: () => mapping.length,
+    });
+    this.path = mapping.path;
+    this.#mapping = mapping;
+  }
+
+  /** Maps an existing file: `'r'` reads, `'r+'` reads and writes, `'w'` writes (no truncation). */
+  static open(path: string, mode: FileModeInput = 'rb'): MemoryMappedFile {
+    const canonical = parseFileMode(mode, ['rb', 'wb', 'rb+']);
+    return new MemoryMappedFile(openMapping(path, FLAGS[canonical], canonical !== 'rb'), canonical);
+  }
+
+  /** Creates (or truncates) a file of `size` bytes and maps it for reading and writing. */
+  static create(path: string, size: number): MemoryMappedFile {
+    // Checked before the file is touched: a bad size must not truncate an existing file.
+    checkSize(size, 'size');
+    const createOrOpen = constants.O_RDWR | constants.O_CREAT;
+    return new MemoryMappedFile(openMapping(path, createOrOpen, true, (fd) => {
+      // Resized to `size` first: a size the file system refuses (EFBIG) fails with the file intact.
+      ftruncateSync(fd, size);
+      ftruncateSync(fd, 0);
+      ftruncateSync(fd, size);
+    }), 'rb+');
+  }
+
+  /** Changes the file's size to `newSize` bytes and remaps it; the position stays. */
+  resize(newSize: number): void {
+    checkSize(newSize, 'newSize');
+    if (!this.writable()) throw new IOError(`cannot resize ${describe(this.path)}: the map is read-only`, { code: 'EUNSUPPORTED' });
+    this.#mapping.resize(newSize);
   }
 }
 

@@ -52,8 +52,9 @@ export function* fill(cursor: Cursor, side: UnderlyingFile, into: Uint8Array): S
 
 /** `length` bytes (all that remain if `undefined`) from the cursor. */
 export function* readBytes(cursor: Cursor, side: UnderlyingFile, length: number | undefined): Steps<Uint8Array> {
-  if (cursor.seekable) {
-    const size = yield* settle(side.size!());
+  // A size of 0 may be a file that does not know its size (`/proc` files): read to the end.
+  const size = cursor.seekable ? yield* settle(side.size!()) : 0;
+  if (size > 0) {
     const out = new Uint8Array(clampToRemaining(cursor.position, length, size));
     return trimmed(out, yield* fill(cursor, side, out));
   }
@@ -74,8 +75,8 @@ export function* readBytes(cursor: Cursor, side: UnderlyingFile, length: number 
 
 /** `length` bytes (all if `undefined`) as a Buffer: a slice where the backend holds memory. */
 export function* readBuffer(cursor: Cursor, side: UnderlyingFile, length: number | undefined): Steps<Buffer> {
-  if (!cursor.seekable) return toPoolBuffer(yield* readBytes(cursor, side, length));
-  const size = yield* settle(side.size!());
+  const size = cursor.seekable ? yield* settle(side.size!()) : 0;
+  if (size === 0) return toPoolBuffer(yield* readBytes(cursor, side, length));
   const count = clampToRemaining(cursor.position, length, size);
   if (side.sliceAt !== undefined) {
     const slice = yield* settle(side.sliceAt(cursor.position, count));

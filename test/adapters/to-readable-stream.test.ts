@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import {
   Buffer, BufferOutputStream, BufferReader, JsFile, MockOutputStream, toReadableStream, toWritableStream,
 } from '../../src/index.js';
-import { ponyfillClasses, streamClasses, useStreamClasses } from '../../src/streams/web-streams.js';
+import { simulateByteStreams } from '../../src/adapters/web-streams/byte-streams.js';
 import { randomBytes } from '../helpers.js';
 
 const data = randomBytes(1_000_000);
@@ -16,7 +16,7 @@ async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
 }
 
 /** A reader that fails after `okBytes` bytes, as a broken disk or network would. */
-function failingFile(okBytes: number, error: Error): JsFile {
+function failingFile(okBytes: number, error: Error) {
   let served = 0;
   return new JsFile({
     read(n: number) {
@@ -28,19 +28,31 @@ function failingFile(okBytes: number, error: Error): JsFile {
   });
 }
 
-const native = streamClasses();
-for (const [name, classes] of [['native streams', native], ['web-streams-polyfill', ponyfillClasses]] as const) {
+// Engines without byte streams (WebKit) get a native default stream: the same tests run on both.
+for (const [name, byteStreams] of [['byte streams', true], ['default streams (no byte stream support)', false]] as const) {
   describe(`toReadableStream on ${name}`, () => {
     const withClasses = (body: () => Promise<void>) => async () => {
-      useStreamClasses(classes);
+      simulateByteStreams(byteStreams);
       try {
         await body();
       } finally {
-        useStreamClasses(native);
+        simulateByteStreams(undefined);
       }
     };
 
-    test('a BYOB reader is filled in its own memory', withClasses(async () => {
+    test('returns the runtime\'s own ReadableStream, which Response reads whole', withClasses(async () => {
+      const stream = toReadableStream(new BufferReader(data));
+      expect(stream).toBeInstanceOf(ReadableStream);
+      expect(same(new Uint8Array(await new Response(stream).arrayBuffer()), data)).toBe(true);
+    }));
+
+    test('pipeThrough(CompressionStream) accepts it', withClasses(async () => {
+      const packed = toReadableStream(new BufferReader(data)).pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
+      const back = new Uint8Array(await new Response(packed.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)).arrayBuffer());
+      expect(same(back, data)).toBe(true);
+    }));
+
+    test.runIf(byteStreams)('a BYOB reader is filled in its own memory', withClasses(async () => {
       const stream = toReadableStream(new BufferReader(data));
       const reader = stream.getReader({ mode: 'byob' });
       let view = new Uint8Array(4096);
@@ -127,6 +139,7 @@ describe('toReadableStream with the platform', () => {
 
   test('rejects bad arguments', () => {
     expect(() => toReadableStream({} as never)).toThrow(/file must be a NativeFile/);
+    // @ts-expect-error misuse the types forbid; the run-time check is what is tested
     expect(() => toReadableStream(new MockOutputStream())).toThrow(/readable/);
     expect(() => toReadableStream(new BufferReader(data), { chunkSize: 0 })).toThrow(RangeError);
   });

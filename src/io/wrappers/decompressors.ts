@@ -1,6 +1,5 @@
-import { Gunzip } from 'fflate';
 import type { Codec } from './codec.js';
-import type { NativeFile } from './native-file.js';
+import type { NativeFile } from '../core/native-file.js';
 
 const READ_CHUNK = 64 * 1024;
 
@@ -34,7 +33,11 @@ function platformReadsGzipMembers(): Promise<boolean> {
  * the platform cannot read concatenated members; there fflate's streaming `Gunzip` does.
  */
 export async function openDecompressor(raw: NativeFile, codec: Codec): Promise<Decompressor> {
-  if (codec === 'gzip' && !(await platformReadsGzipMembers())) return gunzipDecompressor(raw);
+  if (codec === 'gzip' && !(await platformReadsGzipMembers())) {
+    // Loaded only where needed (browsers), so bundles of apps that never gunzip leave it out.
+    const { Gunzip } = await import('fflate');
+    return gunzipDecompressor(raw, Gunzip);
+  }
   return platformDecompressor(raw, codec);
 }
 
@@ -67,7 +70,7 @@ async function feed(raw: NativeFile, writer: WritableStreamDefaultWriter<BufferS
   }
 }
 
-function gunzipDecompressor(raw: NativeFile): Decompressor {
+function gunzipDecompressor(raw: NativeFile, Gunzip: typeof import('fflate').Gunzip): Decompressor {
   const ready: Uint8Array[] = [];
   const gunzip = new Gunzip((chunk) => {
     if (chunk.byteLength > 0) ready.push(chunk);

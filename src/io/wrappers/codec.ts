@@ -1,4 +1,4 @@
-import { describe } from '../util/validate.js';
+import { describe } from '../../util/validate.js';
 
 /** The compression formats of the platform's `CompressionStream`. */
 export type Codec = 'gzip' | 'deflate' | 'deflate-raw';

@@ -1,8 +1,8 @@
-import { describe } from '../util/validate.js';
+import { describe } from '../../util/validate.js';
 import { NativeFile } from './native-file.js';
 
 /**
- * Checks that `file` is an open NativeFile that can do `capability`; returns it.
+ * Checks that `file` is an open {@link NativeFile} that can do `capability`; returns it.
  * @throws TypeError naming the argument and what it got.
  */
 export function checkFile(file: unknown, name: string, capability: 'readable' | 'writable'): NativeFile {

@@ -1,0 +1,110 @@
+import { checkPositiveSize } from '../../util/validate.js';
+import { andThen } from '../core/awaitable.js';
+import { checkFile } from '../core/file-check.js';
+import type { Async, OutputStream, SyncOutputStream } from '../core/interfaces.js';
+import { NativeFile } from '../core/native-file.js';
+import type { Awaitable, UnderlyingFile } from '../core/underlying.js';
+import { wrapperFaces, wrapperTraits, type RawCalls } from './raw-calls.js';
+
+/** The buffer both faces of one stream share. */
+class WriteBuffer {
+  used = 0;
+  detached = false;
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+function bufferedSink(state: WriteBuffer, raw: RawCalls): UnderlyingFile {
+  const drain = (): Awaitable<unknown> => {
+    if (state.used === 0) return undefined;
+    // Emptied only once written: after a failed write the bytes are still there (and counted).
+    return andThen(raw.write(state.bytes.subarray(0, state.used)), () => {
+      state.used = 0;
+    });
+  };
+  return {
+    write(bytes) {
+      const capacity = state.bytes.byteLength;
+      const drained = state.used + bytes.byteLength > capacity ? drain() : undefined;
+      return andThen(drained, () => {
+        if (bytes.byteLength >= capacity) return andThen(raw.write(bytes), () => undefined);
+        state.bytes.set(bytes, state.used);
+        state.used += bytes.byteLength;
+        return undefined;
+      });
+    },
+    flush: () => andThen(drain(), () => raw.flush()),
+    close() {
+      if (state.detached) return undefined;
+      // `raw` is closed even when the last write fails, and the failure is reported.
+      let drained: Awaitable<unknown>;
+      try {
+        drained = drain();
+      } catch (error) {
+        return andThen(raw.close(), () => Promise.reject(error));
+      }
+      if (drained instanceof Promise) return drained.finally(() => raw.close()).then(() => undefined);
+      return raw.close();
+    },
+  };
+}
+
+/** What a buffered output stream adds to the stream it is. */
+export interface BufferedOutput {
+  /** The size of the buffer. */
+  readonly bufferSize: number;
+  /** Bytes written to this stream but not yet to `raw`. */
+  readonly bytesBuffered: number;
+  /** Writes out the buffer, closes this stream without closing `raw`, and returns `raw`. */
+  detach(): Promise<NativeFile>;
+}
+
+/** A buffered output stream over a synchronous or an asynchronous raw stream. */
+export type BufferedOutputStream = (SyncOutputStream & { detachSync(): NativeFile } | Async<OutputStream>) & BufferedOutput;
+
+/** The constructor's types: synchronous over a synchronous `raw`. */
+export interface BufferedOutputStreamConstructor {
+  new (raw: SyncOutputStream, bufferSize: number): SyncOutputStream & BufferedOutput & { detachSync(): NativeFile };
+  new (raw: OutputStream, bufferSize: number): BufferedOutputStream;
+  readonly prototype: BufferedOutputStream;
+}
+
+/**
+ * Gathers writes in a buffer of `bufferSize` bytes and writes them to `raw` when it fills, on
+ * `flush()` and on `close()` (Arrow's `BufferedOutputStream`). Writes at least as large as the
+ * buffer go straight through. Closing it closes `raw`; `detach()` flushes and does not.
+ */
+export const BufferedOutputStream = class BufferedOutputStream extends NativeFile {
+  readonly #raw: NativeFile;
+  readonly #state: WriteBuffer;
+
+  constructor(raw: OutputStream, bufferSize: number) {
+    const file = checkFile(raw, 'raw', 'writable');
+    const state = new WriteBuffer(new Uint8Array(checkPositiveSize(bufferSize, 'bufferSize')));
+    const faces = wrapperFaces(file, (calls) => bufferedSink(state, calls));
+    super(faces.underlying, wrapperTraits('BufferedOutputStream', 'wb', faces));
+    this.#raw = file;
+    this.#state = state;
+  }
+
+  get bufferSize(): number {
+    return this.#state.bytes.byteLength;
+  }
+
+  get bytesBuffered(): number {
+    return this.#state.used;
+  }
+
+  async detach(): Promise<NativeFile> {
+    await this.flush();
+    this.#state.detached = true;
+    await this.close();
+    return this.#raw;
+  }
+
+  detachSync(): NativeFile {
+    this.flushSync();
+    this.#state.detached = true;
+    this.closeSync();
+    return this.#raw;
+  }
+} as unknown as BufferedOutputStreamConstructor;

@@ -1,0 +1,85 @@
+import { IOError } from '../../errors.js';
+import { checkSize } from '../../util/validate.js';
+import { checkFile } from '../core/file-check.js';
+import { fileClass } from '../core/file-class.js';
+import type { Async, InputStream } from '../core/interfaces.js';
+import type { NativeFile } from '../core/native-file.js';
+import type { UnderlyingFile } from '../core/underlying.js';
+import { checkCodec, type Codec } from './codec.js';
+import { openDecompressor, type Decompressor } from './decompressors.js';
+
+/** Options of {@link CompressedInputStream}. */
+export interface CompressedInputOptions {
+  /**
+   * The most decompressed bytes the stream yields; past it a read throws an `IOError` (code
+   * `'E2BIG'`). Guards a reader of untrusted input against a small file that expands to
+   * gigabytes. Default: no limit.
+   */
+  maxOutputBytes?: number;
+}
+
+/** Decompressed chunks of `raw`, handed out as the core asks. */
+class DecompressingSource implements UnderlyingFile {
+  #decompressor: Promise<Decompressor> | undefined;
+  #pending: Uint8Array | undefined;
+  #produced = 0;
+
+  constructor(
+    readonly raw: NativeFile,
+    readonly codec: Codec,
+    readonly maxOutputBytes: number,
+  ) {}
+
+  async read(into: Uint8Array): Promise<number> {
+    while (this.#pending === undefined || this.#pending.byteLength === 0) {
+      const chunk = await this.#next();
+      if (chunk === undefined) return 0;
+      this.#produced += chunk.byteLength;
+      if (this.#produced > this.maxOutputBytes) {
+        throw new IOError(`${this.codec} data expands past maxOutputBytes (${this.maxOutputBytes} bytes)`, { code: 'E2BIG' });
+      }
+      this.#pending = chunk;
+    }
+    const count = Math.min(into.byteLength, this.#pending.byteLength);
+    into.set(this.#pending.subarray(0, count));
+    this.#pending = this.#pending.subarray(count);
+    return count;
+  }
+
+  async close(): Promise<void> {
+    this.#pending = undefined;
+    if (this.#decompressor !== undefined) await (await this.#decompressor).cancel();
+    await this.raw.close();
+  }
+
+  async #next(): Promise<Uint8Array | undefined> {
+    this.#decompressor ??= openDecompressor(this.raw, this.codec);
+    try {
+      return await (await this.#decompressor).next();
+    } catch (cause) {
+      if (cause instanceof IOError) throw cause;
+      throw new IOError(`${this.codec} data is corrupt or truncated: ${(cause as Error).message}`, { code: 'EINVAL', cause });
+    }
+  }
+}
+
+/**
+ * Decompresses what it reads from `raw` (`gzip`, `deflate` or `deflate-raw`) with the
+ * platform's `DecompressionStream`; concatenated gzip members are read fully everywhere.
+ * Async, not seekable. Corrupt or truncated input makes reads fail with an {@link IOError}.
+ * Closing it closes `raw`.
+ */
+export class CompressedInputStream extends fileClass<Async<InputStream>>() {
+  /** The compression format. */
+  readonly codec: Codec;
+
+  constructor(raw: InputStream, codec: Codec, options: CompressedInputOptions = {}) {
+    const checkedCodec = checkCodec(codec);
+    const file = checkFile(raw, 'raw', 'readable');
+    const max = options.maxOutputBytes === undefined ? Infinity : checkSize(options.maxOutputBytes, 'options.maxOutputBytes');
+    super(new DecompressingSource(file, checkedCodec, max), {
+      kind: 'CompressedInputStream', mode: 'rb', seekable: false, sync: false,
+    });
+    this.codec = checkedCodec;
+  }
+}

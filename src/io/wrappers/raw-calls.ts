@@ -1,0 +1,48 @@
+import type { NativeFile } from '../core/native-file.js';
+import type { Awaitable, FileTraits, UnderlyingFile } from '../core/underlying.js';
+
+/** The calls a wrapper makes on the file it wraps, synchronous or not. */
+export interface RawCalls {
+  readInto(view: Uint8Array): Awaitable<number>;
+  write(bytes: Uint8Array): Awaitable<unknown>;
+  flush(): Awaitable<void>;
+  close(): Awaitable<void>;
+}
+
+/** `raw`'s synchronous methods, for a wrapper's synchronous face. */
+function syncCalls(raw: NativeFile): RawCalls {
+  return {
+    readInto: (view) => raw.readIntoSync(view),
+    write: (bytes) => raw.writeSync(bytes),
+    flush: () => raw.flushSync(),
+    close: () => raw.closeSync(),
+  };
+}
+
+/** `raw`'s async methods, for a wrapper's asynchronous face. */
+function asyncCalls(raw: NativeFile): RawCalls {
+  return {
+    readInto: (view) => raw.readInto(view),
+    write: (bytes) => raw.write(bytes),
+    flush: () => raw.flush(),
+    close: () => raw.close(),
+  };
+}
+
+/**
+ * A wrapper's backend and traits: synchronous over a synchronous `raw` (with an async face
+ * that uses `raw`'s async methods, so those never block), asynchronous otherwise. `make`
+ * builds the backend once per face from the calls it should make.
+ */
+export function wrapperFaces(
+  raw: NativeFile,
+  make: (calls: RawCalls) => UnderlyingFile,
+): { underlying: UnderlyingFile; async: UnderlyingFile; sync: boolean } {
+  const async = make(asyncCalls(raw));
+  return raw.isSync ? { underlying: make(syncCalls(raw)), async, sync: true } : { underlying: async, async, sync: false };
+}
+
+/** The traits of a wrapper stream over `raw`. */
+export function wrapperTraits(kind: string, mode: 'rb' | 'wb', faces: { async: UnderlyingFile; sync: boolean }): FileTraits {
+  return { kind, mode, seekable: false, sync: faces.sync, async: faces.async };
+}
