@@ -1,0 +1,131 @@
+/**
+ * The checks a consumer app's page runs against the installed package. The fixture apps'
+ * entries (`main.js`) import `nativefile` from their own node_modules and pass the module in,
+ * so this file is type-checked against the library's public types here while the bundle under
+ * test resolves the packed package. The test setup transpiles it to `checks.js` for the apps.
+ */
+import type * as Nativefile from '../../../src/index.js';
+
+/** The outcome of one check; `detail` carries what the test compares. */
+export interface CheckResult {
+  ok: boolean;
+  ms: number;
+  detail?: unknown;
+  error?: string;
+}
+
+export interface CheckReport {
+  userAgent: string;
+  crossOriginIsolated: boolean;
+  checks: Record<string, CheckResult>;
+}
+
+/** A failing check must fail fast, never hang the page (the OPFS worker may never answer). */
+export const CHECK_TIMEOUT_MS = 15_000;
+
+function withTimeout<T>(name: string, work: () => Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not finish within ${ms} ms`)), ms);
+    work().then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/** Bytes whose position is recoverable from their value, so a misplaced chunk shows. */
+function pattern(size: number, seed: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 31 + seed + (i >>> 8)) & 0xff;
+  return bytes;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+type Check = (nf: typeof Nativefile) => Promise<unknown>;
+
+const OPFS_DIR = 'nativefile-consumer-checks';
+
+/** Deletes what the OPFS check wrote: a headless browser's quota is small. */
+async function removeOpfsDir(): Promise<void> {
+  const root = await navigator.storage.getDirectory();
+  await root.removeEntry(OPFS_DIR, { recursive: true }).catch(() => undefined);
+}
+
+const checks: Record<string, Check> = {
+  /** Which pool the package picked: wasm on shared memory when isolated, else the system pool. */
+  async pool(nf) {
+    const buffer = nf.allocateBuffer(1000);
+    buffer.view.fill(7);
+    // At least, not exactly: the other checks run concurrently and may hold pool memory too.
+    const counted = nf.defaultMemoryPool().bytesAllocated() >= 1024;
+    const sum = buffer.view.reduce((total, byte) => total + byte, 0);
+    buffer.release();
+    return { backend: nf.defaultMemoryPool().backendName, counted, sum };
+  },
+
+  /** Random access over a File, as from an <input type=file>. */
+  async blobFile(nf) {
+    const bytes = pattern(300_000, 1);
+    const file = new nf.BlobFile(new File([bytes], 'picked.bin'));
+    const size = await file.size();
+    const middle = await file.readAt(123_456, 1000);
+    const all = await file.read();
+    await file.close();
+    return { size, middle: sameBytes(middle, bytes.subarray(123_456, 124_456)), all: sameBytes(all, bytes) };
+  },
+
+  /** A platform Response must accept what toReadableStream returns, and carry the same bytes. */
+  async responseBytes(nf) {
+    const bytes = pattern(200_000, 2);
+    const fromBuffer = new Uint8Array(await new Response(nf.toReadableStream(new nf.BufferReader(bytes))).arrayBuffer());
+    const blob = new nf.BlobFile(new Blob([bytes]));
+    const fromBlob = new Uint8Array(await new Response(nf.toReadableStream(blob, { chunkSize: 8192 })).arrayBuffer());
+    return { fromBuffer: sameBytes(fromBuffer, bytes), fromBlob: sameBytes(fromBlob, bytes) };
+  },
+
+  /** OPFS from the page: OpfsFile.open goes through the package's own IO worker. */
+  async opfs(nf) {
+    const bytes = pattern(1024 * 1024 + 17, 3);
+    const path = `${OPFS_DIR}/round-trip.bin`;
+    try {
+      const out = await nf.OpfsFile.open(path, 'wb');
+      const isSync = out.isSync;
+      await out.write(bytes);
+      await out.close();
+      const input = await nf.OpfsFile.open(path, 'rb');
+      const size = await input.size();
+      const back = await input.read();
+      const tail = await input.readAt(bytes.byteLength - 10, 10);
+      await input.close();
+      return { isSync, size, same: sameBytes(back, bytes), tail: sameBytes(tail, bytes.subarray(-10)) };
+    } finally {
+      await removeOpfsDir();
+    }
+  },
+};
+
+/** Runs every check concurrently (so one that times out costs its timeout once, not per check). */
+export async function runChecks(nf: typeof Nativefile, timeoutMs = CHECK_TIMEOUT_MS): Promise<CheckReport> {
+  const results = await Promise.all(Object.entries(checks).map(async ([name, check]): Promise<[string, CheckResult]> => {
+    const started = performance.now();
+    try {
+      const detail = await withTimeout(name, () => check(nf), timeoutMs);
+      return [name, { ok: true, ms: Math.round(performance.now() - started), detail }];
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return [name, { ok: false, ms: Math.round(performance.now() - started), error: message }];
+    }
+  }));
+  return { userAgent: navigator.userAgent, crossOriginIsolated, checks: Object.fromEntries(results) };
+}
