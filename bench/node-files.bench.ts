@@ -88,10 +88,15 @@ const mmapIo = ((): MmapIo | undefined => {
   }
 })();
 
-describe.skipIf(mmapIo === undefined)('4,096 random 4 KiB reads from a memory map: nativefile against mmap-io', () => {
+// vitest still runs the body of a skipped describe to collect its benches, so a skipIf would
+// dereference the missing peer; leave the suite out entirely instead, and say so.
+if (mmapIo === undefined) {
+  console.log('node-files bench: mmap-io is not installed, so the memory-map comparison with it is skipped\n' +
+    '  (to include it: CXXFLAGS=-std=c++17 npm install --no-save mmap-io)');
+} else describe('4,096 random 4 KiB reads from a memory map: nativefile against mmap-io', () => {
   const map = memoryMap(path);
   const fd = openSync(path, 'r');
-  const peer = mmapIo!.map(SIZE, mmapIo!.PROT_READ, mmapIo!.MAP_SHARED, fd);
+  const peer = mmapIo.map(SIZE, mmapIo.PROT_READ, mmapIo.MAP_SHARED, fd);
   const scratch = new Uint8Array(4096);
 
   bench('memoryMap readBufferSync (zero-copy)', () => zeroCopyReads(map), random);
