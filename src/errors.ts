@@ -15,18 +15,21 @@ export interface IOErrorOptions {
 
 /** An input/output operation failed. `code` tells which kind of failure it was. */
 export class IOError extends Error {
+  // Spelled out, not taken from `constructor.name`: minifiers rename classes.
+  override name = 'IOError';
   /** A machine-readable code: POSIX-like (`'ENOENT'`, `'ENOMEM'`, ...) or nativefile's own. */
   readonly code: string;
 
   constructor(message: string, options: IOErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.code = options.code ?? 'EIO';
   }
 }
 
 /** The file or stream was used after it was closed. */
 export class ClosedFileError extends IOError {
+  override name = 'ClosedFileError';
+
   constructor(message = 'I/O operation on closed file', options: IOErrorOptions = {}) {
     super(message, { code: 'ECLOSED', ...options });
   }
@@ -34,6 +37,8 @@ export class ClosedFileError extends IOError {
 
 /** The operation is not supported by this file: reading a write-only file, seeking a stream... */
 export class UnsupportedOperationError extends IOError {
+  override name = 'UnsupportedOperationError';
+
   constructor(message: string, options: IOErrorOptions = {}) {
     super(message, { code: 'EUNSUPPORTED', ...options });
   }
@@ -41,6 +46,8 @@ export class UnsupportedOperationError extends IOError {
 
 /** The named file does not exist. `code` is always `'ENOENT'`. */
 export class FileNotFoundError extends IOError {
+  override name = 'FileNotFoundError';
+
   constructor(message: string, options: Omit<IOErrorOptions, 'code'> = {}) {
     super(message, { ...options, code: 'ENOENT' });
   }
@@ -48,6 +55,8 @@ export class FileNotFoundError extends IOError {
 
 /** A memory pool or storage quota could not satisfy a request. */
 export class OutOfMemoryError extends IOError {
+  override name = 'OutOfMemoryError';
+
   constructor(message: string, options: IOErrorOptions = {}) {
     super(message, { code: 'ENOMEM', ...options });
   }

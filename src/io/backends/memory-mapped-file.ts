@@ -43,14 +43,18 @@ class Mapping implements UnderlyingFile {
   }
 
   readAt(position: number, into: Uint8Array): number {
+    this.#checkFresh();
     if (position >= this.length) return 0;
     const [mapping, start] = this.#window(position);
     const count = Math.min(into.byteLength, this.length - position, start + mapping.byteLength - position);
     into.set(new Uint8Array(mapping, position - start, count));
+    // The copy itself may have touched pages the file no longer has (the addon gave zeros).
+    this.#checkFresh();
     return count;
   }
 
   sliceAt(position: number, length: number): Buffer {
+    this.#checkFresh();
     if (length === 0) return Buffer.wrap(new Uint8Array(0), { mutable: this.writable });
     const [mapping, start] = this.#window(position);
     if (position + length <= start + mapping.byteLength) {
@@ -63,6 +67,7 @@ class Mapping implements UnderlyingFile {
   }
 
   writeAt(position: number, bytes: Uint8Array): void {
+    this.#checkFresh();
     if (position + bytes.byteLength > this.length) {
       throw new IOError(
         `write of ${bytes.byteLength} bytes at offset ${position} passes the end of a ${this.length}-byte memory map; resize() it first`,
@@ -75,16 +80,24 @@ class Mapping implements UnderlyingFile {
       new Uint8Array(mapping, position + done - start, count).set(bytes.subarray(done, done + count));
       done += count;
     }
+    this.#checkFresh();
   }
 
   flush(): void {
+    this.#checkFresh();
     if (!this.writable) return;
-    for (const mapping of this.#windows.values()) mmapAddon().sync(mapping, 0, mapping.byteLength);
+    try {
+      for (const mapping of this.#windows.values()) mmapAddon().sync(mapping, 0, mapping.byteLength);
+    } catch (error) {
+      throw new IOError(`cannot flush the map of ${describe(this.path)}: ${(error as Error).message}`, {
+        code: (error as { code?: string }).code ?? 'EIO', cause: error,
+      });
+    }
   }
 
   close(): void {
     try {
-      this.flush();
+      if (!this.#stale()) this.flush();
     } finally {
       // Buffers handed out keep their mappings; the file's own references go.
       this.#windows.clear();
@@ -94,6 +107,8 @@ class Mapping implements UnderlyingFile {
   }
 
   resize(newSize: number): void {
+    // Written out first: once the file shrinks, pages past its new end cannot be synced.
+    if (newSize < this.length) this.flush();
     try {
       ftruncateSync(this.fd, newSize);
     } catch (error) {
@@ -101,6 +116,22 @@ class Mapping implements UnderlyingFile {
     }
     this.length = newSize;
     this.#windows.clear();
+  }
+
+  /**
+   * @throws IOError code `ESTALE` once the file shrank under a mapping and an access touched
+   * a page past its end: the addon mapped zeros there instead of letting SIGBUS kill the
+   * process, so the bytes read are not the file's.
+   */
+  #checkFresh(): void {
+    if (this.#stale()) {
+      throw new IOError(`the file under the map of ${describe(this.path)} was truncated while mapped`, { code: 'ESTALE' });
+    }
+  }
+
+  #stale(): boolean {
+    for (const mapping of this.#windows.values()) if (mmapAddon().isStale(mapping)) return true;
+    return false;
   }
 
   /** The mapping that holds `position` and the file offset it starts at. */
