@@ -1,4 +1,4 @@
-import { defaultMemoryPool, fromReadableStream, OpfsFile, type NativeFile } from '../src/index.js';
+import { defaultMemoryPool, fromReadableStream, OpfsFile, type OpfsReader, type UploadSource } from '../src/index.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const drop = $('drop');
@@ -9,7 +9,7 @@ const cancel = $<HTMLButtonElement>('cancel');
 const hex = $('hex');
 const offsetInput = $<HTMLInputElement>('offset');
 
-let stored: OpfsFile | undefined;
+let stored: OpfsReader | undefined;
 let controller: AbortController | undefined;
 
 $('isolation').textContent = `crossOriginIsolated: ${globalThis.crossOriginIsolated === true} · pool: ${defaultMemoryPool().backendName}`;
@@ -84,10 +84,27 @@ async function inspectStored(path: string): Promise<void> {
   offsetInput.max = String(Math.max(0, size - 1));
   offsetInput.value = '0';
   await showHex(0);
+  await showLines(stored);
+}
+
+/** The first lines of a text file, through `lines()` (async iteration gives chunks instead). */
+async function showLines(file: OpfsReader): Promise<void> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const shown: string[] = [];
+  try {
+    for await (const line of file.lines({ maxLineLength: 4096 })) {
+      shown.push(decoder.decode(line).trimEnd());
+      if (shown.length === 5) break;
+    }
+  } catch {
+    shown.length = 0; // binary, or lines too long: no preview
+  }
+  file.seek(0);
+  $('lines').textContent = shown.length > 0 ? shown.join('\n') : '(no text preview)';
 }
 
 /** Streams `source` into OPFS at `demo/<name>`, with progress, throughput and cancel. */
-async function store(name: string, source: NativeFile | ReadableStream<Uint8Array>, total: number | undefined): Promise<void> {
+async function store(name: string, source: UploadSource, total: number | undefined): Promise<void> {
   controller?.abort();
   controller = new AbortController();
   await stored?.close();
@@ -115,7 +132,8 @@ async function store(name: string, source: NativeFile | ReadableStream<Uint8Arra
     await inspectStored(path);
     await showFiles();
   } catch (error) {
-    await target.close();
+    // 'wb' replaces the file only on close: abort keeps the old one and drops the partial copy.
+    await target.abort(error);
     status.textContent = `${name}: ${(error as Error).message}`;
     progress.value = 0;
   } finally {

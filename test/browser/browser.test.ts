@@ -1,153 +1,231 @@
 /**
- * Browser tests: real headless Chromium (Debian's, or Playwright's own elsewhere) against the
- * Vite dev server, with real OPFS, workers and shared memory. The page side is harness.ts.
+ * Browser tests: one suite in real headless Chromium (playwright-core) and Firefox
+ * (puppeteer-core over WebDriver BiDi), against Vite dev servers, with real OPFS, workers and
+ * shared memory. The page side is harness.ts; driver.ts hides which driver runs it.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { available, launch, type BrowserDriver, type Engine, type PageDriver } from './driver.js';
 import type { Harness } from './harness.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
+import { isolation, startServer, urlOf } from './servers.js';
+import { demoTest } from './demo-check.js';
 
 let isolated: ViteDevServer;
 let plain: ViteDevServer;
-let browser: Browser;
+let broken: ViteDevServer;
 
-async function startServer(headers: Record<string, string>): Promise<ViteDevServer> {
-  const server = await createServer({
-    configFile: false,
-    root,
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0, headers },
-    optimizeDeps: { include: ['comlink', 'web-streams-polyfill'] },
-  });
-  await server.listen();
-  return server;
-}
+beforeAll(async () => {
+  [isolated, plain, broken] = await Promise.all([startServer(isolation), startServer({}), startServer(isolation, true)]);
+}, 120_000);
 
-const urlOf = (server: ViteDevServer, path: string) => `${server.resolvedUrls!.local[0]!.replace(/\/$/, '')}${path}`;
+afterAll(async () => {
+  await Promise.all([isolated?.close(), plain?.close(), broken?.close()]);
+});
 
-async function openHarness(server: ViteDevServer): Promise<Page> {
-  const page = await browser.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error.message));
+/** Opens the harness page of `server` in a new tab. */
+async function openHarness(driver: BrowserDriver, server: ViteDevServer): Promise<PageDriver> {
+  const page = await driver.newPage((message) => console.error(`${driver.engine} page error:`, message));
   await page.goto(urlOf(server, '/test/browser/index.html'));
-  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 60_000 });
+  await page.waitFor(() => document.getElementById('status')?.textContent === 'ready');
   return page;
 }
 
 /** Calls `harness[name](...args)` in the page. */
-function call<K extends keyof Harness>(page: Page, name: K, ...args: Parameters<Harness[K]>): Promise<Awaited<ReturnType<Harness[K]>>> {
+function call<K extends keyof Harness>(page: PageDriver, name: K, ...args: Parameters<Harness[K]>): Promise<Awaited<ReturnType<Harness[K]>>> {
   return page.evaluate(
     ([name, args]) => (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args),
     [name, args] as const,
   ) as Promise<Awaited<ReturnType<Harness[K]>>>;
 }
 
-beforeAll(async () => {
-  const executablePath = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
-  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  [isolated, plain] = await Promise.all([startServer(isolation), startServer({})]);
-}, 120_000);
+const engines: Engine[] = ['chromium', 'firefox'];
 
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all([isolated?.close(), plain?.close()]);
-});
-
-describe('in a cross-origin isolated page', () => {
-  let page: Page;
+describe.each(engines)('in %s', (engine) => {
+  let driver: BrowserDriver;
+  let page: PageDriver;
   beforeAll(async () => {
-    page = await openHarness(isolated);
+    driver = await launch(engine);
+    page = await openHarness(driver, isolated);
   }, 120_000);
-
-  test('uses the wasm pool on shared memory', async () => {
-    expect(await call(page, 'environment')).toEqual({ isolated: true, pool: 'wasm' });
+  afterAll(async () => {
+    await driver?.close();
   });
+  const runs = available(engine) ? test : test.skip;
 
-  test('round trips 1 MiB to 256 MiB through OPFS and the IO worker', async () => {
-    for (const mib of [1, 16, 256]) {
-      const result = await call(page, 'opfsRoundTrip', mib);
-      expect(result.ok, `${mib} MiB`).toBe(true);
-      expect(result.isSync).toBe(false);
-    }
-  }, 300_000);
-
-  test('the page and two workers share one pool', async () => {
-    const result = await call(page, 'sharedPool');
-    expect(result).toEqual({
-      allocations: 101, bytes: 1024 + 100 * 10_048, seesA: true, seesB: true, workerSeesPage: 3000,
-      disjoint: true, after: 0,
+  describe('a cross-origin isolated page', () => {
+    runs('uses the wasm pool on shared memory', async () => {
+      expect(await call(page, 'environment')).toEqual({ isolated: true, pool: 'wasm' });
     });
-  }, 60_000);
 
-  test('a 1 GiB upload-style stream into OPFS keeps JS memory bounded', async () => {
-    const result = await call(page, 'uploadStream', 1024);
-    expect(result.size).toBe(1024 * 1024 * 1024);
-    expect(result.reports).toBe(1024);
-    expect(result.heapGrowth).toBeLessThan(128 * 1024 * 1024);
-    expect(result.peakPool).toBeLessThan(64 * 1024 * 1024);
-    console.log(`1 GiB upload into OPFS: ${result.mbPerSecond.toFixed(0)} MB/s, heap growth ${(result.heapGrowth / 1e6).toFixed(1)} MB`);
-  }, 300_000);
+    runs('round trips 1 to 64 MiB through OPFS and the IO worker', async () => {
+      for (const mib of [1, 16, 64]) {
+        const result = await call(page, 'opfsRoundTrip', mib);
+        expect(result, `${mib} MiB`).toEqual({ ok: true, isSync: false });
+      }
+    }, 300_000);
 
-  test('BlobFile random reads agree with the bytes', async () => {
-    expect(await call(page, 'blobRandomReads')).toBe(true);
-  });
+    runs('the page and two workers share one pool', async () => {
+      expect(await call(page, 'sharedPool')).toEqual({
+        allocations: 101, bytes: 1024 + 100 * 10_048, seesA: true, seesB: true, workerSeesPage: 3000, disjoint: true, after: 0,
+      });
+    }, 60_000);
 
-  test('inside a worker OpfsFile is synchronous', async () => {
-    expect(await call(page, 'workerSyncOpfs')).toEqual({
-      isSync: true, text: 'written synchronously\n', size: 22, pageText: 'written synchronously\n',
+    runs('a 256 MiB upload-style stream into OPFS keeps JS memory bounded', async () => {
+      const result = await call(page, 'uploadStream', 256);
+      expect(result.size).toBe(256 * 1024 * 1024);
+      expect(result.reports).toBe(256);
+      expect(result.heapGrowth).toBeLessThan(128 * 1024 * 1024);
+      expect(result.peakPool).toBeLessThan(64 * 1024 * 1024);
+      console.log(`${engine}: 256 MiB upload into OPFS at ${result.mbPerSecond.toFixed(0)} MB/s`);
+    }, 300_000);
+
+    runs('BlobFile random reads agree with the bytes', async () => {
+      expect(await call(page, 'blobRandomReads')).toBe(true);
     });
-  }, 60_000);
 
-  test('reads concatenated gzip members fully; corrupt input is an IOError', async () => {
-    expect(await call(page, 'concatenatedGzip')).toEqual({ same: true, length: 154, expected: 154, corrupt: 'IOError' });
+    runs('inside a worker OpfsFile is synchronous', async () => {
+      expect(await call(page, 'workerSyncOpfs')).toEqual({
+        isSync: true, text: 'written synchronously\n', size: 22, truncated: 40, pageText: 'written synchronously\n',
+      });
+    }, 60_000);
+
+    runs('reads concatenated gzip members fully; corrupt input is an IOError', async () => {
+      expect(await call(page, 'concatenatedGzip')).toEqual({ same: true, length: 154, expected: 154, corrupt: 'IOError' });
+    });
+
+    runs('missing files and bad paths are clear errors', async () => {
+      const result = await call(page, 'errors');
+      expect(result).toMatchObject({ missingIsFileNotFound: true, missingCode: 'ENOENT', badPathIsTypeError: true });
+      expect(result.badPathMessage).toMatch(/'\.\.' segment/);
+    });
+
+    runs('truncate is ordered with the writes around it', async () => {
+      expect(await call(page, 'truncateRemote')).toEqual({ sizes: [105, 3], bytes: [1, 1, 1] });
+    });
+
+    runs('async iteration yields chunks, lines() yields lines', async () => {
+      const result = await call(page, 'chunksAndLines');
+      expect(result.lines).toBe(2000);
+      expect(result.first).toBe(`line ${'0'.padStart(40, '-')}\n`);
+      expect(result.chunks).toBe(Math.ceil(result.total / 65_536));
+      expect(result.chunks).toBeGreaterThan(1);
+    }, 60_000);
   });
 
-  test('missing files and bad paths are clear errors', async () => {
-    const result = await call(page, 'errors');
-    expect(result.missingIsFileNotFound).toBe(true);
-    expect(result.missingCode).toBe('ENOENT');
-    expect(result.badPathIsTypeError).toBe(true);
-    expect(result.badPathMessage).toMatch(/'\.\.' segment/);
+  describe('a failing IO worker', () => {
+    runs('one that 404s makes open reject with EWORKER within seconds, each time', async () => {
+      const brokenPage = await openHarness(driver, broken);
+      try {
+        const attempts = await call(brokenPage, 'openWithBrokenWorker');
+        for (const attempt of attempts) {
+          expect(attempt.error.code).toBe('EWORKER');
+          expect(attempt.error.message).toMatch(/IO worker (failed|did not answer)/);
+          expect(attempt.ms).toBeLessThan(6000);
+        }
+      } finally {
+        await brokenPage.close();
+      }
+    }, 60_000);
+
+    runs('one that fails at start-up or is terminated mid-use rejects every call with EWORKER', async () => {
+      const result = await call(page, 'failingWorkers');
+      expect(result.startUp.error.code).toBe('EWORKER');
+      expect(result.terminated.error).toMatchObject({ code: 'EWORKER', message: expect.stringMatching(/stopped/) });
+      expect(result.later.error.code).toBe('EWORKER');
+      expect(result.defaultStillWorks).toBe(true);
+    }, 60_000);
   });
-});
 
-describe('in a page that is not cross-origin isolated', () => {
-  test('falls back to the system pool and transferred copies', async () => {
-    const page = await openHarness(plain);
-    expect(await call(page, 'environment')).toEqual({ isolated: false, pool: 'system' });
-    const result = await call(page, 'opfsRoundTrip', 8);
-    expect(result.ok).toBe(true);
-    expect(await call(page, 'blobRandomReads')).toBe(true);
-  }, 120_000);
-});
+  describe('other tabs', () => {
+    runs('a second writer gets EBUSY naming the path', async () => {
+      const other = await openHarness(driver, isolated);
+      try {
+        expect(await call(page, 'hold', 'tabs/w.bin', 'rb+')).toEqual({ ok: true });
+        for (const mode of ['rb+', 'wb'] as const) {
+          const result = await call(other, 'hold', 'tabs/w.bin', mode);
+          expect(result).toMatchObject({ error: { name: 'IOError', code: 'EBUSY', message: expect.stringContaining('tabs/w.bin') } });
+        }
+      } finally {
+        await call(page, 'closeHeld');
+        await other.close();
+      }
+    }, 60_000);
 
-describe('the demo', () => {
-  test('streams a picked file into OPFS and shows its bytes', async () => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 820 } });
-    page.on('console', (m) => console.log('demo console:', m.text()));
-    page.on('pageerror', (e) => console.log('demo error:', e.message));
-    await page.goto(urlOf(isolated, '/demo/index.html'));
-    const bytes = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) & 0xff));
-    await page.setInputFiles('#picker', { name: 'sample.bin', mimeType: 'application/octet-stream', buffer: bytes });
-    await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('stored'), null, { timeout: 60_000 });
-    await page.waitForFunction(() => document.getElementById('hex')!.textContent!.startsWith('0000000000'));
-    await page.fill('#offset', '4096');
-    await page.click('#seek button');
-    await page.waitForFunction(() => document.getElementById('hex')!.textContent!.startsWith('0000001000'));
-    const hex = await page.textContent('#hex');
-    expect(hex).toContain('0000001000  00 07 0e 15');
-    expect(await page.textContent('#isolation')).toContain('crossOriginIsolated: true');
-    await page.waitForFunction(() => document.getElementById('files')!.textContent!.includes('sample.bin'));
-    expect(await page.textContent('#files')).toContain('sample.bin293.0 KiB');
-    mkdirSync(`${root}/test-results`, { recursive: true });
-    await page.screenshot({ path: `${root}/test-results/demo.png` });
-  }, 120_000);
+    runs('a reader sees the old file while another tab replaces it, then the new one', async () => {
+      const other = await openHarness(driver, isolated);
+      try {
+        await call(page, 'writeText', 'tabs/r.txt', 'old');
+        expect(await call(page, 'hold', 'tabs/r.txt', 'wb', 'new contents')).toEqual({ ok: true });
+        expect(await call(other, 'readText', 'tabs/r.txt')).toEqual({ text: 'old' });
+        await call(page, 'closeHeld');
+        expect(await call(other, 'readText', 'tabs/r.txt')).toEqual({ text: 'new contents' });
+      } finally {
+        await other.close();
+      }
+    }, 60_000);
+
+    runs('readers coexist where the browser has read-only handles; wait: true waits, a signal stops it', async () => {
+      const other = await openHarness(driver, isolated);
+      try {
+        await call(page, 'writeText', 'tabs/shared.txt', 'shared');
+        await call(page, 'hold', 'tabs/shared.txt', 'rb');
+        const second = await call(other, 'readText', 'tabs/shared.txt');
+        // Firefox ESR has no { mode: 'read-only' } handles: there one reader excludes the next.
+        expect(second).toEqual(engine === 'chromium' ? { text: 'shared' } : expect.objectContaining({ error: expect.objectContaining({ code: 'EBUSY' }) }));
+        await call(page, 'closeHeld');
+        await call(page, 'hold', 'tabs/shared.txt', 'rb+');
+        const stopped = await call(other, 'readText', 'tabs/shared.txt', { wait: true, abortAfter: 300 });
+        expect(stopped).toMatchObject({ error: { name: 'TimeoutError' } });
+        const waited = call(other, 'readText', 'tabs/shared.txt', { wait: true });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await call(page, 'closeHeld');
+        expect(await waited).toEqual({ text: 'shared' });
+      } finally {
+        await other.close();
+      }
+    }, 60_000);
+
+    runs('closing a tab mid-upload leaves the old file intact; the next open cleans up', async () => {
+      await call(page, 'writeText', 'crash/data.txt', 'old');
+      const doomed = await openHarness(driver, isolated);
+      await call(doomed, 'startEndlessUpload', 'crash/data.txt', 4);
+      expect(await call(page, 'listDir', 'crash')).toContain('.data.txt.nativefile-partial');
+      await doomed.close();
+      expect(await call(page, 'readText', 'crash/data.txt', { wait: true })).toEqual({ text: 'old' });
+      // The closed tab's worker lets go of the partial file shortly after the tab is gone.
+      let held: unknown;
+      for (let i = 0; i < 100; i++) {
+        held = await call(page, 'hold', 'crash/data.txt', 'rb+');
+        if ('ok' in (held as object)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(held).toEqual({ ok: true });
+      await call(page, 'closeHeld');
+      expect(await call(page, 'listDir', 'crash')).toEqual(['data.txt']);
+    }, 60_000);
+
+    runs('a dropped remote file releases its handle when collected (Chromium exposes gc())', async () => {
+      if (!driver.canCollectGarbage) return;
+      expect(await call(page, 'droppedFileIsReleased')).toEqual({ busyBefore: 'EBUSY', openedAfter: true });
+    }, 60_000);
+  });
+
+  describe('a page that is not cross-origin isolated', () => {
+    runs('falls back to the system pool and transferred copies', async () => {
+      const plainPage = await openHarness(driver, plain);
+      try {
+        expect(await call(plainPage, 'environment')).toEqual({ isolated: false, pool: 'system' });
+        expect(await call(plainPage, 'opfsRoundTrip', 8)).toEqual({ ok: true, isSync: false });
+        expect(await call(plainPage, 'blobRandomReads')).toBe(true);
+      } finally {
+        await plainPage.close();
+      }
+    }, 120_000);
+  });
+
+  describe('the demo', () => {
+    runs('streams a picked file into OPFS and shows its bytes', async () => {
+      await demoTest(driver, urlOf(isolated, '/demo/index.html'));
+    }, 120_000);
+  });
 });

@@ -1,11 +1,14 @@
 // A worker for the browser tests: it joins the page's pool and uses OPFS synchronously.
 import { expose } from 'comlink';
-import {
-  attachMemoryPool, Buffer, OpfsFile, setMemoryPool, type MemoryPool, type SharedBufferDescriptor, type WasmPoolHandle,
-} from '../../src/index.js';
+import { Buffer, type SharedBufferDescriptor } from '../../src/memory/buffer.js';
+import { setMemoryPool } from '../../src/memory/default-pool.js';
+import type { MemoryPool } from '../../src/memory/memory-pool.js';
+import { attachMemoryPool, type WasmPoolHandle } from '../../src/memory/wasm/wasm-pool.js';
+import { OpfsFile } from '../../src/io/backends/opfs-file.js';
 
 const kept: Buffer[] = [];
 let pool: MemoryPool | undefined;
+const held: Array<{ close(): Promise<void> }> = [];
 
 const api = {
   attach(handle: WasmPoolHandle): void {
@@ -31,17 +34,32 @@ const api = {
   releaseAll(): void {
     for (const buffer of kept.splice(0)) buffer.release();
   },
-  /** OPFS from inside a worker: a synchronous file. */
-  async syncOpfs(path: string): Promise<{ isSync: boolean; text: string; size: number }> {
+  /** OPFS from inside a worker: a synchronous file (`isSync` narrows the type to one). */
+  async syncOpfs(path: string): Promise<{ isSync: boolean; text: string; size: number; truncated: number }> {
     const file = await OpfsFile.open(path, 'wb');
+    if (!file.isSync) throw new Error('expected a synchronous file in a worker');
     file.writeSync(new TextEncoder().encode('written synchronously\n'));
     file.flushSync();
     file.closeSync();
     const reader = await OpfsFile.open(path, 'rb');
+    if (!reader.isSync) throw new Error('expected a synchronous reader');
     const text = new TextDecoder().decode(reader.readSync());
     const size = reader.sizeSync();
     reader.closeSync();
-    return { isSync: file.isSync, text, size };
+    const scratch = await OpfsFile.open(`${path}.scratch`, 'rb+');
+    if (!scratch.isSync) throw new Error('expected a synchronous read-write file');
+    scratch.writeSync(new Uint8Array(100));
+    scratch.truncateSync(40);
+    const truncated = scratch.sizeSync();
+    await scratch.close();
+    return { isSync: file.isSync, text, size, truncated };
+  },
+  /** Opens `path` here and keeps it open (another thread then finds it busy). */
+  async hold(path: string, mode: 'rb' | 'rb+'): Promise<void> {
+    held.push(await OpfsFile.open(path, mode));
+  },
+  async releaseHeld(): Promise<void> {
+    for (const file of held.splice(0)) await file.close();
   },
 };
 

@@ -1,0 +1,86 @@
+/**
+ * One small interface over the two browser drivers, so one suite runs in both engines:
+ * Chromium through playwright-core (CDP), Firefox through puppeteer-core (WebDriver BiDi).
+ */
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
+
+/** The engines the suite runs in. */
+export type Engine = 'chromium' | 'firefox';
+
+/** A page: navigate, run a function in it, close it. */
+export interface PageDriver {
+  goto(url: string): Promise<void>;
+  /** Runs `fn(arg)` in the page; `fn` must not close over anything (it is serialized). */
+  evaluate<A, R>(fn: (arg: A) => R, arg: A): Promise<Awaited<R>>;
+  /** Waits until `fn()` is truthy in the page. */
+  waitFor(fn: () => unknown, timeout?: number): Promise<void>;
+  screenshot?(path: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A browser whose pages share one origin storage (OPFS, Web Locks), as tabs of one profile do. */
+export interface BrowserDriver {
+  readonly engine: Engine;
+  /** Whether `gc()` exists in pages (Chromium, with --expose-gc). */
+  readonly canCollectGarbage: boolean;
+  newPage(onError?: (message: string) => void): Promise<PageDriver>;
+  close(): Promise<void>;
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--js-flags=--expose-gc',
+];
+
+async function launchChromium(): Promise<BrowserDriver> {
+  const browser = await chromium.launch({ executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined, args: CHROMIUM_ARGS });
+  // browser.newPage() would give each page its own profile: one context keeps storage shared.
+  const context = await browser.newContext({ viewport: { width: 1100, height: 820 } });
+  return {
+    engine: 'chromium',
+    canCollectGarbage: true,
+    async newPage(onError) {
+      const page = await context.newPage();
+      if (onError) page.on('pageerror', (error) => onError(error.message));
+      return {
+        goto: async (url) => void (await page.goto(url)),
+        evaluate: (fn, arg) => page.evaluate(fn as (arg: unknown) => unknown, arg as unknown) as never,
+        waitFor: async (fn, timeout = 60_000) => void (await page.waitForFunction(fn, null, { timeout })),
+        screenshot: async (path) => void (await page.screenshot({ path })),
+        close: () => page.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+}
+
+async function launchFirefox(): Promise<BrowserDriver> {
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true });
+  return {
+    engine: 'firefox',
+    canCollectGarbage: false,
+    async newPage(onError) {
+      const page = await browser.newPage();
+      if (onError) page.on('pageerror', (error) => onError(String((error as Error).message ?? error)));
+      return {
+        goto: async (url) => void (await page.goto(url)),
+        evaluate: (fn, arg) => page.evaluate(fn as (arg: unknown) => unknown, arg) as never,
+        waitFor: async (fn, timeout = 60_000) => void (await page.waitForFunction(fn, { timeout })),
+        close: () => page.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+}
+
+/** Starts `engine`, or says why it cannot run here. */
+export async function launch(engine: Engine): Promise<BrowserDriver> {
+  return engine === 'chromium' ? launchChromium() : launchFirefox();
+}
+
+/** Whether `engine`'s browser is installed. */
+export function available(engine: Engine): boolean {
+  return engine === 'chromium' || existsSync('/usr/bin/firefox-esr');
+}

@@ -1,0 +1,38 @@
+/** The Vite dev servers the browser tests load pages from. */
+import { fileURLToPath } from 'node:url';
+import { createServer, type Plugin, type ViteDevServer } from 'vite';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+export const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+/** Fails exactly the load of the IO worker (browsers fetch worker scripts with `Sec-Fetch-Dest: worker`). */
+const failWorkerLoads: Plugin = {
+  name: 'fail-worker-loads',
+  configureServer(server) {
+    server.middlewares.use((request, response, next) => {
+      if (request.headers['sec-fetch-dest'] === 'worker' && request.url?.startsWith('/worker/index.ts')) {
+        response.statusCode = 404;
+        response.end('no worker here');
+        return;
+      }
+      next();
+    });
+  },
+};
+
+/** A dev server over the repository with `headers` on every answer; `brokenWorker` 404s the IO worker. */
+export async function startServer(headers: Record<string, string>, brokenWorker = false): Promise<ViteDevServer> {
+  const server = await createServer({
+    configFile: false,
+    root,
+    logLevel: 'error',
+    plugins: brokenWorker ? [failWorkerLoads] : [],
+    server: { host: '127.0.0.1', port: 0, headers },
+    optimizeDeps: { include: ['comlink', 'web-streams-polyfill'] },
+  });
+  await server.listen();
+  return server;
+}
+
+/** The URL of `path` on `server`. */
+export const urlOf = (server: ViteDevServer, path: string): string => `${server.resolvedUrls!.local[0]!.replace(/\/$/, '')}${path}`;
