@@ -1,0 +1,45 @@
+/**
+ * Path helpers shared by the filesystems. Paths use `/` and no scheme, as in pyarrow.
+ * @module
+ */
+import { describe } from '../util/validate.js';
+
+/** Checks that `path` is a string and returns it without trailing slashes. */
+export function checkPath(path: unknown, name = 'path'): string {
+  if (typeof path !== 'string') throw new TypeError(`${name} must be a string, got ${describe(path)}`);
+  if (path.includes('\0')) throw new TypeError(`${name} must not contain NUL characters, got ${describe(path)}`);
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+}
+
+/** The path of `name` inside `dir`. */
+export function joinPath(dir: string, name: string): string {
+  if (dir === '') return name;
+  return dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`;
+}
+
+/** The folder holding `path` (`''` for a top-level name, `/` for one below the root). */
+export function parentPath(path: string): string {
+  const slash = path.lastIndexOf('/');
+  if (slash < 0) return '';
+  return slash === 0 ? '/' : path.slice(0, slash);
+}
+
+/** The last part of `path`. */
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** `path` as an absolute path (a leading `/`), for stores whose paths are absolute. */
+export function absolutePath(path: string): string {
+  return path.startsWith('/') ? path : `/${path}`;
+}
+
+/** Percent-encodes a path segment as RFC 3986 wants it (also `!'()*`, which `encodeURIComponent` leaves). */
+export function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** Percent-encodes each segment of `path`, keeping its slashes. */
+export function encodePath(path: string): string {
+  return path.split('/').map(encodeSegment).join('/');
+}

@@ -1,0 +1,134 @@
+/**
+ * Signed S3 requests: URLs in path or virtual-hosted style, SigV4 through `aws4fetch`
+ * (or the caller's signer), retries and S3's error documents. Ranged reads go through the
+ * shared remote-file machinery with {@link S3Client.transport}.
+ * @module
+ */
+import { AwsClient } from 'aws4fetch';
+import type { IOError } from '../../errors.js';
+import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
+import { sendWithRetries } from '../../remote/request.js';
+import type { FetchLike, RangeTransport } from '../../remote/transport.js';
+import { describe } from '../../util/validate.js';
+import { encodePath, encodeSegment } from '../paths.js';
+import { s3ResponseError } from './s3-errors.js';
+
+/** AWS credentials. */
+export interface S3Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/** Signs a request (SigV4); `aws4fetch`'s `AwsClient` is one. */
+export interface S3Signer {
+  sign(url: string, init: RequestInit): Promise<Request>;
+}
+
+/** How to reach S3. */
+export interface S3ClientOptions {
+  /** The service URL, such as `http://127.0.0.1:9000`. Default `https://s3.<region>.amazonaws.com`. */
+  endpoint?: string;
+  /** The region signed for, such as `'us-east-1'`. */
+  region: string;
+  /** Credentials; without them (and without `signer`) requests are anonymous. */
+  credentials?: S3Credentials;
+  /** Put the bucket in the path (`endpoint/bucket/key`) rather than the host name. Default `false`. */
+  forcePathStyle?: boolean;
+  /** The `fetch` to use; default the global one. */
+  fetch?: FetchLike;
+  /** A signer to use instead of one built from `credentials`. */
+  signer?: S3Signer;
+  /** How failed requests are retried. */
+  retry?: RetryOptions;
+}
+
+/** What one request sends. */
+export interface S3Request {
+  readonly method: string;
+  readonly bucket: string;
+  readonly key?: string;
+  readonly query?: Record<string, string>;
+  readonly headers?: Record<string, string>;
+  readonly body?: Uint8Array<ArrayBuffer> | string;
+  readonly signal?: AbortSignal | undefined;
+  /** Statuses that are an answer, not a failure (404 for an existence check). */
+  readonly accept?: (status: number) => boolean;
+}
+
+/** Sends signed requests to one S3 endpoint. */
+export class S3Client {
+  readonly region: string;
+  readonly retry: RetryPolicy;
+  readonly #endpoint: URL;
+  readonly #pathStyle: boolean;
+  readonly #fetch: FetchLike;
+  readonly #signer: S3Signer | undefined;
+
+  /** @param options how to reach the store. */
+  constructor(options: S3ClientOptions) {
+    if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${describe(options)}`);
+    if (typeof options.region !== 'string' || options.region === '') throw new TypeError(`options.region must be a region name, got ${describe(options.region)}`);
+    this.region = options.region;
+    this.#endpoint = new URL(options.endpoint ?? `https://s3.${options.region}.amazonaws.com`);
+    this.#pathStyle = options.forcePathStyle ?? false;
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.retry = retryPolicy(options.retry);
+    const { credentials } = options;
+    this.#signer = options.signer ?? (credentials === undefined ? undefined : new AwsClient({ ...credentials, service: 's3', region: options.region }));
+  }
+
+  /** The URL of a bucket, or of a key in it. */
+  url(bucket: string, key = '', query: Record<string, string> = {}): string {
+    const base = new URL(this.#endpoint.href);
+    const path = key === '' ? '' : encodePath(key);
+    if (bucket === '') base.pathname = '/';
+    else if (this.#pathStyle) base.pathname = `${base.pathname.replace(/\/$/, '')}/${encodeSegment(bucket)}/${path}`;
+    else {
+      base.hostname = `${bucket}.${base.hostname}`;
+      base.pathname = `/${path}`;
+    }
+    // URLSearchParams encodes a space as '+', which SigV4's canonical query does not accept.
+    const search = Object.entries(query).map(([k, v]) => (v === '' ? encodeSegment(k) : `${encodeSegment(k)}=${encodeSegment(v)}`)).join('&');
+    return search === '' ? base.href : `${base.href}?${search}`;
+  }
+
+  /** Sends a signed request with retries; a failure is the store's error. */
+  async request(request: S3Request): Promise<Response> {
+    const url = this.url(request.bucket, request.key, request.query);
+    const name = `s3://${request.bucket}/${request.key ?? ''}`;
+    return sendWithRetries({
+      name,
+      retry: this.retry,
+      signal: request.signal,
+      send: (signal) => this.send(url, { method: request.method, headers: request.headers ?? {}, ...(request.body === undefined ? {} : { body: request.body }) }, signal),
+      ...(request.accept === undefined ? {} : { accept: request.accept }),
+      error: (response: Response): Promise<IOError> => s3ResponseError(response, name),
+    });
+  }
+
+  /** One signed attempt. */
+  async send(url: string, init: RequestInit, signal: AbortSignal | undefined): Promise<Response> {
+    const signalInit = signal === undefined ? {} : { signal };
+    if (this.#signer === undefined) return this.#fetch(url, { ...init, ...signalInit });
+    const signed = await this.#signer.sign(url, init);
+    return this.#fetch(signed, signalInit);
+  }
+
+  /** Ranged, signed GETs of one object, conditional on its ETag. */
+  transport(bucket: string, key: string, etag: string | undefined): RangeTransport {
+    const url = this.url(bucket, key);
+    const name = `s3://${bucket}/${key}`;
+    return {
+      name,
+      partialContent: true,
+      ...(etag === undefined ? {} : { etag }),
+      get: (offset, length, signal) => {
+        const headers: Record<string, string> = { range: `bytes=${offset}-${offset + length - 1}` };
+        if (etag !== undefined) headers['if-match'] = etag;
+        return this.send(url, { method: 'GET', headers }, signal);
+      },
+      error: (response) => s3ResponseError(response, name),
+    };
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * {@link S3FileSystem}: Amazon S3 and compatible stores (MinIO, Ceph, R2 …) as a
+ * {@link FileSystem}, with paths `bucket/key` as in pyarrow's `S3FileSystem`.
+ * @module
+ */
+import { FileNotFoundError, IOError, UnsupportedOperationError } from '../../errors.js';
+import { Limiter } from '../../remote/limiter.js';
+import { remoteReader, type RemoteReadOptions } from '../../remote/remote-reader.js';
+import { checkPositiveSize, checkSize } from '../../util/validate.js';
+import type { CreateDirOptions, FileInfo, FileSystem, ListDirOptions } from '../file-system.js';
+import { checkPath, encodePath, encodeSegment } from '../paths.js';
+import { S3Client, type S3ClientOptions } from './s3-client.js';
+import { S3File, S3OutputStream } from './s3-file.js';
+import { listBuckets, listObjects } from './s3-listing.js';
+import { s3Upload } from './s3-upload.js';
+
+/** S3's smallest part but the last. */
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
+
+/** Options of {@link S3FileSystem}. */
+export interface S3FileSystemOptions extends S3ClientOptions, Omit<RemoteReadOptions, 'retry' | 'signal'> {
+  /** Bytes per part of multipart uploads: at least 5 MiB (S3's minimum). Default 8 MiB. */
+  partSize?: number;
+  /** Parts of one upload sent at once; memory is about `(this + 1) × partSize`. Default 4. */
+  uploadConcurrency?: number;
+}
+
+/** Splits `bucket/key` (either may be empty). */
+function split(path: string): { bucket: string; key: string } {
+  const clean = checkPath(path).replace(/^\/+/, '');
+  const slash = clean.indexOf('/');
+  return slash < 0 ? { bucket: clean, key: '' } : { bucket: clean.slice(0, slash), key: clean.slice(slash + 1) };
+}
+
+function needKey(path: string): { bucket: string; key: string } {
+  const parts = split(path);
+  if (parts.bucket === '' || parts.key === '') throw new IOError(`${path} names a bucket, not an object (paths are bucket/key)`, { code: 'EISDIR' });
+  return parts;
+}
+
+/**
+ * Amazon S3 as a filesystem. Requests are signed with SigV4 (`aws4fetch`), retried with
+ * backoff, and reads coalesced as `HttpFile` does. S3 has no directories: a directory is a
+ * common key prefix, and `createDir` writes an empty `dir/` marker as pyarrow does.
+ */
+export class S3FileSystem implements FileSystem {
+  /** `'s3'`. */
+  readonly typeName = 's3';
+  readonly #client: S3Client;
+  readonly #readOptions: RemoteReadOptions;
+  readonly #partSize: number;
+  readonly #uploadConcurrency: number;
+
+  /** @param options where the store is and how to sign for it. */
+  constructor(options: S3FileSystemOptions) {
+    this.#client = new S3Client(options);
+    const { readAhead, concurrency, holeSizeLimit, rangeSizeLimit } = options;
+    this.#readOptions = { readAhead, concurrency, holeSizeLimit, rangeSizeLimit, retry: this.#client.retry };
+    this.#partSize = checkSize(options.partSize ?? 8 * 1024 * 1024, 'partSize');
+    if (this.#partSize < MIN_PART_SIZE) throw new RangeError(`partSize must be at least 5 MiB (${MIN_PART_SIZE}), got ${this.#partSize}`);
+    this.#uploadConcurrency = checkPositiveSize(options.uploadConcurrency ?? 4, 'uploadConcurrency');
+  }
+
+  /** Opens an object for random-access reading (one HEAD for its size and ETag). */
+  async openInputFile(path: string): Promise<S3File> {
+    const { bucket, key } = needKey(path);
+    const head = await this.#client.request({ method: 'HEAD', bucket, key });
+    const size = Number(head.headers.get('content-length') ?? 0);
+    const etag = head.headers.get('etag') ?? undefined;
+    const underlying = remoteReader(this.#client.transport(bucket, key, etag), size, this.#readOptions);
+    return new S3File(underlying, `${bucket}/${key}`, size);
+  }
+
+  /** Opens an object for reading; the same as {@link S3FileSystem.openInputFile}. */
+  async openInputStream(path: string): Promise<S3File> {
+    return this.openInputFile(path);
+  }
+
+  /** Starts a multipart upload: the object appears when the stream closes, not before. */
+  async openOutputStream(path: string): Promise<S3OutputStream> {
+    const { bucket, key } = needKey(path);
+    const underlying = s3Upload(this.#client, bucket, key, { partSize: this.#partSize, maxInFlight: this.#uploadConcurrency });
+    return new S3OutputStream(underlying, `${bucket}/${key}`);
+  }
+
+  /** S3 objects cannot be appended to. */
+  async openAppendStream(path: string): Promise<never> {
+    throw new UnsupportedOperationError(`S3 objects cannot be appended to (${checkPath(path)})`);
+  }
+
+  /** A bucket or a common prefix is a directory, an object a file. */
+  async getFileInfo(path: string): Promise<FileInfo> {
+    const { bucket, key } = split(path);
+    const clean = key === '' ? bucket : `${bucket}/${key}`;
+    if (bucket === '') return { path: '', type: 'directory' };
+    const head = await this.#client.request({ method: 'HEAD', bucket, ...(key === '' ? {} : { key }), accept: (s) => s === 404 });
+    if (key === '') return { path: clean, type: head.status === 404 ? 'not-found' : 'directory' };
+    if (head.status !== 404) {
+      const modified = head.headers.get('last-modified');
+      return { path: clean, type: 'file', size: Number(head.headers.get('content-length') ?? 0), ...(modified === null ? {} : { mtime: new Date(modified) }) };
+    }
+    const children = await listObjects(this.#client, bucket, `${key}/`, { recursive: true, maxKeys: 1 }).catch((error: unknown) => {
+      if (error instanceof FileNotFoundError) return [];
+      throw error;
+    });
+    return { path: clean, type: children.length > 0 || (await this.#hasMarker(bucket, key)) ? 'directory' : 'not-found' };
+  }
+
+  /** The entries of a directory (all objects and prefixes below it with `recursive`). */
+  async listDir(path: string, options: ListDirOptions = {}): Promise<FileInfo[]> {
+    const { bucket, key } = split(path);
+    if (bucket === '') return listBuckets(this.#client);
+    const infos = await listObjects(this.#client, bucket, key === '' ? '' : `${key}/`, { recursive: options.recursive ?? false });
+    if (infos.length === 0 && key !== '') {
+      const info = await this.getFileInfo(path);
+      if (info.type === 'not-found') throw new FileNotFoundError(`no such directory: ${path}`);
+      if (info.type === 'file') throw new IOError(`not a directory: ${path}`, { code: 'ENOTDIR' });
+    }
+    return infos;
+  }
+
+  /** Creates a bucket (`bucket`) or an empty `key/` marker object (`bucket/key`). */
+  async createDir(path: string, _options: CreateDirOptions = {}): Promise<void> {
+    const { bucket, key } = split(path);
+    if (bucket === '') throw new IOError('cannot create the root of S3', { code: 'EEXIST' });
+    if (key === '') {
+      const region = this.#client.region;
+      const body = region === 'us-east-1' ? '' : `<CreateBucketConfiguration><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`;
+      await this.#client.request({ method: 'PUT', bucket, body, accept: (s) => s === 409 });
+      return;
+    }
+    await this.#client.request({ method: 'PUT', bucket, key: `${key}/`, body: new Uint8Array(0) });
+  }
+
+  /** Deletes an object. */
+  async deleteFile(path: string): Promise<void> {
+    const { bucket, key } = needKey(path);
+    const info = await this.getFileInfo(path);
+    if (info.type === 'not-found') throw new FileNotFoundError(`no such file: ${path}`);
+    if (info.type === 'directory') throw new IOError(`is a directory: ${path}`, { code: 'EISDIR' });
+    await this.#client.request({ method: 'DELETE', bucket, key });
+  }
+
+  /** Deletes every object below the prefix (and the bucket itself for a bucket path). */
+  async deleteDir(path: string): Promise<void> {
+    const { bucket, key } = split(path);
+    if (bucket === '') throw new IOError('cannot delete the root of S3', { code: 'EACCES' });
+    const info = await this.getFileInfo(path);
+    if (info.type === 'not-found') throw new FileNotFoundError(`no such directory: ${path}`);
+    if (info.type === 'file') throw new IOError(`not a directory: ${path}`, { code: 'ENOTDIR' });
+    const entries = await listObjects(this.#client, bucket, key === '' ? '' : `${key}/`, { recursive: true });
+    const keys = entries.map((e) => (e.type === 'file' ? e.path : `${e.path}/`).slice(bucket.length + 1));
+    if (key !== '') keys.push(`${key}/`);
+    // DeleteObjects needs a Content-MD5 header, which Web Crypto cannot compute: one DELETE each, 8 at a time.
+    const limiter = new Limiter(8);
+    await Promise.all(keys.map((k) => limiter.run(() => this.#client.request({ method: 'DELETE', bucket, key: k, accept: (s) => s === 404 }))));
+    if (key === '') await this.#client.request({ method: 'DELETE', bucket });
+  }
+
+  /** Moves an object (CopyObject then DeleteObject); S3 cannot move directories. */
+  async move(from: string, to: string): Promise<void> {
+    const source = needKey(from);
+    const target = needKey(to);
+    const info = await this.getFileInfo(from);
+    if (info.type === 'not-found') throw new FileNotFoundError(`no such file: ${from}`);
+    if (info.type === 'directory') throw new UnsupportedOperationError(`S3 cannot move directories (${from})`);
+    const copySource = `/${encodeSegment(source.bucket)}/${encodePath(source.key)}`;
+    const response = await this.#client.request({ method: 'PUT', ...target, headers: { 'x-amz-copy-source': copySource } });
+    const text = await response.text();
+    if (text.includes('<Error>')) throw new IOError(`copying ${from} to ${to} failed: ${text.slice(0, 300)}`, { code: 'EREMOTE' });
+    await this.#client.request({ method: 'DELETE', ...source });
+  }
+
+  async #hasMarker(bucket: string, key: string): Promise<boolean> {
+    const head = await this.#client.request({ method: 'HEAD', bucket, key: `${key}/`, accept: (s) => s === 404 });
+    return head.status !== 404;
+  }
+}

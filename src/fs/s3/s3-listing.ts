@@ -1,0 +1,63 @@
+/**
+ * ListObjectsV2, page by page, as {@link FileInfo}s. S3 has no directories: a "directory"
+ * is a common prefix of keys (or an empty `dir/` marker object, as pyarrow creates them).
+ * @module
+ */
+import { joinPath } from '../paths.js';
+import type { FileInfo } from '../file-system.js';
+import type { S3Client } from './s3-client.js';
+import { xmlBlocks, xmlValue } from './s3-xml.js';
+
+/** One object or common prefix under a prefix. */
+export async function listObjects(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  options: { recursive: boolean; maxKeys?: number },
+): Promise<FileInfo[]> {
+  const infos: FileInfo[] = [];
+  const directories = new Set<string>();
+  const addDirectory = (key: string) => {
+    if (key.length <= prefix.length || directories.has(key)) return;
+    directories.add(key);
+    infos.push({ path: joinPath(bucket, key), type: 'directory' });
+  };
+  let token: string | undefined;
+  do {
+    const query: Record<string, string> = { 'list-type': '2', prefix };
+    if (!options.recursive) query['delimiter'] = '/';
+    if (options.maxKeys !== undefined) query['max-keys'] = String(options.maxKeys);
+    if (token !== undefined) query['continuation-token'] = token;
+    const xml = await (await client.request({ method: 'GET', bucket, query })).text();
+    for (const block of xmlBlocks(xml, 'Contents')) {
+      const key = xmlValue(block, 'Key')!;
+      if (options.recursive) {
+        // Every folder between the prefix and the key is a directory of the tree.
+        for (let slash = key.indexOf('/', prefix.length); slash >= 0 && slash < key.length - 1; slash = key.indexOf('/', slash + 1)) {
+          addDirectory(key.slice(0, slash));
+        }
+      }
+      if (key.endsWith('/')) {
+        addDirectory(key.slice(0, -1));
+        continue;
+      }
+      const modified = xmlValue(block, 'LastModified');
+      infos.push({
+        path: joinPath(bucket, key),
+        type: 'file',
+        size: Number(xmlValue(block, 'Size') ?? 0),
+        ...(modified === undefined ? {} : { mtime: new Date(modified) }),
+      });
+    }
+    for (const block of xmlBlocks(xml, 'CommonPrefixes')) addDirectory((xmlValue(block, 'Prefix') ?? '').replace(/\/$/, ''));
+    token = xmlValue(xml, 'IsTruncated') === 'true' ? xmlValue(xml, 'NextContinuationToken') : undefined;
+    if (options.maxKeys !== undefined) break;
+  } while (token !== undefined);
+  return infos;
+}
+
+/** The names of the buckets the credentials can see. */
+export async function listBuckets(client: S3Client): Promise<FileInfo[]> {
+  const xml = await (await client.request({ method: 'GET', bucket: '' })).text();
+  return xmlBlocks(xml, 'Bucket').map((block) => ({ path: xmlValue(block, 'Name')!, type: 'directory' as const }));
+}

@@ -1,0 +1,40 @@
+/**
+ * One non-range request (metadata, listing, upload) with the same retries and error
+ * mapping as the range reads.
+ * @module
+ */
+import type { IOError } from '../errors.js';
+import { isRetryableStatus, networkError, responseError } from './http-errors.js';
+import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
+
+/** How {@link sendWithRetries} sends and judges a request. */
+export interface RetriedRequest {
+  /** For messages: the URL or object name. */
+  readonly name: string;
+  readonly retry: RetryPolicy;
+  readonly signal?: AbortSignal | undefined;
+  /** Sends one attempt (signing anew each time, since signatures carry the time). */
+  send(signal: AbortSignal | undefined): Promise<Response>;
+  /** Statuses that are an answer rather than a failure (such as 404 for an existence check). */
+  readonly accept?: (status: number) => boolean;
+  /** The store's error for a failed response (S3 XML, WebHDFS RemoteException). */
+  readonly error?: (response: Response) => Promise<IOError>;
+}
+
+/** The response, once ok or accepted; retries network errors, 429 and 5xx with backoff. */
+export async function sendWithRetries(request: RetriedRequest): Promise<Response> {
+  const { signal } = request;
+  return withRetries(request.retry, signal, async () => {
+    let response: Response;
+    try {
+      response = await request.send(signal);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw new Transient(networkError(error, request.name));
+    }
+    if (response.ok || request.accept?.(response.status) === true) return response;
+    const error = await (request.error?.(response) ?? responseError(response, request.name));
+    if (isRetryableStatus(response.status)) throw new Transient(error, parseRetryAfter(response.headers.get('retry-after')));
+    throw error;
+  });
+}

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileNotFoundError, IOError, UnsupportedOperationError } from '../../src/errors.js';
+import { S3FileSystem } from '../../src/fs/s3/s3-file-system.js';
+import type { FetchLike } from '../../src/remote/transport.js';
+import { randomBytes } from '../helpers.js';
+import { startS3, type S3Server } from '../servers/s3.js';
+import { expectBytes } from './expect-bytes.js';
+
+// s3rver does not check signatures: these tests check that requests are signed (the
+// Authorization header), not that the signatures are right. aws4fetch's own tests cover that.
+
+const MiB = 1024 * 1024;
+const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+interface Recorded {
+  method: string;
+  url: URL;
+  authorization: string | null;
+}
+
+function recordingFetch(fail?: (request: Recorded) => Response | undefined): { fetch: FetchLike; requests: Recorded[] } {
+  const requests: Recorded[] = [];
+  return {
+    requests,
+    fetch: async (input, init) => {
+      const req = input instanceof Request ? input : new Request(input, init);
+      const recorded = { method: req.method, url: new URL(req.url), authorization: req.headers.get('authorization') };
+      requests.push(recorded);
+      const failure = fail?.(recorded);
+      if (failure !== undefined) return failure;
+      return fetch(input, init);
+    },
+  };
+}
+
+describe('S3FileSystem against s3rver', () => {
+  let server: S3Server;
+  const fsFor = (fetch?: FetchLike) =>
+    new S3FileSystem({ endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true, credentials, partSize: 5 * MiB, ...(fetch ? { fetch } : {}) });
+
+  beforeAll(async () => {
+    server = await startS3(['data']);
+  });
+  afterAll(async () => server?.stop());
+
+  it('writes a small object in one PUT and reads ranges of it back, signed', async () => {
+    const recorder = recordingFetch();
+    const s3 = fsFor(recorder.fetch);
+    const data = randomBytes(300_000, 3);
+    const out = await s3.openOutputStream('data/small/one.bin');
+    await out.write(data);
+    await out.close();
+    await using file = await s3.openInputFile('data/small/one.bin');
+    expect(await file.size()).toBe(data.byteLength);
+    expectBytes(await file.readAt(1000, 5000), data.subarray(1000, 6000));
+    const parts = await file.readRanges([{ offset: 10, length: 100 }, { offset: 200, length: 50 }, { offset: 250_000, length: 10 }]);
+    expectBytes(parts[0]!, data.subarray(10, 110));
+    expectBytes(parts[1]!, data.subarray(200, 250));
+    expectBytes(parts[2]!, data.subarray(250_000, 250_010));
+    expect(recorder.requests.every((r) => r.authorization?.startsWith('AWS4-HMAC-SHA256 Credential=S3RVER/'))).toBe(true);
+    expect(recorder.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
+  });
+
+  it('uploads 16 MiB in 5 MiB parts, visible only once closed', async () => {
+    const recorder = recordingFetch();
+    const s3 = fsFor(recorder.fetch);
+    const data = randomBytes(16 * MiB + 123, 5);
+    const out = await s3.openOutputStream('data/big/object.bin');
+    for (let i = 0; i < data.byteLength; i += MiB) await out.write(data.subarray(i, i + MiB));
+    await out.flush();
+    expect((await s3.getFileInfo('data/big/object.bin')).type).toBe('not-found');
+    expect(await out.size()).toBe(data.byteLength);
+    await out.close();
+    const parts = recorder.requests.filter((r) => r.method === 'PUT' && r.url.searchParams.has('partNumber'));
+    expect(parts.map((r) => r.url.searchParams.get('partNumber'))).toEqual(['1', '2', '3', '4']);
+    const info = await s3.getFileInfo('data/big/object.bin');
+    expect(info).toMatchObject({ type: 'file', size: data.byteLength });
+    await using file = await s3.openInputFile('data/big/object.bin');
+    expectBytes(await file.read(), data);
+    expect(server.pendingUploads('data')).toEqual([]);
+  });
+
+  it('abort() discards a multipart upload: no object, no parts left', async () => {
+    const recorder = recordingFetch();
+    const s3 = fsFor(recorder.fetch);
+    const out = await s3.openOutputStream('data/aborted.bin');
+    await out.write(randomBytes(11 * MiB, 6));
+    await out.flush();
+    expect(server.pendingUploads('data')).toHaveLength(1);
+    await out.abort();
+    expect(out.closed).toBe(true);
+    expect((await s3.getFileInfo('data/aborted.bin')).type).toBe('not-found');
+    expect(server.pendingUploads('data')).toEqual([]);
+    expect(recorder.requests.some((r) => r.method === 'DELETE' && r.url.searchParams.has('uploadId'))).toBe(true);
+  });
+
+  it('a failing part aborts the upload and close() reports the failure', async () => {
+    const recorder = recordingFetch((r) =>
+      r.method === 'PUT' && r.url.searchParams.get('partNumber') === '2'
+        ? new Response('<Error><Code>InvalidPart</Code><Message>broken on purpose</Message></Error>', { status: 400 })
+        : undefined,
+    );
+    const s3 = fsFor(recorder.fetch);
+    const out = await s3.openOutputStream('data/failed.bin');
+    const wrote = (async () => {
+      for (let i = 0; i < 4; i++) await out.write(randomBytes(5 * MiB, i));
+      await out.close();
+    })();
+    const error = await wrote.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IOError);
+    expect((error as Error).message).toContain('broken on purpose');
+    await out.abort().catch(() => {});
+    expect((await s3.getFileInfo('data/failed.bin')).type).toBe('not-found');
+    expect(server.pendingUploads('data')).toEqual([]);
+  });
+
+  it('lists directories as common prefixes, recursively or not', async () => {
+    const s3 = fsFor();
+    for (const path of ['data/tree/a.txt', 'data/tree/sub/b.txt', 'data/tree/sub/deep/c.txt']) {
+      const out = await s3.openOutputStream(path);
+      await out.write(new TextEncoder().encode(path));
+      await out.close();
+    }
+    const flat = await s3.listDir('data/tree');
+    expect(flat.map((i) => [i.path, i.type]).sort()).toEqual([['data/tree/a.txt', 'file'], ['data/tree/sub', 'directory']]);
+    expect(flat.find((i) => i.type === 'file')).toMatchObject({ size: 'data/tree/a.txt'.length });
+    const deep = await s3.listDir('data/tree', { recursive: true });
+    expect(deep.map((i) => i.path).sort()).toEqual(['data/tree/a.txt', 'data/tree/sub', 'data/tree/sub/b.txt', 'data/tree/sub/deep', 'data/tree/sub/deep/c.txt']);
+    expect((await s3.getFileInfo('data/tree/sub')).type).toBe('directory');
+    expect((await s3.getFileInfo('data/tree/nothing')).type).toBe('not-found');
+    expect((await s3.getFileInfo('data')).type).toBe('directory');
+    await expect(s3.listDir('data/tree/none')).rejects.toBeInstanceOf(FileNotFoundError);
+  });
+
+  it('creates, moves and deletes files and directories', async () => {
+    const s3 = fsFor();
+    await s3.createDir('data/made');
+    expect((await s3.getFileInfo('data/made')).type).toBe('directory');
+    const out = await s3.openOutputStream('data/made/x.bin');
+    await out.write(new Uint8Array([1, 2, 3]));
+    await out.close();
+    await s3.move('data/made/x.bin', 'data/made/y.bin');
+    expect((await s3.getFileInfo('data/made/x.bin')).type).toBe('not-found');
+    await using moved = await s3.openInputFile('data/made/y.bin');
+    expect(await moved.read()).toEqual(new Uint8Array([1, 2, 3]));
+    await s3.deleteFile('data/made/y.bin');
+    await expect(s3.deleteFile('data/made/y.bin')).rejects.toBeInstanceOf(FileNotFoundError);
+    await s3.deleteDir('data/tree');
+    expect((await s3.getFileInfo('data/tree')).type).toBe('not-found');
+    await expect(s3.openInputFile('data/nope.bin')).rejects.toBeInstanceOf(FileNotFoundError);
+    await expect(s3.openAppendStream('data/made/z')).rejects.toBeInstanceOf(UnsupportedOperationError);
+  });
+
+  it('rejects a part size below S3 minimum, naming it', () => {
+    expect(() => new S3FileSystem({ region: 'us-east-1', partSize: MiB })).toThrow(/partSize.*5 MiB/);
+  });
+});
