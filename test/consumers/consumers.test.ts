@@ -30,14 +30,18 @@ const dirs: Record<Fixture, string> = { vite: '', webpack: '' };
 /** A fixture that did not build fails its own tests with the bundler's error; the others still run. */
 const buildErrors: Partial<Record<Fixture, string>> = {};
 const servers: Served[] = [];
-const urls = { viteIsolated: '', vitePlain: '', webpackIsolated: '', webpackPlain: '', viteDev: '' };
+const urls = { viteIsolated: '', vitePlain: '', webpackIsolated: '', webpackPlain: '', viteDev: '', viteDevExcluded: '' };
 
 const targets: Target[] = [
   { label: 'Vite build, cross-origin isolated', fixture: 'vite', isolated: true, url: () => urls.viteIsolated },
   { label: 'Vite build, not isolated', fixture: 'vite', isolated: false, url: () => urls.vitePlain },
   { label: 'webpack build, cross-origin isolated', fixture: 'webpack', isolated: true, url: () => urls.webpackIsolated },
   { label: 'webpack build, not isolated', fixture: 'webpack', isolated: false, url: () => urls.webpackPlain },
-  { label: 'Vite dev server, cross-origin isolated', fixture: 'vite', isolated: true, url: () => urls.viteDev },
+  { label: 'Vite dev server (pre-bundled), cross-origin isolated', fixture: 'vite', isolated: true, url: () => urls.viteDev },
+  {
+    label: 'Vite dev server (optimizeDeps.exclude), cross-origin isolated', fixture: 'vite', isolated: true,
+    url: () => urls.viteDevExcluded,
+  },
 ];
 
 const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
@@ -75,12 +79,13 @@ beforeAll(async () => {
     serveStatic(join(dirs.webpack, 'dist'), isolationHeaders),
     serveStatic(join(dirs.webpack, 'dist'), {}),
     startViteDev(dirs.vite),
+    startViteDev(dirs.vite, { NATIVEFILE_EXCLUDE: '1' }),
   ]);
   servers.push(...started);
-  const [viteIsolated, vitePlain, webpackIsolated, webpackPlain, viteDev] = started;
+  const [viteIsolated, vitePlain, webpackIsolated, webpackPlain, viteDev, viteDevExcluded] = started;
   Object.assign(urls, {
     viteIsolated: viteIsolated.url, vitePlain: vitePlain.url, webpackIsolated: webpackIsolated.url,
-    webpackPlain: webpackPlain.url, viteDev: viteDev.url,
+    webpackPlain: webpackPlain.url, viteDev: viteDev.url, viteDevExcluded: viteDevExcluded.url,
   });
 }, 900_000);
 

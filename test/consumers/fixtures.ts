@@ -28,12 +28,24 @@ export interface RunResult {
   output: string;
 }
 
+/**
+ * The environment for child npm and node processes: under `npm test` the npm_lifecycle_* and
+ * npm_package_* variables describe this package's test script, which a fixture's own npm must not inherit.
+ */
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('npm_lifecycle_') && !key.startsWith('npm_package_')) env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
 /** Runs a command, collecting stdout and stderr together; kills it after `timeoutMs`. */
 export function run(
   command: string, args: string[], options: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv },
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env } });
+    const child = spawn(command, args, { cwd: options.cwd, env: childEnv(options.env) });
     let output = '';
     child.stdout.on('data', (chunk: Uint8Array) => void (output += chunk.toString()));
     child.stderr.on('data', (chunk: Uint8Array) => void (output += chunk.toString()));
@@ -61,9 +73,9 @@ export async function runOk(command: string, args: string[], options: Parameters
   return result.output;
 }
 
-/** The tarball of this working tree: packed once per change of its inputs (or NATIVEFILE_TARBALL). */
+/** The tarball of this working tree's built dist/: packed once per change (or NATIVEFILE_TARBALL). */
 export async function packedTarball(): Promise<string> {
-  const output = await runOk(process.execPath, [join(repoRoot, 'scripts/pack-once.mjs')], { cwd: repoRoot, timeoutMs: 300_000 });
+  const output = await runOk(process.execPath, [join(repoRoot, 'scripts/pack-once.mjs'), '--from-dist'], { cwd: repoRoot, timeoutMs: 300_000 });
   const lines = output.trim().split('\n');
   return lines[lines.length - 1]!.trim();
 }

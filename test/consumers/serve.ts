@@ -7,6 +7,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { childEnv } from './fixtures.js';
 
 export const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -80,7 +81,7 @@ export async function startViteDev(dir: string, env: NodeJS.ProcessEnv = {}): Pr
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath, [join(dir, 'node_modules/vite/bin/vite.js'), '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
-    { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: dir, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout?.on('data', (chunk: Uint8Array) => void (output += chunk.toString()));
