@@ -321,6 +321,12 @@ impl<M: Memory> Heap<M> {
         let size = self.size(block);
         if total > size {
             let next = block + size;
+            // The last block (alone, or before a free tail) grows into new memory instead of
+            // moving: a growing buffer at the end of the heap never needs twice its size.
+            let last = next == self.end || (self.is_free(next) && next + self.size(next) == self.end);
+            if last && !self.grow(total - size) {
+                return false;
+            }
             if !self.is_free(next) || size as u64 + self.size(next) as u64 > u32::MAX as u64 {
                 return false;
             }

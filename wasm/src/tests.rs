@@ -357,3 +357,22 @@ fn a_poisoned_pool_refuses_every_call_in_every_thread_and_never_hangs() {
     assert!(pool.inspect(|_| ()).is_none());
     assert_eq!(pool.stats().bytes_allocated.load(Relaxed), 4096);
 }
+
+#[test]
+fn the_last_block_grows_into_new_memory_without_moving() {
+    // Limit 64 MiB, starting small: a buffer that keeps growing at the end of the heap must
+    // reach most of the limit, not half of it (a move would need old and new at once).
+    let pool = new_pool(64 << 20, 64 << 20);
+    let a = pool.alloc(1 << 20);
+    bytes(pool, a, 1 << 20).fill(9);
+    let mut size = 1u32 << 20;
+    let mut block = a;
+    while size < (60 << 20) {
+        let next = size + (4 << 20);
+        block = pool.realloc(block, size, next);
+        assert_eq!(block, a, "grew from {} to {} bytes in place", size, next);
+        size = next;
+    }
+    assert!(bytes(pool, block, 1 << 20).iter().all(|&b| b == 9));
+    heap_check(pool);
+}

@@ -40,7 +40,9 @@ function bufferedSink(state: WriteBuffer, raw: RawCalls): UnderlyingFile {
       try {
         drained = drain();
       } catch (error) {
-        return andThen(raw.close(), () => Promise.reject(error));
+        return andThen(raw.close(), () => {
+          throw error;
+        });
       }
       if (drained instanceof Promise) return drained.finally(() => raw.close()).then(() => undefined);
       return raw.close();
