@@ -4,6 +4,7 @@
 //
 //   node scripts/ensure-browsers.mjs          -> prints what it found (installs what is missing)
 //   node scripts/ensure-browsers.mjs --json   -> also prints {"chromium": path, "firefox": path} last
+//   node scripts/ensure-browsers.mjs chromium -> only Chromium (the browser benchmarks need no Firefox)
 //   NATIVEFILE_CHROMIUM=/path NATIVEFILE_FIREFOX=/path   -> use these binaries
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
@@ -102,8 +103,17 @@ function install(missing) {
   }
 }
 
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+for (const name of wanted) {
+  if (!(name in browsers)) {
+    console.error(`ensure-browsers: unknown browser ${name} (known: ${Object.keys(browsers).join(', ')})`);
+    process.exit(2);
+  }
+}
+const names = wanted.length > 0 ? wanted : Object.keys(browsers);
+
 try {
-  const found = { chromium: find('chromium'), firefox: find('firefox') };
+  const found = Object.fromEntries(names.map((name) => [name, find(name)]));
   const missing = Object.keys(found).filter((name) => found[name] === undefined);
   if (missing.length > 0) {
     say(`ensure-browsers: not found: ${missing.join(', ')}; trying to install`);
@@ -112,11 +122,13 @@ try {
   }
   const still = Object.keys(found).filter((name) => found[name] === undefined);
   if (still.length > 0) {
+    const debian = still.map((name) => (name === 'chromium' ? 'chromium' : 'firefox-esr')).join(' ');
+    const elsewhere = still.map((name) => (name === 'chromium'
+      ? 'npx playwright-core install chromium' : 'npx @puppeteer/browsers install firefox@stable')).join(' and ');
     throw new Error(
-      `the browser tests need ${still.join(' and ')}, and ${still.length > 1 ? 'they' : 'it'} could not be found or installed. ` +
-        `Install them (Debian/Ubuntu as root: apt-get install -y chromium firefox-esr; elsewhere: ` +
-        `npx playwright-core install chromium and npx @puppeteer/browsers install firefox@stable), ` +
-        `or point ${still.map((name) => browsers[name].env).join(' / ')} at the binaries.`,
+      `the browser tests need ${still.join(' and ')}, which could not be found or installed here. ` +
+        `Install ${still.length > 1 ? 'them' : 'it'} (Debian/Ubuntu as root: apt-get install -y ${debian}; ` +
+        `elsewhere: ${elsewhere}), or set ${still.map((name) => `${browsers[name].env}=/path/to/binary`).join(' and ')}.`,
     );
   }
   for (const [name, path] of Object.entries(found)) say(`ensure-browsers: ${name}: ${path}`);
