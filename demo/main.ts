@@ -1,4 +1,6 @@
-import { defaultMemoryPool, fromReadableStream, OpfsFile, type OpfsReader, type UploadSource } from '../src/index.js';
+import { defaultMemoryPool, fromReadableStream, OpfsFile, type UploadSource } from '../src/index.js';
+// Until the package entry exports the OPFS file types, take them from their module.
+import type { OpfsReader } from '../src/io/backends/opfs-file.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const drop = $('drop');

@@ -99,6 +99,10 @@ describe.each(engines)('in %s', (engine) => {
       expect(result.badPathMessage).toMatch(/'\.\.' segment/);
     });
 
+    runs("the host app's comlink transfer handlers stay its own", async () => {
+      expect(await call(page, 'comlinkUntouched')).toBe(true);
+    });
+
     runs('truncate is ordered with the writes around it', async () => {
       expect(await call(page, 'truncateRemote')).toEqual({ sizes: [105, 3], bytes: [1, 1, 1] });
     });

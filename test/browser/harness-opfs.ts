@@ -1,4 +1,5 @@
 // Page-side OPFS reliability checks: several pages on one origin, failing workers, dropped files.
+import { transferHandlers } from 'comlink';
 import type { IOError } from '../../src/errors.js';
 import { OpfsFile, type OpfsOpenOptions, type OpfsWriter } from '../../src/io/backends/opfs-file.js';
 import { listDir, MiB } from './pattern.js';
@@ -62,6 +63,13 @@ export const reliability = {
   },
 
   listDir,
+
+  /** Whether the page's own comlink 'throw' handler is still its own after OPFS calls that fail. */
+  async comlinkUntouched(): Promise<boolean> {
+    const before = transferHandlers.get('throw');
+    await OpfsFile.open('no/such/dir/file.bin').catch(() => undefined);
+    return transferHandlers.get('throw') === before;
+  },
 
   /** `truncate` on a remote file, in order with the writes around it. */
   async truncateRemote(): Promise<{ sizes: number[]; bytes: number[] }> {
