@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import {
   copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,11 +148,13 @@ export function buildFixture(name: 'vite-app' | 'webpack-app', dir: string): Pro
 
 export interface BundleFindings {
   files: string[];
-  /** `file: specifier` for every node: module a browser file imports or requires. */
+  /** `file: specifier` for every Node built-in (node:fs, or bare fs) a browser file imports or requires. */
   nodeImports: string[];
   /** Native addon binaries, or code that loads one. */
   addons: string[];
 }
+
+const builtins = new Set(builtinModules);
 
 /** What a browser bundle must not contain: Node built-ins and the native addon. */
 export function scanBundle(dir: string): BundleFindings {
@@ -166,8 +169,10 @@ export function scanBundle(dir: string): BundleFindings {
     if (name.endsWith('.node')) findings.addons.push(name);
     if (!/\.(m?js|html)$/.test(name)) return;
     const text = readFileSync(path, 'utf8');
-    const specifier = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'](node:[\w/]+)["']/g;
-    for (const match of text.matchAll(specifier)) findings.nodeImports.push(`${name}: ${match[1]}`);
+    const specifier = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([\w:/.@-]+)["']/g;
+    for (const [, module] of text.matchAll(specifier)) {
+      if (module!.startsWith('node:') || builtins.has(module!)) findings.nodeImports.push(`${name}: ${module}`);
+    }
     if (/node-gyp-build|\bprebuilds\/|\.node["']\s*\)/.test(text)) findings.addons.push(`${name}: loads a native addon`);
   };
   walk(dir);
