@@ -124,7 +124,7 @@ describe('bundles', () => {
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
-  });
+  }, 40_000);
 });
 
 /** The check's detail; a failed or missing check fails with its error and the page's errors. */
