@@ -1,0 +1,162 @@
+/**
+ * {@link HadoopFileSystem}: HDFS over the WebHDFS REST API, as a {@link FileSystem}
+ * (pyarrow's `HadoopFileSystem` talks to the same NameNode through libhdfs).
+ * @module
+ */
+import { FileNotFoundError, IOError } from '../../errors.js';
+import { Limiter } from '../../remote/limiter.js';
+import { remoteReader, type RemoteReadOptions } from '../../remote/remote-reader.js';
+import { checkPositiveSize } from '../../util/validate.js';
+import type { CreateDirOptions, FileInfo, FileSystem, ListDirOptions } from '../file-system.js';
+import { absolutePath, checkPath, joinPath, parentPath } from '../paths.js';
+import { HdfsFile, HdfsOutputStream } from './hdfs-file.js';
+import { hdfsWriter } from './hdfs-writer.js';
+import { WebHdfsClient, type WebHdfsOptions } from './webhdfs-client.js';
+
+/** Options of {@link HadoopFileSystem}. */
+export interface HadoopFileSystemOptions extends WebHdfsOptions, Omit<RemoteReadOptions, 'retry' | 'signal'> {
+  /** Bytes an output stream gathers before sending them (one CREATE or APPEND each). Default 8 MiB. */
+  bufferSize?: number;
+}
+
+/** A WebHDFS `FileStatus`. */
+interface FileStatus {
+  readonly pathSuffix: string;
+  readonly type: 'FILE' | 'DIRECTORY' | 'SYMLINK';
+  readonly length: number;
+  readonly modificationTime: number;
+}
+
+function infoOf(path: string, status: FileStatus): FileInfo {
+  const type = status.type === 'DIRECTORY' ? 'directory' : 'file';
+  return { path, type, ...(type === 'file' ? { size: status.length } : {}), mtime: new Date(status.modificationTime) };
+}
+
+/**
+ * HDFS through WebHDFS: reads are OPENs with offset and length (redirected to a DataNode),
+ * writes two-step CREATE and APPEND with `noredirect=true`, and metadata GETFILESTATUS,
+ * LISTSTATUS, MKDIRS, DELETE and RENAME. Paths are absolute (`/user/me/data.parquet`);
+ * a relative path is taken from the root.
+ */
+export class HadoopFileSystem implements FileSystem {
+  /** `'hdfs'`. */
+  readonly typeName = 'hdfs';
+  readonly #client: WebHdfsClient;
+  readonly #readOptions: RemoteReadOptions;
+  readonly #bufferSize: number;
+
+  /** @param options the NameNode's HTTP URL and who to be. */
+  constructor(options: HadoopFileSystemOptions) {
+    this.#client = new WebHdfsClient(options);
+    const { readAhead, concurrency, holeSizeLimit, rangeSizeLimit } = options;
+    this.#readOptions = { readAhead, concurrency, holeSizeLimit, rangeSizeLimit, retry: this.#client.retry };
+    this.#bufferSize = checkPositiveSize(options.bufferSize ?? 8 * 1024 * 1024, 'bufferSize');
+  }
+
+  /** Opens a file for random-access reading (one GETFILESTATUS for its size). */
+  async openInputFile(path: string): Promise<HdfsFile> {
+    const clean = absolutePath(checkPath(path));
+    const info = await this.getFileInfo(clean);
+    if (info.type === 'not-found') throw new FileNotFoundError(`no such file: ${clean}`);
+    if (info.type === 'directory') throw new IOError(`is a directory: ${clean}`, { code: 'EISDIR' });
+    const size = info.size ?? 0;
+    return new HdfsFile(remoteReader(this.#client.transport(clean), size, this.#readOptions), clean, size);
+  }
+
+  /** Opens a file for reading; the same as {@link HadoopFileSystem.openInputFile}. */
+  async openInputStream(path: string): Promise<HdfsFile> {
+    return this.openInputFile(path);
+  }
+
+  /** Opens a file for writing: it is replaced at the first flush (or at close). */
+  async openOutputStream(path: string): Promise<HdfsOutputStream> {
+    const clean = absolutePath(checkPath(path));
+    return new HdfsOutputStream(hdfsWriter(this.#client, clean, { exists: false, bufferSize: this.#bufferSize }), clean, false);
+  }
+
+  /** Opens a file for appending, creating it if missing. */
+  async openAppendStream(path: string): Promise<HdfsOutputStream> {
+    const clean = absolutePath(checkPath(path));
+    const info = await this.getFileInfo(clean);
+    if (info.type === 'directory') throw new IOError(`is a directory: ${clean}`, { code: 'EISDIR' });
+    const writer = hdfsWriter(this.#client, clean, { exists: info.type === 'file', bufferSize: this.#bufferSize });
+    return new HdfsOutputStream(writer, clean, true);
+  }
+
+  /** GETFILESTATUS; a missing path is `type: 'not-found'`. */
+  async getFileInfo(path: string): Promise<FileInfo> {
+    const clean = absolutePath(checkPath(path));
+    try {
+      const { FileStatus: status } = await this.#client.json<{ FileStatus: FileStatus }>({ method: 'GET', path: clean, op: 'GETFILESTATUS' });
+      return infoOf(clean, status);
+    } catch (error) {
+      if (error instanceof FileNotFoundError) return { path: clean, type: 'not-found' };
+      throw error;
+    }
+  }
+
+  /** LISTSTATUS (walked, 8 directories at a time, with `recursive`). */
+  async listDir(path: string, options: ListDirOptions = {}): Promise<FileInfo[]> {
+    const clean = absolutePath(checkPath(path));
+    const limiter = new Limiter(8);
+    const list = async (dir: string): Promise<FileInfo[]> => {
+      const answer = await limiter.run(() => this.#client.json<{ FileStatuses: { FileStatus: FileStatus[] } }>({ method: 'GET', path: dir, op: 'LISTSTATUS' }));
+      const statuses = answer.FileStatuses.FileStatus;
+      // LISTSTATUS of a file answers the file itself, with an empty suffix.
+      if (statuses.length === 1 && statuses[0]!.pathSuffix === '' && statuses[0]!.type !== 'DIRECTORY') {
+        throw new IOError(`not a directory: ${dir}`, { code: 'ENOTDIR' });
+      }
+      const infos = statuses.map((status) => infoOf(joinPath(dir, status.pathSuffix), status));
+      if (!(options.recursive ?? false)) return infos;
+      const below = await Promise.all(infos.filter((i) => i.type === 'directory').map((i) => list(i.path)));
+      return [...infos, ...below.flat()];
+    };
+    return list(clean);
+  }
+
+  /** MKDIRS; without `recursive`, the parent must exist. */
+  async createDir(path: string, options: CreateDirOptions = {}): Promise<void> {
+    const clean = absolutePath(checkPath(path));
+    if (options.recursive === false) {
+      const parent = await this.getFileInfo(parentPath(clean));
+      if (parent.type === 'not-found') throw new FileNotFoundError(`the parent of ${clean} does not exist`);
+      if (parent.type === 'file') throw new IOError(`the parent of ${clean} is a file`, { code: 'ENOTDIR' });
+    }
+    const { boolean: made } = await this.#client.json<{ boolean: boolean }>({ method: 'PUT', path: clean, op: 'MKDIRS' });
+    if (!made) throw new IOError(`could not create directory ${clean}`, { code: 'EIO' });
+  }
+
+  /** DELETE of a file. */
+  async deleteFile(path: string): Promise<void> {
+    const clean = absolutePath(checkPath(path));
+    const info = await this.getFileInfo(clean);
+    if (info.type === 'not-found') throw new FileNotFoundError(`no such file: ${clean}`);
+    if (info.type === 'directory') throw new IOError(`is a directory: ${clean}`, { code: 'EISDIR' });
+    await this.#delete(clean, false);
+  }
+
+  /** DELETE of a directory with everything in it. */
+  async deleteDir(path: string): Promise<void> {
+    const clean = absolutePath(checkPath(path));
+    if (clean === '/') throw new IOError('refusing to delete the root of HDFS', { code: 'EACCES' });
+    const info = await this.getFileInfo(clean);
+    if (info.type === 'not-found') throw new FileNotFoundError(`no such directory: ${clean}`);
+    if (info.type === 'file') throw new IOError(`not a directory: ${clean}`, { code: 'ENOTDIR' });
+    await this.#delete(clean, true);
+  }
+
+  /** RENAME; HDFS answers `false` (no exception) when the source is missing or the target exists. */
+  async move(from: string, to: string): Promise<void> {
+    const source = absolutePath(checkPath(from, 'from'));
+    const target = absolutePath(checkPath(to, 'to'));
+    const { boolean: moved } = await this.#client.json<{ boolean: boolean }>({ method: 'PUT', path: source, op: 'RENAME', params: { destination: target } });
+    if (moved) return;
+    if ((await this.getFileInfo(source)).type === 'not-found') throw new FileNotFoundError(`no such file or directory: ${source}`);
+    throw new IOError(`could not move ${source} to ${target} (does it exist, or its parent not?)`, { code: 'EEXIST' });
+  }
+
+  async #delete(path: string, recursive: boolean): Promise<void> {
+    const { boolean: deleted } = await this.#client.json<{ boolean: boolean }>({ method: 'DELETE', path, op: 'DELETE', params: { recursive: String(recursive) } });
+    if (!deleted) throw new FileNotFoundError(`could not delete ${path}`);
+  }
+}

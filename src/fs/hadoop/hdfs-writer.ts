@@ -1,0 +1,63 @@
+/**
+ * The backend of HDFS output streams. Writes gather in memory up to `bufferSize`; each
+ * flush sends them with one two-step request: CREATE for the first (replacing the file),
+ * APPEND after. So the file appears at the first flush, not at open, and a stream written
+ * in one go costs one CREATE.
+ * @module
+ */
+import type { UnderlyingFile } from '../../io/core/underlying.js';
+import type { WebHdfsClient } from './webhdfs-client.js';
+
+/** How a writer starts and buffers. */
+export interface HdfsWriterOptions {
+  /** Whether the file exists already, so the first flush appends rather than creates. */
+  readonly exists: boolean;
+  /** Bytes gathered before they are sent. */
+  readonly bufferSize: number;
+}
+
+/** A writer of `path`. */
+export function hdfsWriter(client: WebHdfsClient, path: string, options: HdfsWriterOptions): UnderlyingFile {
+  let chunks: Uint8Array[] = [];
+  let buffered = 0;
+  let written = 0;
+  let exists = options.exists;
+
+  const send = async (force: boolean): Promise<void> => {
+    if (buffered === 0 && (exists || !force)) return;
+    const body = new Uint8Array(buffered);
+    let at = 0;
+    for (const chunk of chunks) {
+      body.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    chunks = [];
+    buffered = 0;
+    if (exists) {
+      await client.write('POST', path, 'APPEND', {}, body, false);
+    } else {
+      // overwrite=true makes a retried CREATE harmless: it writes the same bytes again.
+      await client.write('PUT', path, 'CREATE', { overwrite: 'true' }, body, true);
+      exists = true;
+    }
+  };
+
+  return {
+    async write(bytes) {
+      // The caller may reuse its memory once the write resolves: keep a copy.
+      chunks.push(bytes.slice());
+      buffered += bytes.byteLength;
+      written += bytes.byteLength;
+      if (buffered >= options.bufferSize) await send(false);
+    },
+    size: () => written,
+    flush: () => send(false),
+    // Closing creates the file even when nothing was written.
+    close: () => send(true),
+    abort() {
+      // What was flushed is in HDFS already; what was not is dropped.
+      chunks = [];
+      buffered = 0;
+    },
+  };
+}
