@@ -37,7 +37,10 @@ export { BufferReader } from './io/backends/buffer-reader.js';
 export { BufferOutputStream } from './io/backends/buffer-output-stream.js';
 export { FixedSizeBufferWriter } from './io/backends/fixed-size-buffer-writer.js';
 export { MockOutputStream } from './io/backends/mock-output-stream.js';
-export { OpfsFile, type OpfsOpenOptions } from './io/backends/opfs-file.js';
+export {
+  OpfsFile, type OpfsOpenOptions, type OpfsFileFor, type OpfsFileInfo, type OpfsTruncate, type OpfsTruncateSync,
+  type OpfsReader, type OpfsWriter, type OpfsAppender, type OpfsReadWriter,
+} from './io/backends/opfs-file.js';
 export { BlobFile, type BlobFileOptions } from './io/backends/blob-file.js';
 export { BlobOutputStream, type BlobOutputStreamOptions } from './io/backends/blob-output-stream.js';
 export {

@@ -33,7 +33,7 @@ readerContract('BufferReader', sync, (data) => ({ file: asFile(new BufferReader(
 readerContract('memoryMap', sync, (data) => ({ file: asFile(memoryMap(onDisk(data))) }));
 readerContract('OSFile', { ...sync, seekPastEnd: true }, (data) => ({ file: asFile(new OSFile(onDisk(data))) }));
 readerContract('BlobFile', { sync: false, seekable: true, seekPastEnd: true }, (data) => ({
-  file: asFile(new BlobFile(new Blob([data]), { readAhead: 16 })),
+  file: asFile(new BlobFile(new Blob([data as Uint8Array<ArrayBuffer>]), { readAhead: 16 })),
 }));
 readerContract('JsFile over a FileHandle', { sync: false, seekable: true, seekPastEnd: true, seekFromEnd: false }, async (data) => ({
   file: asFile(new JsFile(await openHandle(onDisk(data)))),

@@ -91,12 +91,10 @@ function inWorkerWithSyncAccess(): boolean {
 export class OpfsFile extends fileClass<FileInterface & OpfsFileInfo>() {
   /** The path inside the origin private file system. */
   readonly path: string;
-  readonly #truncations: number[];
 
-  private constructor(path: string, backend: UnderlyingFile, traits: FileTraits, truncations: number[]) {
+  private constructor(path: string, backend: UnderlyingFile, traits: FileTraits) {
     super(backend, traits);
     this.path = path;
-    this.#truncations = truncations;
   }
 
   /** Opens (and for writing modes creates) the file at `path`, such as `'uploads/data.bin'`. */
@@ -109,7 +107,6 @@ export class OpfsFile extends fileClass<FileInterface & OpfsFileInfo>() {
       throw new TypeError(`options.worker must be a Worker, got ${describe(worker)}`);
     }
     if (startTimeout !== undefined) checkSize(startTimeout, 'options.startTimeout');
-    const truncations: number[] = [];
     const traits = (sync: boolean, size: number, knownSize?: () => number): FileTraits => ({
       kind: 'OpfsFile', mode: canonical, seekable: canonical !== 'ab', sync,
       position: canonical === 'ab' ? size : 0, ...(knownSize ? { knownSize } : {}),
@@ -117,13 +114,13 @@ export class OpfsFile extends fileClass<FileInterface & OpfsFileInfo>() {
     let file: OpfsFile;
     if (worker === undefined && inWorkerWithSyncAccess()) {
       const access = await SyncAccess.open(path, canonical, { atomic, wait, ...(signal ? { signal } : {}) });
-      const { sync, async } = localOpfs(access, truncations);
-      file = new OpfsFile(path, sync, { ...traits(true, access.size()), async }, truncations);
+      const { sync, async } = localOpfs(access);
+      file = new OpfsFile(path, sync, { ...traits(true, access.size()), async });
     } else {
       const connection = WorkerConnection.of(worker, startTimeout);
       const opened = await connection.call('open', { path, mode: canonical, atomic, wait }, [], signal);
-      const backend = remoteOpfs(connection, opened.file, opened.size, truncations);
-      file = new OpfsFile(path, backend, traits(false, opened.size, () => backend.knownSize), truncations);
+      const backend = remoteOpfs(connection, opened.file, opened.size);
+      file = new OpfsFile(path, backend, traits(false, opened.size, () => backend.knownSize));
       backend.watch(file);
     }
     return file as unknown as OpfsFileFor<M>;
@@ -131,23 +128,19 @@ export class OpfsFile extends fileClass<FileInterface & OpfsFileInfo>() {
 
   /** Cuts or extends the file to `size` bytes, after the writes before it; the position stays. */
   async truncate(size: number): Promise<void> {
-    this.#queueTruncate(size);
-    // The core orders flushes with writes; the backend's flush applies the size first.
-    return (this as unknown as NativeFile).flush();
+    this.#checkTruncatable();
+    return (this as unknown as NativeFile).truncate(size);
   }
 
   /** Synchronous {@link OpfsFile.truncate}, inside a worker. */
   truncateSync(size: number): void {
-    const core = this as unknown as NativeFile;
-    if (!core.isSync) throw new UnsupportedOperationError('OpfsFile is asynchronous here (opened through the IO worker): use truncate()');
-    this.#queueTruncate(size);
-    core.flushSync();
+    this.#checkTruncatable();
+    (this as unknown as NativeFile).truncateSync(size);
   }
 
-  #queueTruncate(size: number): void {
+  #checkTruncatable(): void {
     if (!this.writable() || this.mode === 'ab') {
       throw new UnsupportedOperationError(`cannot truncate OpfsFile ${this.path} open in mode '${this.mode}'`);
     }
-    this.#truncations.push(checkSize(size, 'size'));
   }
 }

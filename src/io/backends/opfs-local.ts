@@ -7,19 +7,14 @@ export interface LocalOpfsBackend {
   readonly async: UnderlyingFile;
 }
 
-/**
- * The local OPFS backend: straight on a sync access handle, synchronous. `truncations` are
- * the sizes `truncate` asked for, applied in call order by the next flush (see opfs-file.ts).
- */
-export function localOpfs(access: SyncAccess, truncations: number[]): LocalOpfsBackend {
+/** The local OPFS backend: straight on a sync access handle, synchronous. */
+export function localOpfs(access: SyncAccess): LocalOpfsBackend {
   const sync: UnderlyingFile = {
     readAt: (position, into) => access.read(position, into),
     writeAt: (position, bytes) => access.write(position, bytes),
     size: () => access.size(),
-    flush() {
-      for (let size = truncations.shift(); size !== undefined; size = truncations.shift()) access.truncate(size);
-      access.flush();
-    },
+    truncate: (size) => access.truncate(size),
+    flush: () => access.flush(),
     // closeSync cannot wait for an atomic file's move into place: it finishes in the background.
     close: () => access.closeNow(),
   };

@@ -36,9 +36,8 @@ function sharedScratch(size: number): Buffer | undefined {
  * The remote OPFS backend: the page's side of a file the IO worker holds. Reads land directly
  * in shared memory (pool buffers are, in a cross-origin isolated page), other memory gets one
  * copy through pool memory, and without shared memory transferred copies move both ways.
- * `truncations` are applied in call order by the next flush (see opfs-file.ts).
  */
-export function remoteOpfs(connection: WorkerConnection, file: number, openSize: number, truncations: number[]): RemoteOpfsBackend {
+export function remoteOpfs(connection: WorkerConnection, file: number, openSize: number): RemoteOpfsBackend {
   let size = openSize;
   const backend: RemoteOpfsBackend = {
     get knownSize() {
@@ -84,11 +83,11 @@ export function remoteOpfs(connection: WorkerConnection, file: number, openSize:
     },
     // No round trip: the worker's handle is the only writer, so this count is exact.
     size: () => size,
+    async truncate(next) {
+      await connection.call('truncate', { file, size: next });
+      size = next;
+    },
     async flush() {
-      for (let next = truncations.shift(); next !== undefined; next = truncations.shift()) {
-        await connection.call('truncate', { file, size: next });
-        size = next;
-      }
       await connection.call('flush', { file });
     },
     async close() {

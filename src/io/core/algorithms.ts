@@ -5,7 +5,7 @@
  * once (`fs.read` stops at 2 GiB) and an async caller yields to the event loop between pieces.
  * @module
  */
-import { IOError } from '../../errors.js';
+import { IOError, UnsupportedOperationError } from '../../errors.js';
 import { allocateBuffer } from '../../memory/allocate-buffer.js';
 import type { Buffer } from '../../memory/buffer.js';
 import { concat, type Cursor } from './cursor.js';
@@ -149,6 +149,7 @@ export function* readline(cursor: Cursor, side: UnderlyingFile, limit: number, m
 
 /** Writes all of `bytes` at the cursor, in pieces, moving it; positionally where the backend can. */
 export function* write(cursor: Cursor, side: UnderlyingFile, bytes: Uint8Array): Steps<number> {
+  cursor.forget();
   for (let done = 0; done < bytes.byteLength; done += PIECE) {
     if (done > 0) yield YIELD_TO_EVENT_LOOP;
     const piece = bytes.subarray(done, done + PIECE);
@@ -159,7 +160,8 @@ export function* write(cursor: Cursor, side: UnderlyingFile, bytes: Uint8Array):
 }
 
 /** Writes all of `bytes` at `offset`, in pieces, moving nothing. */
-export function* writeAt(side: UnderlyingFile, offset: number, bytes: Uint8Array): Steps<number> {
+export function* writeAt(cursor: Cursor, side: UnderlyingFile, offset: number, bytes: Uint8Array): Steps<number> {
+  cursor.forget();
   for (let done = 0; done < bytes.byteLength; done += PIECE) {
     if (done > 0) yield YIELD_TO_EVENT_LOOP;
     yield* settle(side.writeAt!(offset + done, bytes.subarray(done, done + PIECE)));
@@ -195,4 +197,11 @@ function shrink(buffer: Buffer, length: number): Buffer {
 /** The backend's size. */
 export function* size(side: UnderlyingFile): Steps<number> {
   return yield* settle(side.size!());
+}
+
+/** Cuts or extends the file to `size` bytes; the position stays. */
+export function* truncate(cursor: Cursor, side: UnderlyingFile, size: number): Steps<void> {
+  if (side.truncate === undefined) throw new UnsupportedOperationError('this file cannot be truncated');
+  cursor.forget();
+  yield* settle(side.truncate(size));
 }

@@ -1,15 +1,12 @@
-import { IOError, UnsupportedOperationError } from '../../errors.js';
 import { bytesOf, type Buffer, type BytesLike } from '../../memory/buffer.js';
-import { checkInteger, checkOptionalSize, checkSize, describe } from '../../util/validate.js';
+import { checkOptionalSize, checkSize } from '../../util/validate.js';
 import * as algorithms from './algorithms.js';
-import { checkCapability, checkMaxLineLength, checkRanges, type Need } from './checks.js';
-import { Cursor } from './cursor.js';
-import type { FileMode } from './file-mode.js';
+import { checkMaxLineLength, checkRanges } from './checks.js';
+import { FileCore } from './file-core.js';
 import type { FileInterface, LinesOptions } from './interfaces.js';
-import { OperationQueue } from './operation-queue.js';
 import { runAsync, runSync, type Steps } from './steps.js';
 import { copyFromSource, copyToSink, type DownloadSink, type TransferOptions, type UploadSource } from './transfer.js';
-import type { ByteRange, FileTraits, UnderlyingFile } from './underlying.js';
+import type { ByteRange } from './underlying.js';
 
 const DEFAULT_READ1 = 64 * 1024;
 
@@ -22,181 +19,105 @@ const DEFAULT_READ1 = 64 * 1024;
  * Its type has every method, checked at run time. The classes built on it narrow their
  * types to what they can do (see `interfaces.ts`), so misuse is a compile error there.
  */
-export class NativeFile implements FileInterface {
-  /** How the file is open. */
-  readonly mode: FileMode;
-  /** Whether the `*Sync` methods work. */
-  readonly isSync: boolean;
-  readonly #traits: FileTraits;
-  readonly #sync: UnderlyingFile | undefined;
-  readonly #async: UnderlyingFile;
-  readonly #cursor: Cursor;
-  readonly #queue = new OperationQueue();
-  #closing: Promise<void> | undefined;
-
-  /**
-   * @param underlying the backend.
-   * @param traits what the core needs to know of it.
-   */
-  constructor(underlying: UnderlyingFile, traits: FileTraits) {
-    this.mode = traits.mode;
-    this.isSync = traits.sync;
-    this.#traits = traits;
-    this.#sync = traits.sync ? underlying : undefined;
-    this.#async = traits.async ?? underlying;
-    this.#cursor = new Cursor(traits.seekable, traits.position ?? 0);
-  }
-
-  /** Whether {@link NativeFile.close} (or `abort`) was called. */
-  get closed(): boolean {
-    return this.#closing !== undefined;
-  }
-
-  /** Whether reads are allowed. */
-  readable(): boolean {
-    this.#check('open');
-    return this.mode === 'rb' || this.mode === 'rb+';
-  }
-
-  /** Whether writes are allowed. */
-  writable(): boolean {
-    this.#check('open');
-    return this.mode !== 'rb';
-  }
-
-  /** Whether `seek` and positional reads are allowed. */
-  seekable(): boolean {
-    this.#check('open');
-    return this.#traits.seekable;
-  }
-
-  /**
-   * Moves the position and returns it; never does I/O.
-   * @param whence `0` from the start, `1` from the current position, `2` from the end.
-   * @throws RangeError for a negative target, or one past the end where the backend forbids it.
-   */
-  seek(offset: number, whence: 0 | 1 | 2 = 0): number {
-    this.#check('seekable');
-    this.#checkIdle('seek');
-    checkInteger(offset, 'offset');
-    let base: number;
-    if (whence === 0) base = 0;
-    else if (whence === 1) base = this.#cursor.position;
-    else if (whence === 2) base = this.#sizeWithoutIo();
-    else throw new RangeError(`whence must be 0, 1 or 2, got ${describe(whence)}`);
-    const target = base + offset;
-    if (target < 0) throw new RangeError(`cannot seek to negative position ${target}`);
-    if (this.#traits.seekPastEnd === false && target > this.#sizeWithoutIo()) {
-      throw new RangeError(`cannot seek to ${target}, past the end of ${this.#traits.kind} (${this.#sizeWithoutIo()} bytes)`);
-    }
-    this.#cursor.position = target;
-    return target;
-  }
-
-  /** The current position. */
-  tell(): number {
-    this.#check('open');
-    return this.#cursor.position;
-  }
-
+export class NativeFile extends FileCore implements FileInterface {
   /** Reads `n` bytes (all that remain if omitted); fewer at the end, none past it. */
   async read(n?: number): Promise<Uint8Array> {
     const length = checkOptionalSize(n, 'n');
-    return this.#ordered('readable', (side) => algorithms.readBytes(this.#cursor, side, length));
+    return this.ordered('readable', (side) => algorithms.readBytes(this.cursor, side, length));
   }
 
   /** Synchronous {@link NativeFile.read}. */
   readSync(n?: number): Uint8Array {
     const length = checkOptionalSize(n, 'n');
-    return runSync(algorithms.readBytes(this.#cursor, this.#syncSide('readable'), length));
+    return runSync(algorithms.readBytes(this.cursor, this.syncSide('readable'), length));
   }
 
   /** Reads `n` bytes (all if omitted) as a {@link Buffer}, zero-copy where the backend allows. */
   async readBuffer(n?: number): Promise<Buffer> {
     const length = checkOptionalSize(n, 'n');
-    return this.#ordered('readable', (side) => algorithms.readBuffer(this.#cursor, side, length));
+    return this.ordered('readable', (side) => algorithms.readBuffer(this.cursor, side, length));
   }
 
   /** Synchronous {@link NativeFile.readBuffer}. */
   readBufferSync(n?: number): Buffer {
     const length = checkOptionalSize(n, 'n');
-    return runSync(algorithms.readBuffer(this.#cursor, this.#syncSide('readable'), length));
+    return runSync(algorithms.readBuffer(this.cursor, this.syncSide('readable'), length));
   }
 
   /** Up to `n` bytes at `offset`, without moving the position; positional reads may overlap. */
   async readAt(offset: number, n: number): Promise<Uint8Array> {
-    this.#check('readAt');
+    this.check('readAt');
     checkSize(offset, 'offset');
     checkSize(n, 'n');
-    return this.#queue.parallel(Promise.resolve(runAsync(algorithms.readAt(this.#async, offset, n))));
+    return this.queue.parallel(Promise.resolve(runAsync(algorithms.readAt(this.async, offset, n))));
   }
 
   /** Synchronous {@link NativeFile.readAt}. */
   readAtSync(offset: number, n: number): Uint8Array {
-    const side = this.#syncSide('readAt');
+    const side = this.syncSide('readAt');
     return runSync(algorithms.readAt(side, checkSize(offset, 'offset'), checkSize(n, 'n')));
   }
 
   /** Several ranges in one call, results in order; remote files coalesce them. */
   async readRanges(ranges: readonly ByteRange[]): Promise<Uint8Array[]> {
-    this.#check('readAt');
+    this.check('readAt');
     const checked = checkRanges(ranges);
-    return this.#queue.parallel(Promise.resolve(runAsync(algorithms.readRanges(this.#async, checked))));
+    return this.queue.parallel(Promise.resolve(runAsync(algorithms.readRanges(this.async, checked))));
   }
 
   /** Synchronous {@link NativeFile.readRanges}. */
   readRangesSync(ranges: readonly ByteRange[]): Uint8Array[] {
-    const side = this.#syncSide('readAt');
+    const side = this.syncSide('readAt');
     return runSync(algorithms.readRanges(side, checkRanges(ranges)));
   }
 
   /** A hint that `ranges` will be read soon; remote files fetch them ahead. */
   willNeed(ranges: readonly ByteRange[]): void {
-    this.#check('readAt');
-    this.#async.willNeed?.(checkRanges(ranges));
+    this.check('readAt');
+    this.async.willNeed?.(checkRanges(ranges));
   }
 
   /** Fills `view` from the position (less at the end); returns the bytes read. */
   async readInto(view: ArrayBufferView): Promise<number> {
     const into = bytesOf(view, 'view');
-    return this.#ordered('readable', (side) => algorithms.fill(this.#cursor, side, into));
+    return this.ordered('readable', (side) => algorithms.fill(this.cursor, side, into));
   }
 
   /** Synchronous {@link NativeFile.readInto}. */
   readIntoSync(view: ArrayBufferView): number {
     const into = bytesOf(view, 'view');
-    return runSync(algorithms.fill(this.#cursor, this.#syncSide('readable'), into));
+    return runSync(algorithms.fill(this.cursor, this.syncSide('readable'), into));
   }
 
   /** Reads at most `n` bytes (64 KiB if omitted) with at most one read of the backend. */
   async read1(n = DEFAULT_READ1): Promise<Uint8Array> {
     const length = checkSize(n, 'n');
-    return this.#ordered('readable', (side) => algorithms.read1(this.#cursor, side, length));
+    return this.ordered('readable', (side) => algorithms.read1(this.cursor, side, length));
   }
 
   /** Synchronous {@link NativeFile.read1}. */
   read1Sync(n = DEFAULT_READ1): Uint8Array {
     const length = checkSize(n, 'n');
-    return runSync(algorithms.read1(this.#cursor, this.#syncSide('readable'), length));
+    return runSync(algorithms.read1(this.cursor, this.syncSide('readable'), length));
   }
 
   /** One line, up to and including `\n`, of at most `limit` bytes; empty at the end. */
   async readline(limit?: number): Promise<Uint8Array> {
     const max = checkOptionalSize(limit, 'limit') ?? Infinity;
-    return this.#ordered('readable', (side) => algorithms.readline(this.#cursor, side, max));
+    return this.ordered('readable', (side) => algorithms.readline(this.cursor, side, max));
   }
 
   /** Synchronous {@link NativeFile.readline}. */
   readlineSync(limit?: number): Uint8Array {
     const max = checkOptionalSize(limit, 'limit') ?? Infinity;
-    return runSync(algorithms.readline(this.#cursor, this.#syncSide('readable'), max));
+    return runSync(algorithms.readline(this.cursor, this.syncSide('readable'), max));
   }
 
   /** The lines from the position, each ending in `\n` but maybe the last. */
   async *lines(options: LinesOptions = {}): AsyncIterableIterator<Uint8Array> {
     const max = checkMaxLineLength(options);
     for (;;) {
-      const line = await this.#ordered('readable', (side) => algorithms.readline(this.#cursor, side, Infinity, max));
+      const line = await this.ordered('readable', (side) => algorithms.readline(this.cursor, side, Infinity, max));
       if (line.byteLength === 0) return;
       yield line;
     }
@@ -206,7 +127,7 @@ export class NativeFile implements FileInterface {
   *linesSync(options: LinesOptions = {}): IterableIterator<Uint8Array> {
     const max = checkMaxLineLength(options);
     for (;;) {
-      const line = runSync(algorithms.readline(this.#cursor, this.#syncSide('readable'), Infinity, max));
+      const line = runSync(algorithms.readline(this.cursor, this.syncSide('readable'), Infinity, max));
       if (line.byteLength === 0) return;
       yield line;
     }
@@ -220,136 +141,75 @@ export class NativeFile implements FileInterface {
   /** Writes all of `data` at the position; returns the number of bytes written. */
   async write(data: BytesLike): Promise<number> {
     const bytes = bytesOf(data, 'data');
-    return this.#ordered('writable', (side) => algorithms.write(this.#cursor, side, bytes));
+    return this.ordered('writable', (side) => algorithms.write(this.cursor, side, bytes));
   }
 
   /** Synchronous {@link NativeFile.write}. */
   writeSync(data: BytesLike): number {
     const bytes = bytesOf(data, 'data');
-    return runSync(algorithms.write(this.#cursor, this.#syncSide('writable'), bytes));
+    return runSync(algorithms.write(this.cursor, this.syncSide('writable'), bytes));
   }
 
   /** Writes all of `data` at `offset` without moving the position. */
   async writeAt(offset: number, data: BytesLike): Promise<number> {
     const bytes = bytesOf(data, 'data');
     checkSize(offset, 'offset');
-    return this.#ordered('writeAt', (side) => algorithms.writeAt(side, offset, bytes));
+    return this.ordered('writeAt', (side) => algorithms.writeAt(this.cursor, side, offset, bytes));
   }
 
   /** Synchronous {@link NativeFile.writeAt}. */
   writeAtSync(offset: number, data: BytesLike): number {
     const bytes = bytesOf(data, 'data');
-    return runSync(algorithms.writeAt(this.#syncSide('writeAt'), checkSize(offset, 'offset'), bytes));
+    return runSync(algorithms.writeAt(this.cursor, this.syncSide('writeAt'), checkSize(offset, 'offset'), bytes));
+  }
+
+  /** Cuts or extends the file to `size` bytes, in order with the writes before it; the position stays. */
+  async truncate(size: number): Promise<void> {
+    checkSize(size, 'size');
+    return this.ordered('writable', (side) => algorithms.truncate(this.cursor, side, size));
+  }
+
+  /** Synchronous {@link NativeFile.truncate}. */
+  truncateSync(size: number): void {
+    checkSize(size, 'size');
+    runSync(algorithms.truncate(this.cursor, this.syncSide('writable'), size));
   }
 
   /** The size in bytes: of the file, or for output streams, of what was written. */
   async size(): Promise<number> {
-    return this.#ordered('open', (side) => this.#sizeSteps(side));
+    return this.ordered('open', (side) => this.sizeSteps(side));
   }
 
   /** Synchronous {@link NativeFile.size}. */
   sizeSync(): number {
-    return runSync(this.#sizeSteps(this.#syncSide('open')));
+    return runSync(this.sizeSteps(this.syncSide('open')));
   }
 
   /** Pushes buffered writes to the backend. */
   async flush(): Promise<void> {
-    return this.#ordered('open', (side) => call(side.flush?.()));
+    return this.ordered('open', (side) => call(side.flush?.()));
   }
 
   /** Synchronous {@link NativeFile.flush}. */
   flushSync(): void {
-    runSync(call(this.#syncSide('open').flush?.()));
-  }
-
-  /** Closes the file once every pending operation has settled. Closing again does nothing. */
-  async close(): Promise<void> {
-    this.#closing ??= this.#queue.drained().then(() => this.#async.close?.());
-    return this.#closing;
-  }
-
-  /** Synchronous {@link NativeFile.close}. */
-  closeSync(): void {
-    if (this.#closing !== undefined) return;
-    const side = this.#syncSide('open');
-    this.#closing = Promise.resolve();
-    side.close?.();
-  }
-
-  /** Discards what was written where the store allows, and closes (Arrow's `Abort`). */
-  async abort(reason?: unknown): Promise<void> {
-    if (this.#closing !== undefined) return this.#closing;
-    const side = this.#async;
-    this.#closing = this.#queue.drained().then(() => (side.abort === undefined ? side.close?.() : side.abort(reason)));
-    return this.#closing;
-  }
-
-  /** Closes the file, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
-  }
-
-  /** Closes the file, for `using` (synchronous files). */
-  [Symbol.dispose](): void {
-    this.closeSync();
+    runSync(call(this.syncSide('open').flush?.()));
   }
 
   /** Writes everything `source` yields, from the position; returns the number of bytes copied. */
   async upload(source: UploadSource, options: TransferOptions = {}): Promise<number> {
-    this.#check('writable');
+    this.check('writable');
     return copyFromSource(source, (chunk) => this.write(chunk), options);
   }
 
   /** Copies the file (from the start, if seekable) into `sink`; returns the bytes copied. */
   async download(sink: DownloadSink, options: TransferOptions = {}): Promise<number> {
-    this.#check('readable');
-    const total = this.#traits.seekable ? await this.size() : undefined;
-    if (this.#traits.seekable) this.seek(0);
+    this.check('readable');
+    const total = this.traits.seekable ? await this.size() : undefined;
+    if (this.traits.seekable) this.seek(0);
     return copyToSink((into) => this.readInto(into), total, sink, options);
   }
-
-  *#sizeSteps(side: UnderlyingFile): Steps<number> {
-    if (side.size === undefined) {
-      if (!this.writable()) throw new UnsupportedOperationError(`the size of ${this.#traits.kind} is not known`);
-      return this.#cursor.position;
-    }
-    return yield* algorithms.size(side);
-  }
-
-  /** Starts an operation in call order after the pending ones, on the async side. */
-  #ordered<T>(need: Need, steps: (side: UnderlyingFile) => Steps<T>): Promise<T> {
-    this.#check(need);
-    return this.#queue.run(() => runAsync(steps(this.#async)));
-  }
-
-  /** The synchronous side, after checking that `need` holds and nothing async is pending. */
-  #syncSide(need: Need): UnderlyingFile {
-    this.#check(need);
-    if (this.#sync === undefined) {
-      throw new UnsupportedOperationError(`${this.#traits.kind} is asynchronous: use the async methods`);
-    }
-    this.#checkIdle('a synchronous call');
-    return this.#sync;
-  }
-
-  #check(need: Need): void {
-    const { kind, seekable } = this.#traits;
-    checkCapability({ kind, seekable, mode: this.mode, closed: this.#closing !== undefined }, need);
-  }
-
-  #checkIdle(what: string): void {
-    if (this.#queue.busy) {
-      throw new IOError(`${what} on ${this.#traits.kind} while an async operation is pending: await it first`, { code: 'EBUSY' });
-    }
-  }
-
-  #sizeWithoutIo(): number {
-    const { knownSize, kind } = this.#traits;
-    if (knownSize !== undefined) return knownSize();
-    if (this.#sync !== undefined) return runSync(this.#sizeSteps(this.#sync));
-    throw new UnsupportedOperationError(`${kind} cannot seek from the end without I/O`);
-  }
 }
+
 
 function* call(result: unknown): Steps<void> {
   yield result;
