@@ -93,7 +93,8 @@ describe('memory maps', () => {
     for (let i = 0; i < 20; i++) {
       expect(() => createMemoryMap(path, 2 ** 53 - 1)).toThrow(IOError);
     }
-    expect(openDescriptors()).toBe(before);
+    // At most `before`: files dropped by earlier tests may be closed by the collector meanwhile.
+    expect(openDescriptors()).toBeLessThanOrEqual(before);
     expect(readFileSync(path, 'utf8')).toBe('precious');
   });
 

@@ -9,7 +9,7 @@ import type {
   Async, FileInterface, OutputStream, RandomAccessFile, ReadWriteFile, SyncOutputStream, SyncRandomAccessFile,
   SyncReadWriteFile, SyncWritableFile, WritableFile,
 } from '../core/interfaces.js';
-import type { NativeFile } from '../core/native-file.js';
+import { NativeFile } from '../core/native-file.js';
 import type { FileTraits, UnderlyingFile } from '../core/underlying.js';
 import { localOpfs } from './opfs-local.js';
 import { remoteOpfs } from './opfs-remote.js';
@@ -129,13 +129,13 @@ export class OpfsFile extends fileClass<FileInterface & OpfsFileInfo>() {
   /** Cuts or extends the file to `size` bytes, after the writes before it; the position stays. */
   async truncate(size: number): Promise<void> {
     this.#checkTruncatable();
-    return (this as unknown as NativeFile).truncate(size);
+    return NativeFile.prototype.truncate.call(this as unknown as NativeFile, size);
   }
 
   /** Synchronous {@link OpfsFile.truncate}, inside a worker. */
   truncateSync(size: number): void {
     this.#checkTruncatable();
-    (this as unknown as NativeFile).truncateSync(size);
+    NativeFile.prototype.truncateSync.call(this as unknown as NativeFile, size);
   }
 
   #checkTruncatable(): void {
