@@ -23,6 +23,8 @@ export interface FaultProxy {
   /** Resets the counters. */
   reset(): void;
   stop(): Promise<void>;
+  /** Lets the process exit while the proxy listens. */
+  unref(): void;
 }
 
 /** Starts a proxy on a free 127.0.0.1 port forwarding to `origin` (`http://127.0.0.1:port`). */
@@ -39,6 +41,7 @@ export async function startFaultProxy(origin: string): Promise<FaultProxy> {
       state.bytes = 0;
     },
     stop: async () => {},
+    unref: () => {},
   };
   const server: Server = createServer((req, res) => {
     const index = state.requests++;
@@ -80,6 +83,7 @@ export async function startFaultProxy(origin: string): Promise<FaultProxy> {
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   Object.assign(state, {
     url: `http://127.0.0.1:${port}/`,
+    unref: () => void server.unref(),
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

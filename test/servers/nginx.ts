@@ -18,6 +18,10 @@ export interface NginxServer {
   /** The folder served; files written there are served at once. */
   readonly root: string;
   stop(): Promise<void>;
+  /** Kills nginx at once (for `process.on('exit')`, which cannot wait). */
+  kill(): void;
+  /** Lets the process exit while nginx runs (benchmarks, which have no hooks to stop it). */
+  unref(): void;
 }
 
 /**
@@ -78,6 +82,11 @@ http {
     url: `http://127.0.0.1:${port}/`,
     port,
     root,
+    kill: () => void child.kill('SIGKILL'),
+    unref() {
+      child.unref();
+      child.stderr?.destroy();
+    },
     async stop() {
       child.kill('SIGTERM');
       await exited;

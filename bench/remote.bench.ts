@@ -1,0 +1,205 @@
+/**
+ * Remote files against hyparquet's own HTTP reader, through a loopback proxy that adds
+ * 20 ms to every request (a nearby region), and multipart upload to s3rver.
+ *
+ * Reads: a ~64 MiB Parquet file (8 row groups × 16 DOUBLE columns, uncompressed, 512 KiB
+ * per column chunk) served by nginx; each iteration opens the file and hyparquet reads 5
+ * adjacent columns of 4 scattered row groups (20 column chunks, 10 MiB), through
+ *   - nativefile: `HttpFile` + `asyncBufferOf` (hyparquet's slices batched into `readRanges`),
+ *   - hyparquet `asyncBufferFromUrl`, and the same wrapped in `cachedAsyncBuffer`.
+ * The proxy counts requests and body bytes; the table printed at the end has them per read.
+ *
+ * Upload: 256 MiB written in 1 MiB writes to an `S3FileSystem` output stream (8 MiB parts,
+ * 4 in flight) against s3rver in a child process, so the figures are the client's alone.
+ *
+ * Run: `npx vitest bench --run bench/remote.bench.ts` (needs /usr/sbin/nginx).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { asyncBufferFromUrl, cachedAsyncBuffer, parquetMetadata, parquetReadObjects, type AsyncBuffer } from 'hyparquet';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { bench, describe } from 'vitest';
+import { asyncBufferOf } from '../src/adapters/hyparquet.js';
+import { S3FileSystem } from '../src/fs/s3/s3-file-system.js';
+import { HttpFile } from '../src/remote/http-file.js';
+import { startFaultProxy, type FaultProxy } from '../test/servers/fault-proxy.js';
+import { hasNginx, startNginx, type NginxServer } from '../test/servers/nginx.js';
+
+const GROUPS = 8;
+const COLUMNS = 16;
+const ROWS_PER_GROUP = 65_536;
+const PICKED_COLUMNS = ['c03', 'c04', 'c05', 'c06', 'c07'];
+const PICKED_GROUPS = [0, 2, 5, 7];
+const LATENCY_MS = 20;
+const options = { iterations: 6, warmupIterations: 1, time: 0, warmupTime: 0 };
+
+interface Figures {
+  requests: number;
+  bytes: number;
+  ms: number;
+}
+let chunkBytes = 0;
+/** The byte ranges of the 20 picked column chunks. */
+const chunkRanges: Array<{ offset: number; length: number }> = [];
+
+function makeParquet(): Uint8Array {
+  const columnData = Array.from({ length: COLUMNS }, (_, c) => {
+    const data = new Float64Array(GROUPS * ROWS_PER_GROUP);
+    for (let i = 0; i < data.length; i++) data[i] = i * (c + 1) + Math.sin(i);
+    return { name: `c${String(c).padStart(2, '0')}`, data, type: 'DOUBLE' as const };
+  });
+  return new Uint8Array(parquetWriteBuffer({ columnData, rowGroupSize: ROWS_PER_GROUP, codec: 'UNCOMPRESSED', statistics: false }));
+}
+
+async function readPicked(file: AsyncBuffer): Promise<number> {
+  let rows = 0;
+  // hyparquet plans the 5 chunks of a row group together; the 4 groups are read at once.
+  const reads = PICKED_GROUPS.map((group) =>
+    parquetReadObjects({ file, columns: PICKED_COLUMNS, rowStart: group * ROWS_PER_GROUP, rowEnd: (group + 1) * ROWS_PER_GROUP }),
+  );
+  for (const read of await Promise.all(reads)) rows += read.length;
+  return rows;
+}
+
+// Vitest runs no hooks around benchmarks: set up at import, clean up at exit.
+const read = hasNginx ? await setUpReads() : undefined;
+
+async function setUpReads(): Promise<{ proxy: FaultProxy; url: string }> {
+  const parquet = makeParquet();
+  const metadata = parquetMetadata(parquet.buffer as ArrayBuffer);
+  for (const group of PICKED_GROUPS) {
+    for (const column of metadata.row_groups[group]!.columns) {
+      const meta = column.meta_data!;
+      if (!PICKED_COLUMNS.includes(meta.path_in_schema[0]!)) continue;
+      const offset = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
+      chunkRanges.push({ offset, length: Number(meta.total_compressed_size) });
+      chunkBytes += Number(meta.total_compressed_size);
+    }
+  }
+  const server: NginxServer = await startNginx();
+  process.once('exit', () => server.kill());
+  server.unref();
+  writeFileSync(join(server.root, 'table.parquet'), parquet);
+  const proxy = await startFaultProxy(server.url);
+  proxy.latencyMs = LATENCY_MS;
+  proxy.unref();
+  console.log(`file ${(parquet.byteLength / 2 ** 20).toFixed(1)} MiB, the 20 chunks ${(chunkBytes / 2 ** 20).toFixed(1)} MiB`);
+  return { proxy, url: `${proxy.url}table.parquet` };
+}
+
+function report(name: string, f: Figures): void {
+  console.log(
+    `${name}: ${f.requests} requests, ${(f.bytes / 2 ** 20).toFixed(2)} MiB (${(f.bytes / chunkBytes).toFixed(3)}x the chunks), ${Math.round(f.ms)} ms`,
+  );
+}
+
+describe.skipIf(read === undefined)(`20 column chunks of a 64 MiB Parquet file, ${LATENCY_MS} ms per request`, () => {
+  const { proxy, url } = read ?? { proxy: undefined as unknown as FaultProxy, url: '' };
+
+  const measure = async (name: string, open: () => Promise<AsyncBuffer>, close?: () => Promise<void>) => {
+    proxy.reset();
+    const started = performance.now();
+    const rows = await readPicked(await open());
+    const ms = performance.now() - started;
+    await close?.();
+    if (rows !== PICKED_GROUPS.length * ROWS_PER_GROUP) throw new Error(`${name} read ${rows} rows`);
+    const f = { requests: proxy.requests, bytes: proxy.bytes, ms };
+    report(name, f);
+  };
+
+  bench('hyparquet asyncBufferFromUrl', async () => {
+    await measure('hyparquet asyncBufferFromUrl', () => asyncBufferFromUrl({ url }));
+  }, options);
+
+  bench('hyparquet cachedAsyncBuffer(asyncBufferFromUrl)', async () => {
+    await measure('hyparquet cachedAsyncBuffer', async () => cachedAsyncBuffer(await asyncBufferFromUrl({ url })));
+  }, options);
+
+  bench('nativefile HttpFile + asyncBufferOf', async () => {
+    let file: HttpFile | undefined;
+    await measure('nativefile HttpFile', async () => asyncBufferOf((file = await HttpFile.open(url, { readAhead: 0 }))), async () => file?.close());
+  }, options);
+});
+
+/** s3rver in a child process, so its memory is not the client's. */
+async function startS3rverProcess(directory: string): Promise<{ endpoint: string; stop: () => void }> {
+  const code = `
+    import S3rver from 's3rver';
+    const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: ${JSON.stringify(directory)}, configureBuckets: [{ name: 'bench' }] });
+    const { port } = await server.run();
+    console.log(port);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim())));
+    child.once('exit', (status) => reject(new Error(`s3rver exited with ${status}`)));
+  });
+  process.once('exit', () => child.kill());
+  child.unref();
+  child.stdout.destroy();
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+const uploadDir = mkdtempSync(join(tmpdir(), 'nativefile-bench-s3-'));
+process.once('exit', () => rmSync(uploadDir, { recursive: true, force: true }));
+const s3 = await startS3rverProcess(uploadDir);
+
+describe('multipart upload of 256 MiB to s3rver (8 MiB parts, 4 in flight)', () => {
+  const total = 256 * 2 ** 20;
+  const chunk = new Uint8Array(2 ** 20).map((_, i) => (i * 2654435761) >>> 24);
+  bench('S3FileSystem.openOutputStream: write 1 MiB × 256, close', async () => {
+    const fs = new S3FileSystem({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const base = process.memoryUsage();
+    let peakArrayBuffers = 0;
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      const now = process.memoryUsage();
+      peakArrayBuffers = Math.max(peakArrayBuffers, now.arrayBuffers - base.arrayBuffers);
+      peakRss = Math.max(peakRss, now.rss - base.rss);
+    }, 20);
+    const started = performance.now();
+    const out = await fs.openOutputStream('bench/big.bin');
+    for (let written = 0; written < total; written += chunk.byteLength) await out.write(chunk);
+    await out.close();
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    const info = await fs.getFileInfo('bench/big.bin');
+    if (info.size !== total) throw new Error(`uploaded ${info.size} bytes`);
+    console.log(`upload: ${(total / 2 ** 20 / seconds).toFixed(0)} MiB/s, ${seconds.toFixed(2)} s; peak above baseline: ArrayBuffers ${(peakArrayBuffers / 2 ** 20).toFixed(0)} MiB, RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+  }, { iterations: 2, warmupIterations: 0, time: 0, warmupTime: 0 });
+});
+
+describe.skipIf(read === undefined)(`I/O only: the 20 column chunks' byte ranges, ${LATENCY_MS} ms per request`, () => {
+  const { proxy, url } = read ?? { proxy: undefined as unknown as FaultProxy, url: '' };
+  const run = async (name: string, fetchAll: () => Promise<number>) => {
+    proxy.reset();
+    const started = performance.now();
+    const got = await fetchAll();
+    const ms = performance.now() - started;
+    if (got !== chunkBytes) throw new Error(`${name} read ${got} bytes`);
+    report(name, { requests: proxy.requests, bytes: proxy.bytes, ms });
+  };
+  const total = (parts: ReadonlyArray<{ byteLength: number }>) => parts.reduce((sum, p) => sum + p.byteLength, 0);
+
+  bench('hyparquet asyncBufferFromUrl: slice each chunk', async () => {
+    await run('I/O hyparquet asyncBufferFromUrl', async () => {
+      const file = await asyncBufferFromUrl({ url });
+      return total(await Promise.all(chunkRanges.map((r) => file.slice(r.offset, r.offset + r.length))));
+    });
+  }, options);
+
+  bench('hyparquet cachedAsyncBuffer: slice each chunk', async () => {
+    await run('I/O hyparquet cachedAsyncBuffer', async () => {
+      const file = cachedAsyncBuffer(await asyncBufferFromUrl({ url }));
+      return total(await Promise.all(chunkRanges.map((r) => file.slice(r.offset, r.offset + r.length))));
+    });
+  }, options);
+
+  bench('nativefile HttpFile.readRanges', async () => {
+    await run('I/O nativefile HttpFile.readRanges', async () => {
+      await using file = await HttpFile.open(url, { readAhead: 0 });
+      return total(await file.readRanges(chunkRanges));
+    });
+  }, options);
+});
