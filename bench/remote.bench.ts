@@ -9,6 +9,9 @@
  *   - hyparquet `asyncBufferFromUrl`, and the same wrapped in `cachedAsyncBuffer`.
  * The proxy counts requests and body bytes; the table printed at the end has them per read.
  *
+ * Then the I/O alone: the 20 chunks' byte ranges, with no limit on concurrent requests
+ * (Node's fetch) and with at most 6 at once (a browser over HTTP/1.1, modelled by the proxy).
+ *
  * Upload: 256 MiB written in 1 MiB writes to an `S3FileSystem` output stream (8 MiB parts,
  * 4 in flight) against s3rver in a child process, so the figures are the client's alone.
  *
@@ -170,15 +173,19 @@ describe('multipart upload of 256 MiB to s3rver (8 MiB parts, 4 in flight)', () 
   }, { iterations: 2, warmupIterations: 0, time: 0, warmupTime: 0 });
 });
 
-describe.skipIf(read === undefined)(`I/O only: the 20 column chunks' byte ranges, ${LATENCY_MS} ms per request`, () => {
+for (const maxConcurrent of [Infinity, 6]) {
+describe.skipIf(read === undefined)(`I/O only: the 20 column chunks' byte ranges, ${LATENCY_MS} ms per request, ${maxConcurrent === Infinity ? 'no limit on' : `at most ${maxConcurrent}`} requests at once`, () => {
   const { proxy, url } = read ?? { proxy: undefined as unknown as FaultProxy, url: '' };
+  const label = maxConcurrent === Infinity ? '' : ` (${maxConcurrent} at once)`;
   const run = async (name: string, fetchAll: () => Promise<number>) => {
     proxy.reset();
+    proxy.maxConcurrent = maxConcurrent;
     const started = performance.now();
     const got = await fetchAll();
     const ms = performance.now() - started;
     if (got !== chunkBytes) throw new Error(`${name} read ${got} bytes`);
-    report(name, { requests: proxy.requests, bytes: proxy.bytes, ms });
+    report(`${name}${label}`, { requests: proxy.requests, bytes: proxy.bytes, ms });
+    proxy.maxConcurrent = Infinity;
   };
   const total = (parts: ReadonlyArray<{ byteLength: number }>) => parts.reduce((sum, p) => sum + p.byteLength, 0);
 
@@ -203,3 +210,4 @@ describe.skipIf(read === undefined)(`I/O only: the 20 column chunks' byte ranges
     });
   }, options);
 });
+}

@@ -14,6 +14,11 @@ export interface FaultProxy {
   readonly url: string;
   /** Milliseconds added before each request is handled. */
   latencyMs: number;
+  /**
+   * The most requests handled at once; the rest wait (as a browser holds back requests
+   * beyond six per host over HTTP/1.1). Default unlimited.
+   */
+  maxConcurrent: number;
   /** Chooses the fault of each request (`index` counts from 0); default: pass everything. */
   plan: (index: number, request: IncomingMessage) => Fault;
   /** Requests seen. */
@@ -33,6 +38,7 @@ export async function startFaultProxy(origin: string): Promise<FaultProxy> {
   const state: FaultProxy = {
     url: '',
     latencyMs: 0,
+    maxConcurrent: Infinity,
     plan: () => ({ kind: 'pass' }),
     requests: 0,
     bytes: 0,
@@ -43,7 +49,16 @@ export async function startFaultProxy(origin: string): Promise<FaultProxy> {
     stop: async () => {},
     unref: () => {},
   };
-  const server: Server = createServer((req, res) => {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  const server: Server = createServer(async (req, res) => {
+    if (active >= state.maxConcurrent) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    res.once('close', () => {
+      const next = waiting.shift();
+      if (next !== undefined) next();
+      else active--;
+    });
     const index = state.requests++;
     const fault = state.plan(index, req);
     setTimeout(() => {
