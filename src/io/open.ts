@@ -76,7 +76,7 @@ export function openInput(source: unknown, options: StreamOptions, openPath: Pat
   if (codec !== undefined) {
     file = new CompressedInputStream(file, codec, { maxOutputBytes: options.maxOutputBytes }) as unknown as NativeFile;
   }
-  return (bufferSize > 0 ? new BufferedInputStream(file, bufferSize) : file) as unknown as AnyInputStream;
+  return bufferSize > 0 ? new BufferedInputStream(file, bufferSize) : file;
 }
 
 /** @internal {@link outputStream}, with paths opened by `openPath` where given. */
@@ -100,7 +100,7 @@ export function openOutput(sink: unknown, options: StreamOptions, openPath: Path
   }
   const codec = chooseCodec(options.compression, path);
   if (codec !== undefined) file = new CompressedOutputStream(file, codec) as unknown as NativeFile;
-  return (bufferSize > 0 ? new BufferedOutputStream(file, bufferSize) : file) as unknown as AnyOutputStream;
+  return bufferSize > 0 ? new BufferedOutputStream(file, bufferSize) : file;
 }
 
 const pathHint = ": paths are opened by the inputStream/outputStream of 'nativefile/node'";

@@ -207,7 +207,7 @@ export class Buffer implements Collectable {
   hex(): string {
     const bytes = this.checkedBytes();
     let out = '';
-    for (let i = 0; i < bytes.byteLength; i++) out += HEX_DIGITS[bytes[i]!];
+    for (let i = 0; i < bytes.byteLength; i++) out += HEX_DIGITS[bytes[i]!]!;
     return out;
   }
 

@@ -9,7 +9,7 @@ import { IOError } from '../errors.js';
 import { defaultMemoryPool } from '../memory/default-pool.js';
 import type { WasmPoolHandle } from '../memory/wasm/wasm-pool.js';
 import { startDefaultWorker } from './default-worker.js';
-import type { Call, Operation, Operations, Reply } from './protocol.js';
+import type { Operation, Operations, Reply } from './protocol.js';
 import { fromWire } from './wire-errors.js';
 
 /** How long the start-up handshake may take by default, in milliseconds. */
@@ -69,7 +69,7 @@ export class WorkerConnection {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, op, args } as Call, transfer);
+      this.#worker.postMessage({ id, op, args }, transfer);
       signal?.addEventListener('abort', () => {
         if (!this.#pending.delete(id)) return;
         this.post('cancel', { call: id });

@@ -20,7 +20,7 @@ export function describe(value: unknown): string {
     case 'object': {
       if (value === null) return 'null';
       if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${value.byteLength} bytes)`;
-      const name = (value as object).constructor?.name;
+      const name = (value as { constructor?: { name?: string } }).constructor?.name;
       return name ? `a ${name}` : 'an object';
     }
     default:

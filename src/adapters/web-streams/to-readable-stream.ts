@@ -62,7 +62,10 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
       start,
       pull: (controller) => guarded(async () => {
         const chunk = await source.read(chunkSize);
-        if (chunk.byteLength > 0) return controller.enqueue(chunk);
+        if (chunk.byteLength > 0) {
+          controller.enqueue(chunk);
+          return;
+        }
         controller.close();
         await release();
       }),
@@ -77,12 +80,15 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
       const request = controller.byobRequest!;
       const view = request.view!;
       const got = await source.readInto(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
-      if (got > 0) return request.respond(got);
+      if (got > 0) {
+        request.respond(got);
+        return;
+      }
       controller.close();
       request.respond(0);
       await release();
     }),
     cancel: release,
-  }) as ReadableStream<Uint8Array>;
+  });
 }
 

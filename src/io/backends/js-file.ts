@@ -68,9 +68,8 @@ interface Adapter extends UnderlyingFile {
 
 /** What `new JsFile(...)` gives, by what it wraps and the mode. */
 export interface JsFileConstructor {
-  new (handle: FileHandleLike, mode?: 'rb' | 'r'): Async<RandomAccessFile>;
+  new (handle: FileHandleLike | SeekableDuckReader, mode?: 'rb' | 'r'): Async<RandomAccessFile>;
   new (handle: FileHandleLike, mode: 'rb+' | 'r+' | 'r+b'): Async<ReadWriteFile>;
-  new (handle: SeekableDuckReader, mode?: 'rb' | 'r'): Async<RandomAccessFile>;
   new (handle: NodeReadableLike | DuckReader, mode?: 'rb' | 'r'): Async<InputStream>;
   new (handle: FileLike, mode: 'wb' | 'ab' | 'w' | 'a'): Async<OutputStream>;
   new (handle: NodeWritableLike | DuckWriter): Async<OutputStream>;

@@ -65,7 +65,7 @@ function descriptorFaces(fd: number, path: string, positional: boolean): { sync:
     flush: () => undefined,
     async close() {
       dropped.unregister(sync);
-      await onThreadPool<void>(path, (done) => closeFd(fd, (error) => done(error ?? null, undefined)));
+      await onThreadPool<undefined>(path, (done) => closeFd(fd, (error) => done(error ?? null, undefined)));
     },
   };
   return { sync, async };

@@ -31,7 +31,9 @@ export function runSync<T>(steps: Steps<T>): T {
     const value = result.value;
     if (isThenable(value)) {
       // A backend said it was synchronous and was not: a bug in the backend, never the caller's.
-      throw steps.throw(new IOError('a synchronous backend returned a promise', { code: 'EINTERNAL' }));
+      const error = new IOError('a synchronous backend returned a promise', { code: 'EINTERNAL' });
+      steps.throw(error); // runs the algorithm's `finally` blocks
+      throw error;
     }
     result = steps.next(value === YIELD_TO_EVENT_LOOP ? undefined : value);
   }
@@ -57,7 +59,9 @@ async function finishAsync<T>(steps: Steps<T>, first: unknown): Promise<T> {
   for (;;) {
     let result: IteratorResult<unknown, T>;
     try {
-      const settled = value === YIELD_TO_EVENT_LOOP ? await nextMacrotask() : await value;
+      let settled: unknown;
+      if (value === YIELD_TO_EVENT_LOOP) await nextMacrotask();
+      else settled = await value;
       result = steps.next(settled);
     } catch (error) {
       // The algorithm's own `finally` blocks run (releasing what it allocated) before it rethrows.

@@ -87,9 +87,10 @@ function gunzipDecompressor(raw: NativeFile, Gunzip: typeof import('fflate').Gun
       }
       return ready.shift();
     },
-    cancel: async () => {
+    cancel: () => {
       ended = true;
       ready.length = 0;
+      return Promise.resolve();
     },
   };
 }
