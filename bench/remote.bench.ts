@@ -82,7 +82,7 @@ async function setUpReads(): Promise<{ proxy: FaultProxy; url: string }> {
     }
   }
   const server: NginxServer = await startNginx();
-  process.once('exit', () => server.kill());
+  // nginx stops when this process ends (its stdin closes); nothing here has to wait for it.
   server.unref();
   writeFileSync(join(server.root, 'table.parquet'), parquet);
   const proxy = await startFaultProxy(server.url);
@@ -132,15 +132,17 @@ async function startS3rverProcess(directory: string): Promise<{ endpoint: string
     import S3rver from 's3rver';
     const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: ${JSON.stringify(directory)}, configureBuckets: [{ name: 'bench' }] });
     const { port } = await server.run();
-    console.log(port);`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    console.log(port);
+    // Stop when the benchmark process ends, however it ends: our stdin closes then.
+    process.stdin.on('end', () => process.exit(0)).resume();`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: process.cwd(), stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim())));
     child.once('exit', (status) => reject(new Error(`s3rver exited with ${status}`)));
   });
-  process.once('exit', () => child.kill());
   child.unref();
   child.stdout.destroy();
+  (child.stdin as unknown as { unref?: () => void }).unref?.();
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill() };
 }
 

@@ -18,8 +18,6 @@ export interface NginxServer {
   /** The folder served; files written there are served at once. */
   readonly root: string;
   stop(): Promise<void>;
-  /** Kills nginx at once (for `process.on('exit')`, which cannot wait). */
-  kill(): void;
   /** Lets the process exit while nginx runs (benchmarks, which have no hooks to stop it). */
   unref(): void;
 }
@@ -63,7 +61,11 @@ http {
   }
 }
 `);
-  const child: ChildProcess = spawn(NGINX, ['-c', conf, '-p', prefix], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // nginx runs under a shell that kills it when our end of its stdin closes: on stop(), and
+  // also when this process dies without cleaning up (a killed benchmark or test worker).
+  // (A background job's stdin is /dev/null, so the watcher reads a copy of it made first.)
+  const script = `exec 3<&0; "${NGINX}" -c "${conf}" -p "${prefix}" & pid=$!; (read _ <&3; kill $pid 2>/dev/null) & wait $pid`;
+  const child: ChildProcess = spawn('/bin/sh', ['-c', script], { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -75,20 +77,20 @@ http {
       }),
     ]);
   } catch (error) {
-    child.kill();
+    child.stdin?.end();
     throw error;
   }
   return {
     url: `http://127.0.0.1:${port}/`,
     port,
     root,
-    kill: () => void child.kill('SIGKILL'),
     unref() {
       child.unref();
       child.stderr?.destroy();
+      (child.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null)?.unref?.();
     },
     async stop() {
-      child.kill('SIGTERM');
+      child.stdin?.end();
       await exited;
       rmSync(prefix, { recursive: true, force: true });
     },
