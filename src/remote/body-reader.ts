@@ -5,6 +5,7 @@
  * buffer, and cannot read into a SharedArrayBuffer.)
  * @module
  */
+import { IOError } from '../errors.js';
 
 /** What {@link readBodyInto} got. */
 export interface BodyResult {
@@ -14,6 +15,11 @@ export interface BodyResult {
   readonly overflow: boolean;
   /** Why the body stopped before it ended (a cut connection, an abort), if it did. */
   readonly error?: unknown;
+}
+
+/** `error` itself when it is an Error, else an IOError carrying it (streams may fail with anything). */
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new IOError(`the response body failed: ${String(error)}`, { cause: error });
 }
 
 /**
@@ -48,6 +54,6 @@ export async function readBodyInto(body: ReadableStream<Uint8Array> | null, into
 export async function readWholeBody(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array | undefined> {
   const into = new Uint8Array(limit + 1);
   const { filled, overflow, error } = await readBodyInto(body, into);
-  if (error !== undefined) throw error;
+  if (error !== undefined) throw asError(error);
   return overflow || filled > limit ? undefined : into.slice(0, filled);
 }

@@ -69,9 +69,12 @@ export class HadoopFileSystem implements FileSystem {
   }
 
   /** Opens a file for writing: it is replaced at the first flush (or at close). */
-  async openOutputStream(path: string): Promise<HdfsOutputStream> {
-    const clean = absolutePath(checkPath(path));
-    return new HdfsOutputStream(hdfsWriter(this.#client, clean, { exists: false, bufferSize: this.#bufferSize }), clean, false);
+  openOutputStream(path: string): Promise<HdfsOutputStream> {
+    // No request yet (the file is created at the first flush), but bad paths still reject.
+    return Promise.resolve().then(() => {
+      const clean = absolutePath(checkPath(path));
+      return new HdfsOutputStream(hdfsWriter(this.#client, clean, { exists: false, bufferSize: this.#bufferSize }), clean, false);
+    });
   }
 
   /** Opens a file for appending, creating it if missing. */

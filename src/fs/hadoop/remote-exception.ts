@@ -34,7 +34,8 @@ export function remoteException(status: number, statusText: string, name: string
     exception = undefined;
   }
   if (exception === undefined || typeof exception.exception !== 'string') return statusError(status, statusText, name, body.slice(0, 300));
-  const message = `${exception.exception}: ${String(exception.message ?? '')} (HTTP ${status}, ${name})`;
+  const detail = typeof exception.message === 'string' ? exception.message : '';
+  const message = `${exception.exception}: ${detail} (HTTP ${status}, ${name})`;
   if (exception.exception === 'FileNotFoundException') return new FileNotFoundError(message);
   if (exception.exception === 'UnsupportedOperationException') return new UnsupportedOperationError(message);
   return new IOError(message, { code: CODES[exception.exception] ?? 'EREMOTE' });

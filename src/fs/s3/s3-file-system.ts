@@ -7,7 +7,7 @@ import { FileNotFoundError, IOError, UnsupportedOperationError } from '../../err
 import { Limiter } from '../../remote/limiter.js';
 import { remoteReader, type RemoteReadOptions } from '../../remote/remote-reader.js';
 import { checkPositiveSize, checkSize } from '../../util/validate.js';
-import type { CreateDirOptions, FileInfo, FileSystem, ListDirOptions } from '../file-system.js';
+import type { FileInfo, FileSystem, ListDirOptions } from '../file-system.js';
 import { checkPath, encodePath, encodeSegment } from '../paths.js';
 import { S3Client, type S3ClientOptions } from './s3-client.js';
 import { S3File, S3OutputStream } from './s3-file.js';
@@ -77,15 +77,20 @@ export class S3FileSystem implements FileSystem {
   }
 
   /** Starts a multipart upload: the object appears when the stream closes, not before. */
-  async openOutputStream(path: string): Promise<S3OutputStream> {
-    const { bucket, key } = needKey(path);
-    const underlying = s3Upload(this.#client, bucket, key, { partSize: this.#partSize, maxInFlight: this.#uploadConcurrency });
-    return new S3OutputStream(underlying, `${bucket}/${key}`);
+  openOutputStream(path: string): Promise<S3OutputStream> {
+    // No request yet (the upload starts with the first full part), but bad paths still reject.
+    return Promise.resolve().then(() => {
+      const { bucket, key } = needKey(path);
+      const underlying = s3Upload(this.#client, bucket, key, { partSize: this.#partSize, maxInFlight: this.#uploadConcurrency });
+      return new S3OutputStream(underlying, `${bucket}/${key}`);
+    });
   }
 
   /** S3 objects cannot be appended to. */
-  async openAppendStream(path: string): Promise<never> {
-    throw new UnsupportedOperationError(`S3 objects cannot be appended to (${checkPath(path)})`);
+  openAppendStream(path: string): Promise<never> {
+    return Promise.resolve().then(() => {
+      throw new UnsupportedOperationError(`S3 objects cannot be appended to (${checkPath(path)})`);
+    });
   }
 
   /** A bucket or a common prefix is a directory, an object a file. */
@@ -119,8 +124,11 @@ export class S3FileSystem implements FileSystem {
     return infos;
   }
 
-  /** Creates a bucket (`bucket`) or an empty `key/` marker object (`bucket/key`). */
-  async createDir(path: string, _options: CreateDirOptions = {}): Promise<void> {
+  /**
+   * Creates a bucket (`bucket`) or an empty `key/` marker object (`bucket/key`). S3 has no
+   * real directories, so `recursive` changes nothing: parents need not exist.
+   */
+  async createDir(path: string): Promise<void> {
     const { bucket, key } = split(path);
     if (bucket === '') throw new IOError('cannot create the root of S3', { code: 'EEXIST' });
     if (key === '') {

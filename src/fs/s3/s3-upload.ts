@@ -7,6 +7,7 @@
  * @module
  */
 import { IOError } from '../../errors.js';
+import { asError } from '../../remote/body-reader.js';
 import type { UnderlyingFile } from '../../io/core/underlying.js';
 import type { S3Client } from './s3-client.js';
 import { escapeXml, xmlValue } from './s3-xml.js';
@@ -58,7 +59,7 @@ export function s3Upload(client: S3Client, bucket: string, key: string, options:
   const throwIfFailed = async (): Promise<void> => {
     if (failure === undefined) return;
     await abortUpload().catch(() => {});
-    throw failure;
+    throw asError(failure);
   };
 
   const sendPart = async (bytes: Uint8Array<ArrayBuffer>): Promise<void> => {
@@ -69,7 +70,7 @@ export function s3Upload(client: S3Client, bucket: string, key: string, options:
     etags.push('');
     const upload = (async () => {
       const id = await uploadId;
-      const query = { partNumber: String(number), uploadId: id! };
+      const query = { partNumber: String(number), uploadId: id };
       const response = await client.request({ method: 'PUT', bucket, key, query, body: bytes, signal: controller.signal });
       const etag = response.headers.get('etag');
       if (etag === null) throw new IOError(`S3 returned no ETag for part ${number} of ${name}`, { code: 'EPROTO' });
