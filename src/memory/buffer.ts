@@ -1,6 +1,6 @@
 import { Allocation } from './allocation.js';
 import { viewOfBlock, type BlockPool } from './block-pool.js';
-import { allocationChanged, cancelDropWhenCollected, dropWhenCollected, type Collectable } from './collection.js';
+import { allocationChanged, cancelDropWhenCollected, dropWhenCollected } from './collection.js';
 import { IOError } from '../errors.js';
 import { checkInteger, checkSize, describe, viewOf, type RawBytes } from '../util/validate.js';
 
@@ -39,7 +39,7 @@ const HEX_DIGITS = Array.from({ length: 256 }, (_, byte) =>
  * they are garbage-collected. A buffer that was released throws on every use; a `view` taken
  * before the release must not be used after it.
  */
-export class Buffer implements Collectable {
+export class Buffer {
   /** The bytes; replaced by {@link ResizableBuffer} when it reallocates. */
   protected bytes: Uint8Array;
   /** @internal The pool memory this buffer holds a reference to; `null` for foreign memory or once released. */
