@@ -52,7 +52,8 @@ export default defineConfig({
       entry: { index: 'src/index.ts', node: 'src/node.ts', worker: 'worker/index.ts' },
       formats: ['es'],
     },
-    rollupOptions: { external: [/^node:/, 'comlink', 'web-streams-polyfill'] },
+    // Dependencies stay imports: the app installs and dedupes them.
+    rollupOptions: { external: [/^node:/, 'fflate', 'aws4fetch', 'node-gyp-build'] },
   },
   test: {
     include: ['test/**/*.test.ts'],

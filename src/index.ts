@@ -60,3 +60,7 @@ export { toReadableStream, type ToReadableStreamOptions } from './adapters/web-s
 export { toWritableStream, type ToWritableStreamOptions } from './adapters/web-streams/to-writable-stream.js';
 export { fromReadableStream } from './adapters/web-streams/from-readable-stream.js';
 export { fromWritableStream } from './adapters/web-streams/from-writable-stream.js';
+
+export * from './remote/index.js';
+export * from './fs/index.js';
+export { asyncBufferOf, type AsyncBufferLike, type RangeReadable } from './adapters/hyparquet.js';

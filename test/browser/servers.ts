@@ -28,7 +28,7 @@ export async function startServer(headers: Record<string, string>, brokenWorker 
     logLevel: 'error',
     plugins: brokenWorker ? [failWorkerLoads] : [],
     server: { host: '127.0.0.1', port: 0, headers },
-    optimizeDeps: { include: ['comlink', 'web-streams-polyfill'] },
+    optimizeDeps: { include: ['comlink'] },
   });
   await server.listen();
   return server;
