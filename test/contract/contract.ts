@@ -86,6 +86,11 @@ export function readerContract(name: string, traits: ReaderTraits, open: (data: 
       });
     });
 
+    test('overlapping reads read consecutive bytes, as if queued in call order', () => withFile(bytesOf('0123456789abcdef'), async (f) => {
+      const parts = await Promise.all([f.read(4), f.read(4), f.readBuffer(4), f.read(4)]);
+      expect(parts.map((part) => new TextDecoder().decode(part instanceof Uint8Array ? part : part.view))).toEqual(['0123', '4567', '89ab', 'cdef']);
+    }));
+
     test('after close, every method but close throws ClosedFileError', () => withFile(bytesOf('abc'), async (f) => {
       await f.close();
       await f.close();
