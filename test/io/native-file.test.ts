@@ -148,3 +148,61 @@ describe('overlapping calls behave as if queued in call order', () => {
     expect(f.seek(0)).toBe(0);
   });
 });
+
+describe('the synchronous fast paths', () => {
+  /** A synchronous random-access backend that answers at most `most` bytes per read. */
+  function shortReads(bytes: Uint8Array, most: number): { file: NativeFile; calls: string[] } {
+    const calls: string[] = [];
+    const source: UnderlyingFile = {
+      readAt(position, into) {
+        calls.push(`readAt ${position} ${into.byteLength}`);
+        const count = Math.max(0, Math.min(into.byteLength, most, bytes.byteLength - position));
+        into.set(bytes.subarray(position, position + count));
+        return count;
+      },
+      writeAt(position, data) {
+        calls.push(`writeAt ${position} ${data.byteLength}`);
+      },
+      size: () => bytes.byteLength,
+    };
+    return { file: new NativeFile(source, { kind: 'ShortReads', mode: 'rb+', seekable: true, sync: true }), calls };
+  }
+
+  test('readSync keeps reading after a short read, as the generic path does', () => {
+    const { file, calls } = shortReads(encode('abcdefghij'), 3);
+    file.seek(1);
+    expect(decode(file.readSync(7))).toBe('bcdefgh');
+    expect(file.tell()).toBe(8);
+    expect(calls).toEqual(['readAt 1 7', 'readAt 4 4', 'readAt 7 1']);
+    expect(decode(file.readSync(5))).toBe('ij');
+    expect(file.readSync(5).byteLength).toBe(0);
+  });
+
+  test('writeSync of nothing never calls the backend (its views are never empty)', () => {
+    const { file, calls } = shortReads(encode('abc'), 3);
+    expect(file.writeSync(new Uint8Array(0))).toBe(0);
+    expect(file.writeSync(encode('xy'))).toBe(2);
+    expect(file.tell()).toBe(2);
+    expect(calls).toEqual(['writeAt 0 2']);
+  });
+
+  test('a synchronous backend answering with a promise is an internal error, not a wrong result', () => {
+    const source: UnderlyingFile = {
+      size: () => 10,
+      sliceAt: () => Promise.resolve(new BufferReader(encode('x')).readBufferSync()),
+    };
+    const file = new NativeFile(source, { kind: 'Broken', mode: 'rb', seekable: true, sync: true });
+    expect(() => file.readBufferSync(3)).toThrow(expect.objectContaining({ code: 'EINTERNAL' }) as Error);
+    expect(file.tell()).toBe(0);
+  });
+
+  test('readBufferSync on a BufferReader slices, moves the position and stops at the end', () => {
+    const reader = new BufferReader(encode('hello world'));
+    const first = reader.readBufferSync(5);
+    expect(decode(first.view)).toBe('hello');
+    expect(first.parent).not.toBeNull();
+    expect(decode(reader.readBufferSync(100).view)).toBe(' world');
+    expect(reader.readBufferSync(1).size).toBe(0);
+    expect(reader.tell()).toBe(11);
+  });
+});

@@ -4,7 +4,7 @@ import * as algorithms from './algorithms.js';
 import { checkMaxLineLength, checkRanges } from './checks.js';
 import { FileCore } from './file-core.js';
 import type { FileInterface, LinesOptions } from './interfaces.js';
-import { runAsync, runSync, type Steps } from './steps.js';
+import { runAsync, runSync, syncValue, type Steps } from './steps.js';
 import { copyFromSource, copyToSink, type DownloadSink, type TransferOptions, type UploadSource } from './transfer.js';
 import type { ByteRange } from './underlying.js';
 
@@ -29,7 +29,21 @@ export class NativeFile extends FileCore implements FileInterface {
   /** Synchronous {@link NativeFile.read}. */
   readSync(n?: number): Uint8Array {
     const length = checkOptionalSize(n, 'n');
-    return runSync(algorithms.readBytes(this.cursor, this.syncSide('readable'), length));
+    const side = this.syncSide('readable');
+    // Fast path (`algorithms.readBytes` in one backend read, without a generator per call,
+    // which costs more than a small read itself: bench/buffer-reader.bench.ts).
+    if (this.cursor.seekable && length !== undefined && length <= algorithms.PIECE && side.size !== undefined) {
+      const size = syncValue(side.size());
+      if (size > 0) {
+        const out = new Uint8Array(Math.min(length, Math.max(0, size - this.cursor.position)));
+        if (out.byteLength === 0) return out;
+        const got = syncValue(this.cursor.pull(side, out));
+        this.cursor.position += got;
+        if (got === out.byteLength || got === 0) return algorithms.trimmed(out, got);
+        return algorithms.trimmed(out, got + runSync(algorithms.fill(this.cursor, side, out.subarray(got))));
+      }
+    }
+    return runSync(algorithms.readBytes(this.cursor, side, length));
   }
 
   /** Reads `n` bytes (all if omitted) as a {@link Buffer}, zero-copy where the backend allows. */
@@ -41,7 +55,20 @@ export class NativeFile extends FileCore implements FileInterface {
   /** Synchronous {@link NativeFile.readBuffer}. */
   readBufferSync(n?: number): Buffer {
     const length = checkOptionalSize(n, 'n');
-    return runSync(algorithms.readBuffer(this.cursor, this.syncSide('readable'), length));
+    const side = this.syncSide('readable');
+    // Fast path (`algorithms.readBuffer` on a backend holding its bytes in memory: one slice,
+    // without the generators that cost more than the slice: bench/buffer-reader.bench.ts).
+    if (side.sliceAt !== undefined && side.size !== undefined && this.cursor.seekable) {
+      const size = syncValue(side.size());
+      if (size > 0) {
+        const remaining = Math.max(0, size - this.cursor.position);
+        const count = length === undefined ? remaining : Math.min(length, remaining);
+        const slice = syncValue(side.sliceAt(this.cursor.position, count));
+        this.cursor.position += count; // the contract: exactly `count` bytes
+        return slice;
+      }
+    }
+    return runSync(algorithms.readBuffer(this.cursor, side, length));
   }
 
   /** Up to `n` bytes at `offset`, without moving the position; positional reads may overlap. */
@@ -147,7 +174,15 @@ export class NativeFile extends FileCore implements FileInterface {
   /** Synchronous {@link NativeFile.write}. */
   writeSync(data: BytesLike): number {
     const bytes = bytesOf(data, 'data');
-    return runSync(algorithms.write(this.cursor, this.syncSide('writable'), bytes));
+    const side = this.syncSide('writable');
+    // Fast path (`algorithms.write` of one piece, without a generator per call).
+    if (bytes.byteLength > 0 && bytes.byteLength <= algorithms.PIECE) {
+      this.cursor.forget();
+      syncValue(side.writeAt === undefined ? side.write!(bytes) : side.writeAt(this.cursor.position, bytes));
+      this.cursor.position += bytes.byteLength;
+      return bytes.byteLength;
+    }
+    return runSync(algorithms.write(this.cursor, side, bytes));
   }
 
   /** Writes all of `data` at `offset` without moving the position. */

@@ -24,14 +24,24 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
+/** A backend said it was synchronous and was not: a bug in the backend, never the caller's. */
+function notSynchronous(): IOError {
+  return new IOError('a synchronous backend returned a promise', { code: 'EINTERNAL' });
+}
+
+/** What a synchronous backend returned, checked to be a value (the core's fast paths). */
+export function syncValue<T>(value: Awaitable<T>): T {
+  if (isThenable(value)) throw notSynchronous();
+  return value;
+}
+
 /** Runs `steps` to the end on a synchronous backend. */
 export function runSync<T>(steps: Steps<T>): T {
   let result = steps.next();
   while (!result.done) {
     const value = result.value;
     if (isThenable(value)) {
-      // A backend said it was synchronous and was not: a bug in the backend, never the caller's.
-      const error = new IOError('a synchronous backend returned a promise', { code: 'EINTERNAL' });
+      const error = notSynchronous();
       steps.throw(error); // runs the algorithm's `finally` blocks
       throw error;
     }
