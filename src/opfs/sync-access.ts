@@ -4,7 +4,7 @@
  * local one calls it directly, the remote one through the IO worker.
  * @module
  */
-import { IOError, OutOfMemoryError } from '../errors.js';
+import { IOError, OutOfMemoryError, UnsupportedOperationError } from '../errors.js';
 import type { FileMode } from '../io/core/file-mode.js';
 import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
 import { opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
@@ -32,6 +32,9 @@ export interface SyncAccessOptions {
   readonly wait: boolean;
   readonly signal?: AbortSignal;
 }
+
+/** The code of the error for a browser whose sync access handles do not work (WebKitGTK). */
+export const NO_SYNC_ACCESS = 'ENOSYNCACCESS';
 
 /** The sibling an atomic `'wb'` writes; a crash leaves it behind, and the next open removes it. */
 export const temporaryName = (name: string): string => `.${name}.nativefile-partial`;
@@ -196,6 +199,10 @@ async function createHandle(file: SyncCapableHandle, path: string, readOnly: boo
     return await file.createSyncAccessHandle(readOnly && readOnlyHandles() ? { mode: 'read-only' } : undefined);
   } catch (cause) {
     if ((cause as DOMException).name === 'NoModificationAllowedError') throw busy(path, cause);
+    // WebKitGTK has the method but no backend for it: the caller may use the async API instead.
+    if ((cause as DOMException).name === 'NotSupportedError') {
+      throw new UnsupportedOperationError(`this browser has no OPFS sync access handles (opening ${path})`, { code: NO_SYNC_ACCESS, cause });
+    }
     throw cause;
   }
 }

@@ -5,12 +5,17 @@ import { setMemoryPool } from '../../src/memory/default-pool.js';
 import type { MemoryPool } from '../../src/memory/memory-pool.js';
 import { attachMemoryPool, type WasmPoolHandle } from '../../src/memory/wasm/wasm-pool.js';
 import { OpfsFile } from '../../src/io/backends/opfs-file.js';
+import { contexts } from './opfs-contexts.js';
+import { opfsContract } from './opfs-contract.js';
 
 const kept: Buffer[] = [];
 let pool: MemoryPool | undefined;
 const held: Array<{ close(): Promise<void> }> = [];
 
 const api = {
+  contract: opfsContract,
+  roundTrip: contexts.roundTrip,
+  responseOfFile: contexts.responseOfFile,
   attach(handle: WasmPoolHandle): void {
     pool = attachMemoryPool(handle);
     setMemoryPool(pool);

@@ -9,6 +9,7 @@ import { wasmMemoryPool } from '../../src/memory/wasm/wasm-pool.js';
 import { OpfsFile } from '../../src/io/backends/opfs-file.js';
 import { BufferReader } from '../../src/io/backends/buffer-reader.js';
 import type { HarnessWorker } from './harness-worker.js';
+import { asyncChecks } from './harness-async.js';
 import { reliability } from './harness-opfs.js';
 import { checkPattern, fillPattern, MiB, removeEntry } from './pattern.js';
 
@@ -29,6 +30,7 @@ const startHarnessWorker = () => wrap<HarnessWorker>(new Worker(new URL('./harne
 
 const harness = {
   ...reliability,
+  ...asyncChecks,
 
   environment() {
     return { isolated: globalThis.crossOriginIsolated === true, pool: defaultMemoryPool().backendName };

@@ -25,9 +25,10 @@ export async function startServer(headers: Record<string, string>, brokenWorker 
   const server = await createServer({
     configFile: false,
     root,
-    logLevel: 'error',
+    logLevel: process.env.NATIVEFILE_VITE_LOG === '1' ? 'info' : 'error',
     plugins: brokenWorker ? [failWorkerLoads] : [],
-    server: { host: '127.0.0.1', port: 0, headers },
+    // No HMR: other work in the same tree would otherwise reload the pages under test.
+    server: { host: '127.0.0.1', port: 0, headers, hmr: false, watch: null },
     optimizeDeps: { include: ['comlink'] },
   });
   await server.listen();

@@ -1,7 +1,5 @@
 import { UnsupportedOperationError } from '../../errors.js';
-import { WorkerConnection } from '../../opfs/connection.js';
 import { splitOpfsPath } from '../../opfs/paths.js';
-import { SyncAccess } from '../../opfs/sync-access.js';
 import { checkSize, describe } from '../../util/validate.js';
 import { fileClass } from '../core/file-class.js';
 import { parseFileMode, type FileModeInput } from '../core/file-mode.js';
@@ -11,8 +9,9 @@ import type {
 } from '../core/interfaces.js';
 import { NativeFile } from '../core/native-file.js';
 import type { FileTraits, UnderlyingFile } from '../core/underlying.js';
-import { localOpfs } from './opfs-local.js';
-import { remoteOpfs } from './opfs-remote.js';
+import { openOpfsBackend, type OpfsBackendChoice, type OpfsBackendName } from './opfs-open.js';
+
+export type { OpfsBackendChoice, OpfsBackendName } from './opfs-open.js';
 
 /** Options of {@link OpfsFile.open}. */
 export interface OpfsOpenOptions {
@@ -33,12 +32,22 @@ export interface OpfsOpenOptions {
   signal?: AbortSignal;
   /** How long the IO worker may take to start, in milliseconds (default 5000): then `EWORKER`. */
   startTimeout?: number;
+  /**
+   * Which backend serves the file. `'auto'` (the default): a sync access handle in a dedicated
+   * worker, the IO worker on a page, and the asynchronous API (`getFile()`, `createWritable()`)
+   * wherever sync access handles are out of reach: shared and service workers, WebKit, pages
+   * that may not start workers. `'sync'` insists on sync access handles (an
+   * `UnsupportedOperationError` where there are none); `'async'` uses the asynchronous API here.
+   */
+  backend?: OpfsBackendChoice;
 }
 
 /** What every OPFS file has besides its capabilities. */
 export interface OpfsFileInfo {
   /** The path inside the origin private file system. */
   readonly path: string;
+  /** Which backend serves the file (see {@link OpfsOpenOptions.backend}). */
+  readonly backend: OpfsBackendName;
 }
 
 /** `truncate`, on OPFS files open for writing in place or anew. */
@@ -69,19 +78,18 @@ export type OpfsFileFor<M extends FileModeInput> =
       : M extends 'ab' | 'a' ? OpfsAppender
         : OpfsReadWriter;
 
-function inWorkerWithSyncAccess(): boolean {
-  return typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' &&
-    typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle !== 'undefined';
-}
-
 /**
  * A file in the Origin Private File System, with random-access reads and writes.
  *
- * Opened inside a worker, it works straight on a `FileSystemSyncAccessHandle` and is
+ * Opened inside a dedicated worker, it works straight on a `FileSystemSyncAccessHandle` and is
  * synchronous (`isSync`). Opened on a page, it is asynchronous and goes through the IO worker,
  * which reads into and writes from the page's pool memory directly when the page is
- * cross-origin isolated, and exchanges transferred copies otherwise. A remote file dropped
- * without `close()` releases its handle when garbage-collected.
+ * cross-origin isolated, and exchanges transferred copies otherwise. Where neither works
+ * (shared and service workers, WebKit, pages that may not start workers) it is asynchronous on
+ * `getFile()` and `createWritable()` in the same context: there writes become visible when
+ * committed (on close, flush, or a read that follows them), and `flush()` copies the file
+ * into a new swap file. A file dropped without `close()` releases its handle when
+ * garbage-collected.
  *
  * Directories on the path are created for modes that write. `'wb'` replaces the file on close
  * (see {@link OpfsOpenOptions.atomic}), `'ab'` appends, `'rb+'` writes in place. A file that
@@ -91,10 +99,13 @@ function inWorkerWithSyncAccess(): boolean {
 export class OpfsFile extends fileClass<FileInterface & OpfsFileInfo>() {
   /** The path inside the origin private file system. */
   readonly path: string;
+  /** Which backend serves the file (see {@link OpfsOpenOptions.backend}). */
+  readonly backend: OpfsBackendName;
 
-  private constructor(path: string, backend: UnderlyingFile, traits: FileTraits) {
-    super(backend, traits);
+  private constructor(path: string, backend: OpfsBackendName, underlying: UnderlyingFile, traits: FileTraits) {
+    super(underlying, traits);
     this.path = path;
+    this.backend = backend;
   }
 
   /** Opens (and for writing modes creates) the file at `path`, such as `'uploads/data.bin'`. */
@@ -102,27 +113,23 @@ export class OpfsFile extends fileClass<FileInterface & OpfsFileInfo>() {
     splitOpfsPath(path);
     const canonical = parseFileMode(mode ?? 'rb', ['rb', 'wb', 'ab', 'rb+']);
     if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${describe(options)}`);
-    const { worker, atomic = true, wait = false, signal, startTimeout } = options;
+    const { worker, atomic = true, wait = false, signal, startTimeout, backend = 'auto' } = options;
     if (worker !== undefined && typeof worker.postMessage !== 'function') {
       throw new TypeError(`options.worker must be a Worker, got ${describe(worker)}`);
     }
-    if (startTimeout !== undefined) checkSize(startTimeout, 'options.startTimeout');
-    const traits = (sync: boolean, size: number, knownSize?: () => number): FileTraits => ({
-      kind: 'OpfsFile', mode: canonical, seekable: canonical !== 'ab', sync,
-      position: canonical === 'ab' ? size : 0, ...(knownSize ? { knownSize } : {}),
-    });
-    let file: OpfsFile;
-    if (worker === undefined && inWorkerWithSyncAccess()) {
-      const access = await SyncAccess.open(path, canonical, { atomic, wait, ...(signal ? { signal } : {}) });
-      const { sync, async } = localOpfs(access);
-      file = new OpfsFile(path, sync, { ...traits(true, access.size()), async });
-    } else {
-      const connection = WorkerConnection.of(worker, startTimeout);
-      const opened = await connection.call('open', { path, mode: canonical, atomic, wait }, [], signal);
-      const backend = remoteOpfs(connection, opened.file, opened.size);
-      file = new OpfsFile(path, backend, traits(false, opened.size, () => backend.knownSize));
-      backend.watch(file);
+    if (backend !== 'auto' && backend !== 'sync' && backend !== 'async') {
+      throw new TypeError(`options.backend must be 'auto', 'sync' or 'async', got ${describe(backend)}`);
     }
+    if (backend === 'async' && worker !== undefined) throw new TypeError("options.worker cannot be used with backend 'async'");
+    if (startTimeout !== undefined) checkSize(startTimeout, 'options.startTimeout');
+    const opened = await openOpfsBackend(path, canonical, { choice: backend, worker, atomic, wait, signal, startTimeout });
+    const traits: FileTraits = {
+      kind: 'OpfsFile', mode: canonical, seekable: canonical !== 'ab', sync: opened.name === 'sync',
+      position: canonical === 'ab' ? opened.size : 0,
+      ...(opened.async ? { async: opened.async } : {}), ...(opened.knownSize ? { knownSize: opened.knownSize } : {}),
+    };
+    const file = new OpfsFile(path, opened.name, opened.backend, traits);
+    opened.watch?.(file);
     return file as unknown as OpfsFileFor<M>;
   }
 

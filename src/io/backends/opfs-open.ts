@@ -1,0 +1,105 @@
+/**
+ * Which OPFS backend serves an open, and opening it: sync access handles here (a dedicated
+ * worker), the IO worker's (a page that can start one), or the asynchronous API here
+ * (everywhere else: shared and service workers, WebKit, pages that cannot start workers).
+ * @module
+ */
+import { UnsupportedOperationError, type IOError } from '../../errors.js';
+import { AsyncAccess } from '../../opfs/async-access.js';
+import { WorkerConnection } from '../../opfs/connection.js';
+import { NO_SYNC_ACCESS, SyncAccess } from '../../opfs/sync-access.js';
+import type { FileMode } from '../core/file-mode.js';
+import type { UnderlyingFile } from '../core/underlying.js';
+import { asyncOpfs } from './opfs-async.js';
+import { localOpfs } from './opfs-local.js';
+import { remoteOpfs } from './opfs-remote.js';
+
+/**
+ * Which backend an open OPFS file uses: `'sync'`, a sync access handle in this worker;
+ * `'worker'`, the IO worker's sync access handle; `'async'`, `getFile()` and
+ * `createWritable()` in this context.
+ */
+export type OpfsBackendName = 'sync' | 'worker' | 'async';
+
+/**
+ * The backend an open asks for: `'auto'` chooses (see {@link OpfsFile.open}); `'sync'` insists
+ * on sync access handles (here in a worker, else through the IO worker); `'async'` uses the
+ * asynchronous API in this context.
+ */
+export type OpfsBackendChoice = 'auto' | 'sync' | 'async';
+
+/** What {@link openOpfsBackend} needs besides the path and mode. */
+export interface OpfsBackendRequest {
+  readonly choice: OpfsBackendChoice;
+  readonly worker: Worker | undefined;
+  readonly atomic: boolean;
+  readonly wait: boolean;
+  readonly signal: AbortSignal | undefined;
+  readonly startTimeout: number | undefined;
+}
+
+/** An opened backend, as `OpfsFile` needs it. */
+export interface OpenedOpfs {
+  readonly name: OpfsBackendName;
+  readonly backend: UnderlyingFile;
+  /** The async face of a synchronous backend. */
+  readonly async?: UnderlyingFile;
+  /** The size at open (where `'ab'` starts). */
+  readonly size: number;
+  /** The size without I/O, for seeks from the end of an asynchronous file. */
+  readonly knownSize?: () => number;
+  /** Closes the file when `owner` is collected without being closed. */
+  watch?(owner: object): void;
+}
+
+const scope = globalThis as { WorkerGlobalScope?: unknown; FileSystemSyncAccessHandle?: unknown; Worker?: unknown };
+const inWorker = (): boolean => typeof scope.WorkerGlobalScope !== 'undefined';
+/** Dedicated workers only: shared and service workers do not expose the interface. */
+const hasSyncAccess = (): boolean => typeof scope.FileSystemSyncAccessHandle !== 'undefined';
+const canStartWorkers = (): boolean => typeof scope.Worker === 'function';
+
+/** Set once sync access handles turned out not to work here (WebKitGTK has the method, not the backend). */
+let syncAccessFails = false;
+
+/** Opens `path` on the backend `request` asks for, or the one that works here. */
+export async function openOpfsBackend(path: string, mode: FileMode, request: OpfsBackendRequest): Promise<OpenedOpfs> {
+  const { choice, worker, signal } = request;
+  const options = { atomic: request.atomic, wait: request.wait, ...(signal ? { signal } : {}) };
+  const auto = choice === 'auto';
+  if (choice === 'async') return openAsync(path, mode, options);
+  if (worker !== undefined) return openRemote(path, mode, request, worker);
+  const skipSync = auto && syncAccessFails;
+  try {
+    if (inWorker() && hasSyncAccess() && !skipSync) {
+      const access = await SyncAccess.open(path, mode, options);
+      const { sync, async } = localOpfs(access);
+      return { name: 'sync', backend: sync, async, size: access.size() };
+    }
+    // A page starts the IO worker; a shared or service worker cannot (or it never answers).
+    if (!inWorker() && canStartWorkers() && !skipSync) return await openRemote(path, mode, request, undefined);
+  } catch (error) {
+    // Only an automatic choice falls back: when sync handles do not work here (WebKitGTK), or
+    // when the page may not start a worker (a CSP without worker-src throws SecurityError).
+    const fallback = (error as IOError).code === NO_SYNC_ACCESS || (error as DOMException).name === 'SecurityError';
+    if (!auto || !fallback) throw error;
+    if ((error as IOError).code === NO_SYNC_ACCESS) syncAccessFails = true;
+    return openAsync(path, mode, options);
+  }
+  if (!auto) {
+    throw new UnsupportedOperationError(`no sync access handles here and no Worker to reach them: cannot open ${path} with backend 'sync'`);
+  }
+  return openAsync(path, mode, options);
+}
+
+async function openRemote(path: string, mode: FileMode, request: OpfsBackendRequest, worker: Worker | undefined): Promise<OpenedOpfs> {
+  const connection = WorkerConnection.of(worker, request.startTimeout);
+  const opened = await connection.call('open', { path, mode, atomic: request.atomic, wait: request.wait }, [], request.signal);
+  const backend = remoteOpfs(connection, opened.file, opened.size);
+  return { name: 'worker', backend, size: opened.size, knownSize: () => backend.knownSize, watch: (owner) => backend.watch(owner) };
+}
+
+async function openAsync(path: string, mode: FileMode, options: { atomic: boolean; wait: boolean; signal?: AbortSignal }): Promise<OpenedOpfs> {
+  const access = await AsyncAccess.open(path, mode, options);
+  const backend = asyncOpfs(access);
+  return { name: 'async', backend, size: access.size(), knownSize: () => backend.knownSize, watch: (owner) => backend.watch(owner) };
+}

@@ -1,0 +1,215 @@
+/**
+ * An OPFS file open through the asynchronous API only — `getFile()` to read,
+ * `createWritable()` to write — for every context that has no sync access handles: shared and
+ * service workers, WebKit, pages that cannot start the IO worker. The mode's rules and the
+ * Web Locks are the same as {@link SyncAccess}'s, so both backends on one origin exclude each
+ * other as two sync ones do.
+ *
+ * A writable stream writes to a swap file that replaces the file only when it is closed, so
+ * writes become visible on commit: on `close()`, on `flush()` (which closes the writable and
+ * opens a new one lazily, copying the file into a new swap file: it costs the file's size),
+ * and before a read that follows writes (`'rb+'`), which must see them.
+ * @module
+ */
+import { IOError, OutOfMemoryError, UnsupportedOperationError } from '../errors.js';
+import type { FileMode } from '../io/core/file-mode.js';
+import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
+import { opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
+import { SnapshotReader } from './snapshot-reader.js';
+import { temporaryName, type SyncAccessOptions } from './sync-access.js';
+
+type MovableHandle = FileSystemFileHandle & { move?(directory: FileSystemDirectoryHandle, name: string): Promise<void> };
+
+/** Whether this runtime can write OPFS files without sync access handles. */
+export const canWriteAsync = (): boolean =>
+  typeof FileSystemFileHandle !== 'undefined' && typeof FileSystemFileHandle.prototype.createWritable === 'function';
+
+/** An open OPFS file on the asynchronous API. */
+export class AsyncAccess {
+  readonly #reader: SnapshotReader;
+  #writable: FileSystemWritableFileStream | undefined;
+  /** Whether the writable holds writes not yet committed. */
+  #dirty = false;
+  #size: number;
+  /** Set once a write failed: an atomic file is then discarded instead of moved into place. */
+  #failed: unknown;
+
+  private constructor(
+    readonly path: string,
+    /** The handle written: the file itself, or the temporary sibling of an atomic `'wb'`. */
+    private readonly written: MovableHandle,
+    private readonly location: OpfsLocation,
+    private readonly atomicSibling: boolean,
+    private readonly releases: Release[],
+    size: number,
+  ) {
+    this.#reader = new SnapshotReader(written);
+    this.#size = size;
+  }
+
+  /** Opens `path` (creating it and its directories for modes that write). */
+  static async open(path: string, mode: FileMode, options: SyncAccessOptions): Promise<AsyncAccess> {
+    const key = splitOpfsPath(path).join('/');
+    const releases: Release[] = [];
+    const { wait, signal } = options;
+    try {
+      const location = await opfsLocation(key, mode !== 'rb');
+      const target = (await opfsFileHandle(location, mode !== 'rb', path)) as MovableHandle;
+      if (mode === 'rb') {
+        // Readers only read committed snapshots: they share the path with each other.
+        releases.push(await acquire(pathLock(key), 'shared', path, wait, signal));
+        const size = (await target.getFile()).size;
+        return new AsyncAccess(path, target, location, false, releases, size);
+      }
+      if (!canWriteAsync()) {
+        throw new UnsupportedOperationError(`this browser has neither sync access handles nor createWritable(): cannot open ${path} in mode '${mode}'`);
+      }
+      releases.push(await acquire(writeLock(key), 'exclusive', path, wait, signal));
+      // A crash mid-replace left a partial sibling; only a writer, holding writeLock, removes it.
+      await location.directory.removeEntry(temporaryName(location.name)).catch(() => {});
+      // As the sync backend does, an atomic 'wb' writes a sibling and moves it over the file on
+      // close, so readers in other contexts (even on sync access handles, which a writable on
+      // the file itself would conflict with in Chromium) keep the old file until then.
+      if (mode === 'wb' && options.atomic && typeof target.move === 'function') {
+        const sibling = await location.directory.getFileHandle(temporaryName(location.name), { create: true });
+        const access = new AsyncAccess(path, sibling, location, true, releases, 0);
+        await access.#open(false);
+        return access;
+      }
+      releases.push(await acquire(pathLock(key), 'exclusive', path, wait, signal));
+      const size = mode === 'wb' ? 0 : (await target.getFile()).size;
+      const access = new AsyncAccess(path, target, location, false, releases, size);
+      // 'wb' starts from an empty swap file, committed on close (atomic even in place).
+      if (mode === 'wb') await access.#open(false);
+      return access;
+    } catch (cause) {
+      for (const release of releases) release();
+      throw translate(cause, `cannot open ${path} in mode '${mode}'`, path);
+    }
+  }
+
+  /** The file's size, counting writes not yet committed (this is the only writer). */
+  size(): number {
+    return this.#size;
+  }
+
+  async read(position: number, into: Uint8Array): Promise<number> {
+    // Writes are in the swap file, which cannot be read: commit them first.
+    if (this.#dirty) await this.#commit();
+    return this.#reader.read(position, into);
+  }
+
+  async write(position: number, bytes: Uint8Array): Promise<void> {
+    const writable = await this.#writer();
+    // createWritable takes no shared memory (pool buffers in isolated pages): copy those.
+    const data = isShared(bytes) ? bytes.slice() : bytes;
+    try {
+      this.#dirty = true;
+      await writable.write({ type: 'write', position, data: data as Uint8Array<ArrayBuffer> });
+    } catch (cause) {
+      this.#failed = cause;
+      throw translate(cause, `wrote nothing of ${bytes.byteLength} bytes at offset ${position} of ${this.path}`, this.path);
+    }
+    this.#size = Math.max(this.#size, position + bytes.byteLength);
+  }
+
+  async truncate(size: number): Promise<void> {
+    const writable = await this.#writer();
+    this.#dirty = true;
+    await writable.truncate(size);
+    this.#size = size;
+  }
+
+  /**
+   * Commits the writes, so a crash keeps them. An atomic `'wb'` has nothing to commit before
+   * it replaces the file on close (a crash keeps the old file whatever was flushed).
+   */
+  async flush(): Promise<void> {
+    if (!this.atomicSibling && this.#dirty) await this.#commit();
+  }
+
+  /**
+   * Commits what was written; an atomic `'wb'` file then replaces the old one, once readers
+   * of the old file in other contexts have closed it (they hold its lock). After a failed
+   * write, the partial file is removed and the old one kept: this rejects with the failure.
+   */
+  async close(): Promise<void> {
+    try {
+      try {
+        if (this.#writable !== undefined) await this.#commit();
+      } catch (cause) {
+        this.#failed ??= cause;
+        if (!this.atomicSibling) throw translate(cause, `could not commit the writes to ${this.path}`, this.path);
+      }
+      if (!this.atomicSibling) return;
+      if (this.#failed !== undefined) {
+        await this.#discard();
+        throw new IOError(`${this.path} was not replaced: a write failed, and the old file is kept`, { code: 'EIO', cause: this.#failed });
+      }
+      const release = await acquire(pathLock(splitOpfsPath(this.path).join('/')), 'exclusive', this.path, true);
+      try {
+        await this.written.move!(this.location.directory, this.location.name);
+      } catch (cause) {
+        await this.#discard();
+        if ((cause as DOMException).name === 'NoModificationAllowedError') throw busy(this.path, cause);
+        throw cause;
+      } finally {
+        release();
+      }
+    } finally {
+      this.#reader.invalidate();
+      for (const release of this.releases) release();
+    }
+  }
+
+  /** Closes discarding what was not committed: an atomic `'wb'` leaves the old file as it was. */
+  async abort(): Promise<void> {
+    try {
+      await this.#writable?.abort().catch(() => {});
+      this.#writable = undefined;
+      if (this.atomicSibling) await this.#discard();
+    } finally {
+      for (const release of this.releases) release();
+    }
+  }
+
+  /** The open writable, opened (keeping what was committed) after a commit closed the last one. */
+  async #writer(): Promise<FileSystemWritableFileStream> {
+    return this.#writable ?? (await this.#open(true));
+  }
+
+  async #open(keepExistingData: boolean): Promise<FileSystemWritableFileStream> {
+    try {
+      this.#writable = await this.written.createWritable({ keepExistingData });
+    } catch (cause) {
+      if ((cause as DOMException).name === 'NoModificationAllowedError') throw busy(this.path, cause);
+      throw cause;
+    }
+    // Without keeping data the swap file starts empty: the file is empty once committed.
+    if (!keepExistingData) this.#dirty = true;
+    return this.#writable;
+  }
+
+  async #commit(): Promise<void> {
+    const writable = this.#writable;
+    this.#writable = undefined;
+    this.#dirty = false;
+    this.#reader.invalidate();
+    await writable?.close();
+  }
+
+  async #discard(): Promise<void> {
+    await this.location.directory.removeEntry(temporaryName(this.location.name)).catch(() => {});
+  }
+}
+
+const isShared = (bytes: Uint8Array): boolean =>
+  typeof SharedArrayBuffer !== 'undefined' && bytes.buffer instanceof SharedArrayBuffer;
+
+/** A full quota as `ENOSPC`, a file held elsewhere as `EBUSY`; anything else unchanged. */
+function translate(cause: unknown, what: string, path: string): unknown {
+  const name = (cause as DOMException | undefined)?.name;
+  if (name === 'QuotaExceededError') return new OutOfMemoryError(`the storage quota is full: ${what}`, { code: 'ENOSPC', cause });
+  if (name === 'NoModificationAllowedError') return busy(path, cause);
+  return cause;
+}
