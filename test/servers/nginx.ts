@@ -22,12 +22,40 @@ export interface NginxServer {
   unref(): void;
 }
 
+/** Options of {@link startNginx}; the defaults give the server the Node tests have always used. */
+export interface NginxOptions {
+  /**
+   * Answer CORS preflights (`OPTIONS` → 204 allowing the methods and request headers a
+   * browser client sends: `Range`, `If-Match`, ...), as a page on another origin needs.
+   * Also serves the same folder under `/unexposed/` with only `Content-Range` exposed, the
+   * way a server that exposes too little looks to a page. Default `false`.
+   */
+  readonly preflight?: boolean;
+}
+
+/** The headers a browser client on another origin may send (listed: `*` does not cover Authorization). */
+export const CORS_REQUEST_HEADERS = 'Range, If-Match, If-Unmodified-Since, If-None-Match, Authorization, Content-Type';
+
+/** The server-level lines that answer preflights, and the location that exposes too little. */
+function preflightConfig(root: string): string {
+  return `
+    add_header Access-Control-Allow-Methods "GET, HEAD, PUT, DELETE, OPTIONS" always;
+    add_header Access-Control-Allow-Headers "${CORS_REQUEST_HEADERS}" always;
+    add_header Access-Control-Max-Age 600 always;
+    if ($request_method = OPTIONS) { return 204; }
+    location /unexposed/ {
+      alias ${root}/;
+      add_header Access-Control-Allow-Origin * always;
+      add_header Access-Control-Expose-Headers "Content-Range" always;
+    }`;
+}
+
 /**
  * Starts nginx as a child process (no daemon, no master: it dies with the test) on a free
  * loopback port, serving a fresh temporary folder with byte ranges, ETags, WebDAV PUT and
  * DELETE, and CORS headers that expose what a browser client needs.
  */
-export async function startNginx(): Promise<NginxServer> {
+export async function startNginx(options: NginxOptions = {}): Promise<NginxServer> {
   const prefix = mkdtempSync(join(tmpdir(), 'nativefile-nginx-'));
   const root = join(prefix, 'root');
   mkdirSync(root);
@@ -57,7 +85,7 @@ http {
     add_header Access-Control-Allow-Origin * always;
     add_header Access-Control-Expose-Headers "ETag, Content-Range, Content-Length, Accept-Ranges, Last-Modified" always;
     # A server that ignores Range (answers 200 with the whole body), as some dynamic ones do.
-    location /norange/ { max_ranges 0; }
+    location /norange/ { max_ranges 0; }${options.preflight === true ? preflightConfig(root) : ''}
   }
 }
 `);

@@ -24,10 +24,47 @@ export interface S3Server {
 /** Where s3rver keeps a bucket's unfinished multipart uploads. */
 const uploadsDir = (directory: string, bucket: string): string => join(directory, bucket, '._S3rver_uploads');
 
+/** Options of {@link startS3}; the defaults give the server the Node tests have always used. */
+export interface S3Options {
+  /**
+   * Give every bucket the CORS configuration {@link CORS_CONFIGURATION} (s3rver then answers
+   * preflights and adds the headers), and add the same headers to the answers the front
+   * gives itself, so a page on another origin can use the store. Default `false`.
+   */
+  readonly cors?: boolean;
+}
+
+/**
+ * The bucket CORS configuration a browser client needs (docs/cors.md explains each line):
+ * every method it uses, any request header (SigV4 sends Authorization and x-amz-*), and the
+ * response headers it reads.
+ */
+export const CORS_CONFIGURATION = `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>*</AllowedOrigin>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedMethod>HEAD</AllowedMethod>
+    <AllowedMethod>PUT</AllowedMethod>
+    <AllowedMethod>POST</AllowedMethod>
+    <AllowedMethod>DELETE</AllowedMethod>
+    <AllowedHeader>*</AllowedHeader>
+    <ExposeHeader>ETag</ExposeHeader>
+    <ExposeHeader>Content-Range</ExposeHeader>
+    <ExposeHeader>Content-Length</ExposeHeader>
+    <ExposeHeader>Accept-Ranges</ExposeHeader>
+    <ExposeHeader>Last-Modified</ExposeHeader>
+    <ExposeHeader>x-amz-version-id</ExposeHeader>
+    <MaxAgeSeconds>600</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
+
 /** Starts s3rver on a free loopback port with `buckets` created, storing in a temp folder. */
-export async function startS3(buckets: readonly string[]): Promise<S3Server> {
+export async function startS3(buckets: readonly string[], options: S3Options = {}): Promise<S3Server> {
   const directory = mkdtempSync(join(tmpdir(), 'nativefile-s3rver-'));
-  const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: process.env.S3RVER_LOG === undefined, directory, configureBuckets: buckets.map((name) => ({ name })) });
+  const configs = options.cors === true ? [CORS_CONFIGURATION] : [];
+  const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: process.env.S3RVER_LOG === undefined, directory, configureBuckets: buckets.map((name) => ({ name, configs })) });
+  // The front's own answers (the abort below) need the headers s3rver gives its answers.
+  const corsHeaders: Record<string, string> = options.cors === true ? { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag' } : {};
   const { port: backend } = await s3rver.run();
   const front: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -37,11 +74,11 @@ export async function startS3(buckets: readonly string[]): Promise<S3Server> {
       const dir = join(uploadsDir(directory, bucket), uploadId);
       req.resume();
       if (!existsSync(dir)) {
-        res.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchUpload</Code><Message>no such upload</Message></Error>');
+        res.writeHead(404, { ...corsHeaders, 'content-type': 'application/xml' }).end('<Error><Code>NoSuchUpload</Code><Message>no such upload</Message></Error>');
         return;
       }
       rmSync(dir, { recursive: true, force: true });
-      res.writeHead(204).end();
+      res.writeHead(204, corsHeaders).end();
       return;
     }
     url.searchParams.delete('max-keys');

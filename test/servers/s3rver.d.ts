@@ -5,7 +5,8 @@ declare module 's3rver' {
     address?: string;
     silent?: boolean;
     directory: string;
-    configureBuckets?: Array<{ name: string }>;
+    /** `configs`: bucket configuration documents (CORSConfiguration, WebsiteConfiguration). */
+    configureBuckets?: Array<{ name: string; configs?: string[] }>;
   }
   export default class S3rver {
     constructor(options: S3rverOptions);
