@@ -1,0 +1,42 @@
+// The page side of the remote-file browser tests: functions the Node runner calls with
+// evaluate(). nginx and s3rver run on other origins (other ports), so every request is a
+// real cross-origin one, under COEP require-corp.
+import { wrap } from 'comlink';
+import { linesOverHttp, openHeld, readHeld, readPatternOverHttp } from './http-checks.js';
+import { opfsUpload, s3Abort, s3Multipart, s3Read } from './s3-checks.js';
+import type { RemoteWorker } from './worker.js';
+
+/** Runs `use` on a fresh module worker, then ends the worker. */
+async function inWorker<T>(use: (worker: ReturnType<typeof wrap<RemoteWorker>>) => Promise<T>): Promise<T> {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  try {
+    return await use(wrap<RemoteWorker>(worker));
+  } finally {
+    worker.terminate();
+  }
+}
+
+const harness = {
+  environment: () => ({ isolated: globalThis.crossOriginIsolated, origin: location.origin }),
+  readPatternOverHttp,
+  linesOverHttp,
+  openHeld,
+  readHeld,
+  s3Read,
+  s3Multipart,
+  s3Abort,
+  opfsUpload,
+  /** The HttpFile checks again, inside a dedicated module worker. */
+  workerHttp: (patternUrl: string, linesUrl: string) =>
+    inWorker(async (worker) => ({
+      where: await worker.where(),
+      read: await worker.readPatternOverHttp(patternUrl),
+      lines: await worker.linesOverHttp(linesUrl),
+    })),
+};
+
+/** The functions the test calls in the page. */
+export type Harness = typeof harness;
+
+(globalThis as unknown as { harness: Harness }).harness = harness;
+document.getElementById('status')!.textContent = 'ready';

@@ -1,0 +1,149 @@
+/**
+ * Remote files in the browser: HttpFile and S3FileSystem in a cross-origin isolated page and
+ * in a module worker, in Chromium and Firefox, against nginx and s3rver on other origins
+ * (so CORS and COEP apply as they would in production). The page side is harness.ts.
+ */
+import { rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { available, launch, type BrowserDriver, type Engine, type PageDriver } from '../browser/driver.js';
+import { hasNginx, startNginx, type NginxServer } from '../servers/nginx.js';
+import { startS3, type S3Server } from '../servers/s3.js';
+import type { Harness } from './harness.js';
+import { linesText, MiB, pattern } from './pattern.js';
+import { isolation, startPageServer, urlOf } from './servers.js';
+
+const PATTERN_SIZE = 4 * MiB + 123;
+const LINES = 5000;
+
+let nginx: NginxServer;
+let s3: S3Server;
+let pages: ViteDevServer;
+
+beforeAll(async () => {
+  [nginx, s3, pages] = await Promise.all([startNginx({ preflight: true }), startS3(['data'], { cors: true }), startPageServer(isolation)]);
+  writeFileSync(join(nginx.root, 'pattern.bin'), pattern(0, PATTERN_SIZE));
+  writeFileSync(join(nginx.root, 'lines.txt'), linesText(LINES));
+  // The Node side puts the S3 fixtures there itself, so the page's reads test reading only.
+  await fetch(`${s3.endpoint}/data/dir/pattern.bin`, { method: 'PUT', body: pattern(0, PATTERN_SIZE) });
+  await fetch(`${s3.endpoint}/data/dir/sub/other.txt`, { method: 'PUT', body: 'other' });
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([nginx?.stop(), s3?.stop(), pages?.close()]);
+});
+
+/** Calls `harness[name](...args)` in the page. */
+function call<K extends keyof Harness>(page: PageDriver, name: K, ...args: Parameters<Harness[K]>): Promise<Awaited<ReturnType<Harness[K]>>> {
+  return page.evaluate(
+    ([name, args]) => (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args),
+    [name, args] as const,
+  ) as Promise<Awaited<ReturnType<Harness[K]>>>;
+}
+
+const engines: Engine[] = ['chromium', 'firefox'];
+
+describe.each(engines)('in %s', (engine) => {
+  const runs = available(engine) && hasNginx ? test : test.skip;
+  let driver: BrowserDriver;
+  let page: PageDriver;
+  beforeAll(async () => {
+    if (!available(engine)) return;
+    driver = await launch(engine);
+    page = await driver.newPage((message) => console.error(`${engine} page error:`, message));
+    await page.goto(urlOf(pages, '/test/remote-browser/index.html'));
+    await page.waitFor(() => document.getElementById('status')?.textContent === 'ready');
+  }, 120_000);
+  afterAll(async () => {
+    await driver?.close();
+  });
+
+  runs('the page is cross-origin isolated and on another origin than the servers', async () => {
+    const { isolated, origin } = await call(page, 'environment');
+    expect(isolated).toBe(true);
+    expect(origin).not.toBe(new URL(nginx.url).origin);
+    expect(origin).not.toBe(s3.endpoint);
+  });
+
+  describe('HttpFile', () => {
+    runs('opens with one HEAD, reads at an offset, and coalesces nearby ranges into one request', async () => {
+      const result = await call(page, 'readPatternOverHttp', `${nginx.url}pattern.bin`);
+      expect(result.size).toBe(PATTERN_SIZE);
+      expect(result.openRequests.map((r) => r.method)).toEqual(['HEAD']);
+      expect(result.etag).toMatch(/^"/);
+      expect(result.readAtOk).toBe(true);
+      expect(result.rangesOk).toBe(true);
+      // Three ranges within 8 KiB of each other are one request; the far one is another.
+      expect(result.rangeRequests).toBe(2);
+    }, 60_000);
+
+    runs('without Accept-Ranges and ETag exposed, open costs one more small GET and reads still work', async () => {
+      const result = await call(page, 'readPatternOverHttp', `${nginx.url}unexposed/pattern.bin`);
+      expect(result.openRequests.map((r) => [r.method, r.range, r.status])).toEqual([['HEAD', null, 200], ['GET', 'bytes=0-0', 206]]);
+      expect(result.size).toBe(PATTERN_SIZE);
+      // Last-Modified is a CORS-safelisted response header: reads are conditional on it instead.
+      expect(result.etag).toBeUndefined();
+      expect(result.lastModified).toBeDefined();
+      expect(result).toMatchObject({ readAtOk: true, rangesOk: true });
+    }, 60_000);
+
+    runs('lines() yields every line of a text file', async () => {
+      expect(await call(page, 'linesOverHttp', `${nginx.url}lines.txt`)).toEqual({ count: LINES, first: 'line 0\n', last: `line ${LINES - 1}\n` });
+    }, 60_000);
+
+    runs('a file replaced on the server between two reads fails the second with ESTALE', async () => {
+      const path = join(nginx.root, `stale-${engine}.bin`);
+      writeFileSync(path, pattern(0, 2 * MiB));
+      expect(await call(page, 'openHeld', `${nginx.url}stale-${engine}.bin`)).toEqual({ ok: true });
+      writeFileSync(path, pattern(1, 2 * MiB));
+      // Same size: only the time tells the versions apart, so move it (nginx's ETag is mtime-size).
+      utimesSync(path, new Date(), new Date(Date.now() + 5000));
+      expect(await call(page, 'readHeld', MiB, 1000)).toMatchObject({ error: { name: 'IOError', code: 'ESTALE' } });
+      rmSync(path);
+    }, 60_000);
+
+    runs('reads the same from a dedicated module worker', async () => {
+      const result = await call(page, 'workerHttp', `${nginx.url}pattern.bin`, `${nginx.url}lines.txt`);
+      expect(result.where).toEqual({ worker: true, isolated: true });
+      expect(result.read).toMatchObject({ size: PATTERN_SIZE, readAtOk: true, rangesOk: true, rangeRequests: 2 });
+      expect(result.lines.count).toBe(LINES);
+    }, 60_000);
+  });
+
+  describe('S3FileSystem', () => {
+    runs('reads ranges through openInputFile; getFileInfo and listDir see what is there', async () => {
+      const result = await call(page, 's3Read', s3.endpoint, 'data/dir/pattern.bin', 'data/dir');
+      expect(result).toEqual({
+        size: PATTERN_SIZE, readAtOk: true, rangesOk: true,
+        info: { type: 'file', size: PATTERN_SIZE, hasMtime: true },
+        listing: ['data/dir/pattern.bin:file', 'data/dir/sub:directory'],
+        missing: 'not-found',
+      });
+    }, 60_000);
+
+    runs('a multipart upload is visible only after close', async () => {
+      const result = await call(page, 's3Multipart', s3.endpoint, `data/multipart-${engine}.bin`, 11);
+      expect(result).toEqual({ beforeClose: 'not-found', afterClose: 'file', size: 11 * MiB, tailOk: true });
+      expect(s3.pendingUploads('data')).toEqual([]);
+    }, 120_000);
+
+    runs('abort after a part was sent leaves neither an object nor an upload', async () => {
+      expect(await call(page, 's3Abort', s3.endpoint, `data/aborted-${engine}.bin`)).toEqual({ after: 'not-found', closed: true });
+      expect(s3.pendingUploads('data')).toEqual([]);
+    }, 120_000);
+
+    runs('an OPFS file uploads with progress; an upload cancelled half-way rejects with the reason and leaves nothing', async () => {
+      const mib = 12;
+      const result = await call(page, 'opfsUpload', s3.endpoint, `data/opfs-${engine}.bin`, `data/opfs-cancelled-${engine}.bin`, mib);
+      expect(result.copied).toBe(mib * MiB);
+      expect(result.size).toBe(mib * MiB);
+      expect(result.middleOk).toBe(true);
+      expect(result.progress.length).toBe(mib);
+      expect(result.progress.at(-1)).toEqual([mib * MiB, mib * MiB]);
+      expect(result.progress.every(([done], i) => i === 0 || done > result.progress[i - 1]![0])).toBe(true);
+      expect(result.aborted).toMatchObject({ sameReason: true, error: { name: 'AbortError' }, progressAtAbort: (mib / 2) * MiB, after: 'not-found' });
+      expect(s3.pendingUploads('data')).toEqual([]);
+    }, 120_000);
+  });
+});

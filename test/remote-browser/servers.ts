@@ -1,0 +1,24 @@
+/** The Vite dev server the remote-file browser tests load their harness page from. */
+import { fileURLToPath } from 'node:url';
+import { createServer, type ViteDevServer } from 'vite';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** COOP/COEP: the page is cross-origin isolated, so every cross-origin fetch must pass CORS. */
+export const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+/** A dev server over the repository with `headers` on every answer. */
+export async function startPageServer(headers: Record<string, string>): Promise<ViteDevServer> {
+  const server = await createServer({
+    configFile: false,
+    root,
+    logLevel: 'error',
+    server: { host: '127.0.0.1', port: 0, headers },
+    optimizeDeps: { include: ['comlink', 'aws4fetch'] },
+  });
+  await server.listen();
+  return server;
+}
+
+/** The URL of `path` on `server`. */
+export const urlOf = (server: ViteDevServer, path: string): string => `${server.resolvedUrls!.local[0]!.replace(/\/$/, '')}${path}`;
