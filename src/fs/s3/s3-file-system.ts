@@ -25,6 +25,15 @@ export interface S3FileSystemOptions extends S3ClientOptions, Omit<RemoteReadOpt
   uploadConcurrency?: number;
 }
 
+/**
+ * The length a HEAD reports; `undefined` when the header is not visible (a browser hides it
+ * when CORS does not expose it), which must not pass for an empty object.
+ */
+function contentLength(head: Response): number | undefined {
+  const value = head.headers.get('content-length');
+  return value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
 /** Splits `bucket/key` (either may be empty). */
 function split(path: string): { bucket: string; key: string } {
   const clean = checkPath(path).replace(/^\/+/, '');
@@ -65,7 +74,10 @@ export class S3FileSystem implements FileSystem {
   async openInputFile(path: string): Promise<S3File> {
     const { bucket, key } = needKey(path);
     const head = await this.#client.request({ method: 'HEAD', bucket, key });
-    const size = Number(head.headers.get('content-length') ?? 0);
+    const size = contentLength(head);
+    if (size === undefined) {
+      throw new IOError(`S3 answered HEAD of ${bucket}/${key} without a Content-Length (in a browser: does the bucket's CORS configuration expose it? see docs/cors.md)`, { code: 'EPROTO' });
+    }
     const etag = head.headers.get('etag') ?? undefined;
     const underlying = remoteReader(this.#client.transport(bucket, key, etag), size, this.#readOptions);
     return new S3File(underlying, `${bucket}/${key}`, size);
@@ -102,7 +114,8 @@ export class S3FileSystem implements FileSystem {
     if (key === '') return { path: clean, type: head.status === 404 ? 'not-found' : 'directory' };
     if (head.status !== 404) {
       const modified = head.headers.get('last-modified');
-      return { path: clean, type: 'file', size: Number(head.headers.get('content-length') ?? 0), ...(modified === null ? {} : { mtime: new Date(modified) }) };
+      const size = contentLength(head);
+      return { path: clean, type: 'file', ...(size === undefined ? {} : { size }), ...(modified === null ? {} : { mtime: new Date(modified) }) };
     }
     const children = await listObjects(this.#client, bucket, `${key}/`, { recursive: true, maxKeys: 1 }).catch((error: unknown) => {
       if (error instanceof FileNotFoundError) return [];

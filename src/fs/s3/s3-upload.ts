@@ -73,7 +73,9 @@ export function s3Upload(client: S3Client, bucket: string, key: string, options:
       const query = { partNumber: String(number), uploadId: id };
       const response = await client.request({ method: 'PUT', bucket, key, query, body: bytes, signal: controller.signal });
       const etag = response.headers.get('etag');
-      if (etag === null) throw new IOError(`S3 returned no ETag for part ${number} of ${name}`, { code: 'EPROTO' });
+      if (etag === null) {
+        throw new IOError(`S3 returned no ETag for part ${number} of ${name} (in a browser: does the bucket's CORS configuration expose ETag? see docs/cors.md)`, { code: 'EPROTO' });
+      }
       etags[number - 1] = etag;
     })();
     inFlight.add(upload);
