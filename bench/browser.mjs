@@ -1,53 +1,115 @@
-// Browser benchmarks (npm run bench runs them after the Node ones): headless Chromium against
-// the Vite dev server with COOP/COEP; every contender measured in the same page, interleaved.
-import { existsSync } from 'node:fs';
+// Browser benchmarks (npm run bench runs them after the Node ones): the Vite dev server with
+// COOP/COEP, then the same page in headless Chromium (playwright-core) and in Firefox
+// (puppeteer-core over WebDriver BiDi, as test/browser/driver.ts launches it). In each engine
+// every contender is measured in the same page, interleaved (the order rotates each round),
+// and reported as the median of the rounds against its peers in that engine. The tables are
+// printed and merged into bench/results.json beside the Node ones.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
 import { createServer } from 'vite';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
+const ROUNDS = 7;
+const GROUPS = {
+  'read a 128 MiB OPFS file, 1 MiB at a time': { unit: 'MB/s', names: ['opfsFileReads', 'rawSyncAccessInWorker', 'rawSyncAccessIntoShared', 'getFileArrayBuffer'] },
+  'random 64 KiB reads from a 32 MiB Blob': { unit: 'reads/s', names: ['blobFileReadAt', 'blobSliceArrayBuffer', 'blobSliceThenCopy'] },
+  'sequential 4 KiB reads from an 8 MiB Blob': { unit: 'reads/s', names: ['blobFileSequential', 'blobSliceSequential'] },
+};
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** One engine's page, behind the few calls the benchmark needs. */
+async function open(engine, url) {
+  if (engine === 'chromium') {
+    const browser = await chromium.launch({ executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined, args: CHROMIUM_ARGS });
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 60_000 });
+    return { version: browser.version(), evaluate: (fn, arg) => page.evaluate(fn, arg), close: () => browser.close() };
+  }
+  const executablePath = process.env.NATIVEFILE_FIREFOX ?? '/usr/bin/firefox-esr';
+  if (!existsSync(executablePath)) return undefined;
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath, headless: true });
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', { timeout: 60_000 });
+  return { version: await browser.version(), evaluate: (fn, arg) => page.evaluate(fn, arg), close: () => browser.close() };
+}
+
+const median = (values) => values.slice().sort((a, b) => a - b)[values.length >> 1];
+
+function record(tables) {
+  let file;
+  try {
+    if (existsSync(RESULTS)) file = JSON.parse(readFileSync(RESULTS, 'utf8'));
+  } catch {
+    // A torn or foreign file: start a new one.
+  }
+  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: `${platform()} ${arch()}` };
+  writeFileSync(RESULTS, `${JSON.stringify({ machine, tables: { ...file?.tables, ...tables } }, null, 2)}\n`);
+}
+
 const server = await createServer({
   configFile: false,
   root,
   logLevel: 'error',
+  // Others may edit the tree during a run: no reloads (no HMR) and no late dependency
+  // discovery (comlink is found up front), so a page never navigates away mid-measurement.
+  optimizeDeps: { entries: ['bench/browser/index.html'], include: ['comlink'] },
   server: {
+    hmr: false,
+    watch: null,
     host: '127.0.0.1',
     port: 0,
     headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
   },
 });
 await server.listen();
-const browser = await chromium.launch({
-  executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+let failed = false;
 try {
-  const page = await browser.newPage();
-  await page.goto(`${server.resolvedUrls.local[0]}bench/browser/index.html`);
-  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 60_000 });
-  const run = (name) => page.evaluate((name) => globalThis.bench[name](), name);
-  await page.evaluate(() => globalThis.bench.prepare(128));
-
-  const rounds = 5;
-  const groups = {
-    'read a 128 MiB OPFS file, 1 MiB at a time (MB/s)': ['opfsFileReads', 'rawSyncAccessInWorker', 'rawSyncAccessIntoShared', 'getFileArrayBuffer'],
-    'random 64 KiB reads from a 32 MiB Blob (reads/s)': ['blobFileReadAt', 'blobSliceArrayBuffer'],
-    'sequential 4 KiB reads from an 8 MiB Blob (reads/s)': ['blobFileSequential', 'blobSliceSequential'],
-  };
-  for (const [title, names] of Object.entries(groups)) {
-    const samples = Object.fromEntries(names.map((name) => [name, []]));
-    for (let round = 0; round < rounds; round++) for (const name of names) samples[name].push(await run(name));
-    const median = (values) => values.slice().sort((a, b) => a - b)[values.length >> 1];
-    const first = median(samples[names[0]]);
-    console.log(`\n${title}, median of ${rounds}`);
-    for (const name of names) {
-      const value = median(samples[name]);
-      const ratio = name === names[0] ? '' : `   ${names[0]} is ${(first / value).toFixed(2)}x this`;
-      console.log(`  ${name.padEnd(24)} ${value.toFixed(0).padStart(8)}${ratio}`);
+  for (const engine of ['chromium', 'firefox']) {
+    let page;
+    try {
+      page = await open(engine, `${server.resolvedUrls.local[0]}bench/browser/index.html`);
+      if (page === undefined) {
+        console.log(`\n${engine}: not found (set NATIVEFILE_FIREFOX or apt-get install firefox-esr); its rows are skipped`);
+        continue;
+      }
+      const run = (name) => page.evaluate((name) => globalThis.bench[name](), name);
+      await page.evaluate(() => globalThis.bench.prepare(128));
+      const tables = {};
+      for (const [title, { unit, names }] of Object.entries(GROUPS)) {
+        const samples = Object.fromEntries(names.map((name) => [name, []]));
+        for (let round = 0; round < ROUNDS + 1; round++) {
+          for (let k = 0; k < names.length; k++) {
+            const name = names[(round + k) % names.length];
+            const value = await run(name);
+            if (round > 0) samples[name].push(value); // round 0 warms up
+          }
+        }
+        const first = median(samples[names[0]]);
+        const rows = names.map((name) => ({ name, value: median(samples[name]), firstOverThis: first / median(samples[name]), samples: samples[name] }));
+        console.log(`\n${engine} ${page.version}: ${title} (${unit}), median of ${ROUNDS} interleaved rounds`);
+        for (const row of rows) {
+          const ratio = row.name === names[0] ? '        (first)' : `${row.firstOverThis.toFixed(2).padStart(8)}x`;
+          console.log(`  ${row.name.padEnd(26)} ${row.value.toFixed(0).padStart(8)}${ratio}`);
+        }
+        tables[`browser ${engine}: ${title}`] = { measuredAt: new Date().toISOString(), runtime: `${engine} ${page.version}`, unit, rows };
+      }
+      console.log(`  (ratio: the first row is that many times as fast as the row; higher ${'is'} faster in this unit)`);
+      record(tables);
+    } catch (error) {
+      failed = true;
+      console.error(`${engine}: ${error?.stack ?? error}`);
+    } finally {
+      await page?.close();
     }
   }
 } finally {
-  await browser.close();
   await server.close();
 }
+process.exitCode = failed ? 1 : 0;

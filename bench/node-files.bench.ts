@@ -1,22 +1,23 @@
 /**
- * Node file backends against Node itself, in one run: OSFile sequential reads against
- * fs.readSync, random 4 KiB reads from a memory map against pread, and readAt against
- * hyparquet's asyncBufferFromFile().slice.
+ * Node file backends against Node itself, interleaved in one run (bench/harness.ts): OSFile
+ * sequential reads against fs.readSync, random 4 KiB reads from a memory map against pread.
+ * The async methods against Node's async API are in node-async.bench.ts.
  */
 import { closeSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asyncBufferFromFile } from 'hyparquet';
 import { createRequire } from 'node:module';
 import { bench, describe } from 'vitest';
 import { memoryMap, OSFile } from '../src/node.js';
+import { compare } from './harness.js';
 
 const SIZE = 256 * 1024 * 1024;
 const MiB = 1024 * 1024;
 const path = join(mkdtempSync(join(tmpdir(), 'nativefile-bench-')), 'data.bin');
 writeFileSync(path, new Uint8Array(SIZE).fill(5));
-const sequential = { iterations: 6, warmupIterations: 2, time: 0, warmupTime: 0 };
-const random = { time: 1000, warmupTime: 200 };
+const once = { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 };
+const megabytes = { unit: 'MB/s', of: (ms: number) => SIZE / 1e6 / (ms / 1000) };
+const reads = { unit: 'reads/s', of: (ms: number) => 4096 / (ms / 1000) };
 let sink = 0;
 
 let seed = 1;
@@ -26,20 +27,29 @@ const offsets = Array.from({ length: 4096 }, () => {
 });
 
 describe('read 256 MiB sequentially, 1 MiB at a time', () => {
-  bench('OSFile.readBufferSync', () => {
-    using file = new OSFile(path);
-    for (let buffer = file.readBufferSync(MiB); buffer.size > 0; buffer = file.readBufferSync(MiB)) {
-      sink += buffer.size;
-      buffer.release();
-    }
-  }, sequential);
-
-  bench('fs.readSync into one preallocated buffer', () => {
-    const fd = openSync(path, 'r');
-    const buffer = new Uint8Array(MiB);
-    for (let got = readSync(fd, buffer, 0, MiB, null); got > 0; got = readSync(fd, buffer, 0, MiB, null)) sink += got;
-    closeSync(fd);
-  }, sequential);
+  bench('(table printed above)', async () => {
+    await compare('node-files', 'read 256 MiB sequentially, 1 MiB synchronous reads', [
+      {
+        name: 'OSFile.readBufferSync',
+        run() {
+          using file = new OSFile(path);
+          for (let buffer = file.readBufferSync(MiB); buffer.size > 0; buffer = file.readBufferSync(MiB)) {
+            sink += buffer.size;
+            buffer.release();
+          }
+        },
+      },
+      {
+        name: 'fs.readSync into one preallocated buffer',
+        run() {
+          const fd = openSync(path, 'r');
+          const buffer = new Uint8Array(MiB);
+          for (let got = readSync(fd, buffer, 0, MiB, null); got > 0; got = readSync(fd, buffer, 0, MiB, null)) sink += got;
+          closeSync(fd);
+        },
+      },
+    ], { per: megabytes });
+  }, once);
 });
 
 /** The random 4 KiB reads as zero-copy buffers over the mapping. */
@@ -51,24 +61,35 @@ function zeroCopyReads(map: ReturnType<typeof memoryMap>): void {
 }
 
 describe('4,096 random 4 KiB reads', () => {
-  const map = memoryMap(path);
-  const os = new OSFile(path);
-  const fd = openSync(path, 'r');
-  const scratch = new Uint8Array(4096);
-
-  bench('memoryMap readBufferSync (zero-copy)', () => zeroCopyReads(map), random);
-
-  bench('memoryMap readAtSync (copy)', () => {
-    for (const offset of offsets) sink += map.readAtSync(offset, 4096).byteLength;
-  }, random);
-
-  bench('fs.readSync pread into one buffer', () => {
-    for (const offset of offsets) sink += readSync(fd, scratch, 0, 4096, offset);
-  }, random);
-
-  bench('OSFile.readAtSync', () => {
-    for (const offset of offsets) sink += os.readAtSync(offset, 4096).byteLength;
-  }, random);
+  bench('(table printed above)', async () => {
+    const map = memoryMap(path);
+    const os = new OSFile(path);
+    const fd = openSync(path, 'r');
+    const scratch = new Uint8Array(4096);
+    await compare('node-files', '4,096 random 4 KiB synchronous reads', [
+      { name: 'memoryMap readBufferSync (zero-copy)', run: () => zeroCopyReads(map) },
+      {
+        name: 'memoryMap readAtSync (copy)',
+        run() {
+          for (const offset of offsets) sink += map.readAtSync(offset, 4096).byteLength;
+        },
+      },
+      {
+        name: 'fs.readSync pread into one buffer',
+        run() {
+          for (const offset of offsets) sink += readSync(fd, scratch, 0, 4096, offset);
+        },
+      },
+      {
+        name: 'OSFile.readAtSync',
+        run() {
+          for (const offset of offsets) sink += os.readAtSync(offset, 4096).byteLength;
+        },
+      },
+    ], { rounds: 15, per: reads });
+    closeSync(fd);
+    os.closeSync();
+  }, once);
 });
 
 /**
@@ -94,43 +115,39 @@ if (mmapIo === undefined) {
   console.log('node-files bench: mmap-io is not installed, so the memory-map comparison with it is skipped\n' +
     '  (to include it: CXXFLAGS=-std=c++17 npm install --no-save mmap-io)');
 } else describe('4,096 random 4 KiB reads from a memory map: nativefile against mmap-io', () => {
-  const map = memoryMap(path);
-  const fd = openSync(path, 'r');
-  const peer = mmapIo.map(SIZE, mmapIo.PROT_READ, mmapIo.MAP_SHARED, fd);
-  const scratch = new Uint8Array(4096);
-
-  bench('memoryMap readBufferSync (zero-copy)', () => zeroCopyReads(map), random);
-
-  bench('mmap-io Buffer.subarray (zero-copy)', () => {
-    for (const offset of offsets) sink += peer.subarray(offset, offset + 4096).byteLength;
-  }, random);
-
-  bench('memoryMap readIntoSync (copy)', () => {
-    for (const offset of offsets) {
-      map.seek(offset);
-      sink += map.readIntoSync(scratch);
-    }
-  }, random);
-
-  bench('mmap-io copy into one buffer', () => {
-    for (const offset of offsets) {
-      scratch.set(peer.subarray(offset, offset + 4096));
-      sink += 4096;
-    }
-  }, random);
-});
-
-describe('4,096 random 4 KiB async reads', async () => {
-  const os = new OSFile(path);
-  const hyparquet = await asyncBufferFromFile(path);
-
-  bench('OSFile.readAt', async () => {
-    for (const offset of offsets) sink += (await os.readAt(offset, 4096)).byteLength;
-  }, random);
-
-  bench('hyparquet asyncBufferFromFile().slice', async () => {
-    for (const offset of offsets) sink += (await hyparquet.slice(offset, offset + 4096)).byteLength;
-  }, random);
+  bench('(table printed above)', async () => {
+    const map = memoryMap(path);
+    const fd = openSync(path, 'r');
+    const peer = mmapIo.map(SIZE, mmapIo.PROT_READ, mmapIo.MAP_SHARED, fd);
+    const scratch = new Uint8Array(4096);
+    await compare('node-files', '4,096 random 4 KiB reads from a memory map', [
+      { name: 'memoryMap readBufferSync (zero-copy)', run: () => zeroCopyReads(map) },
+      {
+        name: 'mmap-io Buffer.subarray (zero-copy)',
+        run() {
+          for (const offset of offsets) sink += peer.subarray(offset, offset + 4096).byteLength;
+        },
+      },
+      {
+        name: 'memoryMap readIntoSync (copy)',
+        run() {
+          for (const offset of offsets) {
+            map.seek(offset);
+            sink += map.readIntoSync(scratch);
+          }
+        },
+      },
+      {
+        name: 'mmap-io copy into one buffer',
+        run() {
+          for (const offset of offsets) {
+            scratch.set(peer.subarray(offset, offset + 4096));
+            sink += 4096;
+          }
+        },
+      },
+    ], { rounds: 15, per: reads });
+  }, once);
 });
 
 export { sink };

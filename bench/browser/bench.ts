@@ -56,6 +56,16 @@ const bench = {
     return timeReads(blob.size, async (offset) => new Uint8Array(await blob.slice(offset, offset + 65536).arrayBuffer()));
   },
 
+  /** The peer plus the copy into a caller's buffer that `BlobFile.readAt` made: what a copy costs. */
+  async blobSliceThenCopy(): Promise<number> {
+    const blob = new Blob([new Uint8Array(32 * MiB).fill(3)]);
+    return timeReads(blob.size, async (offset) => {
+      const out = new Uint8Array(65536);
+      out.set(new Uint8Array(await blob.slice(offset, offset + 65536).arrayBuffer()));
+      return out;
+    });
+  },
+
   /** Sequential 4 KiB reads from a Blob (read-ahead at work): reads per second. */
   async blobFileSequential(): Promise<number> {
     const blob = new Blob([new Uint8Array(8 * MiB).fill(3)]);
