@@ -15,7 +15,7 @@ export interface IOErrorOptions {
 
 /** An input/output operation failed. `code` tells which kind of failure it was. */
 export class IOError extends Error {
-  // Spelled out, not taken from `constructor.name`: minifiers rename classes.
+  /** The class's name, spelled out rather than taken from `constructor.name`, which minifiers rename. */
   override name = 'IOError';
   /** A machine-readable code: POSIX-like (`'ENOENT'`, `'ENOMEM'`, ...) or nativefile's own. */
   readonly code: string;
@@ -28,6 +28,7 @@ export class IOError extends Error {
 
 /** The file or stream was used after it was closed. */
 export class ClosedFileError extends IOError {
+  /** `'ClosedFileError'`, also after minification. */
   override name = 'ClosedFileError';
 
   constructor(message = 'I/O operation on closed file', options: IOErrorOptions = {}) {
@@ -37,6 +38,7 @@ export class ClosedFileError extends IOError {
 
 /** The operation is not supported by this file: reading a write-only file, seeking a stream... */
 export class UnsupportedOperationError extends IOError {
+  /** `'UnsupportedOperationError'`, also after minification. */
   override name = 'UnsupportedOperationError';
 
   constructor(message: string, options: IOErrorOptions = {}) {
@@ -46,6 +48,7 @@ export class UnsupportedOperationError extends IOError {
 
 /** The named file does not exist. `code` is always `'ENOENT'`. */
 export class FileNotFoundError extends IOError {
+  /** `'FileNotFoundError'`, also after minification. */
   override name = 'FileNotFoundError';
 
   constructor(message: string, options: Omit<IOErrorOptions, 'code'> = {}) {
@@ -55,6 +58,7 @@ export class FileNotFoundError extends IOError {
 
 /** A memory pool or storage quota could not satisfy a request. */
 export class OutOfMemoryError extends IOError {
+  /** `'OutOfMemoryError'`, also after minification. */
   override name = 'OutOfMemoryError';
 
   constructor(message: string, options: IOErrorOptions = {}) {

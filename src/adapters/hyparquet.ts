@@ -8,13 +8,17 @@ import { describe } from '../util/validate.js';
 
 /** The file the adapter reads: anything with `size` and `readRanges` (every random-access file). */
 export interface RangeReadable {
+  /** The file's size in bytes, read once when the adapter is made. */
   size(): Promise<number> | number;
+  /** The bytes of each range, in order; one call for all the slices asked for together. */
   readRanges(ranges: readonly ByteRange[]): Promise<Uint8Array[]> | Uint8Array[];
 }
 
 /** hyparquet's `AsyncBuffer`, declared here so the library does not depend on hyparquet. */
 export interface AsyncBufferLike {
+  /** The file's size in bytes. */
   readonly byteLength: number;
+  /** Bytes `start` to `end` (negative counts from the end, as `ArrayBuffer.slice`), as an ArrayBuffer of their own. */
   slice(start: number, end?: number): Promise<ArrayBuffer>;
 }
 

@@ -15,13 +15,17 @@ import { s3ResponseError } from './s3-errors.js';
 
 /** AWS credentials. */
 export interface S3Credentials {
+  /** The access key's id. */
   readonly accessKeyId: string;
+  /** The access key's secret, used to sign and never sent. */
   readonly secretAccessKey: string;
+  /** The session token of temporary credentials (STS); sent with each request. */
   readonly sessionToken?: string;
 }
 
 /** Signs a request (SigV4); `aws4fetch`'s `AwsClient` is one. */
 export interface S3Signer {
+  /** The request for `url` and `init`, signed. */
   sign(url: string, init: RequestInit): Promise<Request>;
 }
 

@@ -91,7 +91,9 @@ export interface OSFileConstructor {
   new (path: string | URL, mode?: FileModeInput): OSInputFile | OSOutputFile;
   /** Opens without blocking the event loop (a FIFO waits for its writer on the thread pool). */
   open(path: string | URL, mode?: 'rb' | 'r'): Promise<SyncRandomAccessFile & OSFileMembers>;
+  /** Opens for writing without blocking the event loop (`'wb'` truncates, `'ab'` appends). */
   open(path: string | URL, mode: 'wb' | 'w' | 'ab' | 'a'): Promise<OSOutputFile>;
+  /** What `instanceof OSFile` tests. */
   readonly prototype: OSInputFile | OSOutputFile;
 }
 

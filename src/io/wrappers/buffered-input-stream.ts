@@ -54,6 +54,7 @@ export type BufferedInputStream = (SyncInputStream | Async<InputStream>) & Buffe
 export interface BufferedInputStreamConstructor {
   new (raw: SyncInputStream, bufferSize: number): SyncInputStream & BufferedInput;
   new (raw: InputStream, bufferSize: number): BufferedInputStream;
+  /** What `instanceof BufferedInputStream` tests. */
   readonly prototype: BufferedInputStream;
 }
 
