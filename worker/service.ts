@@ -15,6 +15,7 @@ import { toWire } from '../src/opfs/wire-errors.js';
 
 /** Where replies go: the worker's global scope, or a `MessagePort`. */
 export interface ReplyTarget {
+  /** Sends one reply; `transfer` lists what it moves rather than copies (a `readCopy`'s bytes). */
   postMessage(message: Reply, transfer: Transferable[]): void;
 }
 

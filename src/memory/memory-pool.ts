@@ -9,7 +9,7 @@ export { ALIGNMENT, roundUpToAlignment, viewOfBlock, type BlockPool, type Memory
  * A source of memory for buffers, with statistics (Arrow's `MemoryPool`).
  *
  * `allocate` is what applications call. `reserve`, `reallocate` and `free` (from
- * {@link BlockPool}) are the low-level protocol that buffers and wrapping pools
+ * `BlockPool`, the internal interface below buffers) are the low-level protocol that buffers and wrapping pools
  * ({@link loggingMemoryPool}, {@link proxyMemoryPool}) use.
  */
 export interface MemoryPool extends BlockPool {

@@ -16,7 +16,9 @@ export type ProtocolVersion = 1;
 
 /** How a file is opened, as the worker needs it. */
 export interface OpenRequest {
+  /** The file's path in the origin private file system, `/`-separated. */
   readonly path: string;
+  /** The canonical mode. */
   readonly mode: FileMode;
   /** `'wb'` writes a temporary sibling moved into place on close. */
   readonly atomic: boolean;
@@ -28,41 +30,167 @@ export interface OpenRequest {
 export interface OpenResult {
   /** The worker's number for the file, used by every later call. */
   readonly file: number;
+  /** The file's size when opened. */
   readonly size: number;
 }
 
-/** Each operation: what it takes and what it answers. */
+/**
+ * Each operation: what it takes (`args`) and what it answers (`result`). `file` is always the
+ * number `open` answered, `position` a byte offset in the file.
+ */
 export interface Operations {
   /** The start-up handshake; `pool` makes the worker allocate from the page's wasm pool. */
-  hello: { args: { pool?: WasmPoolHandle; lock?: string }; result: { version: ProtocolVersion } };
-  open: { args: OpenRequest; result: OpenResult };
+  hello: {
+    /** What the page shares with the worker. */
+    args: {
+      /** The page's wasm pool, so buffers read in the worker are in memory the page sees. */
+      pool?: WasmPoolHandle;
+      /** A Web Lock name the worker holds for its life, so the page learns when it ends. */
+      lock?: string;
+    };
+    /** What the worker speaks. */
+    result: {
+      /** The protocol version. */
+      version: ProtocolVersion;
+    };
+  };
+  /** Opens a file (waiting for its lock if `wait`). */
+  open: {
+    /** The path and how to open it. */
+    args: OpenRequest;
+    /** The file's number and size. */
+    result: OpenResult;
+  };
   /** Stops a pending `open` (one waiting for a lock); `call` is that open's id. */
-  cancel: { args: { call: number }; result: void };
+  cancel: {
+    /** Which call to stop. */
+    args: {
+      /** The id of the `open` call. */
+      call: number;
+    };
+    /** Nothing. */
+    result: void;
+  };
   /** Reads into shared memory the page described; answers the count. */
-  readShared: { args: { file: number; position: number; into: SharedBufferDescriptor }; result: number };
+  readShared: {
+    /** Where to read from and into. */
+    args: {
+      /** The file. */
+      file: number;
+      /** Where in the file to start. */
+      position: number;
+      /** The page's memory to fill, as many bytes as it holds at most. */
+      into: SharedBufferDescriptor;
+    };
+    /** The number of bytes read; fewer than asked only at the end of the file. */
+    result: number;
+  };
   /** Reads up to `length` bytes into a new array, transferred to the page. */
-  readCopy: { args: { file: number; position: number; length: number }; result: Uint8Array };
-  writeShared: { args: { file: number; position: number; from: SharedBufferDescriptor }; result: void };
+  readCopy: {
+    /** What to read. */
+    args: {
+      /** The file. */
+      file: number;
+      /** Where in the file to start. */
+      position: number;
+      /** How many bytes at most. */
+      length: number;
+    };
+    /** The bytes read. */
+    result: Uint8Array;
+  };
+  /** Writes bytes from shared memory the page described. */
+  writeShared: {
+    /** Where to write, and the bytes. */
+    args: {
+      /** The file. */
+      file: number;
+      /** Where in the file to write. */
+      position: number;
+      /** The page's memory holding the bytes. */
+      from: SharedBufferDescriptor;
+    };
+    /** Nothing: all the bytes were written. */
+    result: void;
+  };
   /** Writes bytes transferred from the page. */
-  writeCopy: { args: { file: number; position: number; bytes: Uint8Array }; result: void };
-  truncate: { args: { file: number; size: number }; result: void };
-  flush: { args: { file: number }; result: void };
+  writeCopy: {
+    /** Where to write, and the bytes. */
+    args: {
+      /** The file. */
+      file: number;
+      /** Where in the file to write. */
+      position: number;
+      /** The bytes, moved to the worker. */
+      bytes: Uint8Array;
+    };
+    /** Nothing: all the bytes were written. */
+    result: void;
+  };
+  /** Sets the file's size, cutting or zero-extending it. */
+  truncate: {
+    /** Which file and its new size. */
+    args: {
+      /** The file. */
+      file: number;
+      /** The new size in bytes. */
+      size: number;
+    };
+    /** Nothing. */
+    result: void;
+  };
+  /** Persists what was written. */
+  flush: {
+    /** Which file. */
+    args: {
+      /** The file. */
+      file: number;
+    };
+    /** Nothing. */
+    result: void;
+  };
   /** Closes the file (an atomic `'wb'` file is moved into place). */
-  close: { args: { file: number }; result: void };
+  close: {
+    /** Which file. */
+    args: {
+      /** The file. */
+      file: number;
+    };
+    /** Nothing. */
+    result: void;
+  };
   /** Closes the file discarding what was written where it can (an atomic `'wb'` file). */
-  abort: { args: { file: number }; result: void };
+  abort: {
+    /** Which file. */
+    args: {
+      /** The file. */
+      file: number;
+    };
+    /** Nothing. */
+    result: void;
+  };
 }
 
 /** The name of an operation. */
 export type Operation = keyof Operations;
 
 /** A call from the page: one operation with its arguments. */
-export type Call = { [K in Operation]: { readonly id: number; readonly op: K; readonly args: Operations[K]['args'] } }[Operation];
+export type Call = {
+  [K in Operation]: {
+    /** The call's number, unique among the page's pending calls; the reply carries it back. */
+    readonly id: number;
+    /** The operation. */
+    readonly op: K;
+    /** Its arguments. */
+    readonly args: Operations[K]['args'];
+  };
+}[Operation];
 
 /** An error as it crosses the thread boundary. */
 export interface WireError {
   /** The class name, such as `'FileNotFoundError'`, `'TypeError'`. */
   readonly name: string;
+  /** The error's message. */
   readonly message: string;
   /** The `IOError` code, when it had one. */
   readonly code?: string;
@@ -70,5 +198,19 @@ export interface WireError {
 
 /** The worker's answer to the call with the same `id`. */
 export type Reply =
-  | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: WireError };
+  | {
+    /** The call's id. */
+    readonly id: number;
+    /** `true`: the operation succeeded. */
+    readonly ok: true;
+    /** The operation's result. */
+    readonly value: unknown;
+  }
+  | {
+    /** The call's id. */
+    readonly id: number;
+    /** `false`: the operation failed. */
+    readonly ok: false;
+    /** Why. */
+    readonly error: WireError;
+  };

@@ -15,8 +15,11 @@ const MAX_BYTES = 2 ** 32;
  * to a Web Worker or passed as `workerData` to a Node worker thread.
  */
 export interface WasmPoolHandle {
+  /** Always `'wasm'`: what kind of pool the handle attaches to. */
   readonly backend: 'wasm';
+  /** The compiled allocator, instantiated again in the receiving thread (no recompilation). */
   readonly module: WebAssembly.Module;
+  /** The shared memory every thread's instance allocates in, and the allocator's state with it. */
   readonly memory: WebAssembly.Memory;
 }
 
