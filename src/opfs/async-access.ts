@@ -101,8 +101,9 @@ export class AsyncAccess {
 
   async write(position: number, bytes: Uint8Array): Promise<void> {
     const writable = await this.#writer();
-    // createWritable takes no shared memory (pool buffers in isolated pages): copy those.
-    const data = isShared(bytes) ? bytes.slice() : bytes;
+    // createWritable takes no shared memory (pool buffers in isolated pages), and WebKitGTK
+    // writes a view's whole buffer, not just the view: copy those.
+    const data = isShared(bytes) || bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength ? bytes.slice() : bytes;
     try {
       this.#dirty = true;
       await writable.write({ type: 'write', position, data: data as Uint8Array<ArrayBuffer> });

@@ -63,6 +63,7 @@ export class SyncAccess {
   /** Opens `path` (creating it and its directories for modes that write). */
   static async open(path: string, mode: FileMode, options: SyncAccessOptions): Promise<SyncAccess> {
     const key = splitOpfsPath(path).join('/');
+    if (!(await syncAccessWorks())) throw noSyncAccess(path);
     await replacing.get(key);
     const releases: Release[] = [];
     try {
@@ -199,12 +200,38 @@ async function createHandle(file: SyncCapableHandle, path: string, readOnly: boo
     return await file.createSyncAccessHandle(readOnly && readOnlyHandles() ? { mode: 'read-only' } : undefined);
   } catch (cause) {
     if ((cause as DOMException).name === 'NoModificationAllowedError') throw busy(path, cause);
-    // WebKitGTK has the method but no backend for it: the caller may use the async API instead.
-    if ((cause as DOMException).name === 'NotSupportedError') {
-      throw new UnsupportedOperationError(`this browser has no OPFS sync access handles (opening ${path})`, { code: NO_SYNC_ACCESS, cause });
-    }
+    if ((cause as DOMException).name === 'NotSupportedError') throw noSyncAccess(path, cause);
     throw cause;
   }
+}
+
+/** The error for a runtime whose sync access handles do not work: the caller may use the async API instead. */
+const noSyncAccess = (path: string, cause?: unknown): UnsupportedOperationError =>
+  new UnsupportedOperationError(`this browser has no working OPFS sync access handles (opening ${path})`, { code: NO_SYNC_ACCESS, cause });
+
+let probe: Promise<boolean> | undefined;
+
+/**
+ * Whether sync access handles work here, tried once on a scratch file. WebKitGTK has the
+ * method but throws `NotSupportedError`, and a file it failed on then refuses
+ * `createWritable()` too (`InvalidStateError`): so the user's file is never the one tried.
+ */
+function syncAccessWorks(): Promise<boolean> {
+  probe ??= (async () => {
+    const root = await navigator.storage.getDirectory();
+    const name = `.nativefile-probe-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+    try {
+      const handle = (await root.getFileHandle(name, { create: true })) as SyncCapableHandle;
+      (await handle.createSyncAccessHandle()).close();
+      return true;
+    } catch (cause) {
+      // Anything else (a full quota, say) is for the real open to report.
+      return (cause as DOMException).name !== 'NotSupportedError';
+    } finally {
+      await root.removeEntry(name).catch(() => {});
+    }
+  })();
+  return probe;
 }
 
 /** Removes what a crashed atomic write left, unless a writer is at work on it right now. */

@@ -20,13 +20,16 @@ const failWorkerLoads: Plugin = {
   },
 };
 
-/** A dev server over the repository with `headers` on every answer; `brokenWorker` 404s the IO worker. */
-export async function startServer(headers: Record<string, string>, brokenWorker = false): Promise<ViteDevServer> {
+/**
+ * A dev server over the repository with `headers` on every answer; `brokenWorker` 404s the IO
+ * worker; `plugins` add to it (the WebKit run's results endpoint).
+ */
+export async function startServer(headers: Record<string, string>, brokenWorker = false, plugins: Plugin[] = []): Promise<ViteDevServer> {
   const server = await createServer({
     configFile: false,
     root,
     logLevel: process.env.NATIVEFILE_VITE_LOG === '1' ? 'info' : 'error',
-    plugins: brokenWorker ? [failWorkerLoads] : [],
+    plugins: brokenWorker ? [failWorkerLoads, ...plugins] : plugins,
     // No HMR: other work in the same tree would otherwise reload the pages under test.
     server: { host: '127.0.0.1', port: 0, headers, hmr: false, watch: null },
     optimizeDeps: { include: ['comlink'] },
