@@ -12,7 +12,8 @@ function bufferSource(buffer: Buffer): UnderlyingFile {
       into.set(bytes.subarray(position, position + count));
       return count;
     },
-    sliceAt: (position, length) => buffer.slice(position, length),
+    // The core clamped the range to the size already.
+    sliceAt: (position, length) => buffer.sliceUnchecked(position, position + length),
     size: () => buffer.size,
   };
 }

@@ -16,6 +16,8 @@ import type { ByteRange, UnderlyingFile } from './underlying.js';
 export const PIECE = 8 * 1024 * 1024;
 /** How much a stream read of unknown length asks for first; it doubles up to {@link PIECE}. */
 const FIRST_CHUNK = 64 * 1024;
+/** Positional reads up to this size do not ask the size first. */
+const SMALL_READ = 1024 * 1024;
 /** How far `readline` looks ahead first on a random-access file (lines are usually short). */
 const LINE_LOOKAHEAD = 4096;
 const NEWLINE = 0x0a;
@@ -97,7 +99,10 @@ export function* readBuffer(cursor: Cursor, side: UnderlyingFile, length: number
 
 /** Up to `length` bytes at `offset` of a random-access file, without moving anything. */
 export function* readAt(side: UnderlyingFile, offset: number, length: number): Steps<Uint8Array> {
-  const size = yield* settle(side.size!());
+  // A small read skips asking the size (an fstat, a round trip): a read at the end of the
+  // file then costs one extra backend read that returns 0. A large one must not allocate
+  // more than the file holds.
+  const size = length <= SMALL_READ ? Infinity : yield* settle(side.size!());
   const out = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
   return trimmed(out, yield* fillAt(side, offset, out));
 }
