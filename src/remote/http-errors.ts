@@ -37,8 +37,16 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 }
 
-/** A network failure (no answer, or a body cut off) as an IOError naming the URL. */
+/** Whether this runs in a page or a web worker, where fetch enforces CORS. */
+const inBrowser = (): boolean => typeof globalThis.document !== 'undefined' || 'WorkerGlobalScope' in globalThis;
+
+/**
+ * A network failure (no answer, or a body cut off) as an IOError naming the URL. In a
+ * browser a request refused by CORS fails exactly like this (a TypeError, nothing more is
+ * told to the page), so the message there says where to look.
+ */
 export function networkError(error: unknown, url: string): IOError {
   const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-  return new IOError(`network error reading ${url}: ${reason}`, { code: 'ECONNRESET', cause: error });
+  const hint = inBrowser() ? ' (in a browser, also what a request refused by CORS looks like: see docs/cors.md)' : '';
+  return new IOError(`network error reading ${url}: ${reason}${hint}`, { code: 'ECONNRESET', cause: error });
 }
