@@ -2,7 +2,7 @@
 // evaluate(). nginx and s3rver run on other origins (other ports), so every request is a
 // real cross-origin one, under COEP require-corp.
 import { wrap } from 'comlink';
-import { linesOverHttp, openHeld, readHeld, readPatternOverHttp } from './http-checks.js';
+import { linesOverHttp, openHeld, readHeld, readPatternOverHttp, readRefusedByCors } from './http-checks.js';
 import { opfsUpload, s3Abort, s3Multipart, s3Read } from './s3-checks.js';
 import type { RemoteWorker } from './worker.js';
 
@@ -22,6 +22,7 @@ const harness = {
   linesOverHttp,
   openHeld,
   readHeld,
+  readRefusedByCors,
   s3Read,
   s3Multipart,
   s3Abort,
@@ -33,6 +34,8 @@ const harness = {
       read: await worker.readPatternOverHttp(patternUrl),
       lines: await worker.linesOverHttp(linesUrl),
     })),
+  /** The S3 read checks again (SigV4 signing with crypto.subtle included), inside a worker. */
+  workerS3: (endpoint: string, path: string, dir: string) => inWorker((worker) => worker.s3Read(endpoint, path, dir)),
 };
 
 /** The functions the test calls in the page. */

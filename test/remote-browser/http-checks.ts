@@ -102,3 +102,19 @@ export async function readHeld(offset: number, length: number): Promise<{ ok: bo
     held = undefined;
   }
 }
+
+/**
+ * Opens `url` on a server that answers no preflight and reads it: open's HEAD is a simple
+ * request and passes, the conditional read (If-Match needs a preflight) is refused.
+ */
+export async function readRefusedByCors(url: string): Promise<{ opened: boolean; error?: ErrorData }> {
+  const file = await HttpFile.open(url, { readAhead: 0, retry: { retries: 1, baseDelay: 1 } });
+  try {
+    await file.readAt(0, 10);
+    return { opened: true };
+  } catch (error) {
+    return { opened: true, error: errorData(error) };
+  } finally {
+    await file.close();
+  }
+}

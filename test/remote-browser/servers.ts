@@ -13,7 +13,9 @@ export async function startPageServer(headers: Record<string, string>): Promise<
     configFile: false,
     root,
     logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0, headers },
+    // No watcher, no HMR: others edit src/ while the suite runs, and a reload mid-test
+    // destroys the page ("Execution context was destroyed") and strands its uploads.
+    server: { host: '127.0.0.1', port: 0, headers, hmr: false, watch: null },
     optimizeDeps: { include: ['comlink', 'aws4fetch'] },
   });
   await server.listen();

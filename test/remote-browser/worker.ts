@@ -1,12 +1,14 @@
-// The module worker the harness starts: the same HttpFile checks as the page, from a worker.
+// The module worker the harness starts: the same HttpFile and S3 read checks as the page.
 import { expose } from 'comlink';
 import { linesOverHttp, readPatternOverHttp } from './http-checks.js';
+import { s3Read } from './s3-checks.js';
 
 const api = {
   /** Whether this runs in a dedicated worker (no document), and is isolated like its page. */
   where: () => ({ worker: typeof document === 'undefined' && 'WorkerGlobalScope' in globalThis, isolated: globalThis.crossOriginIsolated }),
   readPatternOverHttp,
   linesOverHttp,
+  s3Read,
 };
 
 /** What the worker offers the page. */
