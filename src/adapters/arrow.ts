@@ -22,9 +22,17 @@ export interface ArrowFileHandle {
   /** Always `-1`: there is no descriptor, but Arrow JS tells a file handle by this field being a number. */
   readonly fd: number;
   /** The file's size, as `fs.Stats` gives it. */
-  stat(): Promise<{ size: number }>;
+  stat(): Promise<{
+    /** The size in bytes. */
+    size: number;
+  }>;
   /** Reads `length` bytes at `position` into `buffer` from `offset`; fewer only at the end of the file. */
-  read<T extends Uint8Array>(buffer: T, offset: number, length: number, position: number): Promise<{ bytesRead: number; buffer: T }>;
+  read<T extends Uint8Array>(buffer: T, offset: number, length: number, position: number): Promise<{
+    /** How many bytes were read. */
+    bytesRead: number;
+    /** `buffer` itself, as `FileHandle.read` answers it (Arrow JS takes the bytes from here). */
+    buffer: T;
+  }>;
   /** Does nothing: Arrow JS closes the handle when a reader ends, but the file is the caller's. */
   close(): Promise<void>;
 }
