@@ -3,7 +3,7 @@
 // real cross-origin one, under COEP require-corp.
 import { wrap } from 'comlink';
 import { linesOverHttp, openHeld, readHeld, readPatternOverHttp, readRefusedByCors } from './http-checks.js';
-import { opfsUpload, s3Abort, s3Multipart, s3Read } from './s3-checks.js';
+import { opfsUpload, s3Abort, s3Manage, s3Multipart, s3Read } from './s3-checks.js';
 import type { RemoteWorker } from './worker.js';
 
 /** Runs `use` on a fresh module worker, then ends the worker. */
@@ -26,6 +26,7 @@ const harness = {
   s3Read,
   s3Multipart,
   s3Abort,
+  s3Manage,
   opfsUpload,
   /** The HttpFile checks again, inside a dedicated module worker. */
   workerHttp: (patternUrl: string, linesUrl: string) =>

@@ -109,3 +109,16 @@ export async function opfsUpload(endpoint: string, path: string, abortedPath: st
     await (await navigator.storage.getDirectory()).removeEntry('remote-browser-upload.bin').catch(() => {});
   }
 }
+
+/** createDir, move and deleteDir from the page (CopyObject sends x-amz-copy-source). */
+export async function s3Manage(endpoint: string, dir: string) {
+  const fs = s3(endpoint);
+  await fs.createDir(`${dir}/empty`);
+  const out = await fs.openOutputStream(`${dir}/a.txt`);
+  await out.write(new TextEncoder().encode('moved'));
+  await out.close();
+  await fs.move(`${dir}/a.txt`, `${dir}/b.txt`);
+  const listed = (await fs.listDir(dir)).map((entry) => `${entry.path}:${entry.type}`).sort();
+  await fs.deleteDir(dir);
+  return { listed, after: (await fs.getFileInfo(dir)).type };
+}
