@@ -25,7 +25,8 @@ export {
 
 export { NativeFile } from './io/core/native-file.js';
 export type { FileMode, FileModeInput } from './io/core/file-mode.js';
-export type { TransferOptions, UploadSource, DownloadSink } from './io/core/transfer.js';
+export type { TransferOptions, UploadSource, DownloadSink, TransferReader, TransferWriter } from './io/core/transfer.js';
+export type { RawBytes } from './util/validate.js';
 export type { UnderlyingFile, FileTraits, ByteRange, Awaitable } from './io/core/underlying.js';
 export type {
   FileInterface, InputStream, OutputStream, RandomAccessFile, WritableFile, ReadWriteFile, SyncFileInterface,
@@ -39,7 +40,7 @@ export { FixedSizeBufferWriter } from './io/backends/fixed-size-buffer-writer.js
 export { MockOutputStream } from './io/backends/mock-output-stream.js';
 export {
   OpfsFile, type OpfsOpenOptions, type OpfsFileFor, type OpfsFileInfo, type OpfsTruncate, type OpfsTruncateSync,
-  type OpfsReader, type OpfsWriter, type OpfsAppender, type OpfsReadWriter,
+  type OpfsReader, type OpfsWriter, type OpfsAppender, type OpfsReadWriter, type OpfsBackendChoice, type OpfsBackendName,
 } from './io/backends/opfs-file.js';
 export { BlobFile, type BlobFileOptions } from './io/backends/blob-file.js';
 export { BlobOutputStream, type BlobOutputStreamOptions } from './io/backends/blob-output-stream.js';
@@ -64,3 +65,7 @@ export { fromWritableStream } from './adapters/web-streams/from-writable-stream.
 export * from './remote/index.js';
 export * from './fs/index.js';
 export { asyncBufferOf, type AsyncBufferLike, type RangeReadable } from './adapters/hyparquet.js';
+export { zipReaderOf, zipWriterOf, type ZipReadable, type ZipWritable, type ZipJsReader, type ZipJsWriter } from './adapters/zipjs.js';
+export {
+  recordBatchReaderOf, writeIpc, type ArrowFileHandle, type IpcReadable, type IpcWritable, type RecordBatchReaderClass,
+} from './adapters/arrow.js';

@@ -14,7 +14,7 @@ export interface TransferOptions {
 }
 
 /** What a copy needs of a readable file (structural: any file or look-alike will do). */
-interface ReadableFile {
+export interface TransferReader {
   readonly mode: string;
   readInto(view: Uint8Array): Promise<number>;
   size(): Promise<number>;
@@ -22,7 +22,7 @@ interface ReadableFile {
 }
 
 /** What a copy needs of a writable file. */
-interface WritableFile {
+export interface TransferWriter {
   readonly mode: string;
   write(data: Uint8Array): Promise<number>;
   writable(): boolean;
@@ -30,13 +30,13 @@ interface WritableFile {
 
 /** What `upload` copies from. */
 export type UploadSource =
-  | ReadableFile
+  | TransferReader
   | ReadableStream<BytesLike>
   | AsyncIterable<BytesLike>
   | Iterable<BytesLike>;
 
 /** What `download` copies to. A `WritableStream` is closed when the copy completes. */
-export type DownloadSink = WritableFile | WritableStream<Uint8Array>;
+export type DownloadSink = TransferWriter | WritableStream<Uint8Array>;
 
 const DEFAULT_CHUNK = 1024 * 1024;
 /** A copy lets the event loop run after this many bytes, so timers (and an abort) get their turn. */
@@ -72,13 +72,13 @@ function checkOptions(options: TransferOptions): CheckedOptions {
   return { chunkSize, onProgress, signal };
 }
 
-function isReadableFile(value: unknown): value is ReadableFile {
-  const file = value as Partial<ReadableFile>;
+function isReadableFile(value: unknown): value is TransferReader {
+  const file = value as Partial<TransferReader>;
   return typeof file.readInto === 'function' && typeof file.mode === 'string';
 }
 
-function isWritableFile(value: unknown): value is WritableFile {
-  const file = value as Partial<WritableFile>;
+function isWritableFile(value: unknown): value is TransferWriter {
+  const file = value as Partial<TransferWriter>;
   return typeof file.write === 'function' && typeof file.mode === 'string';
 }
 
