@@ -15,16 +15,23 @@ export interface TransferOptions {
 
 /** What a copy needs of a readable file (structural: any file or look-alike will do). */
 export interface TransferReader {
+  /** How the file is open. */
   readonly mode: string;
+  /** Fills `view` from the file's position; 0 at the end. */
   readInto(view: Uint8Array): Promise<number>;
+  /** The size, asked only where `seekable()` (for the progress total). */
   size(): Promise<number>;
+  /** Whether the size is known. */
   seekable(): boolean;
 }
 
 /** What a copy needs of a writable file. */
 export interface TransferWriter {
+  /** How the file is open. */
   readonly mode: string;
+  /** Writes all of `data`; resolves to the count once the file has taken it. */
   write(data: Uint8Array): Promise<number>;
+  /** Whether writes are allowed. */
   writable(): boolean;
 }
 
