@@ -23,22 +23,6 @@ let noPreflight: NginxServer;
 let s3: S3Server;
 let pages: ViteDevServer;
 
-beforeAll(async () => {
-  [nginx, noPreflight, s3, pages] = await Promise.all([
-    startNginx({ preflight: true }), startNginx(), startS3(['data'], { cors: true }), startPageServer(isolation),
-  ]);
-  writeFileSync(join(nginx.root, 'pattern.bin'), pattern(0, PATTERN_SIZE));
-  writeFileSync(join(noPreflight.root, 'pattern.bin'), pattern(0, 1000));
-  writeFileSync(join(nginx.root, 'lines.txt'), linesText(LINES));
-  // The Node side puts the S3 fixtures there itself, so the page's reads test reading only.
-  await fetch(`${s3.endpoint}/data/dir/pattern.bin`, { method: 'PUT', body: pattern(0, PATTERN_SIZE) });
-  await fetch(`${s3.endpoint}/data/dir/sub/other.txt`, { method: 'PUT', body: 'other' });
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.all([nginx?.stop(), noPreflight?.stop(), s3?.stop(), pages?.close()]);
-});
-
 /** Calls `harness[name](...args)` in the page. */
 function call<K extends keyof Harness>(page: PageDriver, name: K, ...args: Parameters<Harness[K]>): Promise<Awaited<ReturnType<Harness[K]>>> {
   return page.evaluate(
@@ -49,134 +33,153 @@ function call<K extends keyof Harness>(page: PageDriver, name: K, ...args: Param
 
 const engines: Engine[] = ['chromium', 'firefox'];
 
-describe.each(engines)('in %s', (engine) => {
-  const runs = available(engine) && hasNginx ? test : test.skip;
-  let driver: BrowserDriver;
-  let page: PageDriver;
+// Without nginx (apt-get install nginx; npm test's pretest and CI install it) nothing here can run.
+describe.skipIf(!hasNginx)('remote files in the browser', () => {
   beforeAll(async () => {
-    if (!available(engine)) return;
-    driver = await launch(engine);
-    // Firefox reports each request refused by CORS as a page error; one test makes those on purpose.
-    page = await driver.newPage((message) => message.startsWith('Cross-Origin Request Blocked') || console.error(`${engine} page error:`, message));
-    await page.goto(urlOf(pages, '/test/remote-browser/index.html'));
-    await page.waitFor(() => document.getElementById('status')?.textContent === 'ready');
+    [nginx, noPreflight, s3, pages] = await Promise.all([
+      startNginx({ preflight: true }), startNginx(), startS3(['data'], { cors: true }), startPageServer(isolation),
+    ]);
+    writeFileSync(join(nginx.root, 'pattern.bin'), pattern(0, PATTERN_SIZE));
+    writeFileSync(join(noPreflight.root, 'pattern.bin'), pattern(0, 1000));
+    writeFileSync(join(nginx.root, 'lines.txt'), linesText(LINES));
+    // The Node side puts the S3 fixtures there itself, so the page's reads test reading only.
+    await fetch(`${s3.endpoint}/data/dir/pattern.bin`, { method: 'PUT', body: pattern(0, PATTERN_SIZE) });
+    await fetch(`${s3.endpoint}/data/dir/sub/other.txt`, { method: 'PUT', body: 'other' });
   }, 120_000);
+
   afterAll(async () => {
-    await driver?.close();
+    await Promise.all([nginx?.stop(), noPreflight?.stop(), s3?.stop(), pages?.close()]);
   });
 
-  runs('the page is cross-origin isolated and on another origin than the servers', async () => {
-    const { isolated, origin } = await call(page, 'environment');
-    expect(isolated).toBe(true);
-    expect(origin).not.toBe(new URL(nginx.url).origin);
-    expect(origin).not.toBe(s3.endpoint);
-  });
+  describe.each(engines)('in %s', (engine) => {
+    const runs = available(engine) ? test : test.skip;
+    let driver: BrowserDriver;
+    let page: PageDriver;
+    beforeAll(async () => {
+      if (!available(engine)) return;
+      driver = await launch(engine);
+      // Firefox reports each request refused by CORS as a page error; one test makes those on purpose.
+      page = await driver.newPage((message) => message.startsWith('Cross-Origin Request Blocked') || console.error(`${engine} page error:`, message));
+      await page.goto(urlOf(pages, '/test/remote-browser/index.html'));
+      await page.waitFor(() => document.getElementById('status')?.textContent === 'ready');
+    }, 120_000);
+    afterAll(async () => {
+      await driver?.close();
+    });
 
-  describe('HttpFile', () => {
-    runs('opens with one HEAD, reads at an offset, and coalesces nearby ranges into one request', async () => {
-      const result = await call(page, 'readPatternOverHttp', `${nginx.url}pattern.bin`);
-      expect(result.size).toBe(PATTERN_SIZE);
-      expect(result.openRequests.map((r) => r.method)).toEqual(['HEAD']);
-      expect(result.etag).toMatch(/^"/);
-      expect(result.readAtOk).toBe(true);
-      expect(result.rangesOk).toBe(true);
-      // Three ranges within 8 KiB of each other are one request; the far one is another.
-      expect(result.rangeRequests).toBe(2);
-    }, 60_000);
+    runs('the page is cross-origin isolated and on another origin than the servers', async () => {
+      const { isolated, origin } = await call(page, 'environment');
+      expect(isolated).toBe(true);
+      expect(origin).not.toBe(new URL(nginx.url).origin);
+      expect(origin).not.toBe(s3.endpoint);
+    });
 
-    runs('without Accept-Ranges and ETag exposed, open costs one more small GET and reads still work', async () => {
-      const result = await call(page, 'readPatternOverHttp', `${nginx.url}unexposed/pattern.bin`);
-      expect(result.openRequests.map((r) => [r.method, r.range, r.status])).toEqual([['HEAD', null, 200], ['GET', 'bytes=0-0', 206]]);
-      expect(result.size).toBe(PATTERN_SIZE);
-      // Last-Modified is a CORS-safelisted response header: reads are conditional on it instead.
-      expect(result.etag).toBeUndefined();
-      expect(result.lastModified).toBeDefined();
-      expect(result).toMatchObject({ readAtOk: true, rangesOk: true });
-    }, 60_000);
-
-    runs('lines() yields every line of a text file', async () => {
-      expect(await call(page, 'linesOverHttp', `${nginx.url}lines.txt`)).toEqual({ count: LINES, first: 'line 0\n', last: `line ${LINES - 1}\n` });
-    }, 60_000);
-
-    // With the ETag exposed reads carry If-Match; under /unexposed/ only Last-Modified (a
-    // CORS-safelisted header) is visible, so they carry If-Unmodified-Since instead.
-    for (const [prefix, how] of [['', 'If-Match'], ['unexposed/', 'If-Unmodified-Since']] as const) {
-      runs(`a file replaced on the server between two reads fails the second with ESTALE (${how})`, async () => {
-        const name = `stale-${engine}-${how}.bin`;
-        const path = join(nginx.root, name);
-        writeFileSync(path, pattern(0, 2 * MiB));
-        utimesSync(path, new Date(), new Date(Date.now() - 60_000));
-        expect(await call(page, 'openHeld', `${nginx.url}${prefix}${name}`)).toEqual({ ok: true });
-        // Same size: only the time tells the versions apart (nginx's ETag is mtime-size).
-        writeFileSync(path, pattern(1, 2 * MiB));
-        expect(await call(page, 'readHeld', MiB, 1000)).toMatchObject({ error: { name: 'IOError', code: 'ESTALE' } });
-        rmSync(path);
+    describe('HttpFile', () => {
+      runs('opens with one HEAD, reads at an offset, and coalesces nearby ranges into one request', async () => {
+        const result = await call(page, 'readPatternOverHttp', `${nginx.url}pattern.bin`);
+        expect(result.size).toBe(PATTERN_SIZE);
+        expect(result.openRequests.map((r) => r.method)).toEqual(['HEAD']);
+        expect(result.etag).toMatch(/^"/);
+        expect(result.readAtOk).toBe(true);
+        expect(result.rangesOk).toBe(true);
+        // Three ranges within 8 KiB of each other are one request; the far one is another.
+        expect(result.rangeRequests).toBe(2);
       }, 60_000);
-    }
 
-    runs('a read the server refuses a preflight for is an IOError whose message points at CORS', async () => {
-      const result = await call(page, 'readRefusedByCors', `${noPreflight.url}pattern.bin`);
-      expect(result.opened).toBe(true);
-      // The browser tells a page nothing more than a network error: the message says where to look.
-      expect(result.error).toMatchObject({ name: 'IOError', code: 'ECONNRESET', message: expect.stringContaining('docs/cors.md') });
-    }, 60_000);
+      runs('without Accept-Ranges and ETag exposed, open costs one more small GET and reads still work', async () => {
+        const result = await call(page, 'readPatternOverHttp', `${nginx.url}unexposed/pattern.bin`);
+        expect(result.openRequests.map((r) => [r.method, r.range, r.status])).toEqual([['HEAD', null, 200], ['GET', 'bytes=0-0', 206]]);
+        expect(result.size).toBe(PATTERN_SIZE);
+        // Last-Modified is a CORS-safelisted response header: reads are conditional on it instead.
+        expect(result.etag).toBeUndefined();
+        expect(result.lastModified).toBeDefined();
+        expect(result).toMatchObject({ readAtOk: true, rangesOk: true });
+      }, 60_000);
 
-    runs('reads the same from a dedicated module worker', async () => {
-      const result = await call(page, 'workerHttp', `${nginx.url}pattern.bin`, `${nginx.url}lines.txt`);
-      expect(result.where).toEqual({ worker: true, isolated: true });
-      expect(result.read).toMatchObject({ size: PATTERN_SIZE, readAtOk: true, rangesOk: true, rangeRequests: 2 });
-      expect(result.lines.count).toBe(LINES);
-    }, 60_000);
-  });
+      runs('lines() yields every line of a text file', async () => {
+        expect(await call(page, 'linesOverHttp', `${nginx.url}lines.txt`)).toEqual({ count: LINES, first: 'line 0\n', last: `line ${LINES - 1}\n` });
+      }, 60_000);
 
-  describe('S3FileSystem', () => {
-    runs('reads ranges through openInputFile; getFileInfo and listDir see what is there', async () => {
-      const result = await call(page, 's3Read', s3.endpoint, 'data/dir/pattern.bin', 'data/dir');
-      expect(result).toEqual({
-        size: PATTERN_SIZE, readAtOk: true, rangesOk: true,
-        info: { type: 'file', size: PATTERN_SIZE, hasMtime: true },
-        listing: ['data/dir/pattern.bin:file', 'data/dir/sub:directory'],
-        missing: 'not-found',
-      });
-    }, 60_000);
+      // With the ETag exposed reads carry If-Match; under /unexposed/ only Last-Modified (a
+      // CORS-safelisted header) is visible, so they carry If-Unmodified-Since instead.
+      for (const [prefix, how] of [['', 'If-Match'], ['unexposed/', 'If-Unmodified-Since']] as const) {
+        runs(`a file replaced on the server between two reads fails the second with ESTALE (${how})`, async () => {
+          const name = `stale-${engine}-${how}.bin`;
+          const path = join(nginx.root, name);
+          writeFileSync(path, pattern(0, 2 * MiB));
+          utimesSync(path, new Date(), new Date(Date.now() - 60_000));
+          expect(await call(page, 'openHeld', `${nginx.url}${prefix}${name}`)).toEqual({ ok: true });
+          // Same size: only the time tells the versions apart (nginx's ETag is mtime-size).
+          writeFileSync(path, pattern(1, 2 * MiB));
+          expect(await call(page, 'readHeld', MiB, 1000)).toMatchObject({ error: { name: 'IOError', code: 'ESTALE' } });
+          rmSync(path);
+        }, 60_000);
+      }
 
-    runs('reads the same from a dedicated module worker', async () => {
-      const result = await call(page, 'workerS3', s3.endpoint, 'data/dir/pattern.bin', 'data/dir');
-      expect(result).toMatchObject({ size: PATTERN_SIZE, readAtOk: true, rangesOk: true, listing: ['data/dir/pattern.bin:file', 'data/dir/sub:directory'] });
-    }, 60_000);
+      runs('a read the server refuses a preflight for is an IOError whose message points at CORS', async () => {
+        const result = await call(page, 'readRefusedByCors', `${noPreflight.url}pattern.bin`);
+        expect(result.opened).toBe(true);
+        // The browser tells a page nothing more than a network error: the message says where to look.
+        expect(result.error).toMatchObject({ name: 'IOError', code: 'ECONNRESET', message: expect.stringContaining('docs/cors.md') });
+      }, 60_000);
 
-    runs('creates a directory, moves an object and deletes the directory', async () => {
-      expect(await call(page, 's3Manage', s3.endpoint, `data/manage-${engine}`)).toEqual({
-        listed: [`data/manage-${engine}/b.txt:file`, `data/manage-${engine}/empty:directory`],
-        after: 'not-found',
-      });
-    }, 60_000);
+      runs('reads the same from a dedicated module worker', async () => {
+        const result = await call(page, 'workerHttp', `${nginx.url}pattern.bin`, `${nginx.url}lines.txt`);
+        expect(result.where).toEqual({ worker: true, isolated: true });
+        expect(result.read).toMatchObject({ size: PATTERN_SIZE, readAtOk: true, rangesOk: true, rangeRequests: 2 });
+        expect(result.lines.count).toBe(LINES);
+      }, 60_000);
+    });
 
-    runs('a multipart upload is visible only after close', async () => {
-      const pending = s3.pendingUploads('data');
-      const result = await call(page, 's3Multipart', s3.endpoint, `data/multipart-${engine}.bin`, 11);
-      expect(result).toEqual({ beforeClose: 'not-found', afterClose: 'file', size: 11 * MiB, tailOk: true });
-      expect(s3.pendingUploads('data')).toEqual(pending);
-    }, 120_000);
+    describe('S3FileSystem', () => {
+      runs('reads ranges through openInputFile; getFileInfo and listDir see what is there', async () => {
+        const result = await call(page, 's3Read', s3.endpoint, 'data/dir/pattern.bin', 'data/dir');
+        expect(result).toEqual({
+          size: PATTERN_SIZE, readAtOk: true, rangesOk: true,
+          info: { type: 'file', size: PATTERN_SIZE, hasMtime: true },
+          listing: ['data/dir/pattern.bin:file', 'data/dir/sub:directory'],
+          missing: 'not-found',
+        });
+      }, 60_000);
 
-    runs('abort after a part was sent leaves neither an object nor an upload', async () => {
-      const pending = s3.pendingUploads('data');
-      expect(await call(page, 's3Abort', s3.endpoint, `data/aborted-${engine}.bin`)).toEqual({ after: 'not-found', closed: true });
-      expect(s3.pendingUploads('data')).toEqual(pending);
-    }, 120_000);
+      runs('reads the same from a dedicated module worker', async () => {
+        const result = await call(page, 'workerS3', s3.endpoint, 'data/dir/pattern.bin', 'data/dir');
+        expect(result).toMatchObject({ size: PATTERN_SIZE, readAtOk: true, rangesOk: true, listing: ['data/dir/pattern.bin:file', 'data/dir/sub:directory'] });
+      }, 60_000);
 
-    runs('an OPFS file uploads with progress; an upload cancelled half-way rejects with the reason and leaves nothing', async () => {
-      const mib = 12;
-      const pending = s3.pendingUploads('data');
-      const result = await call(page, 'opfsUpload', s3.endpoint, `data/opfs-${engine}.bin`, `data/opfs-cancelled-${engine}.bin`, mib);
-      expect(result.copied).toBe(mib * MiB);
-      expect(result.size).toBe(mib * MiB);
-      expect(result.middleOk).toBe(true);
-      expect(result.progress.length).toBe(mib);
-      expect(result.progress.at(-1)).toEqual([mib * MiB, mib * MiB]);
-      expect(result.progress.every(([done], i) => i === 0 || done > result.progress[i - 1]![0])).toBe(true);
-      expect(result.aborted).toMatchObject({ sameReason: true, error: { name: 'AbortError' }, progressAtAbort: (mib / 2) * MiB, after: 'not-found' });
-      expect(s3.pendingUploads('data')).toEqual(pending);
-    }, 120_000);
+      runs('creates a directory, moves an object and deletes the directory', async () => {
+        expect(await call(page, 's3Manage', s3.endpoint, `data/manage-${engine}`)).toEqual({
+          listed: [`data/manage-${engine}/b.txt:file`, `data/manage-${engine}/empty:directory`],
+          after: 'not-found',
+        });
+      }, 60_000);
+
+      runs('a multipart upload is visible only after close', async () => {
+        const pending = s3.pendingUploads('data');
+        const result = await call(page, 's3Multipart', s3.endpoint, `data/multipart-${engine}.bin`, 11);
+        expect(result).toEqual({ beforeClose: 'not-found', afterClose: 'file', size: 11 * MiB, tailOk: true });
+        expect(s3.pendingUploads('data')).toEqual(pending);
+      }, 120_000);
+
+      runs('abort after a part was sent leaves neither an object nor an upload', async () => {
+        const pending = s3.pendingUploads('data');
+        expect(await call(page, 's3Abort', s3.endpoint, `data/aborted-${engine}.bin`)).toEqual({ after: 'not-found', closed: true });
+        expect(s3.pendingUploads('data')).toEqual(pending);
+      }, 120_000);
+
+      runs('an OPFS file uploads with progress; an upload cancelled half-way rejects with the reason and leaves nothing', async () => {
+        const mib = 12;
+        const pending = s3.pendingUploads('data');
+        const result = await call(page, 'opfsUpload', s3.endpoint, `data/opfs-${engine}.bin`, `data/opfs-cancelled-${engine}.bin`, mib);
+        expect(result.copied).toBe(mib * MiB);
+        expect(result.size).toBe(mib * MiB);
+        expect(result.middleOk).toBe(true);
+        expect(result.progress.length).toBe(mib);
+        expect(result.progress.at(-1)).toEqual([mib * MiB, mib * MiB]);
+        expect(result.progress.every(([done], i) => i === 0 || done > result.progress[i - 1]![0])).toBe(true);
+        expect(result.aborted).toMatchObject({ sameReason: true, error: { name: 'AbortError' }, progressAtAbort: (mib / 2) * MiB, after: 'not-found' });
+        expect(s3.pendingUploads('data')).toEqual(pending);
+      }, 120_000);
+    });
   });
 });
