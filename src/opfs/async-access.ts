@@ -30,6 +30,8 @@ export class AsyncAccess {
   #writable: FileSystemWritableFileStream | undefined;
   /** Whether the writable holds writes not yet committed. */
   #dirty = false;
+  /** Where the writable's own cursor is: a write there needs no seek. */
+  #cursor = 0;
   #size: number;
   /** Set once a write failed: an atomic file is then discarded instead of moved into place. */
   #failed: unknown;
@@ -106,7 +108,10 @@ export class AsyncAccess {
     const data = isShared(bytes) || bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength ? bytes.slice() : bytes;
     try {
       this.#dirty = true;
-      await writable.write({ type: 'write', position, data: data as Uint8Array<ArrayBuffer> });
+      const chunk = data as Uint8Array<ArrayBuffer>;
+      // A plain chunk at the cursor spares engines that seek before every positioned write.
+      await writable.write(position === this.#cursor ? chunk : { type: 'write', position, data: chunk });
+      this.#cursor = position + bytes.byteLength;
     } catch (cause) {
       this.#failed = cause;
       throw translate(cause, `wrote nothing of ${bytes.byteLength} bytes at offset ${position} of ${this.path}`, this.path);
@@ -118,6 +123,8 @@ export class AsyncAccess {
     const writable = await this.#writer();
     this.#dirty = true;
     await writable.truncate(size);
+    // As the File System spec says: a truncate before the cursor moves it back to the end.
+    this.#cursor = Math.min(this.#cursor, size);
     this.#size = size;
   }
 
@@ -182,6 +189,7 @@ export class AsyncAccess {
   async #open(keepExistingData: boolean): Promise<FileSystemWritableFileStream> {
     try {
       this.#writable = await this.written.createWritable({ keepExistingData });
+      this.#cursor = 0;
     } catch (cause) {
       if ((cause as DOMException).name === 'NoModificationAllowedError') throw busy(this.path, cause);
       throw cause;
