@@ -28,7 +28,8 @@ export interface NginxOptions {
    * Answer CORS preflights (`OPTIONS` → 204 allowing the methods and request headers a
    * browser client sends: `Range`, `If-Match`, ...), as a page on another origin needs.
    * Also serves the same folder under `/unexposed/` with only `Content-Range` exposed, the
-   * way a server that exposes too little looks to a page. Default `false`.
+   * way a server that exposes too little looks to a page, and under `/gzip/` compressed on
+   * the fly for clients that accept gzip. Default `false`.
    */
   readonly preflight?: boolean;
 }
@@ -43,6 +44,8 @@ function preflightConfig(root: string): string {
     add_header Access-Control-Allow-Headers "${CORS_REQUEST_HEADERS}" always;
     add_header Access-Control-Max-Age 600 always;
     if ($request_method = OPTIONS) { return 204; }
+    # Compression on the fly, as many servers have for text: a ranged read must still get bytes as stored.
+    location /gzip/ { alias ${root}/; gzip on; gzip_types text/plain application/octet-stream; gzip_min_length 0; }
     location /unexposed/ {
       alias ${root}/;
       add_header Access-Control-Allow-Origin * always;
