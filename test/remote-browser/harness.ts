@@ -3,6 +3,7 @@
 // real cross-origin one, under COEP require-corp.
 import { wrap } from 'comlink';
 import { linesOverHttp, openHeld, readHeld, readPatternOverHttp, readRefusedByCors } from './http-checks.js';
+import { parquetRows } from './parquet-check.js';
 import { opfsUpload, s3Abort, s3Manage, s3Multipart, s3Read } from './s3-checks.js';
 import type { RemoteWorker } from './worker.js';
 
@@ -24,6 +25,7 @@ const harness = {
   readHeld,
   readRefusedByCors,
   s3Read,
+  parquetRows,
   s3Multipart,
   s3Abort,
   s3Manage,

@@ -6,6 +6,7 @@
 import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ViteDevServer } from 'vite';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { available, launch, type BrowserDriver, type Engine, type PageDriver } from '../browser/driver.js';
 import { hasNginx, startNginx, type NginxServer } from '../servers/nginx.js';
@@ -16,6 +17,9 @@ import { isolation, startPageServer, urlOf } from './servers.js';
 
 const PATTERN_SIZE = 4 * MiB + 123;
 const LINES = 5000;
+const ROWS = 20_000;
+const names = (i: number): string => `row-${i}`;
+const scores = (i: number): number => ((i * 7919) % 1000) / 10;
 
 let nginx: NginxServer;
 /** A server with Access-Control-Allow-Origin but no answers to preflights (nginx's 405). */
@@ -42,6 +46,13 @@ describe.skipIf(!hasNginx)('remote files in the browser', () => {
     writeFileSync(join(nginx.root, 'pattern.bin'), pattern(0, PATTERN_SIZE));
     writeFileSync(join(noPreflight.root, 'pattern.bin'), pattern(0, 1000));
     writeFileSync(join(nginx.root, 'lines.txt'), linesText(LINES));
+    const ids = Array.from({ length: ROWS }, (_, i) => i);
+    const columnData = [
+      { name: 'id', data: ids, type: 'INT32' as const },
+      { name: 'name', data: ids.map(names), type: 'STRING' as const },
+      { name: 'score', data: ids.map(scores), type: 'DOUBLE' as const },
+    ];
+    writeFileSync(join(nginx.root, 'table.parquet'), new Uint8Array(parquetWriteBuffer({ columnData, rowGroupSize: 5000 })));
     // The Node side puts the S3 fixtures there itself, so the page's reads test reading only.
     await fetch(`${s3.endpoint}/data/dir/pattern.bin`, { method: 'PUT', body: pattern(0, PATTERN_SIZE) });
     await fetch(`${s3.endpoint}/data/dir/sub/other.txt`, { method: 'PUT', body: 'other' });
@@ -130,6 +141,14 @@ describe.skipIf(!hasNginx)('remote files in the browser', () => {
         expect(result.opened).toBe(true);
         // The browser tells a page nothing more than a network error: the message says where to look.
         expect(result.error).toMatchObject({ name: 'IOError', code: 'ECONNRESET', message: expect.stringContaining('docs/cors.md') });
+      }, 60_000);
+
+      runs('hyparquet reads rows across two row groups through asyncBufferOf in a few GETs', async () => {
+        const result = await call(page, 'parquetRows', `${nginx.url}table.parquet`, 4990, 5010);
+        const expected = Array.from({ length: 20 }, (_, k) => 4990 + k).map((i) => ({ id: i, name: names(i), score: scores(i) }));
+        expect(result.rows).toEqual(expected);
+        // Footer length, footer, then the 3 columns of each of the 2 row groups in one batch.
+        expect(result.gets).toBeLessThanOrEqual(4);
       }, 60_000);
 
       runs('reads the same from a dedicated module worker', async () => {

@@ -16,7 +16,8 @@ export async function startPageServer(headers: Record<string, string>): Promise<
     // No watcher, no HMR: others edit src/ while the suite runs, and a reload mid-test
     // destroys the page ("Execution context was destroyed") and strands its uploads.
     server: { host: '127.0.0.1', port: 0, headers, hmr: false, watch: null },
-    optimizeDeps: { include: ['comlink', 'aws4fetch'] },
+    // Bundled up front: a dependency found later makes Vite re-optimize and reload the page.
+    optimizeDeps: { include: ['comlink', 'aws4fetch', 'hyparquet'] },
   });
   await server.listen();
   return server;
