@@ -29,6 +29,12 @@ const contenders: Record<string, () => Promise<number>> = {
     while ((await file.read(MiB)).byteLength > 0);
     await file.close();
   }),
+  /** The same with readBuffer(1 MiB): the fetched bytes wrapped, not copied. */
+  asyncBackendReadBuffer: () => rate(async () => {
+    const file = await OpfsFile.open(`${DIR}/read.bin`, 'rb', { backend: 'async' });
+    while ((await file.readBuffer(MiB)).size > 0);
+    await file.close();
+  }),
   /** The platform: one getFile(), then slice(1 MiB).arrayBuffer() until the end. */
   getFileSliceArrayBuffer: () => rate(async () => {
     const file = await (await handle('read.bin', false)).getFile();
@@ -54,7 +60,7 @@ const contenders: Record<string, () => Promise<number>> = {
   }),
 };
 
-const groups = [['asyncBackendReads', 'getFileSliceArrayBuffer'], ['asyncBackendWrites', 'createWritablePipe']] as const;
+const groups = [['asyncBackendReads', 'asyncBackendReadBuffer', 'getFileSliceArrayBuffer'], ['asyncBackendWrites', 'createWritablePipe']] as const;
 
 async function run(): Promise<void> {
   const root = await navigator.storage.getDirectory();
@@ -66,7 +72,7 @@ async function run(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     for (const group of groups) {
       // Alternate who goes first, so neither always gets the warmer cache.
-      const order = round % 2 === 0 ? group : [...group].reverse();
+      const order: readonly string[] = round % 2 === 0 ? group : [...group].reverse();
       for (const name of order) (samples[name] ??= []).push(await contenders[name]!());
     }
   }

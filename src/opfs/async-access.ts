@@ -101,6 +101,12 @@ export class AsyncAccess {
     return this.#reader.read(position, into);
   }
 
+  /** Up to `length` bytes at `position` as a view of the fetched bytes (no copy). */
+  async slice(position: number, length: number): Promise<Uint8Array> {
+    if (this.#dirty) await this.#commit();
+    return this.#reader.slice(position, length);
+  }
+
   async write(position: number, bytes: Uint8Array): Promise<void> {
     const writable = await this.#writer();
     // createWritable takes no shared memory (pool buffers in isolated pages), and WebKitGTK

@@ -35,30 +35,34 @@ export class SnapshotReader {
 
   /** Reads up to `into.byteLength` bytes at `position` into `into`; 0 at or past the end. */
   async read(position: number, into: Uint8Array): Promise<number> {
+    const bytes = await this.slice(position, into.byteLength);
+    into.set(bytes);
+    return bytes.byteLength;
+  }
+
+  /**
+   * Up to `length` bytes at `position`, without a copy: a view of what was fetched (never
+   * written to afterwards, so callers may keep it). Empty at or past the end.
+   */
+  async slice(position: number, length: number): Promise<Uint8Array> {
     const cache = this.#cache;
     if (cache !== undefined && position >= this.#cacheStart && position < this.#cacheStart + cache.byteLength) {
       const from = position - this.#cacheStart;
-      const count = Math.min(into.byteLength, cache.byteLength - from);
-      into.set(cache.subarray(from, from + count));
+      const count = Math.min(length, cache.byteLength - from);
       this.#lastEnd = position + count;
-      return count;
+      return cache.subarray(from, from + count);
     }
     const file = await this.#snapshot();
-    if (position >= file.size) return 0;
+    if (position >= file.size) return new Uint8Array(0);
     const sequential = position === this.#lastEnd;
-    const end = Math.min(file.size, position + (sequential ? Math.max(into.byteLength, this.readAhead) : into.byteLength));
-    this.#lastEnd = position + into.byteLength;
+    const end = Math.min(file.size, position + (sequential ? Math.max(length, this.readAhead) : length));
+    this.#lastEnd = position + length;
     const bytes = new Uint8Array(await file.slice(position, end).arrayBuffer());
-    const count = Math.min(into.byteLength, bytes.byteLength);
-    into.set(bytes.subarray(0, count));
+    const count = Math.min(length, bytes.byteLength);
     // Only what was fetched beyond this read is kept; a read of exactly its size keeps nothing.
-    if (count < bytes.byteLength) {
-      this.#cacheStart = position;
-      this.#cache = bytes;
-    } else {
-      this.#cache = undefined;
-    }
-    return count;
+    this.#cache = count < bytes.byteLength ? bytes : undefined;
+    this.#cacheStart = position;
+    return bytes.subarray(0, count);
   }
 
   async #snapshot(): Promise<File> {

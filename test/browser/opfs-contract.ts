@@ -43,6 +43,9 @@ export async function opfsContract(dir: string, options: OpfsOpenOptions = {}): 
     result.readAtPastEnd = (await reader.readAt(50, 4)).length;
     reader.seek(-5, 2);
     result.seekFromEnd = decode(await reader.read());
+    reader.seek(0);
+    const buffer = await reader.readBuffer(5);
+    result.readBuffer = [decode(buffer.view), reader.tell()];
     await reader.close();
     result.afterClose = await reader.read().then(() => 'read', (error: unknown) => codeOf(error));
 

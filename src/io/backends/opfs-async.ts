@@ -1,3 +1,4 @@
+import { Buffer } from '../../memory/buffer.js';
 import type { AsyncAccess } from '../../opfs/async-access.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 
@@ -25,6 +26,9 @@ export function asyncOpfs(access: AsyncAccess): AsyncOpfsBackend {
       dropped.register(owner, access, backend);
     },
     readAt: (position, into) => access.read(position, into),
+    // readBuffer wraps the bytes fetched from the File instead of copying them into pool memory.
+    // Immutable: the bytes may also serve later reads from the read-ahead.
+    sliceAt: async (position, length) => Buffer.wrap(await access.slice(position, length), { mutable: false }),
     writeAt: (position, bytes) => access.write(position, bytes),
     size: () => access.size(),
     truncate: (size) => access.truncate(size),
