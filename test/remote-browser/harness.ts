@@ -2,9 +2,9 @@
 // evaluate(). nginx and s3rver run on other origins (other ports), so every request is a
 // real cross-origin one, under COEP require-corp.
 import { wrap } from 'comlink';
-import { linesOverHttp, openHeld, readHeld, readPatternOverHttp, readRefusedByCors } from './http-checks.js';
+import { linesOverHttp, openHeld, openMissing, readHeld, readPatternOverHttp, readRefusedByCors } from './http-checks.js';
 import { parquetRows } from './parquet-check.js';
-import { opfsUpload, s3Abort, s3Manage, s3Multipart, s3Read } from './s3-checks.js';
+import { opfsUpload, s3Abort, s3Manage, s3Multipart, s3OpenMissing, s3Read } from './s3-checks.js';
 import type { RemoteWorker } from './worker.js';
 
 /** Runs `use` on a fresh module worker, then ends the worker. */
@@ -23,6 +23,8 @@ const harness = {
   linesOverHttp,
   openHeld,
   readHeld,
+  openMissing,
+  s3OpenMissing,
   readRefusedByCors,
   s3Read,
   parquetRows,
@@ -38,7 +40,12 @@ const harness = {
       lines: await worker.linesOverHttp(linesUrl),
     })),
   /** The S3 read checks again (SigV4 signing with crypto.subtle included), inside a worker. */
-  workerS3: (endpoint: string, path: string, dir: string) => inWorker((worker) => worker.s3Read(endpoint, path, dir)),
+  workerS3: (endpoint: string, path: string, dir: string, uploadPath: string, abortPath: string) =>
+    inWorker(async (worker) => ({
+      read: await worker.s3Read(endpoint, path, dir),
+      multipart: await worker.s3Multipart(endpoint, uploadPath, 6),
+      aborted: await worker.s3Abort(endpoint, abortPath),
+    })),
 };
 
 /** The functions the test calls in the page. */

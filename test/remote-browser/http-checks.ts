@@ -118,3 +118,13 @@ export async function readRefusedByCors(url: string): Promise<{ opened: boolean;
     await file.close();
   }
 }
+
+/** What opening a missing file fails with (a 404 must reach the page, so CORS headers on errors too). */
+export async function openMissing(url: string): Promise<ErrorData | undefined> {
+  try {
+    await (await HttpFile.open(url)).close();
+    return undefined;
+  } catch (error) {
+    return errorData(error);
+  }
+}

@@ -78,6 +78,11 @@ describe.skipIf(!hasNginx)('remote files in the browser', () => {
       await driver?.close();
     });
 
+    runs('missing files are FileNotFoundError: the servers send CORS headers on errors too', async () => {
+      expect(await call(page, 'openMissing', `${nginx.url}missing.bin`)).toMatchObject({ name: 'FileNotFoundError', code: 'ENOENT' });
+      expect(await call(page, 's3OpenMissing', s3.endpoint, 'data/missing.bin')).toMatchObject({ name: 'FileNotFoundError', code: 'ENOENT' });
+    }, 60_000);
+
     runs('the page is cross-origin isolated and on another origin than the servers', async () => {
       const { isolated, origin } = await call(page, 'environment');
       expect(isolated).toBe(true);
@@ -170,10 +175,14 @@ describe.skipIf(!hasNginx)('remote files in the browser', () => {
         });
       }, 60_000);
 
-      runs('reads the same from a dedicated module worker', async () => {
-        const result = await call(page, 'workerS3', s3.endpoint, 'data/dir/pattern.bin', 'data/dir');
-        expect(result).toMatchObject({ size: PATTERN_SIZE, readAtOk: true, rangesOk: true, listing: ['data/dir/pattern.bin:file', 'data/dir/sub:directory'] });
-      }, 60_000);
+      runs('reads, uploads and aborts the same from a dedicated module worker', async () => {
+        const pending = s3.pendingUploads('data');
+        const result = await call(page, 'workerS3', s3.endpoint, 'data/dir/pattern.bin', 'data/dir', `data/worker-${engine}.bin`, `data/worker-aborted-${engine}.bin`);
+        expect(result.read).toMatchObject({ size: PATTERN_SIZE, readAtOk: true, rangesOk: true, listing: ['data/dir/pattern.bin:file', 'data/dir/sub:directory'] });
+        expect(result.multipart).toEqual({ beforeClose: 'not-found', afterClose: 'file', size: 6 * MiB, tailOk: true });
+        expect(result.aborted).toEqual({ after: 'not-found', closed: true });
+        expect(s3.pendingUploads('data')).toEqual(pending);
+      }, 120_000);
 
       runs('creates a directory, moves an object and deletes the directory', async () => {
         expect(await call(page, 's3Manage', s3.endpoint, `data/manage-${engine}`)).toEqual({

@@ -122,3 +122,13 @@ export async function s3Manage(endpoint: string, dir: string) {
   await fs.deleteDir(dir);
   return { listed, after: (await fs.getFileInfo(dir)).type };
 }
+
+/** What opening a missing object fails with. */
+export async function s3OpenMissing(endpoint: string, path: string): Promise<ErrorData | undefined> {
+  try {
+    await (await s3(endpoint).openInputFile(path)).close();
+    return undefined;
+  } catch (error) {
+    return errorData(error);
+  }
+}
