@@ -45,7 +45,7 @@ export async function opfsContract(dir: string, options: OpfsOpenOptions = {}): 
     result.seekFromEnd = decode(await reader.read());
     reader.seek(0);
     const buffer = await reader.readBuffer(5);
-    result.readBuffer = [decode(buffer.view), reader.tell()];
+    result.readBuffer = [decode(buffer.toBytes()), reader.tell()];
     await reader.close();
     result.afterClose = await reader.read().then(() => 'read', (error: unknown) => codeOf(error));
 
