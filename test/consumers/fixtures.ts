@@ -96,9 +96,9 @@ const sha = (...parts: (string | Uint8Array)[]) => {
   return hash.digest('hex').slice(0, 16);
 };
 
-/** The page checks as JavaScript, for apps whose bundler has no TypeScript loader (webpack). */
-function checksJs(): string {
-  const source = readFileSync(join(here, 'page/checks.ts'), 'utf8');
+/** A page module as JavaScript, for apps whose bundler has no TypeScript loader (webpack). */
+function pageModuleJs(file: string): string {
+  const source = readFileSync(join(here, 'page', file), 'utf8');
   return ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
   }).outputText;
@@ -131,8 +131,12 @@ export async function prepareFixture(name: 'vite-app' | 'webpack-app', tarball: 
   for (const entry of readdirSync(template)) {
     if (entry !== 'package.json') cpSync(join(template, entry), join(dir, entry), { recursive: true });
   }
-  copyFileSync(join(here, 'page/main.js'), join(dir, 'main.js'));
-  writeFileSync(join(dir, 'checks.js'), checksJs());
+  // The page's modules next to the app's entry: main.js and the worker entries as they are, the
+  // typed checks transpiled (checks.ts -> checks.js).
+  for (const entry of readdirSync(join(here, 'page'))) {
+    if (entry.endsWith('.js')) copyFileSync(join(here, 'page', entry), join(dir, entry));
+    if (entry.endsWith('.ts')) writeFileSync(join(dir, entry.replace(/\.ts$/, '.js')), pageModuleJs(entry));
+  }
   mkdirSync(join(dir, 'node-check'), { recursive: true });
   for (const entry of readdirSync(join(here, 'node'))) copyFileSync(join(here, 'node', entry), join(dir, 'node-check', entry));
   return dir;

@@ -5,6 +5,7 @@
  * test resolves the packed package. The test setup transpiles it to `checks.js` for the apps.
  */
 import type * as Nativefile from '../../../src/index.js';
+import { pattern, sameBytes, type RoundTrip, type RoundTripFailure } from './round-trip.js';
 
 /** The outcome of one check; `detail` carries what the test compares. */
 export interface CheckResult {
@@ -39,19 +40,6 @@ function withTimeout<T>(name: string, work: () => Promise<T>, ms: number): Promi
   });
 }
 
-/** Bytes whose position is recoverable from their value, so a misplaced chunk shows. */
-function pattern(size: number, seed: number): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(size);
-  for (let i = 0; i < size; i++) bytes[i] = (i * 31 + seed + (i >>> 8)) & 0xff;
-  return bytes;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 type Check = (nf: typeof Nativefile) => Promise<unknown>;
 
 const OPFS_DIR = 'nativefile-consumer-checks';
@@ -60,6 +48,20 @@ const OPFS_DIR = 'nativefile-consumer-checks';
 async function removeOpfsDir(): Promise<void> {
   const root = await navigator.storage.getDirectory();
   await root.removeEntry(OPFS_DIR, { recursive: true }).catch(() => undefined);
+}
+
+/** The first message a worker posts, or its error event (a module that failed to load) as an error. */
+function firstMessage(target: Worker | MessagePort, errors: EventTarget): Promise<RoundTrip> {
+  return new Promise((resolve, reject) => {
+    target.addEventListener('message', (event) => {
+      const data = (event as MessageEvent<RoundTrip | RoundTripFailure>).data;
+      if ('error' in data) reject(new Error(`in the worker: ${data.error}`));
+      else resolve(data);
+    }, { once: true });
+    errors.addEventListener('error', (event) => {
+      reject(new Error(`the worker failed: ${event instanceof ErrorEvent ? event.message : event.type}`));
+    }, { once: true });
+  });
 }
 
 const checks: Record<string, Check> = {
@@ -111,6 +113,30 @@ const checks: Record<string, Check> = {
       return { isSync, size, same: sameBytes(back, bytes), tail: sameBytes(tail, bytes.subarray(-10)) };
     } finally {
       await removeOpfsDir();
+    }
+  },
+
+  /**
+   * OPFS from the app's own dedicated worker (bundled from `new Worker(new URL(...))`): a sync
+   * access handle where the engine has them.
+   */
+  async workerOpfs() {
+    const worker = new Worker(new URL('./opfs-worker.js', import.meta.url), { type: 'module' });
+    try {
+      return await firstMessage(worker, worker);
+    } finally {
+      worker.terminate();
+    }
+  },
+
+  /** OPFS from the app's own SharedWorker: the async backend, as no engine has sync handles there. */
+  async sharedWorkerOpfs() {
+    const shared = new SharedWorker(new URL('./opfs-shared.js', import.meta.url), { type: 'module' });
+    shared.port.start();
+    try {
+      return await firstMessage(shared.port, shared);
+    } finally {
+      shared.port.close();
     }
   },
 };
