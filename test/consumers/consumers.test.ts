@@ -12,6 +12,7 @@ import { launchChromium, launchFirefox, type Driver, type PageOutcome } from './
 import { buildFixture, packedTarball, prepareFixture, browserPaths, run, scanBundle } from './fixtures.js';
 import { CHECK_TIMEOUT_MS, type CheckResult } from './page/checks.js';
 import { isolationHeaders, serveStatic, startViteDev, type Served } from './serve.js';
+import { openAllInWebKit, webkitAvailable } from './webkit.js';
 
 /** Page load plus the checks, which run concurrently and each stop at CHECK_TIMEOUT_MS. */
 const PAGE_TIMEOUT_MS = CHECK_TIMEOUT_MS + 20_000;
@@ -104,6 +105,23 @@ describe('bundles', () => {
     });
   }
 
+  for (const [name, key] of [['Vite', 'vite'], ['webpack', 'webpack']] as const) {
+    test(`the ${name} build emits the app's dedicated worker and SharedWorker as files of their own`, () => {
+      expectBuilt(key);
+      const dist = join(dirs[key], 'dist');
+      const scripts = scanBundle(dist).files.filter((file) => /\.m?js$/.test(file));
+      // Each worker entry passes its own OPFS folder name; the page's checks use a third one.
+      const holding = (marker: string) => scripts.filter((file) => readFileSync(join(dist, file), 'utf8').includes(marker));
+      const page = holding('nativefile-consumer-checks');
+      expect(page).toHaveLength(1);
+      for (const marker of ['nativefile-consumer-worker', 'nativefile-consumer-shared']) {
+        const files = holding(marker);
+        expect(files, marker).toHaveLength(1);
+        expect(files, marker).not.toEqual(page);
+      }
+    });
+  }
+
   test('a Node program importing nativefile/node works and never loads the IO worker', async () => {
     const scratch = mkdtempSync(join(tmpdir(), 'nativefile-trace-'));
     try {
@@ -141,23 +159,51 @@ const launchers: Record<Driver['name'], (path: string) => Promise<Driver>> = {
   firefox: launchFirefox,
 };
 
-for (const engine of ['chromium', 'firefox'] as const) {
+type Engine = Driver['name'] | 'webkit';
+
+/** Each engine's user agent, told apart from the others (WebKit's names neither Chrome nor Firefox). */
+const USER_AGENTS: Record<Engine, RegExp> = {
+  chromium: /Chrome\//,
+  firefox: /Firefox\//,
+  webkit: /^(?!.*(?:Chrome|Firefox)\/).*AppleWebKit\//,
+};
+
+/** The targets one engine opens, all at once (a driver) or one after another (WebKit). */
+async function openTargets(open: (target: Target) => Promise<PageOutcome>): Promise<Map<string, PageOutcome>> {
+  const unbuilt = (target: Target): PageOutcome | undefined => {
+    const error = buildErrors[target.fixture];
+    return error === undefined ? undefined : { problems: [`the ${target.fixture} app did not build:\n${error}`] };
+  };
+  return new Map(await Promise.all(targets.map(async (target) => [target.label, unbuilt(target) ?? await open(target)] as const)));
+}
+
+/**
+ * WebKitGTK has no sync access handles: OpfsFile uses the async backend there in a dedicated
+ * worker too. Without MiniBrowser and xvfb-run its tests are skipped, and say so.
+ */
+const webkitRuns = webkitAvailable();
+if (!webkitRuns) console.log('consumers: WebKitGTK tests skipped: MiniBrowser or xvfb-run is not installed');
+
+for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
+  const engineTest = engine !== 'webkit' || webkitRuns ? test : test.skip;
   describe(engine, () => {
     let driver: Driver | undefined;
-    const outcomes = new Map<string, PageOutcome>();
+    let outcomes = new Map<string, PageOutcome>();
 
     beforeAll(async () => {
+      if (engine === 'webkit') {
+        if (!webkitRuns) return;
+        // One browser walks the pages in turn; WebKit's own page timeouts do not apply.
+        const pages = targets.filter((target) => buildErrors[target.fixture] === undefined)
+          .map((target) => ({ label: target.label, url: target.url() }));
+        const walked = await timed('webkit pages', () => openAllInWebKit(pages, PAGE_TIMEOUT_MS));
+        outcomes = await openTargets(async (target) => walked.get(target.label)!);
+        return;
+      }
       driver = await launchers[engine](browsers[engine]);
       // All pages at once: a check that times out then costs its timeout once per engine.
-      const opened = await timed(`${engine} pages`, () => Promise.all(
-        targets.map(async (target): Promise<readonly [string, PageOutcome]> => {
-          const error = buildErrors[target.fixture];
-          if (error !== undefined) return [target.label, { problems: [`the ${target.fixture} app did not build:\n${error}`] }];
-          return [target.label, await driver!.open(target.url(), PAGE_TIMEOUT_MS)];
-        }),
-      ));
-      for (const [label, outcome] of opened) outcomes.set(label, outcome);
-    }, 180_000);
+      outcomes = await timed(`${engine} pages`, () => openTargets((target) => driver!.open(target.url(), PAGE_TIMEOUT_MS)));
+    }, 240_000);
 
     afterAll(async () => {
       await driver?.close();
@@ -165,7 +211,14 @@ for (const engine of ['chromium', 'firefox'] as const) {
 
     for (const target of targets) {
       describe(target.label, () => {
-        test('picks the pool the page allows (wasm when isolated, else system)', () => {
+        // The report must come from the engine named, or the expectations below prove nothing.
+        engineTest(`the page's report comes from ${engine}`, () => {
+          const outcome = outcomes.get(target.label);
+          const userAgent = outcome?.report?.userAgent ?? `no report: ${outcome?.problems.join('\n')}`;
+          expect(userAgent).toMatch(USER_AGENTS[engine]);
+        });
+
+        engineTest('picks the pool the page allows (wasm when isolated, else system)', () => {
           const outcome = outcomes.get(target.label);
           expect(outcome?.report?.crossOriginIsolated, outcome?.problems.join('\n')).toBe(target.isolated);
           expect(checkOf(outcome, 'pool').detail).toEqual({
@@ -173,18 +226,29 @@ for (const engine of ['chromium', 'firefox'] as const) {
           });
         });
 
-        test('BlobFile over a File', () => {
+        engineTest('BlobFile over a File', () => {
           expect(checkOf(outcomes.get(target.label), 'blobFile').detail).toEqual({ size: 300_000, middle: true, all: true });
         });
 
-        test('new Response(toReadableStream(file)) carries the bytes', () => {
+        engineTest('new Response(toReadableStream(file)) carries the bytes', () => {
           expect(checkOf(outcomes.get(target.label), 'responseBytes').detail).toEqual({ fromBuffer: true, fromBlob: true });
         });
 
-        test('OPFS write and read from the page through the IO worker', () => {
+        engineTest('OPFS write and read from the page through the IO worker', () => {
           expect(checkOf(outcomes.get(target.label), 'opfs').detail).toEqual({
             isSync: false, size: 1024 * 1024 + 17, same: true, tail: true,
           });
+        });
+
+        const workerSync = engine !== 'webkit';
+        engineTest(`OPFS round trip in the app's dedicated worker, ${workerSync ? 'synchronous' : 'on the async backend'}, read through a Response`, () => {
+          expect(checkOf(outcomes.get(target.label), 'workerOpfs').detail).toEqual(
+            workerSync ? { backend: 'sync', isSync: true, same: true } : { backend: 'async', isSync: false, same: true },
+          );
+        });
+
+        engineTest("OPFS round trip in the app's SharedWorker on the async backend, read through a Response", () => {
+          expect(checkOf(outcomes.get(target.label), 'sharedWorkerOpfs').detail).toEqual({ backend: 'async', isSync: false, same: true });
         });
       });
     }
