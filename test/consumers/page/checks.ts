@@ -96,13 +96,13 @@ const checks: Record<string, Check> = {
     return { fromBuffer: sameBytes(fromBuffer, bytes), fromBlob: sameBytes(fromBlob, bytes) };
   },
 
-  /** OPFS from the page: OpfsFile.open goes through the package's own IO worker. */
+  /** OPFS from the page: through the package's own IO worker, or the async backend where it has no sync handles. */
   async opfs(nf) {
     const bytes = pattern(1024 * 1024 + 17, 3);
     const path = `${OPFS_DIR}/round-trip.bin`;
     try {
       const out = await nf.OpfsFile.open(path, 'wb');
-      const isSync = out.isSync;
+      const { isSync, backend } = out;
       await out.write(bytes);
       await out.close();
       const input = await nf.OpfsFile.open(path, 'rb');
@@ -110,7 +110,7 @@ const checks: Record<string, Check> = {
       const back = await input.read();
       const tail = await input.readAt(bytes.byteLength - 10, 10);
       await input.close();
-      return { isSync, size, same: sameBytes(back, bytes), tail: sameBytes(tail, bytes.subarray(-10)) };
+      return { backend, isSync, size, same: sameBytes(back, bytes), tail: sameBytes(tail, bytes.subarray(-10)) };
     } finally {
       await removeOpfsDir();
     }
