@@ -33,6 +33,8 @@ function readBody(request: IncomingMessage): Promise<string> {
 /** Opens `pages` in order in MiniBrowser, each given `timeoutMs` to report; outcomes by label. */
 export async function openAllInWebKit(pages: readonly WebKitPage[], timeoutMs: number): Promise<Map<string, PageOutcome>> {
   const outcomes = new Map<string, PageOutcome>();
+  /** Page errors each page posted (see the fixtures' index.html), shown with its outcome. */
+  const errors = pages.map((): string[] => []);
   const waiting = new Map<number, (report: CheckReport) => void>();
   let origin = '';
   const pageUrl = (index: number) => {
@@ -43,12 +45,18 @@ export async function openAllInWebKit(pages: readonly WebKitPage[], timeoutMs: n
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     // The pages are on other origins (other ports): the answer must allow them to read it.
     const headers = { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/plain' };
-    const index = Number(/^\/report\/(\d+)$/.exec(request.url ?? '')?.[1] ?? NaN);
+    const [, number, error] = /^\/report\/(\d+)(\/error)?$/.exec(request.url ?? '') ?? [];
+    const index = Number(number ?? NaN);
     if (request.method !== 'POST' || !Number.isInteger(index) || index >= pages.length) {
       response.writeHead(404, headers).end();
       return;
     }
     void readBody(request).then((text) => {
+      if (error !== undefined) {
+        errors[index]!.push(`page error: ${text}`);
+        response.writeHead(204, headers).end();
+        return;
+      }
       waiting.get(index)?.(JSON.parse(text) as CheckReport);
       response.writeHead(200, headers).end(index + 1 < pages.length ? pageUrl(index + 1) : '');
     });
@@ -71,9 +79,9 @@ export async function openAllInWebKit(pages: readonly WebKitPage[], timeoutMs: n
       const report = await reported;
       const { label, url } = pages[index]!;
       if (report !== undefined) {
-        outcomes.set(label, { report, problems: [] });
+        outcomes.set(label, { report, problems: errors[index]! });
       } else {
-        outcomes.set(label, { problems: [`no report from ${url} in WebKitGTK within ${timeoutMs} ms`] });
+        outcomes.set(label, { problems: [`no report from ${url} in WebKitGTK within ${timeoutMs} ms`, ...errors[index]!] });
         browser.close();
         browser = undefined;
       }
