@@ -1,7 +1,8 @@
 /**
  * Real consumers: the packed package installed into a Vite app and a webpack 5 app, built,
- * served cross-origin isolated and not, and driven in Chromium and Firefox; also the Vite dev
- * server, what the browser bundles contain, and a Node program using 'nativefile/node'.
+ * served cross-origin isolated and not, and opened in Chromium, Firefox and WebKitGTK (the page,
+ * the app's own dedicated worker and SharedWorker); also the Vite dev server, what the browser
+ * bundles contain, and a Node program using 'nativefile/node'.
  * Every page check has its own timeout (page/checks.ts), so a broken check fails, never hangs.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
