@@ -14,7 +14,10 @@ import { createServer } from 'vite';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const ROUNDS = 7;
+// NATIVEFILE_BENCH=upload (a group title's first word) runs only the matching groups.
+const ONLY = process.env.NATIVEFILE_BENCH;
 const GROUPS = {
+  'write a 128 MiB Blob into OPFS from the page': { unit: 'MB/s', names: ['opfsUploadStream', 'opfsUploadBlob', 'createWritablePipe', 'rawSyncWorkerWrite'] },
   'read a 128 MiB OPFS file, 1 MiB at a time': { unit: 'MB/s', names: ['opfsFileReads', 'rawSyncAccessInWorker', 'rawSyncAccessIntoShared', 'getFileArrayBuffer'] },
   'random 64 KiB reads from a 32 MiB Blob': { unit: 'reads/s', names: ['blobFileReadAt', 'blobSliceArrayBuffer', 'blobSliceThenCopy'] },
   'sequential 4 KiB reads from an 8 MiB Blob': { unit: 'reads/s', names: ['blobFileSequential', 'blobSliceSequential'] },
@@ -83,6 +86,7 @@ try {
       await page.evaluate(() => globalThis.bench.prepare(128));
       const tables = {};
       for (const [title, { unit, names }] of Object.entries(GROUPS)) {
+        if (ONLY !== undefined && !title.startsWith(ONLY)) continue;
         const samples = Object.fromEntries(names.map((name) => [name, []]));
         for (let round = 0; round < ROUNDS + 1; round++) {
           for (let k = 0; k < names.length; k++) {

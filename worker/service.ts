@@ -9,23 +9,29 @@ import { ClosedFileError } from '../src/errors.js';
 import { Buffer } from '../src/memory/buffer.js';
 import { setMemoryPool } from '../src/memory/default-pool.js';
 import { attachMemoryPool } from '../src/memory/wasm/wasm-pool.js';
-import type { Call, Operation, Operations, Reply } from '../src/opfs/protocol.js';
+import type { Call, Operation, Operations, WorkerMessage } from '../src/opfs/protocol.js';
 import { SyncAccess } from '../src/opfs/sync-access.js';
 import { toWire } from '../src/opfs/wire-errors.js';
+import { uploadInto } from './upload.js';
 
 /** Where replies go: the worker's global scope, or a `MessagePort`. */
 export interface ReplyTarget {
-  /** Sends one reply; `transfer` lists what it moves rather than copies (a `readCopy`'s bytes). */
-  postMessage(message: Reply, transfer: Transferable[]): void;
+  /** Sends one reply or progress report; `transfer` lists what it moves rather than copies (a `readCopy`'s bytes). */
+  postMessage(message: WorkerMessage, transfer: Transferable[]): void;
 }
 
-type Handlers = { [K in Operation]: (args: Operations[K]['args'], id: number) => Operations[K]['result'] | Promise<Operations[K]['result']> };
+/** Tells the page how far a running call has got. */
+type Progress = (done: number) => void;
+
+type Handlers = {
+  [K in Operation]: (args: Operations[K]['args'], id: number, progress: Progress) => Operations[K]['result'] | Promise<Operations[K]['result']>
+};
 
 /** The service's state: one per worker. */
 export function createService(): (call: Call, reply: ReplyTarget) => void {
   const files = new Map<number, SyncAccess>();
-  /** Opens still running, by call id, so `cancel` can stop them. */
-  const opening = new Map<number, AbortController>();
+  /** Opens and uploads still running, by call id, so `cancel` can stop them. */
+  const running = new Map<number, AbortController>();
   /** Which call opened each file, so a `cancel` that arrives after the reply closes it. */
   const openedBy = new Map<number, number>();
   let nextFile = 1;
@@ -51,7 +57,7 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
     },
     async open({ path, mode, atomic, wait }, id) {
       const controller = new AbortController();
-      opening.set(id, controller);
+      running.set(id, controller);
       try {
         const file = await SyncAccess.open(path, mode, { atomic, wait, signal: controller.signal });
         if (controller.signal.aborted) {
@@ -63,11 +69,11 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
         openedBy.set(id, number);
         return { file: number, size: file.size() };
       } finally {
-        opening.delete(id);
+        running.delete(id);
       }
     },
     cancel({ call }) {
-      opening.get(call)?.abort(new DOMException('the open was cancelled', 'AbortError'));
+      running.get(call)?.abort(new DOMException('the call was cancelled', 'AbortError'));
       const file = openedBy.get(call);
       if (file !== undefined) void forget(file).abort();
     },
@@ -79,6 +85,16 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
     },
     writeShared: ({ file, position, from }) => access(file).write(position, Buffer.fromShared(from).view),
     writeCopy: ({ file, position, bytes }) => access(file).write(position, bytes),
+    async upload({ file, position, source, progressEvery }, id, progress) {
+      const target = access(file);
+      const controller = new AbortController();
+      running.set(id, controller);
+      try {
+        return await uploadInto(target, position, source, progressEvery, controller.signal, progress);
+      } finally {
+        running.delete(id);
+      }
+    },
     truncate: ({ file, size }) => access(file).truncate(size),
     flush: ({ file }) => access(file).flush(),
     close: ({ file }) => (files.has(file) ? forget(file).close() : undefined),
@@ -93,8 +109,8 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
     };
     const fail = (error: unknown) => target.postMessage({ id: call.id, ok: false, error: toWire(error) }, []);
     try {
-      const handler = handlers[call.op] as (args: unknown, id: number) => unknown;
-      const result = handler(call.args, call.id);
+      const handler = handlers[call.op] as (args: unknown, id: number, progress: Progress) => unknown;
+      const result = handler(call.args, call.id, (done) => target.postMessage({ id: call.id, progress: true, done }, []));
       if (result instanceof Promise) result.then(answer, fail);
       else answer(result);
     } catch (error) {

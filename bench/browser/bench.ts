@@ -4,7 +4,9 @@ import { BlobFile, OpfsFile } from '../../src/index.js';
 
 const MiB = 1024 * 1024;
 const PATH = 'bench/data.bin';
-const rawWorker = wrap<{ readAll(path: string, chunk: number, shared?: boolean): Promise<number> }>(
+const UPLOADS = 'bench-upload';
+let blob: Blob | undefined;
+const rawWorker = wrap<{ readAll(path: string, chunk: number, shared?: boolean): Promise<number>; writeBlob(path: string, blob: Blob): Promise<number> }>(
   new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' }),
 );
 
@@ -14,7 +16,33 @@ const bench = {
     const chunk = new Uint8Array(4 * MiB).fill(7);
     for (let i = 0; i < mib / 4; i++) await file.write(chunk);
     await file.close();
+    blob = new Blob(Array.from({ length: mib }, () => chunk.subarray(0, MiB)));
   },
+
+  /** `OpfsFile.upload(blob.stream())` on the page: the stream moves to the IO worker. */
+  opfsUploadStream: (): Promise<number> => timeUpload(async (path, source) => {
+    const file = await OpfsFile.open(path, 'wb');
+    await file.upload(source.stream());
+    await file.close();
+  }),
+
+  /** `OpfsFile.upload(blob)` on the page: the Blob itself goes to the IO worker. */
+  opfsUploadBlob: (): Promise<number> => timeUpload(async (path, source) => {
+    const file = await OpfsFile.open(path, 'wb');
+    await file.upload(source);
+    await file.close();
+  }),
+
+  /** The platform's page-side route: piping the stream into `createWritable()`. */
+  createWritablePipe: (): Promise<number> => timeUpload(async (path, source) => {
+    const [dir, name] = path.split('/') as [string, string];
+    const root = await navigator.storage.getDirectory();
+    const handle = await (await root.getDirectoryHandle(dir, { create: true })).getFileHandle(name, { create: true });
+    await source.stream().pipeTo(await handle.createWritable());
+  }),
+
+  /** A sync access handle in a worker writing the Blob's stream, read there (the limit). */
+  rawSyncWorkerWrite: (): Promise<number> => timeUpload(async (path, source) => void (await rawWorker.writeBlob(path, source))),
 
   /** OpfsFile on the main thread: readBuffer of 1 MiB at a time, into pool memory through the worker. */
   async opfsFileReads(): Promise<number> {
@@ -87,6 +115,18 @@ const bench = {
     return reads / ((performance.now() - started) / 1000);
   },
 };
+
+/** MB/s of `upload` writing the prepared Blob to a fresh path, timed on the page, close included. */
+async function timeUpload(upload: (path: string, source: Blob) => Promise<void>): Promise<number> {
+  const source = blob!;
+  const path = `${UPLOADS}/${Math.random().toString(36).slice(2)}.bin`;
+  const started = performance.now();
+  await upload(path, source);
+  const ms = performance.now() - started;
+  // Headless Chromium's quota is a share of the free disk: give the space back each time.
+  await (await (await navigator.storage.getDirectory()).getDirectoryHandle(UPLOADS)).removeEntry(path.split('/')[1]!);
+  return source.size / 1e6 / (ms / 1000);
+}
 
 async function timeReads(size: number, read: (offset: number) => Promise<Uint8Array>): Promise<number> {
   let seed = 1;

@@ -1,12 +1,26 @@
-// The peer: reading an OPFS file with a sync access handle inside a worker, 1 MiB at a time.
+// The peers: reading and writing an OPFS file with a sync access handle inside a worker.
 import { expose } from 'comlink';
+
+const MiB = 1024 * 1024;
+
+interface RawHandle {
+  read(b: Uint8Array, o: { at: number }): number;
+  write(b: Uint8Array, o: { at: number }): number;
+  truncate(size: number): void;
+  flush(): void;
+  close(): void;
+}
+
+async function open(path: string, create = false): Promise<RawHandle> {
+  const [dir, name] = path.split('/') as [string, string];
+  const root = await navigator.storage.getDirectory();
+  const file = await (await root.getDirectoryHandle(dir, { create })).getFileHandle(name, { create });
+  return (file as unknown as { createSyncAccessHandle(): Promise<RawHandle> }).createSyncAccessHandle();
+}
 
 expose({
   async readAll(path: string, chunk: number, shared = false): Promise<number> {
-    const [dir, name] = path.split('/') as [string, string];
-    const root = await navigator.storage.getDirectory();
-    const file = await (await root.getDirectoryHandle(dir)).getFileHandle(name);
-    const handle = await (file as unknown as { createSyncAccessHandle(): Promise<{ read(b: Uint8Array, o: { at: number }): number; close(): void }> }).createSyncAccessHandle();
+    const handle = await open(path);
     const buffer = new Uint8Array(shared ? new SharedArrayBuffer(chunk) : new ArrayBuffer(chunk));
     const started = performance.now();
     let total = 0;
@@ -14,5 +28,20 @@ expose({
     const ms = performance.now() - started;
     handle.close();
     return total / 1e6 / (ms / 1000);
+  },
+
+  /** Writes the Blob's stream, read here, into `path`: what the page's upload is measured against. */
+  async writeBlob(path: string, blob: Blob): Promise<number> {
+    const handle = await open(path, true);
+    handle.truncate(0);
+    const reader = blob.stream().getReader();
+    let at = 0;
+    for (let result = await reader.read(); !result.done; result = await reader.read()) {
+      for (let done = 0; done < result.value.byteLength;) done += handle.write(result.value.subarray(done), { at: at + done });
+      at += result.value.byteLength;
+    }
+    handle.flush();
+    handle.close();
+    return at / MiB;
   },
 });

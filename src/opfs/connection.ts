@@ -9,7 +9,7 @@ import { IOError } from '../errors.js';
 import { defaultMemoryPool } from '../memory/default-pool.js';
 import type { WasmPoolHandle } from '../memory/wasm/wasm-pool.js';
 import { startDefaultWorker } from './default-worker.js';
-import type { Operation, Operations, Reply } from './protocol.js';
+import type { Operation, Operations, WorkerMessage } from './protocol.js';
 import { fromWire } from './wire-errors.js';
 
 /** How long the start-up handshake may take by default, in milliseconds. */
@@ -18,6 +18,7 @@ export const DEFAULT_START_TIMEOUT = 5000;
 interface Pending {
   resolve(value: unknown): void;
   reject(error: unknown): void;
+  progress?(done: number): void;
 }
 
 /** A connection to one IO worker. */
@@ -32,7 +33,7 @@ export class WorkerConnection {
   private constructor(worker: Worker, startTimeout: number, onFailure: () => void) {
     this.#worker = worker;
     this.#onFailure = onFailure;
-    worker.addEventListener('message', (event: MessageEvent<Reply>) => this.#settle(event.data));
+    worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => this.#settle(event.data));
     worker.addEventListener('error', (event: ErrorEvent) => {
       event.preventDefault?.();
       const detail = event.message ? `: ${event.message}` : ' (its script could not be fetched or run: a 404, a wrong MIME type, a CSP or syntax error)';
@@ -58,6 +59,31 @@ export class WorkerConnection {
     return this.#send(op, args, transfer, signal) as Promise<Operations[K]['result']>;
   }
 
+  /**
+   * Calls `op` (an `upload`), passing the worker's progress reports to `onProgress`. When
+   * `signal` aborts, the worker is told to stop, and the call still settles with the worker's
+   * own answer, so that the caller learns what was done before it stopped.
+   */
+  async track<K extends Operation>(
+    op: K, args: Operations[K]['args'], transfer: Transferable[], onProgress: (done: number) => void, signal?: AbortSignal,
+  ): Promise<Operations[K]['result']> {
+    await this.#ready;
+    if (this.#failure !== undefined) throw this.#failure;
+    const id = this.#nextId++;
+    const stop = () => this.post('cancel', { call: id });
+    return new Promise<unknown>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, progress: onProgress });
+      try {
+        this.#worker.postMessage({ id, op, args }, transfer);
+      } catch (error) {
+        this.#pending.delete(id); // DataCloneError: nothing was sent
+        throw error;
+      }
+      if (signal?.aborted) stop();
+      else signal?.addEventListener('abort', stop, { once: true });
+    }).finally(() => signal?.removeEventListener('abort', stop)) as Promise<Operations[K]['result']>;
+  }
+
   /** Sends `op` without waiting for its answer (a finalizer closing a dropped file). */
   post<K extends Operation>(op: K, args: Operations[K]['args']): void {
     if (this.#failure === undefined) this.#send(op, args, []).catch(() => {});
@@ -78,9 +104,13 @@ export class WorkerConnection {
     });
   }
 
-  #settle(reply: Reply): void {
+  #settle(reply: WorkerMessage): void {
     const pending = this.#pending.get(reply.id);
     if (pending === undefined) return;
+    if ('progress' in reply) {
+      pending.progress?.(reply.done);
+      return;
+    }
     this.#pending.delete(reply.id);
     if (reply.ok) pending.resolve(reply.value);
     else pending.reject(fromWire(reply.error));

@@ -61,11 +61,11 @@ export interface Operations {
     /** The file's number and size. */
     result: OpenResult;
   };
-  /** Stops a pending `open` (one waiting for a lock); `call` is that open's id. */
+  /** Stops a pending `open` (one waiting for a lock) or `upload`; `call` is that call's id. */
   cancel: {
     /** Which call to stop. */
     args: {
-      /** The id of the `open` call. */
+      /** The id of the `open` or `upload` call. */
       call: number;
     };
     /** Nothing. */
@@ -126,6 +126,28 @@ export interface Operations {
     };
     /** Nothing: all the bytes were written. */
     result: void;
+  };
+  /**
+   * Writes everything a Blob or a (transferred) ReadableStream of byte chunks holds, read in
+   * the worker, from `position` on. While it runs the worker posts {@link ProgressReport}s
+   * (at most one per `progressEvery` ms, and always one with the final count before its
+   * reply, also when it fails). A `cancel` naming this call stops it: it then fails with an
+   * `AbortError`.
+   */
+  upload: {
+    /** Where to write, and what. */
+    args: {
+      /** The file. */
+      file: number;
+      /** Where in the file the first byte goes. */
+      position: number;
+      /** What to write: a Blob (cloned, cheap) or a ReadableStream (transferred). */
+      source: Blob | ReadableStream<unknown>;
+      /** The least time between two progress reports, in milliseconds. */
+      progressEvery: number;
+    };
+    /** The number of bytes written. */
+    result: number;
   };
   /** Sets the file's size, cutting or zero-extending it. */
   truncate: {
@@ -214,3 +236,16 @@ export type Reply =
     /** Why. */
     readonly error: WireError;
   };
+
+/** How far a running call (an `upload`) has got, posted by the worker before its reply. */
+export interface ProgressReport {
+  /** The call's id. */
+  readonly id: number;
+  /** Marks a report (replies have `ok`). */
+  readonly progress: true;
+  /** The bytes written so far. */
+  readonly done: number;
+}
+
+/** What the worker posts: replies, and progress reports of running calls. */
+export type WorkerMessage = Reply | ProgressReport;

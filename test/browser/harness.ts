@@ -11,6 +11,7 @@ import { BufferReader } from '../../src/io/backends/buffer-reader.js';
 import type { HarnessWorker } from './harness-worker.js';
 import { asyncChecks } from './harness-async.js';
 import { reliability } from './harness-opfs.js';
+import { uploads } from './harness-upload.js';
 import { checkPattern, fillPattern, MiB, removeEntry } from './pattern.js';
 
 /** The first of `paths` that loads (backends move between folders while they are ported). */
@@ -31,6 +32,7 @@ const startHarnessWorker = () => wrap<HarnessWorker>(new Worker(new URL('./harne
 const harness = {
   ...reliability,
   ...asyncChecks,
+  ...uploads,
 
   environment() {
     return { isolated: globalThis.crossOriginIsolated === true, pool: defaultMemoryPool().backendName };
@@ -87,41 +89,6 @@ const harness = {
     return { allocations, bytes, seesA, seesB, workerSeesPage, disjoint, after: pool.bytesAllocated() - bytesBefore };
   },
 
-  /** An upload-style stream of `mib` MiB into OPFS; reports the peak JS heap and pool use. */
-  async uploadStream(mib: number) {
-    const total = mib * MiB;
-    let produced = 0;
-    const source = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (produced >= total) return controller.close();
-        const chunk = new Uint8Array(Math.min(MiB, total - produced));
-        fillPattern(chunk.subarray(0, 16), produced);
-        produced += chunk.length;
-        controller.enqueue(chunk);
-      },
-    }, { highWaterMark: 2 });
-    // Only Chromium reports the heap; elsewhere the growth reads 0.
-    const heap = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
-    let peakHeap = heap();
-    let peakPool = defaultMemoryPool().bytesAllocated();
-    const startHeap = heap();
-    const file = await OpfsFile.open('uploads/big.bin', 'wb');
-    const started = performance.now();
-    let reports = 0;
-    await file.upload(source, {
-      onProgress: () => {
-        reports++;
-        peakHeap = Math.max(peakHeap, heap());
-        peakPool = Math.max(peakPool, defaultMemoryPool().bytesAllocated());
-      },
-    });
-    const size = await file.size();
-    await file.close();
-    const seconds = (performance.now() - started) / 1000;
-    // Headless Chromium's storage quota is a share of the free disk: give the space back.
-    await removeEntry('uploads');
-    return { size, reports, heapGrowth: peakHeap - startHeap, peakPool, mbPerSecond: total / 1e6 / seconds };
-  },
 
   async blobRandomReads() {
     const { BlobFile } = await importFirst<typeof import('../../src/io/backends/blob-file.js')>('../../src/io/backends/blob-file.ts');

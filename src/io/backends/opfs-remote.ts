@@ -32,6 +32,28 @@ function sharedScratch(size: number): Buffer | undefined {
   return 'handle' in pool ? pool.allocate(size) : undefined;
 }
 
+/** How often, at most, the worker reports an upload's progress, in milliseconds. */
+const PROGRESS_EVERY = 50;
+
+/**
+ * Whether this browser can move a ReadableStream to a worker (Chromium, Firefox; not WebKit).
+ * Tried on a fresh empty stream each time: a cheap check next to an upload.
+ */
+function streamsTransfer(): boolean {
+  if (typeof MessageChannel !== 'function') return false;
+  const { port1, port2 } = new MessageChannel();
+  try {
+    const probe = new ReadableStream();
+    port1.postMessage(probe, [probe]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    port1.close();
+    port2.close();
+  }
+}
+
 /**
  * The remote OPFS backend: the page's side of a file the IO worker holds. Reads land directly
  * in shared memory (pool buffers are, in a cross-origin isolated page), other memory gets one
@@ -80,6 +102,26 @@ export function remoteOpfs(connection: WorkerConnection, file: number, openSize:
         }
       }
       size = Math.max(size, position + bytes.byteLength);
+    },
+    // The worker reads the source itself: a Blob is cloned cheaply, a stream moves.
+    uploadFrom(source, position, written, signal) {
+      const isBlob = source instanceof Blob;
+      if (!isBlob && (source.locked || !streamsTransfer())) return undefined;
+      const report = (done: number) => {
+        size = Math.max(size, position + done);
+        written(done);
+      };
+      const args = { file, position, source, progressEvery: PROGRESS_EVERY };
+      return connection.track('upload', args, isBlob ? [] : [source as ReadableStream], report, signal).then(
+        (count) => {
+          size = Math.max(size, position + count);
+          signal?.throwIfAborted(); // the worker finished first: still, the caller asked to stop
+          return count;
+        },
+        (error: unknown) => {
+          throw signal?.aborted ? signal.reason : error;
+        },
+      );
     },
     // No round trip: the worker's handle is the only writer, so this count is exact.
     size: () => size,

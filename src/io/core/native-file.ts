@@ -5,7 +5,9 @@ import { checkMaxLineLength, checkRanges } from './checks.js';
 import { FileCore } from './file-core.js';
 import type { FileInterface, LinesOptions } from './interfaces.js';
 import { runAsync, runSync, syncValue, type Steps } from './steps.js';
-import { copyFromSource, copyToSink, type DownloadSink, type TransferOptions, type UploadSource } from './transfer.js';
+import {
+  checkOptions, copyFromSource, copyToSink, handOver, isWholeSource, type DownloadSink, type TransferOptions, type UploadSource,
+} from './transfer.js';
 import type { ByteRange } from './underlying.js';
 
 const DEFAULT_READ1 = 64 * 1024;
@@ -230,9 +232,18 @@ export class NativeFile extends FileCore implements FileInterface {
     runSync(call(this.syncSide('open').flush?.()));
   }
 
-  /** Writes everything `source` yields, from the position; returns the number of bytes copied. */
+  /**
+   * Writes everything `source` yields, from the position; returns the number of bytes copied.
+   * A Blob or ReadableStream goes whole to a backend that takes it (`uploadFrom`, in order
+   * with the other operations); otherwise it is copied chunk by chunk through `write`.
+   */
   async upload(source: UploadSource, options: TransferOptions = {}): Promise<number> {
     this.check('writable');
+    if (this.async.uploadFrom !== undefined && isWholeSource(source)) {
+      const checked = checkOptions(options);
+      const handed = await this.ordered('writable', (side) => handOver(this.cursor, side, source, checked));
+      if (handed !== undefined) return handed;
+    }
     return copyFromSource(source, (chunk) => this.write(chunk), options);
   }
 

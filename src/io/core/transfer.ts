@@ -1,7 +1,9 @@
 import { bytesOf, type BytesLike } from '../../memory/buffer.js';
 import { isReadableStream, isWritableStream } from '../../platform/stream-guards.js';
 import { checkSize, describe } from '../../util/validate.js';
-import { nextMacrotask } from './steps.js';
+import type { Cursor } from './cursor.js';
+import { nextMacrotask, settle, type Steps } from './steps.js';
+import type { UnderlyingFile } from './underlying.js';
 
 /** Options of `upload` and `download`. */
 export interface TransferOptions {
@@ -38,6 +40,7 @@ export interface TransferWriter {
 /** What `upload` copies from. */
 export type UploadSource =
   | TransferReader
+  | Blob
   | ReadableStream<BytesLike>
   | AsyncIterable<BytesLike>
   | Iterable<BytesLike>;
@@ -60,13 +63,15 @@ function yielder(signal: AbortSignal | undefined): (bytes: number) => Promise<vo
   };
 }
 
-interface CheckedOptions {
+/** Checked {@link TransferOptions}. */
+export interface CheckedOptions {
   chunkSize: number;
   onProgress: TransferOptions['onProgress'];
   signal: AbortSignal | undefined;
 }
 
-function checkOptions(options: TransferOptions): CheckedOptions {
+/** Checks the options of `upload` and `download`. */
+export function checkOptions(options: TransferOptions): CheckedOptions {
   const chunkSize = checkSize(options.chunkSize ?? DEFAULT_CHUNK, 'options.chunkSize');
   if (chunkSize === 0) throw new RangeError('options.chunkSize must be at least 1, got 0');
   const { onProgress, signal } = options;
@@ -89,6 +94,41 @@ function isWritableFile(value: unknown): value is TransferWriter {
   return typeof file.write === 'function' && typeof file.mode === 'string';
 }
 
+const isBlob = (value: unknown): value is Blob => typeof Blob !== 'undefined' && value instanceof Blob;
+
+/** Whether a backend may be handed `source` whole ({@link UnderlyingFile.uploadFrom}). */
+export const isWholeSource = (source: UploadSource): source is Blob | ReadableStream<BytesLike> =>
+  isBlob(source) || isReadableStream(source);
+
+/**
+ * `upload` by the backend's own route: `undefined` when it declines (then nothing was read
+ * and the core copies chunk by chunk). The cursor follows the bytes written, also on failure.
+ */
+export function* handOver(
+  cursor: Cursor, side: UnderlyingFile, source: Blob | ReadableStream<BytesLike>, options: CheckedOptions,
+): Steps<number | undefined> {
+  const { onProgress, signal } = options;
+  signal?.throwIfAborted();
+  const start = cursor.position;
+  const total = isBlob(source) ? source.size : undefined;
+  let progressError: { error: unknown } | undefined;
+  const written = (count: number) => {
+    cursor.position = start + count;
+    try {
+      if (progressError === undefined) onProgress?.(count, total);
+    } catch (error) {
+      progressError = { error }; // thrown once the backend settles: the bytes are in the file by then
+    }
+  };
+  cursor.forget();
+  const pending = side.uploadFrom!(source, start, written, signal);
+  if (pending === undefined) return undefined;
+  const count = yield* settle(pending);
+  cursor.position = start + count;
+  if (progressError !== undefined) throw progressError.error;
+  return count;
+}
+
 /** Copies everything `source` yields through `write`; returns the byte count. */
 export async function copyFromSource(
   source: UploadSource,
@@ -98,7 +138,8 @@ export async function copyFromSource(
   const { chunkSize, onProgress, signal } = checkOptions(options);
   signal?.throwIfAborted();
   let copied = 0;
-  const total = isReadableFile(source) && source.seekable() ? await source.size() : undefined;
+  const total = isBlob(source) ? source.size : isReadableFile(source) && source.seekable() ? await source.size() : undefined;
+  if (isBlob(source)) source = source.stream();
   const pause = yielder(signal);
   const accept = async (chunk: Uint8Array) => {
     await write(chunk);
@@ -135,7 +176,7 @@ export async function copyFromSource(
     for await (const item of source as AsyncIterable<BytesLike>) await accept(bytesOf(item, 'chunk'));
   } else {
     throw new TypeError(
-      `source must be a NativeFile, a ReadableStream or an iterable of bytes, got ${describe(source)}`,
+      `source must be a NativeFile, a Blob, a ReadableStream or an iterable of bytes, got ${describe(source)}`,
     );
   }
   return copied;

@@ -57,6 +57,17 @@ export interface UnderlyingFile {
   willNeed?(ranges: readonly ByteRange[]): void;
   /** Cuts or extends the file to `size` bytes. */
   truncate?(size: number): Awaitable<void>;
+  /**
+   * Writes everything `source` holds at `position` by a route of the backend's own (the IO
+   * worker reads the source itself, so the caller's thread touches no chunk), for `upload`.
+   * Returns `undefined`, having touched nothing, to decline: the core then copies chunk by
+   * chunk through `write`. Otherwise it resolves to the bytes written; `written` is told the
+   * running total of bytes in the file so far (monotonic, at least once before settling, also
+   * when it fails), and when `signal` aborts, it stops and rejects with the signal's reason.
+   */
+  uploadFrom?(
+    source: Blob | ReadableStream<unknown>, position: number, written: (total: number) => void, signal: AbortSignal | undefined,
+  ): Awaitable<number> | undefined;
 }
 
 /** What the core needs to know of a backend besides its operations. */

@@ -1,0 +1,151 @@
+// Page-side checks of `upload` handing a Blob or ReadableStream to the IO worker.
+import { OpfsFile } from '../../src/io/backends/opfs-file.js';
+import { defaultMemoryPool } from '../../src/memory/default-pool.js';
+import { checkPattern, fillPattern, MiB, removeEntry } from './pattern.js';
+
+/** A stream of `total` pattern bytes in 1 MiB chunks (endless when `total` is Infinity). */
+function patternStream(total: number): ReadableStream<Uint8Array> {
+  let produced = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (produced >= total) return controller.close();
+      const chunk = new Uint8Array(Math.min(MiB, total - produced));
+      fillPattern(chunk, produced);
+      produced += chunk.length;
+      controller.enqueue(chunk);
+    },
+  }, { highWaterMark: 2 });
+}
+
+/** Whether all of `path` is the pattern, in order. */
+async function holdsPattern(path: string): Promise<boolean> {
+  const file = await OpfsFile.open(path, 'rb');
+  try {
+    for (let offset = 0; ; ) {
+      const part = await file.read(4 * MiB);
+      if (part.length === 0) return true;
+      if (!checkPattern(part, offset)) return false;
+      offset += part.length;
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+type Progress = Array<[number, number | undefined]>;
+
+export const uploads = {
+  /**
+   * Uploads `mib` MiB from a stream (or a Blob) after `prefix` bytes already written; with
+   * `noTransfer`, as a browser that cannot move streams to workers (no MessageChannel).
+   */
+  async uploadSource(mib: number, options: { blob?: boolean; noTransfer?: boolean; prefix?: number } = {}) {
+    const path = 'uploads/source.bin';
+    const prefix = options.prefix ?? 0;
+    const file = await OpfsFile.open(path, 'wb');
+    const head = new Uint8Array(prefix);
+    fillPattern(head, 0);
+    await file.write(head);
+    const stream = patternStream(mib * MiB);
+    const source = options.blob ? await new Response(patternStream(mib * MiB)).blob() : stream;
+    const progress: Progress = [];
+    const saved = globalThis.MessageChannel;
+    if (options.noTransfer) (globalThis as { MessageChannel?: unknown }).MessageChannel = undefined;
+    // Which operations the page asks of the IO worker during the upload.
+    const post = Worker.prototype.postMessage;
+    const posted: string[] = [];
+    Worker.prototype.postMessage = function (this: Worker, message: { op?: string }, options?: StructuredSerializeOptions | Transferable[]) {
+      posted.push(String(message?.op));
+      post.call(this, message, Array.isArray(options) ? { transfer: options } : options);
+    } as typeof post;
+    let count: number;
+    try {
+      count = await file.upload(source, { onProgress: (done, total) => void progress.push([done, total]) });
+    } finally {
+      globalThis.MessageChannel = saved;
+      Worker.prototype.postMessage = post;
+    }
+    const position = file.tell();
+    const size = await file.size();
+    await file.close();
+    // Shifted by `prefix`: compare the uploaded part against a pattern starting at 0.
+    const intact = prefix === 0 ? await holdsPattern(path) : undefined;
+    await removeEntry('uploads');
+    return {
+      count, position, size, intact, reports: progress.length, last: progress.at(-1),
+      monotonic: progress.every(([done], i) => i === 0 || done >= progress[i - 1]![0]),
+      handedOver: posted.includes('upload'),
+      pageWrites: posted.filter((op) => op.startsWith('write')).length,
+    };
+  },
+
+  /** An endless upload aborted after its first progress report; then the file is written on. */
+  async uploadAborted() {
+    const path = 'uploads/aborted.bin';
+    const file = await OpfsFile.open(path, 'rb+');
+    const controller = new AbortController();
+    const reason = new Error('stop it');
+    const progress: number[] = [];
+    const error = await file.upload(patternStream(Infinity), {
+      signal: controller.signal,
+      onProgress: (done) => {
+        progress.push(done);
+        if (done >= 4 * MiB) controller.abort(reason);
+      },
+    }).then(() => undefined, (e: unknown) => e);
+    const afterAbort = { position: file.tell(), size: await file.size(), last: progress.at(-1) };
+    await file.write(new Uint8Array([1, 2, 3]));
+    const afterWrite = { position: file.tell(), size: await file.size() };
+    await file.close();
+    const reopened = await OpfsFile.open(path, 'rb');
+    const finalSize = await reopened.size();
+    await reopened.close();
+    await removeEntry('uploads');
+    return { rejectedWithReason: error === reason, afterAbort, afterWrite, finalSize };
+  },
+
+  /** An upload whose stream yields a string: the error it rejects with. */
+  async uploadNotBytes() {
+    const file = await OpfsFile.open('uploads/text.bin', 'wb');
+    const source = new ReadableStream({ start: (c) => (c.enqueue('not bytes'), c.close()) });
+    const error = await file.upload(source as ReadableStream<Uint8Array>).then(() => undefined, (e: Error) => e);
+    await file.close();
+    await removeEntry('uploads');
+    return { name: error?.name, message: error?.message };
+  },
+
+  /**
+   * An upload of `mib` MiB into OPFS: from a Blob made beforehand (what a file input gives),
+   * from its `stream()`, or from a stream the page generates. Reports the peak JS heap growth
+   * (Chromium only; elsewhere it reads 0) and pool use.
+   */
+  async uploadStream(mib: number, from: 'blob' | 'blobStream' | 'generated') {
+    const chunk = new Uint8Array(MiB).fill(0x5a);
+    const blob = from === 'generated' ? undefined : new Blob(Array.from({ length: mib }, () => chunk));
+    const source = blob === undefined ? patternStream(mib * MiB) : from === 'blob' ? blob : blob.stream();
+    const heap = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
+    const startHeap = heap();
+    let peakHeap = startHeap;
+    let peakPool = defaultMemoryPool().bytesAllocated();
+    const sample = () => {
+      peakHeap = Math.max(peakHeap, heap());
+      peakPool = Math.max(peakPool, defaultMemoryPool().bytesAllocated());
+    };
+    const timer = setInterval(sample, 20);
+    const file = await OpfsFile.open('uploads/big.bin', 'wb');
+    const started = performance.now();
+    let reports = 0;
+    let last = 0;
+    try {
+      await file.upload(source, { onProgress: (done) => (reports++, last = done, sample()) });
+    } finally {
+      clearInterval(timer);
+    }
+    const size = await file.size();
+    await file.close();
+    const seconds = (performance.now() - started) / 1000;
+    // Headless Chromium's storage quota is a share of the free disk: give the space back.
+    await removeEntry('uploads');
+    return { size, reports, last, heapGrowth: peakHeap - startHeap, peakPool, mbPerSecond: mib * MiB / 1e6 / seconds };
+  },
+};
