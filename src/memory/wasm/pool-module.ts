@@ -1,3 +1,4 @@
+import { leftOut } from './build-flag.js';
 import { POOL_MODULE_BASE64 } from './pool-module.generated.js';
 
 /**
@@ -29,12 +30,18 @@ export const CODE_POISONED = 3;
 /** Bytes in a wasm page. */
 export const WASM_PAGE = 65536;
 
+/** The app's build flag: see build-flag.ts. */
+declare const __NATIVEFILE_WASM_POOL__: boolean | undefined;
+
 let compiled: WebAssembly.Module | undefined;
 
 /** The allocator module, compiled once per thread, synchronously (it is a few KiB). */
 export function poolModule(): WebAssembly.Module {
   if (compiled === undefined) {
-    const text = atob(POOL_MODULE_BASE64);
+    // Spelled out, not wasmPoolLeftOut(): a bundler folds only the expression itself.
+    const base64 = typeof __NATIVEFILE_WASM_POOL__ === 'boolean' && !__NATIVEFILE_WASM_POOL__ ? undefined : POOL_MODULE_BASE64;
+    if (base64 === undefined) throw leftOut();
+    const text = atob(base64);
     const bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
     compiled = new WebAssembly.Module(bytes);
@@ -44,19 +51,23 @@ export function poolModule(): WebAssembly.Module {
 
 /**
  * Whether this thread may block in `Atomics.wait`: workers and Node may, the browser main
- * thread may not (it spins instead while another thread holds the pool's lock).
+ * thread may not (it spins instead while another thread holds the pool's lock). Found out
+ * when the first pool is instantiated, not when the module loads: importing has no effects.
  */
-const canBlock = ((): boolean => {
+function threadCanBlock(): boolean {
   try {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
     return true;
   } catch {
     return false;
   }
-})();
+}
+
+let canBlock: boolean | undefined;
 
 /** Instantiates the allocator on `memory` for this thread. */
 export function instantiatePool(module: WebAssembly.Module, memory: WebAssembly.Memory): PoolExports {
+  canBlock ??= threadCanBlock();
   // The lock word sits in the module's static data, at a low address every view covers.
   const words = new Int32Array(memory.buffer as unknown as SharedArrayBuffer);
   const env = {

@@ -3,6 +3,7 @@ import { checkSize, describe } from '../../util/validate.js';
 import { ALIGNMENT, roundUpToAlignment, type MemoryBlock } from '../block-pool.js';
 import { Buffer } from '../buffer.js';
 import type { MemoryPool } from '../memory-pool.js';
+import { leftOut, wasmPoolLeftOut } from './build-flag.js';
 import {
   CODE_DOUBLE_FREE, CODE_FOREIGN, CODE_POISONED, instantiatePool, poolModule, WASM_PAGE, type PoolExports,
 } from './pool-module.js';
@@ -201,6 +202,7 @@ export function sharedMemoryAvailable(): boolean {
 
 /** A new, independent wasm pool on a fresh shared memory. */
 export function createWasmMemoryPool(options: WasmPoolOptions = {}): SharedMemoryPool {
+  if (wasmPoolLeftOut()) throw leftOut();
   if (!sharedMemoryAvailable()) {
     throw new TypeError(
       'the wasm pool needs shared memory: SharedArrayBuffer and WebAssembly, and in browsers a ' +
