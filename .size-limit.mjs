@@ -7,12 +7,6 @@
 //
 // The issue's targets are BufferReader <= 6 kB, BlobFile + toReadableStream <= 10 kB and
 // OpfsFile (page side) <= 14 kB. Where a budget is above its target, the note says why:
-// - dist/ is built as a few shared chunks (vite.config.ts), and esbuild and webpack drop
-//   unused code only statement by statement inside a chunk, where nearly nothing can be
-//   proved unused (`class extends fileClass()` is a call): every app below pays for nearly
-//   the whole library. One file per module (rollupOptions.output.preserveModules) lets them
-//   drop whole modules: BufferReader 25.3 -> 14.0 kB. Pending in vite.config.ts. Until then,
-//   every byte added anywhere lands in every check below, so their budgets have 0.5 kB of slack.
 // - The wasm pool's embedded module: `defaultMemoryPool()` is synchronous and `wasm` wherever
 //   shared memory is available (SPEC), and a main thread can compile a module synchronously
 //   only from bytes it already holds, so every app that can allocate from the default pool
@@ -20,10 +14,10 @@
 //   opt-level s/z make it use a shadow stack, which a pool shared between threads cannot
 //   have). Apps that never run cross-origin isolated can leave it out with
 //   `__NATIVEFILE_WASM_POOL__: false` (the "without the wasm pool" checks).
-// - BufferReader never allocates (its reads are slices), but the file core's readBuffer
-//   reaches the default pool for backends that cannot slice. Pending: the core gets that
-//   memory from the file's traits (fileClass() gives the default pool), so BufferReader
-//   reaches no pool: 6.6 kB.
+// - BufferReader reaches no pool (its reads are slices; the file core takes memory for
+//   reads that cannot slice from the file's traits, which fileClass() sets to the default
+//   pool): what is left is the file core itself, every method of NativeFile. Its async
+//   upload/download could import their helpers (transfer.ts, about 1 kB) lazily.
 //
 // Apps bundle nativefile's dependencies themselves; only fflate is left out, as apps split it
 // into its own chunk: the compressed streams import it lazily, where the runtime lacks
@@ -43,19 +37,19 @@ const asApp = { ...measured, modifyEsbuildConfig: browserApp };
 const asAppWithoutWasmPool = { ...measured, modifyEsbuildConfig: withoutWasmPool };
 
 export default [
-  // Target 6 kB: see the notes above (shared chunks, the default pool).
-  { name: 'BufferReader', ...app('BufferReader'), ...asApp, limit: '25.8 kB' },
-  // Target 10 kB: see the notes above (shared chunks, the wasm pool).
-  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...asApp, limit: '26.2 kB' },
-  // Target 14 kB: see the notes above (shared chunks, the wasm pool).
-  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...asApp, limit: '25.8 kB' },
+  // Target 6 kB: see the notes above (the file core).
+  { name: 'BufferReader', ...app('BufferReader'), ...asApp, limit: '6.7 kB' },
+  // Target 10 kB: see the notes above (the wasm pool).
+  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...asApp, limit: '14.8 kB' },
+  // Target 14 kB: see the notes above (the wasm pool).
+  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...asApp, limit: '19.4 kB' },
   // The file OpfsFile starts as its IO worker (its own request, not in the page's bundle).
   { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...asApp, limit: '6.2 kB' },
   // The same apps built without the wasm pool; the difference is the pool's share.
-  { name: 'BufferReader, without the wasm pool', ...app('BufferReader'), ...asAppWithoutWasmPool, limit: '19.1 kB' },
+  { name: 'BufferReader, without the wasm pool', ...app('BufferReader'), ...asAppWithoutWasmPool, limit: '6.7 kB' },
   {
     name: 'BlobFile + toReadableStream, without the wasm pool', ...app('BlobFile, toReadableStream'),
-    ...asAppWithoutWasmPool, limit: '19.5 kB',
+    ...asAppWithoutWasmPool, limit: '8.3 kB',
   },
-  { name: 'OpfsFile (page side), without the wasm pool', ...app('OpfsFile'), ...asAppWithoutWasmPool, limit: '19.1 kB' },
+  { name: 'OpfsFile (page side), without the wasm pool', ...app('OpfsFile'), ...asAppWithoutWasmPool, limit: '12.8 kB' },
 ];

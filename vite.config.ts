@@ -52,8 +52,15 @@ export default defineConfig({
       entry: { index: 'src/index.ts', node: 'src/node.ts', worker: 'worker/index.ts' },
       formats: ['es'],
     },
-    // Dependencies stay imports: the app installs and dedupes them.
-    rollupOptions: { external: [/^node:/, 'fflate', 'aws4fetch', 'node-gyp-build'] },
+    rollupOptions: {
+      // Dependencies stay imports: the app installs and dedupes them.
+      external: [/^node:/, 'fflate', 'aws4fetch', 'node-gyp-build'],
+      // One file per module, so that an app's bundler drops whole modules it does not use
+      // (package.json "sideEffects": false): in one shared chunk, esbuild and webpack keep
+      // nearly all of it, and the IO worker and fflate are emitted for every app
+      // (docs/bundle-sizes.md; budgets in .size-limit.mjs).
+      output: { preserveModules: true, preserveModulesRoot: '.' },
+    },
   },
   test: {
     include: ['test/**/*.test.ts'],

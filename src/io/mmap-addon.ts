@@ -49,12 +49,13 @@ interface NodeGypBuild {
 let addon: MmapAddon | undefined;
 
 /**
- * The package's root folder: two levels above this module in the sources (src/io/), one above
- * the bundle (dist/node.js). Found by the package.json named nativefile, not by assuming.
+ * The package's root folder: two levels above this module in the sources (src/io/), three in
+ * the build (dist/src/io/, one file per module). Found by the package.json named nativefile,
+ * not by assuming.
  */
 function packageRoot(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const up of ['../..', '..']) {
+  for (const up of ['../..', '../../..']) {
     const directory = resolve(here, up);
     try {
       const manifest: unknown = JSON.parse(readFileSync(resolve(directory, 'package.json'), 'utf8'));

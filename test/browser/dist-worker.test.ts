@@ -1,18 +1,22 @@
 /**
  * The library build starts the IO worker so that it resolves wherever the package is
- * installed: `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })` in the
+ * installed: `new Worker(new URL('<relative path>/worker.js', import.meta.url), { type: 'module' })` in the
  * built page-side code, the worker emitted as dist/worker.js (the `nativefile/worker` export),
  * nothing minified.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { root } from './servers.js';
 
-const WORKER_PATTERN = /new Worker\(new URL\((['"])\.\/worker\.js\1, import\.meta\.url\), \{ type: (['"])module\2 \}\)/;
+const WORKER_PATTERN = /new Worker\(new URL\((['"])((?:\.\.?\/)+)worker\.js\1, import\.meta\.url\), \{ type: (['"])module\3 \}\)/;
 let outDir: string;
+
+/** The built JavaScript files, one per module, as paths relative to the build folder. */
+const builtFiles = (): string[] =>
+  (readdirSync(outDir, { recursive: true }) as string[]).filter((name) => name.endsWith('.js'));
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'nativefile-dist-'));
@@ -31,17 +35,19 @@ describe('the library build', () => {
   });
 
   test('page-side code starts it by the relative URL bundlers recognise, from the folder worker.js is in', () => {
-    const files = readdirSync(outDir).filter((name) => name.endsWith('.js'));
+    const files = builtFiles();
     const starters = files.filter((name) => WORKER_PATTERN.test(readFileSync(join(outDir, name), 'utf8')));
     expect(starters.length).toBe(1);
     expect(starters[0]).not.toBe('worker.js');
+    const relativePath = WORKER_PATTERN.exec(readFileSync(join(outDir, starters[0]!), 'utf8'))![2]!;
+    expect(resolve(dirname(join(outDir, starters[0]!)), `${relativePath}worker.js`)).toBe(join(outDir, 'worker.js'));
     // No second copy of the worker bundled as an asset, and no root-absolute or ignored URL.
     expect(existsSync(join(outDir, 'assets'))).toBe(false);
     for (const name of files) expect(readFileSync(join(outDir, name), 'utf8')).not.toMatch(/@vite-ignore|new URL\([^)]*worker\/index\.ts/);
   });
 
   test('is not minified, so class names survive', () => {
-    const code = readdirSync(outDir).filter((name) => name.endsWith('.js')).map((name) => readFileSync(join(outDir, name), 'utf8')).join('\n');
+    const code = builtFiles().map((name) => readFileSync(join(outDir, name), 'utf8')).join('\n');
     expect(code).toMatch(/class OpfsFile\b/);
     expect(code).toMatch(/class WorkerConnection\b/);
   });

@@ -4,11 +4,15 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
-  BufferOutputStream, BufferReader, IOError, NativeFile, UnsupportedOperationError, type UnderlyingFile,
+  allocateBuffer, BufferOutputStream, BufferReader, fileClass, IOError, NativeFile, systemMemoryPool, totalAllocatedBytes,
+  UnsupportedOperationError, type InputStream, type UnderlyingFile,
 } from '../../src/index.js';
 import { decode, encode } from '../helpers.js';
 
-function chunkStream(chunks: string[]): { file: NativeFile; reads: () => number } {
+/** The documented way to build a file class: its reads that cannot slice use the default pool. */
+class ChunkStream extends fileClass<InputStream>() {}
+
+function chunkStream(chunks: string[], built: 'directly' | 'fileClass' = 'directly'): { file: NativeFile; reads: () => number } {
   const pending = chunks.map(encode);
   let reads = 0;
   const source: UnderlyingFile = {
@@ -24,7 +28,8 @@ function chunkStream(chunks: string[]): { file: NativeFile; reads: () => number 
       return count;
     },
   };
-  const file = new NativeFile(source, { kind: 'ChunkStream', mode: 'rb', seekable: false, sync: false });
+  const traits = { kind: 'ChunkStream', mode: 'rb', seekable: false, sync: false } as const;
+  const file = built === 'directly' ? new NativeFile(source, traits) : new ChunkStream(source, traits) as unknown as NativeFile;
   return { file, reads: () => reads };
 }
 
@@ -75,11 +80,34 @@ describe('an asynchronous, non-seekable file', () => {
     expect(chunks).toEqual(['ab\ncd', 'ef']);
   });
 
-  test('readBuffer returns pool memory holding the bytes', async () => {
-    const { file: f } = chunkStream(['abc', 'def']);
+  test('readBuffer returns pool memory holding the bytes (a class from fileClass)', async () => {
+    const { file: f } = chunkStream(['abc', 'def'], 'fileClass');
+    const before = totalAllocatedBytes();
     const buf = await f.readBuffer(5);
     expect(decode(buf.view)).toBe('abcde');
     expect(buf.address % 64).toBe(0);
+    expect(totalAllocatedBytes()).toBe(before + 64);
+    buf.release();
+  });
+
+  test('readBuffer of a NativeFile constructed directly wraps the bytes it read (no pool)', async () => {
+    const { file: f } = chunkStream(['abc', 'def']);
+    const before = totalAllocatedBytes();
+    const buf = await f.readBuffer(5);
+    expect(decode(buf.view)).toBe('abcde');
+    expect(buf.isMutable).toBe(true);
+    expect(totalAllocatedBytes()).toBe(before);
+  });
+
+  test('readBuffer of a NativeFile given traits.allocate reads into its memory', async () => {
+    const source: UnderlyingFile = { read: (into) => (into.set(encode('xyz')), 3) };
+    const given: number[] = [];
+    const f = new NativeFile(source, {
+      kind: 'Allocating', mode: 'rb', seekable: false, sync: true,
+      allocate: (size) => (given.push(size), allocateBuffer(size, { pool: systemMemoryPool() })),
+    });
+    expect(decode(f.readBufferSync(3).view)).toBe('xyz');
+    expect(given).toEqual([3]);
   });
 
   test('the Sync methods, seek and readAt throw UnsupportedOperationError', async () => {

@@ -6,8 +6,7 @@
  * @module
  */
 import { IOError, UnsupportedOperationError } from '../../errors.js';
-import { allocateBuffer } from '../../memory/allocate-buffer.js';
-import type { Buffer } from '../../memory/buffer.js';
+import { Buffer } from '../../memory/buffer.js';
 import { concat, type Cursor } from './cursor.js';
 import { settle, YIELD_TO_EVENT_LOOP, type Steps } from './steps.js';
 import type { ByteRange, UnderlyingFile } from './underlying.js';
@@ -75,17 +74,28 @@ export function* readBytes(cursor: Cursor, side: UnderlyingFile, length: number 
   return concat(parts, total);
 }
 
-/** `length` bytes (all if `undefined`) as a Buffer: a slice where the backend holds memory. */
-export function* readBuffer(cursor: Cursor, side: UnderlyingFile, length: number | undefined): Steps<Buffer> {
+/**
+ * `length` bytes (all if `undefined`) as a Buffer: a slice where the backend holds memory,
+ * else memory from `allocate` (the file's {@link FileTraits.allocate}), else the bytes read
+ * wrapped as they are. The core imports no pool: a backend that always slices
+ * (`BufferReader`) keeps the pools out of an app's bundle.
+ */
+export function* readBuffer(
+  cursor: Cursor, side: UnderlyingFile, length: number | undefined, allocate: ((size: number) => Buffer) | undefined,
+): Steps<Buffer> {
+  // A size of 0 may be a file that does not know its size (`/proc` files): read to the end.
   const size = cursor.seekable ? yield* settle(side.size!()) : 0;
-  if (size === 0) return toPoolBuffer(yield* readBytes(cursor, side, length));
+  if (size === 0 || (side.sliceAt === undefined && allocate === undefined)) {
+    const bytes = yield* readBytes(cursor, side, length);
+    return allocate === undefined ? Buffer.wrap(bytes) : copyInto(allocate, bytes);
+  }
   const count = clampToRemaining(cursor.position, length, size);
   if (side.sliceAt !== undefined) {
     const slice = yield* settle(side.sliceAt(cursor.position, count));
     cursor.position += slice.size;
     return slice;
   }
-  const buffer = allocateBuffer(count);
+  const buffer = allocate!(count);
   let got: number;
   try {
     got = yield* fill(cursor, side, buffer.view);
@@ -94,7 +104,11 @@ export function* readBuffer(cursor: Cursor, side: UnderlyingFile, length: number
     buffer.release();
     throw error;
   }
-  return got === count ? buffer : shrink(buffer, got);
+  if (got === count) return buffer;
+  // The file ended early: a buffer of the bytes read, and the larger one goes back now.
+  const exact = copyInto(allocate!, buffer.view.subarray(0, got));
+  buffer.release();
+  return exact;
 }
 
 /** Up to `length` bytes at `offset` of a random-access file, without moving anything. */
@@ -185,18 +199,11 @@ export function trimmed(bytes: Uint8Array, length: number): Uint8Array {
   return length * 2 < bytes.byteLength ? bytes.slice(0, length) : bytes.subarray(0, length);
 }
 
-function toPoolBuffer(bytes: Uint8Array): Buffer {
-  const buffer = allocateBuffer(bytes.byteLength);
+/** A new buffer from `allocate` holding a copy of `bytes`. */
+function copyInto(allocate: (size: number) => Buffer, bytes: Uint8Array): Buffer {
+  const buffer = allocate(bytes.byteLength);
   buffer.view.set(bytes);
   return buffer;
-}
-
-/** A pool buffer holding the first `length` bytes of `buffer`, which is released. */
-function shrink(buffer: Buffer, length: number): Buffer {
-  const exact = allocateBuffer(length);
-  exact.view.set(buffer.view.subarray(0, length));
-  buffer.release();
-  return exact;
 }
 
 /** The backend's size. */

@@ -1,3 +1,4 @@
+import { allocateBuffer } from '../../memory/allocate-buffer.js';
 import { NativeFile } from './native-file.js';
 import type { FileInterface } from './interfaces.js';
 import type { FileTraits, UnderlyingFile } from './underlying.js';
@@ -5,12 +6,29 @@ import type { FileTraits, UnderlyingFile } from './underlying.js';
 /** The constructor a backend class extends: it builds a {@link NativeFile} typed as `T`. */
 export type FileClass<T extends FileInterface> = abstract new (underlying: UnderlyingFile, traits: FileTraits) => T;
 
+/** A NativeFile whose reads that cannot slice get memory from the default pool. */
+class PooledFile extends NativeFile {
+  constructor(underlying: UnderlyingFile, traits: FileTraits) {
+    super(underlying, traits.allocate === undefined ? { ...traits, allocate: (size) => allocateBuffer(size) } : traits);
+  }
+}
+
 /**
  * The base class for a backend whose instances can do what `T` says, such as
- * `class BufferReader extends fileClass<SyncRandomAccessFile>()`. At run time it is
- * {@link NativeFile}; in the type system the subclass has only `T`'s members (plus its own),
- * so calling what the file cannot do is a compile error.
+ * `class BlobFile extends fileClass<Async<RandomAccessFile>>()`. At run time it is a
+ * {@link NativeFile} whose `readBuffer`, where the backend cannot slice, reads into memory
+ * from the default pool (or from `traits.allocate`); in the type system the subclass has only
+ * `T`'s members (plus its own), so calling what the file cannot do is a compile error.
  */
 export function fileClass<T extends FileInterface>(): FileClass<T> {
+  return PooledFile as unknown as FileClass<T>;
+}
+
+/**
+ * {@link fileClass} for a backend whose reads always slice (`sliceAt` on every file, as in
+ * `BufferReader`): no pool is reached, so none is in an app's bundle for it.
+ * @internal
+ */
+export function slicingFileClass<T extends FileInterface>(): FileClass<T> {
   return NativeFile as unknown as FileClass<T>;
 }

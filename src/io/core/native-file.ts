@@ -51,7 +51,7 @@ export class NativeFile extends FileCore implements FileInterface {
   /** Reads `n` bytes (all if omitted) as a {@link Buffer}, zero-copy where the backend allows. */
   async readBuffer(n?: number): Promise<Buffer> {
     const length = checkOptionalSize(n, 'n');
-    return this.ordered('readable', (side) => algorithms.readBuffer(this.cursor, side, length));
+    return this.ordered('readable', (side) => algorithms.readBuffer(this.cursor, side, length, this.traits.allocate));
   }
 
   /** Synchronous {@link NativeFile.readBuffer}. */
@@ -70,7 +70,7 @@ export class NativeFile extends FileCore implements FileInterface {
         return slice;
       }
     }
-    return runSync(algorithms.readBuffer(this.cursor, side, length));
+    return runSync(algorithms.readBuffer(this.cursor, side, length, this.traits.allocate));
   }
 
   /** Up to `n` bytes at `offset`, without moving the position; positional reads may overlap. */

@@ -36,7 +36,7 @@ export interface UnderlyingFile {
   /**
    * `length` bytes at `position` (already clamped to the size) without a copy, for backends
    * that hold the bytes in memory (buffers, memory maps). Without it, `readBuffer` reads
-   * into pool memory.
+   * into memory from {@link FileTraits.allocate}.
    */
   sliceAt?(position: number, length: number): Awaitable<Buffer>;
   /** Appends all of `bytes` (streams, append mode). */
@@ -91,4 +91,12 @@ export interface FileTraits {
   readonly seekPastEnd?: boolean;
   /** The size for `seek(offset, 2)` on an asynchronous file, which must not do I/O. */
   readonly knownSize?: () => number;
+  /**
+   * Where `readBuffer` gets memory when the backend cannot slice (no `sliceAt`): a new
+   * mutable Buffer of `size` bytes. {@link fileClass} makes it the default pool
+   * (`allocateBuffer`) unless given; a {@link NativeFile} constructed directly without it
+   * wraps the bytes it reads in a Buffer over JavaScript memory. A backend that always
+   * slices leaves it out, so the pools are not in its bundle.
+   */
+  readonly allocate?: (size: number) => Buffer;
 }
