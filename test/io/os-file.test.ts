@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import {
-  BufferedInputStream, ClosedFileError, FileNotFoundError, inputStream, JsFile, OSFile, outputStream,
+  BufferedInputStream, ClosedFileError, defaultMemoryPool, FileNotFoundError, inputStream, JsFile, OSFile, outputStream,
   UnsupportedOperationError,
 } from '../../src/node.js';
 import { open } from 'node:fs/promises';
@@ -147,5 +147,20 @@ describe('inputStream and outputStream with paths (PyArrow input_stream/output_s
     expect(gunzipSync(readFileSync(path))).toEqual(Buffer.from(text));
     expect(await inputStream(path).read()).toEqual(text);
     expect(await inputStream(path, { compression: null }).read()).toEqual(new Uint8Array(readFileSync(path)));
+  });
+});
+
+describe('OSFile reads into pool memory', () => {
+  test('readBuffer, sync and async, and through a BufferedInputStream, land in the default pool', async () => {
+    const { path } = tempFiles('os-pool').sampleFile();
+    const pool = defaultMemoryPool();
+    using file = new OSFile(path);
+    for (const buffer of [file.readBufferSync(100), await file.readBuffer(100), await new BufferedInputStream(new OSFile(path), 64).readBuffer(100)]) {
+      expect(buffer.size).toBe(100);
+      expect(pool.bytesAllocated()).toBeGreaterThan(0);
+      // Pool memory: a view into the pool's large memory, not 100 bytes wrapped on their own.
+      expect(buffer.view.buffer.byteLength).toBeGreaterThan(100);
+      buffer.release();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { describe } from '../../util/validate.js';
 import { parseFileMode, type FileMode, type FileModeInput } from '../core/file-mode.js';
 import type { Async, InputStream, OutputStream, RandomAccessFile, ReadWriteFile } from '../core/interfaces.js';
 import { NativeFile } from '../core/native-file.js';
+import { PooledFile } from '../core/file-class.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 
 /** A duck-typed reader: `read(n)` returns up to `n` bytes (empty or `null` at the end), maybe as a Promise. */
@@ -123,7 +124,7 @@ export type JsFile = Async<InputStream> | Async<OutputStream>;
  * Without `mode`, it is inferred as PyArrow does: from the object's `mode` string, else
  * `'rb'` for something that reads and `'wb'` for something that only writes. Always async.
  */
-export const JsFile = class JsFile extends NativeFile {
+export const JsFile = class JsFile extends PooledFile {
   constructor(handle: FileLike, mode?: FileModeInput) {
     if (typeof handle !== 'object' || handle === null) {
       throw new TypeError(`handle must be a file-like object, got ${describe(handle)}`);

@@ -2,7 +2,7 @@ import { close as closeFd, closeSync, fstat, fstatSync, open, openSync, read, re
 import { describe } from '../../util/validate.js';
 import { parseFileMode, type FileMode, type FileModeInput } from '../core/file-mode.js';
 import type { SyncOutputStream, SyncRandomAccessFile, SyncInputStream } from '../core/interfaces.js';
-import { NativeFile } from '../core/native-file.js';
+import { PooledFile } from '../core/file-class.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 import { fsError } from '../fs-error.js';
 
@@ -115,7 +115,7 @@ function checkPath(path: unknown): string {
  * never block the event loop. Reads go straight into the destination memory. A file whose
  * reported size is 0 (`/proc` files) is read to its end; FIFOs and devices are streams.
  */
-export const OSFile = class OSFile extends NativeFile {
+export const OSFile = class OSFile extends PooledFile {
   readonly path: string;
   readonly #fd: number;
 

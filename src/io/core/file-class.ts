@@ -6,8 +6,12 @@ import type { FileTraits, UnderlyingFile } from './underlying.js';
 /** The constructor a backend class extends: it builds a {@link NativeFile} typed as `T`. */
 export type FileClass<T extends FileInterface> = abstract new (underlying: UnderlyingFile, traits: FileTraits) => T;
 
-/** A NativeFile whose reads that cannot slice get memory from the default pool. */
-class PooledFile extends NativeFile {
+/**
+ * A NativeFile whose reads that cannot slice get memory from the default pool: the base of
+ * every built-in backend but those that always slice. Classes whose type is not one
+ * capability (they narrow by constructor overloads) extend it directly.
+ */
+export class PooledFile extends NativeFile {
   constructor(underlying: UnderlyingFile, traits: FileTraits) {
     super(underlying, traits.allocate === undefined ? { ...traits, allocate: (size) => allocateBuffer(size) } : traits);
   }

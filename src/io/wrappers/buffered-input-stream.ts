@@ -3,6 +3,7 @@ import { andThen } from '../core/awaitable.js';
 import { checkFile } from '../core/file-check.js';
 import type { Async, InputStream, SyncInputStream } from '../core/interfaces.js';
 import { NativeFile } from '../core/native-file.js';
+import { PooledFile } from '../core/file-class.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 import { wrapperFaces, wrapperTraits, type RawCalls } from './raw-calls.js';
 
@@ -63,7 +64,7 @@ export interface BufferedInputStreamConstructor {
  * cost one read of the underlying file each time the buffer empties (Arrow's
  * `BufferedInputStream`). Not seekable. Closing it closes `raw`; `detach()` does not.
  */
-export const BufferedInputStream = class BufferedInputStream extends NativeFile {
+export const BufferedInputStream = class BufferedInputStream extends PooledFile {
   readonly #raw: NativeFile;
   readonly #state: ReadBuffer;
 

@@ -3,6 +3,7 @@ import { andThen } from '../core/awaitable.js';
 import { checkFile } from '../core/file-check.js';
 import type { Async, OutputStream, SyncOutputStream } from '../core/interfaces.js';
 import { NativeFile } from '../core/native-file.js';
+import { PooledFile } from '../core/file-class.js';
 import type { Awaitable, UnderlyingFile } from '../core/underlying.js';
 import { wrapperFaces, wrapperTraits, type RawCalls } from './raw-calls.js';
 
@@ -82,7 +83,7 @@ export interface BufferedOutputStreamConstructor {
  * `flush()` and on `close()` (Arrow's `BufferedOutputStream`). Writes at least as large as the
  * buffer go straight through. Closing it closes `raw`; `detach()` flushes and does not.
  */
-export const BufferedOutputStream = class BufferedOutputStream extends NativeFile {
+export const BufferedOutputStream = class BufferedOutputStream extends PooledFile {
   readonly #raw: NativeFile;
   readonly #state: WriteBuffer;
 
