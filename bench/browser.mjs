@@ -17,7 +17,7 @@ const ROUNDS = 7;
 // NATIVEFILE_BENCH=upload (a group title's first word) runs only the matching groups.
 const ONLY = process.env.NATIVEFILE_BENCH;
 const GROUPS = {
-  'write a 128 MiB Blob into OPFS from the page': { unit: 'MB/s', names: ['opfsUploadStream', 'opfsUploadBlob', 'createWritablePipe', 'rawSyncWorkerWrite'] },
+  'write a 128 MiB Blob into OPFS from the page': { unit: 'MB/s', names: ['opfsUploadStream', 'opfsUploadStreamOnPage', 'opfsUploadBlob', 'createWritablePipe', 'rawSyncWorkerWrite'] },
   'read a 128 MiB OPFS file, 1 MiB at a time': { unit: 'MB/s', names: ['opfsFileReads', 'rawSyncAccessInWorker', 'rawSyncAccessIntoShared', 'getFileArrayBuffer'] },
   'random 64 KiB reads from a 32 MiB Blob': { unit: 'reads/s', names: ['blobFileReadAt', 'blobSliceArrayBuffer', 'blobSliceThenCopy'] },
   'sequential 4 KiB reads from an 8 MiB Blob': { unit: 'reads/s', names: ['blobFileSequential', 'blobSliceSequential'] },

@@ -1,44 +1,54 @@
 /**
- * The worker's half of `upload`: reads a Blob or a transferred ReadableStream here and
- * writes it with the sync access handle, so the page does no per-chunk work.
+ * The worker's half of `upload`: reads a Blob here and writes it with the sync access
+ * handle, so the page does no per-chunk work and holds none of its bytes.
  * @module
  */
+import { nextMacrotask } from '../src/io/core/steps.js';
 import type { SyncAccess } from '../src/opfs/sync-access.js';
 
-/** A chunk of the source as bytes; anything else is the caller's mistake. */
-function bytesOfChunk(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  throw new TypeError(`upload: a chunk of the stream is not bytes (${Object.prototype.toString.call(chunk)})`);
-}
+/**
+ * The loop lets the worker's other tasks run after this many bytes: a Blob's reads can settle
+ * as microtasks only (Chromium), which would hold back the page's `cancel` until the end.
+ */
+const YIELD_EVERY = 8 * 1024 * 1024;
 
 /**
  * Writes everything `source` yields into `file` from `position`; resolves to the count.
  * `report` gets the count at most every `every` ms and always once at the end (also on a
  * failure, so the page knows what is in the file). `signal` stops it: it then rejects with
- * the signal's reason, having cancelled the source.
+ * the signal's reason, having written nothing more.
  */
 export async function uploadInto(
-  file: SyncAccess, position: number, source: Blob | ReadableStream<unknown>, every: number,
+  file: SyncAccess, position: number, source: Blob, every: number,
   signal: AbortSignal, report: (done: number) => void,
 ): Promise<number> {
-  const reader = (source instanceof Blob ? source.stream() : source).getReader();
-  // A pending read settles (as done) once the source is cancelled; the abort is thrown below.
+  const reader = source.stream().getReader();
+  // A pending read settles (as done) once the reader is cancelled; the abort is thrown below.
   const cancel = () => void reader.cancel(signal.reason).catch(() => {});
   signal.addEventListener('abort', cancel, { once: true });
   let written = 0;
+  let since = 0;
   let reported = performance.now();
+  let last = -1;
+  const tell = () => {
+    if (written !== last) report((last = written));
+  };
   try {
     for (let result = await reader.read(); !result.done; result = await reader.read()) {
       signal.throwIfAborted();
-      const bytes = bytesOfChunk(result.value);
+      const bytes = result.value;
       file.write(position + written, bytes);
       written += bytes.byteLength;
+      since += bytes.byteLength;
+      if (since >= YIELD_EVERY) {
+        since = 0;
+        await nextMacrotask();
+        signal.throwIfAborted();
+      }
       const now = performance.now();
       if (now - reported >= every) {
         reported = now;
-        report(written);
+        tell();
       }
     }
     signal.throwIfAborted();
@@ -49,6 +59,6 @@ export async function uploadInto(
   } finally {
     signal.removeEventListener('abort', cancel);
     reader.releaseLock();
-    report(written);
+    tell();
   }
 }

@@ -26,6 +26,19 @@ const bench = {
     await file.close();
   }),
 
+  /** The same, copied chunk by chunk on the page (as where streams cannot move to a worker). */
+  opfsUploadStreamOnPage: (): Promise<number> => timeUpload(async (path, source) => {
+    const file = await OpfsFile.open(path, 'wb');
+    const saved = globalThis.MessageChannel;
+    (globalThis as { MessageChannel?: unknown }).MessageChannel = undefined; // no stream transfer
+    try {
+      await file.upload(source.stream());
+    } finally {
+      globalThis.MessageChannel = saved;
+    }
+    await file.close();
+  }),
+
   /** `OpfsFile.upload(blob)` on the page: the Blob itself goes to the IO worker. */
   opfsUploadBlob: (): Promise<number> => timeUpload(async (path, source) => {
     const file = await OpfsFile.open(path, 'wb');

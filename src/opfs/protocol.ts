@@ -128,8 +128,7 @@ export interface Operations {
     result: void;
   };
   /**
-   * Writes everything a Blob or a (transferred) ReadableStream of byte chunks holds, read in
-   * the worker, from `position` on. While it runs the worker posts {@link ProgressReport}s
+   * Writes everything a Blob holds, read in the worker, from `position` on. While it runs the worker posts {@link ProgressReport}s
    * (at most one per `progressEvery` ms, and always one with the final count before its
    * reply, also when it fails). A `cancel` naming this call stops it: it then fails with an
    * `AbortError`.
@@ -141,8 +140,8 @@ export interface Operations {
       file: number;
       /** Where in the file the first byte goes. */
       position: number;
-      /** What to write: a Blob (cloned, cheap) or a ReadableStream (transferred). */
-      source: Blob | ReadableStream<unknown>;
+      /** What to write (cloned: a reference to the same bytes, no copy). */
+      source: Blob;
       /** The least time between two progress reports, in milliseconds. */
       progressEvery: number;
     };
