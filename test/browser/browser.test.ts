@@ -110,6 +110,13 @@ describe.each(engines)('in %s', (engine) => {
       expect(result.last).toEqual([4 * MiB, 4 * MiB]);
     }, 60_000);
 
+    runs('sequential reads through the IO worker see writes, truncates and seeks between them', async () => {
+      const result = await call(page, 'readAheadAroundChanges');
+      const at = (offset: number) => (offset * 31 + (offset >>> 12)) & 0xff; // pattern.ts
+      expect(result.seen).toEqual([at(0), at(4096), at(8192), 200, at(16384), at(20480), at(0)]);
+      expect(result.tailLength).toBe(5 * 4096 + 10 - 4096);
+    }, 60_000);
+
     for (const from of ['blob', 'stream'] as const) {
       runs(`an aborted ${from} upload rejects with the reason; position and size agree, and the file goes on`, async () => {
         const result = await call(page, 'uploadAborted', from);

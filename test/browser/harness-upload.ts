@@ -99,6 +99,31 @@ export const uploads = {
     return { rejectedWithReason: error === reason, afterAbort, afterWrite, finalSize };
   },
 
+  /** Sequential reads (read-ahead at work) around a write, a truncate and a seek: what each read saw. */
+  async readAheadAroundChanges() {
+    const path = 'uploads/ahead.bin';
+    const file = await OpfsFile.open(path, 'wb');
+    const bytes = new Uint8Array(64 * 1024);
+    fillPattern(bytes, 0);
+    await file.write(bytes);
+    await file.close();
+    const rw = await OpfsFile.open(path, 'rb+');
+    const seen: number[] = [];
+    const read = async () => seen.push((await rw.read(4096))[0] ?? -1);
+    await read(); await read(); await read(); // sequential: the next read is in flight now
+    await rw.writeAt(3 * 4096, new Uint8Array(4096).fill(200));
+    await read(); // must see the write
+    await read();
+    await rw.truncate(5 * 4096 + 10);
+    await read(); // 10 bytes left
+    rw.seek(0);
+    await read();
+    const tail = await rw.read(); // the rest, after the seek
+    await rw.close();
+    await removeEntry('uploads');
+    return { seen, tailLength: tail.length };
+  },
+
   /**
    * An upload of `mib` MiB into OPFS: from a Blob made beforehand (what a file input gives),
    * from its `stream()`, or from a stream the page generates. Reports the peak JS heap growth

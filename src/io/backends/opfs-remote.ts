@@ -32,6 +32,18 @@ function sharedScratch(size: number): Buffer | undefined {
   return 'handle' in pool ? pool.allocate(size) : undefined;
 }
 
+/** A read sent ahead of the page asking for it, into pool memory. */
+interface ReadAhead {
+  readonly position: number;
+  readonly scratch: Buffer;
+  readonly count: Promise<number>;
+}
+
+/** Lets `ahead` go: its memory is released once the worker is done filling it. */
+function drop(ahead: ReadAhead | undefined): void {
+  if (ahead !== undefined) void ahead.count.then(() => ahead.scratch.release(), () => ahead.scratch.release());
+}
+
 /** How often, at most, the worker reports an upload's progress, in milliseconds. */
 const PROGRESS_EVERY = 50;
 
@@ -42,6 +54,73 @@ const PROGRESS_EVERY = 50;
  */
 export function remoteOpfs(connection: WorkerConnection, file: number, openSize: number): RemoteOpfsBackend {
   let size = openSize;
+  /** Where the last read ended, to tell sequential reads. */
+  let lastEnd = -1;
+  /**
+   * The next read of a sequential run, in flight while the page works on this one: the
+   * worker's I/O and the round trip then overlap the page's processing. Dropped by anything
+   * that changes the file.
+   */
+  let ahead: ReadAhead | undefined;
+  const forgetAhead = () => {
+    drop(ahead);
+    ahead = undefined;
+  };
+  /** Sends the read of `length` bytes at `position` ahead, where pool memory is shared. */
+  const readAhead = (position: number, length: number) => {
+    const scratch = sharedScratch(length);
+    if (scratch === undefined) return;
+    const count = connection.call('readShared', { file, position, into: scratch.share() });
+    count.catch(() => {}); // a failed read-ahead is retried as a plain read
+    ahead = { position, scratch, count };
+  };
+  /** Reads at `position` now: straight into shared memory, else through pool memory or a copy. */
+  const readNow = async (position: number, into: Uint8Array): Promise<number> => {
+    if (isShared(into)) return connection.call('readShared', { file, position, into: describeShared(into) });
+    const scratch = sharedScratch(into.byteLength);
+    if (scratch === undefined) {
+      const bytes = await connection.call('readCopy', { file, position, length: into.byteLength });
+      into.set(bytes);
+      return bytes.byteLength;
+    }
+    try {
+      const count = await connection.call('readShared', { file, position, into: scratch.share() });
+      into.set(scratch.view.subarray(0, count));
+      return count;
+    } finally {
+      scratch.release();
+    }
+  };
+  /** Takes what a read-ahead got (one copy out of pool memory); a failed one is read again. */
+  const fromAhead = async (taken: ReadAhead, position: number, into: Uint8Array): Promise<number> => {
+    try {
+      const count = Math.min(await taken.count, into.byteLength);
+      into.set(taken.scratch.view.subarray(0, count));
+      return count;
+    } catch {
+      return await readNow(position, into);
+    } finally {
+      drop(taken);
+    }
+  };
+  const writeNow = async (position: number, bytes: Uint8Array): Promise<void> => {
+    if (isShared(bytes)) {
+      await connection.call('writeShared', { file, position, from: describeShared(bytes) });
+      return;
+    }
+    const scratch = sharedScratch(bytes.byteLength);
+    try {
+      if (scratch !== undefined) {
+        scratch.view.set(bytes);
+        await connection.call('writeShared', { file, position, from: scratch.share() });
+      } else {
+        const copy = bytes.slice();
+        await connection.call('writeCopy', { file, position, bytes: copy }, [copy.buffer]);
+      }
+    } finally {
+      scratch?.release();
+    }
+  };
   const backend: RemoteOpfsBackend = {
     get knownSize() {
       return size;
@@ -50,38 +129,18 @@ export function remoteOpfs(connection: WorkerConnection, file: number, openSize:
       dropped.register(owner, { connection, file }, backend);
     },
     async readAt(position, into) {
-      if (isShared(into)) return connection.call('readShared', { file, position, into: describeShared(into) });
-      const scratch = sharedScratch(into.byteLength);
-      if (scratch === undefined) {
-        const bytes = await connection.call('readCopy', { file, position, length: into.byteLength });
-        into.set(bytes);
-        return bytes.byteLength;
-      }
-      try {
-        const count = await connection.call('readShared', { file, position, into: scratch.share() });
-        into.set(scratch.view.subarray(0, count));
-        return count;
-      } finally {
-        scratch.release();
-      }
+      const sequential = position === lastEnd;
+      const taken = ahead !== undefined && ahead.position === position && ahead.scratch.size >= into.byteLength ? ahead : undefined;
+      if (taken === undefined) forgetAhead();
+      ahead = undefined;
+      const count = taken === undefined ? await readNow(position, into) : await fromAhead(taken, position, into);
+      lastEnd = position + count;
+      if (sequential && count === into.byteLength && lastEnd < size) readAhead(lastEnd, into.byteLength);
+      return count;
     },
     async writeAt(position, bytes) {
-      if (isShared(bytes)) {
-        await connection.call('writeShared', { file, position, from: describeShared(bytes) });
-      } else {
-        const scratch = sharedScratch(bytes.byteLength);
-        try {
-          if (scratch !== undefined) {
-            scratch.view.set(bytes);
-            await connection.call('writeShared', { file, position, from: scratch.share() });
-          } else {
-            const copy = bytes.slice();
-            await connection.call('writeCopy', { file, position, bytes: copy }, [copy.buffer]);
-          }
-        } finally {
-          scratch?.release();
-        }
-      }
+      forgetAhead();
+      await writeNow(position, bytes);
       size = Math.max(size, position + bytes.byteLength);
     },
     // A Blob is cloned cheaply and the worker reads it itself. A ReadableStream is declined:
@@ -89,6 +148,7 @@ export function remoteOpfs(connection: WorkerConnection, file: number, openSize:
     // page's own copy (Firefox 107 against 438 MB/s, Chromium 73 against 82: bench/browser.mjs).
     uploadFrom(source, position, written, signal) {
       if (!(source instanceof Blob)) return undefined;
+      forgetAhead();
       const report = (done: number) => {
         size = Math.max(size, position + done);
         written(done);
@@ -108,6 +168,7 @@ export function remoteOpfs(connection: WorkerConnection, file: number, openSize:
     // No round trip: the worker's handle is the only writer, so this count is exact.
     size: () => size,
     async truncate(next) {
+      forgetAhead();
       await connection.call('truncate', { file, size: next });
       size = next;
     },
@@ -115,10 +176,12 @@ export function remoteOpfs(connection: WorkerConnection, file: number, openSize:
       await connection.call('flush', { file });
     },
     async close() {
+      forgetAhead();
       dropped.unregister(backend);
       await connection.call('close', { file });
     },
     async abort() {
+      forgetAhead();
       dropped.unregister(backend);
       await connection.call('abort', { file });
     },
