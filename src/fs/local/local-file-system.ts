@@ -1,0 +1,180 @@
+/**
+ * {@link LocalFileSystem}: the local disk as a {@link FileSystem} (pyarrow's
+ * `LocalFileSystem`), for Node. Paths are the OS's own.
+ * @module
+ */
+import type { Stats } from 'node:fs';
+import { lstat, mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { join, parse, resolve } from 'node:path';
+import { FileNotFoundError, IOError } from '../../errors.js';
+import { OSFile, type OSFileMembers, type OSOutputFile } from '../../io/backends/os-file.js';
+import type { SyncRandomAccessFile } from '../../io/core/interfaces.js';
+import { fsError } from '../../io/fs-error.js';
+import { describe } from '../../util/validate.js';
+import type { CreateDirOptions, FileInfo, FileSystem, ListDirOptions } from '../file-system.js';
+import { checkPath } from '../paths.js';
+
+/** Checks an options object and its `recursive` flag, returning the flag (or `fallback`). */
+function recursiveOption(options: unknown, fallback: boolean): boolean {
+  if (options === undefined) return fallback;
+  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${describe(options)}`);
+  const { recursive } = options as { recursive?: unknown };
+  if (recursive === undefined) return fallback;
+  if (typeof recursive !== 'boolean') throw new TypeError(`options.recursive must be a boolean, got ${describe(recursive)}`);
+  return recursive;
+}
+
+/** The FileInfo of `path` from its stats. Anything not a directory counts as a file, as it can be opened. */
+function infoOf(path: string, stats: Stats): FileInfo {
+  return stats.isDirectory()
+    ? { path, type: 'directory', mtime: stats.mtime }
+    : { path, type: 'file', size: stats.size, mtime: stats.mtime };
+}
+
+/** `stat` of `path`, or `undefined` when nothing is there (also for a file on the way: ENOTDIR, as Arrow has it). */
+async function statOrNothing(path: string, follow = true): Promise<Stats | undefined> {
+  try {
+    return await (follow ? stat(path) : lstat(path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw fsError(error, path);
+  }
+}
+
+/**
+ * The local disk as a filesystem (Node only). Files open as {@link OSFile}s, on libuv's thread
+ * pool so that opening never blocks the event loop; they read both synchronously and
+ * asynchronously. As in pyarrow, `openOutputStream` does not create missing parent
+ * directories (a `FileNotFoundError`), `createDir` creates them unless `recursive: false`, and
+ * `getFileInfo` follows symbolic links while `deleteFile` removes the link itself.
+ */
+export class LocalFileSystem implements FileSystem {
+  /** `'local'`. */
+  readonly typeName = 'local';
+
+  /** Opens a file for random-access reading; a directory is an `EISDIR` {@link IOError}. */
+  async openInputFile(path: string): Promise<SyncRandomAccessFile & OSFileMembers> {
+    const clean = await this.#checkReadable(path);
+    return OSFile.open(clean, 'rb');
+  }
+
+  /** Opens a file for reading; the same as {@link LocalFileSystem.openInputFile}. */
+  async openInputStream(path: string): Promise<SyncRandomAccessFile & OSFileMembers> {
+    return this.openInputFile(path);
+  }
+
+  /** Creates or truncates a file for writing; its directory must exist. */
+  async openOutputStream(path: string): Promise<OSOutputFile> {
+    return OSFile.open(checkPath(path), 'wb');
+  }
+
+  /** Opens a file for appending, creating it when missing; its directory must exist. */
+  async openAppendStream(path: string): Promise<OSOutputFile> {
+    return OSFile.open(checkPath(path), 'ab');
+  }
+
+  /** What `path` names (following symbolic links), with its size and modification time. */
+  async getFileInfo(path: string): Promise<FileInfo> {
+    const clean = checkPath(path);
+    const stats = await statOrNothing(clean);
+    return stats === undefined ? { path: clean, type: 'not-found' } : infoOf(clean, stats);
+  }
+
+  /**
+   * The entries of a directory (the whole tree below it with `recursive`), each with its
+   * info; paths are `path` joined with the names. Order is the OS's, parents before children.
+   */
+  async listDir(path: string, options?: ListDirOptions): Promise<FileInfo[]> {
+    const clean = checkPath(path);
+    const recursive = recursiveOption(options, false);
+    const list = async (dir: string): Promise<FileInfo[]> => {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch (error) {
+        throw fsError(error, dir);
+      }
+      const infos = await Promise.all(names.map(async (name) => {
+        const child = join(dir, name);
+        // An entry deleted while listing, or a dangling link, is left out rather than failing the listing.
+        const stats = await statOrNothing(child);
+        return stats === undefined ? undefined : infoOf(child, stats);
+      }));
+      const found = infos.filter((info): info is FileInfo => info !== undefined);
+      if (!recursive) return found;
+      const below = await Promise.all(found.filter((info) => info.type === 'directory').map((info) => list(info.path)));
+      return [...found, ...below.flat()];
+    };
+    return list(clean);
+  }
+
+  /**
+   * Creates a directory, and its missing parents unless `recursive` is `false`. An existing
+   * directory is fine (as in pyarrow); a file in the way is an `EEXIST` {@link IOError}.
+   */
+  async createDir(path: string, options?: CreateDirOptions): Promise<void> {
+    const clean = checkPath(path);
+    const recursive = recursiveOption(options, true);
+    try {
+      await mkdir(clean, { recursive });
+    } catch (error) {
+      // pyarrow lets an existing directory be without `recursive` too; a file there is EEXIST.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && (await statOrNothing(clean))?.isDirectory()) return;
+      throw fsError(error, clean);
+    }
+  }
+
+  /** Deletes a file (or a symbolic link); a directory is an `EISDIR` {@link IOError}. */
+  async deleteFile(path: string): Promise<void> {
+    const clean = checkPath(path);
+    const stats = await statOrNothing(clean, false);
+    if (stats === undefined) throw new FileNotFoundError(`no such file: ${clean}`);
+    // unlink on a directory is EISDIR on Linux but EPERM on macOS: check first, for one answer.
+    if (stats.isDirectory()) throw new IOError(`is a directory: ${clean}`, { code: 'EISDIR' });
+    try {
+      await unlink(clean);
+    } catch (error) {
+      throw fsError(error, clean);
+    }
+  }
+
+  /** Deletes a directory and everything in it; a file is an `ENOTDIR` {@link IOError}. */
+  async deleteDir(path: string): Promise<void> {
+    const clean = checkPath(path);
+    const absolute = resolve(clean);
+    if (parse(absolute).root === absolute) throw new IOError(`refusing to delete the root directory ${clean}`, { code: 'EACCES' });
+    const stats = await statOrNothing(clean, false);
+    if (stats === undefined) throw new FileNotFoundError(`no such directory: ${clean}`);
+    if (!stats.isDirectory()) throw new IOError(`not a directory: ${clean}`, { code: 'ENOTDIR' });
+    try {
+      await rm(clean, { recursive: true });
+    } catch (error) {
+      throw fsError(error, clean);
+    }
+  }
+
+  /** Moves (renames) a file or directory, replacing a file at `to` as `rename(2)` does. */
+  async move(from: string, to: string): Promise<void> {
+    const source = checkPath(from, 'from');
+    const target = checkPath(to, 'to');
+    try {
+      await rename(source, target);
+    } catch (error) {
+      // Say which side is missing: ENOENT is either the source or the target's directory.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await statOrNothing(source, false)) !== undefined) {
+        throw new FileNotFoundError(`the directory of ${target} does not exist`, { cause: error });
+      }
+      throw fsError(error, source);
+    }
+  }
+
+  /** Checks that `path` is a file (not a directory) before opening, since `open(2)` opens directories too. */
+  async #checkReadable(path: string): Promise<string> {
+    const clean = checkPath(path);
+    const stats = await statOrNothing(clean);
+    if (stats === undefined) throw new FileNotFoundError(`no such file: ${clean}`);
+    if (stats.isDirectory()) throw new IOError(`is a directory: ${clean}`, { code: 'EISDIR' });
+    return clean;
+  }
+}
