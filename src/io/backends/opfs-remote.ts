@@ -44,6 +44,9 @@ function drop(ahead: ReadAhead | undefined): void {
   if (ahead !== undefined) void ahead.count.then(() => ahead.scratch.release(), () => ahead.scratch.release());
 }
 
+/** How much a sequential run reads ahead at once: several page reads per worker round trip. */
+const AHEAD = 8 * 1024 * 1024;
+
 /** How often, at most, the worker reports an upload's progress, in milliseconds. */
 const PROGRESS_EVERY = 50;
 
@@ -91,18 +94,6 @@ export function remoteOpfs(connection: WorkerConnection, file: number, openSize:
       scratch.release();
     }
   };
-  /** Takes what a read-ahead got (one copy out of pool memory); a failed one is read again. */
-  const fromAhead = async (taken: ReadAhead, position: number, into: Uint8Array): Promise<number> => {
-    try {
-      const count = Math.min(await taken.count, into.byteLength);
-      into.set(taken.scratch.view.subarray(0, count));
-      return count;
-    } catch {
-      return await readNow(position, into);
-    } finally {
-      drop(taken);
-    }
-  };
   const writeNow = async (position: number, bytes: Uint8Array): Promise<void> => {
     if (isShared(bytes)) {
       await connection.call('writeShared', { file, position, from: describeShared(bytes) });
@@ -130,12 +121,26 @@ export function remoteOpfs(connection: WorkerConnection, file: number, openSize:
     },
     async readAt(position, into) {
       const sequential = position === lastEnd;
-      const taken = ahead !== undefined && ahead.position === position && ahead.scratch.size >= into.byteLength ? ahead : undefined;
-      if (taken === undefined) forgetAhead();
-      ahead = undefined;
-      const count = taken === undefined ? await readNow(position, into) : await fromAhead(taken, position, into);
+      const current = ahead;
+      if (current !== undefined && position >= current.position && position < current.position + current.scratch.size) {
+        const got = await current.count.catch(() => 0);
+        const offset = position - current.position;
+        if (ahead === current && offset < got) {
+          const count = Math.min(got - offset, into.byteLength);
+          into.set(current.scratch.view.subarray(offset, offset + count));
+          lastEnd = position + count;
+          // Used up: the next batch starts now, while the page works on these bytes.
+          if (offset + count === got) {
+            forgetAhead();
+            if (got === current.scratch.size && lastEnd < size) readAhead(lastEnd, AHEAD);
+          }
+          return count;
+        }
+      }
+      forgetAhead();
+      const count = await readNow(position, into);
       lastEnd = position + count;
-      if (sequential && count === into.byteLength && lastEnd < size) readAhead(lastEnd, into.byteLength);
+      if (sequential && count === into.byteLength && lastEnd < size) readAhead(lastEnd, Math.max(AHEAD, into.byteLength));
       return count;
     },
     async writeAt(position, bytes) {
