@@ -1,0 +1,68 @@
+/**
+ * OpfsFileSystem in Chromium and Firefox: the shared filesystem checks (the ones
+ * LocalFileSystem passes in Node) on a cross-origin isolated page through the IO worker, on
+ * the page with the asynchronous API, and in a dedicated worker with sync access handles.
+ * The page side is harness.ts.
+ */
+import type { ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { available, launch, type BrowserDriver, type Engine, type PageDriver } from '../browser/driver.js';
+import { isolation, startServer, urlOf } from '../browser/servers.js';
+import { expectedChecks } from '../fs/filesystem-checks.js';
+import type { Harness } from './harness.js';
+
+/** Calls `harness[name](...args)` in the page. */
+function call<K extends keyof Harness>(page: PageDriver, name: K, ...args: Parameters<Harness[K]>): Promise<Awaited<ReturnType<Harness[K]>>> {
+  return page.evaluate(
+    ([name, args]) => (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args),
+    [name, args] as const,
+  ) as Promise<Awaited<ReturnType<Harness[K]>>>;
+}
+
+const engines: Engine[] = ['chromium', 'firefox'];
+let server: ViteDevServer;
+
+describe('OpfsFileSystem in the browser', () => {
+  beforeAll(async () => {
+    server = await startServer(isolation);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  describe.each(engines)('in %s', (engine) => {
+    const runs = available(engine) ? test : test.skip;
+    let driver: BrowserDriver;
+    let page: PageDriver;
+    beforeAll(async () => {
+      if (!available(engine)) return;
+      driver = await launch(engine);
+      page = await driver.newPage((message) => console.error(`${engine} page error:`, message));
+      await page.goto(urlOf(server, '/test/opfs-fs/index.html'));
+      await page.waitFor(() => document.getElementById('status')?.textContent === 'ready');
+    }, 120_000);
+    afterAll(async () => {
+      await driver?.close();
+    });
+
+    runs('the page is cross-origin isolated and has FileSystemFileHandle.move()', async () => {
+      expect(await call(page, 'environment')).toEqual({ isolated: true, hasMove: true });
+    });
+
+    runs('behaves as LocalFileSystem does, with files through the IO worker', async () => {
+      expect(await call(page, 'checks', `fs-worker-${engine}`, {})).toEqual({ ...expectedChecks(false), backend: 'worker' });
+    }, 60_000);
+
+    runs('behaves the same with the asynchronous backend on the page', async () => {
+      expect(await call(page, 'checks', `fs-async-${engine}`, { backend: 'async' })).toEqual({ ...expectedChecks(false), backend: 'async' });
+    }, 60_000);
+
+    runs('behaves the same inside a dedicated worker, on sync access handles', async () => {
+      expect(await call(page, 'workerChecks', `fs-dedicated-${engine}`)).toEqual(expectedChecks(false));
+    }, 60_000);
+
+    runs('without FileSystemFileHandle.move() a move copies and deletes, replacing the target', async () => {
+      expect(await call(page, 'moveWithoutHandleMove', `fs-copy-${engine}`)).toEqual({ from: 'not-found', to: 'file', bytes: [1, 2, 3], replaced: true });
+    }, 60_000);
+  });
+});
