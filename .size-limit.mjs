@@ -5,6 +5,12 @@
 //
 // Tighten a budget when you beat it; never loosen one without a note here saying why.
 //
+// Loosened once (stop 8), by 0.3-0.6 kB each: OPFS uploads now hand a Blob to the IO worker
+// (the core's `upload` gained the backend hand-over, in every file class), and small reads
+// into pool memory skip asking the size. The chunk-by-chunk copy loops moved behind a dynamic
+// import (src/io/core/copy.ts): bundlers that split (Vite, webpack) leave them out of the first
+// chunk, but size-limit's esbuild bundle inlines dynamic imports, so these figures include them.
+//
 // The issue's targets are BufferReader <= 6 kB, BlobFile + toReadableStream <= 10 kB and
 // OpfsFile (page side) <= 14 kB. Where a budget is above its target, the note says why:
 // - The wasm pool's embedded module: `defaultMemoryPool()` is synchronous and `wasm` wherever
@@ -38,18 +44,18 @@ const asAppWithoutWasmPool = { ...measured, modifyEsbuildConfig: withoutWasmPool
 
 export default [
   // Target 6 kB: see the notes above (the file core).
-  { name: 'BufferReader', ...app('BufferReader'), ...asApp, limit: '6.7 kB' },
+  { name: 'BufferReader', ...app('BufferReader'), ...asApp, limit: '7.0 kB' },
   // Target 10 kB: see the notes above (the wasm pool).
-  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...asApp, limit: '14.8 kB' },
+  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...asApp, limit: '15.2 kB' },
   // Target 14 kB: see the notes above (the wasm pool).
-  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...asApp, limit: '19.4 kB' },
+  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...asApp, limit: '20.0 kB' },
   // The file OpfsFile starts as its IO worker (its own request, not in the page's bundle).
-  { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...asApp, limit: '6.2 kB' },
+  { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...asApp, limit: '6.3 kB' },
   // The same apps built without the wasm pool; the difference is the pool's share.
-  { name: 'BufferReader, without the wasm pool', ...app('BufferReader'), ...asAppWithoutWasmPool, limit: '6.7 kB' },
+  { name: 'BufferReader, without the wasm pool', ...app('BufferReader'), ...asAppWithoutWasmPool, limit: '7.0 kB' },
   {
     name: 'BlobFile + toReadableStream, without the wasm pool', ...app('BlobFile, toReadableStream'),
-    ...asAppWithoutWasmPool, limit: '8.3 kB',
+    ...asAppWithoutWasmPool, limit: '8.6 kB',
   },
-  { name: 'OpfsFile (page side), without the wasm pool', ...app('OpfsFile'), ...asAppWithoutWasmPool, limit: '12.8 kB' },
+  { name: 'OpfsFile (page side), without the wasm pool', ...app('OpfsFile'), ...asAppWithoutWasmPool, limit: '13.4 kB' },
 ];

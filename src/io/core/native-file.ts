@@ -5,9 +5,7 @@ import { checkMaxLineLength, checkRanges } from './checks.js';
 import { FileCore } from './file-core.js';
 import type { FileInterface, LinesOptions } from './interfaces.js';
 import { runAsync, runSync, syncValue, type Steps } from './steps.js';
-import {
-  checkOptions, copyFromSource, copyToSink, handOver, isWholeSource, type DownloadSink, type TransferOptions, type UploadSource,
-} from './transfer.js';
+import { checkOptions, handOver, isWholeSource, type DownloadSink, type TransferOptions, type UploadSource } from './transfer.js';
 import type { ByteRange } from './underlying.js';
 
 const DEFAULT_READ1 = 64 * 1024;
@@ -244,6 +242,8 @@ export class NativeFile extends FileCore implements FileInterface {
       const handed = await this.ordered('writable', (side) => handOver(this.cursor, side, source, checked));
       if (handed !== undefined) return handed;
     }
+    // Loaded on first use: apps that never copy do not ship the copy loops.
+    const { copyFromSource } = await import('./copy.js');
     return copyFromSource(source, (chunk) => this.write(chunk), options);
   }
 
@@ -252,6 +252,7 @@ export class NativeFile extends FileCore implements FileInterface {
     this.check('readable');
     const total = this.traits.seekable ? await this.size() : undefined;
     if (this.traits.seekable) this.seek(0);
+    const { copyToSink } = await import('./copy.js');
     return copyToSink((into) => this.readInto(into), total, sink, options);
   }
 }

@@ -1,0 +1,135 @@
+/**
+ * The chunk-by-chunk copies behind `upload` and `download`, loaded when a file first copies
+ * (a dynamic import), so apps that never copy do not ship them.
+ * @module
+ */
+import { bytesOf, type BytesLike } from '../../memory/buffer.js';
+import { isReadableStream, isWritableStream } from '../../platform/stream-guards.js';
+import { describe } from '../../util/validate.js';
+import { nextMacrotask } from './steps.js';
+import { checkOptions, isBlob, type DownloadSink, type TransferOptions, type TransferReader, type TransferWriter, type UploadSource } from './transfer.js';
+
+/** A copy lets the event loop run after this many bytes, so timers (and an abort) get their turn. */
+const YIELD_EVERY = 4 * 1024 * 1024;
+
+/** Counts bytes and yields to the event loop every {@link YIELD_EVERY} of them. */
+function yielder(signal: AbortSignal | undefined): (bytes: number) => Promise<void> | undefined {
+  let since = 0;
+  return (bytes) => {
+    since += bytes + 4096; // many tiny chunks count too
+    if (since < YIELD_EVERY) return undefined;
+    since = 0;
+    return nextMacrotask().then(() => signal?.throwIfAborted());
+  };
+}
+
+function isReadableFile(value: unknown): value is TransferReader {
+  const file = value as Partial<TransferReader>;
+  return typeof file.readInto === 'function' && typeof file.mode === 'string';
+}
+
+function isWritableFile(value: unknown): value is TransferWriter {
+  const file = value as Partial<TransferWriter>;
+  return typeof file.write === 'function' && typeof file.mode === 'string';
+}
+
+/** Copies everything `source` yields through `write`; returns the byte count. */
+export async function copyFromSource(
+  source: UploadSource,
+  write: (chunk: Uint8Array) => Promise<unknown>,
+  options: TransferOptions,
+): Promise<number> {
+  const { chunkSize, onProgress, signal } = checkOptions(options);
+  signal?.throwIfAborted();
+  let copied = 0;
+  const total = isBlob(source) ? source.size : isReadableFile(source) && source.seekable() ? await source.size() : undefined;
+  if (isBlob(source)) source = source.stream();
+  const pause = yielder(signal);
+  const accept = async (chunk: Uint8Array) => {
+    await write(chunk);
+    copied += chunk.byteLength;
+    onProgress?.(copied, total);
+    signal?.throwIfAborted();
+    await pause(chunk.byteLength);
+  };
+  if (isReadableStream(source)) {
+    const reader = source.getReader();
+    // A pending read settles (as done) when the source is cancelled; the abort is then thrown below.
+    const cancel = () => void reader.cancel(signal?.reason).catch(() => {});
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      for (let result = await reader.read(); !result.done; result = await reader.read()) {
+        signal?.throwIfAborted();
+        await accept(bytesOf(result.value, 'chunk'));
+      }
+      signal?.throwIfAborted();
+    } catch (error) {
+      await reader.cancel(error).catch(() => {});
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+      reader.releaseLock();
+    }
+  } else if (isReadableFile(source)) {
+    const chunk = new Uint8Array(chunkSize);
+    for (let got = await source.readInto(chunk); got > 0; got = await source.readInto(chunk)) {
+      await accept(chunk.subarray(0, got));
+    }
+  } else if (typeof source === 'object' && source !== null &&
+    (Symbol.asyncIterator in source || Symbol.iterator in source)) {
+    for await (const item of source as AsyncIterable<BytesLike>) await accept(bytesOf(item, 'chunk'));
+  } else {
+    throw new TypeError(
+      `source must be a NativeFile, a Blob, a ReadableStream or an iterable of bytes, got ${describe(source)}`,
+    );
+  }
+  return copied;
+}
+
+/** Copies everything `readInto` gives into `sink`; returns the byte count. */
+export async function copyToSink(
+  readInto: (view: Uint8Array) => Promise<number>,
+  total: number | undefined,
+  sink: DownloadSink,
+  options: TransferOptions,
+): Promise<number> {
+  const { chunkSize, onProgress, signal } = checkOptions(options);
+  signal?.throwIfAborted();
+  let copied = 0;
+  const pause = yielder(signal);
+  if (isWritableStream(sink)) {
+    const writer = sink.getWriter();
+    try {
+      for (;;) {
+        // A stream keeps the chunks it is given, so each read gets fresh memory.
+        const chunk = new Uint8Array(total === undefined ? chunkSize : Math.min(chunkSize, total - copied || 1));
+        const got = await readInto(chunk);
+        if (got === 0) break;
+        await writer.ready;
+        await writer.write(chunk.subarray(0, got));
+        copied += got;
+        onProgress?.(copied, total);
+        signal?.throwIfAborted();
+        await pause(got);
+      }
+      await writer.close();
+    } catch (error) {
+      await writer.abort(error).catch(() => {});
+      throw error;
+    } finally {
+      writer.releaseLock();
+    }
+  } else if (isWritableFile(sink)) {
+    const chunk = new Uint8Array(chunkSize);
+    for (let got = await readInto(chunk); got > 0; got = await readInto(chunk)) {
+      await sink.write(chunk.subarray(0, got));
+      copied += got;
+      onProgress?.(copied, total);
+      signal?.throwIfAborted();
+      await pause(got);
+    }
+  } else {
+    throw new TypeError(`sink must be a NativeFile or a WritableStream, got ${describe(sink)}`);
+  }
+  return copied;
+}
