@@ -54,8 +54,10 @@ export default [
   // The same apps built without the wasm pool; the difference is the pool's share.
   { name: 'BufferReader, without the wasm pool', ...app('BufferReader'), ...asAppWithoutWasmPool, limit: '7.0 kB' },
   {
-    name: 'BlobFile + toReadableStream, without the wasm pool', ...app('BlobFile, toReadableStream'),
-    ...asAppWithoutWasmPool, limit: '8.6 kB',
+    name: 'BlobFile + toReadableStream, without the wasm pool',
+    ...app('BlobFile, toReadableStream'),
+    ...asAppWithoutWasmPool,
+    limit: '8.6 kB',
   },
   { name: 'OpfsFile (page side), without the wasm pool', ...app('OpfsFile'), ...asAppWithoutWasmPool, limit: '13.4 kB' },
 ];

@@ -32,7 +32,10 @@ function relativeWorkerUrl(): Plugin {
     renderChunk(code, chunk) {
       if (!code.includes(PLACEHOLDER)) return null;
       const path = relative(dirname(chunk.fileName), 'worker.js');
-      return { code: code.replace(PLACEHOLDER, `new URL('${path.startsWith('.') ? path : `./${path}`}', import.meta.url)`), map: null };
+      return {
+        code: code.replace(PLACEHOLDER, `new URL('${path.startsWith('.') ? path : `./${path}`}', import.meta.url)`),
+        map: null,
+      };
     },
   };
 }

@@ -17,18 +17,38 @@ const ROUNDS = 7;
 // NATIVEFILE_BENCH=upload (a group title's first word) runs only the matching groups.
 const ONLY = process.env.NATIVEFILE_BENCH;
 const GROUPS = {
-  'write a 128 MiB Blob into OPFS from the page': { unit: 'MB/s', names: ['opfsUploadStream', 'opfsUploadStreamOnPage', 'opfsUploadBlob', 'createWritablePipe', 'rawSyncWorkerWrite'] },
-  'read a 128 MiB OPFS file, 1 MiB at a time': { unit: 'MB/s', names: ['opfsFileReads', 'rawSyncAccessInWorker', 'rawSyncAccessIntoShared', 'getFileArrayBuffer'] },
-  'random 64 KiB reads from a 32 MiB Blob': { unit: 'reads/s', names: ['blobFileReadAt', 'blobSliceArrayBuffer', 'blobSliceThenCopy'] },
+  'write a 128 MiB Blob into OPFS from the page': {
+    unit: 'MB/s',
+    names: ['opfsUploadStream', 'opfsUploadStreamOnPage', 'opfsUploadBlob', 'createWritablePipe', 'rawSyncWorkerWrite'],
+  },
+  'read a 128 MiB OPFS file, 1 MiB at a time': {
+    unit: 'MB/s',
+    names: ['opfsFileReads', 'rawSyncAccessInWorker', 'rawSyncAccessIntoShared', 'getFileArrayBuffer'],
+  },
+  'random 64 KiB reads from a 32 MiB Blob': {
+    unit: 'reads/s',
+    names: ['blobFileReadAt', 'blobSliceArrayBuffer', 'blobSliceThenCopy'],
+  },
   'sequential 4 KiB reads from an 8 MiB Blob': { unit: 'reads/s', names: ['blobFileSequential', 'blobSliceSequential'] },
 };
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** One engine's page, behind the few calls the benchmark needs. */
 async function open(engine, url) {
   if (engine === 'chromium') {
-    const browser = await chromium.launch({ executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined, args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({
+      executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
+      args: CHROMIUM_ARGS,
+    });
     const page = await browser.newPage();
     await page.goto(url);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 60_000 });
@@ -96,13 +116,23 @@ try {
           }
         }
         const first = median(samples[names[0]]);
-        const rows = names.map((name) => ({ name, value: median(samples[name]), firstOverThis: first / median(samples[name]), samples: samples[name] }));
+        const rows = names.map((name) => ({
+          name,
+          value: median(samples[name]),
+          firstOverThis: first / median(samples[name]),
+          samples: samples[name],
+        }));
         console.log(`\n${engine} ${page.version}: ${title} (${unit}), median of ${ROUNDS} interleaved rounds`);
         for (const row of rows) {
           const ratio = row.name === names[0] ? '        (first)' : `${row.firstOverThis.toFixed(2).padStart(8)}x`;
           console.log(`  ${row.name.padEnd(26)} ${row.value.toFixed(0).padStart(8)}${ratio}`);
         }
-        tables[`browser ${engine}: ${title}`] = { measuredAt: new Date().toISOString(), runtime: `${engine} ${page.version}`, unit, rows };
+        tables[`browser ${engine}: ${title}`] = {
+          measuredAt: new Date().toISOString(),
+          runtime: `${engine} ${page.version}`,
+          unit,
+          rows,
+        };
       }
       console.log(`  (ratio: the first row is that many times as fast as the row; higher ${'is'} faster in this unit)`);
       record(tables);

@@ -18,47 +18,67 @@ const per = { unit: 'M reads/s', of: (ms: number) => COUNT / 1e6 / (ms / 1000) }
 let sink = 0;
 
 describe(`${COUNT.toLocaleString('en')} sequential reads of ${READ} bytes`, () => {
-  bench('zero-copy reads (table printed above)', async () => {
-    await compare('buffer-reader', `${COUNT.toLocaleString('en')} sequential zero-copy reads of ${READ} bytes`, [
-      {
-        name: 'BufferReader.readBufferSync',
-        run() {
-          const reader = new BufferReader(buffer);
-          for (let i = 0; i < COUNT; i++) sink += reader.readBufferSync(READ).size;
-        },
-      },
-      {
-        name: 'Uint8Array.subarray',
-        run() {
-          for (let position = 0, i = 0; i < COUNT; i++, position += READ) sink += data.subarray(position, position + READ).length;
-        },
-      },
-      {
-        name: 'Buffer.slice alone (the floor for readBufferSync)',
-        run() {
-          for (let position = 0, i = 0; i < COUNT; i++, position += READ) sink += buffer.slice(position, READ).size;
-        },
-      },
-    ], { per });
-  }, once);
+  bench(
+    'zero-copy reads (table printed above)',
+    async () => {
+      await compare(
+        'buffer-reader',
+        `${COUNT.toLocaleString('en')} sequential zero-copy reads of ${READ} bytes`,
+        [
+          {
+            name: 'BufferReader.readBufferSync',
+            run() {
+              const reader = new BufferReader(buffer);
+              for (let i = 0; i < COUNT; i++) sink += reader.readBufferSync(READ).size;
+            },
+          },
+          {
+            name: 'Uint8Array.subarray',
+            run() {
+              for (let position = 0, i = 0; i < COUNT; i++, position += READ)
+                sink += data.subarray(position, position + READ).length;
+            },
+          },
+          {
+            name: 'Buffer.slice alone (the floor for readBufferSync)',
+            run() {
+              for (let position = 0, i = 0; i < COUNT; i++, position += READ) sink += buffer.slice(position, READ).size;
+            },
+          },
+        ],
+        { per },
+      );
+    },
+    once,
+  );
 
-  bench('copying reads (table printed above)', async () => {
-    await compare('buffer-reader', `${COUNT.toLocaleString('en')} sequential copying reads of ${READ} bytes`, [
-      {
-        name: 'BufferReader.readSync',
-        run() {
-          const reader = new BufferReader(buffer);
-          for (let i = 0; i < COUNT; i++) sink += reader.readSync(READ).length;
-        },
-      },
-      {
-        name: 'Uint8Array.slice',
-        run() {
-          for (let position = 0, i = 0; i < COUNT; i++, position += READ) sink += data.slice(position, position + READ).length;
-        },
-      },
-    ], { per });
-  }, once);
+  bench(
+    'copying reads (table printed above)',
+    async () => {
+      await compare(
+        'buffer-reader',
+        `${COUNT.toLocaleString('en')} sequential copying reads of ${READ} bytes`,
+        [
+          {
+            name: 'BufferReader.readSync',
+            run() {
+              const reader = new BufferReader(buffer);
+              for (let i = 0; i < COUNT; i++) sink += reader.readSync(READ).length;
+            },
+          },
+          {
+            name: 'Uint8Array.slice',
+            run() {
+              for (let position = 0, i = 0; i < COUNT; i++, position += READ)
+                sink += data.slice(position, position + READ).length;
+            },
+          },
+        ],
+        { per },
+      );
+    },
+    once,
+  );
 });
 
 export { sink };

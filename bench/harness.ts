@@ -74,7 +74,12 @@ export function stallProbe(): { stop(): number } {
 }
 
 /** Runs the contenders interleaved, prints the table and records it in `bench/results.json`. */
-export async function compare(suite: string, title: string, contenders: readonly Contender[], options: CompareOptions = {}): Promise<Row[]> {
+export async function compare(
+  suite: string,
+  title: string,
+  contenders: readonly Contender[],
+  options: CompareOptions = {},
+): Promise<Row[]> {
   const rounds = Math.max(5, options.rounds ?? 7);
   const warmup = options.warmup ?? 1;
   const samples = contenders.map(() => [] as number[]);
@@ -123,11 +128,20 @@ function printTable(title: string, rounds: number, rows: readonly Row[], options
 
 interface ResultsFile {
   readonly machine: { readonly cpu: string; readonly cores: number; readonly platform: string };
-  readonly tables: Record<string, { readonly measuredAt: string; readonly runtime: string; readonly unit?: string; readonly rows: readonly Row[] }>;
+  readonly tables: Record<
+    string,
+    { readonly measuredAt: string; readonly runtime: string; readonly unit?: string; readonly rows: readonly Row[] }
+  >;
 }
 
 /** Merges one table into `bench/results.json` (other tables of earlier runs stay). */
-export function record(suite: string, title: string, rows: readonly Row[], unit?: string, runtime = `node ${process.version}`): void {
+export function record(
+  suite: string,
+  title: string,
+  rows: readonly Row[],
+  unit?: string,
+  runtime = `node ${process.version}`,
+): void {
   let file: ResultsFile | undefined;
   try {
     if (existsSync(RESULTS)) file = JSON.parse(readFileSync(RESULTS, 'utf8')) as ResultsFile;
@@ -135,6 +149,9 @@ export function record(suite: string, title: string, rows: readonly Row[], unit?
     // A torn or foreign file: start a new one.
   }
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: `${platform()} ${arch()}` };
-  const tables = { ...file?.tables, [`${suite}: ${title}`]: { measuredAt: new Date().toISOString(), runtime, ...(unit === undefined ? {} : { unit }), rows } };
+  const tables = {
+    ...file?.tables,
+    [`${suite}: ${title}`]: { measuredAt: new Date().toISOString(), runtime, ...(unit === undefined ? {} : { unit }), rows },
+  };
   writeFileSync(RESULTS, `${JSON.stringify({ machine, tables }, null, 2)}\n`);
 }

@@ -27,29 +27,38 @@ const offsets = Array.from({ length: 4096 }, () => {
 });
 
 describe('read 256 MiB sequentially, 1 MiB at a time', () => {
-  bench('(table printed above)', async () => {
-    await compare('node-files', 'read 256 MiB sequentially, 1 MiB synchronous reads', [
-      {
-        name: 'OSFile.readBufferSync',
-        run() {
-          using file = new OSFile(path);
-          for (let buffer = file.readBufferSync(MiB); buffer.size > 0; buffer = file.readBufferSync(MiB)) {
-            sink += buffer.size;
-            buffer.release();
-          }
-        },
-      },
-      {
-        name: 'fs.readSync into one preallocated buffer',
-        run() {
-          const fd = openSync(path, 'r');
-          const buffer = new Uint8Array(MiB);
-          for (let got = readSync(fd, buffer, 0, MiB, null); got > 0; got = readSync(fd, buffer, 0, MiB, null)) sink += got;
-          closeSync(fd);
-        },
-      },
-    ], { per: megabytes });
-  }, once);
+  bench(
+    '(table printed above)',
+    async () => {
+      await compare(
+        'node-files',
+        'read 256 MiB sequentially, 1 MiB synchronous reads',
+        [
+          {
+            name: 'OSFile.readBufferSync',
+            run() {
+              using file = new OSFile(path);
+              for (let buffer = file.readBufferSync(MiB); buffer.size > 0; buffer = file.readBufferSync(MiB)) {
+                sink += buffer.size;
+                buffer.release();
+              }
+            },
+          },
+          {
+            name: 'fs.readSync into one preallocated buffer',
+            run() {
+              const fd = openSync(path, 'r');
+              const buffer = new Uint8Array(MiB);
+              for (let got = readSync(fd, buffer, 0, MiB, null); got > 0; got = readSync(fd, buffer, 0, MiB, null)) sink += got;
+              closeSync(fd);
+            },
+          },
+        ],
+        { per: megabytes },
+      );
+    },
+    once,
+  );
 });
 
 /** The random 4 KiB reads as zero-copy buffers over the mapping. */
@@ -61,35 +70,44 @@ function zeroCopyReads(map: ReturnType<typeof memoryMap>): void {
 }
 
 describe('4,096 random 4 KiB reads', () => {
-  bench('(table printed above)', async () => {
-    const map = memoryMap(path);
-    const os = new OSFile(path);
-    const fd = openSync(path, 'r');
-    const scratch = new Uint8Array(4096);
-    await compare('node-files', '4,096 random 4 KiB synchronous reads', [
-      { name: 'memoryMap readBufferSync (zero-copy)', run: () => zeroCopyReads(map) },
-      {
-        name: 'memoryMap readAtSync (copy)',
-        run() {
-          for (const offset of offsets) sink += map.readAtSync(offset, 4096).byteLength;
-        },
-      },
-      {
-        name: 'fs.readSync pread into one buffer',
-        run() {
-          for (const offset of offsets) sink += readSync(fd, scratch, 0, 4096, offset);
-        },
-      },
-      {
-        name: 'OSFile.readAtSync',
-        run() {
-          for (const offset of offsets) sink += os.readAtSync(offset, 4096).byteLength;
-        },
-      },
-    ], { rounds: 15, per: reads });
-    closeSync(fd);
-    os.closeSync();
-  }, once);
+  bench(
+    '(table printed above)',
+    async () => {
+      const map = memoryMap(path);
+      const os = new OSFile(path);
+      const fd = openSync(path, 'r');
+      const scratch = new Uint8Array(4096);
+      await compare(
+        'node-files',
+        '4,096 random 4 KiB synchronous reads',
+        [
+          { name: 'memoryMap readBufferSync (zero-copy)', run: () => zeroCopyReads(map) },
+          {
+            name: 'memoryMap readAtSync (copy)',
+            run() {
+              for (const offset of offsets) sink += map.readAtSync(offset, 4096).byteLength;
+            },
+          },
+          {
+            name: 'fs.readSync pread into one buffer',
+            run() {
+              for (const offset of offsets) sink += readSync(fd, scratch, 0, 4096, offset);
+            },
+          },
+          {
+            name: 'OSFile.readAtSync',
+            run() {
+              for (const offset of offsets) sink += os.readAtSync(offset, 4096).byteLength;
+            },
+          },
+        ],
+        { rounds: 15, per: reads },
+      );
+      closeSync(fd);
+      os.closeSync();
+    },
+    once,
+  );
 });
 
 /**
@@ -112,42 +130,54 @@ const mmapIo = ((): MmapIo | undefined => {
 // vitest still runs the body of a skipped describe to collect its benches, so a skipIf would
 // dereference the missing peer; leave the suite out entirely instead, and say so.
 if (mmapIo === undefined) {
-  console.log('node-files bench: mmap-io is not installed, so the memory-map comparison with it is skipped\n' +
-    '  (to include it: CXXFLAGS=-std=c++17 npm install --no-save mmap-io)');
-} else describe('4,096 random 4 KiB reads from a memory map: nativefile against mmap-io', () => {
-  bench('(table printed above)', async () => {
-    const map = memoryMap(path);
-    const fd = openSync(path, 'r');
-    const peer = mmapIo.map(SIZE, mmapIo.PROT_READ, mmapIo.MAP_SHARED, fd);
-    const scratch = new Uint8Array(4096);
-    await compare('node-files', '4,096 random 4 KiB reads from a memory map', [
-      { name: 'memoryMap readBufferSync (zero-copy)', run: () => zeroCopyReads(map) },
-      {
-        name: 'mmap-io Buffer.subarray (zero-copy)',
-        run() {
-          for (const offset of offsets) sink += peer.subarray(offset, offset + 4096).byteLength;
-        },
+  console.log(
+    'node-files bench: mmap-io is not installed, so the memory-map comparison with it is skipped\n' +
+      '  (to include it: CXXFLAGS=-std=c++17 npm install --no-save mmap-io)',
+  );
+} else
+  describe('4,096 random 4 KiB reads from a memory map: nativefile against mmap-io', () => {
+    bench(
+      '(table printed above)',
+      async () => {
+        const map = memoryMap(path);
+        const fd = openSync(path, 'r');
+        const peer = mmapIo.map(SIZE, mmapIo.PROT_READ, mmapIo.MAP_SHARED, fd);
+        const scratch = new Uint8Array(4096);
+        await compare(
+          'node-files',
+          '4,096 random 4 KiB reads from a memory map',
+          [
+            { name: 'memoryMap readBufferSync (zero-copy)', run: () => zeroCopyReads(map) },
+            {
+              name: 'mmap-io Buffer.subarray (zero-copy)',
+              run() {
+                for (const offset of offsets) sink += peer.subarray(offset, offset + 4096).byteLength;
+              },
+            },
+            {
+              name: 'memoryMap readIntoSync (copy)',
+              run() {
+                for (const offset of offsets) {
+                  map.seek(offset);
+                  sink += map.readIntoSync(scratch);
+                }
+              },
+            },
+            {
+              name: 'mmap-io copy into one buffer',
+              run() {
+                for (const offset of offsets) {
+                  scratch.set(peer.subarray(offset, offset + 4096));
+                  sink += 4096;
+                }
+              },
+            },
+          ],
+          { rounds: 15, per: reads },
+        );
       },
-      {
-        name: 'memoryMap readIntoSync (copy)',
-        run() {
-          for (const offset of offsets) {
-            map.seek(offset);
-            sink += map.readIntoSync(scratch);
-          }
-        },
-      },
-      {
-        name: 'mmap-io copy into one buffer',
-        run() {
-          for (const offset of offsets) {
-            scratch.set(peer.subarray(offset, offset + 4096));
-            sink += 4096;
-          }
-        },
-      },
-    ], { rounds: 15, per: reads });
-  }, once);
-});
+      once,
+    );
+  });
 
 export { sink };

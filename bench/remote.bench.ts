@@ -53,7 +53,9 @@ function makeParquet(): Uint8Array {
     for (let i = 0; i < data.length; i++) data[i] = i * (c + 1) + Math.sin(i);
     return { name: `c${String(c).padStart(2, '0')}`, data, type: 'DOUBLE' as const };
   });
-  return new Uint8Array(parquetWriteBuffer({ columnData, rowGroupSize: ROWS_PER_GROUP, codec: 'UNCOMPRESSED', statistics: false }));
+  return new Uint8Array(
+    parquetWriteBuffer({ columnData, rowGroupSize: ROWS_PER_GROUP, codec: 'UNCOMPRESSED', statistics: false }),
+  );
 }
 
 async function readPicked(file: AsyncBuffer): Promise<number> {
@@ -112,18 +114,34 @@ describe.skipIf(read === undefined)(`20 column chunks of a 64 MiB Parquet file, 
     report(name, f);
   };
 
-  bench('hyparquet asyncBufferFromUrl', async () => {
-    await measure('hyparquet asyncBufferFromUrl', () => asyncBufferFromUrl({ url }));
-  }, options);
+  bench(
+    'hyparquet asyncBufferFromUrl',
+    async () => {
+      await measure('hyparquet asyncBufferFromUrl', () => asyncBufferFromUrl({ url }));
+    },
+    options,
+  );
 
-  bench('hyparquet cachedAsyncBuffer(asyncBufferFromUrl)', async () => {
-    await measure('hyparquet cachedAsyncBuffer', async () => cachedAsyncBuffer(await asyncBufferFromUrl({ url })));
-  }, options);
+  bench(
+    'hyparquet cachedAsyncBuffer(asyncBufferFromUrl)',
+    async () => {
+      await measure('hyparquet cachedAsyncBuffer', async () => cachedAsyncBuffer(await asyncBufferFromUrl({ url })));
+    },
+    options,
+  );
 
-  bench('nativefile HttpFile + asyncBufferOf', async () => {
-    let file: HttpFile | undefined;
-    await measure('nativefile HttpFile', async () => asyncBufferOf((file = await HttpFile.open(url, { readAhead: 0 }))), async () => file?.close());
-  }, options);
+  bench(
+    'nativefile HttpFile + asyncBufferOf',
+    async () => {
+      let file: HttpFile | undefined;
+      await measure(
+        'nativefile HttpFile',
+        async () => asyncBufferOf((file = await HttpFile.open(url, { readAhead: 0 }))),
+        async () => file?.close(),
+      );
+    },
+    options,
+  );
 });
 
 /** s3rver in a child process, so its memory is not the client's. */
@@ -135,7 +153,10 @@ async function startS3rverProcess(directory: string): Promise<{ endpoint: string
     console.log(port);
     // Stop when the benchmark process ends, however it ends: our stdin closes then.
     process.stdin.on('end', () => process.exit(0)).resume();`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: process.cwd(), stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: process.cwd(),
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim())));
     child.once('exit', (status) => reject(new Error(`s3rver exited with ${status}`)));
@@ -153,63 +174,89 @@ const s3 = await startS3rverProcess(uploadDir);
 describe('multipart upload of 256 MiB to s3rver (8 MiB parts, 4 in flight)', () => {
   const total = 256 * 2 ** 20;
   const chunk = new Uint8Array(2 ** 20).map((_, i) => (i * 2654435761) >>> 24);
-  bench('S3FileSystem.openOutputStream: write 1 MiB × 256, close', async () => {
-    const fs = new S3FileSystem({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-    const base = process.memoryUsage();
-    let peakArrayBuffers = 0;
-    let peakRss = 0;
-    const sampler = setInterval(() => {
-      const now = process.memoryUsage();
-      peakArrayBuffers = Math.max(peakArrayBuffers, now.arrayBuffers - base.arrayBuffers);
-      peakRss = Math.max(peakRss, now.rss - base.rss);
-    }, 20);
-    const started = performance.now();
-    const out = await fs.openOutputStream('bench/big.bin');
-    for (let written = 0; written < total; written += chunk.byteLength) await out.write(chunk);
-    await out.close();
-    const seconds = (performance.now() - started) / 1000;
-    clearInterval(sampler);
-    const info = await fs.getFileInfo('bench/big.bin');
-    if (info.size !== total) throw new Error(`uploaded ${info.size} bytes`);
-    console.log(`upload: ${(total / 2 ** 20 / seconds).toFixed(0)} MiB/s, ${seconds.toFixed(2)} s; peak above baseline: ArrayBuffers ${(peakArrayBuffers / 2 ** 20).toFixed(0)} MiB, RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
-  }, { iterations: 2, warmupIterations: 0, time: 0, warmupTime: 0 });
+  bench(
+    'S3FileSystem.openOutputStream: write 1 MiB × 256, close',
+    async () => {
+      const fs = new S3FileSystem({
+        endpoint: s3.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      });
+      const base = process.memoryUsage();
+      let peakArrayBuffers = 0;
+      let peakRss = 0;
+      const sampler = setInterval(() => {
+        const now = process.memoryUsage();
+        peakArrayBuffers = Math.max(peakArrayBuffers, now.arrayBuffers - base.arrayBuffers);
+        peakRss = Math.max(peakRss, now.rss - base.rss);
+      }, 20);
+      const started = performance.now();
+      const out = await fs.openOutputStream('bench/big.bin');
+      for (let written = 0; written < total; written += chunk.byteLength) await out.write(chunk);
+      await out.close();
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
+      const info = await fs.getFileInfo('bench/big.bin');
+      if (info.size !== total) throw new Error(`uploaded ${info.size} bytes`);
+      console.log(
+        `upload: ${(total / 2 ** 20 / seconds).toFixed(0)} MiB/s, ${seconds.toFixed(2)} s; peak above baseline: ArrayBuffers ${(peakArrayBuffers / 2 ** 20).toFixed(0)} MiB, RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+      );
+    },
+    { iterations: 2, warmupIterations: 0, time: 0, warmupTime: 0 },
+  );
 });
 
 for (const maxConcurrent of [Infinity, 6]) {
-describe.skipIf(read === undefined)(`I/O only: the 20 column chunks' byte ranges, ${LATENCY_MS} ms per request, ${maxConcurrent === Infinity ? 'no limit on' : `at most ${maxConcurrent}`} requests at once`, () => {
-  const { proxy, url } = read ?? { proxy: undefined as unknown as FaultProxy, url: '' };
-  const label = maxConcurrent === Infinity ? '' : ` (${maxConcurrent} at once)`;
-  const run = async (name: string, fetchAll: () => Promise<number>) => {
-    proxy.reset();
-    proxy.maxConcurrent = maxConcurrent;
-    const started = performance.now();
-    const got = await fetchAll();
-    const ms = performance.now() - started;
-    if (got !== chunkBytes) throw new Error(`${name} read ${got} bytes`);
-    report(`${name}${label}`, { requests: proxy.requests, bytes: proxy.bytes, ms });
-    proxy.maxConcurrent = Infinity;
-  };
-  const total = (parts: ReadonlyArray<{ byteLength: number }>) => parts.reduce((sum, p) => sum + p.byteLength, 0);
+  describe.skipIf(read === undefined)(
+    `I/O only: the 20 column chunks' byte ranges, ${LATENCY_MS} ms per request, ${maxConcurrent === Infinity ? 'no limit on' : `at most ${maxConcurrent}`} requests at once`,
+    () => {
+      const { proxy, url } = read ?? { proxy: undefined as unknown as FaultProxy, url: '' };
+      const label = maxConcurrent === Infinity ? '' : ` (${maxConcurrent} at once)`;
+      const run = async (name: string, fetchAll: () => Promise<number>) => {
+        proxy.reset();
+        proxy.maxConcurrent = maxConcurrent;
+        const started = performance.now();
+        const got = await fetchAll();
+        const ms = performance.now() - started;
+        if (got !== chunkBytes) throw new Error(`${name} read ${got} bytes`);
+        report(`${name}${label}`, { requests: proxy.requests, bytes: proxy.bytes, ms });
+        proxy.maxConcurrent = Infinity;
+      };
+      const total = (parts: ReadonlyArray<{ byteLength: number }>) => parts.reduce((sum, p) => sum + p.byteLength, 0);
 
-  bench('hyparquet asyncBufferFromUrl: slice each chunk', async () => {
-    await run('I/O hyparquet asyncBufferFromUrl', async () => {
-      const file = await asyncBufferFromUrl({ url });
-      return total(await Promise.all(chunkRanges.map((r) => file.slice(r.offset, r.offset + r.length))));
-    });
-  }, options);
+      bench(
+        'hyparquet asyncBufferFromUrl: slice each chunk',
+        async () => {
+          await run('I/O hyparquet asyncBufferFromUrl', async () => {
+            const file = await asyncBufferFromUrl({ url });
+            return total(await Promise.all(chunkRanges.map((r) => file.slice(r.offset, r.offset + r.length))));
+          });
+        },
+        options,
+      );
 
-  bench('hyparquet cachedAsyncBuffer: slice each chunk', async () => {
-    await run('I/O hyparquet cachedAsyncBuffer', async () => {
-      const file = cachedAsyncBuffer(await asyncBufferFromUrl({ url }));
-      return total(await Promise.all(chunkRanges.map((r) => file.slice(r.offset, r.offset + r.length))));
-    });
-  }, options);
+      bench(
+        'hyparquet cachedAsyncBuffer: slice each chunk',
+        async () => {
+          await run('I/O hyparquet cachedAsyncBuffer', async () => {
+            const file = cachedAsyncBuffer(await asyncBufferFromUrl({ url }));
+            return total(await Promise.all(chunkRanges.map((r) => file.slice(r.offset, r.offset + r.length))));
+          });
+        },
+        options,
+      );
 
-  bench('nativefile HttpFile.readRanges', async () => {
-    await run('I/O nativefile HttpFile.readRanges', async () => {
-      await using file = await HttpFile.open(url, { readAhead: 0 });
-      return total(await file.readRanges(chunkRanges));
-    });
-  }, options);
-});
+      bench(
+        'nativefile HttpFile.readRanges',
+        async () => {
+          await run('I/O nativefile HttpFile.readRanges', async () => {
+            await using file = await HttpFile.open(url, { readAhead: 0 });
+            return total(await file.readRanges(chunkRanges));
+          });
+        },
+        options,
+      );
+    },
+  );
 }

@@ -23,35 +23,55 @@ async function drainDefault(stream: ReadableStream<Uint8Array>): Promise<void> {
 }
 
 describe(`read a ${SIZE / 1024 / 1024} MiB file as a ReadableStream`, () => {
-  bench('toReadableStream(JsFile(FileHandle)), default reader', async () => {
-    await drainDefault(toReadableStream(new JsFile(await open(path, 'r')), { chunkSize: CHUNK }));
-  }, options);
+  bench(
+    'toReadableStream(JsFile(FileHandle)), default reader',
+    async () => {
+      await drainDefault(toReadableStream(new JsFile(await open(path, 'r')), { chunkSize: CHUNK }));
+    },
+    options,
+  );
 
-  bench('toReadableStream(JsFile(FileHandle)), BYOB reader', async () => {
-    const reader = toReadableStream(new JsFile(await open(path, 'r'))).getReader({ mode: 'byob' });
-    let view = new Uint8Array(CHUNK);
-    for (let r = await reader.read(view); !r.done; r = await reader.read(view)) {
-      sink += r.value.byteLength;
-      view = new Uint8Array(r.value.buffer);
-    }
-  }, options);
+  bench(
+    'toReadableStream(JsFile(FileHandle)), BYOB reader',
+    async () => {
+      const reader = toReadableStream(new JsFile(await open(path, 'r'))).getReader({ mode: 'byob' });
+      let view = new Uint8Array(CHUNK);
+      for (let r = await reader.read(view); !r.done; r = await reader.read(view)) {
+        sink += r.value.byteLength;
+        view = new Uint8Array(r.value.buffer);
+      }
+    },
+    options,
+  );
 
-  bench('toReadableStream(OSFile), default reader', async () => {
-    await drainDefault(toReadableStream(new OSFile(path), { chunkSize: CHUNK }));
-  }, options);
+  bench(
+    'toReadableStream(OSFile), default reader',
+    async () => {
+      await drainDefault(toReadableStream(new OSFile(path), { chunkSize: CHUNK }));
+    },
+    options,
+  );
 
-  bench('toReadableStream(OSFile), BYOB reader', async () => {
-    const reader = toReadableStream(new OSFile(path)).getReader({ mode: 'byob' });
-    let view = new Uint8Array(CHUNK);
-    for (let r = await reader.read(view); !r.done; r = await reader.read(view)) {
-      sink += r.value.byteLength;
-      view = new Uint8Array(r.value.buffer);
-    }
-  }, options);
+  bench(
+    'toReadableStream(OSFile), BYOB reader',
+    async () => {
+      const reader = toReadableStream(new OSFile(path)).getReader({ mode: 'byob' });
+      let view = new Uint8Array(CHUNK);
+      for (let r = await reader.read(view); !r.done; r = await reader.read(view)) {
+        sink += r.value.byteLength;
+        view = new Uint8Array(r.value.buffer);
+      }
+    },
+    options,
+  );
 
-  bench('Readable.toWeb(fs.createReadStream())', async () => {
-    await drainDefault(Readable.toWeb(createReadStream(path, { highWaterMark: CHUNK })) as ReadableStream<Uint8Array>);
-  }, options);
+  bench(
+    'Readable.toWeb(fs.createReadStream())',
+    async () => {
+      await drainDefault(Readable.toWeb(createReadStream(path, { highWaterMark: CHUNK })) as ReadableStream<Uint8Array>);
+    },
+    options,
+  );
 });
 
 export { sink };

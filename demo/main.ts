@@ -14,10 +14,17 @@ const offsetInput = $<HTMLInputElement>('offset');
 let stored: OpfsReader | undefined;
 let controller: AbortController | undefined;
 
-$('isolation').textContent = `crossOriginIsolated: ${globalThis.crossOriginIsolated === true} · pool: ${defaultMemoryPool().backendName}`;
+$('isolation').textContent =
+  `crossOriginIsolated: ${globalThis.crossOriginIsolated === true} · pool: ${defaultMemoryPool().backendName}`;
 
 const formatBytes = (n: number) =>
-  n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : n < 1073741824 ? `${(n / 1048576).toFixed(1)} MiB` : `${(n / 1073741824).toFixed(2)} GiB`;
+  n < 1024
+    ? `${n} B`
+    : n < 1048576
+      ? `${(n / 1024).toFixed(1)} KiB`
+      : n < 1073741824
+        ? `${(n / 1048576).toFixed(1)} MiB`
+        : `${(n / 1073741824).toFixed(2)} GiB`;
 
 function showPool(): void {
   const pool = defaultMemoryPool();
@@ -26,7 +33,9 @@ function showPool(): void {
     ['allocated', formatBytes(pool.bytesAllocated())],
     ['peak', formatBytes(pool.maxMemory())],
     ['allocations', pool.numAllocations().toLocaleString()],
-  ].map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('');
+  ]
+    .map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`)
+    .join('');
 }
 
 let hexRequest = 0;
@@ -39,7 +48,9 @@ async function showHex(offset: number): Promise<void> {
   const lines: string[] = [];
   for (let row = 0; row < bytes.length; row += 16) {
     const slice = bytes.subarray(row, row + 16);
-    const hexPart = Array.from(slice, (b) => b.toString(16).padStart(2, '0')).join(' ').padEnd(47);
+    const hexPart = Array.from(slice, (b) => b.toString(16).padStart(2, '0'))
+      .join(' ')
+      .padEnd(47);
     const text = Array.from(slice, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
     lines.push(`${(offset + row).toString(16).padStart(10, '0')}  ${hexPart}  ${text}`);
   }
@@ -56,25 +67,29 @@ async function showFiles(): Promise<void> {
     if (handle.kind === 'file') entries.push([name, (await (handle as FileSystemFileHandle).getFile()).size]);
   }
   entries.sort(([a], [b]) => a.localeCompare(b));
-  list.replaceChildren(...(entries.length === 0 ? [Object.assign(document.createElement('li'), { className: 'empty', textContent: 'Nothing yet.' })] : entries.map(([name, size]) => {
-    const item = document.createElement('li');
-    const label = Object.assign(document.createElement('span'), { className: 'name', textContent: name, title: name });
-    const bytes = Object.assign(document.createElement('span'), { className: 'size', textContent: formatBytes(size) });
-    const inspect = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Inspect' });
-    inspect.addEventListener('click', () => void inspectStored(`demo/${name}`));
-    const remove = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Delete' });
-    remove.addEventListener('click', async () => {
-      if (stored?.path === `demo/${name}`) {
-        await stored.close();
-        stored = undefined;
-        hex.textContent = 'Load a file to see its bytes.';
-      }
-      await directory.removeEntry(name);
-      await showFiles();
-    });
-    item.append(label, bytes, inspect, remove);
-    return item;
-  })));
+  list.replaceChildren(
+    ...(entries.length === 0
+      ? [Object.assign(document.createElement('li'), { className: 'empty', textContent: 'Nothing yet.' })]
+      : entries.map(([name, size]) => {
+          const item = document.createElement('li');
+          const label = Object.assign(document.createElement('span'), { className: 'name', textContent: name, title: name });
+          const bytes = Object.assign(document.createElement('span'), { className: 'size', textContent: formatBytes(size) });
+          const inspect = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Inspect' });
+          inspect.addEventListener('click', () => void inspectStored(`demo/${name}`));
+          const remove = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Delete' });
+          remove.addEventListener('click', async () => {
+            if (stored?.path === `demo/${name}`) {
+              await stored.close();
+              stored = undefined;
+              hex.textContent = 'Load a file to see its bytes.';
+            }
+            await directory.removeEntry(name);
+            await showFiles();
+          });
+          item.append(label, bytes, inspect, remove);
+          return item;
+        })),
+  );
 }
 
 /** Opens a stored file for the hex view. */

@@ -29,7 +29,10 @@ const executable = (path) => {
 /** Binaries inside a browser cache folder (Playwright's or Puppeteer's), newest revision first. */
 function fromCache(cacheDir, prefix, relativePaths) {
   if (!existsSync(cacheDir)) return [];
-  const dirs = readdirSync(cacheDir).filter((name) => name.startsWith(prefix)).sort().reverse();
+  const dirs = readdirSync(cacheDir)
+    .filter((name) => name.startsWith(prefix))
+    .sort()
+    .reverse();
   return dirs.flatMap((dir) => relativePaths.map((path) => join(cacheDir, dir, path)));
 }
 
@@ -40,7 +43,8 @@ const browsers = {
   chromium: {
     env: 'NATIVEFILE_CHROMIUM',
     candidates: () => [
-      '/usr/bin/chromium', '/usr/bin/chromium-browser',
+      '/usr/bin/chromium',
+      '/usr/bin/chromium-browser',
       ...fromCache(playwrightCache, 'chromium', ['chrome-linux/chrome', 'chrome-linux64/chrome']),
     ],
   },
@@ -49,9 +53,11 @@ const browsers = {
     // Puppeteer drives Firefox over WebDriver BiDi, which Playwright's patched Firefox build does
     // not offer, so only stock Firefox counts (Debian's, or one @puppeteer/browsers installed).
     candidates: () => [
-      '/usr/bin/firefox-esr', '/usr/bin/firefox',
+      '/usr/bin/firefox-esr',
+      '/usr/bin/firefox',
       ...(existsSync(join(puppeteerCache, 'firefox'))
-        ? fromCache(join(puppeteerCache, 'firefox'), 'linux', ['firefox/firefox']) : []),
+        ? fromCache(join(puppeteerCache, 'firefox'), 'linux', ['firefox/firefox'])
+        : []),
     ],
   },
 };
@@ -71,14 +77,15 @@ function find(name) {
 function run(command, args, timeoutSeconds, env = {}) {
   say(`ensure-browsers: ${command} ${args.join(' ')}`);
   const result = spawnSync(command, args, {
-    cwd: root, stdio: ['ignore', 'inherit', 'inherit'], timeout: timeoutSeconds * 1000,
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: timeoutSeconds * 1000,
     env: { ...process.env, ...env },
   });
   return result.status === 0;
 }
 
-const isDebianRoot = () =>
-  process.getuid?.() === 0 && existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
+const isDebianRoot = () => process.getuid?.() === 0 && existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
 
 /** Tries the installs this platform allows for the missing browsers. */
 function install(missing) {
@@ -98,8 +105,11 @@ function install(missing) {
     run(process.execPath, [join(root, 'node_modules/playwright-core/cli.js'), 'install', 'chromium'], 300);
   }
   if (missing.includes('firefox')) {
-    run(process.execPath, [join(root, 'node_modules/@puppeteer/browsers/lib/cjs/main-cli.js'),
-      'install', 'firefox@stable', '--path', puppeteerCache], 300);
+    run(
+      process.execPath,
+      [join(root, 'node_modules/@puppeteer/browsers/lib/cjs/main-cli.js'), 'install', 'firefox@stable', '--path', puppeteerCache],
+      300,
+    );
   }
 }
 
@@ -123,8 +133,11 @@ try {
   const still = Object.keys(found).filter((name) => found[name] === undefined);
   if (still.length > 0) {
     const debian = still.map((name) => (name === 'chromium' ? 'chromium' : 'firefox-esr')).join(' ');
-    const elsewhere = still.map((name) => (name === 'chromium'
-      ? 'npx playwright-core install chromium' : 'npx @puppeteer/browsers install firefox@stable')).join(' and ');
+    const elsewhere = still
+      .map((name) =>
+        name === 'chromium' ? 'npx playwright-core install chromium' : 'npx @puppeteer/browsers install firefox@stable',
+      )
+      .join(' and ');
     throw new Error(
       `the browser tests need ${still.join(' and ')}, which could not be found or installed here. ` +
         `Install ${still.length > 1 ? 'them' : 'it'} (Debian/Ubuntu as root: apt-get install -y ${debian}; ` +

@@ -25,7 +25,11 @@ function inputFiles() {
   // dist is the build's output, not an input; the build configuration is.
   const entries = [
     ...manifest.files.filter((entry) => entry !== 'dist'),
-    'package.json', 'vite.config.ts', 'tsconfig.json', 'tsconfig.build.json', 'scripts/embed-wasm.mjs',
+    'package.json',
+    'vite.config.ts',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'scripts/embed-wasm.mjs',
   ];
   return entries.flatMap((entry) => walkFiles(join(root, entry)));
 }
@@ -79,12 +83,16 @@ export function packOnce({ fromDist = false, log = (line) => console.error(line)
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
   const result = spawnSync('npm', ['pack', ...(asBuilt ? ['--ignore-scripts'] : []), '--pack-destination', scratch], {
-    cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
   });
   if (result.status !== 0) {
     rmSync(scratch, { recursive: true, force: true });
-    throw new Error(`npm pack failed (exit ${result.status})${asBuilt ? '' : '; its prepack builds the library'}:\n` +
-      `${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+    throw new Error(
+      `npm pack failed (exit ${result.status})${asBuilt ? '' : '; its prepack builds the library'}:\n` +
+        `${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`,
+    );
   }
   // The scratch folder holds only what npm pack wrote: the one tarball.
   const [filename] = readdirSync(scratch).filter((name) => name.endsWith('.tgz'));
@@ -92,7 +100,9 @@ export function packOnce({ fromDist = false, log = (line) => console.error(line)
   renameSync(join(scratch, filename), join(scratch, 'nativefile.tgz'));
   rmSync(dir, { recursive: true, force: true });
   renameSync(scratch, dir);
-  log(`pack-once: packed ${asBuilt ? 'the built dist/ into ' : ''}${relative(root, tarball)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `pack-once: packed ${asBuilt ? 'the built dist/ into ' : ''}${relative(root, tarball)} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return tarball;
 }
 

@@ -4,7 +4,11 @@
  * @module
  */
 export {
-  IOError, ClosedFileError, UnsupportedOperationError, FileNotFoundError, OutOfMemoryError,
+  IOError,
+  ClosedFileError,
+  UnsupportedOperationError,
+  FileNotFoundError,
+  OutOfMemoryError,
   type IOErrorOptions,
 } from './errors.js';
 
@@ -14,14 +18,16 @@ export { allocateBuffer, type AllocateOptions } from './memory/allocate-buffer.j
 export { ALIGNMENT, type MemoryPool, type MemoryBlock } from './memory/memory-pool.js';
 export { systemMemoryPool } from './memory/system-pool.js';
 export {
-  attachMemoryPool, createWasmMemoryPool, wasmMemoryPool,
-  type SharedMemoryPool, type WasmPoolHandle, type WasmPoolOptions,
+  attachMemoryPool,
+  createWasmMemoryPool,
+  wasmMemoryPool,
+  type SharedMemoryPool,
+  type WasmPoolHandle,
+  type WasmPoolOptions,
 } from './memory/wasm/wasm-pool.js';
 export { loggingMemoryPool, type PoolLogger } from './memory/logging-pool.js';
 export { proxyMemoryPool } from './memory/proxy-pool.js';
-export {
-  defaultMemoryPool, setMemoryPool, totalAllocatedBytes, supportedMemoryBackends,
-} from './memory/default-pool.js';
+export { defaultMemoryPool, setMemoryPool, totalAllocatedBytes, supportedMemoryBackends } from './memory/default-pool.js';
 
 export { NativeFile } from './io/core/native-file.js';
 export type { FileMode, FileModeInput } from './io/core/file-mode.js';
@@ -29,9 +35,24 @@ export type { TransferOptions, UploadSource, DownloadSink, TransferReader, Trans
 export type { RawBytes } from './util/validate.js';
 export type { UnderlyingFile, FileTraits, ByteRange, Awaitable } from './io/core/underlying.js';
 export type {
-  FileInterface, InputStream, OutputStream, RandomAccessFile, WritableFile, ReadWriteFile, SyncFileInterface,
-  SyncInputStream, SyncOutputStream, SyncRandomAccessFile, SyncWritableFile, SyncReadWriteFile, Async,
-  AnyInputStream, AnyOutputStream, AnyRandomAccessFile, AnyReadWriteFile, LinesOptions,
+  FileInterface,
+  InputStream,
+  OutputStream,
+  RandomAccessFile,
+  WritableFile,
+  ReadWriteFile,
+  SyncFileInterface,
+  SyncInputStream,
+  SyncOutputStream,
+  SyncRandomAccessFile,
+  SyncWritableFile,
+  SyncReadWriteFile,
+  Async,
+  AnyInputStream,
+  AnyOutputStream,
+  AnyRandomAccessFile,
+  AnyReadWriteFile,
+  LinesOptions,
 } from './io/core/interfaces.js';
 export { fileClass, type FileClass } from './io/core/file-class.js';
 export { BufferReader } from './io/backends/buffer-reader.js';
@@ -39,18 +60,41 @@ export { BufferOutputStream } from './io/backends/buffer-output-stream.js';
 export { FixedSizeBufferWriter } from './io/backends/fixed-size-buffer-writer.js';
 export { MockOutputStream } from './io/backends/mock-output-stream.js';
 export {
-  OpfsFile, type OpfsOpenOptions, type OpfsFileFor, type OpfsFileInfo, type OpfsTruncate, type OpfsTruncateSync,
-  type OpfsReader, type OpfsWriter, type OpfsAppender, type OpfsReadWriter, type OpfsBackendChoice, type OpfsBackendName,
+  OpfsFile,
+  type OpfsOpenOptions,
+  type OpfsFileFor,
+  type OpfsFileInfo,
+  type OpfsTruncate,
+  type OpfsTruncateSync,
+  type OpfsReader,
+  type OpfsWriter,
+  type OpfsAppender,
+  type OpfsReadWriter,
+  type OpfsBackendChoice,
+  type OpfsBackendName,
 } from './io/backends/opfs-file.js';
 export { BlobFile, type BlobFileOptions } from './io/backends/blob-file.js';
 export { BlobOutputStream, type BlobOutputStreamOptions } from './io/backends/blob-output-stream.js';
 export {
-  JsFile, type JsFileConstructor, type DuckReader, type DuckWriter, type FileHandleLike, type FileLike,
-  type NodeReadableLike, type NodeWritableLike, type SeekableDuckReader,
+  JsFile,
+  type JsFileConstructor,
+  type DuckReader,
+  type DuckWriter,
+  type FileHandleLike,
+  type FileLike,
+  type NodeReadableLike,
+  type NodeWritableLike,
+  type SeekableDuckReader,
 } from './io/backends/js-file.js';
-export { BufferedInputStream, type BufferedInput, type BufferedInputStreamConstructor } from './io/wrappers/buffered-input-stream.js';
 export {
-  BufferedOutputStream, type BufferedOutput, type BufferedOutputStreamConstructor,
+  BufferedInputStream,
+  type BufferedInput,
+  type BufferedInputStreamConstructor,
+} from './io/wrappers/buffered-input-stream.js';
+export {
+  BufferedOutputStream,
+  type BufferedOutput,
+  type BufferedOutputStreamConstructor,
 } from './io/wrappers/buffered-output-stream.js';
 export { CompressedInputStream, type CompressedInputOptions } from './io/wrappers/compressed-input-stream.js';
 export { CompressedOutputStream } from './io/wrappers/compressed-output-stream.js';
@@ -65,7 +109,19 @@ export { fromWritableStream } from './adapters/web-streams/from-writable-stream.
 export * from './remote/index.js';
 export * from './fs/index.js';
 export { asyncBufferOf, type AsyncBufferLike, type RangeReadable } from './adapters/hyparquet.js';
-export { zipReaderOf, zipWriterOf, type ZipReadable, type ZipWritable, type ZipJsReader, type ZipJsWriter } from './adapters/zipjs.js';
 export {
-  recordBatchReaderOf, writeIpc, type ArrowFileHandle, type IpcReadable, type IpcWritable, type RecordBatchReaderClass,
+  zipReaderOf,
+  zipWriterOf,
+  type ZipReadable,
+  type ZipWritable,
+  type ZipJsReader,
+  type ZipJsWriter,
+} from './adapters/zipjs.js';
+export {
+  recordBatchReaderOf,
+  writeIpc,
+  type ArrowFileHandle,
+  type IpcReadable,
+  type IpcWritable,
+  type RecordBatchReaderClass,
 } from './adapters/arrow.js';

@@ -5,7 +5,13 @@
  * @module
  */
 export * from './index.js';
-export { OSFile, type OSFileConstructor, type OSFileMembers, type OSInputFile, type OSOutputFile } from './io/backends/os-file.js';
+export {
+  OSFile,
+  type OSFileConstructor,
+  type OSFileMembers,
+  type OSInputFile,
+  type OSOutputFile,
+} from './io/backends/os-file.js';
 export { createMemoryMap, memoryMap, MemoryMappedFile } from './io/backends/memory-mapped-file.js';
 export { LocalFileSystem } from './fs/local/local-file-system.js';
 // These two take the place of the ones `export *` brings: an explicit export wins.

@@ -13,10 +13,24 @@
 import type { Call } from '../src/opfs/protocol.js';
 import { createService, type ReplyTarget } from './service.js';
 
-export type { Call, Reply, ProgressReport, WorkerMessage, Operations, WireError, Operation, OpenRequest, OpenResult, ProtocolVersion } from '../src/opfs/protocol.js';
+export type {
+  Call,
+  Reply,
+  ProgressReport,
+  WorkerMessage,
+  Operations,
+  WireError,
+  Operation,
+  OpenRequest,
+  OpenResult,
+  ProtocolVersion,
+} from '../src/opfs/protocol.js';
 export { createService, type ReplyTarget } from './service.js';
 
-const scope = globalThis as unknown as Partial<ReplyTarget> & { WorkerGlobalScope?: unknown; addEventListener(type: 'message', listener: (event: MessageEvent<Call>) => void): void };
+const scope = globalThis as unknown as Partial<ReplyTarget> & {
+  WorkerGlobalScope?: unknown;
+  addEventListener(type: 'message', listener: (event: MessageEvent<Call>) => void): void;
+};
 if (scope.WorkerGlobalScope !== undefined && typeof scope.postMessage === 'function') {
   const serve = createService();
   const target = scope as ReplyTarget;

@@ -24,7 +24,11 @@ export interface ReplyTarget {
 type Progress = (done: number) => void;
 
 type Handlers = {
-  [K in Operation]: (args: Operations[K]['args'], id: number, progress: Progress) => Operations[K]['result'] | Promise<Operations[K]['result']>
+  [K in Operation]: (
+    args: Operations[K]['args'],
+    id: number,
+    progress: Progress,
+  ) => Operations[K]['result'] | Promise<Operations[K]['result']>;
 };
 
 /** The service's state: one per worker. */
@@ -38,7 +42,8 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
 
   const access = (file: number): SyncAccess => {
     const found = files.get(file);
-    if (found === undefined) throw new ClosedFileError(`the IO worker has no open file ${file} (closed, or the worker restarted)`);
+    if (found === undefined)
+      throw new ClosedFileError(`the IO worker has no open file ${file} (closed, or the worker restarted)`);
     return found;
   };
   const forget = (file: number): SyncAccess => {
@@ -52,7 +57,8 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
     async hello({ pool, lock }) {
       if (pool !== undefined) setMemoryPool(attachMemoryPool(pool));
       // Held until this worker ends, so the page learns when it does (see connection.ts).
-      if (lock !== undefined) await new Promise<void>((held) => void navigator.locks.request(lock, () => (held(), new Promise(() => {}))));
+      if (lock !== undefined)
+        await new Promise<void>((held) => void navigator.locks.request(lock, () => (held(), new Promise(() => {}))));
       return { version: 1 };
     },
     async open({ path, mode, atomic, wait }, id) {

@@ -19,8 +19,12 @@ const YIELD_EVERY = 8 * 1024 * 1024;
  * the signal's reason, having written nothing more.
  */
 export async function uploadInto(
-  file: SyncAccess, position: number, source: Blob, every: number,
-  signal: AbortSignal, report: (done: number) => void,
+  file: SyncAccess,
+  position: number,
+  source: Blob,
+  every: number,
+  signal: AbortSignal,
+  report: (done: number) => void,
 ): Promise<number> {
   const reader = source.stream().getReader();
   // A pending read settles (as done) once the reader is cancelled; the abort is thrown below.

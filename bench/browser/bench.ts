@@ -6,9 +6,10 @@ const MiB = 1024 * 1024;
 const PATH = 'bench/data.bin';
 const UPLOADS = 'bench-upload';
 let blob: Blob | undefined;
-const rawWorker = wrap<{ readAll(path: string, chunk: number, shared?: boolean): Promise<number>; writeBlob(path: string, blob: Blob): Promise<number> }>(
-  new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' }),
-);
+const rawWorker = wrap<{
+  readAll(path: string, chunk: number, shared?: boolean): Promise<number>;
+  writeBlob(path: string, blob: Blob): Promise<number>;
+}>(new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' }));
 
 const bench = {
   async prepare(mib: number): Promise<void> {
@@ -20,39 +21,43 @@ const bench = {
   },
 
   /** `OpfsFile.upload(blob.stream())` on the page: the stream moves to the IO worker. */
-  opfsUploadStream: (): Promise<number> => timeUpload(async (path, source) => {
-    const file = await OpfsFile.open(path, 'wb');
-    await file.upload(source.stream());
-    await file.close();
-  }),
+  opfsUploadStream: (): Promise<number> =>
+    timeUpload(async (path, source) => {
+      const file = await OpfsFile.open(path, 'wb');
+      await file.upload(source.stream());
+      await file.close();
+    }),
 
   /** The same, copied chunk by chunk on the page (as where streams cannot move to a worker). */
-  opfsUploadStreamOnPage: (): Promise<number> => timeUpload(async (path, source) => {
-    const file = await OpfsFile.open(path, 'wb');
-    const saved = globalThis.MessageChannel;
-    (globalThis as { MessageChannel?: unknown }).MessageChannel = undefined; // no stream transfer
-    try {
-      await file.upload(source.stream());
-    } finally {
-      globalThis.MessageChannel = saved;
-    }
-    await file.close();
-  }),
+  opfsUploadStreamOnPage: (): Promise<number> =>
+    timeUpload(async (path, source) => {
+      const file = await OpfsFile.open(path, 'wb');
+      const saved = globalThis.MessageChannel;
+      (globalThis as { MessageChannel?: unknown }).MessageChannel = undefined; // no stream transfer
+      try {
+        await file.upload(source.stream());
+      } finally {
+        globalThis.MessageChannel = saved;
+      }
+      await file.close();
+    }),
 
   /** `OpfsFile.upload(blob)` on the page: the Blob itself goes to the IO worker. */
-  opfsUploadBlob: (): Promise<number> => timeUpload(async (path, source) => {
-    const file = await OpfsFile.open(path, 'wb');
-    await file.upload(source);
-    await file.close();
-  }),
+  opfsUploadBlob: (): Promise<number> =>
+    timeUpload(async (path, source) => {
+      const file = await OpfsFile.open(path, 'wb');
+      await file.upload(source);
+      await file.close();
+    }),
 
   /** The platform's page-side route: piping the stream into `createWritable()`. */
-  createWritablePipe: (): Promise<number> => timeUpload(async (path, source) => {
-    const [dir, name] = path.split('/') as [string, string];
-    const root = await navigator.storage.getDirectory();
-    const handle = await (await root.getDirectoryHandle(dir, { create: true })).getFileHandle(name, { create: true });
-    await source.stream().pipeTo(await handle.createWritable());
-  }),
+  createWritablePipe: (): Promise<number> =>
+    timeUpload(async (path, source) => {
+      const [dir, name] = path.split('/') as [string, string];
+      const root = await navigator.storage.getDirectory();
+      const handle = await (await root.getDirectoryHandle(dir, { create: true })).getFileHandle(name, { create: true });
+      await source.stream().pipeTo(await handle.createWritable());
+    }),
 
   /** A sync access handle in a worker writing the Blob's stream, read there (the limit). */
   rawSyncWorkerWrite: (): Promise<number> => timeUpload(async (path, source) => void (await rawWorker.writeBlob(path, source))),

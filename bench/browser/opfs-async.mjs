@@ -19,60 +19,93 @@ const server = await createServer({
   root,
   logLevel: 'error',
   server: {
-    host: '127.0.0.1', port: 0, hmr: false, watch: null,
+    host: '127.0.0.1',
+    port: 0,
+    hmr: false,
+    watch: null,
     headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
   },
-  plugins: [{
-    name: 'bench-results',
-    configureServer(vite) {
-      vite.middlewares.use('/__bench', (request, response) => {
-        let text = '';
-        request.setEncoding('utf8');
-        request.on('data', (chunk) => (text += chunk));
-        request.on('end', () => {
-          response.statusCode = 204;
-          response.end();
-          deliver(JSON.parse(text));
+  plugins: [
+    {
+      name: 'bench-results',
+      configureServer(vite) {
+        vite.middlewares.use('/__bench', (request, response) => {
+          let text = '';
+          request.setEncoding('utf8');
+          request.on('data', (chunk) => (text += chunk));
+          request.on('end', () => {
+            response.statusCode = 204;
+            response.end();
+            deliver(JSON.parse(text));
+          });
         });
-      });
+      },
     },
-  }],
+  ],
 });
 await server.listen();
 const url = `${server.resolvedUrls.local[0]}bench/browser/opfs-async.html?mib=${mib}&rounds=${rounds}`;
-const nextResult = () => new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error('no result within 10 minutes')), 600_000);
-  deliver = (result) => (clearTimeout(timer), resolve(result));
-});
+const nextResult = () =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no result within 10 minutes')), 600_000);
+    deliver = (result) => (clearTimeout(timer), resolve(result));
+  });
 
 const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 const engines = {
   async chromium() {
-    const browser = await chromium.launch({ executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    const browser = await chromium.launch({
+      executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    });
     const result = nextResult();
     await (await browser.newPage()).goto(url);
-    try { return await result; } finally { await browser.close(); }
+    try {
+      return await result;
+    } finally {
+      await browser.close();
+    }
   },
   async firefox() {
     const browser = await puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true });
     const result = nextResult();
     await (await browser.newPage()).goto(url);
-    try { return await result; } finally { await browser.close(); }
+    try {
+      return await result;
+    } finally {
+      await browser.close();
+    }
   },
   async webkit() {
     const data = mkdtempSync(join(tmpdir(), 'nativefile-webkit-bench-'));
     const result = nextResult();
-    const child = spawn('xvfb-run', ['-a', MINIBROWSER, '--features=+FileSystem,+StorageAPI,+FileSystemWritableStream,+AccessHandle', url], {
-      detached: true, stdio: 'ignore', env: { ...process.env, JSC_useSharedArrayBuffer: '1', XDG_DATA_HOME: data, XDG_CACHE_HOME: data },
-    });
-    try { return await result; } finally {
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+    const child = spawn(
+      'xvfb-run',
+      ['-a', MINIBROWSER, '--features=+FileSystem,+StorageAPI,+FileSystemWritableStream,+AccessHandle', url],
+      {
+        detached: true,
+        stdio: 'ignore',
+        env: { ...process.env, JSC_useSharedArrayBuffer: '1', XDG_DATA_HOME: data, XDG_CACHE_HOME: data },
+      },
+    );
+    try {
+      return await result;
+    } finally {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
       rmSync(data, { recursive: true, force: true });
     }
   },
 };
 
-const pairs = [['asyncBackendReads', 'getFileSliceArrayBuffer', 0.9], ['asyncBackendReadBuffer', 'getFileSliceArrayBuffer', 0.9], ['asyncBackendWrites', 'createWritablePipe', 0.95]];
+const pairs = [
+  ['asyncBackendReads', 'getFileSliceArrayBuffer', 0.9],
+  ['asyncBackendReadBuffer', 'getFileSliceArrayBuffer', 0.9],
+  ['asyncBackendWrites', 'createWritablePipe', 0.95],
+];
 let failed = false;
 try {
   for (const [engine, run] of Object.entries(engines)) {
@@ -87,7 +120,9 @@ try {
     console.log(`\n${engine} — ${result.mib} MiB, 1 MiB per call, MB/s, median of ${result.rounds} interleaved rounds`);
     for (const [ours, peer, target] of pairs) {
       const ratio = result.medians[ours] / result.medians[peer];
-      console.log(`  ${ours.padEnd(22)} ${result.medians[ours].toFixed(0).padStart(6)}   ${peer.padEnd(24)} ${result.medians[peer].toFixed(0).padStart(6)}   ratio ${ratio.toFixed(2)}x (target ≥ ${target}x)`);
+      console.log(
+        `  ${ours.padEnd(22)} ${result.medians[ours].toFixed(0).padStart(6)}   ${peer.padEnd(24)} ${result.medians[peer].toFixed(0).padStart(6)}   ratio ${ratio.toFixed(2)}x (target ≥ ${target}x)`,
+      );
     }
   }
 } finally {

@@ -24,43 +24,51 @@ async function rate(work: () => Promise<void>): Promise<number> {
 
 const contenders: Record<string, () => Promise<number>> = {
   /** OpfsFile on the async backend: read(1 MiB) until the end. */
-  asyncBackendReads: () => rate(async () => {
-    const file = await OpfsFile.open(`${DIR}/read.bin`, 'rb', { backend: 'async' });
-    while ((await file.read(MiB)).byteLength > 0);
-    await file.close();
-  }),
+  asyncBackendReads: () =>
+    rate(async () => {
+      const file = await OpfsFile.open(`${DIR}/read.bin`, 'rb', { backend: 'async' });
+      while ((await file.read(MiB)).byteLength > 0);
+      await file.close();
+    }),
   /** The same with readBuffer(1 MiB): the fetched bytes wrapped, not copied. */
-  asyncBackendReadBuffer: () => rate(async () => {
-    const file = await OpfsFile.open(`${DIR}/read.bin`, 'rb', { backend: 'async' });
-    while ((await file.readBuffer(MiB)).size > 0);
-    await file.close();
-  }),
+  asyncBackendReadBuffer: () =>
+    rate(async () => {
+      const file = await OpfsFile.open(`${DIR}/read.bin`, 'rb', { backend: 'async' });
+      while ((await file.readBuffer(MiB)).size > 0);
+      await file.close();
+    }),
   /** The platform: one getFile(), then slice(1 MiB).arrayBuffer() until the end. */
-  getFileSliceArrayBuffer: () => rate(async () => {
-    const file = await (await handle('read.bin', false)).getFile();
-    for (let offset = 0; offset < file.size; offset += MiB) await file.slice(offset, offset + MiB).arrayBuffer();
-  }),
+  getFileSliceArrayBuffer: () =>
+    rate(async () => {
+      const file = await (await handle('read.bin', false)).getFile();
+      for (let offset = 0; offset < file.size; offset += MiB) await file.slice(offset, offset + MiB).arrayBuffer();
+    }),
   /** OpfsFile on the async backend: 'wb' (atomic), write(1 MiB) each, close. */
-  asyncBackendWrites: () => rate(async () => {
-    const file = await OpfsFile.open(`${DIR}/write-a.bin`, 'wb', { backend: 'async' });
-    for (let i = 0; i < SIZE_MIB; i++) await file.write(chunk);
-    await file.close();
-  }),
+  asyncBackendWrites: () =>
+    rate(async () => {
+      const file = await OpfsFile.open(`${DIR}/write-a.bin`, 'wb', { backend: 'async' });
+      for (let i = 0; i < SIZE_MIB; i++) await file.write(chunk);
+      await file.close();
+    }),
   /** The platform: a stream of the same chunks piped into createWritable(). */
-  createWritablePipe: () => rate(async () => {
-    const writable = await (await handle('write-b.bin', true)).createWritable();
-    let sent = 0;
-    const source = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent++ === SIZE_MIB) controller.close();
-        else controller.enqueue(chunk);
-      },
-    });
-    await source.pipeTo(writable);
-  }),
+  createWritablePipe: () =>
+    rate(async () => {
+      const writable = await (await handle('write-b.bin', true)).createWritable();
+      let sent = 0;
+      const source = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ === SIZE_MIB) controller.close();
+          else controller.enqueue(chunk);
+        },
+      });
+      await source.pipeTo(writable);
+    }),
 };
 
-const groups = [['asyncBackendReads', 'asyncBackendReadBuffer', 'getFileSliceArrayBuffer'], ['asyncBackendWrites', 'createWritablePipe']] as const;
+const groups = [
+  ['asyncBackendReads', 'asyncBackendReadBuffer', 'getFileSliceArrayBuffer'],
+  ['asyncBackendWrites', 'createWritablePipe'],
+] as const;
 
 async function run(): Promise<void> {
   const root = await navigator.storage.getDirectory();

@@ -27,7 +27,12 @@ export interface ArrowFileHandle {
     size: number;
   }>;
   /** Reads `length` bytes at `position` into `buffer` from `offset`; fewer only at the end of the file. */
-  read<T extends Uint8Array>(buffer: T, offset: number, length: number, position: number): Promise<{
+  read<T extends Uint8Array>(
+    buffer: T,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<{
     /** How many bytes were read. */
     bytesRead: number;
     /** `buffer` itself, as `FileHandle.read` answers it (Arrow JS takes the bytes from here). */

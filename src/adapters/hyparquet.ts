@@ -54,6 +54,7 @@ export async function asyncBufferOf(file: RangeReadable): Promise<AsyncBufferLik
 
 /** The bytes as an ArrayBuffer of their own (hyparquet wants `ArrayBuffer`, not a view). */
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer)
+    return bytes.buffer;
   return bytes.slice().buffer;
 }

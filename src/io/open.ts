@@ -111,8 +111,12 @@ function pathOf(value: unknown, openPath: PathOpener | undefined): string | unde
 }
 
 function isBytes(value: unknown): value is BytesLike {
-  return value instanceof Buffer || value instanceof ArrayBuffer || ArrayBuffer.isView(value) ||
-    (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer);
+  return (
+    value instanceof Buffer ||
+    value instanceof ArrayBuffer ||
+    ArrayBuffer.isView(value) ||
+    (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)
+  );
 }
 
 function chooseCodec(compression: StreamOptions['compression'], path: string | undefined): Codec | undefined {

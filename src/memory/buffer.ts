@@ -31,9 +31,7 @@ export interface SharedBufferDescriptor {
 /** What a released buffer holds instead of its bytes. */
 const RELEASED = new Uint8Array(0);
 
-const HEX_DIGITS = Array.from({ length: 256 }, (_, byte) =>
-  byte.toString(16).toUpperCase().padStart(2, '0'),
-);
+const HEX_DIGITS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).toUpperCase().padStart(2, '0'));
 
 /**
  * A contiguous range of bytes: memory from a pool, or foreign memory wrapped without a copy
@@ -53,12 +51,7 @@ export class Buffer {
   #mutable: boolean;
   #parent: Buffer | null;
 
-  protected constructor(
-    bytes: Uint8Array,
-    mutable: boolean,
-    parent: Buffer | null,
-    allocation: Allocation | null,
-  ) {
+  protected constructor(bytes: Uint8Array, mutable: boolean, parent: Buffer | null, allocation: Allocation | null) {
     this.bytes = bytes;
     this.#mutable = mutable;
     this.#parent = parent;

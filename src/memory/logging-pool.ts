@@ -47,9 +47,7 @@ class LoggingMemoryPool implements MemoryPool {
 
   reallocate(block: MemoryBlock, size: number): MemoryBlock {
     const moved = this.#parent.reallocate(block, size);
-    this.#log(
-      `Reallocate: old_size = ${block.capacity}, new_size = ${size}, address = ${moved.address}`,
-    );
+    this.#log(`Reallocate: old_size = ${block.capacity}, new_size = ${size}, address = ${moved.address}`);
     return moved;
   }
 

@@ -21,9 +21,12 @@ export interface MemoryPool extends BlockPool {
 export function checkPool(pool: unknown, name: string): MemoryPool {
   const candidate = pool as Partial<MemoryPool> | null;
   const isPool =
-    typeof candidate === 'object' && candidate !== null &&
-    typeof candidate.reserve === 'function' && typeof candidate.reallocate === 'function' &&
-    typeof candidate.free === 'function' && typeof candidate.bytesAllocated === 'function';
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.reserve === 'function' &&
+    typeof candidate.reallocate === 'function' &&
+    typeof candidate.free === 'function' &&
+    typeof candidate.bytesAllocated === 'function';
   if (!isPool) throw new TypeError(`${name} must be a MemoryPool, got ${describe(pool)}`);
   return candidate as MemoryPool;
 }

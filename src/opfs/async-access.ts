@@ -64,7 +64,9 @@ export class AsyncAccess {
         return new AsyncAccess(path, target, location, false, releases, size);
       }
       if (!canWriteAsync()) {
-        throw new UnsupportedOperationError(`this browser has neither sync access handles nor createWritable(): cannot open ${path} in mode '${mode}'`);
+        throw new UnsupportedOperationError(
+          `this browser has neither sync access handles nor createWritable(): cannot open ${path} in mode '${mode}'`,
+        );
       }
       releases.push(await acquire(writeLock(key), 'exclusive', path, wait, signal));
       // A crash mid-replace left a partial sibling; only a writer, holding writeLock, removes it.
@@ -111,7 +113,8 @@ export class AsyncAccess {
     const writable = await this.#writer();
     // createWritable takes no shared memory (pool buffers in isolated pages), and WebKitGTK
     // writes a view's whole buffer, not just the view: copy those.
-    const data = isShared(bytes) || bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength ? bytes.slice() : bytes;
+    const data =
+      isShared(bytes) || bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength ? bytes.slice() : bytes;
     try {
       this.#dirty = true;
       const chunk = data as Uint8Array<ArrayBuffer>;
@@ -158,7 +161,10 @@ export class AsyncAccess {
       if (!this.atomicSibling) return;
       if (this.#failed !== undefined) {
         await this.#discard();
-        throw new IOError(`${this.path} was not replaced: a write failed, and the old file is kept`, { code: 'EIO', cause: this.#failed });
+        throw new IOError(`${this.path} was not replaced: a write failed, and the old file is kept`, {
+          code: 'EIO',
+          cause: this.#failed,
+        });
       }
       const release = await acquire(pathLock(splitOpfsPath(this.path).join('/')), 'exclusive', this.path, true);
       try {

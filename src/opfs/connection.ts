@@ -36,7 +36,9 @@ export class WorkerConnection {
     worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => this.#settle(event.data));
     worker.addEventListener('error', (event: ErrorEvent) => {
       event.preventDefault?.();
-      const detail = event.message ? `: ${event.message}` : ' (its script could not be fetched or run: a 404, a wrong MIME type, a CSP or syntax error)';
+      const detail = event.message
+        ? `: ${event.message}`
+        : ' (its script could not be fetched or run: a 404, a wrong MIME type, a CSP or syntax error)';
       this.#fail(`the nativefile IO worker failed${detail}`);
     });
     this.#ready = this.#handshake(startTimeout);
@@ -53,7 +55,10 @@ export class WorkerConnection {
    * copying. When `signal` aborts, the worker is told to cancel the call and it rejects.
    */
   async call<K extends Operation>(
-    op: K, args: Operations[K]['args'], transfer: Transferable[] = [], signal?: AbortSignal,
+    op: K,
+    args: Operations[K]['args'],
+    transfer: Transferable[] = [],
+    signal?: AbortSignal,
   ): Promise<Operations[K]['result']> {
     await this.#ready;
     return this.#send(op, args, transfer, signal) as Promise<Operations[K]['result']>;
@@ -65,7 +70,11 @@ export class WorkerConnection {
    * own answer, so that the caller learns what was done before it stopped.
    */
   async track<K extends Operation>(
-    op: K, args: Operations[K]['args'], transfer: Transferable[], onProgress: (done: number) => void, signal?: AbortSignal,
+    op: K,
+    args: Operations[K]['args'],
+    transfer: Transferable[],
+    onProgress: (done: number) => void,
+    signal?: AbortSignal,
   ): Promise<Operations[K]['result']> {
     await this.#ready;
     if (this.#failure !== undefined) throw this.#failure;
@@ -96,11 +105,15 @@ export class WorkerConnection {
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#worker.postMessage({ id, op, args }, transfer);
-      signal?.addEventListener('abort', () => {
-        if (!this.#pending.delete(id)) return;
-        this.post('cancel', { call: id });
-        reject(signal.reason);
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (!this.#pending.delete(id)) return;
+          this.post('cancel', { call: id });
+          reject(signal.reason);
+        },
+        { once: true },
+      );
     });
   }
 
@@ -118,10 +131,14 @@ export class WorkerConnection {
 
   async #handshake(timeout: number): Promise<void> {
     const pool = (defaultMemoryPool() as { handle?: WasmPoolHandle }).handle;
-    const lock = typeof navigator !== 'undefined' && navigator.locks !== undefined ? `nativefile:worker:${crypto.randomUUID()}` : undefined;
+    const lock =
+      typeof navigator !== 'undefined' && navigator.locks !== undefined ? `nativefile:worker:${crypto.randomUUID()}` : undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(this.#fail(`the nativefile IO worker did not answer within ${timeout} ms: is the worker URL right?`)), timeout);
+      timer = setTimeout(
+        () => reject(this.#fail(`the nativefile IO worker did not answer within ${timeout} ms: is the worker URL right?`)),
+        timeout,
+      );
     });
     try {
       await Promise.race([this.#send('hello', { ...(pool ? { pool } : {}), ...(lock ? { lock } : {}) }, []), expired]);

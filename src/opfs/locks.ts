@@ -31,10 +31,12 @@ export async function acquire(name: string, mode: LockMode, path: string, wait: 
   const granted = await new Promise<boolean>((resolve, reject) => {
     // The lock is held for as long as the callback's promise is pending.
     const options: LockOptions = wait ? { mode, ...(signal ? { signal } : {}) } : { mode, ifAvailable: true };
-    locks.request(name, options, (lock) => {
-      resolve(lock !== null);
-      return lock === null ? undefined : held;
-    }).catch(reject);
+    locks
+      .request(name, options, (lock) => {
+        resolve(lock !== null);
+        return lock === null ? undefined : held;
+      })
+      .catch(reject);
   });
   if (!granted) throw busy(path);
   return release;

@@ -220,21 +220,21 @@ export interface WireError {
 /** The worker's answer to the call with the same `id`. */
 export type Reply =
   | {
-    /** The call's id. */
-    readonly id: number;
-    /** `true`: the operation succeeded. */
-    readonly ok: true;
-    /** The operation's result. */
-    readonly value: unknown;
-  }
+      /** The call's id. */
+      readonly id: number;
+      /** `true`: the operation succeeded. */
+      readonly ok: true;
+      /** The operation's result. */
+      readonly value: unknown;
+    }
   | {
-    /** The call's id. */
-    readonly id: number;
-    /** `false`: the operation failed. */
-    readonly ok: false;
-    /** Why. */
-    readonly error: WireError;
-  };
+      /** The call's id. */
+      readonly id: number;
+      /** `false`: the operation failed. */
+      readonly ok: false;
+      /** Why. */
+      readonly error: WireError;
+    };
 
 /** How far a running call (an `upload`) has got, posted by the worker before its reply. */
 export interface ProgressReport {

@@ -82,7 +82,9 @@ export class SyncAccess {
       await location.directory.removeEntry(temporaryName(location.name)).catch(() => {});
       const file = await target();
       if (mode === 'wb' && options.atomic && typeof file.move === 'function') {
-        const temporary = (await location.directory.getFileHandle(temporaryName(location.name), { create: true })) as SyncCapableHandle;
+        const temporary = (await location.directory.getFileHandle(temporaryName(location.name), {
+          create: true,
+        })) as SyncCapableHandle;
         const handle = await createHandle(temporary, path, false);
         handle.truncate(0);
         return new SyncAccess(path, handle, location, temporary, releases);
@@ -148,7 +150,10 @@ export class SyncAccess {
       if (this.temporary === undefined) return;
       if (this.#failed !== undefined) {
         await this.#discard();
-        throw new IOError(`${this.path} was not replaced: a write failed, and the old file is kept`, { code: 'EIO', cause: this.#failed });
+        throw new IOError(`${this.path} was not replaced: a write failed, and the old file is kept`, {
+          code: 'EIO',
+          cause: this.#failed,
+        });
       }
       const key = splitOpfsPath(this.path).join('/');
       const release = await acquire(pathLock(key), 'exclusive', this.path, true);
@@ -173,9 +178,11 @@ export class SyncAccess {
    */
   closeNow(): void {
     const key = splitOpfsPath(this.path).join('/');
-    const done = this.close().catch((error: unknown) => reportError(error)).finally(() => {
-      if (replacing.get(key) === done) replacing.delete(key);
-    });
+    const done = this.close()
+      .catch((error: unknown) => reportError(error))
+      .finally(() => {
+        if (replacing.get(key) === done) replacing.delete(key);
+      });
     if (this.temporary !== undefined) replacing.set(key, done);
   }
 
@@ -207,7 +214,10 @@ async function createHandle(file: SyncCapableHandle, path: string, readOnly: boo
 
 /** The error for a runtime whose sync access handles do not work: the caller may use the async API instead. */
 const noSyncAccess = (path: string, cause?: unknown): UnsupportedOperationError =>
-  new UnsupportedOperationError(`this browser has no working OPFS sync access handles (opening ${path})`, { code: NO_SYNC_ACCESS, cause });
+  new UnsupportedOperationError(`this browser has no working OPFS sync access handles (opening ${path})`, {
+    code: NO_SYNC_ACCESS,
+    cause,
+  });
 
 let probe: Promise<boolean> | undefined;
 

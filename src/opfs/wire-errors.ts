@@ -9,7 +9,12 @@ import type { WireError } from './protocol.js';
 type ErrorClass = new (message: string, options: { code?: string }) => Error;
 
 const classes: Record<string, ErrorClass> = {
-  IOError, ClosedFileError, UnsupportedOperationError, OutOfMemoryError, TypeError, RangeError,
+  IOError,
+  ClosedFileError,
+  UnsupportedOperationError,
+  OutOfMemoryError,
+  TypeError,
+  RangeError,
   // Its code is always ENOENT, so it ignores the one passed.
   FileNotFoundError: FileNotFoundError as ErrorClass,
 };

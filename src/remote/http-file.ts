@@ -58,7 +58,8 @@ export class HttpFile extends fileClass<Async<RandomAccessFile>>() {
    * file on a server that ignores `Range`, `EREMOTE` / `ECONNRESET` after the retries.
    */
   static async open(url: string | URL, options: HttpFileOptions = {}): Promise<HttpFile> {
-    if (typeof url !== 'string' && !(url instanceof URL)) throw new TypeError(`url must be a string or URL, got ${describe(url)}`);
+    if (typeof url !== 'string' && !(url instanceof URL))
+      throw new TypeError(`url must be a string or URL, got ${describe(url)}`);
     const href = new URL(url, globalThis.location?.href).href;
     const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
     if (typeof fetchFn !== 'function') throw new TypeError(`options.fetch must be a function, got ${describe(options.fetch)}`);
@@ -73,9 +74,10 @@ export class HttpFile extends fileClass<Async<RandomAccessFile>>() {
       signal: options.signal,
       wholeFileLimit: checkSize(options.wholeFileLimit ?? DEFAULT_WHOLE_FILE_LIMIT, 'wholeFileLimit'),
     });
-    const underlying = found.whole === undefined
-      ? remoteReader(httpTransport(href, fetchFn, headers, found.validator), found.size, options)
-      : memoryReader(found.whole);
+    const underlying =
+      found.whole === undefined
+        ? remoteReader(httpTransport(href, fetchFn, headers, found.validator), found.size, options)
+        : memoryReader(found.whole);
     return new HttpFile(underlying, href, found.size, found.validator);
   }
 }

@@ -63,7 +63,9 @@ export async function probe(request: ProbeRequest): Promise<Probe> {
     void get.body?.cancel();
     const range = parseContentRange(get.headers.get('content-range'));
     if (range?.total === undefined) {
-      throw new IOError(`${request.url} answered a range without its total size (is Content-Range exposed through CORS?)`, { code: 'EPROTO' });
+      throw new IOError(`${request.url} answered a range without its total size (is Content-Range exposed through CORS?)`, {
+        code: 'EPROTO',
+      });
     }
     return { size: range.total, validator };
   }

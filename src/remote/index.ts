@@ -8,6 +8,10 @@ export type { Validator } from './http-probe.js';
 export { DEFAULT_READ_AHEAD, type RemoteReadOptions } from './remote-reader.js';
 export type { RetryOptions } from './retry.js';
 export {
-  coalesceRanges, DEFAULT_HOLE_SIZE_LIMIT, DEFAULT_RANGE_SIZE_LIMIT, type CoalesceOptions, type CoalescedRange,
+  coalesceRanges,
+  DEFAULT_HOLE_SIZE_LIMIT,
+  DEFAULT_RANGE_SIZE_LIMIT,
+  type CoalesceOptions,
+  type CoalescedRange,
 } from './coalesce.js';
 export type { FetchLike } from './transport.js';

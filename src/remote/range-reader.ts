@@ -64,7 +64,9 @@ function checkAnswer(context: ReadContext, response: Response, start: number, le
   const etag = response.headers.get('etag');
   if (transport.etag !== undefined && etag !== null && etag !== transport.etag) {
     void response.body?.cancel();
-    throw new IOError(`the remote file changed since it was opened (ETag ${transport.etag}, now ${etag}): ${transport.name}`, { code: 'ESTALE' });
+    throw new IOError(`the remote file changed since it was opened (ETag ${transport.etag}, now ${etag}): ${transport.name}`, {
+      code: 'ESTALE',
+    });
   }
   if (!transport.partialContent) return;
   if (response.status !== 206) {
@@ -76,11 +78,15 @@ function checkAnswer(context: ReadContext, response: Response, start: number, le
   if (range === undefined) return;
   if (range.total !== undefined && range.total !== size) {
     void response.body?.cancel();
-    throw new IOError(`the remote file changed since it was opened (${size} bytes, now ${range.total}): ${transport.name}`, { code: 'ESTALE' });
+    throw new IOError(`the remote file changed since it was opened (${size} bytes, now ${range.total}): ${transport.name}`, {
+      code: 'ESTALE',
+    });
   }
   if (range.start !== start || range.end > start + length - 1) {
     void response.body?.cancel();
-    throw new IOError(`${transport.name} answered bytes ${range.start}-${range.end} for ${start}-${start + length - 1}`, { code: 'EPROTO' });
+    throw new IOError(`${transport.name} answered bytes ${range.start}-${range.end} for ${start}-${start + length - 1}`, {
+      code: 'EPROTO',
+    });
   }
 }
 

@@ -71,7 +71,9 @@ export class ReadRangeCache {
       const data = this.#fetch(merged.offset, merged.length);
       for (const member of merged.members) {
         const range = wanted[member]!;
-        results[missing[member]!] = data.then((bytes) => bytes.subarray(range.offset - merged.offset, range.offset - merged.offset + range.length));
+        results[missing[member]!] = data.then((bytes) =>
+          bytes.subarray(range.offset - merged.offset, range.offset - merged.offset + range.length),
+        );
       }
     }
     return Promise.all(results);

@@ -55,7 +55,12 @@ export function remoteReader(
   const readAhead = checkSize(options.readAhead ?? DEFAULT_READ_AHEAD, 'readAhead');
   const limiter = new Limiter(options.concurrency ?? 8);
   const closer = new AbortController();
-  const context: ReadContext = { transport, size, retry: retryPolicy(options.retry), signal: anySignal([options.signal, closer.signal]) };
+  const context: ReadContext = {
+    transport,
+    size,
+    retry: retryPolicy(options.retry),
+    signal: anySignal([options.signal, closer.signal]),
+  };
   const fetchRange = (offset: number, length: number): Promise<Uint8Array> =>
     limiter.run(async () => {
       const out = new Uint8Array(length);

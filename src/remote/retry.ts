@@ -105,13 +105,19 @@ export async function withRetries<T>(
       if (signal?.aborted) throw signal.reason;
       failures = progressed ? 0 : failures + 1;
       if (failures > policy.retries) {
-        throw new IOError(`gave up after ${failures} attempts: ${error.error.message}`, { code: error.error.code, cause: error.error });
-      }
-      if (error.retryAfter !== undefined && error.retryAfter > policy.maxDelay) {
-        throw new IOError(`the server asked to retry after ${error.retryAfter} ms, more than retry.maxDelay (${policy.maxDelay} ms): ${error.error.message}`, {
+        throw new IOError(`gave up after ${failures} attempts: ${error.error.message}`, {
           code: error.error.code,
           cause: error.error,
         });
+      }
+      if (error.retryAfter !== undefined && error.retryAfter > policy.maxDelay) {
+        throw new IOError(
+          `the server asked to retry after ${error.retryAfter} ms, more than retry.maxDelay (${policy.maxDelay} ms): ${error.error.message}`,
+          {
+            code: error.error.code,
+            cause: error.error,
+          },
+        );
       }
       await sleep(error.retryAfter ?? backoffDelay(policy, failures - 1), signal);
     }

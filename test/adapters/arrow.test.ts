@@ -1,6 +1,15 @@
 import {
-  AsyncRecordBatchFileReader, Float64, Int32, RecordBatchFileWriter, RecordBatchReader, RecordBatchStreamWriter, Table,
-  tableFromIPC, tableToIPC, Utf8, vectorFromArray,
+  AsyncRecordBatchFileReader,
+  Float64,
+  Int32,
+  RecordBatchFileWriter,
+  RecordBatchReader,
+  RecordBatchStreamWriter,
+  Table,
+  tableFromIPC,
+  tableToIPC,
+  Utf8,
+  vectorFromArray,
 } from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
 import { recordBatchReaderOf, writeIpc, type IpcReadable } from '../../src/adapters/arrow.js';
@@ -13,11 +22,21 @@ const ROWS = 2_000;
 function sampleTable(): Table {
   // Plain Utf8, not the dictionary tableFromArrays would make: the file format cannot hold
   // one dictionary per batch.
-  const part = (from: number) => new Table({
-    id: vectorFromArray(Array.from({ length: ROWS }, (_, i) => from + i), new Int32()),
-    value: vectorFromArray(Array.from({ length: ROWS }, (_, i) => (from + i) / 4), new Float64()),
-    name: vectorFromArray(Array.from({ length: ROWS }, (_, i) => `row ${from + i}`), new Utf8()),
-  });
+  const part = (from: number) =>
+    new Table({
+      id: vectorFromArray(
+        Array.from({ length: ROWS }, (_, i) => from + i),
+        new Int32(),
+      ),
+      value: vectorFromArray(
+        Array.from({ length: ROWS }, (_, i) => (from + i) / 4),
+        new Float64(),
+      ),
+      name: vectorFromArray(
+        Array.from({ length: ROWS }, (_, i) => `row ${from + i}`),
+        new Utf8(),
+      ),
+    });
   return part(0).concat(part(ROWS), part(2 * ROWS));
 }
 
@@ -94,7 +113,9 @@ describe('apache-arrow adapters', () => {
 
   test('rejects a file that is not random-access and a class that is not a reader', async () => {
     await expect(recordBatchReaderOf({} as IpcReadable, RecordBatchReader)).rejects.toThrow(TypeError);
-    await expect(recordBatchReaderOf(new BufferReader(new Uint8Array(0)), {} as typeof RecordBatchReader)).rejects.toThrow(/RecordBatchReader/);
+    await expect(recordBatchReaderOf(new BufferReader(new Uint8Array(0)), {} as typeof RecordBatchReader)).rejects.toThrow(
+      /RecordBatchReader/,
+    );
     await expect(writeIpc({} as BufferOutputStream, [])).rejects.toThrow(/output stream/);
   });
 });

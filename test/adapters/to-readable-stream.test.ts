@@ -1,7 +1,13 @@
 import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import {
-  Buffer, BufferOutputStream, BufferReader, JsFile, MockOutputStream, toReadableStream, toWritableStream,
+  Buffer,
+  BufferOutputStream,
+  BufferReader,
+  JsFile,
+  MockOutputStream,
+  toReadableStream,
+  toWritableStream,
 } from '../../src/index.js';
 import { simulateByteStreams } from '../../src/adapters/web-streams/byte-streams.js';
 import { randomBytes } from '../helpers.js';
@@ -29,7 +35,10 @@ function failingFile(okBytes: number, error: Error) {
 }
 
 // Engines without byte streams (WebKit) get a native default stream: the same tests run on both.
-for (const [name, byteStreams] of [['byte streams', true], ['default streams (no byte stream support)', false]] as const) {
+for (const [name, byteStreams] of [
+  ['byte streams', true],
+  ['default streams (no byte stream support)', false],
+] as const) {
   describe(`toReadableStream on ${name}`, () => {
     const withClasses = (body: () => Promise<void>) => async () => {
       simulateByteStreams(byteStreams);
@@ -40,81 +49,111 @@ for (const [name, byteStreams] of [['byte streams', true], ['default streams (no
       }
     };
 
-    test('returns the runtime\'s own ReadableStream, which Response reads whole', withClasses(async () => {
-      const stream = toReadableStream(new BufferReader(data));
-      expect(stream).toBeInstanceOf(ReadableStream);
-      expect(same(new Uint8Array(await new Response(stream).arrayBuffer()), data)).toBe(true);
-    }));
+    test(
+      "returns the runtime's own ReadableStream, which Response reads whole",
+      withClasses(async () => {
+        const stream = toReadableStream(new BufferReader(data));
+        expect(stream).toBeInstanceOf(ReadableStream);
+        expect(same(new Uint8Array(await new Response(stream).arrayBuffer()), data)).toBe(true);
+      }),
+    );
 
-    test('pipeThrough(CompressionStream) accepts it', withClasses(async () => {
-      const packed = toReadableStream(new BufferReader(data)).pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
-      const back = new Uint8Array(await new Response(packed.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)).arrayBuffer());
-      expect(same(back, data)).toBe(true);
-    }));
+    test(
+      'pipeThrough(CompressionStream) accepts it',
+      withClasses(async () => {
+        const packed = toReadableStream(new BufferReader(data)).pipeThrough(
+          new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>,
+        );
+        const back = new Uint8Array(
+          await new Response(
+            packed.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>),
+          ).arrayBuffer(),
+        );
+        expect(same(back, data)).toBe(true);
+      }),
+    );
 
-    test.runIf(byteStreams)('a BYOB reader is filled in its own memory', withClasses(async () => {
-      const stream = toReadableStream(new BufferReader(data));
-      const reader = stream.getReader({ mode: 'byob' });
-      let view = new Uint8Array(4096);
-      const result = await reader.read(view);
-      expect(result.done).toBe(false);
-      expect(result.value!.byteLength).toBe(4096);
-      expect(same(result.value!, data.subarray(0, 4096))).toBe(true);
-      view = new Uint8Array(result.value!.buffer);
-      const next = await reader.read(view.subarray(0, 100));
-      expect(same(next.value!, data.subarray(4096, 4196))).toBe(true);
-      await reader.cancel();
-    }));
+    test.runIf(byteStreams)(
+      'a BYOB reader is filled in its own memory',
+      withClasses(async () => {
+        const stream = toReadableStream(new BufferReader(data));
+        const reader = stream.getReader({ mode: 'byob' });
+        let view = new Uint8Array(4096);
+        const result = await reader.read(view);
+        expect(result.done).toBe(false);
+        expect(result.value!.byteLength).toBe(4096);
+        expect(same(result.value!, data.subarray(0, 4096))).toBe(true);
+        view = new Uint8Array(result.value!.buffer);
+        const next = await reader.read(view.subarray(0, 100));
+        expect(same(next.value!, data.subarray(4096, 4196))).toBe(true);
+        await reader.cancel();
+      }),
+    );
 
-    test('a default reader gets chunks of chunkSize that add up to the file', withClasses(async () => {
-      const file = new BufferReader(data);
-      file.seek(10);
-      const reader = toReadableStream(file, { chunkSize: 100_000 }).getReader();
-      const sizes: number[] = [];
-      const out = new BufferOutputStream();
-      for (let r = await reader.read(); !r.done; r = await reader.read()) {
-        sizes.push(r.value.byteLength);
-        out.writeSync(r.value);
-      }
-      expect(sizes.slice(0, 9)).toEqual(Array(9).fill(100_000));
-      expect(same(out.getValue().view, data.subarray(10))).toBe(true);
-      expect(file.closed).toBe(true);
-    }));
+    test(
+      'a default reader gets chunks of chunkSize that add up to the file',
+      withClasses(async () => {
+        const file = new BufferReader(data);
+        file.seek(10);
+        const reader = toReadableStream(file, { chunkSize: 100_000 }).getReader();
+        const sizes: number[] = [];
+        const out = new BufferOutputStream();
+        for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          sizes.push(r.value.byteLength);
+          out.writeSync(r.value);
+        }
+        expect(sizes.slice(0, 9)).toEqual(Array(9).fill(100_000));
+        expect(same(out.getValue().view, data.subarray(10))).toBe(true);
+        expect(file.closed).toBe(true);
+      }),
+    );
 
-    test('cancel closes the file', withClasses(async () => {
-      const file = new BufferReader(data);
-      const reader = toReadableStream(file).getReader();
-      await reader.read();
-      expect(file.closed).toBe(false);
-      await reader.cancel('enough');
-      expect(file.closed).toBe(true);
-    }));
+    test(
+      'cancel closes the file',
+      withClasses(async () => {
+        const file = new BufferReader(data);
+        const reader = toReadableStream(file).getReader();
+        await reader.read();
+        expect(file.closed).toBe(false);
+        await reader.cancel('enough');
+        expect(file.closed).toBe(true);
+      }),
+    );
 
-    test('an error of the file errors the stream with the same error', withClasses(async () => {
-      const failure = new Error('disk on fire');
-      const file = failingFile(200_000, failure);
-      const stream = toReadableStream(file, { chunkSize: 65_536 });
-      await expect(collect(stream)).rejects.toBe(failure);
-      expect(file.closed).toBe(true);
-    }));
+    test(
+      'an error of the file errors the stream with the same error',
+      withClasses(async () => {
+        const failure = new Error('disk on fire');
+        const file = failingFile(200_000, failure);
+        const stream = toReadableStream(file, { chunkSize: 65_536 });
+        await expect(collect(stream)).rejects.toBe(failure);
+        expect(file.closed).toBe(true);
+      }),
+    );
 
-    test('an AbortSignal errors the stream with its reason and closes the file', withClasses(async () => {
-      const controller = new AbortController();
-      const file = new BufferReader(data);
-      const reader = toReadableStream(file, { signal: controller.signal }).getReader();
-      await reader.read();
-      controller.abort(new Error('stop'));
-      await expect(reader.read()).rejects.toThrow('stop');
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      expect(file.closed).toBe(true);
-    }));
+    test(
+      'an AbortSignal errors the stream with its reason and closes the file',
+      withClasses(async () => {
+        const controller = new AbortController();
+        const file = new BufferReader(data);
+        const reader = toReadableStream(file, { signal: controller.signal }).getReader();
+        await reader.read();
+        controller.abort(new Error('stop'));
+        await expect(reader.read()).rejects.toThrow('stop');
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        expect(file.closed).toBe(true);
+      }),
+    );
 
-    test('pipes into toWritableStream', withClasses(async () => {
-      const out = new BufferOutputStream();
-      await toReadableStream(new BufferReader(data)).pipeTo(toWritableStream(out));
-      expect(out.closed).toBe(true);
-      expect(same(out.getValue().view, data)).toBe(true);
-    }));
+    test(
+      'pipes into toWritableStream',
+      withClasses(async () => {
+        const out = new BufferOutputStream();
+        await toReadableStream(new BufferReader(data)).pipeTo(toWritableStream(out));
+        expect(out.closed).toBe(true);
+        expect(same(out.getValue().view, data)).toBe(true);
+      }),
+    );
   });
 }
 

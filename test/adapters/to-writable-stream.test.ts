@@ -4,7 +4,6 @@ import { encode } from '../helpers.js';
 
 {
   describe('toWritableStream', () => {
-
     test('writes every chunk, of any byte type, and closes the file on close', async () => {
       const out = new BufferOutputStream();
       const writer = toWritableStream(out).getWriter();

@@ -16,7 +16,9 @@ const entries: Record<string, Uint8Array | string> = {
 /** Adds every entry of {@link entries} through `zip`, text compressed, the random bytes stored. */
 async function addAll<T>(zip: ZipWriter<T>): Promise<void> {
   for (const [name, content] of Object.entries(entries)) {
-    await zip.add(name, typeof content === 'string' ? new TextReader(content) : new Uint8ArrayReader(content), { level: typeof content === 'string' ? 6 : 0 });
+    await zip.add(name, typeof content === 'string' ? new TextReader(content) : new Uint8ArrayReader(content), {
+      level: typeof content === 'string' ? 6 : 0,
+    });
   }
 }
 

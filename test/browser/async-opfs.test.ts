@@ -18,9 +18,14 @@ afterAll(async () => {
   await server?.close();
 });
 
-function call<K extends keyof Harness>(page: PageDriver, name: K, ...args: Parameters<Harness[K]>): Promise<Awaited<ReturnType<Harness[K]>>> {
+function call<K extends keyof Harness>(
+  page: PageDriver,
+  name: K,
+  ...args: Parameters<Harness[K]>
+): Promise<Awaited<ReturnType<Harness[K]>>> {
   return page.evaluate(
-    ([name, args]) => (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args),
+    ([name, args]) =>
+      (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args),
     [name, args] as const,
   ) as Promise<Awaited<ReturnType<Harness[K]>>>;
 }
@@ -41,51 +46,72 @@ describe.each(engines)('the async OPFS backend in %s', (engine) => {
   });
   const runs = available(engine) ? test : test.skip;
 
-  runs('a SharedWorker has no sync access handles and opens files on the async backend', async () => {
-    expect(await call(page, 'sharedWorkerCapabilities')).toMatchObject({ syncAccessHandle: false });
-    expect(await call(page, 'sharedWorkerRoundTrip', 8)).toEqual({ ok: true, backend: 'async', isSync: false });
-  }, 120_000);
+  runs(
+    'a SharedWorker has no sync access handles and opens files on the async backend',
+    async () => {
+      expect(await call(page, 'sharedWorkerCapabilities')).toMatchObject({ syncAccessHandle: false });
+      expect(await call(page, 'sharedWorkerRoundTrip', 8)).toEqual({ ok: true, backend: 'async', isSync: false });
+    },
+    120_000,
+  );
 
-  runs('the contract holds on every backend in every context', async () => {
-    const runsOf = {
-      'page, IO worker': await call(page, 'pageContract', {}),
-      'page, async': await call(page, 'pageContract', { backend: 'async' }),
-      'dedicated worker, sync': await call(page, 'workerContract', {}),
-      'dedicated worker, async': await call(page, 'workerContract', { backend: 'async' }),
-      SharedWorker: await call(page, 'sharedWorkerContract'),
-    };
-    expect(Object.fromEntries(Object.entries(runsOf).map(([where, run]) => [where, [run.backend, run.isSync]]))).toEqual({
-      'page, IO worker': ['worker', false], 'page, async': ['async', false], 'dedicated worker, sync': ['sync', true],
-      'dedicated worker, async': ['async', false], SharedWorker: ['async', false],
-    });
-    for (const [where, run] of Object.entries(runsOf)) expect(run.result, where).toEqual(CONTRACT);
-  }, 180_000);
+  runs(
+    'the contract holds on every backend in every context',
+    async () => {
+      const runsOf = {
+        'page, IO worker': await call(page, 'pageContract', {}),
+        'page, async': await call(page, 'pageContract', { backend: 'async' }),
+        'dedicated worker, sync': await call(page, 'workerContract', {}),
+        'dedicated worker, async': await call(page, 'workerContract', { backend: 'async' }),
+        SharedWorker: await call(page, 'sharedWorkerContract'),
+      };
+      expect(Object.fromEntries(Object.entries(runsOf).map(([where, run]) => [where, [run.backend, run.isSync]]))).toEqual({
+        'page, IO worker': ['worker', false],
+        'page, async': ['async', false],
+        'dedicated worker, sync': ['sync', true],
+        'dedicated worker, async': ['async', false],
+        SharedWorker: ['async', false],
+      });
+      for (const [where, run] of Object.entries(runsOf)) expect(run.result, where).toEqual(CONTRACT);
+    },
+    180_000,
+  );
 
-  runs('new Response(toReadableStream(file)) gives an OPFS file\'s bytes on every backend', async () => {
-    const expected = (backend: string) => ({ same: true, length: 300_001, backend });
-    expect(await call(page, 'pageResponse', {})).toEqual(expected('worker'));
-    expect(await call(page, 'pageResponse', { backend: 'async' })).toEqual(expected('async'));
-    expect(await call(page, 'workerResponse')).toEqual(expected('sync'));
-    expect(await call(page, 'sharedWorkerResponse')).toEqual(expected('async'));
-  }, 120_000);
+  runs(
+    "new Response(toReadableStream(file)) gives an OPFS file's bytes on every backend",
+    async () => {
+      const expected = (backend: string) => ({ same: true, length: 300_001, backend });
+      expect(await call(page, 'pageResponse', {})).toEqual(expected('worker'));
+      expect(await call(page, 'pageResponse', { backend: 'async' })).toEqual(expected('async'));
+      expect(await call(page, 'workerResponse')).toEqual(expected('sync'));
+      expect(await call(page, 'sharedWorkerResponse')).toEqual(expected('async'));
+    },
+    120_000,
+  );
 
   runs("asking for backend 'sync' where there are no sync access handles is an UnsupportedOperationError", async () => {
-    expect(await call(page, 'sharedWorkerForcedSync')).toMatchObject({ error: { name: 'UnsupportedOperationError', code: 'EUNSUPPORTED' } });
+    expect(await call(page, 'sharedWorkerForcedSync')).toMatchObject({
+      error: { name: 'UnsupportedOperationError', code: 'EUNSUPPORTED' },
+    });
   });
 
   describe.each(['auto', 'async'] as const)('one store shared by a SharedWorker and a page (page backend %s)', (backend) => {
-    runs('writers exclude each other, readers wait for writers, and a replacement is atomic across contexts', async () => {
-      const pageBackend = backend === 'auto' ? 'worker' : 'async';
-      expect(await call(page, 'sharedStore', backend)).toEqual({
-        pageWrites: { ok: pageBackend },
-        pageHolds: { ok: pageBackend },
-        workerWriter: { error: expect.objectContaining({ name: 'IOError', code: 'EBUSY' }) },
-        workerWaited: { text: 'old' },
-        workerReplaces: { ok: 'async' },
-        pageWhileReplaced: { text: 'old' },
-        pageWriter: { error: expect.objectContaining({ name: 'IOError', code: 'EBUSY' }) },
-        pageAfterReplace: { text: 'new' },
-      });
-    }, 60_000);
+    runs(
+      'writers exclude each other, readers wait for writers, and a replacement is atomic across contexts',
+      async () => {
+        const pageBackend = backend === 'auto' ? 'worker' : 'async';
+        expect(await call(page, 'sharedStore', backend)).toEqual({
+          pageWrites: { ok: pageBackend },
+          pageHolds: { ok: pageBackend },
+          workerWriter: { error: expect.objectContaining({ name: 'IOError', code: 'EBUSY' }) },
+          workerWaited: { text: 'old' },
+          workerReplaces: { ok: 'async' },
+          pageWhileReplaced: { text: 'old' },
+          pageWriter: { error: expect.objectContaining({ name: 'IOError', code: 'EBUSY' }) },
+          pageAfterReplace: { text: 'new' },
+        });
+      },
+      60_000,
+    );
   });
 });

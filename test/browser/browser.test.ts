@@ -31,9 +31,14 @@ async function openHarness(driver: BrowserDriver, server: ViteDevServer): Promis
 }
 
 /** Calls `harness[name](...args)` in the page. */
-function call<K extends keyof Harness>(page: PageDriver, name: K, ...args: Parameters<Harness[K]>): Promise<Awaited<ReturnType<Harness[K]>>> {
+function call<K extends keyof Harness>(
+  page: PageDriver,
+  name: K,
+  ...args: Parameters<Harness[K]>
+): Promise<Awaited<ReturnType<Harness[K]>>> {
   return page.evaluate(
-    ([name, args]) => (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args),
+    ([name, args]) =>
+      (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args),
     [name, args] as const,
   ) as Promise<Awaited<ReturnType<Harness[K]>>>;
 }
@@ -58,86 +63,147 @@ describe.each(engines)('in %s', (engine) => {
       expect(await call(page, 'environment')).toEqual({ isolated: true, pool: 'wasm' });
     });
 
-    runs('round trips 1 to 64 MiB through OPFS and the IO worker', async () => {
-      for (const mib of [1, 16, 64]) {
-        const result = await call(page, 'opfsRoundTrip', mib);
-        expect(result, `${mib} MiB`).toEqual({ ok: true, isSync: false });
-      }
-    }, 300_000);
+    runs(
+      'round trips 1 to 64 MiB through OPFS and the IO worker',
+      async () => {
+        for (const mib of [1, 16, 64]) {
+          const result = await call(page, 'opfsRoundTrip', mib);
+          expect(result, `${mib} MiB`).toEqual({ ok: true, isSync: false });
+        }
+      },
+      300_000,
+    );
 
-    runs('the page and two workers share one pool', async () => {
-      expect(await call(page, 'sharedPool')).toEqual({
-        allocations: 101, bytes: 1024 + 100 * 10_048, seesA: true, seesB: true, workerSeesPage: 3000, disjoint: true, after: 0,
-      });
-    }, 60_000);
+    runs(
+      'the page and two workers share one pool',
+      async () => {
+        expect(await call(page, 'sharedPool')).toEqual({
+          allocations: 101,
+          bytes: 1024 + 100 * 10_048,
+          seesA: true,
+          seesB: true,
+          workerSeesPage: 3000,
+          disjoint: true,
+          after: 0,
+        });
+      },
+      60_000,
+    );
 
-    runs('a 256 MiB upload of a File-like Blob goes to the IO worker: the page heap grows under 16 MiB', async () => {
-      const result = await call(page, 'uploadStream', 256, 'blob');
-      expect(result.size).toBe(256 * MiB);
-      expect(result.last).toBe(256 * MiB);
-      expect(result.heapGrowth).toBeLessThan(16 * MiB);
-      expect(result.peakPool).toBeLessThan(64 * MiB);
-      console.log(`${engine}: 256 MiB Blob upload into OPFS at ${result.mbPerSecond.toFixed(0)} MB/s, page heap +${(result.heapGrowth / MiB).toFixed(1)} MiB`);
-    }, 300_000);
-
-    runs('256 MiB upload-style streams into OPFS (copied on the page) keep JS memory bounded', async () => {
-      for (const from of ['blobStream', 'generated'] as const) {
-        const result = await call(page, 'uploadStream', 256, from);
+    runs(
+      'a 256 MiB upload of a File-like Blob goes to the IO worker: the page heap grows under 16 MiB',
+      async () => {
+        const result = await call(page, 'uploadStream', 256, 'blob');
         expect(result.size).toBe(256 * MiB);
         expect(result.last).toBe(256 * MiB);
-        expect(result.heapGrowth).toBeLessThan(128 * MiB);
+        expect(result.heapGrowth).toBeLessThan(16 * MiB);
         expect(result.peakPool).toBeLessThan(64 * MiB);
-        console.log(`${engine}: 256 MiB ${from} upload into OPFS at ${result.mbPerSecond.toFixed(0)} MB/s, page heap +${(result.heapGrowth / MiB).toFixed(1)} MiB`);
-      }
-    }, 300_000);
+        console.log(
+          `${engine}: 256 MiB Blob upload into OPFS at ${result.mbPerSecond.toFixed(0)} MB/s, page heap +${(result.heapGrowth / MiB).toFixed(1)} MiB`,
+        );
+      },
+      300_000,
+    );
 
-    runs('upload hands a Blob to the IO worker, from the position, with its size as the total', async () => {
-      const result = await call(page, 'uploadSource', 8, { blob: true, prefix: 1000 });
-      expect(result).toMatchObject({ count: 8 * MiB, position: 8 * MiB + 1000, size: 8 * MiB + 1000, monotonic: true });
-      expect(result).toMatchObject({ handedOver: true, pageWrites: 0 });
-      expect(result.last).toEqual([8 * MiB, 8 * MiB]);
-    }, 60_000);
+    runs(
+      '256 MiB upload-style streams into OPFS (copied on the page) keep JS memory bounded',
+      async () => {
+        for (const from of ['blobStream', 'generated'] as const) {
+          const result = await call(page, 'uploadStream', 256, from);
+          expect(result.size).toBe(256 * MiB);
+          expect(result.last).toBe(256 * MiB);
+          expect(result.heapGrowth).toBeLessThan(128 * MiB);
+          expect(result.peakPool).toBeLessThan(64 * MiB);
+          console.log(
+            `${engine}: 256 MiB ${from} upload into OPFS at ${result.mbPerSecond.toFixed(0)} MB/s, page heap +${(result.heapGrowth / MiB).toFixed(1)} MiB`,
+          );
+        }
+      },
+      300_000,
+    );
 
-    runs('upload copies a ReadableStream on the page, chunk by chunk (faster than moving it to the worker)', async () => {
-      const result = await call(page, 'uploadSource', 8, {});
-      expect(result).toMatchObject({ count: 8 * MiB, position: 8 * MiB, size: 8 * MiB, intact: true, reports: 8, monotonic: true });
-      expect(result).toMatchObject({ handedOver: false, pageWrites: 8 });
-    }, 60_000);
+    runs(
+      'upload hands a Blob to the IO worker, from the position, with its size as the total',
+      async () => {
+        const result = await call(page, 'uploadSource', 8, { blob: true, prefix: 1000 });
+        expect(result).toMatchObject({ count: 8 * MiB, position: 8 * MiB + 1000, size: 8 * MiB + 1000, monotonic: true });
+        expect(result).toMatchObject({ handedOver: true, pageWrites: 0 });
+        expect(result.last).toEqual([8 * MiB, 8 * MiB]);
+      },
+      60_000,
+    );
 
-    runs('upload of a Blob on a backend without the hand-over copies its stream', async () => {
-      const result = await call(page, 'uploadSource', 4, { blob: true, backend: 'async' });
-      expect(result).toMatchObject({ count: 4 * MiB, position: 4 * MiB, size: 4 * MiB, handedOver: false, monotonic: true });
-      expect(result.last).toEqual([4 * MiB, 4 * MiB]);
-    }, 60_000);
+    runs(
+      'upload copies a ReadableStream on the page, chunk by chunk (faster than moving it to the worker)',
+      async () => {
+        const result = await call(page, 'uploadSource', 8, {});
+        expect(result).toMatchObject({
+          count: 8 * MiB,
+          position: 8 * MiB,
+          size: 8 * MiB,
+          intact: true,
+          reports: 8,
+          monotonic: true,
+        });
+        expect(result).toMatchObject({ handedOver: false, pageWrites: 8 });
+      },
+      60_000,
+    );
 
-    runs('sequential reads through the IO worker see writes, truncates and seeks between them', async () => {
-      const result = await call(page, 'readAheadAroundChanges');
-      const at = (offset: number) => (offset * 31 + (offset >>> 12)) & 0xff; // pattern.ts
-      expect(result.seen).toEqual([at(0), at(4096), at(8192), 200, at(16384), at(20480), at(0)]);
-      expect(result.tailLength).toBe(5 * 4096 + 10 - 4096);
-    }, 60_000);
+    runs(
+      'upload of a Blob on a backend without the hand-over copies its stream',
+      async () => {
+        const result = await call(page, 'uploadSource', 4, { blob: true, backend: 'async' });
+        expect(result).toMatchObject({ count: 4 * MiB, position: 4 * MiB, size: 4 * MiB, handedOver: false, monotonic: true });
+        expect(result.last).toEqual([4 * MiB, 4 * MiB]);
+      },
+      60_000,
+    );
+
+    runs(
+      'sequential reads through the IO worker see writes, truncates and seeks between them',
+      async () => {
+        const result = await call(page, 'readAheadAroundChanges');
+        const at = (offset: number) => (offset * 31 + (offset >>> 12)) & 0xff; // pattern.ts
+        expect(result.seen).toEqual([at(0), at(4096), at(8192), 200, at(16384), at(20480), at(0)]);
+        expect(result.tailLength).toBe(5 * 4096 + 10 - 4096);
+      },
+      60_000,
+    );
 
     for (const from of ['blob', 'stream'] as const) {
-      runs(`an aborted ${from} upload rejects with the reason; position and size agree, and the file goes on`, async () => {
-        const result = await call(page, 'uploadAborted', from);
-        expect(result.rejectedWithReason).toBe(true);
-        expect(result.afterAbort.last).toBeGreaterThan(0);
-        expect(result.afterAbort.position).toBe(result.afterAbort.last);
-        expect(result.afterAbort.size).toBe(result.afterAbort.last);
-        expect(result.afterWrite).toEqual({ position: result.afterAbort.last! + 3, size: result.afterAbort.last! + 3 });
-        expect(result.finalSize).toBe(result.afterAbort.last! + 3);
-      }, 60_000);
+      runs(
+        `an aborted ${from} upload rejects with the reason; position and size agree, and the file goes on`,
+        async () => {
+          const result = await call(page, 'uploadAborted', from);
+          expect(result.rejectedWithReason).toBe(true);
+          expect(result.afterAbort.last).toBeGreaterThan(0);
+          expect(result.afterAbort.position).toBe(result.afterAbort.last);
+          expect(result.afterAbort.size).toBe(result.afterAbort.last);
+          expect(result.afterWrite).toEqual({ position: result.afterAbort.last! + 3, size: result.afterAbort.last! + 3 });
+          expect(result.finalSize).toBe(result.afterAbort.last! + 3);
+        },
+        60_000,
+      );
     }
 
     runs('BlobFile random reads agree with the bytes', async () => {
       expect(await call(page, 'blobRandomReads')).toBe(true);
     });
 
-    runs('inside a worker OpfsFile is synchronous', async () => {
-      expect(await call(page, 'workerSyncOpfs')).toEqual({
-        isSync: true, text: 'written synchronously\n', size: 22, truncated: 40, pageText: 'written synchronously\n',
-      });
-    }, 60_000);
+    runs(
+      'inside a worker OpfsFile is synchronous',
+      async () => {
+        expect(await call(page, 'workerSyncOpfs')).toEqual({
+          isSync: true,
+          text: 'written synchronously\n',
+          size: 22,
+          truncated: 40,
+          pageText: 'written synchronously\n',
+        });
+      },
+      60_000,
+    );
 
     runs('reads concatenated gzip members fully; corrupt input is an IOError', async () => {
       expect(await call(page, 'concatenatedGzip')).toEqual({ same: true, length: 154, expected: 154, corrupt: 'IOError' });
@@ -157,129 +223,175 @@ describe.each(engines)('in %s', (engine) => {
       expect(await call(page, 'truncateRemote')).toEqual({ sizes: [105, 3], bytes: [1, 1, 1] });
     });
 
-    runs('async iteration yields chunks, lines() yields lines', async () => {
-      const result = await call(page, 'chunksAndLines');
-      expect(result.lines).toBe(2000);
-      expect(result.first).toBe(`line ${'0'.padStart(40, '-')}\n`);
-      expect(result.chunks).toBe(Math.ceil(result.total / 65_536));
-      expect(result.chunks).toBeGreaterThan(1);
-    }, 60_000);
+    runs(
+      'async iteration yields chunks, lines() yields lines',
+      async () => {
+        const result = await call(page, 'chunksAndLines');
+        expect(result.lines).toBe(2000);
+        expect(result.first).toBe(`line ${'0'.padStart(40, '-')}\n`);
+        expect(result.chunks).toBe(Math.ceil(result.total / 65_536));
+        expect(result.chunks).toBeGreaterThan(1);
+      },
+      60_000,
+    );
   });
 
   describe('a failing IO worker', () => {
-    runs('one that 404s makes open reject with EWORKER within seconds, each time', async () => {
-      const brokenPage = await openHarness(driver, broken);
-      try {
-        const attempts = await call(brokenPage, 'openWithBrokenWorker');
-        for (const attempt of attempts) {
-          expect(attempt.error.code).toBe('EWORKER');
-          expect(attempt.error.message).toMatch(/IO worker (failed|did not answer)/);
-          expect(attempt.ms).toBeLessThan(6000);
+    runs(
+      'one that 404s makes open reject with EWORKER within seconds, each time',
+      async () => {
+        const brokenPage = await openHarness(driver, broken);
+        try {
+          const attempts = await call(brokenPage, 'openWithBrokenWorker');
+          for (const attempt of attempts) {
+            expect(attempt.error.code).toBe('EWORKER');
+            expect(attempt.error.message).toMatch(/IO worker (failed|did not answer)/);
+            expect(attempt.ms).toBeLessThan(6000);
+          }
+        } finally {
+          await brokenPage.close();
         }
-      } finally {
-        await brokenPage.close();
-      }
-    }, 60_000);
+      },
+      60_000,
+    );
 
-    runs('one that fails at start-up or is terminated mid-use rejects every call with EWORKER', async () => {
-      const result = await call(page, 'failingWorkers');
-      expect(result.startUp.error.code).toBe('EWORKER');
-      expect(result.terminated.error).toMatchObject({ code: 'EWORKER', message: expect.stringMatching(/stopped/) });
-      expect(result.later.error.code).toBe('EWORKER');
-      expect(result.defaultStillWorks).toBe(true);
-    }, 60_000);
+    runs(
+      'one that fails at start-up or is terminated mid-use rejects every call with EWORKER',
+      async () => {
+        const result = await call(page, 'failingWorkers');
+        expect(result.startUp.error.code).toBe('EWORKER');
+        expect(result.terminated.error).toMatchObject({ code: 'EWORKER', message: expect.stringMatching(/stopped/) });
+        expect(result.later.error.code).toBe('EWORKER');
+        expect(result.defaultStillWorks).toBe(true);
+      },
+      60_000,
+    );
   });
 
   describe('other tabs', () => {
-    runs('a second writer gets EBUSY naming the path', async () => {
-      const other = await openHarness(driver, isolated);
-      try {
-        expect(await call(page, 'hold', 'tabs/w.bin', 'rb+')).toEqual({ ok: true });
-        for (const mode of ['rb+', 'wb'] as const) {
-          const result = await call(other, 'hold', 'tabs/w.bin', mode);
-          expect(result).toMatchObject({ error: { name: 'IOError', code: 'EBUSY', message: expect.stringContaining('tabs/w.bin') } });
+    runs(
+      'a second writer gets EBUSY naming the path',
+      async () => {
+        const other = await openHarness(driver, isolated);
+        try {
+          expect(await call(page, 'hold', 'tabs/w.bin', 'rb+')).toEqual({ ok: true });
+          for (const mode of ['rb+', 'wb'] as const) {
+            const result = await call(other, 'hold', 'tabs/w.bin', mode);
+            expect(result).toMatchObject({
+              error: { name: 'IOError', code: 'EBUSY', message: expect.stringContaining('tabs/w.bin') },
+            });
+          }
+        } finally {
+          await call(page, 'closeHeld');
+          await other.close();
         }
-      } finally {
-        await call(page, 'closeHeld');
-        await other.close();
-      }
-    }, 60_000);
+      },
+      60_000,
+    );
 
-    runs('a reader sees the old file while another tab replaces it, then the new one', async () => {
-      const other = await openHarness(driver, isolated);
-      try {
-        await call(page, 'writeText', 'tabs/r.txt', 'old');
-        expect(await call(page, 'hold', 'tabs/r.txt', 'wb', 'new contents')).toEqual({ ok: true });
-        expect(await call(other, 'readText', 'tabs/r.txt')).toEqual({ text: 'old' });
-        await call(page, 'closeHeld');
-        expect(await call(other, 'readText', 'tabs/r.txt')).toEqual({ text: 'new contents' });
-      } finally {
-        await other.close();
-      }
-    }, 60_000);
+    runs(
+      'a reader sees the old file while another tab replaces it, then the new one',
+      async () => {
+        const other = await openHarness(driver, isolated);
+        try {
+          await call(page, 'writeText', 'tabs/r.txt', 'old');
+          expect(await call(page, 'hold', 'tabs/r.txt', 'wb', 'new contents')).toEqual({ ok: true });
+          expect(await call(other, 'readText', 'tabs/r.txt')).toEqual({ text: 'old' });
+          await call(page, 'closeHeld');
+          expect(await call(other, 'readText', 'tabs/r.txt')).toEqual({ text: 'new contents' });
+        } finally {
+          await other.close();
+        }
+      },
+      60_000,
+    );
 
-    runs('readers coexist where the browser has read-only handles; wait: true waits, a signal stops it', async () => {
-      const other = await openHarness(driver, isolated);
-      try {
-        await call(page, 'writeText', 'tabs/shared.txt', 'shared');
-        await call(page, 'hold', 'tabs/shared.txt', 'rb');
-        const second = await call(other, 'readText', 'tabs/shared.txt');
-        // Firefox ESR has no { mode: 'read-only' } handles: there one reader excludes the next.
-        expect(second).toEqual(engine === 'chromium' ? { text: 'shared' } : expect.objectContaining({ error: expect.objectContaining({ code: 'EBUSY' }) }));
-        await call(page, 'closeHeld');
-        await call(page, 'hold', 'tabs/shared.txt', 'rb+');
-        const stopped = await call(other, 'readText', 'tabs/shared.txt', { wait: true, abortAfter: 300 });
-        expect(stopped).toMatchObject({ error: { name: 'TimeoutError' } });
-        const waited = call(other, 'readText', 'tabs/shared.txt', { wait: true });
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        await call(page, 'closeHeld');
-        expect(await waited).toEqual({ text: 'shared' });
-      } finally {
-        await other.close();
-      }
-    }, 60_000);
+    runs(
+      'readers coexist where the browser has read-only handles; wait: true waits, a signal stops it',
+      async () => {
+        const other = await openHarness(driver, isolated);
+        try {
+          await call(page, 'writeText', 'tabs/shared.txt', 'shared');
+          await call(page, 'hold', 'tabs/shared.txt', 'rb');
+          const second = await call(other, 'readText', 'tabs/shared.txt');
+          // Firefox ESR has no { mode: 'read-only' } handles: there one reader excludes the next.
+          expect(second).toEqual(
+            engine === 'chromium'
+              ? { text: 'shared' }
+              : expect.objectContaining({ error: expect.objectContaining({ code: 'EBUSY' }) }),
+          );
+          await call(page, 'closeHeld');
+          await call(page, 'hold', 'tabs/shared.txt', 'rb+');
+          const stopped = await call(other, 'readText', 'tabs/shared.txt', { wait: true, abortAfter: 300 });
+          expect(stopped).toMatchObject({ error: { name: 'TimeoutError' } });
+          const waited = call(other, 'readText', 'tabs/shared.txt', { wait: true });
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await call(page, 'closeHeld');
+          expect(await waited).toEqual({ text: 'shared' });
+        } finally {
+          await other.close();
+        }
+      },
+      60_000,
+    );
 
-    runs('closing a tab mid-upload leaves the old file intact; the next open cleans up', async () => {
-      await call(page, 'writeText', 'crash/data.txt', 'old');
-      const doomed = await openHarness(driver, isolated);
-      await call(doomed, 'startEndlessUpload', 'crash/data.txt', 4);
-      expect(await call(page, 'listDir', 'crash')).toContain('.data.txt.nativefile-partial');
-      await doomed.close();
-      expect(await call(page, 'readText', 'crash/data.txt', { wait: true })).toEqual({ text: 'old' });
-      // The closed tab's worker lets go of the partial file shortly after the tab is gone.
-      let held: unknown;
-      for (let i = 0; i < 100; i++) {
-        held = await call(page, 'hold', 'crash/data.txt', 'rb+');
-        if ('ok' in (held as object)) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(held).toEqual({ ok: true });
-      await call(page, 'closeHeld');
-      expect(await call(page, 'listDir', 'crash')).toEqual(['data.txt']);
-    }, 60_000);
+    runs(
+      'closing a tab mid-upload leaves the old file intact; the next open cleans up',
+      async () => {
+        await call(page, 'writeText', 'crash/data.txt', 'old');
+        const doomed = await openHarness(driver, isolated);
+        await call(doomed, 'startEndlessUpload', 'crash/data.txt', 4);
+        expect(await call(page, 'listDir', 'crash')).toContain('.data.txt.nativefile-partial');
+        await doomed.close();
+        expect(await call(page, 'readText', 'crash/data.txt', { wait: true })).toEqual({ text: 'old' });
+        // The closed tab's worker lets go of the partial file shortly after the tab is gone.
+        let held: unknown;
+        for (let i = 0; i < 100; i++) {
+          held = await call(page, 'hold', 'crash/data.txt', 'rb+');
+          if ('ok' in (held as object)) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(held).toEqual({ ok: true });
+        await call(page, 'closeHeld');
+        expect(await call(page, 'listDir', 'crash')).toEqual(['data.txt']);
+      },
+      60_000,
+    );
 
     // Only Chromium lets a page call gc(); in Firefox this is skipped, not passed.
-    (engine === 'chromium' ? runs : test.skip)('a dropped remote file releases its handle when collected', async () => {
-      expect(await call(page, 'droppedFileIsReleased')).toEqual({ busyBefore: 'EBUSY', openedAfter: true });
-    }, 60_000);
+    (engine === 'chromium' ? runs : test.skip)(
+      'a dropped remote file releases its handle when collected',
+      async () => {
+        expect(await call(page, 'droppedFileIsReleased')).toEqual({ busyBefore: 'EBUSY', openedAfter: true });
+      },
+      60_000,
+    );
   });
 
   describe('a page that is not cross-origin isolated', () => {
-    runs('falls back to the system pool and transferred copies', async () => {
-      const plainPage = await openHarness(driver, plain);
-      try {
-        expect(await call(plainPage, 'environment')).toEqual({ isolated: false, pool: 'system' });
-        expect(await call(plainPage, 'opfsRoundTrip', 8)).toEqual({ ok: true, isSync: false });
-        expect(await call(plainPage, 'blobRandomReads')).toBe(true);
-      } finally {
-        await plainPage.close();
-      }
-    }, 120_000);
+    runs(
+      'falls back to the system pool and transferred copies',
+      async () => {
+        const plainPage = await openHarness(driver, plain);
+        try {
+          expect(await call(plainPage, 'environment')).toEqual({ isolated: false, pool: 'system' });
+          expect(await call(plainPage, 'opfsRoundTrip', 8)).toEqual({ ok: true, isSync: false });
+          expect(await call(plainPage, 'blobRandomReads')).toBe(true);
+        } finally {
+          await plainPage.close();
+        }
+      },
+      120_000,
+    );
   });
 
   describe('the demo', () => {
-    runs('streams a picked file into OPFS and shows its bytes', async () => {
-      await demoTest(driver, urlOf(isolated, '/demo/index.html'));
-    }, 120_000);
+    runs(
+      'streams a picked file into OPFS and shows its bytes',
+      async () => {
+        await demoTest(driver, urlOf(isolated, '/demo/index.html'));
+      },
+      120_000,
+    );
   });
 });

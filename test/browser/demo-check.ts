@@ -25,7 +25,10 @@ export async function demoTest(driver: BrowserDriver, url: string): Promise<void
       (document.querySelector('#seek button') as HTMLButtonElement).click();
     }, undefined);
     await page.waitFor(() => document.getElementById('hex')!.textContent!.startsWith('0000001000'));
-    const text = await page.evaluate((ids: string[]) => ids.map((id) => document.getElementById(id)!.textContent), ['hex', 'isolation']);
+    const text = await page.evaluate(
+      (ids: string[]) => ids.map((id) => document.getElementById(id)!.textContent),
+      ['hex', 'isolation'],
+    );
     expect(text[0]).toContain('0000001000  00 07 0e 15');
     expect(text[1]).toContain('crossOriginIsolated: true');
     await page.waitFor(() => document.getElementById('files')!.textContent!.includes('sample.bin'));

@@ -15,8 +15,7 @@ const WORKER_PATTERN = /new Worker\(new URL\((['"])((?:\.\.?\/)+)worker\.js\1, i
 let outDir: string;
 
 /** The built JavaScript files, one per module, as paths relative to the build folder. */
-const builtFiles = (): string[] =>
-  (readdirSync(outDir, { recursive: true }) as string[]).filter((name) => name.endsWith('.js'));
+const builtFiles = (): string[] => (readdirSync(outDir, { recursive: true }) as string[]).filter((name) => name.endsWith('.js'));
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'nativefile-dist-'));
@@ -43,11 +42,14 @@ describe('the library build', () => {
     expect(resolve(dirname(join(outDir, starters[0]!)), `${relativePath}worker.js`)).toBe(join(outDir, 'worker.js'));
     // No second copy of the worker bundled as an asset, and no root-absolute or ignored URL.
     expect(existsSync(join(outDir, 'assets'))).toBe(false);
-    for (const name of files) expect(readFileSync(join(outDir, name), 'utf8')).not.toMatch(/@vite-ignore|new URL\([^)]*worker\/index\.ts/);
+    for (const name of files)
+      expect(readFileSync(join(outDir, name), 'utf8')).not.toMatch(/@vite-ignore|new URL\([^)]*worker\/index\.ts/);
   });
 
   test('is not minified, so class names survive', () => {
-    const code = builtFiles().map((name) => readFileSync(join(outDir, name), 'utf8')).join('\n');
+    const code = builtFiles()
+      .map((name) => readFileSync(join(outDir, name), 'utf8'))
+      .join('\n');
     expect(code).toMatch(/class OpfsFile\b/);
     expect(code).toMatch(/class WorkerConnection\b/);
   });

@@ -10,7 +10,9 @@ import { opfsContract } from './opfs-contract.js';
 let shared: Remote<HarnessSharedWorker> | undefined;
 /** The SharedWorker every page of the origin shares (started by the first). */
 const sharedWorker = (): Remote<HarnessSharedWorker> => {
-  shared ??= wrap<HarnessSharedWorker>(new SharedWorker(new URL('./harness-shared-worker.ts', import.meta.url), { type: 'module' }).port);
+  shared ??= wrap<HarnessSharedWorker>(
+    new SharedWorker(new URL('./harness-shared-worker.ts', import.meta.url), { type: 'module' }).port,
+  );
   return shared;
 };
 const dedicatedWorker = (): Remote<HarnessWorker> =>

@@ -89,7 +89,7 @@ export const reliability = {
 
   /** Async iteration yields chunks; `lines()` yields lines. */
   async chunksAndLines(): Promise<{ chunks: number; total: number; lines: number; first: string }> {
-    const text = Array.from({ length: 2000 }, (_, i) => `line ${String(i).padStart(40, "-")}\n`).join('');
+    const text = Array.from({ length: 2000 }, (_, i) => `line ${String(i).padStart(40, '-')}\n`).join('');
     await reliability.writeText('iterate/lines.txt', text);
     const file = await OpfsFile.open('iterate/lines.txt');
     let chunks = 0;
@@ -111,7 +111,10 @@ export const reliability = {
     const attempts: Array<Failure & { ms: number }> = [];
     for (let i = 0; i < 2; i++) {
       const started = performance.now();
-      const result = await OpfsFile.open('broken/file.bin', 'wb').then(() => ({ error: { name: 'none', code: undefined, message: 'opened' } }), failure);
+      const result = await OpfsFile.open('broken/file.bin', 'wb').then(
+        () => ({ error: { name: 'none', code: undefined, message: 'opened' } }),
+        failure,
+      );
       attempts.push({ ...result, ms: performance.now() - started });
     }
     return attempts;
@@ -138,7 +141,10 @@ export const reliability = {
       const file = await OpfsFile.open('dropped/file.bin', 'rb+');
       await file.write(new Uint8Array(8));
     })();
-    const busyBefore = (await OpfsFile.open('dropped/file.bin', 'rb+').then(() => undefined, (e: IOError) => e.code));
+    const busyBefore = await OpfsFile.open('dropped/file.bin', 'rb+').then(
+      () => undefined,
+      (e: IOError) => e.code,
+    );
     for (let i = 0; i < 50; i++) {
       gc();
       await new Promise((resolve) => setTimeout(resolve, 50));

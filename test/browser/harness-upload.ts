@@ -6,22 +6,25 @@ import { checkPattern, fillPattern, MiB, removeEntry } from './pattern.js';
 /** A stream of `total` pattern bytes in 1 MiB chunks (endless when `total` is Infinity). */
 function patternStream(total: number): ReadableStream<Uint8Array> {
   let produced = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (produced >= total) return controller.close();
-      const chunk = new Uint8Array(Math.min(MiB, total - produced));
-      fillPattern(chunk, produced);
-      produced += chunk.length;
-      controller.enqueue(chunk);
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (produced >= total) return controller.close();
+        const chunk = new Uint8Array(Math.min(MiB, total - produced));
+        fillPattern(chunk, produced);
+        produced += chunk.length;
+        controller.enqueue(chunk);
+      },
     },
-  }, { highWaterMark: 2 });
+    { highWaterMark: 2 },
+  );
 }
 
 /** Whether all of `path` is the pattern, in order. */
 async function holdsPattern(path: string): Promise<boolean> {
   const file = await OpfsFile.open(path, 'rb');
   try {
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const part = await file.read(4 * MiB);
       if (part.length === 0) return true;
       if (!checkPattern(part, offset)) return false;
@@ -49,7 +52,11 @@ export const uploads = {
     // Which operations the page asks of the IO worker during the upload.
     const post = Worker.prototype.postMessage;
     const posted: string[] = [];
-    Worker.prototype.postMessage = function (this: Worker, message: { op?: string }, options?: StructuredSerializeOptions | Transferable[]) {
+    Worker.prototype.postMessage = function (
+      this: Worker,
+      message: { op?: string },
+      options?: StructuredSerializeOptions | Transferable[],
+    ) {
       posted.push(String(message?.op));
       post.call(this, message, Array.isArray(options) ? { transfer: options } : options);
     } as typeof post;
@@ -66,7 +73,12 @@ export const uploads = {
     const intact = prefix === 0 ? await holdsPattern(path) : undefined;
     await removeEntry('uploads');
     return {
-      count, position, size, intact, reports: progress.length, last: progress.at(-1),
+      count,
+      position,
+      size,
+      intact,
+      reports: progress.length,
+      last: progress.at(-1),
       monotonic: progress.every(([done], i) => i === 0 || done >= progress[i - 1]![0]),
       handedOver: posted.includes('upload'),
       pageWrites: posted.filter((op) => op.startsWith('write')).length,
@@ -81,13 +93,18 @@ export const uploads = {
     const reason = new Error('stop it');
     const progress: number[] = [];
     const source = from === 'blob' ? new Blob(Array.from({ length: 256 }, () => new Uint8Array(MiB))) : patternStream(Infinity);
-    const error = await file.upload(source, {
-      signal: controller.signal,
-      onProgress: (done) => {
-        progress.push(done);
-        controller.abort(reason); // the worker may have finished by then (Firefox writes 256 MiB in 50 ms)
-      },
-    }).then(() => undefined, (e: unknown) => e);
+    const error = await file
+      .upload(source, {
+        signal: controller.signal,
+        onProgress: (done) => {
+          progress.push(done);
+          controller.abort(reason); // the worker may have finished by then (Firefox writes 256 MiB in 50 ms)
+        },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     const afterAbort = { position: file.tell(), size: await file.size(), last: progress.at(-1) };
     await file.write(new Uint8Array([1, 2, 3]));
     const afterWrite = { position: file.tell(), size: await file.size() };
@@ -110,7 +127,9 @@ export const uploads = {
     const rw = await OpfsFile.open(path, 'rb+');
     const seen: number[] = [];
     const read = async () => seen.push((await rw.read(4096))[0] ?? -1);
-    await read(); await read(); await read(); // sequential: the next read is in flight now
+    await read();
+    await read();
+    await read(); // sequential: the next read is in flight now
     await rw.writeAt(3 * 4096, new Uint8Array(4096).fill(200));
     await read(); // must see the write
     await read();
@@ -147,7 +166,7 @@ export const uploads = {
     let reports = 0;
     let last = 0;
     try {
-      await file.upload(source, { onProgress: (done) => (reports++, last = done, sample()) });
+      await file.upload(source, { onProgress: (done) => (reports++, (last = done), sample()) });
     } finally {
       clearInterval(timer);
     }
@@ -156,6 +175,6 @@ export const uploads = {
     const seconds = (performance.now() - started) / 1000;
     // Headless Chromium's storage quota is a share of the free disk: give the space back.
     await removeEntry('uploads');
-    return { size, reports, last, heapGrowth: peakHeap - startHeap, peakPool, mbPerSecond: mib * MiB / 1e6 / seconds };
+    return { size, reports, last, heapGrowth: peakHeap - startHeap, peakPool, mbPerSecond: (mib * MiB) / 1e6 / seconds };
   },
 };

@@ -27,7 +27,8 @@ async function importFirst<T>(...paths: string[]): Promise<T> {
   throw last;
 }
 
-const startHarnessWorker = () => wrap<HarnessWorker>(new Worker(new URL('./harness-worker.ts', import.meta.url), { type: 'module' }));
+const startHarnessWorker = () =>
+  wrap<HarnessWorker>(new Worker(new URL('./harness-worker.ts', import.meta.url), { type: 'module' }));
 
 const harness = {
   ...reliability,
@@ -82,16 +83,20 @@ const harness = {
     const seesA = Buffer.fromShared(a![0]!).view.every((x) => x === 1);
     const seesB = Buffer.fromShared(b![49]!).view.every((x) => x === 2);
     const workerSeesPage = await workers[1]!.sumShared(mine.share());
-    const addresses = [...a!, ...b!].map((d) => d.byteOffset).concat(mine.address).sort((x, y) => x - y);
+    const addresses = [...a!, ...b!]
+      .map((d) => d.byteOffset)
+      .concat(mine.address)
+      .sort((x, y) => x - y);
     const disjoint = addresses.every((address, i) => i === 0 || address - addresses[i - 1]! >= 1000);
     await Promise.all(workers.map((worker) => worker.releaseAll()));
     mine.release();
     return { allocations, bytes, seesA, seesB, workerSeesPage, disjoint, after: pool.bytesAllocated() - bytesBefore };
   },
 
-
   async blobRandomReads() {
-    const { BlobFile } = await importFirst<typeof import('../../src/io/backends/blob-file.js')>('../../src/io/backends/blob-file.ts');
+    const { BlobFile } = await importFirst<typeof import('../../src/io/backends/blob-file.js')>(
+      '../../src/io/backends/blob-file.ts',
+    );
     const data = new Uint8Array(3 * MiB);
     fillPattern(data, 0);
     const file = new BlobFile(new Blob([data]));
@@ -119,20 +124,34 @@ const harness = {
   async concatenatedGzip() {
     type Module = { CompressedInputStream: new (raw: BufferReader, codec: string) => { read(): Promise<Uint8Array> } };
     const { CompressedInputStream } = await importFirst<Module>(
-      '../../src/io/wrappers/compressed-input-stream.ts', '../../src/io/backends/compressed-input-stream.ts',
+      '../../src/io/wrappers/compressed-input-stream.ts',
+      '../../src/io/backends/compressed-input-stream.ts',
     );
     const text = new TextEncoder().encode('some test data\n'.repeat(10) + 'eof\n');
     const gzip = async (bytes: Uint8Array) =>
-      new Uint8Array(await new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+      new Uint8Array(
+        await new Response(
+          new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip')),
+        ).arrayBuffer(),
+      );
     const joined = new Uint8Array([...(await gzip(text.subarray(0, 50))), ...(await gzip(text.subarray(50)))]);
     const out = await new CompressedInputStream(new BufferReader(joined), 'gzip').read();
-    const corrupt = await new CompressedInputStream(new BufferReader(text), 'gzip').read().then(() => 'no error', (e: Error) => e.name);
+    const corrupt = await new CompressedInputStream(new BufferReader(text), 'gzip').read().then(
+      () => 'no error',
+      (e: Error) => e.name,
+    );
     return { same: Buffer.wrap(out).equals(text), length: out.length, expected: text.length, corrupt };
   },
 
   async errors() {
-    const missing = await OpfsFile.open('no/such/file.bin', 'rb').then(() => null, (e: IOError) => e);
-    const badPath = await OpfsFile.open('a/../b.bin', 'wb').then(() => null, (e: Error) => e);
+    const missing = await OpfsFile.open('no/such/file.bin', 'rb').then(
+      () => null,
+      (e: IOError) => e,
+    );
+    const badPath = await OpfsFile.open('a/../b.bin', 'wb').then(
+      () => null,
+      (e: Error) => e,
+    );
     return {
       missingIsFileNotFound: missing instanceof FileNotFoundError,
       missingCode: missing?.code,

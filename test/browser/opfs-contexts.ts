@@ -57,10 +57,16 @@ export const contexts = {
   },
 
   /** Opens `path` and keeps it open; with `text`, writes it first (without closing). */
-  async hold(path: string, mode: 'rb' | 'wb' | 'rb+', text?: string, options: OpfsOpenOptions = {}): Promise<{ ok: string } | Failure> {
+  async hold(
+    path: string,
+    mode: 'rb' | 'wb' | 'rb+',
+    text?: string,
+    options: OpfsOpenOptions = {},
+  ): Promise<{ ok: string } | Failure> {
     try {
       const file = await OpfsFile.open(path, mode, options);
-      if (text !== undefined && file.mode !== 'rb') await (file as { write(b: Uint8Array): Promise<number> }).write(new TextEncoder().encode(text));
+      if (text !== undefined && file.mode !== 'rb')
+        await (file as { write(b: Uint8Array): Promise<number> }).write(new TextEncoder().encode(text));
       held.push(file);
       return { ok: file.backend };
     } catch (error) {
@@ -73,10 +79,17 @@ export const contexts = {
   },
 
   /** The text of `path`, or how opening it failed; `abortAfter` stops a wait. */
-  async readText(path: string, options: { wait?: boolean; abortAfter?: number; backend?: 'auto' | 'sync' | 'async' } = {}): Promise<{ text: string } | Failure> {
+  async readText(
+    path: string,
+    options: { wait?: boolean; abortAfter?: number; backend?: 'auto' | 'sync' | 'async' } = {},
+  ): Promise<{ text: string } | Failure> {
     const signal = options.abortAfter === undefined ? undefined : AbortSignal.timeout(options.abortAfter);
     try {
-      const file = await OpfsFile.open(path, 'rb', { wait: options.wait === true, ...(signal ? { signal } : {}), ...(options.backend ? { backend: options.backend } : {}) });
+      const file = await OpfsFile.open(path, 'rb', {
+        wait: options.wait === true,
+        ...(signal ? { signal } : {}),
+        ...(options.backend ? { backend: options.backend } : {}),
+      });
       try {
         return { text: new TextDecoder().decode(await file.read()) };
       } finally {

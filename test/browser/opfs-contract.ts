@@ -13,7 +13,10 @@ const codeOf = (error: unknown) => (error as IOError).code ?? (error as Error).n
 export type ContractResult = Record<string, unknown>;
 
 /** Runs the contract in folder `dir` with `options` (such as `{ backend: 'async' }`). */
-export async function opfsContract(dir: string, options: OpfsOpenOptions = {}): Promise<{ backend: string; isSync: boolean; result: ContractResult }> {
+export async function opfsContract(
+  dir: string,
+  options: OpfsOpenOptions = {},
+): Promise<{ backend: string; isSync: boolean; result: ContractResult }> {
   const path = (name: string) => `${dir}/${name}`;
   const open = <M extends 'rb' | 'wb' | 'ab' | 'rb+'>(name: string, mode: M, extra: OpfsOpenOptions = {}) =>
     OpfsFile.open(path(name), mode, { ...options, ...extra });
@@ -47,7 +50,10 @@ export async function opfsContract(dir: string, options: OpfsOpenOptions = {}): 
     const buffer = await reader.readBuffer(5);
     result.readBuffer = [decode(buffer.toBytes()), reader.tell()];
     await reader.close();
-    result.afterClose = await reader.read().then(() => 'read', (error: unknown) => codeOf(error));
+    result.afterClose = await reader.read().then(
+      () => 'read',
+      (error: unknown) => codeOf(error),
+    );
 
     // 'rb+': reads see the writes before them; truncate is ordered with them.
     const both = await open('a.txt', 'rb+');
@@ -91,7 +97,8 @@ export async function opfsContract(dir: string, options: OpfsOpenOptions = {}): 
     const holder = await open('a.txt', 'rb+');
     result.secondWriter = await open('a.txt', 'rb+').then((file) => file.close().then(() => 'opened'), codeOf);
     result.waitStopped = await open('a.txt', 'wb', { wait: true, signal: AbortSignal.timeout(200) }).then(
-      (file) => file.close().then(() => 'opened'), (error: unknown) => (error as Error).name,
+      (file) => file.close().then(() => 'opened'),
+      (error: unknown) => (error as Error).name,
     );
     await holder.close();
     result.missing = await open('missing.bin', 'rb').then(() => 'opened', codeOf);
@@ -113,7 +120,10 @@ export async function opfsContract(dir: string, options: OpfsOpenOptions = {}): 
 }
 
 /** Writes 3 MiB + 5 in 100 000-byte writes; reads it back in 64 KiB reads, then 50 random ranges. */
-async function patternRoundTrip(writer: OpfsWriter, openReader: () => Promise<OpfsReader>): Promise<{ size: number; sequential: boolean; random: boolean }> {
+async function patternRoundTrip(
+  writer: OpfsWriter,
+  openReader: () => Promise<OpfsReader>,
+): Promise<{ size: number; sequential: boolean; random: boolean }> {
   const total = 3 * MiB + 5;
   const chunk = new Uint8Array(100_000);
   for (let offset = 0; offset < total; offset += chunk.length) {

@@ -24,7 +24,11 @@ const failWorkerLoads: Plugin = {
  * A dev server over the repository with `headers` on every answer; `brokenWorker` 404s the IO
  * worker; `plugins` add to it (the WebKit run's results endpoint).
  */
-export async function startServer(headers: Record<string, string>, brokenWorker = false, plugins: Plugin[] = []): Promise<ViteDevServer> {
+export async function startServer(
+  headers: Record<string, string>,
+  brokenWorker = false,
+  plugins: Plugin[] = [],
+): Promise<ViteDevServer> {
   const server = await createServer({
     configFile: false,
     root,
@@ -39,4 +43,5 @@ export async function startServer(headers: Record<string, string>, brokenWorker 
 }
 
 /** The URL of `path` on `server`. */
-export const urlOf = (server: ViteDevServer, path: string): string => `${server.resolvedUrls!.local[0]!.replace(/\/$/, '')}${path}`;
+export const urlOf = (server: ViteDevServer, path: string): string =>
+  `${server.resolvedUrls!.local[0]!.replace(/\/$/, '')}${path}`;

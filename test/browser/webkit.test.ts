@@ -13,27 +13,29 @@ import { isolation, startServer, urlOf } from './servers.js';
 import { openInWebKit, resultsEndpoint, webkitAvailable, type PageMessage, type WebKitRun } from './webkit.js';
 
 /** The harness calls the WebKit page runs, in order. */
-const CALLS: Array<[string, unknown[]]> = process.env.NATIVEFILE_WEBKIT_CALLS ? JSON.parse(process.env.NATIVEFILE_WEBKIT_CALLS) as Array<[string, unknown[]]> : [
-  ['environment', []],
-  ['pageCapabilities', []],
-  ['pageRoundTrip', [8, {}]],
-  ['pageContract', [{}]],
-  ['pageResponse', [{}]],
-  ['workerRoundTrip', [8, {}]],
-  ['workerContract', [{}]],
-  ['workerResponse', []],
-  ['sharedWorkerCapabilities', []],
-  ['sharedWorkerRoundTrip', [8]],
-  ['sharedWorkerContract', []],
-  ['sharedWorkerResponse', []],
-  ['sharedStore', ['auto']],
-  ['blobRandomReads', []],
-  ['concatenatedGzip', []],
-  ['chunksAndLines', []],
-  ['errors', []],
-  ['truncateRemote', []],
-  ['sharedPool', []],
-];
+const CALLS: Array<[string, unknown[]]> = process.env.NATIVEFILE_WEBKIT_CALLS
+  ? (JSON.parse(process.env.NATIVEFILE_WEBKIT_CALLS) as Array<[string, unknown[]]>)
+  : [
+      ['environment', []],
+      ['pageCapabilities', []],
+      ['pageRoundTrip', [8, {}]],
+      ['pageContract', [{}]],
+      ['pageResponse', [{}]],
+      ['workerRoundTrip', [8, {}]],
+      ['workerContract', [{}]],
+      ['workerResponse', []],
+      ['sharedWorkerCapabilities', []],
+      ['sharedWorkerRoundTrip', [8]],
+      ['sharedWorkerContract', []],
+      ['sharedWorkerResponse', []],
+      ['sharedStore', ['auto']],
+      ['blobRandomReads', []],
+      ['concatenatedGzip', []],
+      ['chunksAndLines', []],
+      ['errors', []],
+      ['truncateRemote', []],
+      ['sharedPool', []],
+    ];
 
 const results = new Map<string, PageMessage>();
 let userAgent = '';
@@ -47,15 +49,20 @@ const runs = webkitAvailable() ? test : test.skip;
 
 beforeAll(async () => {
   if (!webkitAvailable()) return;
-  server = await startServer(isolation, false, [resultsEndpoint((message) => {
-    if (message.event === 'start') userAgent = message.userAgent ?? '';
-    if (message.event === 'result') results.set(message.name!, message);
-    if (process.env.NATIVEFILE_WEBKIT_CALLS) console.log(JSON.stringify(message));
-    if (message.event === 'page-error') console.error('WebKit page error:', message.message);
-    if (message.event === 'done') finished();
-  })]);
+  server = await startServer(isolation, false, [
+    resultsEndpoint((message) => {
+      if (message.event === 'start') userAgent = message.userAgent ?? '';
+      if (message.event === 'result') results.set(message.name!, message);
+      if (process.env.NATIVEFILE_WEBKIT_CALLS) console.log(JSON.stringify(message));
+      if (message.event === 'page-error') console.error('WebKit page error:', message.message);
+      if (message.event === 'done') finished();
+    }),
+  ]);
   dataDir = mkdtempSync(join(tmpdir(), 'nativefile-webkit-'));
-  browser = openInWebKit(`${urlOf(server, '/test/browser/webkit.html')}?calls=${encodeURIComponent(JSON.stringify(CALLS))}`, dataDir);
+  browser = openInWebKit(
+    `${urlOf(server, '/test/browser/webkit.html')}?calls=${encodeURIComponent(JSON.stringify(CALLS))}`,
+    dataDir,
+  );
   await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 240_000))]);
 }, 300_000);
 
@@ -105,8 +112,12 @@ describe('in WebKitGTK (MiniBrowser)', () => {
 
   runs('a page and a SharedWorker share one store through Web Locks', () => {
     expect(valueOf('sharedStore')).toMatchObject({
-      pageWrites: { ok: 'async' }, workerWriter: { error: { code: 'EBUSY' } }, workerWaited: { text: 'old' },
-      pageWhileReplaced: { text: 'old' }, pageWriter: { error: { code: 'EBUSY' } }, pageAfterReplace: { text: 'new' },
+      pageWrites: { ok: 'async' },
+      workerWriter: { error: { code: 'EBUSY' } },
+      workerWaited: { text: 'old' },
+      pageWhileReplaced: { text: 'old' },
+      pageWriter: { error: { code: 'EBUSY' } },
+      pageAfterReplace: { text: 'new' },
     });
   });
 

@@ -9,8 +9,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'vite';
 
 /** Where Debian's webkit2gtk-4.1 puts MiniBrowser. */
-const MINIBROWSER = ['/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser']
-  .find((path) => existsSync(path));
+const MINIBROWSER = [
+  '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+  '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+].find((path) => existsSync(path));
 
 /** OPFS, its writable streams and sync access handles are experimental features there. */
 const FEATURES = '--features=+FileSystem,+StorageAPI,+FileSystemWritableStream,+AccessHandle';
@@ -31,13 +33,14 @@ export interface PageMessage {
 
 /** A Vite plugin taking the page's posts at `/__results`, handing each to `onMessage`. */
 export function resultsEndpoint(onMessage: (message: PageMessage) => void): Plugin {
-  const body = (request: IncomingMessage) => new Promise<string>((resolve, reject) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (text += chunk));
-    request.on('end', () => resolve(text));
-    request.on('error', reject);
-  });
+  const body = (request: IncomingMessage) =>
+    new Promise<string>((resolve, reject) => {
+      let text = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => (text += chunk));
+      request.on('end', () => resolve(text));
+      request.on('error', reject);
+    });
   return {
     name: 'nativefile:webkit-results',
     configureServer(server) {

@@ -41,7 +41,9 @@ const targets: Target[] = [
   { label: 'webpack build, not isolated', fixture: 'webpack', isolated: false, url: () => urls.webpackPlain },
   { label: 'Vite dev server (pre-bundled), cross-origin isolated', fixture: 'vite', isolated: true, url: () => urls.viteDev },
   {
-    label: 'Vite dev server (optimizeDeps.exclude), cross-origin isolated', fixture: 'vite', isolated: true,
+    label: 'Vite dev server (optimizeDeps.exclude), cross-origin isolated',
+    fixture: 'vite',
+    isolated: true,
     url: () => urls.viteDevExcluded,
   },
 ];
@@ -86,8 +88,12 @@ beforeAll(async () => {
   servers.push(...started);
   const [viteIsolated, vitePlain, webpackIsolated, webpackPlain, viteDev, viteDevExcluded] = started;
   Object.assign(urls, {
-    viteIsolated: viteIsolated.url, vitePlain: vitePlain.url, webpackIsolated: webpackIsolated.url,
-    webpackPlain: webpackPlain.url, viteDev: viteDev.url, viteDevExcluded: viteDevExcluded.url,
+    viteIsolated: viteIsolated.url,
+    vitePlain: vitePlain.url,
+    webpackIsolated: webpackIsolated.url,
+    webpackPlain: webpackPlain.url,
+    viteDev: viteDev.url,
+    viteDevExcluded: viteDevExcluded.url,
   });
 }, 900_000);
 
@@ -96,7 +102,10 @@ afterAll(async () => {
 });
 
 describe('bundles', () => {
-  for (const [name, key] of [['Vite', 'vite'], ['webpack', 'webpack']] as const) {
+  for (const [name, key] of [
+    ['Vite', 'vite'],
+    ['webpack', 'webpack'],
+  ] as const) {
     test(`the ${name} browser bundle has no node: imports and no native addon`, () => {
       expectBuilt(key);
       const findings = scanBundle(join(dirs[key], 'dist'));
@@ -106,7 +115,10 @@ describe('bundles', () => {
     });
   }
 
-  for (const [name, key] of [['Vite', 'vite'], ['webpack', 'webpack']] as const) {
+  for (const [name, key] of [
+    ['Vite', 'vite'],
+    ['webpack', 'webpack'],
+  ] as const) {
     test(`the ${name} build emits the app's dedicated worker and SharedWorker as files of their own`, () => {
       expectBuilt(key);
       const dist = join(dirs[key], 'dist');
@@ -128,7 +140,9 @@ describe('bundles', () => {
     try {
       const traceFile = join(scratch, 'trace.txt');
       const result = await run(process.execPath, ['--import', './node-check/trace.mjs', './node-check/check.mjs'], {
-        cwd: dirs.vite, timeoutMs: 30_000, env: { NATIVEFILE_TRACE_FILE: traceFile },
+        cwd: dirs.vite,
+        timeoutMs: 30_000,
+        env: { NATIVEFILE_TRACE_FILE: traceFile },
       });
       expect(result.code, result.output).toBe(0);
       const lines = result.output.trim().split('\n');
@@ -177,7 +191,9 @@ async function openTargets(open: (target: Target) => Promise<PageOutcome>): Prom
     const error = buildErrors[target.fixture];
     return error === undefined ? undefined : { problems: [`the ${target.fixture} app did not build:\n${error}`] };
   };
-  return new Map(await Promise.all(targets.map(async (target) => [target.label, unbuilt(target) ?? await open(target)] as const)));
+  return new Map(
+    await Promise.all(targets.map(async (target) => [target.label, unbuilt(target) ?? (await open(target))] as const)),
+  );
 }
 
 /**
@@ -197,7 +213,8 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
       if (engine === 'webkit') {
         if (!webkitRuns) return;
         // One browser walks the pages in turn; WebKit's own page timeouts do not apply.
-        const pages = targets.filter((target) => buildErrors[target.fixture] === undefined)
+        const pages = targets
+          .filter((target) => buildErrors[target.fixture] === undefined)
           .map((target) => ({ label: target.label, url: target.url() }));
         const walked = await timed('webkit pages', () => openAllInWebKit(pages, PAGE_TIMEOUT_MS));
         outcomes = await openTargets(async (target) => walked.get(target.label)!);
@@ -225,7 +242,9 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
           const outcome = outcomes.get(target.label);
           expect(outcome?.report?.crossOriginIsolated, outcome?.problems.join('\n')).toBe(target.isolated);
           expect(checkOf(outcome, 'pool').detail).toEqual({
-            backend: target.isolated ? 'wasm' : 'system', counted: true, sum: 7000,
+            backend: target.isolated ? 'wasm' : 'system',
+            counted: true,
+            sum: 7000,
           });
         });
 
@@ -241,18 +260,29 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
         const workerSync = engine !== 'webkit';
         engineTest(`OPFS write and read from the page ${workerSync ? 'through the IO worker' : 'on the async backend'}`, () => {
           expect(checkOf(outcomes.get(target.label), 'opfs').detail).toEqual({
-            backend: workerSync ? 'worker' : 'async', isSync: false, size: 1024 * 1024 + 17, same: true, tail: true,
+            backend: workerSync ? 'worker' : 'async',
+            isSync: false,
+            size: 1024 * 1024 + 17,
+            same: true,
+            tail: true,
           });
         });
 
-        engineTest(`OPFS round trip in the app's dedicated worker, ${workerSync ? 'synchronous' : 'on the async backend'}, read through a Response`, () => {
-          expect(checkOf(outcomes.get(target.label), 'workerOpfs').detail).toEqual(
-            workerSync ? { backend: 'sync', isSync: true, same: true } : { backend: 'async', isSync: false, same: true },
-          );
-        });
+        engineTest(
+          `OPFS round trip in the app's dedicated worker, ${workerSync ? 'synchronous' : 'on the async backend'}, read through a Response`,
+          () => {
+            expect(checkOf(outcomes.get(target.label), 'workerOpfs').detail).toEqual(
+              workerSync ? { backend: 'sync', isSync: true, same: true } : { backend: 'async', isSync: false, same: true },
+            );
+          },
+        );
 
         engineTest("OPFS round trip in the app's SharedWorker on the async backend, read through a Response", () => {
-          expect(checkOf(outcomes.get(target.label), 'sharedWorkerOpfs').detail).toEqual({ backend: 'async', isSync: false, same: true });
+          expect(checkOf(outcomes.get(target.label), 'sharedWorkerOpfs').detail).toEqual({
+            backend: 'async',
+            isSync: false,
+            same: true,
+          });
         });
       });
     }

@@ -5,9 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
-} from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -43,7 +41,9 @@ export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** Runs a command, collecting stdout and stderr together; kills it after `timeoutMs`. */
 export function run(
-  command: string, args: string[], options: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv },
+  command: string,
+  args: string[],
+  options: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv },
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: childEnv(options.env) });
@@ -76,7 +76,10 @@ export async function runOk(command: string, args: string[], options: Parameters
 
 /** The tarball of this working tree's built dist/: packed once per change (or NATIVEFILE_TARBALL). */
 export async function packedTarball(): Promise<string> {
-  const output = await runOk(process.execPath, [join(repoRoot, 'scripts/pack-once.mjs'), '--from-dist'], { cwd: repoRoot, timeoutMs: 300_000 });
+  const output = await runOk(process.execPath, [join(repoRoot, 'scripts/pack-once.mjs'), '--from-dist'], {
+    cwd: repoRoot,
+    timeoutMs: 300_000,
+  });
   const lines = output.trim().split('\n');
   return lines[lines.length - 1]!.trim();
 }
@@ -84,7 +87,8 @@ export async function packedTarball(): Promise<string> {
 /** The browsers scripts/ensure-browsers.mjs finds (it exits non-zero with one message if it cannot). */
 export async function browserPaths(): Promise<{ chromium: string; firefox: string }> {
   const output = await runOk(process.execPath, [join(repoRoot, 'scripts/ensure-browsers.mjs'), '--json'], {
-    cwd: repoRoot, timeoutMs: 900_000,
+    cwd: repoRoot,
+    timeoutMs: 900_000,
   });
   const lines = output.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]!) as { chromium: string; firefox: string };
@@ -116,7 +120,8 @@ export async function prepareFixture(name: 'vite-app' | 'webpack-app', tarball: 
   mkdirSync(cacheRoot, { recursive: true });
   // Only the current copy of each fixture is kept: a stale one is hundreds of MB of node_modules.
   for (const entry of readdirSync(cacheRoot)) {
-    if (entry.startsWith(`${name}-`) && entry !== `${name}-${key}`) rmSync(join(cacheRoot, entry), { recursive: true, force: true });
+    if (entry.startsWith(`${name}-`) && entry !== `${name}-${key}`)
+      rmSync(join(cacheRoot, entry), { recursive: true, force: true });
   }
   const marker = join(dir, '.installed');
   if (!existsSync(marker)) {
@@ -144,9 +149,10 @@ export async function prepareFixture(name: 'vite-app' | 'webpack-app', tarball: 
 
 /** Builds the fixture with its own bundler into `dist/`; returns the bundler's output (warnings). */
 export function buildFixture(name: 'vite-app' | 'webpack-app', dir: string): Promise<string> {
-  const cli = name === 'vite-app'
-    ? [join(dir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']
-    : [join(dir, 'node_modules/webpack-cli/bin/cli.js'), '--config', 'webpack.config.mjs'];
+  const cli =
+    name === 'vite-app'
+      ? [join(dir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']
+      : [join(dir, 'node_modules/webpack-cli/bin/cli.js'), '--config', 'webpack.config.mjs'];
   return runOk(process.execPath, cli, { cwd: dir, timeoutMs: 180_000 });
 }
 

@@ -60,10 +60,11 @@ export async function serveStatic(dir: string, headers: Record<string, string>):
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -80,7 +81,8 @@ async function freePort(): Promise<number> {
 export async function startViteDev(dir: string, env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const port = await freePort();
   const child: ChildProcess = spawn(
-    process.execPath, [join(dir, 'node_modules/vite/bin/vite.js'), '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+    process.execPath,
+    [join(dir, 'node_modules/vite/bin/vite.js'), '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
     { cwd: dir, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -103,10 +105,11 @@ export async function startViteDev(dir: string, env: NodeJS.ProcessEnv = {}): Pr
   }
   return {
     url,
-    close: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

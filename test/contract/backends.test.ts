@@ -7,9 +7,21 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
-  BlobFile, BlobOutputStream, BufferedInputStream, BufferedOutputStream, BufferOutputStream, BufferReader,
-  CompressedInputStream, CompressedOutputStream, fromReadableStream, fromWritableStream, inputStream, JsFile,
-  memoryMap, NativeFile, OSFile,
+  BlobFile,
+  BlobOutputStream,
+  BufferedInputStream,
+  BufferedOutputStream,
+  BufferOutputStream,
+  BufferReader,
+  CompressedInputStream,
+  CompressedOutputStream,
+  fromReadableStream,
+  fromWritableStream,
+  inputStream,
+  JsFile,
+  memoryMap,
+  NativeFile,
+  OSFile,
 } from '../../src/node.js';
 import { tempFiles } from '../helpers.js';
 import { readerContract, writerContract } from './contract.js';
@@ -35,12 +47,18 @@ readerContract('OSFile', { ...sync, seekPastEnd: true }, (data) => ({ file: asFi
 readerContract('BlobFile', { sync: false, seekable: true, seekPastEnd: true }, (data) => ({
   file: asFile(new BlobFile(new Blob([data as Uint8Array<ArrayBuffer>]), { readAhead: 16 })),
 }));
-readerContract('JsFile over a FileHandle', { sync: false, seekable: true, seekPastEnd: true, seekFromEnd: false }, async (data) => ({
-  file: asFile(new JsFile(await openHandle(onDisk(data)))),
-}));
+readerContract(
+  'JsFile over a FileHandle',
+  { sync: false, seekable: true, seekPastEnd: true, seekFromEnd: false },
+  async (data) => ({
+    file: asFile(new JsFile(await openHandle(onDisk(data)))),
+  }),
+);
 
 const stream = { sync: false, seekable: false, seekPastEnd: false };
-readerContract('JsFile over a Node Readable', stream, (data) => ({ file: asFile(new JsFile(Readable.from([Buffer.from(data)]))) }));
+readerContract('JsFile over a Node Readable', stream, (data) => ({
+  file: asFile(new JsFile(Readable.from([Buffer.from(data)]))),
+}));
 readerContract('fromReadableStream', stream, (data) => ({ file: asFile(fromReadableStream(streamOf(data))) }));
 readerContract('BufferedInputStream over a sync reader', { ...stream, sync: true }, (data) => ({
   file: asFile(new BufferedInputStream(new BufferReader(data), 16)),
@@ -48,10 +66,20 @@ readerContract('BufferedInputStream over a sync reader', { ...stream, sync: true
 readerContract('BufferedInputStream over a stream', stream, (data) => ({
   file: asFile(new BufferedInputStream(fromReadableStream(streamOf(data)), 9)),
 }));
-readerContract('CompressedInputStream', stream, (data) => ({
-  file: asFile(new CompressedInputStream(new BufferReader(gzipSync(data)), 'gzip')),
-}), 30);
-readerContract('inputStream of a .gz path', stream, (data) => ({ file: asFile(inputStream(onDisk(gzipSync(data), `${fresh()}.gz`))) }), 30);
+readerContract(
+  'CompressedInputStream',
+  stream,
+  (data) => ({
+    file: asFile(new CompressedInputStream(new BufferReader(gzipSync(data)), 'gzip')),
+  }),
+  30,
+);
+readerContract(
+  'inputStream of a .gz path',
+  stream,
+  (data) => ({ file: asFile(inputStream(onDisk(gzipSync(data), `${fresh()}.gz`))) }),
+  30,
+);
 
 writerContract('BufferOutputStream', true, () => {
   const out = new BufferOutputStream();
@@ -84,7 +112,12 @@ writerContract('BufferedOutputStream', true, () => {
   const out = new BufferOutputStream();
   return { file: asFile(new BufferedOutputStream(out, 16)), written: () => out.getValue().toBytes() };
 });
-writerContract('CompressedOutputStream', false, () => {
-  const out = new BufferOutputStream();
-  return { file: asFile(new CompressedOutputStream(out, 'gzip')), written: () => gunzipSync(out.getValue().toBytes()) };
-}, 20);
+writerContract(
+  'CompressedOutputStream',
+  false,
+  () => {
+    const out = new BufferOutputStream();
+    return { file: asFile(new CompressedOutputStream(out, 'gzip')), written: () => gunzipSync(out.getValue().toBytes()) };
+  },
+  20,
+);

@@ -49,7 +49,12 @@ async function step(f: NativeFile, op: ReaderOp): Promise<unknown> {
 }
 
 /** Registers the reader contract for a backend. */
-export function readerContract(name: string, traits: ReaderTraits, open: (data: Uint8Array) => Opened | Promise<Opened>, runs = 60): void {
+export function readerContract(
+  name: string,
+  traits: ReaderTraits,
+  open: (data: Uint8Array) => Opened | Promise<Opened>,
+  runs = 60,
+): void {
   const withFile = async (data: Uint8Array, body: (file: NativeFile) => Promise<void>) => {
     const opened = await open(data);
     try {
@@ -61,9 +66,10 @@ export function readerContract(name: string, traits: ReaderTraits, open: (data: 
   };
 
   describe(`${name}: the reader contract`, () => {
-    test('says what it can do', () => withFile(bytesOf('abc'), async (f) => {
-      expect([f.readable(), f.writable(), f.seekable(), f.isSync]).toEqual([true, false, traits.seekable, traits.sync]);
-    }));
+    test('says what it can do', () =>
+      withFile(bytesOf('abc'), async (f) => {
+        expect([f.readable(), f.writable(), f.seekable(), f.isSync]).toEqual([true, false, traits.seekable, traits.sync]);
+      }));
 
     test('reads everything, then nothing; lines and chunks add up to the content', async () => {
       const text = 'first line\nsecond\n\nlast without newline';
@@ -86,19 +92,26 @@ export function readerContract(name: string, traits: ReaderTraits, open: (data: 
       });
     });
 
-    test('overlapping reads read consecutive bytes, as if queued in call order', () => withFile(bytesOf('0123456789abcdef'), async (f) => {
-      const parts = await Promise.all([f.read(4), f.read(4), f.readBuffer(4), f.read(4)]);
-      expect(parts.map((part) => new TextDecoder().decode(part instanceof Uint8Array ? part : part.view))).toEqual(['0123', '4567', '89ab', 'cdef']);
-    }));
+    test('overlapping reads read consecutive bytes, as if queued in call order', () =>
+      withFile(bytesOf('0123456789abcdef'), async (f) => {
+        const parts = await Promise.all([f.read(4), f.read(4), f.readBuffer(4), f.read(4)]);
+        expect(parts.map((part) => new TextDecoder().decode(part instanceof Uint8Array ? part : part.view))).toEqual([
+          '0123',
+          '4567',
+          '89ab',
+          'cdef',
+        ]);
+      }));
 
-    test('after close, every method but close throws ClosedFileError', () => withFile(bytesOf('abc'), async (f) => {
-      await f.close();
-      await f.close();
-      expect(f.closed).toBe(true);
-      await expect(f.read()).rejects.toThrow(ClosedFileError);
-      expect(() => f.readable()).toThrow(ClosedFileError);
-      expect(() => f.tell()).toThrow(ClosedFileError);
-    }));
+    test('after close, every method but close throws ClosedFileError', () =>
+      withFile(bytesOf('abc'), async (f) => {
+        await f.close();
+        await f.close();
+        expect(f.closed).toBe(true);
+        await expect(f.read()).rejects.toThrow(ClosedFileError);
+        expect(() => f.readable()).toThrow(ClosedFileError);
+        expect(() => f.tell()).toThrow(ClosedFileError);
+      }));
 
     test('agrees with the model for any content and any sequence of operations', async () => {
       await fc.assert(
@@ -135,25 +148,28 @@ export function writerContract(name: string, sync: boolean, open: () => OpenedWr
     test('what reaches the destination is the concatenation of the writes, whatever their sizes', async () => {
       const chunk = fc.uint8Array({ maxLength: 3000, size: 'max' });
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.tuple(chunk, sync ? fc.boolean() : fc.constant(false)), { maxLength: 20 }), async (writes) => {
-          const opened = await open();
-          const f = opened.file;
-          try {
-            expect([f.readable(), f.writable()]).toEqual([false, true]);
-            const model: number[] = [];
-            for (const [bytes, useSync] of writes) {
-              expect(useSync ? f.writeSync(bytes) : await f.write(bytes)).toBe(bytes.length);
-              model.push(...bytes);
-              expect(f.tell()).toBe(model.length);
+        fc.asyncProperty(
+          fc.array(fc.tuple(chunk, sync ? fc.boolean() : fc.constant(false)), { maxLength: 20 }),
+          async (writes) => {
+            const opened = await open();
+            const f = opened.file;
+            try {
+              expect([f.readable(), f.writable()]).toEqual([false, true]);
+              const model: number[] = [];
+              for (const [bytes, useSync] of writes) {
+                expect(useSync ? f.writeSync(bytes) : await f.write(bytes)).toBe(bytes.length);
+                model.push(...bytes);
+                expect(f.tell()).toBe(model.length);
+              }
+              await f.flush();
+              await f.close();
+              await expect(f.write(new Uint8Array(1))).rejects.toThrow(ClosedFileError);
+              expect(Array.from(await opened.written())).toEqual(model);
+            } finally {
+              await opened.cleanup?.();
             }
-            await f.flush();
-            await f.close();
-            await expect(f.write(new Uint8Array(1))).rejects.toThrow(ClosedFileError);
-            expect(Array.from(await opened.written())).toEqual(model);
-          } finally {
-            await opened.cleanup?.();
-          }
-        }),
+          },
+        ),
         { numRuns: runs },
       );
     });

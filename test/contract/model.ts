@@ -63,7 +63,12 @@ export const content = fc.uint8Array({ maxLength: 250, size: 'max' }).map((bytes
  * What the model says `op` returns and where it leaves the position. `read1` may return
  * fewer bytes than it could (one backend read), so its result is a prefix check.
  */
-export function modelStep(data: Uint8Array, position: number, op: ReaderOp, traits: ReaderTraits): { result: unknown; position: number } {
+export function modelStep(
+  data: Uint8Array,
+  position: number,
+  op: ReaderOp,
+  traits: ReaderTraits,
+): { result: unknown; position: number } {
   const rest = (n?: number) => data.slice(position, n === undefined ? undefined : position + n);
   switch (op.kind) {
     case 'read':

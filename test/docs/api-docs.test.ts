@@ -36,20 +36,31 @@ describe('API reference', () => {
 
   test('the same configuration fails on an undocumented export and on a broken link', () => {
     const source = join(scratch, 'planted.ts');
-    writeFileSync(source, [
-      '/** A module with two faults. @module */',
-      'export function undocumented(): number { return 1; }',
-      '/** Points at {@link Nowhere}. */',
-      'export const pointer = 2;',
-      '',
-    ].join('\n'));
-    writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', skipLibCheck: true },
-      files: [source],
-    }));
+    writeFileSync(
+      source,
+      [
+        '/** A module with two faults. @module */',
+        'export function undocumented(): number { return 1; }',
+        '/** Points at {@link Nowhere}. */',
+        'export const pointer = 2;',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(scratch, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', skipLibCheck: true },
+        files: [source],
+      }),
+    );
     // The project's options with only the program swapped (on the command line TypeDoc would
     // keep the options file's tsconfig, which does not include the planted file).
-    const options = { ...JSON.parse(readFileSync(`${root}/typedoc.json`, 'utf8')) as object, entryPoints: [source], tsconfig: join(scratch, 'tsconfig.json'), out: join(scratch, 'planted') };
+    const options = {
+      ...(JSON.parse(readFileSync(`${root}/typedoc.json`, 'utf8')) as object),
+      entryPoints: [source],
+      tsconfig: join(scratch, 'tsconfig.json'),
+      out: join(scratch, 'planted'),
+    };
     writeFileSync(join(scratch, 'typedoc.json'), JSON.stringify(options));
     const { status, log } = typedoc(join(scratch, 'typedoc.json'));
     expect(status).not.toBe(0);

@@ -58,7 +58,8 @@ const bytes = (from: number, count: number): Uint8Array => Uint8Array.from({ len
 export async function fileSystemChecks(fs: FileSystem, base: string): Promise<FileSystemCheckResults> {
   const at = (rel: string): string => `${base}/${rel}`;
   const relative = (path: string): string => path.slice(base.length + 1);
-  const names = (infos: readonly { path: string; type: FileType }[]): string[] => infos.map((i) => `${relative(i.path)}:${i.type}`).sort();
+  const names = (infos: readonly { path: string; type: FileType }[]): string[] =>
+    infos.map((i) => `${relative(i.path)}:${i.type}`).sort();
 
   await fs.createDir(at('tree/sub/deep'));
   const createdTree = (await fs.getFileInfo(at('tree/sub/deep'))).type;
@@ -69,7 +70,11 @@ export async function fileSystemChecks(fs: FileSystem, base: string): Promise<Fi
   await out.write(bytes(0, 10));
   await out.close();
   const info = await fs.getFileInfo(at('tree/a.bin'));
-  const written = { type: info.type, size: info.size, hasMtime: info.mtime instanceof Date && !Number.isNaN(info.mtime.getTime()) };
+  const written = {
+    type: info.type,
+    size: info.size,
+    hasMtime: info.mtime instanceof Date && !Number.isNaN(info.mtime.getTime()),
+  };
   const createOverFile = await outcome(() => fs.createDir(at('tree/a.bin')));
 
   const append = await fs.openAppendStream(at('tree/a.bin'));
@@ -99,8 +104,19 @@ export async function fileSystemChecks(fs: FileSystem, base: string): Promise<Fi
   const recursiveListing = names(await fs.listDir(at('tree'), { recursive: true }));
 
   const results = {
-    createdTree, createWithoutParent, createExisting, createOverFile, written, appendedSize, replacedSize,
-    readAt, streamed, dirInfo, missingInfo, listing, recursiveListing,
+    createdTree,
+    createWithoutParent,
+    createExisting,
+    createOverFile,
+    written,
+    appendedSize,
+    replacedSize,
+    readAt,
+    streamed,
+    dirInfo,
+    missingInfo,
+    listing,
+    recursiveListing,
     listMissing: await outcome(() => fs.listDir(at('nowhere'))),
     listFile: await outcome(() => fs.listDir(at('tree/a.bin'))),
     openMissing: await outcome(() => fs.openInputFile(at('tree/missing.bin'))),
@@ -119,10 +135,13 @@ export async function fileSystemChecks(fs: FileSystem, base: string): Promise<Fi
     size: (await fs.getFileInfo(at('tree/moved.bin'))).size,
   };
   const moveDir = await outcome(() => fs.move(at('tree/sub'), at('tree/sub2')));
-  const movedDirectory = moveDir !== 'resolved' ? moveDir : {
-    from: (await fs.getFileInfo(at('tree/sub'))).type,
-    child: (await fs.getFileInfo(at('tree/sub2/b.bin'))).type,
-  };
+  const movedDirectory =
+    moveDir !== 'resolved'
+      ? moveDir
+      : {
+          from: (await fs.getFileInfo(at('tree/sub'))).type,
+          child: (await fs.getFileInfo(at('tree/sub2/b.bin'))).type,
+        };
 
   await fs.deleteFile(at('tree/moved.bin'));
   const afterDeleteFile = (await fs.getFileInfo(at('tree/moved.bin'))).type;

@@ -70,7 +70,9 @@ describe('LocalFileSystem', () => {
   it('names the bad argument in TypeErrors', async () => {
     await expect(fs.getFileInfo(42 as unknown as string)).rejects.toThrow(/path must be a string/);
     await expect(fs.move(base, 7 as unknown as string)).rejects.toThrow(/to must be a string/);
-    await expect(fs.listDir(base, { recursive: 'yes' as unknown as boolean })).rejects.toThrow(/options.recursive must be a boolean/);
+    await expect(fs.listDir(base, { recursive: 'yes' as unknown as boolean })).rejects.toThrow(
+      /options.recursive must be a boolean/,
+    );
   });
 
   it('moving into a missing directory is a FileNotFoundError naming the target', async () => {

@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import {
-  Buffer, BufferOutputStream, ClosedFileError, proxyMemoryPool, systemMemoryPool,
+  Buffer,
+  BufferOutputStream,
+  ClosedFileError,
+  proxyMemoryPool,
+  systemMemoryPool,
   UnsupportedOperationError,
 } from '../../src/index.js';
 import { encode } from '../helpers.js';

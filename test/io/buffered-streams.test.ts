@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import {
-  Buffer, BufferedInputStream, BufferedOutputStream, BufferReader, FixedSizeBufferWriter, UnsupportedOperationError,
+  Buffer,
+  BufferedInputStream,
+  BufferedOutputStream,
+  BufferReader,
+  FixedSizeBufferWriter,
+  UnsupportedOperationError,
 } from '../../src/index.js';
 import { decode, encode } from '../helpers.js';
 

@@ -1,7 +1,12 @@
 import { deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import {
-  Buffer, BufferOutputStream, BufferReader, CompressedInputStream, CompressedOutputStream, FixedSizeBufferWriter,
+  Buffer,
+  BufferOutputStream,
+  BufferReader,
+  CompressedInputStream,
+  CompressedOutputStream,
+  FixedSizeBufferWriter,
   IOError,
 } from '../../src/index.js';
 import { randomBytes } from '../helpers.js';

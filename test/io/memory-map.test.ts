@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
-  ClosedFileError, createMemoryMap, FileNotFoundError, IOError, memoryMap, MemoryMappedFile,
+  ClosedFileError,
+  createMemoryMap,
+  FileNotFoundError,
+  IOError,
+  memoryMap,
+  MemoryMappedFile,
   UnsupportedOperationError,
 } from '../../src/node.js';
 import { decode, encode, largeSparseFile, randomBytes, tempFiles } from '../helpers.js';
@@ -37,7 +42,11 @@ describe('memoryMap (PyArrow test_memory_map_*)', () => {
       const second = f.readBufferSync(100);
       expect(second.view.buffer).toBe(first.view.buffer);
       expect(second.address).toBe(100);
-      cases.push([first, data.subarray(0, 100)], [second, data.subarray(100, 200)], [f.readBufferSync(100), data.subarray(200, 300)]);
+      cases.push(
+        [first, data.subarray(0, 100)],
+        [second, data.subarray(100, 200)],
+        [f.readBufferSync(100), data.subarray(200, 300)],
+      );
     }
     (globalThis as { gc?: () => void }).gc?.();
     for (const [buffer, expected] of cases) expect(buffer.toBytes()).toEqual(expected);
@@ -83,7 +92,11 @@ describe('memoryMap (PyArrow test_memory_map_*)', () => {
 
   test('modes (test_native_file_modes)', () => {
     const { path } = sampleFile();
-    for (const [mode, canonical, readable, writable] of [['r', 'rb', true, false], ['r+', 'rb+', true, true], ['r+b', 'rb+', true, true]] as const) {
+    for (const [mode, canonical, readable, writable] of [
+      ['r', 'rb', true, false],
+      ['r+', 'rb+', true, true],
+      ['r+b', 'rb+', true, true],
+    ] as const) {
       using f = memoryMap(path, mode);
       expect([f.mode, f.readable(), f.writable(), f.seekable()]).toEqual([canonical, readable, writable, true]);
     }

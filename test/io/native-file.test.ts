@@ -4,8 +4,17 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
-  allocateBuffer, BufferOutputStream, BufferReader, fileClass, IOError, NativeFile, systemMemoryPool, totalAllocatedBytes,
-  UnsupportedOperationError, type InputStream, type UnderlyingFile,
+  allocateBuffer,
+  BufferOutputStream,
+  BufferReader,
+  fileClass,
+  IOError,
+  NativeFile,
+  systemMemoryPool,
+  totalAllocatedBytes,
+  UnsupportedOperationError,
+  type InputStream,
+  type UnderlyingFile,
 } from '../../src/index.js';
 import { decode, encode } from '../helpers.js';
 
@@ -29,7 +38,7 @@ function chunkStream(chunks: string[], built: 'directly' | 'fileClass' = 'direct
     },
   };
   const traits = { kind: 'ChunkStream', mode: 'rb', seekable: false, sync: false } as const;
-  const file = built === 'directly' ? new NativeFile(source, traits) : new ChunkStream(source, traits) as unknown as NativeFile;
+  const file = built === 'directly' ? new NativeFile(source, traits) : (new ChunkStream(source, traits) as unknown as NativeFile);
   return { file, reads: () => reads };
 }
 
@@ -67,9 +76,11 @@ describe('an asynchronous, non-seekable file', () => {
   test('lines() throws an IOError past maxLineLength', async () => {
     const { file: f } = chunkStream(['short\n', 'x'.repeat(10_000), '\n']);
     const seen: string[] = [];
-    await expect((async () => {
-      for await (const line of f.lines({ maxLineLength: 1000 })) seen.push(decode(line));
-    })()).rejects.toMatchObject({ code: 'ELINE' });
+    await expect(
+      (async () => {
+        for await (const line of f.lines({ maxLineLength: 1000 })) seen.push(decode(line));
+      })(),
+    ).rejects.toMatchObject({ code: 'ELINE' });
     expect(seen).toEqual(['short\n']);
   });
 
@@ -103,7 +114,10 @@ describe('an asynchronous, non-seekable file', () => {
     const source: UnderlyingFile = { read: (into) => (into.set(encode('xyz')), 3) };
     const given: number[] = [];
     const f = new NativeFile(source, {
-      kind: 'Allocating', mode: 'rb', seekable: false, sync: true,
+      kind: 'Allocating',
+      mode: 'rb',
+      seekable: false,
+      sync: true,
       allocate: (size) => (given.push(size), allocateBuffer(size, { pool: systemMemoryPool() })),
     });
     expect(decode(f.readBufferSync(3).view)).toBe('xyz');
@@ -115,8 +129,13 @@ describe('an asynchronous, non-seekable file', () => {
     expect(f.isSync).toBe(false);
     expect(f.seekable()).toBe(false);
     for (const call of [
-      () => f.readSync(), () => f.readBufferSync(), () => f.readIntoSync(new Uint8Array(1)),
-      () => f.sizeSync(), () => f.flushSync(), () => f.closeSync(), () => f.seek(0),
+      () => f.readSync(),
+      () => f.readBufferSync(),
+      () => f.readIntoSync(new Uint8Array(1)),
+      () => f.sizeSync(),
+      () => f.flushSync(),
+      () => f.closeSync(),
+      () => f.seek(0),
       () => f[Symbol.dispose](),
     ]) {
       expect(call).toThrow(UnsupportedOperationError);

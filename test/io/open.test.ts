@@ -1,8 +1,16 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import {
-  BlobFile, Buffer, BufferedInputStream, BufferedOutputStream, BufferOutputStream, BufferReader,
-  CompressedInputStream, inputStream, JsFile, outputStream,
+  BlobFile,
+  Buffer,
+  BufferedInputStream,
+  BufferedOutputStream,
+  BufferOutputStream,
+  BufferReader,
+  CompressedInputStream,
+  inputStream,
+  JsFile,
+  outputStream,
 } from '../../src/index.js';
 import { encode } from '../helpers.js';
 

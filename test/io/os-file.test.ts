@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import {
-  BufferedInputStream, ClosedFileError, defaultMemoryPool, FileNotFoundError, inputStream, JsFile, OSFile, outputStream,
+  BufferedInputStream,
+  ClosedFileError,
+  defaultMemoryPool,
+  FileNotFoundError,
+  inputStream,
+  JsFile,
+  OSFile,
+  outputStream,
   UnsupportedOperationError,
 } from '../../src/node.js';
 import { open } from 'node:fs/promises';
@@ -61,8 +68,12 @@ describe('OSFile (PyArrow test_os_file_*)', () => {
   test('modes (test_native_file_modes)', () => {
     const { path } = sampleFile();
     const cases: Array<[string, string, boolean, boolean, boolean]> = [
-      ['r', 'rb', true, false, true], ['rb', 'rb', true, false, true], ['w', 'wb', false, true, false],
-      ['wb', 'wb', false, true, false], ['ab', 'ab', false, true, false], ['a', 'ab', false, true, false],
+      ['r', 'rb', true, false, true],
+      ['rb', 'rb', true, false, true],
+      ['w', 'wb', false, true, false],
+      ['wb', 'wb', false, true, false],
+      ['ab', 'ab', false, true, false],
+      ['a', 'ab', false, true, false],
     ];
     for (const [mode, canonical, readable, writable, seekable] of cases) {
       using f = new OSFile(path, mode as never);
@@ -83,8 +94,16 @@ describe('OSFile (PyArrow test_os_file_*)', () => {
     const f = new OSFile(path);
     f.closeSync();
     expect(f.closed).toBe(true);
-    // @ts-expect-error misuse the types forbid; the run-time check is what is tested
-    for (const call of [() => f.tell(), () => f.seek(0), () => f.sizeSync(), () => f.flushSync(), () => f.readable(), () => f.writable(), () => f.seekable()]) {
+    for (const call of [
+      () => f.tell(),
+      () => f.seek(0),
+      () => f.sizeSync(),
+      // @ts-expect-error misuse the types forbid; the run-time check is what is tested
+      () => f.flushSync(),
+      () => f.readable(),
+      () => f.writable(),
+      () => f.seekable(),
+    ]) {
       expect(call).toThrow(ClosedFileError);
     }
   });
@@ -155,7 +174,11 @@ describe('OSFile reads into pool memory', () => {
     const { path } = tempFiles('os-pool').sampleFile();
     const pool = defaultMemoryPool();
     using file = new OSFile(path);
-    for (const buffer of [file.readBufferSync(100), await file.readBuffer(100), await new BufferedInputStream(new OSFile(path), 64).readBuffer(100)]) {
+    for (const buffer of [
+      file.readBufferSync(100),
+      await file.readBuffer(100),
+      await new BufferedInputStream(new OSFile(path), 64).readBuffer(100),
+    ]) {
       expect(buffer.size).toBe(100);
       expect(pool.bytesAllocated()).toBeGreaterThan(0);
       // Pool memory: a view into the pool's large memory, not 100 bytes wrapped on their own.

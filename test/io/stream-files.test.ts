@@ -2,9 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  Buffer, fromReadableStream, fromWritableStream, UnsupportedOperationError,
-} from '../../src/index.js';
+import { Buffer, fromReadableStream, fromWritableStream, UnsupportedOperationError } from '../../src/index.js';
 import { decode, encode, randomBytes } from '../helpers.js';
 
 const body = randomBytes(3_000_000);
@@ -78,10 +76,12 @@ describe('fromWritableStream', () => {
   test('writes copies of the bytes, then closes the stream', async () => {
     const chunks: string[] = [];
     let closed = false;
-    const file = fromWritableStream(new WritableStream<Uint8Array>({
-      write: (chunk) => void chunks.push(decode(chunk)),
-      close: () => void (closed = true),
-    }));
+    const file = fromWritableStream(
+      new WritableStream<Uint8Array>({
+        write: (chunk) => void chunks.push(decode(chunk)),
+        close: () => void (closed = true),
+      }),
+    );
     const reused = encode('one');
     await file.write(reused);
     reused.set(encode('two'));

@@ -14,7 +14,11 @@ describe('upload', () => {
     });
     expect(copied).toBe(data.length);
     expect(out.getValue().equals(data)).toBe(true);
-    expect(progress).toEqual([[100_000, 300_000], [200_000, 300_000], [300_000, 300_000]]);
+    expect(progress).toEqual([
+      [100_000, 300_000],
+      [200_000, 300_000],
+      [300_000, 300_000],
+    ]);
   });
 
   test('copies a ReadableStream and an iterable of chunks', async () => {

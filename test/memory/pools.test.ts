@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import {
-  allocateBuffer, defaultMemoryPool, loggingMemoryPool, proxyMemoryPool, setMemoryPool,
-  supportedMemoryBackends, systemMemoryPool, totalAllocatedBytes, type MemoryPool,
+  allocateBuffer,
+  defaultMemoryPool,
+  loggingMemoryPool,
+  proxyMemoryPool,
+  setMemoryPool,
+  supportedMemoryBackends,
+  systemMemoryPool,
+  totalAllocatedBytes,
+  type MemoryPool,
 } from '../../src/index.js';
 
 /** PyArrow's check_allocated_bytes: statistics move exactly with one allocation. */

@@ -7,10 +7,7 @@ import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { allocateBuffer, createWasmMemoryPool, type ResizableBuffer } from '../../src/index.js';
 
-type Op =
-  | { kind: 'allocate'; size: number }
-  | { kind: 'resize'; pick: number; size: number }
-  | { kind: 'release'; pick: number };
+type Op = { kind: 'allocate'; size: number } | { kind: 'resize'; pick: number; size: number } | { kind: 'release'; pick: number };
 
 const size = fc.oneof(fc.integer({ min: 0, max: 1100 }), fc.integer({ min: 0, max: 300_000 }));
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -53,7 +50,9 @@ test('random allocate/resize/release sequences agree with a model', () => {
         peak = Math.max(peak, used);
         expect(pool.bytesAllocated()).toBe(used);
         expect(pool.numAllocations()).toBe(allocations);
-        const spans = live.filter((e) => e.buffer.size > 0).map((e) => [e.buffer.address, e.buffer.address + e.buffer.size] as const);
+        const spans = live
+          .filter((e) => e.buffer.size > 0)
+          .map((e) => [e.buffer.address, e.buffer.address + e.buffer.size] as const);
         spans.sort((a, b) => a[0] - b[0]);
         for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
         for (const e of live) expect(e.buffer.address % 64).toBe(0);

@@ -2,8 +2,13 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
-  allocateBuffer, Buffer, createWasmMemoryPool, defaultMemoryPool, OutOfMemoryError,
-  supportedMemoryBackends, type SharedMemoryPool,
+  allocateBuffer,
+  Buffer,
+  createWasmMemoryPool,
+  defaultMemoryPool,
+  OutOfMemoryError,
+  supportedMemoryBackends,
+  type SharedMemoryPool,
 } from '../../src/index.js';
 
 const workerUrl = new URL('../fixtures/pool-worker.mjs', import.meta.url);
@@ -112,7 +117,10 @@ describe('the wasm pool across worker threads', () => {
     const results = await Promise.all(
       threads.map((worker, i) =>
         ask<{ allocations: number; corrupted: number; misaligned: number }>(worker, {
-          kind: 'churn', seed: 1000 + i * 7919, steps: 4000, maxSize: 100_000,
+          kind: 'churn',
+          seed: 1000 + i * 7919,
+          steps: 4000,
+          maxSize: 100_000,
         }),
       ),
     );
@@ -135,7 +143,10 @@ describe('the wasm pool across worker threads', () => {
     expect(buffer.view.every((byte) => byte === 253)).toBe(true);
 
     const { descriptor } = await ask<{ descriptor: ReturnType<Buffer['share']> }>(worker, {
-      kind: 'allocate', id: 1, size: 5000, fill: 77,
+      kind: 'allocate',
+      id: 1,
+      size: 5000,
+      fill: 77,
     });
     expect(pool.bytesAllocated()).toBe(1024 + 5056);
     const fromWorker = Buffer.fromShared(descriptor);

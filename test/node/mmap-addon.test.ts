@@ -63,16 +63,44 @@ describe('the memory-map addon, loaded through src/io/mmap-addon.ts', () => {
   test('bad arguments: TypeError or RangeError with code EINVAL and a clear message', () => {
     const fd = openData('args.bin', page, 'r');
     try {
-      expect(thrown(() => addon.map(fd, 0, 0, false))).toMatchObject({ name: 'RangeError', code: 'EINVAL', message: expect.stringMatching(/length must be > 0/) });
-      expect(thrown(() => addon.map(fd, 100, 10, false))).toMatchObject({ name: 'RangeError', code: 'EINVAL', message: `offset 100 is not a multiple of the page size ${page}` });
-      expect(thrown(() => addon.map(fd, 0, 1.5, false))).toMatchObject({ name: 'RangeError', code: 'EINVAL', message: expect.stringMatching(/length must be an integer .* got 1\.5/) });
-      expect(thrown(() => addon.map(fd, 0, 2 ** 53, false))).toMatchObject({ name: 'RangeError', code: 'EINVAL', message: expect.stringMatching(/length must be an integer in \[0, 9007199254740991\]/) });
+      expect(thrown(() => addon.map(fd, 0, 0, false))).toMatchObject({
+        name: 'RangeError',
+        code: 'EINVAL',
+        message: expect.stringMatching(/length must be > 0/),
+      });
+      expect(thrown(() => addon.map(fd, 100, 10, false))).toMatchObject({
+        name: 'RangeError',
+        code: 'EINVAL',
+        message: `offset 100 is not a multiple of the page size ${page}`,
+      });
+      expect(thrown(() => addon.map(fd, 0, 1.5, false))).toMatchObject({
+        name: 'RangeError',
+        code: 'EINVAL',
+        message: expect.stringMatching(/length must be an integer .* got 1\.5/),
+      });
+      expect(thrown(() => addon.map(fd, 0, 2 ** 53, false))).toMatchObject({
+        name: 'RangeError',
+        code: 'EINVAL',
+        message: expect.stringMatching(/length must be an integer in \[0, 9007199254740991\]/),
+      });
       expect(thrown(() => addon.map(fd, -page, 10, false))).toMatchObject({ name: 'RangeError', code: 'EINVAL' });
-      expect(thrown(() => addon.map(-1, 0, 10, false))).toMatchObject({ name: 'RangeError', code: 'EINVAL', message: expect.stringMatching(/^fd must be/) });
+      expect(thrown(() => addon.map(-1, 0, 10, false))).toMatchObject({
+        name: 'RangeError',
+        code: 'EINVAL',
+        message: expect.stringMatching(/^fd must be/),
+      });
       expect(thrown(() => addon.map(Number.NaN, 0, 10, false))).toMatchObject({ name: 'RangeError', code: 'EINVAL' });
       const untyped = addon.map as unknown as (...args: unknown[]) => ArrayBuffer;
-      expect(thrown(() => untyped('3', 0, 10, false))).toMatchObject({ name: 'TypeError', code: 'EINVAL', message: 'fd must be a number' });
-      expect(thrown(() => untyped(fd, 0, 10, 1))).toMatchObject({ name: 'TypeError', code: 'EINVAL', message: 'writable must be a boolean' });
+      expect(thrown(() => untyped('3', 0, 10, false))).toMatchObject({
+        name: 'TypeError',
+        code: 'EINVAL',
+        message: 'fd must be a number',
+      });
+      expect(thrown(() => untyped(fd, 0, 10, 1))).toMatchObject({
+        name: 'TypeError',
+        code: 'EINVAL',
+        message: 'writable must be a boolean',
+      });
       expect(thrown(() => untyped(fd, 0, 10))).toMatchObject({ name: 'TypeError', code: 'EINVAL' });
     } finally {
       closeSync(fd);
@@ -82,7 +110,12 @@ describe('the memory-map addon, loaded through src/io/mmap-addon.ts', () => {
   test('failed system calls carry the errno name, errno and syscall', () => {
     const closed = openData('closed.bin', page, 'r');
     closeSync(closed);
-    expect(thrown(() => addon.map(closed, 0, page, false))).toMatchObject({ name: 'Error', code: 'EBADF', errno: -9, syscall: 'mmap' });
+    expect(thrown(() => addon.map(closed, 0, page, false))).toMatchObject({
+      name: 'Error',
+      code: 'EBADF',
+      errno: -9,
+      syscall: 'mmap',
+    });
     const readOnly = openData('readonly.bin', page, 'r');
     try {
       // A shared writable map needs a descriptor open for writing.
@@ -102,12 +135,24 @@ describe('the memory-map addon, loaded through src/io/mmap-addon.ts', () => {
     const fd = openData('ranges.bin', page, 'r+');
     const mapping = addon.map(fd, 0, page, true);
     closeSync(fd);
-    expect(thrown(() => addon.isStale(new ArrayBuffer(8)))).toMatchObject({ name: 'TypeError', code: 'EINVAL', message: 'mapping must be an ArrayBuffer returned by map()' });
+    expect(thrown(() => addon.isStale(new ArrayBuffer(8)))).toMatchObject({
+      name: 'TypeError',
+      code: 'EINVAL',
+      message: 'mapping must be an ArrayBuffer returned by map()',
+    });
     expect(thrown(() => addon.sync(new ArrayBuffer(8), 0, 1))).toMatchObject({ name: 'TypeError', code: 'EINVAL' });
     const untyped = addon.isStale as unknown as (value: unknown) => boolean;
     expect(thrown(() => untyped(new Uint8Array(mapping)))).toMatchObject({ name: 'TypeError', code: 'EINVAL' });
-    expect(thrown(() => addon.sync(mapping, page + 1, 0))).toMatchObject({ name: 'RangeError', code: 'EINVAL', message: expect.stringMatching(new RegExp(`^offset must be an integer in \\[0, ${page}\\]`)) });
-    expect(thrown(() => addon.sync(mapping, 10, page))).toMatchObject({ name: 'RangeError', code: 'EINVAL', message: `length must be an integer in [0, ${page - 10}], got ${page}` });
+    expect(thrown(() => addon.sync(mapping, page + 1, 0))).toMatchObject({
+      name: 'RangeError',
+      code: 'EINVAL',
+      message: expect.stringMatching(new RegExp(`^offset must be an integer in \\[0, ${page}\\]`)),
+    });
+    expect(thrown(() => addon.sync(mapping, 10, page))).toMatchObject({
+      name: 'RangeError',
+      code: 'EINVAL',
+      message: `length must be an integer in [0, ${page - 10}], got ${page}`,
+    });
     expect(() => addon.sync(mapping, page, 0)).not.toThrow();
   });
 
@@ -117,12 +162,19 @@ describe('the memory-map addon, loaded through src/io/mmap-addon.ts', () => {
     const length = 5 * 2 ** 30;
     truncateSync(path, length);
     const fd = openSync(path, 'r');
-    const mapped = (): number => readFileSync('/proc/self/maps', 'utf8').split('\n').filter((line) => line.endsWith(path)).length;
+    const mapped = (): number =>
+      readFileSync('/proc/self/maps', 'utf8')
+        .split('\n')
+        .filter((line) => line.endsWith(path)).length;
     try {
       if (constants.MAX_LENGTH >= length) {
         expect(addon.map(fd, 0, length, false).byteLength).toBe(length);
       } else {
-        expect(thrown(() => addon.map(fd, 0, length, false))).toMatchObject({ name: 'RangeError', code: 'EINVAL', message: expect.stringMatching(/longer than this Node allows/) });
+        expect(thrown(() => addon.map(fd, 0, length, false))).toMatchObject({
+          name: 'RangeError',
+          code: 'EINVAL',
+          message: expect.stringMatching(/longer than this Node allows/),
+        });
         expect(mapped()).toBe(0);
       }
     } finally {
@@ -136,7 +188,9 @@ describe('the memory-map addon, loaded through src/io/mmap-addon.ts', () => {
     const declared = Number(/#define NF_API_VERSION (\d+)/.exec(source)?.[1]);
     const probe = `const a = require('node-gyp-build')(${JSON.stringify(ROOT)}); console.log(JSON.stringify([a.apiVersion, Object.keys(a)]))`;
     const output = execFileSync(process.execPath, ['-e', probe], {
-      cwd: ROOT, encoding: 'utf8', env: { ...process.env, PREBUILDS_ONLY: '1' },
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PREBUILDS_ONLY: '1' },
     });
     expect(JSON.parse(output)).toEqual([declared, Object.keys(addon)]);
     expect(addon.apiVersion).toBe(declared);

@@ -54,7 +54,11 @@ describe('SIGBUS from a mapped file that shrank', () => {
     `);
     expect({ status: child.status, signal: child.signal }).toEqual({ status: 0, signal: null });
     expect(child.result).toEqual({
-      readBack: 9, stale: true, syncError: { name: 'Error', code: 'ESTALE' }, size: 4096, first: 7,
+      readBack: 9,
+      stale: true,
+      syncError: { name: 'Error', code: 'ESTALE' },
+      size: 4096,
+      first: 7,
     });
   });
 
@@ -145,7 +149,8 @@ describe('SIGBUS from a mapped file that shrank', () => {
   });
 
   test('a SIGBUS that is not ours reaches the handler installed before (a JS listener)', () => {
-    const child = runChild(`
+    const child = runChild(
+      `
       fs.writeFileSync(path.join(dir, 'data.bin'), Buffer.alloc(2 * page, 6));
       const fd = fs.openSync(path.join(dir, 'data.bin'), 'r');
       const mapping = addon.map(fd, 0, 2 * page, false);
@@ -154,7 +159,9 @@ describe('SIGBUS from a mapped file that shrank', () => {
       const past = new Uint8Array(mapping)[page];
       process.kill(process.pid, 'SIGBUS');
       setTimeout(() => { report({ heard, past, stale: addon.isStale(mapping) }); process.exit(0); }, 200);
-    `, { prelude: "let heard = 0; process.on('SIGBUS', () => { heard++; });" });
+    `,
+      { prelude: "let heard = 0; process.on('SIGBUS', () => { heard++; });" },
+    );
     expect({ status: child.status, signal: child.signal }).toEqual({ status: 0, signal: null });
     expect(child.result).toEqual({ heard: 1, past: 0, stale: true });
   });

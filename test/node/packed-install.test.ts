@@ -26,7 +26,10 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 /** Runs an ES module snippet in the consumer project and returns what it printed as JSON. */
 function runInApp(app: string, script: string): unknown {
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: app, encoding: 'utf8', env: childEnv(), timeout: 20_000,
+    cwd: app,
+    encoding: 'utf8',
+    env: childEnv(),
+    timeout: 20_000,
   });
   return JSON.parse(output.trim().split('\n').at(-1) ?? 'null');
 }
@@ -56,10 +59,18 @@ describe.skipIf(skip)('the packed package, installed with --ignore-scripts', () 
     if (!existsSync(join(ROOT, 'dist', 'node.js'))) {
       const bin = join(ROOT, 'node_modules', '.bin');
       execFileSync(join(bin, 'vite'), ['build'], { cwd: ROOT, env: childEnv(), stdio: 'pipe', timeout: 120_000 });
-      execFileSync(join(bin, 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: ROOT, env: childEnv(), stdio: 'pipe', timeout: 120_000 });
+      execFileSync(join(bin, 'tsc'), ['-p', 'tsconfig.build.json'], {
+        cwd: ROOT,
+        env: childEnv(),
+        stdio: 'pipe',
+        timeout: 120_000,
+      });
     }
     execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], {
-      cwd: ROOT, env: childEnv(), stdio: 'pipe', timeout: 120_000,
+      cwd: ROOT,
+      env: childEnv(),
+      stdio: 'pipe',
+      timeout: 120_000,
     });
     const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
     if (tarball === undefined) throw new Error(`npm pack left no tarball in ${work}`);
@@ -67,7 +78,10 @@ describe.skipIf(skip)('the packed package, installed with --ignore-scripts', () 
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'nativefile-consumer', private: true, type: 'module' }));
     execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)], {
-      cwd: app, env: childEnv(), stdio: 'pipe', timeout: 120_000,
+      cwd: app,
+      env: childEnv(),
+      stdio: 'pipe',
+      timeout: 120_000,
     });
     installed = join(app, 'node_modules', 'nativefile');
   }, 180_000);
@@ -99,7 +113,10 @@ describe.skipIf(skip)('the packed package, installed with --ignore-scripts', () 
     try {
       // No node-gyp on PATH and none from npm: the source build cannot even start.
       const result = spawnSync(process.execPath, [join(installed, 'scripts', 'build-addon.mjs')], {
-        cwd: installed, encoding: 'utf8', env: childEnv({ PATH: '/nonexistent', npm_config_node_gyp: '' }), timeout: 60_000,
+        cwd: installed,
+        encoding: 'utf8',
+        env: childEnv({ PATH: '/nonexistent', npm_config_node_gyp: '' }),
+        timeout: 60_000,
       });
       expect(result.status).toBe(0);
       expect(result.stderr).toMatch(/did not build from source/);

@@ -9,7 +9,10 @@ async function fresh(fs: OpfsFileSystem, base: string): Promise<void> {
 }
 
 const harness = {
-  environment: () => ({ isolated: globalThis.crossOriginIsolated, hasMove: typeof (FileSystemFileHandle.prototype as { move?: unknown }).move === 'function' }),
+  environment: () => ({
+    isolated: globalThis.crossOriginIsolated,
+    hasMove: typeof (FileSystemFileHandle.prototype as { move?: unknown }).move === 'function',
+  }),
 
   /** The shared checks on this page, with `options` for the files it opens. */
   async checks(base: string, options: OpfsFileSystemOptions): Promise<FileSystemCheckResults & { backend: string }> {

@@ -12,9 +12,14 @@ import { expectedChecks } from '../fs/filesystem-checks.js';
 import type { Harness } from './harness.js';
 
 /** Calls `harness[name](...args)` in the page. */
-function call<K extends keyof Harness>(page: PageDriver, name: K, ...args: Parameters<Harness[K]>): Promise<Awaited<ReturnType<Harness[K]>>> {
+function call<K extends keyof Harness>(
+  page: PageDriver,
+  name: K,
+  ...args: Parameters<Harness[K]>
+): Promise<Awaited<ReturnType<Harness[K]>>> {
   return page.evaluate(
-    ([name, args]) => (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args),
+    ([name, args]) =>
+      (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args),
     [name, args] as const,
   ) as Promise<Awaited<ReturnType<Harness[K]>>>;
 }
@@ -49,20 +54,44 @@ describe('OpfsFileSystem in the browser', () => {
       expect(await call(page, 'environment')).toEqual({ isolated: true, hasMove: true });
     });
 
-    runs('behaves as LocalFileSystem does, with files through the IO worker', async () => {
-      expect(await call(page, 'checks', `fs-worker-${engine}`, {})).toEqual({ ...expectedChecks(false), backend: 'worker' });
-    }, 60_000);
+    runs(
+      'behaves as LocalFileSystem does, with files through the IO worker',
+      async () => {
+        expect(await call(page, 'checks', `fs-worker-${engine}`, {})).toEqual({ ...expectedChecks(false), backend: 'worker' });
+      },
+      60_000,
+    );
 
-    runs('behaves the same with the asynchronous backend on the page', async () => {
-      expect(await call(page, 'checks', `fs-async-${engine}`, { backend: 'async' })).toEqual({ ...expectedChecks(false), backend: 'async' });
-    }, 60_000);
+    runs(
+      'behaves the same with the asynchronous backend on the page',
+      async () => {
+        expect(await call(page, 'checks', `fs-async-${engine}`, { backend: 'async' })).toEqual({
+          ...expectedChecks(false),
+          backend: 'async',
+        });
+      },
+      60_000,
+    );
 
-    runs('behaves the same inside a dedicated worker, on sync access handles', async () => {
-      expect(await call(page, 'workerChecks', `fs-dedicated-${engine}`)).toEqual(expectedChecks(false));
-    }, 60_000);
+    runs(
+      'behaves the same inside a dedicated worker, on sync access handles',
+      async () => {
+        expect(await call(page, 'workerChecks', `fs-dedicated-${engine}`)).toEqual(expectedChecks(false));
+      },
+      60_000,
+    );
 
-    runs('without FileSystemFileHandle.move() a move copies and deletes, replacing the target', async () => {
-      expect(await call(page, 'moveWithoutHandleMove', `fs-copy-${engine}`)).toEqual({ from: 'not-found', to: 'file', bytes: [1, 2, 3], replaced: true });
-    }, 60_000);
+    runs(
+      'without FileSystemFileHandle.move() a move copies and deletes, replacing the target',
+      async () => {
+        expect(await call(page, 'moveWithoutHandleMove', `fs-copy-${engine}`)).toEqual({
+          from: 'not-found',
+          to: 'file',
+          bytes: [1, 2, 3],
+          replaced: true,
+        });
+      },
+      60_000,
+    );
   });
 });

@@ -6,9 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import {
-  createMemoryMap, IOError, memoryMap, OSFile, toReadableStream,
-} from '../../src/node.js';
+import { createMemoryMap, IOError, memoryMap, OSFile, toReadableStream } from '../../src/node.js';
 import { randomBytes, tempFiles } from '../helpers.js';
 
 const { fresh } = tempFiles('reliability');
@@ -70,17 +68,21 @@ describe('OS files', () => {
     writeFileSync(path, randomBytes(256 * 2 ** 20));
     const file = new OSFile(path);
     let bytes = 0;
-    expect(await ticksDuring(async () => {
-      bytes = (await file.read()).byteLength;
-    })).toBeGreaterThan(0);
+    expect(
+      await ticksDuring(async () => {
+        bytes = (await file.read()).byteLength;
+      }),
+    ).toBeGreaterThan(0);
     expect(bytes).toBe(256 * 2 ** 20);
     file.seek(0);
     let streamed = 0;
-    expect(await ticksDuring(async () => {
-      for await (const chunk of toReadableStream(file, { chunkSize: 1 << 20 }) as unknown as AsyncIterable<Uint8Array>) {
-        streamed += chunk.byteLength;
-      }
-    })).toBeGreaterThan(0);
+    expect(
+      await ticksDuring(async () => {
+        for await (const chunk of toReadableStream(file, { chunkSize: 1 << 20 }) as unknown as AsyncIterable<Uint8Array>) {
+          streamed += chunk.byteLength;
+        }
+      }),
+    ).toBeGreaterThan(0);
     expect(streamed).toBe(256 * 2 ** 20);
   }, 60_000);
 });

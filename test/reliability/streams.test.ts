@@ -5,8 +5,17 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import {
-  BufferedOutputStream, BufferOutputStream, BufferReader, CompressedInputStream, createWasmMemoryPool, inputStream,
-  IOError, NativeFile, toWritableStream, totalAllocatedBytes, type UnderlyingFile,
+  BufferedOutputStream,
+  BufferOutputStream,
+  BufferReader,
+  CompressedInputStream,
+  createWasmMemoryPool,
+  inputStream,
+  IOError,
+  NativeFile,
+  toWritableStream,
+  totalAllocatedBytes,
+  type UnderlyingFile,
 } from '../../src/index.js';
 import { encode } from '../helpers.js';
 
@@ -72,14 +81,17 @@ describe('failures close and give back', () => {
 
   test('BufferedOutputStream.closeSync with a failing raw file still closes the raw file and reports the error', () => {
     let closed = false;
-    const raw = new NativeFile({
-      write: () => {
-        throw new Error('raw write failed');
+    const raw = new NativeFile(
+      {
+        write: () => {
+          throw new Error('raw write failed');
+        },
+        close: () => {
+          closed = true;
+        },
       },
-      close: () => {
-        closed = true;
-      },
-    }, { kind: 'Failing', mode: 'wb', seekable: false, sync: true });
+      { kind: 'Failing', mode: 'wb', seekable: false, sync: true },
+    );
     const buffered = new BufferedOutputStream(raw as never, 16);
     buffered.writeSync(encode('abc'));
     expect(() => buffered.closeSync()).toThrow('raw write failed');

@@ -53,12 +53,24 @@ async function readPattern(file: HttpFile, seen: Seen[]): Promise<HttpReadResult
   const at = await file.readAt(MiB + 17, 100_000);
   const readAtOk = at.byteLength === 100_000 && isPattern(at, MiB + 17);
   seen.length = 0;
-  const ranges = [{ offset: 10, length: 100 }, { offset: 2000, length: 300 }, { offset: 7000, length: 50 }, { offset: 3 * MiB, length: 1000 }];
+  const ranges = [
+    { offset: 10, length: 100 },
+    { offset: 2000, length: 300 },
+    { offset: 7000, length: 50 },
+    { offset: 3 * MiB, length: 1000 },
+  ];
   const parts = await file.readRanges(ranges);
-  const rangesOk = parts.length === ranges.length && parts.every((part, i) => part.byteLength === ranges[i]!.length && isPattern(part, ranges[i]!.offset));
+  const rangesOk =
+    parts.length === ranges.length &&
+    parts.every((part, i) => part.byteLength === ranges[i]!.length && isPattern(part, ranges[i]!.offset));
   return {
-    size, openRequests, readAtOk, rangesOk, rangeRequests: seen.filter((s) => s.method === 'GET').length,
-    etag: file.validator.etag, lastModified: file.validator.lastModified,
+    size,
+    openRequests,
+    readAtOk,
+    rangesOk,
+    rangeRequests: seen.filter((s) => s.method === 'GET').length,
+    etag: file.validator.etag,
+    lastModified: file.validator.lastModified,
   };
 }
 

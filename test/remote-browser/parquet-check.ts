@@ -8,7 +8,12 @@ export async function parquetRows(url: string, rowStart: number, rowEnd: number)
   const { fetch, seen } = recordingFetch();
   const file = await HttpFile.open(url, { fetch, readAhead: 0 });
   try {
-    const rows = await parquetReadObjects({ file: await asyncBufferOf(file), columns: ['id', 'name', 'score'], rowStart, rowEnd });
+    const rows = await parquetReadObjects({
+      file: await asyncBufferOf(file),
+      columns: ['id', 'name', 'score'],
+      rowStart,
+      rowEnd,
+    });
     return { rows, gets: seen.filter((s) => s.method === 'GET').length };
   } finally {
     await file.close();

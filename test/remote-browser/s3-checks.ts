@@ -16,7 +16,10 @@ export async function s3Read(endpoint: string, path: string, dir: string) {
   try {
     const size = await file.size();
     const at = await file.readAt(2 * MiB + 5, 70_000);
-    const parts = await file.readRanges([{ offset: 100, length: 10 }, { offset: 3 * MiB, length: 20 }]);
+    const parts = await file.readRanges([
+      { offset: 100, length: 10 },
+      { offset: 3 * MiB, length: 20 },
+    ]);
     const info = await fs.getFileInfo(path);
     const listing = await fs.listDir(dir);
     return {
@@ -101,7 +104,12 @@ export async function opfsUpload(endpoint: string, path: string, abortedPath: st
       await second.close();
     } catch (error) {
       await second.abort();
-      aborted = { sameReason: error === reason, error: errorData(error), progressAtAbort, after: (await fs.getFileInfo(abortedPath)).type };
+      aborted = {
+        sameReason: error === reason,
+        error: errorData(error),
+        progressAtAbort,
+        after: (await fs.getFileInfo(abortedPath)).type,
+      };
     }
     return { copied, progress, size: info.size, middleOk: isPattern(middle, Math.floor(mib / 2) * MiB - 3), aborted };
   } finally {

@@ -24,4 +24,5 @@ export async function startPageServer(headers: Record<string, string>): Promise<
 }
 
 /** The URL of `path` on `server`. */
-export const urlOf = (server: ViteDevServer, path: string): string => `${server.resolvedUrls!.local[0]!.replace(/\/$/, '')}${path}`;
+export const urlOf = (server: ViteDevServer, path: string): string =>
+  `${server.resolvedUrls!.local[0]!.replace(/\/$/, '')}${path}`;

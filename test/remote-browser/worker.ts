@@ -5,7 +5,10 @@ import { s3Abort, s3Multipart, s3Read } from './s3-checks.js';
 
 const api = {
   /** Whether this runs in a dedicated worker (no document), and is isolated like its page. */
-  where: () => ({ worker: typeof document === 'undefined' && 'WorkerGlobalScope' in globalThis, isolated: globalThis.crossOriginIsolated }),
+  where: () => ({
+    worker: typeof document === 'undefined' && 'WorkerGlobalScope' in globalThis,
+    isolated: globalThis.crossOriginIsolated,
+  }),
   readPatternOverHttp,
   linesOverHttp,
   s3Read,

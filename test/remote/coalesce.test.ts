@@ -8,31 +8,71 @@ const options = { holeSizeLimit: hole, rangeSizeLimit: limit };
 
 describe('coalesceRanges', () => {
   it('merges ranges separated by holes up to holeSizeLimit', () => {
-    expect(coalesceRanges([{ offset: 0, length: 10 }, { offset: 18, length: 2 }], options)).toEqual([
-      { offset: 0, length: 20, members: [0, 1] },
-    ]);
+    expect(
+      coalesceRanges(
+        [
+          { offset: 0, length: 10 },
+          { offset: 18, length: 2 },
+        ],
+        options,
+      ),
+    ).toEqual([{ offset: 0, length: 20, members: [0, 1] }]);
   });
 
   it('keeps ranges apart when the hole is one byte too large', () => {
-    expect(coalesceRanges([{ offset: 0, length: 10 }, { offset: 19, length: 2 }], options)).toHaveLength(2);
+    expect(
+      coalesceRanges(
+        [
+          { offset: 0, length: 10 },
+          { offset: 19, length: 2 },
+        ],
+        options,
+      ),
+    ).toHaveLength(2);
   });
 
   it('stops a merged range at rangeSizeLimit but never splits one large range', () => {
-    const merged = coalesceRanges([{ offset: 0, length: 60 }, { offset: 60, length: 60 }, { offset: 120, length: 500 }], options);
-    expect(merged.map((m) => [m.offset, m.length])).toEqual([[0, 60], [60, 60], [120, 500]]);
+    const merged = coalesceRanges(
+      [
+        { offset: 0, length: 60 },
+        { offset: 60, length: 60 },
+        { offset: 120, length: 500 },
+      ],
+      options,
+    );
+    expect(merged.map((m) => [m.offset, m.length])).toEqual([
+      [0, 60],
+      [60, 60],
+      [120, 500],
+    ]);
   });
 
   it('sorts by offset and reports input indices', () => {
-    expect(coalesceRanges([{ offset: 50, length: 5 }, { offset: 0, length: 5 }], options)).toEqual([
+    expect(
+      coalesceRanges(
+        [
+          { offset: 50, length: 5 },
+          { offset: 0, length: 5 },
+        ],
+        options,
+      ),
+    ).toEqual([
       { offset: 0, length: 5, members: [1] },
       { offset: 50, length: 5, members: [0] },
     ]);
   });
 
   it('merges overlapping ranges and skips empty ones', () => {
-    expect(coalesceRanges([{ offset: 0, length: 30 }, { offset: 10, length: 5 }, { offset: 5, length: 0 }], options)).toEqual([
-      { offset: 0, length: 30, members: [0, 1] },
-    ]);
+    expect(
+      coalesceRanges(
+        [
+          { offset: 0, length: 30 },
+          { offset: 10, length: 5 },
+          { offset: 5, length: 0 },
+        ],
+        options,
+      ),
+    ).toEqual([{ offset: 0, length: 30, members: [0, 1] }]);
   });
 
   it('rejects a zero rangeSizeLimit, naming it', () => {
@@ -73,7 +113,9 @@ describe('coalesceRanges', () => {
           expect(Math.min(...members.map((r) => r.offset))).toBe(m.offset);
           expect(Math.max(...members.map((r) => r.offset + r.length))).toBe(m.offset + m.length);
           // Within the size limit, unless a single member (or overlapping ones) is larger.
-          const overlapping = members.some((a, i) => members.some((b, j) => i !== j && a.offset < b.offset + b.length && b.offset < a.offset + a.length));
+          const overlapping = members.some((a, i) =>
+            members.some((b, j) => i !== j && a.offset < b.offset + b.length && b.offset < a.offset + a.length),
+          );
           if (!overlapping && members.length > 1) expect(m.length).toBeLessThanOrEqual(limits.rangeSizeLimit);
         }
       }),

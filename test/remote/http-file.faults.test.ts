@@ -61,8 +61,13 @@ describe.skipIf(!hasNginx)('HttpFile through a faulty network', () => {
     proxy.latencyMs = 5;
     await using file = await HttpFile.open(`${proxy.url}data.bin`, { retry: fast, readAhead: 64 * 1024 });
     proxy.reset(); // count reads only, not the HEAD of open
-    proxy.plan = (i) => (i % 3 === 1 ? { kind: 'cut', after: 10_000 } : i % 3 === 2 ? { kind: 'status', status: 502 } : { kind: 'pass' });
-    const parts = await file.readRanges([{ offset: 0, length: 100_000 }, { offset: 1_000_000, length: 200_000 }, { offset: 2_000_000, length: 97_152 }]);
+    proxy.plan = (i) =>
+      i % 3 === 1 ? { kind: 'cut', after: 10_000 } : i % 3 === 2 ? { kind: 'status', status: 502 } : { kind: 'pass' };
+    const parts = await file.readRanges([
+      { offset: 0, length: 100_000 },
+      { offset: 1_000_000, length: 200_000 },
+      { offset: 2_000_000, length: 97_152 },
+    ]);
     expectBytes(parts[0]!, data.subarray(0, 100_000));
     expectBytes(parts[1]!, data.subarray(1_000_000, 1_200_000));
     expectBytes(parts[2]!, data.subarray(2_000_000));
@@ -102,7 +107,10 @@ describe.skipIf(!hasNginx)('HttpFile through a faulty network', () => {
     proxy.reset(); // count reads only, not the HEAD of open
     proxy.latencyMs = 2000;
     const reading = file.readAt(0, 1000);
-    const ranging = file.readRanges([{ offset: 0, length: 10 }, { offset: 1_000_000, length: 10 }]);
+    const ranging = file.readRanges([
+      { offset: 0, length: 10 },
+      { offset: 1_000_000, length: 10 },
+    ]);
     const reason = new Error('user went away');
     setTimeout(() => controller.abort(reason), 50);
     const started = Date.now();

@@ -90,7 +90,10 @@ describe.skipIf(!hasNginx)('HttpFile against nginx', () => {
   it('serves reads hinted with willNeed from the prefetch, without another request', async () => {
     const recorder = recordingFetch();
     await using file = await HttpFile.open(`${server.url}data.bin`, { fetch: recorder.fetch, readAhead: 0 });
-    file.willNeed([{ offset: 100_000, length: 4000 }, { offset: 106_000, length: 4000 }]);
+    file.willNeed([
+      { offset: 100_000, length: 4000 },
+      { offset: 106_000, length: 4000 },
+    ]);
     const before = recorder.requests.length;
     expect(await file.readAt(106_000, 4000)).toEqual(data.subarray(106_000, 110_000));
     expect(await file.readAt(100_000, 4000)).toEqual(data.subarray(100_000, 104_000));

@@ -14,7 +14,7 @@ import { startS3, type S3Server } from '../servers/s3.js';
 const rows = 20_000;
 const ids = Array.from({ length: rows }, (_, i) => i);
 const names = ids.map((i) => `row-${i}`);
-const scores = ids.map((i) => (i * 7919) % 1000 / 10);
+const scores = ids.map((i) => ((i * 7919) % 1000) / 10);
 const parquet = new Uint8Array(
   parquetWriteBuffer({
     columnData: [
@@ -74,7 +74,12 @@ describe('hyparquet reads Parquet through asyncBufferOf', () => {
     afterAll(async () => server?.stop());
 
     it('rows match', async () => {
-      const s3 = new S3FileSystem({ endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+      const s3 = new S3FileSystem({
+        endpoint: server.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      });
       const out = await s3.openOutputStream('tables/t.parquet');
       await out.write(parquet);
       await out.close();

@@ -16,7 +16,10 @@ function fakeServer(data: Uint8Array, options: { etag?: () => string; delayMs?: 
     const headers = new Headers(init?.headers);
     const etag = options.etag?.() ?? '"v1"';
     if (init?.method === 'HEAD') {
-      return new Response(null, { status: 200, headers: { 'content-length': String(data.byteLength), 'accept-ranges': 'bytes', etag } });
+      return new Response(null, {
+        status: 200,
+        headers: { 'content-length': String(data.byteLength), 'accept-ranges': 'bytes', etag },
+      });
     }
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
@@ -61,7 +64,11 @@ describe('remote reads (in-memory HTTP)', () => {
     const data = randomBytes(1000, 4);
     const server = fakeServer(data);
     await using file = await HttpFile.open('http://fake/data', { fetch: server.fetch });
-    const [tail, empty, past] = await file.readRanges([{ offset: 990, length: 50 }, { offset: 10, length: 0 }, { offset: 2000, length: 5 }]);
+    const [tail, empty, past] = await file.readRanges([
+      { offset: 990, length: 50 },
+      { offset: 10, length: 0 },
+      { offset: 2000, length: 5 },
+    ]);
     expectBytes(tail!, data.subarray(990));
     expect(empty!.byteLength).toBe(0);
     expect(past!.byteLength).toBe(0);
@@ -79,7 +86,9 @@ describe('remote reads (in-memory HTTP)', () => {
   it('names the bad value when given a bad option', async () => {
     const server = fakeServer(new Uint8Array(10));
     await expect(HttpFile.open('http://fake/data', { fetch: server.fetch, readAhead: -1 })).rejects.toThrow(/readAhead/);
-    await expect(HttpFile.open('http://fake/data', { fetch: server.fetch, retry: { retries: 1.5 } })).rejects.toThrow(/retry\.retries/);
+    await expect(HttpFile.open('http://fake/data', { fetch: server.fetch, retry: { retries: 1.5 } })).rejects.toThrow(
+      /retry\.retries/,
+    );
   });
 
   it('a failed willNeed prefetch is forgotten: the read asks again and succeeds', async () => {
@@ -124,14 +133,16 @@ describe('Limiter', () => {
     let peak = 0;
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        limiter.run(async () => {
-          running++;
-          peak = Math.max(peak, running);
-          await new Promise((resolve) => setTimeout(resolve, 1));
-          running--;
-          if (i === 4) throw new IOError('task 4 fails');
-          return i;
-        }).catch(() => -1),
+        limiter
+          .run(async () => {
+            running++;
+            peak = Math.max(peak, running);
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            running--;
+            if (i === 4) throw new IOError('task 4 fails');
+            return i;
+          })
+          .catch(() => -1),
       ),
     );
     expect(peak).toBe(2);

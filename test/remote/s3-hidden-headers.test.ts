@@ -24,7 +24,14 @@ function hiding(header: string): FetchLike {
 describe('S3FileSystem when a header is hidden (not exposed through CORS)', () => {
   let server: S3Server;
   const fsFor = (fetch?: FetchLike) =>
-    new S3FileSystem({ endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true, credentials, partSize: 5 * MiB, ...(fetch ? { fetch } : {}) });
+    new S3FileSystem({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials,
+      partSize: 5 * MiB,
+      ...(fetch ? { fetch } : {}),
+    });
 
   beforeAll(async () => {
     server = await startS3(['data']);
@@ -35,7 +42,9 @@ describe('S3FileSystem when a header is hidden (not exposed through CORS)', () =
   afterAll(async () => server?.stop());
 
   it('opening an object whose Content-Length is hidden fails with EPROTO naming CORS, not an empty file', async () => {
-    const error = await fsFor(hiding('content-length')).openInputFile('data/object.bin').catch((e: unknown) => e);
+    const error = await fsFor(hiding('content-length'))
+      .openInputFile('data/object.bin')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IOError);
     expect(error).toMatchObject({ code: 'EPROTO', message: expect.stringMatching(/Content-Length.*CORS/) });
   });

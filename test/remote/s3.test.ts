@@ -36,7 +36,14 @@ function recordingFetch(fail?: (request: Recorded) => Response | undefined): { f
 describe('S3FileSystem against s3rver', () => {
   let server: S3Server;
   const fsFor = (fetch?: FetchLike) =>
-    new S3FileSystem({ endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true, credentials, partSize: 5 * MiB, ...(fetch ? { fetch } : {}) });
+    new S3FileSystem({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials,
+      partSize: 5 * MiB,
+      ...(fetch ? { fetch } : {}),
+    });
 
   beforeAll(async () => {
     server = await startS3(['data']);
@@ -53,7 +60,11 @@ describe('S3FileSystem against s3rver', () => {
     await using file = await s3.openInputFile('data/small/one.bin');
     expect(await file.size()).toBe(data.byteLength);
     expectBytes(await file.readAt(1000, 5000), data.subarray(1000, 6000));
-    const parts = await file.readRanges([{ offset: 10, length: 100 }, { offset: 200, length: 50 }, { offset: 250_000, length: 10 }]);
+    const parts = await file.readRanges([
+      { offset: 10, length: 100 },
+      { offset: 200, length: 50 },
+      { offset: 250_000, length: 10 },
+    ]);
     expectBytes(parts[0]!, data.subarray(10, 110));
     expectBytes(parts[1]!, data.subarray(200, 250));
     expectBytes(parts[2]!, data.subarray(250_000, 250_010));
@@ -122,10 +133,19 @@ describe('S3FileSystem against s3rver', () => {
       await out.close();
     }
     const flat = await s3.listDir('data/tree');
-    expect(flat.map((i) => [i.path, i.type]).sort()).toEqual([['data/tree/a.txt', 'file'], ['data/tree/sub', 'directory']]);
+    expect(flat.map((i) => [i.path, i.type]).sort()).toEqual([
+      ['data/tree/a.txt', 'file'],
+      ['data/tree/sub', 'directory'],
+    ]);
     expect(flat.find((i) => i.type === 'file')).toMatchObject({ size: 'data/tree/a.txt'.length });
     const deep = await s3.listDir('data/tree', { recursive: true });
-    expect(deep.map((i) => i.path).sort()).toEqual(['data/tree/a.txt', 'data/tree/sub', 'data/tree/sub/b.txt', 'data/tree/sub/deep', 'data/tree/sub/deep/c.txt']);
+    expect(deep.map((i) => i.path).sort()).toEqual([
+      'data/tree/a.txt',
+      'data/tree/sub',
+      'data/tree/sub/b.txt',
+      'data/tree/sub/deep',
+      'data/tree/sub/deep/c.txt',
+    ]);
     expect((await s3.getFileInfo('data/tree/sub')).type).toBe('directory');
     expect((await s3.getFileInfo('data/tree/nothing')).type).toBe('not-found');
     expect((await s3.getFileInfo('data')).type).toBe('directory');

@@ -26,7 +26,9 @@ describe('HadoopFileSystem over WebHDFS (protocol fake)', () => {
     for (let i = 0; i < data.byteLength; i += 500_000) await out.write(data.subarray(i, i + 500_000));
     await out.close();
     const writes = server.log.filter((l) => /op=(CREATE|APPEND)/.test(l));
-    expect(writes[0]).toMatch(/^NN PUT \/webhdfs\/v1\/user\/alice\/data\.bin\?op=CREATE&user\.name=alice&overwrite=true&noredirect=true$/);
+    expect(writes[0]).toMatch(
+      /^NN PUT \/webhdfs\/v1\/user\/alice\/data\.bin\?op=CREATE&user\.name=alice&overwrite=true&noredirect=true$/,
+    );
     expect(writes[1]).toMatch(/^DN PUT .*op=CREATE/);
     expect(writes.some((l) => l.startsWith('NN POST') && l.includes('op=APPEND'))).toBe(true);
 
@@ -35,12 +37,16 @@ describe('HadoopFileSystem over WebHDFS (protocol fake)', () => {
     expect(file).toBeInstanceOf(HdfsFile);
     expect(await file.size()).toBe(data.byteLength);
     expectBytes(await file.readAt(1_000_000, 300_000), data.subarray(1_000_000, 1_300_000));
-    const parts = await file.readRanges([{ offset: 10, length: 10 }, { offset: 30, length: 10 }, { offset: 2_000_000, length: 5 }]);
+    const parts = await file.readRanges([
+      { offset: 10, length: 10 },
+      { offset: 30, length: 10 },
+      { offset: 2_000_000, length: 5 },
+    ]);
     expectBytes(parts[1]!, data.subarray(30, 40));
     expectBytes(parts[2]!, data.subarray(2_000_000, 2_000_005));
-    expect(server.log.filter((l) => l.startsWith('NN GET') && l.includes('op=OPEN')).map((l) => /offset=\d+&length=\d+/.exec(l)?.[0])).toEqual([
-      'offset=1000000&length=300000', 'offset=10&length=30', 'offset=2000000&length=5',
-    ]);
+    expect(
+      server.log.filter((l) => l.startsWith('NN GET') && l.includes('op=OPEN')).map((l) => /offset=\d+&length=\d+/.exec(l)?.[0]),
+    ).toEqual(['offset=1000000&length=300000', 'offset=10&length=30', 'offset=2000000&length=5']);
     expect(server.log.filter((l) => l.startsWith('DN GET'))).toHaveLength(3);
     expectBytes(await file.read(), data);
   });
@@ -67,9 +73,16 @@ describe('HadoopFileSystem over WebHDFS (protocol fake)', () => {
     expect((await hdfs.getFileInfo('/tree/a.txt')).mtime).toBeInstanceOf(Date);
     expect(await hdfs.getFileInfo('/tree/sub')).toMatchObject({ type: 'directory' });
     expect(await hdfs.getFileInfo('/tree/none')).toEqual({ path: '/tree/none', type: 'not-found' });
-    expect((await hdfs.listDir('/tree')).map((i) => [i.path, i.type])).toEqual([['/tree/a.txt', 'file'], ['/tree/sub', 'directory']]);
+    expect((await hdfs.listDir('/tree')).map((i) => [i.path, i.type])).toEqual([
+      ['/tree/a.txt', 'file'],
+      ['/tree/sub', 'directory'],
+    ]);
     expect((await hdfs.listDir('/tree', { recursive: true })).map((i) => i.path).sort()).toEqual([
-      '/tree/a.txt', '/tree/sub', '/tree/sub/b.txt', '/tree/sub/deep', '/tree/sub/deep/c.txt',
+      '/tree/a.txt',
+      '/tree/sub',
+      '/tree/sub/b.txt',
+      '/tree/sub/deep',
+      '/tree/sub/deep/c.txt',
     ]);
     await expect(hdfs.listDir('/tree/a.txt')).rejects.toMatchObject({ code: 'ENOTDIR' });
     await expect(hdfs.listDir('/nothing')).rejects.toBeInstanceOf(FileNotFoundError);

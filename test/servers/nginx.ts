@@ -65,7 +65,9 @@ export async function startNginx(options: NginxOptions = {}): Promise<NginxServe
   mkdirSync(join(prefix, 'logs'));
   const port = await freePort();
   const conf = join(prefix, 'nginx.conf');
-  writeFileSync(conf, `
+  writeFileSync(
+    conf,
+    `
 daemon off;
 master_process off;
 worker_processes 1;
@@ -91,7 +93,8 @@ http {
     location /norange/ { max_ranges 0; }${options.preflight === true ? preflightConfig(root) : ''}
   }
 }
-`);
+`,
+  );
   // nginx runs under a shell that kills it when our end of its stdin closes: on stop(), and
   // also when this process dies without cleaning up (a killed benchmark or test worker).
   // (A background job's stdin is /dev/null, so the watcher reads a copy of it made first.)

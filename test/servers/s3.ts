@@ -62,9 +62,16 @@ export const CORS_CONFIGURATION = `<CORSConfiguration>
 export async function startS3(buckets: readonly string[], options: S3Options = {}): Promise<S3Server> {
   const directory = mkdtempSync(join(tmpdir(), 'nativefile-s3rver-'));
   const configs = options.cors === true ? [CORS_CONFIGURATION] : [];
-  const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: process.env.S3RVER_LOG === undefined, directory, configureBuckets: buckets.map((name) => ({ name, configs })) });
+  const s3rver = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: process.env.S3RVER_LOG === undefined,
+    directory,
+    configureBuckets: buckets.map((name) => ({ name, configs })),
+  });
   // The front's own answers (the abort below) need the headers s3rver gives its answers.
-  const corsHeaders: Record<string, string> = options.cors === true ? { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag' } : {};
+  const corsHeaders: Record<string, string> =
+    options.cors === true ? { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag' } : {};
   const { port: backend } = await s3rver.run();
   const front: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -74,7 +81,9 @@ export async function startS3(buckets: readonly string[], options: S3Options = {
       const dir = join(uploadsDir(directory, bucket), uploadId);
       req.resume();
       if (!existsSync(dir)) {
-        res.writeHead(404, { ...corsHeaders, 'content-type': 'application/xml' }).end('<Error><Code>NoSuchUpload</Code><Message>no such upload</Message></Error>');
+        res
+          .writeHead(404, { ...corsHeaders, 'content-type': 'application/xml' })
+          .end('<Error><Code>NoSuchUpload</Code><Message>no such upload</Message></Error>');
         return;
       }
       rmSync(dir, { recursive: true, force: true });

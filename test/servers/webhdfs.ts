@@ -10,7 +10,18 @@
  * Permissions are faked with one rule: paths under `/private` need `user.name=admin` (or a
  * `delegation` token), else `AccessControlException`.
  */
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
@@ -61,15 +72,24 @@ export async function startWebHdfs(): Promise<WebHdfsServer> {
 
   const local = (hdfsPath: string): string => {
     const clean = normalize(decodeURIComponent(hdfsPath));
-    if (!clean.startsWith('/') || clean.includes('..')) throw new RemoteError(400, 'IllegalArgumentException', `Invalid path name ${hdfsPath}`);
+    if (!clean.startsWith('/') || clean.includes('..'))
+      throw new RemoteError(400, 'IllegalArgumentException', `Invalid path name ${hdfsPath}`);
     return join(root, clean);
   };
   const status = (file: string, suffix: string) => {
     const stats = statSync(file);
     return {
-      accessTime: stats.atimeMs | 0, blockSize: 134217728, childrenNum: stats.isDirectory() ? readdirSync(file).length : 0, fileId: stats.ino,
-      group: 'supergroup', length: stats.isDirectory() ? 0 : stats.size, modificationTime: Math.floor(stats.mtimeMs), owner: 'hdfs',
-      pathSuffix: suffix, permission: stats.isDirectory() ? '755' : '644', replication: stats.isDirectory() ? 0 : 3,
+      accessTime: stats.atimeMs | 0,
+      blockSize: 134217728,
+      childrenNum: stats.isDirectory() ? readdirSync(file).length : 0,
+      fileId: stats.ino,
+      group: 'supergroup',
+      length: stats.isDirectory() ? 0 : stats.size,
+      modificationTime: Math.floor(stats.mtimeMs),
+      owner: 'hdfs',
+      pathSuffix: suffix,
+      permission: stats.isDirectory() ? '755' : '644',
+      replication: stats.isDirectory() ? 0 : 3,
       type: stats.isDirectory() ? 'DIRECTORY' : 'FILE',
     };
   };
@@ -77,21 +97,33 @@ export async function startWebHdfs(): Promise<WebHdfsServer> {
     if (!existsSync(file)) throw new RemoteError(404, 'FileNotFoundException', `File does not exist: ${hdfsPath}`);
   };
 
-  const handle = (node: 'NN' | 'DN', handler: (req: IncomingMessage, res: ServerResponse, url: URL, path: string) => Promise<void>) =>
+  const handle =
+    (node: 'NN' | 'DN', handler: (req: IncomingMessage, res: ServerResponse, url: URL, path: string) => Promise<void>) =>
     async (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? '/', 'http://x');
       log.push(`${node} ${req.method} ${url.pathname}${url.search}`);
       try {
-        if (!url.pathname.startsWith('/webhdfs/v1/')) throw new RemoteError(404, 'FileNotFoundException', `no such resource ${url.pathname}`);
+        if (!url.pathname.startsWith('/webhdfs/v1/'))
+          throw new RemoteError(404, 'FileNotFoundException', `no such resource ${url.pathname}`);
         const path = url.pathname.slice('/webhdfs/v1'.length);
         const user = url.searchParams.get('user.name');
         if (decodeURIComponent(path).startsWith('/private') && user !== 'admin' && !url.searchParams.has('delegation')) {
-          throw new RemoteError(403, 'AccessControlException', `Permission denied: user=${user ?? 'dr.who'}, access=READ, inode="${path}"`);
+          throw new RemoteError(
+            403,
+            'AccessControlException',
+            `Permission denied: user=${user ?? 'dr.who'}, access=READ, inode="${path}"`,
+          );
         }
         await handler(req, res, url, path);
       } catch (error) {
         const e = error instanceof RemoteError ? error : new RemoteError(500, 'IOException', String(error));
-        sendJson(res, e.status, { RemoteException: { exception: e.exception, javaClassName: JAVA[e.exception] ?? 'java.io.IOException', message: e.message } });
+        sendJson(res, e.status, {
+          RemoteException: {
+            exception: e.exception,
+            javaClassName: JAVA[e.exception] ?? 'java.io.IOException',
+            message: e.message,
+          },
+        });
       }
     };
 
@@ -100,7 +132,11 @@ export async function startWebHdfs(): Promise<WebHdfsServer> {
       const op = url.searchParams.get('op')?.toUpperCase();
       const file = local(path);
       // Data operations go to a DataNode: 307 with Location, or its URL as JSON with noredirect=true.
-      if ((op === 'OPEN' && req.method === 'GET') || (op === 'CREATE' && req.method === 'PUT') || (op === 'APPEND' && req.method === 'POST')) {
+      if (
+        (op === 'OPEN' && req.method === 'GET') ||
+        (op === 'CREATE' && req.method === 'PUT') ||
+        (op === 'APPEND' && req.method === 'POST')
+      ) {
         req.resume();
         if (op !== 'CREATE') mustExist(path, file);
         const location = `${dataNodeUrl}${url.pathname}${url.search.replace(/&?noredirect=true/, '')}&namenoderpcaddress=fake:8020`;
@@ -114,11 +150,16 @@ export async function startWebHdfs(): Promise<WebHdfsServer> {
       }
       if (op === 'LISTSTATUS' && req.method === 'GET') {
         mustExist(path, file);
-        const entries = statSync(file).isDirectory() ? readdirSync(file).sort().map((name) => status(join(file, name), name)) : [status(file, '')];
+        const entries = statSync(file).isDirectory()
+          ? readdirSync(file)
+              .sort()
+              .map((name) => status(join(file, name), name))
+          : [status(file, '')];
         return sendJson(res, 200, { FileStatuses: { FileStatus: entries } });
       }
       if (op === 'MKDIRS' && req.method === 'PUT') {
-        if (existsSync(file) && !statSync(file).isDirectory()) throw new RemoteError(403, 'FileAlreadyExistsException', `Parent path is not a directory: ${path}`);
+        if (existsSync(file) && !statSync(file).isDirectory())
+          throw new RemoteError(403, 'FileAlreadyExistsException', `Parent path is not a directory: ${path}`);
         mkdirSync(file, { recursive: true });
         return sendJson(res, 200, { boolean: true });
       }
@@ -134,11 +175,16 @@ export async function startWebHdfs(): Promise<WebHdfsServer> {
         const destination = url.searchParams.get('destination');
         if (destination === null) throw new RemoteError(400, 'IllegalArgumentException', 'destination is missing');
         const target = local(destination);
-        if (!existsSync(file) || existsSync(target) || !existsSync(dirname(target))) return sendJson(res, 200, { boolean: false });
+        if (!existsSync(file) || existsSync(target) || !existsSync(dirname(target)))
+          return sendJson(res, 200, { boolean: false });
         renameSync(file, target);
         return sendJson(res, 200, { boolean: true });
       }
-      throw new RemoteError(400, 'IllegalArgumentException', `Invalid value for webhdfs parameter "op": ${op} with ${req.method}`);
+      throw new RemoteError(
+        400,
+        'IllegalArgumentException',
+        `Invalid value for webhdfs parameter "op": ${op} with ${req.method}`,
+      );
     }),
   );
 
@@ -151,14 +197,16 @@ export async function startWebHdfs(): Promise<WebHdfsServer> {
         const bytes = readFileSync(file);
         const offset = Number(url.searchParams.get('offset') ?? 0);
         const length = url.searchParams.has('length') ? Number(url.searchParams.get('length')) : bytes.byteLength;
-        if (offset > bytes.byteLength) throw new RemoteError(403, 'IOException', `Offset=${offset} out of the range [0, ${bytes.byteLength})`);
+        if (offset > bytes.byteLength)
+          throw new RemoteError(403, 'IOException', `Offset=${offset} out of the range [0, ${bytes.byteLength})`);
         const part = bytes.subarray(offset, offset + length);
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(part.byteLength) }).end(part);
         return;
       }
       const body = await readBody(req);
       if (op === 'CREATE') {
-        if (existsSync(file) && url.searchParams.get('overwrite') !== 'true') throw new RemoteError(403, 'FileAlreadyExistsException', `${path} for client already exists`);
+        if (existsSync(file) && url.searchParams.get('overwrite') !== 'true')
+          throw new RemoteError(403, 'FileAlreadyExistsException', `${path} for client already exists`);
         if (!existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, body);
         res.writeHead(201, { location: `hdfs://fake:8020${path}`, 'content-length': '0' }).end();

@@ -27,8 +27,13 @@ let failure = '';
 /** Runs size-limit; it exits non-zero when a check is over budget, with the JSON still on stdout. */
 function sizeLimit(): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'node_modules/size-limit/bin.js'), '--json'], { cwd: root, timeout: 120_000 },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : (error.code as number | undefined) ?? 1, stdout, stderr }));
+    execFile(
+      process.execPath,
+      [join(root, 'node_modules/size-limit/bin.js'), '--json'],
+      { cwd: root, timeout: 120_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : ((error.code as number | undefined) ?? 1), stdout, stderr }),
+    );
   });
 }
 
@@ -44,8 +49,10 @@ beforeAll(async () => {
   }
   failure = run.stderr;
   const byName = new Map(results.map((result) => [result.name, result]));
-  const lines = results.map((result) =>
-    `  ${result.name.padEnd(58)} ${kB(result.size).padStart(9)}  (budget ${result.sizeLimit === undefined ? '-' : kB(result.sizeLimit)})`);
+  const lines = results.map(
+    (result) =>
+      `  ${result.name.padEnd(58)} ${kB(result.size).padStart(9)}  (budget ${result.sizeLimit === undefined ? '-' : kB(result.sizeLimit)})`,
+  );
   for (const result of results) {
     const without = byName.get(`${result.name}, without the wasm pool`);
     if (without !== undefined) {

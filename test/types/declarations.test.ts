@@ -9,10 +9,18 @@ import { expect, test } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-test.runIf(existsSync(`${root}/dist/types/src/index.d.ts`))('misuse is a type error and correct use compiles, against the built .d.ts', () => {
-  const tsc = spawnSync(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, '-p', `${root}/test/types/tsconfig.json`], {
-    encoding: 'utf8',
-  });
-  expect(tsc.stdout + tsc.stderr).toBe('');
-  expect(tsc.status).toBe(0);
-}, 120_000);
+test.runIf(existsSync(`${root}/dist/types/src/index.d.ts`))(
+  'misuse is a type error and correct use compiles, against the built .d.ts',
+  () => {
+    const tsc = spawnSync(
+      process.execPath,
+      [`${root}/node_modules/typescript/bin/tsc`, '-p', `${root}/test/types/tsconfig.json`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  },
+  120_000,
+);

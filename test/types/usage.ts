@@ -4,8 +4,15 @@
  * if the line it marks compiles).
  */
 import {
-  BlobFile, BufferedInputStream, BufferOutputStream, BufferReader, inputStream, OpfsFile, outputStream,
-  toReadableStream, type AnyRandomAccessFile,
+  BlobFile,
+  BufferedInputStream,
+  BufferOutputStream,
+  BufferReader,
+  inputStream,
+  OpfsFile,
+  outputStream,
+  toReadableStream,
+  type AnyRandomAccessFile,
 } from 'nativefile';
 import { memoryMap, OSFile } from 'nativefile/node';
 

@@ -7,13 +7,16 @@ import { describe } from '../../util/validate.js';
 class WritableStreamFile extends fileClass<Async<OutputStream>>() {
   constructor(stream: WritableStream<Uint8Array>) {
     const writer = stream.getWriter();
-    super({
-      // The stream keeps its chunks, and the caller may reuse its memory: hand over a copy.
-      write: (bytes) => writer.write(bytes.slice()),
-      flush: () => writer.ready,
-      close: () => writer.close(),
-      abort: (reason) => writer.abort(reason),
-    }, { kind: 'WritableStreamFile', mode: 'wb', seekable: false, sync: false });
+    super(
+      {
+        // The stream keeps its chunks, and the caller may reuse its memory: hand over a copy.
+        write: (bytes) => writer.write(bytes.slice()),
+        flush: () => writer.ready,
+        close: () => writer.close(),
+        abort: (reason) => writer.abort(reason),
+      },
+      { kind: 'WritableStreamFile', mode: 'wb', seekable: false, sync: false },
+    );
   }
 }
 

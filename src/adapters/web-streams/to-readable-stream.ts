@@ -60,15 +60,16 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
   if (!hasByteStreams()) {
     return new ReadableStream<Uint8Array>({
       start,
-      pull: (controller) => guarded(async () => {
-        const chunk = await source.read(chunkSize);
-        if (chunk.byteLength > 0) {
-          controller.enqueue(chunk);
-          return;
-        }
-        controller.close();
-        await release();
-      }),
+      pull: (controller) =>
+        guarded(async () => {
+          const chunk = await source.read(chunkSize);
+          if (chunk.byteLength > 0) {
+            controller.enqueue(chunk);
+            return;
+          }
+          controller.close();
+          await release();
+        }),
       cancel: release,
     });
   }
@@ -76,19 +77,19 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
     type: 'bytes',
     autoAllocateChunkSize: chunkSize,
     start,
-    pull: (controller) => guarded(async () => {
-      const request = controller.byobRequest!;
-      const view = request.view!;
-      const got = await source.readInto(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
-      if (got > 0) {
-        request.respond(got);
-        return;
-      }
-      controller.close();
-      request.respond(0);
-      await release();
-    }),
+    pull: (controller) =>
+      guarded(async () => {
+        const request = controller.byobRequest!;
+        const view = request.view!;
+        const got = await source.readInto(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+        if (got > 0) {
+          request.respond(got);
+          return;
+        }
+        controller.close();
+        request.respond(0);
+        await release();
+      }),
     cancel: release,
   });
 }
-

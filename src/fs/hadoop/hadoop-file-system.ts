@@ -90,7 +90,11 @@ export class HadoopFileSystem implements FileSystem {
   async getFileInfo(path: string): Promise<FileInfo> {
     const clean = absolutePath(checkPath(path));
     try {
-      const { FileStatus: status } = await this.#client.json<{ FileStatus: FileStatus }>({ method: 'GET', path: clean, op: 'GETFILESTATUS' });
+      const { FileStatus: status } = await this.#client.json<{ FileStatus: FileStatus }>({
+        method: 'GET',
+        path: clean,
+        op: 'GETFILESTATUS',
+      });
       return infoOf(clean, status);
     } catch (error) {
       if (error instanceof FileNotFoundError) return { path: clean, type: 'not-found' };
@@ -103,7 +107,9 @@ export class HadoopFileSystem implements FileSystem {
     const clean = absolutePath(checkPath(path));
     const limiter = new Limiter(8);
     const list = async (dir: string): Promise<FileInfo[]> => {
-      const answer = await limiter.run(() => this.#client.json<{ FileStatuses: { FileStatus: FileStatus[] } }>({ method: 'GET', path: dir, op: 'LISTSTATUS' }));
+      const answer = await limiter.run(() =>
+        this.#client.json<{ FileStatuses: { FileStatus: FileStatus[] } }>({ method: 'GET', path: dir, op: 'LISTSTATUS' }),
+      );
       const statuses = answer.FileStatuses.FileStatus;
       // LISTSTATUS of a file answers the file itself, with an empty suffix.
       if (statuses.length === 1 && statuses[0]!.pathSuffix === '' && statuses[0]!.type !== 'DIRECTORY') {
@@ -152,14 +158,25 @@ export class HadoopFileSystem implements FileSystem {
   async move(from: string, to: string): Promise<void> {
     const source = absolutePath(checkPath(from, 'from'));
     const target = absolutePath(checkPath(to, 'to'));
-    const { boolean: moved } = await this.#client.json<{ boolean: boolean }>({ method: 'PUT', path: source, op: 'RENAME', params: { destination: target } });
+    const { boolean: moved } = await this.#client.json<{ boolean: boolean }>({
+      method: 'PUT',
+      path: source,
+      op: 'RENAME',
+      params: { destination: target },
+    });
     if (moved) return;
-    if ((await this.getFileInfo(source)).type === 'not-found') throw new FileNotFoundError(`no such file or directory: ${source}`);
+    if ((await this.getFileInfo(source)).type === 'not-found')
+      throw new FileNotFoundError(`no such file or directory: ${source}`);
     throw new IOError(`could not move ${source} to ${target} (does it exist, or its parent not?)`, { code: 'EEXIST' });
   }
 
   async #delete(path: string, recursive: boolean): Promise<void> {
-    const { boolean: deleted } = await this.#client.json<{ boolean: boolean }>({ method: 'DELETE', path, op: 'DELETE', params: { recursive: String(recursive) } });
+    const { boolean: deleted } = await this.#client.json<{ boolean: boolean }>({
+      method: 'DELETE',
+      path,
+      op: 'DELETE',
+      params: { recursive: String(recursive) },
+    });
     if (!deleted) throw new FileNotFoundError(`could not delete ${path}`);
   }
 }

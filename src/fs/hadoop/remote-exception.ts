@@ -33,7 +33,8 @@ export function remoteException(status: number, statusText: string, name: string
   } catch {
     exception = undefined;
   }
-  if (exception === undefined || typeof exception.exception !== 'string') return statusError(status, statusText, name, body.slice(0, 300));
+  if (exception === undefined || typeof exception.exception !== 'string')
+    return statusError(status, statusText, name, body.slice(0, 300));
   const detail = typeof exception.message === 'string' ? exception.message : '';
   const message = `${exception.exception}: ${detail} (HTTP ${status}, ${name})`;
   if (exception.exception === 'FileNotFoundException') return new FileNotFoundError(message);

@@ -45,8 +45,10 @@ export class WebHdfsClient {
 
   /** @param options where the NameNode is and who to be. */
   constructor(options: WebHdfsOptions) {
-    if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${describe(options)}`);
-    if (typeof options.url !== 'string') throw new TypeError(`options.url must be the NameNode's HTTP URL, got ${describe(options.url)}`);
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError(`options must be an object, got ${describe(options)}`);
+    if (typeof options.url !== 'string')
+      throw new TypeError(`options.url must be the NameNode's HTTP URL, got ${describe(options.url)}`);
     this.#base = new URL(options.url).href.replace(/\/$/, '');
     this.#auth = {};
     if (options.delegationToken !== undefined) this.#auth['delegation'] = options.delegationToken;
@@ -86,14 +88,33 @@ export class WebHdfsClient {
    * not replay), then the bytes go there. `retryData` is false for APPEND, where a retry
    * after a lost answer could append twice.
    */
-  async write(method: 'PUT' | 'POST', path: string, op: 'CREATE' | 'APPEND', params: Record<string, string>, body: Uint8Array<ArrayBuffer>, retryData: boolean): Promise<void> {
+  async write(
+    method: 'PUT' | 'POST',
+    path: string,
+    op: 'CREATE' | 'APPEND',
+    params: Record<string, string>,
+    body: Uint8Array<ArrayBuffer>,
+    retryData: boolean,
+  ): Promise<void> {
     const name = `hdfs://${absolutePath(path)}`;
-    const { Location: location } = await this.json<{ Location?: unknown }>({ method, path, op, params: { ...params, noredirect: 'true' } });
-    if (typeof location !== 'string') throw new IOError(`the NameNode gave no DataNode Location for ${op} ${name}`, { code: 'EPROTO' });
+    const { Location: location } = await this.json<{ Location?: unknown }>({
+      method,
+      path,
+      op,
+      params: { ...params, noredirect: 'true' },
+    });
+    if (typeof location !== 'string')
+      throw new IOError(`the NameNode gave no DataNode Location for ${op} ${name}`, { code: 'EPROTO' });
     await sendWithRetries({
       name,
       retry: retryData ? this.retry : { ...this.retry, retries: 0 },
-      send: (signal) => this.#fetch(location, { method, body, headers: { 'content-type': 'application/octet-stream' }, ...(signal === undefined ? {} : { signal }) }),
+      send: (signal) =>
+        this.#fetch(location, {
+          method,
+          body,
+          headers: { 'content-type': 'application/octet-stream' },
+          ...(signal === undefined ? {} : { signal }),
+        }),
       error: (response) => remoteExceptionOf(response, name),
     });
   }
@@ -104,7 +125,8 @@ export class WebHdfsClient {
     return {
       name,
       partialContent: false,
-      get: (offset, length, signal) => this.#fetch(this.url(path, 'OPEN', { offset: String(offset), length: String(length) }), { signal }),
+      get: (offset, length, signal) =>
+        this.#fetch(this.url(path, 'OPEN', { offset: String(offset), length: String(length) }), { signal }),
       error: (response) => remoteExceptionOf(response, name),
     };
   }

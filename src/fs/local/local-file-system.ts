@@ -95,12 +95,14 @@ export class LocalFileSystem implements FileSystem {
       } catch (error) {
         throw fsError(error, dir);
       }
-      const infos = await Promise.all(names.map(async (name) => {
-        const child = join(dir, name);
-        // An entry deleted while listing, or a dangling link, is left out rather than failing the listing.
-        const stats = await statOrNothing(child);
-        return stats === undefined ? undefined : infoOf(child, stats);
-      }));
+      const infos = await Promise.all(
+        names.map(async (name) => {
+          const child = join(dir, name);
+          // An entry deleted while listing, or a dangling link, is left out rather than failing the listing.
+          const stats = await statOrNothing(child);
+          return stats === undefined ? undefined : infoOf(child, stats);
+        }),
+      );
       const found = infos.filter((info): info is FileInfo => info !== undefined);
       if (!recursive) return found;
       const below = await Promise.all(found.filter((info) => info.type === 'directory').map((info) => list(info.path)));
@@ -143,7 +145,8 @@ export class LocalFileSystem implements FileSystem {
   async deleteDir(path: string): Promise<void> {
     const clean = checkPath(path);
     const absolute = resolve(clean);
-    if (parse(absolute).root === absolute) throw new IOError(`refusing to delete the root directory ${clean}`, { code: 'EACCES' });
+    if (parse(absolute).root === absolute)
+      throw new IOError(`refusing to delete the root directory ${clean}`, { code: 'EACCES' });
     const stats = await statOrNothing(clean, false);
     if (stats === undefined) throw new FileNotFoundError(`no such directory: ${clean}`);
     if (!stats.isDirectory()) throw new IOError(`not a directory: ${clean}`, { code: 'ENOTDIR' });

@@ -3,7 +3,14 @@
  * @module
  */
 import { FileNotFoundError, IOError, UnsupportedOperationError } from '../../errors.js';
-import { OpfsFile, type OpfsAppender, type OpfsFileFor, type OpfsOpenOptions, type OpfsReader, type OpfsWriter } from '../../io/backends/opfs-file.js';
+import {
+  OpfsFile,
+  type OpfsAppender,
+  type OpfsFileFor,
+  type OpfsOpenOptions,
+  type OpfsReader,
+  type OpfsWriter,
+} from '../../io/backends/opfs-file.js';
 import { describe } from '../../util/validate.js';
 import type { CreateDirOptions, FileInfo, FileSystem, ListDirOptions } from '../file-system.js';
 import { directoryAt, domError, entryAt, infoOf, listEntries, opfsPath, type OpfsEntry, type OpfsPath } from './opfs-handles.js';
@@ -46,7 +53,8 @@ export class OpfsFileSystem implements FileSystem {
 
   /** @param options passed to every {@link OpfsFile.open}, such as `{ worker }` or `{ backend: 'async' }`. */
   constructor(options: OpfsFileSystemOptions = {}) {
-    if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${describe(options)}`);
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError(`options must be an object, got ${describe(options)}`);
     this.#options = { ...options };
   }
 
@@ -128,7 +136,8 @@ export class OpfsFileSystem implements FileSystem {
   /** Deletes a directory and everything in it; a file is an `ENOTDIR` {@link IOError}. */
   async deleteDir(path: string): Promise<void> {
     const where = opfsPath(path);
-    if (where.segments.length === 0) throw new IOError('refusing to delete the root of the origin private file system', { code: 'EACCES' });
+    if (where.segments.length === 0)
+      throw new IOError('refusing to delete the root of the origin private file system', { code: 'EACCES' });
     const entry = await this.#existing(where, 'directory');
     try {
       await entry.parent!.removeEntry(where.segments[where.segments.length - 1]!, { recursive: true });
@@ -145,7 +154,8 @@ export class OpfsFileSystem implements FileSystem {
     const source = opfsPath(from, 'from');
     const target = opfsPath(to, 'to');
     const entry = await this.#existing(source);
-    if (entry.kind === 'directory') throw new UnsupportedOperationError(`OpfsFileSystem cannot move directories (${source.clean})`);
+    if (entry.kind === 'directory')
+      throw new UnsupportedOperationError(`OpfsFileSystem cannot move directories (${source.clean})`);
     if (source.segments.join('/') === target.segments.join('/')) return;
     if (target.segments.length === 0) throw new IOError('cannot move onto the root directory', { code: 'EISDIR' });
     try {
@@ -203,7 +213,8 @@ export class OpfsFileSystem implements FileSystem {
     try {
       const output = await OpfsFile.open(to, 'wb', this.#options);
       try {
-        for (let chunk = await input.read(COPY_CHUNK); chunk.length > 0; chunk = await input.read(COPY_CHUNK)) await output.write(chunk);
+        for (let chunk = await input.read(COPY_CHUNK); chunk.length > 0; chunk = await input.read(COPY_CHUNK))
+          await output.write(chunk);
         await output.close();
       } catch (error) {
         await output.abort(error);

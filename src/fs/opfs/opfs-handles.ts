@@ -27,22 +27,33 @@ const nameOf = (cause: unknown): string | undefined => (cause as DOMException | 
 /** A DOMException of the File System API as the nativefile error with the matching code. */
 export function domError(cause: unknown, path: string): unknown {
   switch (nameOf(cause)) {
-    case 'NotFoundError': return new FileNotFoundError(`no such file or directory in the origin private file system: ${path}`, { cause });
-    case 'TypeMismatchError': return new IOError(`${path}: a file where a directory is expected, or the other way round`, { code: 'ENOTDIR', cause });
+    case 'NotFoundError':
+      return new FileNotFoundError(`no such file or directory in the origin private file system: ${path}`, { cause });
+    case 'TypeMismatchError':
+      return new IOError(`${path}: a file where a directory is expected, or the other way round`, { code: 'ENOTDIR', cause });
     // Another tab or worker holds the file open (a sync access handle or a writable).
-    case 'NoModificationAllowedError': return new IOError(`${path} is open elsewhere`, { code: 'EBUSY', cause });
-    case 'InvalidModificationError': return new IOError(`${path}: directory not empty`, { code: 'ENOTEMPTY', cause });
-    case 'QuotaExceededError': return new OutOfMemoryError(`the storage quota is used up (${path})`, { code: 'ENOSPC', cause });
+    case 'NoModificationAllowedError':
+      return new IOError(`${path} is open elsewhere`, { code: 'EBUSY', cause });
+    case 'InvalidModificationError':
+      return new IOError(`${path}: directory not empty`, { code: 'ENOTEMPTY', cause });
+    case 'QuotaExceededError':
+      return new OutOfMemoryError(`the storage quota is used up (${path})`, { code: 'ENOSPC', cause });
     case 'NotAllowedError':
-    case 'SecurityError': return new IOError(`access to the origin private file system is not allowed (${path})`, { code: 'EACCES', cause });
-    default: return cause;
+    case 'SecurityError':
+      return new IOError(`access to the origin private file system is not allowed (${path})`, { code: 'EACCES', cause });
+    default:
+      return cause;
   }
 }
 
 /** What an entry is, once found. */
 export type OpfsEntry =
   | { readonly kind: 'file'; readonly handle: FileSystemFileHandle; readonly parent: FileSystemDirectoryHandle }
-  | { readonly kind: 'directory'; readonly handle: FileSystemDirectoryHandle; readonly parent: FileSystemDirectoryHandle | undefined };
+  | {
+      readonly kind: 'directory';
+      readonly handle: FileSystemDirectoryHandle;
+      readonly parent: FileSystemDirectoryHandle | undefined;
+    };
 
 /**
  * The directory at `segments`, creating missing ones with `create`; `undefined` when one is

@@ -71,15 +71,19 @@ export class S3Client {
 
   /** @param options how to reach the store. */
   constructor(options: S3ClientOptions) {
-    if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${describe(options)}`);
-    if (typeof options.region !== 'string' || options.region === '') throw new TypeError(`options.region must be a region name, got ${describe(options.region)}`);
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError(`options must be an object, got ${describe(options)}`);
+    if (typeof options.region !== 'string' || options.region === '')
+      throw new TypeError(`options.region must be a region name, got ${describe(options.region)}`);
     this.region = options.region;
     this.#endpoint = new URL(options.endpoint ?? `https://s3.${options.region}.amazonaws.com`);
     this.#pathStyle = options.forcePathStyle ?? false;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.retry = retryPolicy(options.retry);
     const { credentials } = options;
-    this.#signer = options.signer ?? (credentials === undefined ? undefined : new AwsClient({ ...credentials, service: 's3', region: options.region }));
+    this.#signer =
+      options.signer ??
+      (credentials === undefined ? undefined : new AwsClient({ ...credentials, service: 's3', region: options.region }));
   }
 
   /** The URL of a bucket, or of a key in it. */
@@ -93,7 +97,9 @@ export class S3Client {
       base.pathname = `/${path}`;
     }
     // URLSearchParams encodes a space as '+', which SigV4's canonical query does not accept.
-    const search = Object.entries(query).map(([k, v]) => (v === '' ? encodeSegment(k) : `${encodeSegment(k)}=${encodeSegment(v)}`)).join('&');
+    const search = Object.entries(query)
+      .map(([k, v]) => (v === '' ? encodeSegment(k) : `${encodeSegment(k)}=${encodeSegment(v)}`))
+      .join('&');
     return search === '' ? base.href : `${base.href}?${search}`;
   }
 
@@ -105,7 +111,16 @@ export class S3Client {
       name,
       retry: this.retry,
       signal: request.signal,
-      send: (signal) => this.send(url, { method: request.method, headers: request.headers ?? {}, ...(request.body === undefined ? {} : { body: request.body }) }, signal),
+      send: (signal) =>
+        this.send(
+          url,
+          {
+            method: request.method,
+            headers: request.headers ?? {},
+            ...(request.body === undefined ? {} : { body: request.body }),
+          },
+          signal,
+        ),
       ...(request.accept === undefined ? {} : { accept: request.accept }),
       error: (response: Response): Promise<IOError> => s3ResponseError(response, name),
     });

@@ -43,7 +43,8 @@ function split(path: string): { bucket: string; key: string } {
 
 function needKey(path: string): { bucket: string; key: string } {
   const parts = split(path);
-  if (parts.bucket === '' || parts.key === '') throw new IOError(`${path} names a bucket, not an object (paths are bucket/key)`, { code: 'EISDIR' });
+  if (parts.bucket === '' || parts.key === '')
+    throw new IOError(`${path} names a bucket, not an object (paths are bucket/key)`, { code: 'EISDIR' });
   return parts;
 }
 
@@ -66,7 +67,8 @@ export class S3FileSystem implements FileSystem {
     const { readAhead, concurrency, holeSizeLimit, rangeSizeLimit } = options;
     this.#readOptions = { readAhead, concurrency, holeSizeLimit, rangeSizeLimit, retry: this.#client.retry };
     this.#partSize = checkSize(options.partSize ?? 8 * 1024 * 1024, 'partSize');
-    if (this.#partSize < MIN_PART_SIZE) throw new RangeError(`partSize must be at least 5 MiB (${MIN_PART_SIZE}), got ${this.#partSize}`);
+    if (this.#partSize < MIN_PART_SIZE)
+      throw new RangeError(`partSize must be at least 5 MiB (${MIN_PART_SIZE}), got ${this.#partSize}`);
     this.#uploadConcurrency = checkPositiveSize(options.uploadConcurrency ?? 4, 'uploadConcurrency');
   }
 
@@ -76,7 +78,10 @@ export class S3FileSystem implements FileSystem {
     const head = await this.#client.request({ method: 'HEAD', bucket, key });
     const size = contentLength(head);
     if (size === undefined) {
-      throw new IOError(`S3 answered HEAD of ${bucket}/${key} without a Content-Length (in a browser: does the bucket's CORS configuration expose it? see docs/cors.md)`, { code: 'EPROTO' });
+      throw new IOError(
+        `S3 answered HEAD of ${bucket}/${key} without a Content-Length (in a browser: does the bucket's CORS configuration expose it? see docs/cors.md)`,
+        { code: 'EPROTO' },
+      );
     }
     const etag = head.headers.get('etag') ?? undefined;
     const underlying = remoteReader(this.#client.transport(bucket, key, etag), size, this.#readOptions);
@@ -115,12 +120,19 @@ export class S3FileSystem implements FileSystem {
     if (head.status !== 404) {
       const modified = head.headers.get('last-modified');
       const size = contentLength(head);
-      return { path: clean, type: 'file', ...(size === undefined ? {} : { size }), ...(modified === null ? {} : { mtime: new Date(modified) }) };
+      return {
+        path: clean,
+        type: 'file',
+        ...(size === undefined ? {} : { size }),
+        ...(modified === null ? {} : { mtime: new Date(modified) }),
+      };
     }
-    const children = await listObjects(this.#client, bucket, `${key}/`, { recursive: true, maxKeys: 1 }).catch((error: unknown) => {
-      if (error instanceof FileNotFoundError) return [];
-      throw error;
-    });
+    const children = await listObjects(this.#client, bucket, `${key}/`, { recursive: true, maxKeys: 1 }).catch(
+      (error: unknown) => {
+        if (error instanceof FileNotFoundError) return [];
+        throw error;
+      },
+    );
     return { path: clean, type: children.length > 0 || (await this.#hasMarker(bucket, key)) ? 'directory' : 'not-found' };
   }
 
@@ -146,7 +158,10 @@ export class S3FileSystem implements FileSystem {
     if (bucket === '') throw new IOError('cannot create the root of S3', { code: 'EEXIST' });
     if (key === '') {
       const region = this.#client.region;
-      const body = region === 'us-east-1' ? '' : `<CreateBucketConfiguration><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`;
+      const body =
+        region === 'us-east-1'
+          ? ''
+          : `<CreateBucketConfiguration><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`;
       await this.#client.request({ method: 'PUT', bucket, body, accept: (s) => s === 409 });
       return;
     }
@@ -174,7 +189,9 @@ export class S3FileSystem implements FileSystem {
     if (key !== '') keys.push(`${key}/`);
     // DeleteObjects needs a Content-MD5 header, which Web Crypto cannot compute: one DELETE each, 8 at a time.
     const limiter = new Limiter(8);
-    await Promise.all(keys.map((k) => limiter.run(() => this.#client.request({ method: 'DELETE', bucket, key: k, accept: (s) => s === 404 }))));
+    await Promise.all(
+      keys.map((k) => limiter.run(() => this.#client.request({ method: 'DELETE', bucket, key: k, accept: (s) => s === 404 }))),
+    );
     if (key === '') await this.#client.request({ method: 'DELETE', bucket });
   }
 
@@ -188,7 +205,8 @@ export class S3FileSystem implements FileSystem {
     const copySource = `/${encodeSegment(source.bucket)}/${encodePath(source.key)}`;
     const response = await this.#client.request({ method: 'PUT', ...target, headers: { 'x-amz-copy-source': copySource } });
     const text = await response.text();
-    if (text.includes('<Error>')) throw new IOError(`copying ${from} to ${to} failed: ${text.slice(0, 300)}`, { code: 'EREMOTE' });
+    if (text.includes('<Error>'))
+      throw new IOError(`copying ${from} to ${to} failed: ${text.slice(0, 300)}`, { code: 'EREMOTE' });
     await this.#client.request({ method: 'DELETE', ...source });
   }
 

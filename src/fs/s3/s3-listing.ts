@@ -33,7 +33,11 @@ export async function listObjects(
       const key = xmlValue(block, 'Key')!;
       if (options.recursive) {
         // Every folder between the prefix and the key is a directory of the tree.
-        for (let slash = key.indexOf('/', prefix.length); slash >= 0 && slash < key.length - 1; slash = key.indexOf('/', slash + 1)) {
+        for (
+          let slash = key.indexOf('/', prefix.length);
+          slash >= 0 && slash < key.length - 1;
+          slash = key.indexOf('/', slash + 1)
+        ) {
           addDirectory(key.slice(0, slash));
         }
       }

@@ -51,7 +51,8 @@ export function s3Upload(client: S3Client, bucket: string, key: string, options:
       await Promise.allSettled([...inFlight]);
       controller.abort(failure ?? new IOError(`upload to ${name} aborted`, { code: 'EABORT' }));
       const id = await uploadId?.catch(() => undefined);
-      if (id !== undefined) await client.request({ method: 'DELETE', bucket, key, query: { uploadId: id }, accept: (s) => s === 404 });
+      if (id !== undefined)
+        await client.request({ method: 'DELETE', bucket, key, query: { uploadId: id }, accept: (s) => s === 404 });
     })();
     return aborting;
   };
@@ -74,7 +75,10 @@ export function s3Upload(client: S3Client, bucket: string, key: string, options:
       const response = await client.request({ method: 'PUT', bucket, key, query, body: bytes, signal: controller.signal });
       const etag = response.headers.get('etag');
       if (etag === null) {
-        throw new IOError(`S3 returned no ETag for part ${number} of ${name} (in a browser: does the bucket's CORS configuration expose ETag? see docs/cors.md)`, { code: 'EPROTO' });
+        throw new IOError(
+          `S3 returned no ETag for part ${number} of ${name} (in a browser: does the bucket's CORS configuration expose ETag? see docs/cors.md)`,
+          { code: 'EPROTO' },
+        );
       }
       etags[number - 1] = etag;
     })();
@@ -91,12 +95,22 @@ export function s3Upload(client: S3Client, bucket: string, key: string, options:
   };
 
   const complete = async (id: string): Promise<void> => {
-    const parts = etags.map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${escapeXml(etag)}</ETag></Part>`).join('');
+    const parts = etags
+      .map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${escapeXml(etag)}</ETag></Part>`)
+      .join('');
     const body = `<CompleteMultipartUpload>${parts}</CompleteMultipartUpload>`;
-    const response = await client.request({ method: 'POST', bucket, key, query: { uploadId: id }, body, signal: controller.signal });
+    const response = await client.request({
+      method: 'POST',
+      bucket,
+      key,
+      query: { uploadId: id },
+      body,
+      signal: controller.signal,
+    });
     // S3 may answer 200 and still fail, with an error document in the body.
     const text = await response.text();
-    if (xmlValue(text, 'Code') !== undefined && text.includes('<Error')) throw s3Error(500, 'CompleteMultipartUpload failed', name, text);
+    if (xmlValue(text, 'Code') !== undefined && text.includes('<Error'))
+      throw s3Error(500, 'CompleteMultipartUpload failed', name, text);
   };
 
   return {

@@ -76,7 +76,11 @@ export class BlobFile extends fileClass<Async<RandomAccessFile>>() {
     }
     const readAhead = checkSize(options.readAhead ?? 256 * 1024, 'options.readAhead');
     super(new BlobSource(blob, readAhead), {
-      kind: 'BlobFile', mode: 'rb', seekable: true, sync: false, knownSize: () => blob.size,
+      kind: 'BlobFile',
+      mode: 'rb',
+      seekable: true,
+      sync: false,
+      knownSize: () => blob.size,
     });
     this.blob = blob;
   }

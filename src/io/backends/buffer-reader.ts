@@ -27,7 +27,11 @@ export class BufferReader extends slicingFileClass<SyncRandomAccessFile>() {
   constructor(source: BytesLike) {
     const buffer = source instanceof Buffer ? source : Buffer.wrap(source, { mutable: false });
     super(bufferSource(buffer), {
-      kind: 'BufferReader', mode: 'rb', seekable: true, sync: true, seekPastEnd: false,
+      kind: 'BufferReader',
+      mode: 'rb',
+      seekable: true,
+      sync: true,
+      seekPastEnd: false,
       knownSize: () => buffer.size,
     });
   }

@@ -13,18 +13,21 @@ export class FixedSizeBufferWriter extends fileClass<SyncWritableFile>() {
   constructor(buffer: Buffer) {
     if (!(buffer instanceof Buffer)) throw new TypeError(`buffer must be a Buffer, got ${describe(buffer)}`);
     if (!buffer.isMutable) throw new TypeError('FixedSizeBufferWriter needs a mutable Buffer');
-    super({
-      writeAt(position, bytes) {
-        const size = buffer.size;
-        if (position + bytes.byteLength > size) {
-          throw new IOError(
-            `write of ${bytes.byteLength} bytes at offset ${position} does not fit in a buffer of ${size} bytes`,
-            { code: 'ENOSPC' },
-          );
-        }
-        buffer.view.set(bytes, position);
+    super(
+      {
+        writeAt(position, bytes) {
+          const size = buffer.size;
+          if (position + bytes.byteLength > size) {
+            throw new IOError(
+              `write of ${bytes.byteLength} bytes at offset ${position} does not fit in a buffer of ${size} bytes`,
+              { code: 'ENOSPC' },
+            );
+          }
+          buffer.view.set(bytes, position);
+        },
+        size: () => buffer.size,
       },
-      size: () => buffer.size,
-    }, { kind: 'FixedSizeBufferWriter', mode: 'wb', seekable: true, sync: true, seekPastEnd: false, knownSize: () => buffer.size });
+      { kind: 'FixedSizeBufferWriter', mode: 'wb', seekable: true, sync: true, seekPastEnd: false, knownSize: () => buffer.size },
+    );
   }
 }

@@ -48,12 +48,22 @@ export interface FileHandleLike {
   /** The descriptor; a number here is how a handle is told from other objects. */
   readonly fd: number;
   /** Reads into `buffer` at `offset`, from `position` in the file. */
-  read(buffer: Uint8Array, offset: number, length: number, position: number | null): Promise<{
+  read(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number | null,
+  ): Promise<{
     /** How many bytes were read; 0 at the end. */
     bytesRead: number;
   }>;
   /** Writes from `buffer` at `offset`, to `position` in the file. */
-  write(buffer: Uint8Array, offset: number, length: number, position: number | null): Promise<{
+  write(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number | null,
+  ): Promise<{
     /** How many bytes were written. */
     bytesWritten: number;
   }>;

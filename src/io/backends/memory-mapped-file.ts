@@ -90,7 +90,8 @@ class Mapping implements UnderlyingFile {
       for (const mapping of this.#windows.values()) mmapAddon().sync(mapping, 0, mapping.byteLength);
     } catch (error) {
       throw new IOError(`cannot flush the map of ${describe(this.path)}: ${(error as Error).message}`, {
-        code: (error as { code?: string }).code ?? 'EIO', cause: error,
+        code: (error as { code?: string }).code ?? 'EIO',
+        cause: error,
       });
     }
   }
@@ -145,7 +146,8 @@ class Mapping implements UnderlyingFile {
         mapping = mmapAddon().map(this.fd, start, length, this.writable);
       } catch (error) {
         throw new IOError(`cannot map ${describe(this.path)}: ${(error as Error).message}`, {
-          code: (error as { code?: string }).code ?? 'EIO', cause: error,
+          code: (error as { code?: string }).code ?? 'EIO',
+          cause: error,
         });
       }
       this.#windows.set(index, mapping);
@@ -190,7 +192,12 @@ export class MemoryMappedFile extends fileClass<SyncReadWriteFile>() {
 
   private constructor(mapping: Mapping, mode: FileMode) {
     super(mapping, {
-      kind: 'MemoryMappedFile', mode, seekable: true, sync: true, seekPastEnd: false, knownSize: () => mapping.length,
+      kind: 'MemoryMappedFile',
+      mode,
+      seekable: true,
+      sync: true,
+      seekPastEnd: false,
+      knownSize: () => mapping.length,
     });
     this.path = mapping.path;
     this.#mapping = mapping;
@@ -207,18 +214,22 @@ export class MemoryMappedFile extends fileClass<SyncReadWriteFile>() {
     // Checked before the file is touched: a bad size must not truncate an existing file.
     checkSize(size, 'size');
     const createOrOpen = constants.O_RDWR | constants.O_CREAT;
-    return new MemoryMappedFile(openMapping(path, createOrOpen, true, (fd) => {
-      // Resized to `size` first: a size the file system refuses (EFBIG) fails with the file intact.
-      ftruncateSync(fd, size);
-      ftruncateSync(fd, 0);
-      ftruncateSync(fd, size);
-    }), 'rb+');
+    return new MemoryMappedFile(
+      openMapping(path, createOrOpen, true, (fd) => {
+        // Resized to `size` first: a size the file system refuses (EFBIG) fails with the file intact.
+        ftruncateSync(fd, size);
+        ftruncateSync(fd, 0);
+        ftruncateSync(fd, size);
+      }),
+      'rb+',
+    );
   }
 
   /** Changes the file's size to `newSize` bytes and remaps it; the position stays. */
   resize(newSize: number): void {
     checkSize(newSize, 'newSize');
-    if (!this.writable()) throw new IOError(`cannot resize ${describe(this.path)}: the map is read-only`, { code: 'EUNSUPPORTED' });
+    if (!this.writable())
+      throw new IOError(`cannot resize ${describe(this.path)}: the map is read-only`, { code: 'EUNSUPPORTED' });
     this.#mapping.resize(newSize);
   }
 }

@@ -4,8 +4,16 @@ import { checkSize, describe } from '../../util/validate.js';
 import { fileClass } from '../core/file-class.js';
 import { parseFileMode, type FileModeInput } from '../core/file-mode.js';
 import type {
-  Async, FileInterface, OutputStream, RandomAccessFile, ReadWriteFile, SyncOutputStream, SyncRandomAccessFile,
-  SyncReadWriteFile, SyncWritableFile, WritableFile,
+  Async,
+  FileInterface,
+  OutputStream,
+  RandomAccessFile,
+  ReadWriteFile,
+  SyncOutputStream,
+  SyncRandomAccessFile,
+  SyncReadWriteFile,
+  SyncWritableFile,
+  WritableFile,
 } from '../core/interfaces.js';
 import { NativeFile } from '../core/native-file.js';
 import type { FileTraits, UnderlyingFile } from '../core/underlying.js';
@@ -72,11 +80,13 @@ export type OpfsAppender = (Async<OutputStream> | SyncOutputStream) & OpfsFileIn
 export type OpfsReadWriter = ((Async<ReadWriteFile> & OpfsTruncate) | (SyncReadWriteFile & OpfsTruncateSync)) & OpfsFileInfo;
 
 /** The file type {@link OpfsFile.open} gives for `mode`; `if (file.isSync)` narrows it. */
-export type OpfsFileFor<M extends FileModeInput> =
-  M extends 'rb' | 'r' ? OpfsReader
-    : M extends 'wb' | 'w' ? OpfsWriter
-      : M extends 'ab' | 'a' ? OpfsAppender
-        : OpfsReadWriter;
+export type OpfsFileFor<M extends FileModeInput> = M extends 'rb' | 'r'
+  ? OpfsReader
+  : M extends 'wb' | 'w'
+    ? OpfsWriter
+    : M extends 'ab' | 'a'
+      ? OpfsAppender
+      : OpfsReadWriter;
 
 /**
  * A file in the Origin Private File System, with random-access reads and writes.
@@ -109,10 +119,15 @@ export class OpfsFile extends fileClass<FileInterface & OpfsFileInfo>() {
   }
 
   /** Opens (and for writing modes creates) the file at `path`, such as `'uploads/data.bin'`. */
-  static async open<M extends FileModeInput = 'rb'>(path: string, mode?: M, options: OpfsOpenOptions = {}): Promise<OpfsFileFor<M>> {
+  static async open<M extends FileModeInput = 'rb'>(
+    path: string,
+    mode?: M,
+    options: OpfsOpenOptions = {},
+  ): Promise<OpfsFileFor<M>> {
     splitOpfsPath(path);
     const canonical = parseFileMode(mode ?? 'rb', ['rb', 'wb', 'ab', 'rb+']);
-    if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${describe(options)}`);
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError(`options must be an object, got ${describe(options)}`);
     const { worker, atomic = true, wait = false, signal, startTimeout, backend = 'auto' } = options;
     if (worker !== undefined && typeof worker.postMessage !== 'function') {
       throw new TypeError(`options.worker must be a Worker, got ${describe(worker)}`);
@@ -124,9 +139,13 @@ export class OpfsFile extends fileClass<FileInterface & OpfsFileInfo>() {
     if (startTimeout !== undefined) checkSize(startTimeout, 'options.startTimeout');
     const opened = await openOpfsBackend(path, canonical, { choice: backend, worker, atomic, wait, signal, startTimeout });
     const traits: FileTraits = {
-      kind: 'OpfsFile', mode: canonical, seekable: canonical !== 'ab', sync: opened.name === 'sync',
+      kind: 'OpfsFile',
+      mode: canonical,
+      seekable: canonical !== 'ab',
+      sync: opened.name === 'sync',
       position: canonical === 'ab' ? opened.size : 0,
-      ...(opened.async ? { async: opened.async } : {}), ...(opened.knownSize ? { knownSize: opened.knownSize } : {}),
+      ...(opened.async ? { async: opened.async } : {}),
+      ...(opened.knownSize ? { knownSize: opened.knownSize } : {}),
     };
     const file = new OpfsFile(path, opened.name, opened.backend, traits);
     opened.watch?.(file);

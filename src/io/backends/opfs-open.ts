@@ -86,20 +86,43 @@ export async function openOpfsBackend(path: string, mode: FileMode, request: Opf
     return openAsync(path, mode, options);
   }
   if (!auto) {
-    throw new UnsupportedOperationError(`no sync access handles here and no Worker to reach them: cannot open ${path} with backend 'sync'`);
+    throw new UnsupportedOperationError(
+      `no sync access handles here and no Worker to reach them: cannot open ${path} with backend 'sync'`,
+    );
   }
   return openAsync(path, mode, options);
 }
 
-async function openRemote(path: string, mode: FileMode, request: OpfsBackendRequest, worker: Worker | undefined): Promise<OpenedOpfs> {
+async function openRemote(
+  path: string,
+  mode: FileMode,
+  request: OpfsBackendRequest,
+  worker: Worker | undefined,
+): Promise<OpenedOpfs> {
   const connection = WorkerConnection.of(worker, request.startTimeout);
   const opened = await connection.call('open', { path, mode, atomic: request.atomic, wait: request.wait }, [], request.signal);
   const backend = remoteOpfs(connection, opened.file, opened.size);
-  return { name: 'worker', backend, size: opened.size, knownSize: () => backend.knownSize, watch: (owner) => backend.watch(owner) };
+  return {
+    name: 'worker',
+    backend,
+    size: opened.size,
+    knownSize: () => backend.knownSize,
+    watch: (owner) => backend.watch(owner),
+  };
 }
 
-async function openAsync(path: string, mode: FileMode, options: { atomic: boolean; wait: boolean; signal?: AbortSignal }): Promise<OpenedOpfs> {
+async function openAsync(
+  path: string,
+  mode: FileMode,
+  options: { atomic: boolean; wait: boolean; signal?: AbortSignal },
+): Promise<OpenedOpfs> {
   const access = await AsyncAccess.open(path, mode, options);
   const backend = asyncOpfs(access);
-  return { name: 'async', backend, size: access.size(), knownSize: () => backend.knownSize, watch: (owner) => backend.watch(owner) };
+  return {
+    name: 'async',
+    backend,
+    size: access.size(),
+    knownSize: () => backend.knownSize,
+    watch: (owner) => backend.watch(owner),
+  };
 }

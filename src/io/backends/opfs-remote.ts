@@ -23,8 +23,12 @@ export interface RemoteOpfsBackend extends UnderlyingFile {
 const isShared = (bytes: Uint8Array): boolean =>
   typeof SharedArrayBuffer !== 'undefined' && bytes.buffer instanceof SharedArrayBuffer;
 
-const describeShared = (bytes: Uint8Array): SharedBufferDescriptor =>
-  ({ buffer: bytes.buffer as SharedArrayBuffer, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, mutable: true });
+const describeShared = (bytes: Uint8Array): SharedBufferDescriptor => ({
+  buffer: bytes.buffer as SharedArrayBuffer,
+  byteOffset: bytes.byteOffset,
+  byteLength: bytes.byteLength,
+  mutable: true,
+});
 
 /** `size` bytes of the default pool when its memory is shared (the worker can reach it), else none. */
 function sharedScratch(size: number): Buffer | undefined {
@@ -41,7 +45,11 @@ interface ReadAhead {
 
 /** Lets `ahead` go: its memory is released once the worker is done filling it. */
 function drop(ahead: ReadAhead | undefined): void {
-  if (ahead !== undefined) void ahead.count.then(() => ahead.scratch.release(), () => ahead.scratch.release());
+  if (ahead !== undefined)
+    void ahead.count.then(
+      () => ahead.scratch.release(),
+      () => ahead.scratch.release(),
+    );
 }
 
 /** How much a sequential run reads ahead at once: several page reads per worker round trip. */

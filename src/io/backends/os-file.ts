@@ -18,7 +18,10 @@ const dropped = new FinalizationRegistry<number>((fd) => {
 const FLAGS: Record<FileMode, string> = { rb: 'r', wb: 'w', ab: 'a', 'rb+': 'r+' };
 
 /** A callback-style fs call as a promise: the work runs on libuv's thread pool. */
-function onThreadPool<T>(path: string, start: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+function onThreadPool<T>(
+  path: string,
+  start: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void,
+): Promise<T> {
   return new Promise((resolve, reject) => start((error, value) => (error ? reject(fsError(error, path)) : resolve(value))));
 }
 
@@ -101,7 +104,8 @@ export interface OSFileConstructor {
 export type OSFile = OSInputFile | OSOutputFile;
 
 function checkPath(path: unknown): string {
-  if (typeof path !== 'string' && !(path instanceof URL)) throw new TypeError(`path must be a string or URL, got ${describe(path)}`);
+  if (typeof path !== 'string' && !(path instanceof URL))
+    throw new TypeError(`path must be a string or URL, got ${describe(path)}`);
   const text = String(path);
   if (text.includes('\0')) throw new TypeError(`path must not contain NUL bytes, got ${describe(text)}`);
   return text;
@@ -135,7 +139,10 @@ export const OSFile = class OSFile extends PooledFile {
     }
     const faces = descriptorFaces(fd, text, canonical !== 'ab' && regular);
     super(faces.sync, {
-      kind: 'OSFile', mode: canonical, sync: true, async: faces.async,
+      kind: 'OSFile',
+      mode: canonical,
+      sync: true,
+      async: faces.async,
       seekable: canonical === 'rb' && regular,
       position: canonical === 'ab' ? size : 0,
     });

@@ -81,11 +81,15 @@ export function* readBytes(cursor: Cursor, side: UnderlyingFile, length: number 
  * (`BufferReader`) keeps the pools out of an app's bundle.
  */
 export function* readBuffer(
-  cursor: Cursor, side: UnderlyingFile, length: number | undefined, allocate: ((size: number) => Buffer) | undefined,
+  cursor: Cursor,
+  side: UnderlyingFile,
+  length: number | undefined,
+  allocate: ((size: number) => Buffer) | undefined,
 ): Steps<Buffer> {
   // A small read into pool memory skips asking the size (an fstat or a round trip): a short
   // read at the end of the file then costs one copy into an exact buffer.
-  const skipSize = cursor.seekable && side.sliceAt === undefined && allocate !== undefined && length !== undefined && length <= SMALL_READ;
+  const skipSize =
+    cursor.seekable && side.sliceAt === undefined && allocate !== undefined && length !== undefined && length <= SMALL_READ;
   // A size of 0 may be a file that does not know its size (`/proc` files): read to the end.
   const size = skipSize ? Infinity : cursor.seekable ? yield* settle(side.size!()) : 0;
   if (size === 0 || (side.sliceAt === undefined && allocate === undefined)) {

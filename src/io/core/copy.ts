@@ -7,7 +7,15 @@ import { bytesOf, type BytesLike } from '../../memory/buffer.js';
 import { isReadableStream, isWritableStream } from '../../platform/stream-guards.js';
 import { describe } from '../../util/validate.js';
 import { nextMacrotask } from './steps.js';
-import { checkOptions, isBlob, type DownloadSink, type TransferOptions, type TransferReader, type TransferWriter, type UploadSource } from './transfer.js';
+import {
+  checkOptions,
+  isBlob,
+  type DownloadSink,
+  type TransferOptions,
+  type TransferReader,
+  type TransferWriter,
+  type UploadSource,
+} from './transfer.js';
 
 /** A copy lets the event loop run after this many bytes, so timers (and an abort) get their turn. */
 const YIELD_EVERY = 4 * 1024 * 1024;
@@ -75,13 +83,10 @@ export async function copyFromSource(
     for (let got = await source.readInto(chunk); got > 0; got = await source.readInto(chunk)) {
       await accept(chunk.subarray(0, got));
     }
-  } else if (typeof source === 'object' && source !== null &&
-    (Symbol.asyncIterator in source || Symbol.iterator in source)) {
+  } else if (typeof source === 'object' && source !== null && (Symbol.asyncIterator in source || Symbol.iterator in source)) {
     for await (const item of source as AsyncIterable<BytesLike>) await accept(bytesOf(item, 'chunk'));
   } else {
-    throw new TypeError(
-      `source must be a NativeFile, a Blob, a ReadableStream or an iterable of bytes, got ${describe(source)}`,
-    );
+    throw new TypeError(`source must be a NativeFile, a Blob, a ReadableStream or an iterable of bytes, got ${describe(source)}`);
   }
   return copied;
 }

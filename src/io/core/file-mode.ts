@@ -7,7 +7,15 @@ export type FileMode = 'rb' | 'wb' | 'ab' | 'rb+';
 export type FileModeInput = FileMode | 'r' | 'w' | 'a' | 'r+' | 'r+b';
 
 const MODES: Record<string, FileMode> = {
-  r: 'rb', rb: 'rb', w: 'wb', wb: 'wb', a: 'ab', ab: 'ab', 'r+': 'rb+', 'r+b': 'rb+', 'rb+': 'rb+',
+  r: 'rb',
+  rb: 'rb',
+  w: 'wb',
+  wb: 'wb',
+  a: 'ab',
+  ab: 'ab',
+  'r+': 'rb+',
+  'r+b': 'rb+',
+  'rb+': 'rb+',
 };
 
 /**

@@ -257,7 +257,6 @@ export class NativeFile extends FileCore implements FileInterface {
   }
 }
 
-
 function* call(result: unknown): Steps<void> {
   yield result;
 }

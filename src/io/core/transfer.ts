@@ -38,12 +38,7 @@ export interface TransferWriter {
 }
 
 /** What `upload` copies from. */
-export type UploadSource =
-  | TransferReader
-  | Blob
-  | ReadableStream<BytesLike>
-  | AsyncIterable<BytesLike>
-  | Iterable<BytesLike>;
+export type UploadSource = TransferReader | Blob | ReadableStream<BytesLike> | AsyncIterable<BytesLike> | Iterable<BytesLike>;
 
 /** What `download` copies to. A `WritableStream` is closed when the copy completes. */
 export type DownloadSink = TransferWriter | WritableStream<Uint8Array>;
@@ -81,7 +76,10 @@ export const isWholeSource = (source: UploadSource): source is Blob | ReadableSt
  * and the core copies chunk by chunk). The cursor follows the bytes written, also on failure.
  */
 export function* handOver(
-  cursor: Cursor, side: UnderlyingFile, source: Blob | ReadableStream<BytesLike>, options: CheckedOptions,
+  cursor: Cursor,
+  side: UnderlyingFile,
+  source: Blob | ReadableStream<BytesLike>,
+  options: CheckedOptions,
 ): Steps<number | undefined> {
   const { onProgress, signal } = options;
   signal?.throwIfAborted();

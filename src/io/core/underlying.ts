@@ -66,7 +66,10 @@ export interface UnderlyingFile {
    * when it fails), and when `signal` aborts, it stops and rejects with the signal's reason.
    */
   uploadFrom?(
-    source: Blob | ReadableStream<unknown>, position: number, written: (total: number) => void, signal: AbortSignal | undefined,
+    source: Blob | ReadableStream<unknown>,
+    position: number,
+    written: (total: number) => void,
+    signal: AbortSignal | undefined,
   ): Awaitable<number> | undefined;
 }
 

@@ -62,17 +62,25 @@ export interface BufferedOutput {
 }
 
 /** A buffered output stream over a synchronous or an asynchronous raw stream. */
-export type BufferedOutputStream = (SyncOutputStream & {
-  /** {@link BufferedOutput.detach}, synchronously: flushes, closes this stream and returns the raw one, still open. */
-  detachSync(): NativeFile;
-} | Async<OutputStream>) & BufferedOutput;
+export type BufferedOutputStream = (
+  | (SyncOutputStream & {
+      /** {@link BufferedOutput.detach}, synchronously: flushes, closes this stream and returns the raw one, still open. */
+      detachSync(): NativeFile;
+    })
+  | Async<OutputStream>
+) &
+  BufferedOutput;
 
 /** The constructor's types: synchronous over a synchronous `raw`. */
 export interface BufferedOutputStreamConstructor {
-  new (raw: SyncOutputStream, bufferSize: number): SyncOutputStream & BufferedOutput & {
-    /** {@link BufferedOutput.detach}, synchronously: flushes, closes this stream and returns the raw one, still open. */
-    detachSync(): NativeFile;
-  };
+  new (
+    raw: SyncOutputStream,
+    bufferSize: number,
+  ): SyncOutputStream &
+    BufferedOutput & {
+      /** {@link BufferedOutput.detach}, synchronously: flushes, closes this stream and returns the raw one, still open. */
+      detachSync(): NativeFile;
+    };
   new (raw: OutputStream, bufferSize: number): BufferedOutputStream;
   /** What `instanceof BufferedOutputStream` tests. */
   readonly prototype: BufferedOutputStream;

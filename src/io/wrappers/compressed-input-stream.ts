@@ -78,7 +78,10 @@ export class CompressedInputStream extends fileClass<Async<InputStream>>() {
     const file = checkFile(raw, 'raw', 'readable');
     const max = options.maxOutputBytes === undefined ? Infinity : checkSize(options.maxOutputBytes, 'options.maxOutputBytes');
     super(new DecompressingSource(file, checkedCodec, max), {
-      kind: 'CompressedInputStream', mode: 'rb', seekable: false, sync: false,
+      kind: 'CompressedInputStream',
+      mode: 'rb',
+      seekable: false,
+      sync: false,
     });
     this.codec = checkedCodec;
   }

@@ -43,7 +43,10 @@ export class CompressedOutputStream extends fileClass<Async<OutputStream>>() {
     const checkedCodec = checkCodec(codec);
     const file = checkFile(raw, 'raw', 'writable');
     super(compressingSink(file, checkedCodec), {
-      kind: 'CompressedOutputStream', mode: 'wb', seekable: false, sync: false,
+      kind: 'CompressedOutputStream',
+      mode: 'wb',
+      seekable: false,
+      sync: false,
     });
     this.codec = checkedCodec;
   }

@@ -11,8 +11,8 @@ export interface Decompressor {
 
 /** 'a' and 'b' gzipped separately and joined: two gzip members. */
 const TWO_MEMBERS = new Uint8Array([
-  31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 75, 4, 0, 67, 190, 183, 232, 1, 0, 0, 0,
-  31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 75, 2, 0, 249, 239, 190, 113, 1, 0, 0, 0,
+  31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 75, 4, 0, 67, 190, 183, 232, 1, 0, 0, 0, 31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 75, 2, 0, 249, 239,
+  190, 113, 1, 0, 0, 0,
 ]);
 
 let membersSupported: Promise<boolean> | undefined;
@@ -22,9 +22,10 @@ let membersSupported: Promise<boolean> | undefined;
  * (Node does; browsers stop at the first with "junk after end of data"). Asked once.
  */
 function platformReadsGzipMembers(): Promise<boolean> {
-  membersSupported ??= new Response(new Blob([TWO_MEMBERS]).stream().pipeThrough(new DecompressionStream('gzip')))
-    .text()
-    .then((text) => text === 'ab', () => false);
+  membersSupported ??= new Response(new Blob([TWO_MEMBERS]).stream().pipeThrough(new DecompressionStream('gzip'))).text().then(
+    (text) => text === 'ab',
+    () => false,
+  );
   return membersSupported;
 }
 

@@ -5,7 +5,13 @@ import { Buffer } from '../buffer.js';
 import type { MemoryPool } from '../memory-pool.js';
 import { leftOut, wasmPoolLeftOut } from './build-flag.js';
 import {
-  CODE_DOUBLE_FREE, CODE_FOREIGN, CODE_POISONED, instantiatePool, poolModule, WASM_PAGE, type PoolExports,
+  CODE_DOUBLE_FREE,
+  CODE_FOREIGN,
+  CODE_POISONED,
+  instantiatePool,
+  poolModule,
+  WASM_PAGE,
+  type PoolExports,
 } from './pool-module.js';
 
 /** The most a wasm32 memory can hold. */
@@ -233,8 +239,11 @@ export function wasmMemoryPool(): SharedMemoryPool {
 export function attachMemoryPool(handle: WasmPoolHandle): SharedMemoryPool {
   const candidate = handle as Partial<WasmPoolHandle> | null;
   if (
-    typeof candidate !== 'object' || candidate === null || candidate.backend !== 'wasm' ||
-    !(candidate.module instanceof WebAssembly.Module) || !(candidate.memory instanceof WebAssembly.Memory)
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    candidate.backend !== 'wasm' ||
+    !(candidate.module instanceof WebAssembly.Module) ||
+    !(candidate.memory instanceof WebAssembly.Memory)
   ) {
     throw new TypeError(`handle must be a wasm pool's handle, got ${describe(handle)}`);
   }

@@ -17,10 +17,12 @@ try {
   input.closeSync();
   const sink = new BufferOutputStream();
   sink.writeSync(back);
-  console.log(JSON.stringify({
-    text: new TextDecoder().decode(sink.getValue().toBytes()),
-    pool: defaultMemoryPool().backendName,
-  }));
+  console.log(
+    JSON.stringify({
+      text: new TextDecoder().decode(sink.getValue().toBytes()),
+      pool: defaultMemoryPool().backendName,
+    }),
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -53,14 +53,22 @@ async function removeOpfsDir(): Promise<void> {
 /** The first message a worker posts, or its error event (a module that failed to load) as an error. */
 function firstMessage(target: Worker | MessagePort, errors: EventTarget): Promise<RoundTrip> {
   return new Promise((resolve, reject) => {
-    target.addEventListener('message', (event) => {
-      const data = (event as MessageEvent<RoundTrip | RoundTripFailure>).data;
-      if ('error' in data) reject(new Error(`in the worker: ${data.error}`));
-      else resolve(data);
-    }, { once: true });
-    errors.addEventListener('error', (event) => {
-      reject(new Error(`the worker failed: ${event instanceof ErrorEvent ? event.message : event.type}`));
-    }, { once: true });
+    target.addEventListener(
+      'message',
+      (event) => {
+        const data = (event as MessageEvent<RoundTrip | RoundTripFailure>).data;
+        if ('error' in data) reject(new Error(`in the worker: ${data.error}`));
+        else resolve(data);
+      },
+      { once: true },
+    );
+    errors.addEventListener(
+      'error',
+      (event) => {
+        reject(new Error(`the worker failed: ${event instanceof ErrorEvent ? event.message : event.type}`));
+      },
+      { once: true },
+    );
   });
 }
 
@@ -143,15 +151,17 @@ const checks: Record<string, Check> = {
 
 /** Runs every check concurrently (so one that times out costs its timeout once, not per check). */
 export async function runChecks(nf: typeof Nativefile, timeoutMs = CHECK_TIMEOUT_MS): Promise<CheckReport> {
-  const results = await Promise.all(Object.entries(checks).map(async ([name, check]): Promise<[string, CheckResult]> => {
-    const started = performance.now();
-    try {
-      const detail = await withTimeout(name, () => check(nf), timeoutMs);
-      return [name, { ok: true, ms: Math.round(performance.now() - started), detail }];
-    } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      return [name, { ok: false, ms: Math.round(performance.now() - started), error: message }];
-    }
-  }));
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]): Promise<[string, CheckResult]> => {
+      const started = performance.now();
+      try {
+        const detail = await withTimeout(name, () => check(nf), timeoutMs);
+        return [name, { ok: true, ms: Math.round(performance.now() - started), detail }];
+      } catch (error) {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        return [name, { ok: false, ms: Math.round(performance.now() - started), error: message }];
+      }
+    }),
+  );
   return { userAgent: navigator.userAgent, crossOriginIsolated, checks: Object.fromEntries(results) };
 }

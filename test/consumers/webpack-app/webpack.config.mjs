@@ -12,12 +12,14 @@ export default {
   output: { path: here('./dist'), filename: 'main.js', publicPath: 'auto', clean: true },
   devtool: false,
   performance: { hints: false },
-  plugins: [{
-    apply(compiler) {
-      compiler.hooks.afterEmit.tap('copy-index-html', () => {
-        mkdirSync(here('./dist'), { recursive: true });
-        copyFileSync(here('./index.html'), here('./dist/index.html'));
-      });
+  plugins: [
+    {
+      apply(compiler) {
+        compiler.hooks.afterEmit.tap('copy-index-html', () => {
+          mkdirSync(here('./dist'), { recursive: true });
+          copyFileSync(here('./index.html'), here('./dist/index.html'));
+        });
+      },
     },
-  }],
+  ],
 };
