@@ -5,7 +5,7 @@
  */
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { available, launch, type BrowserDriver, type Engine, type PageDriver } from './driver.js';
+import { available, harnessCaller, launch, type BrowserDriver, type Engine, type PageDriver } from './driver.js';
 import { CONTRACT } from './contract-expected.js';
 import type { Harness } from './harness.js';
 import { isolation, startServer, urlOf } from './servers.js';
@@ -18,17 +18,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-function call<K extends keyof Harness>(
-  page: PageDriver,
-  name: K,
-  ...args: Parameters<Harness[K]>
-): Promise<Awaited<ReturnType<Harness[K]>>> {
-  return page.evaluate(
-    ([name, args]) =>
-      (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args),
-    [name, args] as const,
-  ) as Promise<Awaited<ReturnType<Harness[K]>>>;
-}
+/** Calls `harness[name](...args)` in the page. */
+const call = harnessCaller<Harness>();
 
 const engines: Engine[] = ['chromium', 'firefox'];
 

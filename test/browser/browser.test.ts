@@ -5,7 +5,7 @@
  */
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { available, launch, type BrowserDriver, type Engine, type PageDriver } from './driver.js';
+import { available, harnessCaller, launch, type BrowserDriver, type Engine, type PageDriver } from './driver.js';
 import type { Harness } from './harness.js';
 import { isolation, startServer, urlOf } from './servers.js';
 import { demoTest } from './demo-check.js';
@@ -31,17 +31,7 @@ async function openHarness(driver: BrowserDriver, server: ViteDevServer): Promis
 }
 
 /** Calls `harness[name](...args)` in the page. */
-function call<K extends keyof Harness>(
-  page: PageDriver,
-  name: K,
-  ...args: Parameters<Harness[K]>
-): Promise<Awaited<ReturnType<Harness[K]>>> {
-  return page.evaluate(
-    ([name, args]) =>
-      (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args),
-    [name, args] as const,
-  ) as Promise<Awaited<ReturnType<Harness[K]>>>;
-}
+const call = harnessCaller<Harness>();
 
 const MiB = 1024 * 1024;
 const engines: Engine[] = ['chromium', 'firefox'];

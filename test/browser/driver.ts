@@ -94,3 +94,19 @@ export async function launch(engine: Engine): Promise<BrowserDriver> {
 export function available(engine: Engine): boolean {
   return engine === 'chromium' || existsSync('/usr/bin/firefox-esr');
 }
+
+/** Functions a harness page exposes as `globalThis.harness`. */
+type HarnessShape<H> = { [K in keyof H]: (...args: never[]) => unknown };
+
+/**
+ * `call(page, name, ...args)` for a harness page: runs `globalThis.harness[name](...args)` in
+ * the page, typed by the harness module's own type `H`.
+ */
+export function harnessCaller<H extends HarnessShape<H>>() {
+  return <K extends keyof H & string>(page: PageDriver, name: K, ...args: Parameters<H[K]>): Promise<Awaited<ReturnType<H[K]>>> =>
+    page.evaluate(
+      ([name, args]) =>
+        (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args),
+      [name, args] as const,
+    ) as Promise<Awaited<ReturnType<H[K]>>>;
+}

@@ -6,23 +6,13 @@
  */
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { available, launch, type BrowserDriver, type Engine, type PageDriver } from '../browser/driver.js';
+import { available, harnessCaller, launch, type BrowserDriver, type Engine, type PageDriver } from '../browser/driver.js';
 import { isolation, startServer, urlOf } from '../browser/servers.js';
 import { expectedChecks } from '../fs/filesystem-checks.js';
 import type { Harness } from './harness.js';
 
 /** Calls `harness[name](...args)` in the page. */
-function call<K extends keyof Harness>(
-  page: PageDriver,
-  name: K,
-  ...args: Parameters<Harness[K]>
-): Promise<Awaited<ReturnType<Harness[K]>>> {
-  return page.evaluate(
-    ([name, args]) =>
-      (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args),
-    [name, args] as const,
-  ) as Promise<Awaited<ReturnType<Harness[K]>>>;
-}
+const call = harnessCaller<Harness>();
 
 const engines: Engine[] = ['chromium', 'firefox'];
 let server: ViteDevServer;

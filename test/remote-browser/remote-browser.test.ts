@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ViteDevServer } from 'vite';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { available, launch, type BrowserDriver, type Engine, type PageDriver } from '../browser/driver.js';
+import { available, harnessCaller, launch, type BrowserDriver, type Engine, type PageDriver } from '../browser/driver.js';
 import { hasNginx, startNginx, type NginxServer } from '../servers/nginx.js';
 import { startS3, type S3Server } from '../servers/s3.js';
 import type { Harness } from './harness.js';
@@ -28,17 +28,7 @@ let s3: S3Server;
 let pages: ViteDevServer;
 
 /** Calls `harness[name](...args)` in the page. */
-function call<K extends keyof Harness>(
-  page: PageDriver,
-  name: K,
-  ...args: Parameters<Harness[K]>
-): Promise<Awaited<ReturnType<Harness[K]>>> {
-  return page.evaluate(
-    ([name, args]) =>
-      (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args),
-    [name, args] as const,
-  ) as Promise<Awaited<ReturnType<Harness[K]>>>;
-}
+const call = harnessCaller<Harness>();
 
 const engines: Engine[] = ['chromium', 'firefox'];
 
