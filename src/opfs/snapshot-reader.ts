@@ -6,26 +6,27 @@
  * @module
  */
 
+import { BlobReadAhead } from '../platform/blob-read-ahead.js';
+
 /** Bytes fetched at once by sequential reads (as `BlobFile`'s default). */
 export const DEFAULT_READ_AHEAD = 256 * 1024;
 
 /** Reads of one OPFS file handle, from a snapshot taken afresh after each commit. */
 export class SnapshotReader {
   #file: File | undefined;
-  #cacheStart = 0;
-  #cache: Uint8Array | undefined;
-  /** Where the last read ended: a read starting there is sequential. */
-  #lastEnd = 0;
+  readonly #slices: BlobReadAhead;
 
   constructor(
     private readonly handle: FileSystemFileHandle,
-    private readonly readAhead = DEFAULT_READ_AHEAD,
-  ) {}
+    readAhead = DEFAULT_READ_AHEAD,
+  ) {
+    this.#slices = new BlobReadAhead(readAhead);
+  }
 
   /** Forgets the snapshot and what was read ahead: the file was committed since. */
   invalidate(): void {
     this.#file = undefined;
-    this.#cache = undefined;
+    this.#slices.forget();
   }
 
   /** The committed size of the file. */
@@ -45,24 +46,7 @@ export class SnapshotReader {
    * written to afterwards, so callers may keep it). Empty at or past the end.
    */
   async slice(position: number, length: number): Promise<Uint8Array> {
-    const cache = this.#cache;
-    if (cache !== undefined && position >= this.#cacheStart && position < this.#cacheStart + cache.byteLength) {
-      const from = position - this.#cacheStart;
-      const count = Math.min(length, cache.byteLength - from);
-      this.#lastEnd = position + count;
-      return cache.subarray(from, from + count);
-    }
-    const file = await this.#snapshot();
-    if (position >= file.size) return new Uint8Array(0);
-    const sequential = position === this.#lastEnd;
-    const end = Math.min(file.size, position + (sequential ? Math.max(length, this.readAhead) : length));
-    this.#lastEnd = position + length;
-    const bytes = new Uint8Array(await file.slice(position, end).arrayBuffer());
-    const count = Math.min(length, bytes.byteLength);
-    // Only what was fetched beyond this read is kept; a read of exactly its size keeps nothing.
-    this.#cache = count < bytes.byteLength ? bytes : undefined;
-    this.#cacheStart = position;
-    return bytes.subarray(0, count);
+    return this.#slices.slice(await this.#snapshot(), position, length);
   }
 
   async #snapshot(): Promise<File> {

@@ -1,7 +1,9 @@
 import { checkSize, describe } from '../../util/validate.js';
 import { fileClass } from '../core/file-class.js';
 import type { Async, RandomAccessFile } from '../core/interfaces.js';
-import type { UnderlyingFile } from '../core/underlying.js';
+import { BlobReadAhead } from '../../platform/blob-read-ahead.js';
+import { andThen } from '../core/awaitable.js';
+import type { Awaitable, UnderlyingFile } from '../core/underlying.js';
 
 /** Options of {@link BlobFile}. */
 export interface BlobFileOptions {
@@ -14,50 +16,28 @@ export interface BlobFileOptions {
 
 /** Reads a Blob by slices, reading ahead while reads are sequential. */
 class BlobSource implements UnderlyingFile {
-  #cacheStart = 0;
-  #cache: Uint8Array | undefined;
-  /** Where the last read from the Blob ended: a read starting there is sequential. */
-  #lastEnd = 0;
+  readonly #slices: BlobReadAhead;
 
   constructor(
     readonly blob: Blob,
-    readonly readAhead: number,
-  ) {}
+    readAhead: number,
+  ) {
+    this.#slices = new BlobReadAhead(readAhead);
+  }
 
   size(): number {
     return this.blob.size;
   }
 
-  readAt(position: number, into: Uint8Array): number | Promise<number> {
-    const size = this.blob.size;
-    if (position >= size) return 0;
-    const cache = this.#cache;
-    if (cache !== undefined && position >= this.#cacheStart && position < this.#cacheStart + cache.byteLength) {
-      const from = position - this.#cacheStart;
-      const count = Math.min(into.byteLength, cache.byteLength - from);
-      into.set(cache.subarray(from, from + count));
-      this.#lastEnd = position + count;
-      return count;
-    }
-    return this.#fetch(position, into, size);
+  readAt(position: number, into: Uint8Array): Awaitable<number> {
+    return andThen(this.#slices.slice(this.blob, position, into.byteLength), (bytes) => {
+      into.set(bytes);
+      return bytes.byteLength;
+    });
   }
 
   close(): void {
-    this.#cache = undefined;
-  }
-
-  async #fetch(position: number, into: Uint8Array, size: number): Promise<number> {
-    const sequential = position === this.#lastEnd;
-    const end = Math.min(size, position + (sequential ? Math.max(into.byteLength, this.readAhead) : into.byteLength));
-    this.#lastEnd = position + into.byteLength;
-    const bytes = new Uint8Array(await this.blob.slice(position, end).arrayBuffer());
-    const count = Math.min(into.byteLength, bytes.byteLength);
-    into.set(bytes.subarray(0, count));
-    if (count < bytes.byteLength) {
-      this.#cacheStart = position;
-      this.#cache = bytes;
-    }
-    return count;
+    this.#slices.forget();
   }
 }
 
