@@ -11,14 +11,13 @@
  * and before a read that follows writes (`'rb+'`), which must see them.
  * @module
  */
-import { IOError, OutOfMemoryError, UnsupportedOperationError } from '../errors.js';
+import { OutOfMemoryError, UnsupportedOperationError } from '../errors.js';
 import type { FileMode } from '../io/core/file-mode.js';
 import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
 import { opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
+import { moveIntoPlace, type MovableHandle } from './replace.js';
 import { SnapshotReader } from './snapshot-reader.js';
 import { temporaryName, type SyncAccessOptions } from './sync-access.js';
-
-type MovableHandle = FileSystemFileHandle & { move?(directory: FileSystemDirectoryHandle, name: string): Promise<void> };
 
 /** Whether this runtime can write OPFS files without sync access handles. */
 export const canWriteAsync = (): boolean =>
@@ -159,23 +158,7 @@ export class AsyncAccess {
         if (!this.atomicSibling) throw translate(cause, `could not commit the writes to ${this.path}`, this.path);
       }
       if (!this.atomicSibling) return;
-      if (this.#failed !== undefined) {
-        await this.#discard();
-        throw new IOError(`${this.path} was not replaced: a write failed, and the old file is kept`, {
-          code: 'EIO',
-          cause: this.#failed,
-        });
-      }
-      const release = await acquire(pathLock(splitOpfsPath(this.path).join('/')), 'exclusive', this.path, true);
-      try {
-        await this.written.move!(this.location.directory, this.location.name);
-      } catch (cause) {
-        await this.#discard();
-        if ((cause as DOMException).name === 'NoModificationAllowedError') throw busy(this.path, cause);
-        throw cause;
-      } finally {
-        release();
-      }
+      await moveIntoPlace(this.path, this.written, this.location, this.#failed, () => this.#discard());
     } finally {
       this.#reader.invalidate();
       for (const release of this.releases) release();

@@ -8,6 +8,7 @@ import { IOError, OutOfMemoryError, UnsupportedOperationError } from '../errors.
 import type { FileMode } from '../io/core/file-mode.js';
 import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
 import { opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
+import { moveIntoPlace } from './replace.js';
 
 /** The worker-only part of the OPFS API (TypeScript's DOM library lacks it). */
 interface SyncHandle {
@@ -148,24 +149,7 @@ export class SyncAccess {
     this.handle.close();
     try {
       if (this.temporary === undefined) return;
-      if (this.#failed !== undefined) {
-        await this.#discard();
-        throw new IOError(`${this.path} was not replaced: a write failed, and the old file is kept`, {
-          code: 'EIO',
-          cause: this.#failed,
-        });
-      }
-      const key = splitOpfsPath(this.path).join('/');
-      const release = await acquire(pathLock(key), 'exclusive', this.path, true);
-      try {
-        await this.temporary.move!(this.location.directory, this.location.name);
-      } catch (cause) {
-        await this.#discard();
-        if ((cause as DOMException).name === 'NoModificationAllowedError') throw busy(this.path, cause);
-        throw cause;
-      } finally {
-        release();
-      }
+      await moveIntoPlace(this.path, this.temporary, this.location, this.#failed, () => this.#discard());
     } finally {
       for (const release of this.releases) release();
     }

@@ -1,0 +1,40 @@
+/**
+ * The last step of an atomic `'wb'`, the same for both OPFS backends: the temporary sibling
+ * that was written moves over the file, under the path's exclusive lock, so a reader sees the
+ * old file or the new one, never a torn one.
+ * @module
+ */
+import { IOError } from '../errors.js';
+import { acquire, busy, pathLock } from './locks.js';
+import { splitOpfsPath, type OpfsLocation } from './paths.js';
+
+/** A file handle with `move()` (Chromium, Firefox; TypeScript's DOM library lacks it). */
+export type MovableHandle = FileSystemFileHandle & { move?(directory: FileSystemDirectoryHandle, name: string): Promise<void> };
+
+/**
+ * Moves `sibling` over the file `path` names at `location`. If a write failed (`failed`), or
+ * the move does, `discard()` removes the sibling and the old file stays.
+ * @throws IOError `EIO` after a failed write, `EBUSY` when another context holds the file.
+ */
+export async function moveIntoPlace(
+  path: string,
+  sibling: MovableHandle,
+  location: OpfsLocation,
+  failed: unknown,
+  discard: () => Promise<void>,
+): Promise<void> {
+  if (failed !== undefined) {
+    await discard();
+    throw new IOError(`${path} was not replaced: a write failed, and the old file is kept`, { code: 'EIO', cause: failed });
+  }
+  const release = await acquire(pathLock(splitOpfsPath(path).join('/')), 'exclusive', path, true);
+  try {
+    await sibling.move!(location.directory, location.name);
+  } catch (cause) {
+    await discard();
+    if ((cause as DOMException).name === 'NoModificationAllowedError') throw busy(path, cause);
+    throw cause;
+  } finally {
+    release();
+  }
+}
