@@ -155,6 +155,44 @@ describe('an asynchronous, non-seekable file', () => {
   });
 });
 
+describe('upload, download and close are ordered with the calls around them', () => {
+  test('an upload is one operation: a write called after it lands after it, and close waits for it', async () => {
+    const out = new BufferOutputStream();
+    const upload = out.upload([encode('AAAA'), encode('AA')]);
+    const write = out.write(encode('BBBB'));
+    const closing = out.close();
+    expect(await upload).toBe(6);
+    await write;
+    await closing;
+    expect(decode(out.getValue().view)).toBe('AAAAAABBBB');
+  });
+
+  test('a download reads from the start even when a read is called right after it', async () => {
+    const f = new BufferReader(encode('0123456789'));
+    f.seek(4);
+    const sink = new BufferOutputStream();
+    const download = f.download(sink);
+    const read = f.read(3);
+    expect(await download).toBe(10);
+    expect(decode(sink.getValue().view)).toBe('0123456789');
+    expect((await read).byteLength).toBe(0);
+  });
+
+  test('closeSync while a positional read is in flight is EBUSY, not a read of a reused descriptor', async () => {
+    const slow: UnderlyingFile = {
+      readAt: (_position, into) => new Promise<number>((resolve) => setTimeout(() => resolve(into.byteLength), 5)),
+      size: () => 100,
+      close: () => undefined,
+    };
+    const f = new NativeFile(slow, { kind: 'Slow', mode: 'rb', seekable: true, sync: true });
+    const pending = f.readAt(0, 10);
+    expect(() => f.closeSync()).toThrow(expect.objectContaining({ code: 'EBUSY' }) as Error);
+    await pending;
+    f.closeSync();
+    expect(f.closed).toBe(true);
+  });
+});
+
 describe('overlapping calls behave as if queued in call order', () => {
   test('concurrent reads of a stream read consecutive bytes', async () => {
     const { file: f } = chunkStream(['0123456789']);

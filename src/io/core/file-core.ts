@@ -100,6 +100,10 @@ export class FileCore {
   closeSync(): void {
     if (this.closing !== undefined) return;
     const side = this.syncSide('open');
+    // A positional read still in flight would read whatever next takes its descriptor.
+    if (this.queue.active) {
+      throw new IOError(`closeSync on ${this.traits.kind} while a read is pending: await it, or use close()`, { code: 'EBUSY' });
+    }
     this.closing = Promise.resolve();
     side.close?.();
   }

@@ -232,28 +232,47 @@ export class NativeFile extends FileCore implements FileInterface {
 
   /**
    * Writes everything `source` yields, from the position; returns the number of bytes copied.
-   * A Blob or ReadableStream goes whole to a backend that takes it (`uploadFrom`, in order
-   * with the other operations); otherwise it is copied chunk by chunk through `write`.
+   * One operation in call order: calls made meanwhile wait for it, and `close()` lets it end.
+   * A Blob or ReadableStream goes whole to a backend that takes it (`uploadFrom`); otherwise
+   * it is copied chunk by chunk.
    */
   async upload(source: UploadSource, options: TransferOptions = {}): Promise<number> {
     this.check('writable');
-    if (this.async.uploadFrom !== undefined && isWholeSource(source)) {
-      const checked = checkOptions(options);
-      const handed = await this.ordered('writable', (side) => handOver(this.cursor, side, source, checked));
-      if (handed !== undefined) return handed;
-    }
-    // Loaded on first use: apps that never copy do not ship the copy loops.
-    const { copyFromSource } = await import('./copy.js');
-    return copyFromSource(source, (chunk) => this.write(chunk), options);
+    const checked = checkOptions(options);
+    return this.queue.run(async () => {
+      if (this.async.uploadFrom !== undefined && isWholeSource(source)) {
+        const handed = await runAsync(handOver(this.cursor, this.async, source, checked));
+        if (handed !== undefined) return handed;
+      }
+      // Loaded on first use: apps that never copy do not ship the copy loops.
+      const { copyFromSource } = await import('./copy.js');
+      return copyFromSource(
+        source,
+        (chunk) => Promise.resolve(runAsync(algorithms.write(this.cursor, this.async, chunk))),
+        options,
+      );
+    });
   }
 
-  /** Copies the file (from the start, if seekable) into `sink`; returns the bytes copied. */
+  /**
+   * Copies the file (from the start, if seekable) into `sink`; returns the bytes copied. One
+   * operation in call order, as {@link NativeFile.upload} is.
+   */
   async download(sink: DownloadSink, options: TransferOptions = {}): Promise<number> {
     this.check('readable');
-    const total = this.traits.seekable ? await this.size() : undefined;
-    if (this.traits.seekable) this.seek(0);
-    const { copyToSink } = await import('./copy.js');
-    return copyToSink((into) => this.readInto(into), total, sink, options);
+    checkOptions(options);
+    return this.queue.run(async () => {
+      const seekable = this.traits.seekable;
+      const total = seekable ? await runAsync(this.sizeSteps(this.async)) : undefined;
+      if (seekable) this.cursor.position = 0;
+      const { copyToSink } = await import('./copy.js');
+      return copyToSink(
+        (into) => Promise.resolve(runAsync(algorithms.fill(this.cursor, this.async, into))),
+        total,
+        sink,
+        options,
+      );
+    });
   }
 }
 

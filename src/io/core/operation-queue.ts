@@ -11,6 +11,11 @@ export class OperationQueue {
   readonly #parallel = new Set<Promise<unknown>>();
 
   /** Whether an ordered operation has not settled yet. */
+  /** Whether any operation, ordered or positional, has not settled yet. */
+  get active(): boolean {
+    return this.#pending > 0 || this.#parallel.size > 0;
+  }
+
   get busy(): boolean {
     return this.#pending > 0;
   }
