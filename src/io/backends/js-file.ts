@@ -243,8 +243,18 @@ function duckReaderAdapter(reader: DuckReader): Adapter {
   const seekable = has(reader, 'seek') && has(reader, 'tell');
   let where: number | undefined;
   let pending: Uint8Array | undefined;
+  /**
+   * The object has one position, shared by every call: its seeks and reads run one at a time,
+   * though the core lets positional reads overlap.
+   */
+  let tail: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(call: () => Promise<T>): Promise<T> => {
+    const result = tail.then(call, call);
+    tail = result.catch(() => undefined);
+    return result;
+  };
   /** Reads at `position` (seeking first if the object is elsewhere), or on from where it is. */
-  const readFrom = async (position: number | undefined, into: Uint8Array): Promise<number> => {
+  const readFromNow = async (position: number | undefined, into: Uint8Array): Promise<number> => {
     if (position !== undefined && where !== position) {
       await reader.seek!(position, 0);
       pending = undefined;
@@ -259,16 +269,18 @@ function duckReaderAdapter(reader: DuckReader): Adapter {
     where = (position ?? where ?? 0) + count;
     return count;
   };
+  const readFrom = (position: number | undefined, into: Uint8Array) => oneAtATime(() => readFromNow(position, into));
   const common = {
-    async size(): Promise<number> {
-      if (has(reader, 'size')) return reader.size!();
-      if (!seekable) throw new UnsupportedOperationError('the size of this object is not known');
-      const here = await reader.tell!();
-      await reader.seek!(0, 2);
-      const end = await reader.tell!();
-      await reader.seek!(here, 0);
-      return end;
-    },
+    size: (): Promise<number> =>
+      oneAtATime(async () => {
+        if (has(reader, 'size')) return await reader.size!();
+        if (!seekable) throw new UnsupportedOperationError('the size of this object is not known');
+        const here = await reader.tell!();
+        await reader.seek!(0, 2);
+        const end = await reader.tell!();
+        await reader.seek!(here, 0);
+        return end;
+      }),
     async close(): Promise<void> {
       await reader.close?.();
     },

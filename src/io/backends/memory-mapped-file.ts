@@ -5,6 +5,7 @@ import { Buffer } from '../../memory/buffer.js';
 import { checkSize, describe } from '../../util/validate.js';
 import { parseFileMode, type FileMode, type FileModeInput } from '../core/file-mode.js';
 import { fileClass } from '../core/file-class.js';
+import { NativeFile } from '../core/native-file.js';
 import type { SyncReadWriteFile } from '../core/interfaces.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 import { fsError } from '../fs-error.js';
@@ -107,6 +108,11 @@ class Mapping implements UnderlyingFile {
     }
   }
 
+  /** The core's `truncate`: in call order, and it drops the read-ahead the core kept. */
+  truncate(newSize: number): void {
+    this.resize(newSize);
+  }
+
   resize(newSize: number): void {
     // Written out first: once the file shrinks, pages past its new end cannot be synced.
     if (newSize < this.length) this.flush();
@@ -188,7 +194,6 @@ function openMapping(path: unknown, flags: string | number, writable: boolean, p
 export class MemoryMappedFile extends fileClass<SyncReadWriteFile>() {
   /** The path of the mapped file. */
   readonly path: string;
-  readonly #mapping: Mapping;
 
   private constructor(mapping: Mapping, mode: FileMode) {
     super(mapping, {
@@ -200,7 +205,6 @@ export class MemoryMappedFile extends fileClass<SyncReadWriteFile>() {
       knownSize: () => mapping.length,
     });
     this.path = mapping.path;
-    this.#mapping = mapping;
   }
 
   /** Maps an existing file: `'r'` reads, `'r+'` reads and writes, `'w'` writes (no truncation). */
@@ -230,7 +234,8 @@ export class MemoryMappedFile extends fileClass<SyncReadWriteFile>() {
     checkSize(newSize, 'newSize');
     if (!this.writable())
       throw new IOError(`cannot resize ${describe(this.path)}: the map is read-only`, { code: 'EUNSUPPORTED' });
-    this.#mapping.resize(newSize);
+    // Through the core: it orders the change with pending calls and forgets bytes read ahead.
+    NativeFile.prototype.truncateSync.call(this as unknown as NativeFile, newSize);
   }
 }
 

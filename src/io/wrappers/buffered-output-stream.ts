@@ -35,7 +35,9 @@ function bufferedSink(state: WriteBuffer, raw: RawCalls): UnderlyingFile {
     },
     flush: () => andThen(drain(), () => raw.flush()),
     close() {
-      if (state.detached) return undefined;
+      // Detached: what is buffered still goes to `raw` (after every write called before the
+      // detach), which stays open.
+      if (state.detached) return andThen(drain(), () => raw.flush());
       // `raw` is closed even when the last write fails, and the failure is reported.
       let drained: Awaitable<unknown>;
       try {
@@ -113,14 +115,15 @@ export const BufferedOutputStream = class BufferedOutputStream extends PooledFil
   }
 
   async detach(): Promise<NativeFile> {
-    await this.flush();
+    this.tell(); // throws once closed
+    // Closing now orders the detach after the writes called before it and refuses later ones.
     this.#state.detached = true;
     await this.close();
     return this.#raw;
   }
 
   detachSync(): NativeFile {
-    this.flushSync();
+    this.tell(); // throws once closed
     this.#state.detached = true;
     this.closeSync();
     return this.#raw;
