@@ -4,7 +4,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { BufferedOutputStream, BufferOutputStream, ClosedFileError, JsFile, memoryMap } from '../../src/node.js';
+import {
+  BufferedInputStream,
+  BufferedOutputStream,
+  BufferOutputStream,
+  ClosedFileError,
+  fromReadableStream,
+  JsFile,
+  memoryMap,
+  toReadableStream,
+} from '../../src/node.js';
 import { decode, encode, tempFiles } from '../helpers.js';
 
 const { fresh } = tempFiles('ordering');
@@ -53,5 +62,29 @@ describe('review fixes', () => {
     expect(await detached).toBe(raw);
     expect(raw.closed).toBe(false);
     expect(decode(raw.getValue().view)).toBe('A');
+  });
+
+  test('a live stream is never waited on until a buffer is full: buffered lines and stream chunks come as the bytes do', async () => {
+    /** A stream that gives one line, then nothing until `end()`. */
+    const live = () => {
+      let end!: () => void;
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(encode('hello\n'));
+          end = () => controller.close();
+        },
+      });
+      return { stream, end: () => end() };
+    };
+    const first = live();
+    const buffered = new BufferedInputStream(fromReadableStream(first.stream), 1024);
+    expect(decode(await buffered.readline())).toBe('hello\n');
+    first.end();
+    const second = live();
+    const reader = toReadableStream(fromReadableStream(second.stream), { chunkSize: 1024 }).getReader();
+    const chunk = await reader.read();
+    expect(decode(chunk.value!)).toBe('hello\n');
+    second.end();
+    await reader.cancel();
   });
 });

@@ -34,6 +34,7 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
     throw new TypeError(`options.signal must be an AbortSignal, got ${describe(signal)}`);
   }
   checkStreamsExist();
+  const seekable = source.seekable();
   let onAbort: (() => void) | undefined;
   const release = async () => {
     if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
@@ -62,7 +63,8 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
       start,
       pull: (controller) =>
         guarded(async () => {
-          const chunk = await source.read(chunkSize);
+          // At most one read: a live stream's bytes are passed on as they come.
+          const chunk = await source.read1(chunkSize);
           if (chunk.byteLength > 0) {
             controller.enqueue(chunk);
             return;
@@ -81,7 +83,10 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
       guarded(async () => {
         const request = controller.byobRequest!;
         const view = request.view!;
-        const got = await source.readInto(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+        const into = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+        // A random-access file fills the reader's memory in place; a stream answers with what
+        // it has now (at most one read), so a live stream is never waited on until a view is full.
+        const got = seekable ? await source.readInto(into) : copyInto(into, await source.read1(into.byteLength));
         if (got > 0) {
           request.respond(got);
           return;
@@ -92,4 +97,9 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
       }),
     cancel: release,
   });
+}
+
+function copyInto(view: Uint8Array, bytes: Uint8Array): number {
+  view.set(bytes);
+  return bytes.byteLength;
 }

@@ -60,10 +60,10 @@ async function feed(raw: NativeFile, writer: WritableStreamDefaultWriter<BufferS
   try {
     for (;;) {
       await writer.ready;
-      const chunk = new Uint8Array(READ_CHUNK);
-      const got = await raw.readInto(chunk);
-      if (got === 0) break;
-      await writer.write(chunk.subarray(0, got));
+      // At most one read: a live stream's bytes are decompressed as they come.
+      const chunk = await raw.read1(READ_CHUNK);
+      if (chunk.byteLength === 0) break;
+      await writer.write(chunk as Uint8Array<ArrayBuffer>); // read1 returns fresh, unshared memory
     }
     await writer.close();
   } catch (error) {
@@ -81,10 +81,9 @@ function gunzipDecompressor(raw: NativeFile, Gunzip: typeof import('fflate').Gun
     async next() {
       while (ready.length === 0) {
         if (ended) return undefined;
-        const chunk = new Uint8Array(READ_CHUNK);
-        const got = await raw.readInto(chunk);
-        ended = got === 0;
-        gunzip.push(chunk.subarray(0, got), ended);
+        const chunk = await raw.read1(READ_CHUNK);
+        ended = chunk.byteLength === 0;
+        gunzip.push(chunk, ended);
       }
       return ready.shift();
     },

@@ -3,16 +3,25 @@ import type { Awaitable, FileTraits, UnderlyingFile } from '../core/underlying.j
 
 /** The calls a wrapper makes on the file it wraps, synchronous or not. */
 export interface RawCalls {
+  /**
+   * Reads what `raw` has now, up to `view.byteLength`, with at most one read of it (a live
+   * stream must not be waited on until the view is full); 0 only at the end.
+   */
   readInto(view: Uint8Array): Awaitable<number>;
   write(bytes: Uint8Array): Awaitable<unknown>;
   flush(): Awaitable<void>;
   close(): Awaitable<void>;
 }
 
+function copyInto(view: Uint8Array, bytes: Uint8Array): number {
+  view.set(bytes);
+  return bytes.byteLength;
+}
+
 /** `raw`'s synchronous methods, for a wrapper's synchronous face. */
 function syncCalls(raw: NativeFile): RawCalls {
   return {
-    readInto: (view) => raw.readIntoSync(view),
+    readInto: (view) => copyInto(view, raw.read1Sync(view.byteLength)),
     write: (bytes) => raw.writeSync(bytes),
     flush: () => raw.flushSync(),
     close: () => raw.closeSync(),
@@ -22,7 +31,7 @@ function syncCalls(raw: NativeFile): RawCalls {
 /** `raw`'s async methods, for a wrapper's asynchronous face. */
 function asyncCalls(raw: NativeFile): RawCalls {
   return {
-    readInto: (view) => raw.readInto(view),
+    readInto: (view) => raw.read1(view.byteLength).then((bytes) => copyInto(view, bytes)),
     write: (bytes) => raw.write(bytes),
     flush: () => raw.flush(),
     close: () => raw.close(),
