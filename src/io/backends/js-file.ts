@@ -95,9 +95,11 @@ export interface NodeWritableLike {
   /** Writes a chunk; the file waits for the callback, so the stream's backpressure holds. */
   write(chunk: Uint8Array, callback: (error?: Error | null) => void): boolean;
   /** Called when the file is closed. */
-  end(callback: () => void): unknown;
+  end(callback: (error?: Error | null) => void): unknown;
   /** Listens for an error while the stream ends, which fails the file's `close`. */
   once(event: 'error', listener: (error: Error) => void): unknown;
+  /** Removes a listener added by `once`, where the stream can. */
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** Anything {@link JsFile} wraps. */
@@ -234,7 +236,11 @@ function nodeWritableAdapter(stream: NodeWritableLike): Adapter {
     close: () =>
       new Promise<void>((resolve, reject) => {
         stream.once('error', reject);
-        stream.end(resolve);
+        stream.end((error) => {
+          stream.removeListener?.('error', reject);
+          if (error) reject(error);
+          else resolve();
+        });
       }),
   };
 }

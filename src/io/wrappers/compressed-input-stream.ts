@@ -48,8 +48,12 @@ class DecompressingSource implements UnderlyingFile {
 
   async close(): Promise<void> {
     this.#pending = undefined;
-    if (this.#decompressor !== undefined) await (await this.#decompressor).cancel();
-    await this.raw.close();
+    try {
+      if (this.#decompressor !== undefined) await (await this.#decompressor).cancel();
+    } finally {
+      // Closed even when the decompressor never opened or failed to cancel.
+      await this.raw.close();
+    }
   }
 
   async #next(): Promise<Uint8Array | undefined> {

@@ -18,7 +18,12 @@ function compressingSink(raw: NativeFile, codec: Codec): UnderlyingFile {
       // The compressor may hold the chunk after this returns, and the caller may reuse its memory.
       await writer.write(bytes.slice());
     },
-    flush: () => writer.ready,
+    // What the compressor has emitted so far goes down to `raw` (a CompressionStream cannot be
+    // made to emit what it still holds before close).
+    async flush() {
+      await writer.ready;
+      await raw.flush();
+    },
     async close() {
       try {
         await writer.close();
