@@ -10,6 +10,9 @@
 // into pool memory skip asking the size. The chunk-by-chunk copy loops moved behind a dynamic
 // import (src/io/core/copy.ts): bundlers that split (Vite, webpack) leave them out of the first
 // chunk, but size-limit's esbuild bundle inlines dynamic imports, so these figures include them.
+// Loosened a second time (stop 8), by 0.1-0.2 kB: fixes a review found (upload and download
+// ordered as one operation, closeSync refusing while a read is in flight, live streams read at
+// most once per call, detach ordered) — correctness first.
 //
 // The targets are BufferReader <= 6 kB, BlobFile + toReadableStream <= 10 kB and
 // OpfsFile (page side) <= 14 kB. Where a budget is above its target, the note says why:
@@ -44,20 +47,20 @@ const asAppWithoutWasmPool = { ...measured, modifyEsbuildConfig: withoutWasmPool
 
 export default [
   // Target 6 kB: see the notes above (the file core).
-  { name: 'BufferReader', ...app('BufferReader'), ...asApp, limit: '7.0 kB' },
+  { name: 'BufferReader', ...app('BufferReader'), ...asApp, limit: '7.1 kB' },
   // Target 10 kB: see the notes above (the wasm pool).
-  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...asApp, limit: '15.2 kB' },
+  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...asApp, limit: '15.4 kB' },
   // Target 14 kB: see the notes above (the wasm pool).
-  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...asApp, limit: '20.0 kB' },
+  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...asApp, limit: '20.2 kB' },
   // The file OpfsFile starts as its IO worker (its own request, not in the page's bundle).
   { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...asApp, limit: '6.3 kB' },
   // The same apps built without the wasm pool; the difference is the pool's share.
-  { name: 'BufferReader, without the wasm pool', ...app('BufferReader'), ...asAppWithoutWasmPool, limit: '7.0 kB' },
+  { name: 'BufferReader, without the wasm pool', ...app('BufferReader'), ...asAppWithoutWasmPool, limit: '7.1 kB' },
   {
     name: 'BlobFile + toReadableStream, without the wasm pool',
     ...app('BlobFile, toReadableStream'),
     ...asAppWithoutWasmPool,
-    limit: '8.6 kB',
+    limit: '8.8 kB',
   },
-  { name: 'OpfsFile (page side), without the wasm pool', ...app('OpfsFile'), ...asAppWithoutWasmPool, limit: '13.4 kB' },
+  { name: 'OpfsFile (page side), without the wasm pool', ...app('OpfsFile'), ...asAppWithoutWasmPool, limit: '13.5 kB' },
 ];
