@@ -4,8 +4,13 @@
  * @module
  */
 
-/** Slices of a Blob; a read that continues the previous one fetches at least `readAhead` bytes. */
+/**
+ * Slices of a Blob; a read that continues the previous one fetches at least `readAhead`
+ * bytes. Every byte fetched is handed out at most once (what was read ahead is dropped as it
+ * is served, and a read behind it fetches again), so callers own what they get.
+ */
 export class BlobReadAhead {
+  /** Where the bytes read ahead start. */
   #cacheStart = 0;
   #cache: Uint8Array | undefined;
   /** Where the last read ended: a read starting there is sequential. */
@@ -20,20 +25,29 @@ export class BlobReadAhead {
   }
 
   /**
-   * Up to `length` bytes of `blob` at `position`, without a copy: a view of fetched bytes that
-   * nothing writes to afterwards, so callers may keep it. Empty at or past the end. Served at
-   * once (no promise) from what an earlier read fetched ahead.
+   * Up to `length` bytes of `blob` at `position` (fewer only at the end, none past it),
+   * without a copy, in memory nothing else sees: the caller may keep and change them. Served
+   * at once (no promise) from what an earlier read fetched ahead.
    */
   slice(blob: Blob, position: number, length: number): Uint8Array | Promise<Uint8Array> {
     const cache = this.#cache;
     if (cache !== undefined && position >= this.#cacheStart && position < this.#cacheStart + cache.byteLength) {
       const from = position - this.#cacheStart;
       const count = Math.min(length, cache.byteLength - from);
-      this.#lastEnd = position + count;
-      return cache.subarray(from, from + count);
+      if (count === length || position + count >= blob.size) return this.#serve(cache, from, count);
+      // The read runs past what was fetched ahead: one fetch for all of it instead.
     }
     if (position >= blob.size || length === 0) return new Uint8Array(0);
     return this.#fetch(blob, position, length);
+  }
+
+  /** `count` bytes of `cache` from `from`, dropping them and what precedes them from the cache. */
+  #serve(cache: Uint8Array, from: number, count: number): Uint8Array {
+    const end = from + count;
+    this.#cache = end < cache.byteLength ? cache.subarray(end) : undefined;
+    this.#cacheStart += end;
+    this.#lastEnd = this.#cacheStart;
+    return cache.subarray(from, end);
   }
 
   async #fetch(blob: Blob, position: number, length: number): Promise<Uint8Array> {
@@ -43,8 +57,8 @@ export class BlobReadAhead {
     const bytes = new Uint8Array(await blob.slice(position, end).arrayBuffer());
     const count = Math.min(length, bytes.byteLength);
     // Only what was fetched beyond this read is kept; a read of exactly its size keeps nothing.
-    this.#cache = count < bytes.byteLength ? bytes : undefined;
-    this.#cacheStart = position;
+    this.#cache = count < bytes.byteLength ? bytes.subarray(count) : undefined;
+    this.#cacheStart = position + count;
     return bytes.subarray(0, count);
   }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { BlobFile, BlobOutputStream, Buffer, ClosedFileError } from '../../src/index.js';
+import { BlobFile, BlobOutputStream, Buffer, ClosedFileError, totalAllocatedBytes } from '../../src/index.js';
 import { encode, randomBytes } from '../helpers.js';
 
 /** A real Blob whose slice() calls are counted. */
@@ -33,6 +33,50 @@ describe('BlobFile', () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  test('the bytes a read returns belong to the caller: changing them changes no later read', async () => {
+    // Reads return the memory the Blob's reads made, without a copy: each byte is handed out once.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('read', 'readAt', 'readBuffer'),
+            fc.integer({ min: 0, max: 150_000 }),
+            fc.integer({ min: 0, max: 40_000 }),
+          ),
+          { maxLength: 12 },
+        ),
+        async (calls) => {
+          calls.unshift(['read', 0, 100], ['read', 0, 100]); // a read behind what was read ahead
+          const file = new BlobFile(new Blob([data as Uint8Array<ArrayBuffer>]), { readAhead: 64 * 1024 });
+          for (const [method, offset, n] of calls) {
+            let got: Uint8Array;
+            let expected: Uint8Array;
+            if (method === 'readAt') {
+              got = await file.readAt(offset, n);
+              expected = data.subarray(offset, offset + n);
+            } else {
+              file.seek(offset);
+              got = method === 'read' ? await file.read(n) : (await file.readBuffer(n)).view;
+              expected = data.subarray(offset, offset + n);
+            }
+            expect(Buffer.wrap(got).equals(expected)).toBe(true);
+            got.fill(0xff);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  test('readBuffer wraps the bytes read and takes no pool memory', async () => {
+    const file = new BlobFile(new Blob([data as Uint8Array<ArrayBuffer>]));
+    const before = totalAllocatedBytes();
+    const buffer = await file.readBuffer(300_000);
+    expect(totalAllocatedBytes()).toBe(before);
+    expect(buffer.isMutable).toBe(true);
+    expect(buffer.equals(data.subarray(0, 300_000))).toBe(true);
   });
 
   test('sequential small reads share one slice per read-ahead window', async () => {

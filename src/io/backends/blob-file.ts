@@ -1,5 +1,5 @@
 import { checkSize, describe } from '../../util/validate.js';
-import { fileClass } from '../core/file-class.js';
+import { unpooledFileClass } from '../core/file-class.js';
 import type { Async, RandomAccessFile } from '../core/interfaces.js';
 import { BlobReadAhead } from '../../platform/blob-read-ahead.js';
 import { andThen } from '../core/awaitable.js';
@@ -29,6 +29,11 @@ class BlobSource implements UnderlyingFile {
     return this.blob.size;
   }
 
+  // read, readAt and readBuffer return the bytes a Blob read made, without copying them.
+  readFresh(position: number, length: number): Awaitable<Uint8Array> {
+    return this.#slices.slice(this.blob, position, length);
+  }
+
   readAt(position: number, into: Uint8Array): Awaitable<number> {
     return andThen(this.#slices.slice(this.blob, position, into.byteLength), (bytes) => {
       into.set(bytes);
@@ -44,9 +49,11 @@ class BlobSource implements UnderlyingFile {
 /**
  * A random-access reader over a `Blob` or `File` (the user's uploads). Each read slices the
  * Blob; a read that continues the previous one fetches at least `readAhead` bytes and serves
- * the reads that follow from them. Asynchronous: a Blob's bytes arrive by promise.
+ * the reads that follow from them. Asynchronous: a Blob's bytes arrive by promise. Reads
+ * return the memory the Blob's reads made (`readBuffer` wraps it, in no pool); only
+ * `readInto` copies, into the caller's view.
  */
-export class BlobFile extends fileClass<Async<RandomAccessFile>>() {
+export class BlobFile extends unpooledFileClass<Async<RandomAccessFile>>() {
   /** The Blob being read. */
   readonly blob: Blob;
 

@@ -1,5 +1,5 @@
 import { Buffer, type BytesLike } from '../../memory/buffer.js';
-import { slicingFileClass } from '../core/file-class.js';
+import { unpooledFileClass } from '../core/file-class.js';
 import type { SyncRandomAccessFile } from '../core/interfaces.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 
@@ -22,7 +22,7 @@ function bufferSource(buffer: Buffer): UnderlyingFile {
  * A random-access reader over bytes in memory (Arrow's `BufferReader`). `readBuffer` returns
  * zero-copy slices that keep the source alive. Seeking past the end is a `RangeError`.
  */
-export class BufferReader extends slicingFileClass<SyncRandomAccessFile>() {
+export class BufferReader extends unpooledFileClass<SyncRandomAccessFile>() {
   /** @param source a {@link Buffer}, an `ArrayBuffer`, a `SharedArrayBuffer` or any view. */
   constructor(source: BytesLike) {
     const buffer = source instanceof Buffer ? source : Buffer.wrap(source, { mutable: false });

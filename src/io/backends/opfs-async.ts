@@ -1,4 +1,3 @@
-import { Buffer } from '../../memory/buffer.js';
 import type { AsyncAccess } from '../../opfs/async-access.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 
@@ -26,9 +25,8 @@ export function asyncOpfs(access: AsyncAccess): AsyncOpfsBackend {
       dropped.register(owner, access, backend);
     },
     readAt: (position, into) => access.read(position, into),
-    // readBuffer wraps the bytes fetched from the File instead of copying them into pool memory.
-    // Immutable: the bytes may also serve later reads from the read-ahead.
-    sliceAt: async (position, length) => Buffer.wrap(await access.slice(position, length), { mutable: false }),
+    // read, readAt and readBuffer return the bytes fetched from the File, without copying them.
+    readFresh: (position, length) => access.slice(position, length),
     writeAt: (position, bytes) => access.write(position, bytes),
     size: () => access.size(),
     truncate: (size) => access.truncate(size),

@@ -56,7 +56,13 @@ export function* readBytes(cursor: Cursor, side: UnderlyingFile, length: number 
   // A size of 0 may be a file that does not know its size (`/proc` files): read to the end.
   const size = cursor.seekable ? yield* settle(side.size!()) : 0;
   if (size > 0) {
-    const out = new Uint8Array(clampToRemaining(cursor.position, length, size));
+    const count = clampToRemaining(cursor.position, length, size);
+    if (side.readFresh !== undefined && !cursor.holdsBytes()) {
+      const bytes = yield* settle(side.readFresh(cursor.position, count));
+      cursor.position += bytes.byteLength;
+      return bytes;
+    }
+    const out = new Uint8Array(count);
     return trimmed(out, yield* fill(cursor, side, out));
   }
   const parts: Uint8Array[] = [];
@@ -77,7 +83,7 @@ export function* readBytes(cursor: Cursor, side: UnderlyingFile, length: number 
 /**
  * `length` bytes (all if `undefined`) as a Buffer: a slice where the backend holds memory,
  * else memory from `allocate` (the file's {@link FileTraits.allocate}), else the bytes read
- * wrapped as they are. The core imports no pool: a backend that always slices
+ * (fresh from the backend where it can) wrapped as they are. The core imports no pool: a backend that always slices
  * (`BufferReader`) keeps the pools out of an app's bundle.
  */
 export function* readBuffer(
@@ -120,6 +126,7 @@ export function* readBuffer(
 
 /** Up to `length` bytes at `offset` of a random-access file, without moving anything. */
 export function* readAt(side: UnderlyingFile, offset: number, length: number): Steps<Uint8Array> {
+  if (side.readFresh !== undefined) return yield* settle(side.readFresh(offset, length));
   // A small read skips asking the size (an fstat, a round trip): a read at the end of the
   // file then costs one extra backend read that returns 0. A large one must not allocate
   // more than the file holds.

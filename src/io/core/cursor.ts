@@ -38,6 +38,11 @@ export class Cursor {
     return count;
   }
 
+  /** Whether bytes read ahead wait at the position (a read must take them first). */
+  holdsBytes(): boolean {
+    return this.#unread !== undefined && (!this.seekable || this.#unreadAt === this.position);
+  }
+
   /** Gives back pulled bytes that were not consumed (they start at the position). */
   giveBack(bytes: Uint8Array): void {
     if (bytes.byteLength === 0) return;

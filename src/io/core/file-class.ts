@@ -29,10 +29,12 @@ export function fileClass<T extends FileInterface>(): FileClass<T> {
 }
 
 /**
- * {@link fileClass} for a backend whose reads always slice (`sliceAt` on every file, as in
- * `BufferReader`): no pool is reached, so none is in an app's bundle for it.
+ * {@link fileClass} for a backend whose reads never need pool memory: they slice (`sliceAt`,
+ * as in `BufferReader`) or return fresh memory (`readFresh`, as a Blob's reads do), or the
+ * backend brings its own `traits.allocate`. No pool is reached, so none is in an app's
+ * bundle for it.
  * @internal
  */
-export function slicingFileClass<T extends FileInterface>(): FileClass<T> {
+export function unpooledFileClass<T extends FileInterface>(): FileClass<T> {
   return NativeFile as unknown as FileClass<T>;
 }

@@ -39,6 +39,13 @@ export interface UnderlyingFile {
    * into memory from {@link FileTraits.allocate}.
    */
   sliceAt?(position: number, length: number): Awaitable<Buffer>;
+  /**
+   * Up to `length` bytes at `position` in memory the caller keeps (the backend never hands
+   * them out again nor writes to them): fewer only at the end, none at or past it. For
+   * backends whose reads make new memory anyway (a Blob's `arrayBuffer()`), so that `read`,
+   * `readAt` and `readBuffer` return those bytes instead of copying them once more.
+   */
+  readFresh?(position: number, length: number): Awaitable<Uint8Array>;
   /** Appends all of `bytes` (streams, append mode). */
   write?(bytes: Uint8Array): Awaitable<void>;
   /** Writes all of `bytes` at `position` (random-access writers). */
@@ -97,9 +104,9 @@ export interface FileTraits {
   /**
    * Where `readBuffer` gets memory when the backend cannot slice (no `sliceAt`): a new
    * mutable Buffer of `size` bytes. {@link fileClass} makes it the default pool
-   * (`allocateBuffer`) unless given; a {@link NativeFile} constructed directly without it
-   * wraps the bytes it reads in a Buffer over JavaScript memory. A backend that always
-   * slices leaves it out, so the pools are not in its bundle.
+   * (`allocateBuffer`) unless given; without it (`unpooledFileClass`) the core wraps the
+   * bytes it reads in a Buffer over JavaScript memory. A backend that always slices or reads
+   * fresh memory leaves it out, so the pools are not in its bundle.
    */
   readonly allocate?: (size: number) => Buffer;
 }
