@@ -6,9 +6,8 @@
  * @module
  */
 import { IOError } from '../errors.js';
-import { defaultMemoryPool } from '../memory/default-pool.js';
-import type { WasmPoolHandle } from '../memory/wasm/wasm-pool.js';
 import { startDefaultWorker } from './default-worker.js';
+import { handleOf, loadSharablePool } from './pool-loader.js';
 import type { Operation, Operations, WorkerMessage } from './protocol.js';
 import { fromWire } from './wire-errors.js';
 
@@ -130,7 +129,8 @@ export class WorkerConnection {
   }
 
   async #handshake(timeout: number): Promise<void> {
-    const pool = (defaultMemoryPool() as { handle?: WasmPoolHandle }).handle;
+    const sharable = await loadSharablePool();
+    const pool = sharable === undefined ? undefined : handleOf(sharable());
     const lock =
       typeof navigator !== 'undefined' && navigator.locks !== undefined ? `nativefile:worker:${crypto.randomUUID()}` : undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;

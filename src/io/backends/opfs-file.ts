@@ -1,7 +1,7 @@
 import { UnsupportedOperationError } from '../../errors.js';
 import { splitOpfsPath } from '../../opfs/paths.js';
 import { checkSize, describe } from '../../util/validate.js';
-import { fileClass } from '../core/file-class.js';
+import { unpooledFileClass } from '../core/file-class.js';
 import { parseFileMode, type FileModeInput } from '../core/file-mode.js';
 import type {
   Async,
@@ -106,7 +106,7 @@ export type OpfsFileFor<M extends FileModeInput> = M extends 'rb' | 'r'
  * another tab or worker holds is an `EBUSY` {@link IOError} (or, with `wait`, a wait); a
  * worker that cannot start or dies is an `EWORKER` one.
  */
-export class OpfsFile extends fileClass<FileInterface & OpfsFileInfo>() {
+export class OpfsFile extends unpooledFileClass<FileInterface & OpfsFileInfo>() {
   /** The path inside the origin private file system. */
   readonly path: string;
   /** Which backend serves the file (see {@link OpfsOpenOptions.backend}). */
@@ -146,6 +146,7 @@ export class OpfsFile extends fileClass<FileInterface & OpfsFileInfo>() {
       position: canonical === 'ab' ? opened.size : 0,
       ...(opened.async ? { async: opened.async } : {}),
       ...(opened.knownSize ? { knownSize: opened.knownSize } : {}),
+      ...(opened.allocate ? { allocate: opened.allocate } : {}),
     };
     const file = new OpfsFile(path, opened.name, opened.backend, traits);
     opened.watch?.(file);

@@ -7,7 +7,9 @@
 import { UnsupportedOperationError, type IOError } from '../../errors.js';
 import { AsyncAccess } from '../../opfs/async-access.js';
 import { WorkerConnection } from '../../opfs/connection.js';
+import { handleOf, loadDefaultPool, loadSharablePool } from '../../opfs/pool-loader.js';
 import { NO_SYNC_ACCESS, SyncAccess } from '../../opfs/sync-access.js';
+import type { Buffer } from '../../memory/buffer.js';
 import type { FileMode } from '../core/file-mode.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 import { asyncOpfs } from './opfs-async.js';
@@ -48,6 +50,12 @@ export interface OpenedOpfs {
   readonly size: number;
   /** The size without I/O, for seeks from the end of an asynchronous file. */
   readonly knownSize?: () => number;
+  /**
+   * Where `readBuffer` gets memory: the default pool for sync access handles, a shared pool
+   * for the IO worker (it reads straight into it); none for the async backend, whose reads
+   * are fresh memory already.
+   */
+  readonly allocate?: (size: number) => Buffer;
   /** Closes the file when `owner` is collected without being closed. */
   watch?(owner: object): void;
 }
@@ -73,7 +81,8 @@ export async function openOpfsBackend(path: string, mode: FileMode, request: Opf
     if (inWorker() && hasSyncAccess() && !skipSync) {
       const access = await SyncAccess.open(path, mode, options);
       const { sync, async } = localOpfs(access);
-      return { name: 'sync', backend: sync, async, size: access.size() };
+      const pool = await loadDefaultPool();
+      return { name: 'sync', backend: sync, async, size: access.size(), allocate: (size) => pool().allocate(size) };
     }
     // A page starts the IO worker; a shared or service worker cannot (or it never answers).
     if (!inWorker() && canStartWorkers() && !skipSync) return await openRemote(path, mode, request, undefined);
@@ -100,12 +109,15 @@ async function openRemote(
   worker: Worker | undefined,
 ): Promise<OpenedOpfs> {
   const connection = WorkerConnection.of(worker, request.startTimeout);
+  const pool = await loadSharablePool();
   const opened = await connection.call('open', { path, mode, atomic: request.atomic, wait: request.wait }, [], request.signal);
-  const backend = remoteOpfs(connection, opened.file, opened.size);
+  const backend = remoteOpfs(connection, opened.file, opened.size, pool);
+  const shared = pool !== undefined && handleOf(pool()) !== undefined;
   return {
     name: 'worker',
     backend,
     size: opened.size,
+    ...(shared ? { allocate: (size: number) => pool().allocate(size) } : {}),
     knownSize: () => backend.knownSize,
     watch: (owner) => backend.watch(owner),
   };

@@ -1,6 +1,6 @@
 import type { Buffer, SharedBufferDescriptor } from '../../memory/buffer.js';
-import { defaultMemoryPool } from '../../memory/default-pool.js';
 import type { WorkerConnection } from '../../opfs/connection.js';
+import { sharedScratch as scratchOf, type DefaultPool } from '../../opfs/pool-loader.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 
 /** What a dropped remote file needs to release its handle in the worker. */
@@ -30,12 +30,6 @@ const describeShared = (bytes: Uint8Array): SharedBufferDescriptor => ({
   mutable: true,
 });
 
-/** `size` bytes of the default pool when its memory is shared (the worker can reach it), else none. */
-function sharedScratch(size: number): Buffer | undefined {
-  const pool = defaultMemoryPool();
-  return 'handle' in pool ? pool.allocate(size) : undefined;
-}
-
 /** A read sent ahead of the page asking for it, into pool memory. */
 interface ReadAhead {
   readonly position: number;
@@ -63,7 +57,13 @@ const PROGRESS_EVERY = 50;
  * in shared memory (pool buffers are, in a cross-origin isolated page), other memory gets one
  * copy through pool memory, and without shared memory transferred copies move both ways.
  */
-export function remoteOpfs(connection: WorkerConnection, file: number, openSize: number): RemoteOpfsBackend {
+export function remoteOpfs(
+  connection: WorkerConnection,
+  file: number,
+  openSize: number,
+  pool: DefaultPool | undefined,
+): RemoteOpfsBackend {
+  const sharedScratch = (length: number) => scratchOf(pool, length);
   let size = openSize;
   /** Where the last read ended, to tell sequential reads. */
   let lastEnd = -1;

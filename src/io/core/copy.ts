@@ -1,15 +1,20 @@
 /**
- * The chunk-by-chunk copies behind `upload` and `download`, loaded when a file first copies
- * (a dynamic import), so apps that never copy do not ship them.
+ * `upload` and `download`, loaded when a file first copies (a dynamic import), so apps that
+ * never copy do not ship them: the backend's own route, else chunk-by-chunk copies.
  * @module
  */
 import { bytesOf, type BytesLike } from '../../memory/buffer.js';
 import { isReadableStream, isWritableStream } from '../../platform/stream-guards.js';
 import { describe } from '../../util/validate.js';
-import { nextMacrotask } from './steps.js';
+import * as algorithms from './algorithms.js';
+import type { Cursor } from './cursor.js';
+import { nextMacrotask, runAsync } from './steps.js';
+import type { UnderlyingFile } from './underlying.js';
 import {
   checkOptions,
+  handOver,
   isBlob,
+  isWholeSource,
   type DownloadSink,
   type TransferOptions,
   type TransferReader,
@@ -137,4 +142,39 @@ export async function copyToSink(
     throw new TypeError(`sink must be a NativeFile or a WritableStream, got ${describe(sink)}`);
   }
   return copied;
+}
+
+/**
+ * `upload` of a file whose cursor and async backend are these: by the backend's own route
+ * where it takes the source whole, else chunk by chunk through `write`.
+ */
+export async function upload(
+  cursor: Cursor,
+  side: UnderlyingFile,
+  source: UploadSource,
+  options: TransferOptions,
+): Promise<number> {
+  const checked = checkOptions(options);
+  if (side.uploadFrom !== undefined && isWholeSource(source)) {
+    const handed = await runAsync(handOver(cursor, side, source, checked));
+    if (handed !== undefined) return handed;
+  }
+  return copyFromSource(source, (chunk) => Promise.resolve(runAsync(algorithms.write(cursor, side, chunk))), options);
+}
+
+/**
+ * `download` of a file whose cursor and async backend are these, from the start when `size`
+ * is given (a seekable file: it also gives the progress total).
+ */
+export async function download(
+  cursor: Cursor,
+  side: UnderlyingFile,
+  size: (() => Promise<number>) | undefined,
+  sink: DownloadSink,
+  options: TransferOptions,
+): Promise<number> {
+  checkOptions(options);
+  const total = size === undefined ? undefined : await size();
+  if (size !== undefined) cursor.position = 0;
+  return copyToSink((into) => Promise.resolve(runAsync(algorithms.fill(cursor, side, into))), total, sink, options);
 }

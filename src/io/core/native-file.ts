@@ -5,7 +5,7 @@ import { checkMaxLineLength, checkRanges } from './checks.js';
 import { FileCore } from './file-core.js';
 import type { FileInterface, LinesOptions } from './interfaces.js';
 import { runAsync, runSync, syncValue, type Steps } from './steps.js';
-import { checkOptions, handOver, isWholeSource, type DownloadSink, type TransferOptions, type UploadSource } from './transfer.js';
+import type { DownloadSink, TransferOptions, UploadSource } from './transfer.js';
 import type { ByteRange } from './underlying.js';
 
 const DEFAULT_READ1 = 64 * 1024;
@@ -238,20 +238,8 @@ export class NativeFile extends FileCore implements FileInterface {
    */
   async upload(source: UploadSource, options: TransferOptions = {}): Promise<number> {
     this.check('writable');
-    const checked = checkOptions(options);
-    return this.queue.run(async () => {
-      if (this.async.uploadFrom !== undefined && isWholeSource(source)) {
-        const handed = await runAsync(handOver(this.cursor, this.async, source, checked));
-        if (handed !== undefined) return handed;
-      }
-      // Loaded on first use: apps that never copy do not ship the copy loops.
-      const { copyFromSource } = await import('./copy.js');
-      return copyFromSource(
-        source,
-        (chunk) => Promise.resolve(runAsync(algorithms.write(this.cursor, this.async, chunk))),
-        options,
-      );
-    });
+    // Loaded on first use (as is `download`): apps that never copy do not ship the copies.
+    return this.queue.run(async () => (await import('./copy.js')).upload(this.cursor, this.async, source, options));
   }
 
   /**
@@ -260,19 +248,8 @@ export class NativeFile extends FileCore implements FileInterface {
    */
   async download(sink: DownloadSink, options: TransferOptions = {}): Promise<number> {
     this.check('readable');
-    checkOptions(options);
-    return this.queue.run(async () => {
-      const seekable = this.traits.seekable;
-      const total = seekable ? await runAsync(this.sizeSteps(this.async)) : undefined;
-      if (seekable) this.cursor.position = 0;
-      const { copyToSink } = await import('./copy.js');
-      return copyToSink(
-        (into) => Promise.resolve(runAsync(algorithms.fill(this.cursor, this.async, into))),
-        total,
-        sink,
-        options,
-      );
-    });
+    const size = this.traits.seekable ? () => Promise.resolve(runAsync(this.sizeSteps(this.async))) : undefined;
+    return this.queue.run(async () => (await import('./copy.js')).download(this.cursor, this.async, size, sink, options));
   }
 }
 
