@@ -50,6 +50,13 @@ const contenders: Record<string, () => Promise<number>> = {
       for (let i = 0; i < SIZE_MIB; i++) await file.write(chunk);
       await file.close();
     }),
+  /** The same with atomic: false: the swap file of a writable on the file itself, no sibling and move. */
+  asyncBackendWritesInPlace: () =>
+    rate(async () => {
+      const file = await OpfsFile.open(`${DIR}/write-c.bin`, 'wb', { backend: 'async', atomic: false });
+      for (let i = 0; i < SIZE_MIB; i++) await file.write(chunk);
+      await file.close();
+    }),
   /** The platform: a stream of the same chunks piped into createWritable(). */
   createWritablePipe: () =>
     rate(async () => {
@@ -67,7 +74,7 @@ const contenders: Record<string, () => Promise<number>> = {
 
 const groups = [
   ['asyncBackendReads', 'asyncBackendReadBuffer', 'getFileSliceArrayBuffer'],
-  ['asyncBackendWrites', 'createWritablePipe'],
+  ['asyncBackendWrites', 'asyncBackendWritesInPlace', 'createWritablePipe'],
 ] as const;
 
 async function run(): Promise<void> {
