@@ -1,5 +1,5 @@
 import { checkSize, describe } from '../../util/validate.js';
-import { unpooledFileClass } from '../core/file-class.js';
+import { unpooledFileClass } from '../core/unpooled-file-class.js';
 import type { Async, RandomAccessFile } from '../core/interfaces.js';
 import { BlobReadAhead } from '../../platform/blob-read-ahead.js';
 import { andThen } from '../core/awaitable.js';

@@ -1,5 +1,5 @@
 import { Buffer, type BytesLike } from '../../memory/buffer.js';
-import { unpooledFileClass } from '../core/file-class.js';
+import { unpooledFileClass } from '../core/unpooled-file-class.js';
 import type { SyncRandomAccessFile } from '../core/interfaces.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 

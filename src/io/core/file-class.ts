@@ -1,10 +1,10 @@
 import { allocateBuffer } from '../../memory/allocate-buffer.js';
 import { NativeFile } from './native-file.js';
 import type { FileInterface } from './interfaces.js';
+import type { FileClass } from './unpooled-file-class.js';
 import type { FileTraits, UnderlyingFile } from './underlying.js';
 
-/** The constructor a backend class extends: it builds a {@link NativeFile} typed as `T`. */
-export type FileClass<T extends FileInterface> = abstract new (underlying: UnderlyingFile, traits: FileTraits) => T;
+export type { FileClass } from './unpooled-file-class.js';
 
 /**
  * A NativeFile whose reads that cannot slice get memory from the default pool: the base of
@@ -26,15 +26,4 @@ export class PooledFile extends NativeFile {
  */
 export function fileClass<T extends FileInterface>(): FileClass<T> {
   return PooledFile as unknown as FileClass<T>;
-}
-
-/**
- * {@link fileClass} for a backend whose reads never need pool memory: they slice (`sliceAt`,
- * as in `BufferReader`) or return fresh memory (`readFresh`, as a Blob's reads do), or the
- * backend brings its own `traits.allocate`. No pool is reached, so none is in an app's
- * bundle for it.
- * @internal
- */
-export function unpooledFileClass<T extends FileInterface>(): FileClass<T> {
-  return NativeFile as unknown as FileClass<T>;
 }
