@@ -12,7 +12,8 @@ import { initialChunkOnly } from './scripts/size-chunks.mjs';
 //   left out (scripts/size-chunks.mjs), as Vite and webpack leave it out of an app's first
 //   chunk: the copy loops of upload/download (loaded on the first copy) and, for OpfsFile,
 //   the default pool with the wasm allocator (loaded on the first open in a cross-origin
-//   isolated page, where the IO worker reads into it; never elsewhere). The targets
+//   isolated page, where the IO worker reads into it; never elsewhere). OpfsFile carries the
+//   copies at start: module service workers refuse import(), and OPFS is what they copy into. The targets
 //   (BufferReader <= 6 kB, BlobFile + toReadableStream <= 10 kB, OpfsFile page side <= 14 kB)
 //   hold these.
 // - "with what loads on first use": everything the app may load, dynamic imports inlined.
@@ -56,7 +57,8 @@ export default [
   // Target 10 kB.
   { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...loadedAtStart, limit: '6.8 kB' },
   // Target 14 kB.
-  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...loadedAtStart, limit: '11.6 kB' },
+  // Loosened from 11.6 kB in the same stop, for the copies (service workers refuse import()).
+  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...loadedAtStart, limit: '12.6 kB' },
   // The file OpfsFile starts as its IO worker (its own request, not in the page's bundle).
   { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...loadedAtStart, limit: '6.3 kB' },
   // The memory API: the default pool, the wasm allocator embedded (see docs/bundle-sizes.md).

@@ -71,11 +71,9 @@ describe.each(engines)('a service worker in %s', (engine) => {
       120_000,
     );
 
-    // Known library defect: upload() and download() load their copy module with import(),
-    // which service workers forbid (Chromium: "import() is disallowed on ServiceWorkerGlobalScope
-    // by the HTML specification", Firefox: "Dynamic import not supported in this context"). The
-    // classic bundle has it inlined, so only the module script fails. Drop `.fails` once fixed.
-    (kind === 'module' && available(engine) ? test.fails : runs)(
+    // Module service workers refuse import(), with which upload and download load their code
+    // elsewhere: OpfsFile carries it (this failed in the module script before).
+    runs(
       'uploads a Response body into OPFS and downloads it into a WritableStream',
       async () => {
         expect(await call(page, 'transfer', kind, 3 * MiB + 5)).toEqual({

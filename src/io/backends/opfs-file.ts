@@ -1,7 +1,8 @@
 import { UnsupportedOperationError } from '../../errors.js';
 import { splitOpfsPath } from '../../opfs/paths.js';
 import { checkSize, describe } from '../../util/validate.js';
-import { unpooledFileClass } from '../core/file-class.js';
+import { copies } from '../core/copy.js';
+import { unpooledFileClass } from '../core/unpooled-file-class.js';
 import { parseFileMode, type FileModeInput } from '../core/file-mode.js';
 import type {
   Async,
@@ -147,6 +148,8 @@ export class OpfsFile extends unpooledFileClass<FileInterface & OpfsFileInfo>() 
       ...(opened.async ? { async: opened.async } : {}),
       ...(opened.knownSize ? { knownSize: opened.knownSize } : {}),
       ...(opened.allocate ? { allocate: opened.allocate } : {}),
+      // Service workers, where OPFS files serve offline apps, refuse the import() that loads these.
+      copies,
     };
     const file = new OpfsFile(path, opened.name, opened.backend, traits);
     opened.watch?.(file);

@@ -1,6 +1,7 @@
 /**
  * `upload` and `download`, loaded when a file first copies (a dynamic import), so apps that
- * never copy do not ship them: the backend's own route, else chunk-by-chunk copies.
+ * never copy do not ship them: the backend's own route, else chunk-by-chunk copies. File
+ * classes used where `import()` is refused (OPFS files in service workers) carry them.
  * @module
  */
 import { bytesOf, type BytesLike } from '../../memory/buffer.js';
@@ -15,6 +16,7 @@ import {
   handOver,
   isBlob,
   isWholeSource,
+  type Copies,
   type DownloadSink,
   type TransferOptions,
   type TransferReader,
@@ -178,3 +180,6 @@ export async function download(
   if (size !== undefined) cursor.position = 0;
   return copyToSink((into) => Promise.resolve(runAsync(algorithms.fill(cursor, side, into))), total, sink, options);
 }
+
+/** Both, as file classes that carry them pass them ({@link FileTraits.copies}). */
+export const copies: Copies = { upload, download };

@@ -5,7 +5,8 @@ import { checkMaxLineLength, checkRanges } from './checks.js';
 import { FileCore } from './file-core.js';
 import type { FileInterface, LinesOptions } from './interfaces.js';
 import { runAsync, runSync, syncValue, type Steps } from './steps.js';
-import type { DownloadSink, TransferOptions, UploadSource } from './transfer.js';
+import type { Copies, DownloadSink, TransferOptions, UploadSource } from './transfer.js';
+import { UnsupportedOperationError } from '../../errors.js';
 import type { ByteRange } from './underlying.js';
 
 const DEFAULT_READ1 = 64 * 1024;
@@ -238,8 +239,7 @@ export class NativeFile extends FileCore implements FileInterface {
    */
   async upload(source: UploadSource, options: TransferOptions = {}): Promise<number> {
     this.check('writable');
-    // Loaded on first use (as is `download`): apps that never copy do not ship the copies.
-    return this.queue.run(async () => (await import('./copy.js')).upload(this.cursor, this.async, source, options));
+    return this.queue.run(async () => (await this.#copies()).upload(this.cursor, this.async, source, options));
   }
 
   /**
@@ -249,7 +249,20 @@ export class NativeFile extends FileCore implements FileInterface {
   async download(sink: DownloadSink, options: TransferOptions = {}): Promise<number> {
     this.check('readable');
     const size = this.traits.seekable ? () => Promise.resolve(runAsync(this.sizeSteps(this.async))) : undefined;
-    return this.queue.run(async () => (await import('./copy.js')).download(this.cursor, this.async, size, sink, options));
+    return this.queue.run(async () => (await this.#copies()).download(this.cursor, this.async, size, sink, options));
+  }
+
+  /** The code of upload and download: the file class's own, else loaded now (apps that never copy do not ship it). */
+  async #copies(): Promise<Copies> {
+    if (this.traits.copies !== undefined) return this.traits.copies;
+    try {
+      return (await import('./copy.js')).copies;
+    } catch (cause) {
+      throw new UnsupportedOperationError(
+        `${this.traits.kind}: upload and download load their code on first use, and this context refused import()`,
+        { cause },
+      );
+    }
   }
 }
 

@@ -44,6 +44,21 @@ export type UploadSource = TransferReader | Blob | ReadableStream<BytesLike> | A
 export type DownloadSink = TransferWriter | WritableStream<Uint8Array>;
 
 const DEFAULT_CHUNK = 1024 * 1024;
+/**
+ * The code of `upload` and `download` (`copy.ts`). The core loads it on first use; a file
+ * class may carry it instead ({@link FileTraits.copies}) where loading code later can fail.
+ */
+export interface Copies {
+  upload(cursor: Cursor, side: UnderlyingFile, source: UploadSource, options: TransferOptions): Promise<number>;
+  download(
+    cursor: Cursor,
+    side: UnderlyingFile,
+    size: (() => Promise<number>) | undefined,
+    sink: DownloadSink,
+    options: TransferOptions,
+  ): Promise<number>;
+}
+
 /** Checked {@link TransferOptions}. */
 export interface CheckedOptions {
   chunkSize: number;

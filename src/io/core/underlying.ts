@@ -8,6 +8,7 @@
  */
 import type { Buffer } from '../../memory/buffer.js';
 import type { FileMode } from './file-mode.js';
+import type { Copies } from './transfer.js';
 
 /** A value, or a promise of it. */
 export type Awaitable<T> = T | PromiseLike<T>;
@@ -109,4 +110,10 @@ export interface FileTraits {
    * fresh memory leaves it out, so the pools are not in its bundle.
    */
   readonly allocate?: (size: number) => Buffer;
+  /**
+   * The code of `upload` and `download` (`copies` of `copy.ts`), for a file class used where
+   * code cannot be loaded later: module service workers refuse `import()`, with which the
+   * core otherwise loads it on the first copy.
+   */
+  readonly copies?: Copies;
 }
