@@ -77,7 +77,11 @@ export class NativeFile extends FileCore implements FileInterface {
     this.check('readAt');
     checkSize(offset, 'offset');
     checkSize(n, 'n');
-    return this.queue.parallel(Promise.resolve(runAsync(algorithms.readAt(this.async, offset, n))));
+    // Fast path (`algorithms.readAt` of a backend returning fresh bytes, without a generator:
+    // a Blob's random reads, bench/browser.mjs).
+    const side = this.async;
+    const pending = side.readFresh === undefined ? runAsync(algorithms.readAt(side, offset, n)) : side.readFresh(offset, n);
+    return this.queue.parallel(Promise.resolve(pending));
   }
 
   /** Synchronous {@link NativeFile.readAt}. */
