@@ -6,7 +6,6 @@ import { FileCore } from './file-core.js';
 import type { FileInterface, LinesOptions } from './interfaces.js';
 import { runAsync, runSync, syncValue, type Steps } from './steps.js';
 import type { Copies, DownloadSink, TransferOptions, UploadSource } from './transfer.js';
-import { UnsupportedOperationError } from '../../errors.js';
 import type { ByteRange } from './underlying.js';
 
 const DEFAULT_READ1 = 64 * 1024;
@@ -256,17 +255,13 @@ export class NativeFile extends FileCore implements FileInterface {
     return this.queue.run(async () => (await this.#copies()).download(this.cursor, this.async, size, sink, options));
   }
 
-  /** The code of upload and download: the file class's own, else loaded now (apps that never copy do not ship it). */
+  /**
+   * The code of upload and download: the file class's own, else loaded now (apps that never
+   * copy do not ship it). Where `import()` is refused (module service workers), its error
+   * says so.
+   */
   async #copies(): Promise<Copies> {
-    if (this.traits.copies !== undefined) return this.traits.copies;
-    try {
-      return (await import('./copy.js')).copies;
-    } catch (cause) {
-      throw new UnsupportedOperationError(
-        `${this.traits.kind}: upload and download load their code on first use, and this context refused import()`,
-        { cause },
-      );
-    }
+    return this.traits.copies ?? (await import('./copy.js')).copies;
   }
 }
 
