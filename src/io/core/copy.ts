@@ -181,5 +181,5 @@ export async function download(
   return copyToSink((into) => Promise.resolve(runAsync(algorithms.fill(cursor, side, into))), total, sink, options);
 }
 
-/** Both, as file classes that carry them pass them ({@link FileTraits.copies}). */
+/** Both, as a file class that carries them passes them (`FileTraits.copies`). */
 export const copies: Copies = { upload, download };

@@ -46,7 +46,8 @@ export type DownloadSink = TransferWriter | WritableStream<Uint8Array>;
 const DEFAULT_CHUNK = 1024 * 1024;
 /**
  * The code of `upload` and `download` (`copy.ts`). The core loads it on first use; a file
- * class may carry it instead ({@link FileTraits.copies}) where loading code later can fail.
+ * class may carry it instead (`FileTraits.copies`) where loading code later can fail.
+ * @internal
  */
 export interface Copies {
   upload(cursor: Cursor, side: UnderlyingFile, source: UploadSource, options: TransferOptions): Promise<number>;

@@ -114,6 +114,7 @@ export interface FileTraits {
    * The code of `upload` and `download` (`copies` of `copy.ts`), for a file class used where
    * code cannot be loaded later: module service workers refuse `import()`, with which the
    * core otherwise loads it on the first copy.
+   * @internal
    */
   readonly copies?: Copies;
 }
