@@ -68,14 +68,14 @@ export function remoteOpfs(
   /** Where the last read ended, to tell sequential reads. */
   let lastEnd = -1;
   /**
-   * The next read of a sequential run, in flight while the page works on this one: the
-   * worker's I/O and the round trip then overlap the page's processing. Dropped by anything
-   * that changes the file.
+   * The reads of a sequential run sent ahead, at most two: the batch the page reads from, and
+   * the next one, sent when the page starts on this one, so the worker's I/O and the round trip
+   * overlap the page's work. Dropped by anything that changes the file.
    */
-  let ahead: ReadAhead | undefined;
+  let batches: ReadAhead[] = [];
   const forgetAhead = () => {
-    drop(ahead);
-    ahead = undefined;
+    for (const batch of batches) drop(batch);
+    batches = [];
   };
   /** Sends the read of `length` bytes at `position` ahead, where pool memory is shared. */
   const readAhead = (position: number, length: number) => {
@@ -83,7 +83,7 @@ export function remoteOpfs(
     if (scratch === undefined) return;
     const count = connection.call('readShared', { file, position, into: scratch.share() });
     count.catch(() => {}); // a failed read-ahead is retried as a plain read
-    ahead = { position, scratch, count };
+    batches.push({ position, scratch, count });
   };
   /** Reads at `position` now: straight into shared memory, else through pool memory or a copy. */
   const readNow = async (position: number, into: Uint8Array): Promise<number> => {
@@ -129,19 +129,17 @@ export function remoteOpfs(
     },
     async readAt(position, into) {
       const sequential = position === lastEnd;
-      const current = ahead;
+      const current = batches[0];
       if (current !== undefined && position >= current.position && position < current.position + current.scratch.size) {
         const got = await current.count.catch(() => 0);
         const offset = position - current.position;
-        if (ahead === current && offset < got) {
+        if (batches[0] === current && offset < got) {
+          const end = current.position + got;
+          if (batches.length === 1 && got === current.scratch.size && end < size) readAhead(end, AHEAD);
           const count = Math.min(got - offset, into.byteLength);
           into.set(current.scratch.view.subarray(offset, offset + count));
           lastEnd = position + count;
-          // Used up: the next batch starts now, while the page works on these bytes.
-          if (offset + count === got) {
-            forgetAhead();
-            if (got === current.scratch.size && lastEnd < size) readAhead(lastEnd, AHEAD);
-          }
+          if (offset + count === got) drop(batches.shift()); // used up
           return count;
         }
       }
