@@ -44,11 +44,10 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 #[cfg(target_arch = "wasm32")]
 mod wasm {
     use core::sync::atomic::AtomicU32;
-    use core::sync::atomic::Ordering::Relaxed;
 
     use crate::heap::Memory;
     use crate::lock::Parking;
-    use crate::pool::Pool;
+    use crate::pool::{Pool, Stat};
 
     const PAGE: u64 = 65536;
 
@@ -119,17 +118,17 @@ mod wasm {
 
     #[no_mangle]
     pub extern "C" fn nf_bytes_allocated() -> f64 {
-        POOL.stats().bytes_allocated.load(Relaxed) as f64
+        POOL.stat(Stat::BytesAllocated) as f64
     }
 
     #[no_mangle]
     pub extern "C" fn nf_max_memory() -> f64 {
-        POOL.stats().max_memory.load(Relaxed) as f64
+        POOL.stat(Stat::MaxMemory) as f64
     }
 
     #[no_mangle]
     pub extern "C" fn nf_num_allocations() -> f64 {
-        POOL.stats().num_allocations.load(Relaxed) as f64
+        POOL.stat(Stat::NumAllocations) as f64
     }
 
     #[no_mangle]

@@ -38,10 +38,16 @@ impl Lock {
     }
 
     /// Takes the lock; false (without it) if the lock is poisoned.
+    #[inline]
     pub fn lock<P: Parking>(&self) -> bool {
-        if self.try_take() {
-            return true;
-        }
+        self.try_take() || self.lock_contended::<P>()
+    }
+
+    /// `lock` when the lock was not free: spins a little, then parks. Out of line, so that
+    /// each caller carries only the fast path.
+    #[cold]
+    #[inline(never)]
+    fn lock_contended<P: Parking>(&self) -> bool {
         for _ in 0..SPINS {
             core::hint::spin_loop();
             match self.word.load(Ordering::Relaxed) {

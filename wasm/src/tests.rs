@@ -2,11 +2,11 @@
 
 use std::alloc::{alloc_zeroed, Layout};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use std::sync::atomic::AtomicU32;
 
 use crate::heap::{Memory, DOUBLE_FREE, FOREIGN, GRANULE, OK, POISONED};
 use crate::lock::Parking;
-use crate::pool::Pool;
+use crate::pool::{Pool, Stat};
 
 const PAGE: u64 = 65536;
 
@@ -143,10 +143,9 @@ fn blocks_are_aligned_disjoint_and_keep_their_bytes_against_a_model() {
             model_count += 1;
         }
         model_peak = model_peak.max(model_bytes);
-        let stats = pool.stats();
-        assert_eq!(stats.bytes_allocated.load(Relaxed), model_bytes);
-        assert_eq!(stats.max_memory.load(Relaxed), model_peak);
-        assert_eq!(stats.num_allocations.load(Relaxed), model_count);
+        assert_eq!(pool.stat(Stat::BytesAllocated), model_bytes);
+        assert_eq!(pool.stat(Stat::MaxMemory), model_peak);
+        assert_eq!(pool.stat(Stat::NumAllocations), model_count);
         if step % 1000 == 0 {
             heap_check(pool);
         }
@@ -154,7 +153,7 @@ fn blocks_are_aligned_disjoint_and_keep_their_bytes_against_a_model() {
     for (offset, (size, _)) in std::mem::take(&mut live) {
         assert_eq!(pool.free(offset, size), OK);
     }
-    assert_eq!(pool.stats().bytes_allocated.load(Relaxed), 0);
+    assert_eq!(pool.stat(Stat::BytesAllocated), 0);
     heap_check(pool);
 }
 
@@ -208,10 +207,10 @@ fn the_limit_is_respected_and_memory_is_usable_again_after_exhaustion() {
     }
     assert!(blocks.len() >= 14 && blocks.len() < 16, "{} blocks of 256 KiB in 4 MiB", blocks.len());
     assert!(pool.memory_size() <= 4 << 20);
-    let stats_before = pool.stats().bytes_allocated.load(Relaxed);
+    let stats_before = pool.stat(Stat::BytesAllocated);
     assert_eq!(pool.alloc(8 << 20), 0);
     assert_eq!(pool.realloc(blocks[0], 256 * 1024, 8 << 20), 0, "a failed realloc keeps the block");
-    assert_eq!(pool.stats().bytes_allocated.load(Relaxed), stats_before);
+    assert_eq!(pool.stat(Stat::BytesAllocated), stats_before);
     for block in blocks.drain(..) {
         assert_eq!(pool.free(block, 256 * 1024), OK);
     }
@@ -225,13 +224,13 @@ fn zero_byte_requests_get_a_valid_address_and_count() {
     let zero = pool.alloc(0);
     assert_ne!(zero, 0);
     assert_eq!(zero % GRANULE, 0);
-    assert_eq!(pool.stats().num_allocations.load(Relaxed), 1);
-    assert_eq!(pool.stats().bytes_allocated.load(Relaxed), 0);
+    assert_eq!(pool.stat(Stat::NumAllocations), 1);
+    assert_eq!(pool.stat(Stat::BytesAllocated), 0);
     assert_eq!(pool.free(zero, 0), OK);
     let grown = pool.realloc(zero, 0, 128);
     assert_ne!(grown, 0);
     assert_eq!(pool.free(grown, 128), OK);
-    assert_eq!(pool.stats().bytes_allocated.load(Relaxed), 0);
+    assert_eq!(pool.stat(Stat::BytesAllocated), 0);
 }
 
 #[test]
@@ -273,8 +272,8 @@ fn threads_allocating_at_once_never_overlap_and_the_statistics_add_up() {
         })
         .collect();
     let total: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
-    assert_eq!(pool.stats().bytes_allocated.load(Relaxed), 0);
-    assert_eq!(pool.stats().num_allocations.load(Relaxed), total);
+    assert_eq!(pool.stat(Stat::BytesAllocated), 0);
+    assert_eq!(pool.stat(Stat::NumAllocations), total);
     heap_check(pool);
 }
 
@@ -284,7 +283,7 @@ fn double_frees_and_foreign_blocks_are_reported_and_change_nothing() {
     let large = pool.alloc(64 * 1024);
     let small = pool.alloc(64);
     let other = pool.alloc(256);
-    let stats = || pool.stats().bytes_allocated.load(Relaxed);
+    let stats = || pool.stat(Stat::BytesAllocated);
     assert_eq!(pool.free(large, 64 * 1024), OK);
     assert_eq!(pool.free(large, 64 * 1024), DOUBLE_FREE);
     assert_eq!(pool.realloc(large, 64 * 1024, 128 * 1024), DOUBLE_FREE);
@@ -328,7 +327,7 @@ fn slabs_whose_blocks_are_all_free_go_back_to_the_heap() {
         for block in blocks {
             assert_eq!(pool.free(block, size), OK);
         }
-        assert_eq!(pool.stats().bytes_allocated.load(Relaxed), 0);
+        assert_eq!(pool.stat(Stat::BytesAllocated), 0);
         for large in [1u32 << 20, 12 << 20] {
             let block = pool.alloc(large);
             assert_ne!(block, 0, "{} bytes after freeing every {}-byte block", large, size);
@@ -355,7 +354,7 @@ fn a_poisoned_pool_refuses_every_call_in_every_thread_and_never_hangs() {
     assert_eq!(pool.realloc(block, 4096, 8192), POISONED);
     assert_eq!(pool.init(1000, 8 << 20), POISONED);
     assert!(pool.inspect(|_| ()).is_none());
-    assert_eq!(pool.stats().bytes_allocated.load(Relaxed), 4096);
+    assert_eq!(pool.stat(Stat::BytesAllocated), 4096);
 }
 
 #[test]
