@@ -126,6 +126,8 @@ fn mapping(granules: u32) -> (usize, usize) {
 
 impl<M: Memory> Heap<M> {
     /// Lays the heap out from `heap_base` up to the end of the memory. `limit` caps growth.
+    #[cold]
+    #[inline(never)]
     pub fn init(&mut self, heap_base: u32, limit: u64) -> bool {
         self.limit = limit;
         self.start = round_up(heap_base as u64, GRANULE as u64) as u32;
@@ -442,6 +444,11 @@ impl<M: Memory> Heap<M> {
 
     /// Grows the memory so that a block of `total` bytes fits; the new space joins the heap
     /// where the sentinel was, merged with a free block before it.
+    ///
+    /// Rare paths (this, `init`, `new_slab`, `return_empty_slabs`) are kept out of line: the
+    /// module is embedded in apps' bundles, and inlined copies of them only make it bigger.
+    #[cold]
+    #[inline(never)]
     fn grow(&mut self, total: u32) -> bool {
         let tail = self.prev_phys(self.end);
         let tail_free = if self.is_free(tail) { self.size(tail) as u64 } else { 0 };

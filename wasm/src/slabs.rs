@@ -124,6 +124,8 @@ impl<M: Memory> Heap<M> {
     }
 
     /// A new, empty slab for `class`, on the class's list; 0 if there is no room.
+    #[cold]
+    #[inline(never)]
     fn new_slab(&mut self, class: usize) -> u32 {
         let mut slab = self.find(SLAB_SPAN);
         slab = if slab == 0 { 0 } else { self.take_aligned(slab) };
@@ -184,21 +186,29 @@ impl<M: Memory> Heap<M> {
     }
 
     /// Gives every slab with no used block back to TLSF, where it merges with free neighbours.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn return_empty_slabs(&mut self) {
         for class in 0..self.partial.len() {
             let mut slab = self.partial[class];
             while slab != 0 {
                 let next = self.read(slab + NEXT);
                 if self.read(slab + 12) == 0 {
-                    self.unlink_slab(class, slab);
-                    self.mark_slab(slab, false);
-                    self.write(slab + 8, 0);
-                    self.release(slab);
+                    self.return_slab(class, slab);
                 }
                 slab = next;
             }
         }
         self.empty_slabs = 0;
+    }
+
+    /// Gives empty `slab` of `class` back to TLSF. Out of line: the loop above is unrolled.
+    #[inline(never)]
+    fn return_slab(&mut self, class: usize, slab: u32) {
+        self.unlink_slab(class, slab);
+        self.mark_slab(slab, false);
+        self.write(slab + 8, 0);
+        self.release(slab);
     }
 
     fn link_slab(&mut self, class: usize, slab: u32) {
