@@ -18,11 +18,6 @@ export class Allocation {
     public block: MemoryBlock,
   ) {}
 
-  /** Whether the block has gone back to the pool. */
-  get freed(): boolean {
-    return this.#references === 0;
-  }
-
   /** Whether more than one holder (a buffer and its slices) has a reference. */
   get shared(): boolean {
     return this.#references > 1;

@@ -1,5 +1,5 @@
 import { Allocation } from './allocation.js';
-import { viewOfBlock, type BlockPool } from './block-pool.js';
+import type { BlockPool } from './block-pool.js';
 import { allocationChanged, cancelDropWhenCollected, dropWhenCollected } from './collection.js';
 import { IOError } from '../errors.js';
 import { checkInteger, checkSize, describe, viewOf, type RawBytes } from '../util/validate.js';
@@ -42,17 +42,34 @@ const HEX_DIGITS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).to
  * before the release must not be used after it.
  */
 export class Buffer {
-  /** The bytes; replaced by {@link ResizableBuffer} when it reallocates. */
-  protected bytes: Uint8Array;
+  // Plain fields, and no view until one is asked for: a slice or an allocation is one small
+  // object (bench/buffer-reader.bench.ts, bench/memory-pools.bench.ts).
+  /** The memory the bytes are in: the pool's, or the wrapped view's `ArrayBuffer`. */
+  #memory: ArrayBuffer | SharedArrayBuffer;
+  #offset: number;
+  #size: number;
+  /** A view over the bytes, made on first use; `RELEASED` once released. */
+  #view: Uint8Array | undefined;
+  #mutable: boolean;
+  #parent: Buffer | null;
   /** @internal The pool memory this buffer holds a reference to; `null` for foreign memory or once released. */
   allocation: Allocation | null;
   /** @internal Whether the garbage-collection backstop has this buffer registered. */
   registered = false;
-  #mutable: boolean;
-  #parent: Buffer | null;
 
-  protected constructor(bytes: Uint8Array, mutable: boolean, parent: Buffer | null, allocation: Allocation | null) {
-    this.bytes = bytes;
+  protected constructor(
+    memory: ArrayBuffer | SharedArrayBuffer,
+    offset: number,
+    size: number,
+    mutable: boolean,
+    parent: Buffer | null,
+    allocation: Allocation | null,
+    view?: Uint8Array,
+  ) {
+    this.#memory = memory;
+    this.#offset = offset;
+    this.#size = size;
+    this.#view = view;
     this.#mutable = mutable;
     this.#parent = parent;
     this.allocation = allocation;
@@ -72,7 +89,8 @@ export class Buffer {
     if (typeof mutable !== 'boolean') {
       throw new TypeError(`options.mutable must be a boolean, got ${describe(mutable)}`);
     }
-    return new Buffer(viewOf(data, 'data'), mutable, null, null);
+    const view = viewOf(data, 'data');
+    return new Buffer(view.buffer, view.byteOffset, view.byteLength, mutable, null, null, view);
   }
 
   /**
@@ -91,29 +109,30 @@ export class Buffer {
         `descriptor spans bytes ${byteOffset} to ${byteOffset! + byteLength!} of a ${buffer.byteLength}-byte memory`,
       );
     }
-    return new Buffer(new Uint8Array(buffer, byteOffset, byteLength), mutable !== false, null, null);
+    return new Buffer(buffer, byteOffset!, byteLength!, mutable !== false, null, null);
   }
 
   /** @internal A mutable buffer over `size` bytes of a new block from `pool`. */
   static allocate(pool: BlockPool, size: number): Buffer {
-    const allocation = new Allocation(pool, pool.reserve(size));
-    return new Buffer(viewOfBlock(allocation.block, size), true, null, allocation);
+    const block = pool.reserve(size);
+    return new Buffer(block.buffer, block.address, size, true, null, new Allocation(pool, block));
   }
 
   /** The number of bytes. */
   get size(): number {
-    return this.checkedBytes().byteLength;
+    this.checkLive();
+    return this.#size;
   }
 
   /** Whether writers may change the bytes. */
   get isMutable(): boolean {
-    this.checkedBytes();
+    this.checkLive();
     return this.#mutable;
   }
 
   /** The buffer this one was sliced from, or `null`. */
   get parent(): Buffer | null {
-    this.checkedBytes();
+    this.checkLive();
     return this.#parent;
   }
 
@@ -122,17 +141,19 @@ export class Buffer {
    * the pool's memory (64-byte aligned); for wrapped memory, the offset in its `ArrayBuffer`.
    */
   get address(): number {
-    return this.checkedBytes().byteOffset;
+    this.checkLive();
+    return this.#offset;
   }
 
   /** A zero-copy `Uint8Array` over the bytes (PyArrow's `memoryview`). */
   get view(): Uint8Array {
-    return this.checkedBytes();
+    this.checkLive();
+    return (this.#view ??= new Uint8Array(this.#memory, this.#offset, this.#size));
   }
 
   /** Whether {@link Buffer.release} was called. */
   get isReleased(): boolean {
-    return this.bytes === RELEASED;
+    return this.#view === RELEASED;
   }
 
   /**
@@ -140,25 +161,24 @@ export class Buffer {
    * @throws RangeError if `offset` or `length` fall outside the buffer.
    */
   slice(offset = 0, length?: number): Buffer {
-    const bytes = this.checkedBytes();
+    const size = this.size;
     checkSize(offset, 'offset');
-    if (offset > bytes.byteLength) {
-      throw new RangeError(`offset ${offset} is past the end of a buffer of ${bytes.byteLength} bytes`);
+    if (offset > size) {
+      throw new RangeError(`offset ${offset} is past the end of a buffer of ${size} bytes`);
     }
-    const end = length === undefined ? bytes.byteLength : offset + checkSize(length, 'length');
-    if (end > bytes.byteLength) {
-      throw new RangeError(
-        `slice of ${length} bytes at offset ${offset} is past the end of a buffer of ${bytes.byteLength} bytes`,
-      );
+    const end = length === undefined ? size : offset + checkSize(length, 'length');
+    if (end > size) {
+      throw new RangeError(`slice of ${length} bytes at offset ${offset} is past the end of a buffer of ${size} bytes`);
     }
     return this.sliceUnchecked(offset, end);
   }
 
   /** @internal {@link Buffer.slice} for callers that checked `start <= end <= size` themselves. */
   sliceUnchecked(start: number, end: number): Buffer {
-    const bytes = this.checkedBytes();
-    this.allocation?.retain();
-    return new Buffer(bytes.subarray(start, end), this.#mutable, this, this.allocation);
+    this.checkLive();
+    const allocation = this.allocation;
+    allocation?.retain();
+    return new Buffer(this.#memory, this.#offset + start, end - start, this.#mutable, this, allocation);
   }
 
   /**
@@ -166,7 +186,7 @@ export class Buffer {
    * @throws RangeError if `i` is out of range.
    */
   at(i: number): number {
-    const bytes = this.checkedBytes();
+    const bytes = this.view;
     checkInteger(i, 'index');
     const index = i < 0 ? bytes.byteLength + i : i;
     if (index < 0 || index >= bytes.byteLength) {
@@ -181,18 +201,19 @@ export class Buffer {
    * @throws TypeError for memory in a plain `ArrayBuffer`.
    */
   share(): SharedBufferDescriptor {
-    const bytes = this.checkedBytes();
-    if (typeof SharedArrayBuffer === 'undefined' || !(bytes.buffer instanceof SharedArrayBuffer)) {
+    this.checkLive();
+    const buffer = this.#memory;
+    if (typeof SharedArrayBuffer === 'undefined' || !(buffer instanceof SharedArrayBuffer)) {
       throw new TypeError(
         'this Buffer is in an ArrayBuffer, which threads cannot share: allocate it from the wasm pool or wrap a SharedArrayBuffer',
       );
     }
-    return { buffer: bytes.buffer, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, mutable: this.#mutable };
+    return { buffer, byteOffset: this.#offset, byteLength: this.#size, mutable: this.#mutable };
   }
 
   /** Whether `other` holds the same bytes. */
   equals(other: BytesLike): boolean {
-    const a = this.checkedBytes();
+    const a = this.view;
     const b = bytesOf(other, 'other');
     if (a.byteLength !== b.byteLength) return false;
     if (a === b) return true;
@@ -202,7 +223,7 @@ export class Buffer {
 
   /** The bytes as an upper-case hexadecimal string. */
   hex(): string {
-    const bytes = this.checkedBytes();
+    const bytes = this.view;
     let out = '';
     for (let i = 0; i < bytes.byteLength; i++) out += HEX_DIGITS[bytes[i]!]!;
     return out;
@@ -210,7 +231,7 @@ export class Buffer {
 
   /** A copy of the bytes (PyArrow `to_pybytes`). */
   toBytes(): Uint8Array {
-    return this.checkedBytes().slice();
+    return this.view.slice();
   }
 
   /**
@@ -218,8 +239,8 @@ export class Buffer {
    * and all its slices are released (or collected). Calling it again does nothing.
    */
   release(): void {
-    if (this.bytes === RELEASED) return;
-    this.bytes = RELEASED;
+    if (this.#view === RELEASED) return;
+    this.#view = RELEASED;
     this.#parent = null;
     const allocation = this.allocation;
     if (allocation !== null) {
@@ -236,8 +257,8 @@ export class Buffer {
 
   /** A short description, such as `Buffer(size=10, mutable)`. */
   toString(): string {
-    if (this.bytes === RELEASED) return 'Buffer(released)';
-    return `Buffer(size=${this.bytes.byteLength}, ${this.#mutable ? 'mutable' : 'immutable'})`;
+    if (this.#view === RELEASED) return 'Buffer(released)';
+    return `Buffer(size=${this.#size}, ${this.#mutable ? 'mutable' : 'immutable'})`;
   }
 
   /**
@@ -251,10 +272,18 @@ export class Buffer {
     previous.drop();
   }
 
-  /** @internal The bytes, or a throw if the buffer was released. */
-  protected checkedBytes(): Uint8Array {
-    if (this.bytes === RELEASED) throw new IOError('this Buffer has been released', { code: 'ERELEASED' });
-    return this.bytes;
+  /** @internal Makes the bytes the first `size` of the allocation's block (for {@link ResizableBuffer}). */
+  protected setBlockBytes(size: number): void {
+    const block = this.allocation!.block;
+    this.#memory = block.buffer;
+    this.#offset = block.address;
+    this.#size = size;
+    this.#view = undefined;
+  }
+
+  /** @internal Throws if the buffer was released. */
+  protected checkLive(): void {
+    if (this.#view === RELEASED) throw new IOError('this Buffer has been released', { code: 'ERELEASED' });
   }
 }
 

@@ -21,11 +21,8 @@ import { checkSize } from '../util/validate.js';
  * to keep bytes across a resize.
  */
 export class ResizableBuffer extends Buffer {
-  #size: number;
-
   private constructor(allocation: Allocation, size: number) {
-    super(viewOfBlock(allocation.block, size), true, null, allocation);
-    this.#size = size;
+    super(allocation.block.buffer, allocation.block.address, size, true, null, allocation);
   }
 
   /** @internal A resizable buffer over `size` bytes of a new block from `pool`. */
@@ -35,7 +32,7 @@ export class ResizableBuffer extends Buffer {
 
   /** The bytes the buffer can hold before it must move (a multiple of 64). */
   get capacity(): number {
-    this.checkedBytes();
+    this.checkLive();
     return this.allocation!.block.capacity;
   }
 
@@ -47,12 +44,11 @@ export class ResizableBuffer extends Buffer {
    * @throws OutOfMemoryError if the pool cannot provide the new block; the buffer is unchanged.
    */
   resize(newSize: number, shrinkToFit = false): void {
-    this.checkedBytes();
+    this.checkLive();
     checkSize(newSize, 'newSize');
     const capacity = this.allocation!.block.capacity;
     if (newSize > capacity || (shrinkToFit && roundUpToAlignment(newSize) < capacity)) this.#move(newSize);
-    this.#size = newSize;
-    this.bytes = viewOfBlock(this.allocation!.block, newSize);
+    this.setBlockBytes(newSize);
   }
 
   /**
@@ -61,11 +57,11 @@ export class ResizableBuffer extends Buffer {
    * @throws RangeError for a negative or non-integer `capacity`.
    */
   reserve(capacity: number): void {
-    this.checkedBytes();
+    this.checkLive();
     checkSize(capacity, 'capacity');
     if (capacity <= this.allocation!.block.capacity) return;
     this.#move(capacity);
-    this.bytes = viewOfBlock(this.allocation!.block, this.#size);
+    this.setBlockBytes(this.size);
   }
 
   /** Puts the bytes in a block of `capacity` bytes, applying the slice rule of the class notes. */
@@ -78,7 +74,7 @@ export class ResizableBuffer extends Buffer {
     // Slices hold the old block: leave it to them and copy to a block of our own.
     const pool = allocation.pool;
     const block = pool.reserve(capacity);
-    const kept = Math.min(this.#size, block.capacity);
+    const kept = Math.min(this.size, block.capacity);
     viewOfBlock(block, kept).set(viewOfBlock(allocation.block, kept));
     this.replaceAllocation(new Allocation(pool, block));
   }
