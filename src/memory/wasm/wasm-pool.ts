@@ -64,12 +64,15 @@ class WasmMemoryPool implements SharedMemoryPool {
   readonly #memory: WebAssembly.Memory;
   /** The memory's bytes as last seen; refreshed when a block lies past its end after growth. */
   #bytes: SharedArrayBuffer;
+  /** `#bytes.byteLength`, kept as a number (reading it from the buffer costs more). */
+  #bytesEnd: number;
 
   constructor(handle: WasmPoolHandle, limitPages: number) {
     this.handle = handle;
     this.#memory = handle.memory;
     this.#exports = instantiatePool(handle.module, handle.memory);
     this.#bytes = handle.memory.buffer as unknown as SharedArrayBuffer;
+    this.#bytesEnd = this.#bytes.byteLength;
     const ready = this.#call(() => this.#exports.nf_init(limitPages));
     if (ready === CODE_POISONED) throw poisoned();
     if (ready === 0) {
@@ -167,7 +170,10 @@ class WasmMemoryPool implements SharedMemoryPool {
 
   /** The memory's bytes up to at least `end`: the memory may have grown since last seen. */
   #covering(end: number): SharedArrayBuffer {
-    if (end > this.#bytes.byteLength) this.#bytes = this.#memory.buffer as unknown as SharedArrayBuffer;
+    if (end > this.#bytesEnd) {
+      this.#bytes = this.#memory.buffer as unknown as SharedArrayBuffer;
+      this.#bytesEnd = this.#bytes.byteLength;
+    }
     return this.#bytes;
   }
 
