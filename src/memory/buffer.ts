@@ -28,6 +28,13 @@ export interface SharedBufferDescriptor {
   readonly mutable: boolean;
 }
 
+// What allocating and releasing import, read once: Vite's module runner (vitest, Vite's SSR dev
+// server) reads an imported binding through a getter, about 12 ns a read, and these three would
+// add a third to an allocation (bench/memory-pools.bench.ts). Bundles read imports directly.
+const NewAllocation = Allocation;
+const watch = dropWhenCollected;
+const unwatch = cancelDropWhenCollected;
+
 /** What a released buffer holds instead of its bytes. */
 const RELEASED = new Uint8Array(0);
 
@@ -73,7 +80,7 @@ export class Buffer {
     this.#mutable = mutable;
     this.#parent = parent;
     this.allocation = allocation;
-    if (allocation !== null) dropWhenCollected(this);
+    if (allocation !== null) watch(this);
   }
 
   /**
@@ -115,7 +122,7 @@ export class Buffer {
   /** @internal A mutable buffer over `size` bytes of a new block from `pool`. */
   static allocate(pool: BlockPool, size: number): Buffer {
     const block = pool.reserve(size);
-    return new Buffer(block.buffer, block.address, size, true, null, new Allocation(pool, block));
+    return new Buffer(block.buffer, block.address, size, true, null, new NewAllocation(pool, block));
   }
 
   /** The number of bytes. */
@@ -245,7 +252,7 @@ export class Buffer {
     const allocation = this.allocation;
     if (allocation !== null) {
       this.allocation = null;
-      cancelDropWhenCollected(this);
+      unwatch(this);
       allocation.drop();
     }
   }

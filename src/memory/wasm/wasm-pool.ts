@@ -14,6 +14,12 @@ import {
   type PoolExports,
 } from './pool-module.js';
 
+// What allocating imports, read once (see `NewAllocation` in buffer.ts for why).
+const BufferClass = Buffer;
+const checkedSize = checkSize;
+const roundUp = roundUpToAlignment;
+const FIRST_ADDRESS = ALIGNMENT;
+
 /** The most a wasm32 memory can hold. */
 const MAX_BYTES = 2 ** 32;
 
@@ -101,7 +107,7 @@ class WasmMemoryPool implements SharedMemoryPool {
   }
 
   allocate(size: number): Buffer {
-    return Buffer.allocate(this, size);
+    return BufferClass.allocate(this, size);
   }
 
   releaseUnused(): void {
@@ -116,7 +122,7 @@ class WasmMemoryPool implements SharedMemoryPool {
     } catch (cause) {
       throw this.#faulted(cause);
     }
-    if (address < ALIGNMENT) throw address === CODE_POISONED ? poisoned() : this.#outOfMemory(capacity);
+    if (address < FIRST_ADDRESS) throw address === CODE_POISONED ? poisoned() : this.#outOfMemory(capacity);
     return { buffer: this.#covering(address + capacity), address, capacity };
   }
 
@@ -163,7 +169,7 @@ class WasmMemoryPool implements SharedMemoryPool {
   }
 
   #capacity(size: number): number {
-    const capacity = roundUpToAlignment(checkSize(size, 'size'));
+    const capacity = roundUp(checkedSize(size, 'size'));
     if (capacity >= MAX_BYTES) throw this.#outOfMemory(capacity);
     return capacity;
   }
