@@ -49,6 +49,9 @@ function drop(ahead: ReadAhead | undefined): void {
 /** How much a sequential run reads ahead at once: several page reads per worker round trip. */
 const AHEAD = 8 * 1024 * 1024;
 
+/** How many batches of a sequential run are read ahead at most, the one being read included. */
+const BATCHES = 2;
+
 /** How often, at most, the worker reports an upload's progress, in milliseconds. */
 const PROGRESS_EVERY = 50;
 
@@ -134,8 +137,9 @@ export function remoteOpfs(
         const got = await current.count.catch(() => 0);
         const offset = position - current.position;
         if (batches[0] === current && offset < got) {
-          const end = current.position + got;
-          if (batches.length === 1 && got === current.scratch.size && end < size) readAhead(end, AHEAD);
+          const last = batches[batches.length - 1]!;
+          const next = last.position + last.scratch.size;
+          if (batches.length < BATCHES && got === current.scratch.size && next < size) readAhead(next, AHEAD);
           const count = Math.min(got - offset, into.byteLength);
           into.set(current.scratch.view.subarray(offset, offset + count));
           lastEnd = position + count;
