@@ -8,6 +8,7 @@
 import { IOError } from '../errors.js';
 import { startDefaultWorker } from './default-worker.js';
 import { handleOf, loadSharablePool } from './pool-loader.js';
+import { watchWorkerPolicy } from './worker-policy.js';
 import type { Operation, Operations, WorkerMessage } from './protocol.js';
 import { fromWire } from './wire-errors.js';
 
@@ -181,6 +182,7 @@ export class WorkerConnection {
       return connection;
     }
     if (WorkerConnection.#default === undefined || WorkerConnection.#default.failed) {
+      watchWorkerPolicy();
       const started = startDefaultWorker();
       const connection: WorkerConnection = new WorkerConnection(started, startTimeout, () => {
         started.terminate();

@@ -5,8 +5,9 @@
  * comes from this file's own middleware), one where `globalThis.Worker` is deleted before any
  * module runs; a control page with neither uses the IO worker. In Chromium and Firefox through
  * the drivers, in WebKitGTK through MiniBrowser, whose page posts its answers to the test
- * server (see webkit.ts). Chromium and Firefox do not fall back on the CSP page yet (see
- * CSP_FALLBACK_FAILS).
+ * server (see webkit.ts). On the CSP page WebKit throws from `new Worker`, while Chromium and
+ * Firefox fail the worker as if its script were missing (they fell back only since
+ * src/opfs/worker-policy.ts: this test failed there before).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,16 +72,6 @@ const environment = (which: NoWorkerCase, engine: Engine | 'webkit') => ({
   },
 });
 
-/**
- * KNOWN DEFECT (src/io/backends/opfs-open.ts falls back only on a SecurityError thrown by the
- * constructor): in these engines the CSP page's `OpfsFile.open` rejects with IOError EWORKER
- * "the nativefile IO worker failed (its script could not be fetched or run: a 404, a wrong
- * MIME type, a CSP or syntax error)" instead of choosing the async backend. `test.fails` keeps
- * the right expectation: once the library falls back there, these turn red; drop the engine
- * from this list then.
- */
-const CSP_FALLBACK_FAILS: Engine[] = ['chromium', 'firefox'];
-
 const pageUrl = (which: NoWorkerCase) => `${urlOf(server, PAGE)}?case=${which}`;
 
 /** Calls `harness[name](...args)` in the page. */
@@ -120,8 +111,7 @@ describe.each(engines)('a page that cannot start workers, in %s', (engine) => {
 
     // The control page shows the same round trip goes through the IO worker where it may start.
     const backend = which === 'control' ? 'worker' : 'async';
-    const knownDefect = which === 'csp' && CSP_FALLBACK_FAILS.includes(engine);
-    (knownDefect && available(engine) ? test.fails : runs)(
+    runs(
       `round trips ${ROUND_TRIP_MIB} MiB through OpfsFile ('wb', close, 'rb') on the ${backend} backend, chosen automatically`,
       async () => {
         expect(await call(page, 'roundTrip', ROUND_TRIP_MIB)).toEqual(roundTripOn(backend));

@@ -9,6 +9,7 @@ import { AsyncAccess } from '../../opfs/async-access.js';
 import { WorkerConnection } from '../../opfs/connection.js';
 import { handleOf, loadDefaultPool, loadSharablePool } from '../../opfs/pool-loader.js';
 import { NO_SYNC_ACCESS, SyncAccess } from '../../opfs/sync-access.js';
+import { workerBlockedByPolicy } from '../../opfs/worker-policy.js';
 import type { Buffer } from '../../memory/buffer.js';
 import type { FileMode } from '../core/file-mode.js';
 import type { UnderlyingFile } from '../core/underlying.js';
@@ -88,8 +89,13 @@ export async function openOpfsBackend(path: string, mode: FileMode, request: Opf
     if (!inWorker() && canStartWorkers() && !skipSync) return await openRemote(path, mode, request, undefined);
   } catch (error) {
     // Only an automatic choice falls back: when sync handles do not work here (WebKitGTK), or
-    // when the page may not start a worker (a CSP without worker-src throws SecurityError).
-    const fallback = (error as IOError).code === NO_SYNC_ACCESS || (error as DOMException).name === 'SecurityError';
+    // when the page may not start a worker (its CSP forbids them: WebKit throws SecurityError,
+    // Chromium and Firefox fail the worker as if its script were missing; worker-policy.ts).
+    const code = (error as IOError).code;
+    const fallback =
+      code === NO_SYNC_ACCESS ||
+      (error as DOMException).name === 'SecurityError' ||
+      (code === 'EWORKER' && (await workerBlockedByPolicy()));
     if (!auto || !fallback) throw error;
     if ((error as IOError).code === NO_SYNC_ACCESS) syncAccessFails = true;
     return openAsync(path, mode, options);
