@@ -4,8 +4,7 @@
 // any module ran (`?case=no-worker`). `OpfsFile.open` must fall back to the async backend by
 // itself. With `?calls=` in its URL (WebKit, which runs without a driver) the page runs the
 // calls itself and posts each answer to the test server, as webkit-runner.ts does.
-import { OpfsFile } from '../../src/index.js';
-import { checkPattern, fillPattern, MiB, removeEntry } from './pattern.js';
+import { roundTrip } from './opfs-round-trip.js';
 
 /** Which page this is: `control` has neither restriction (the IO worker starts there). */
 export type NoWorkerCase = 'csp' | 'no-worker' | 'control';
@@ -21,8 +20,6 @@ async function answer<T>(work: () => Promise<T>): Promise<Answer<T>> {
     return { error: { name, message, ...(code !== undefined ? { code } : {}) } };
   }
 }
-
-const unique = (name: string) => `${name}-${Math.random().toString(36).slice(2)}`;
 
 /** What starting a worker does here: throws (with which error), fails later, or starts. */
 async function probeWorker(): Promise<{ worker: string; start: string }> {
@@ -43,31 +40,6 @@ async function probeWorker(): Promise<{ worker: string; start: string }> {
   return { worker: 'function', start };
 }
 
-/** Writes `mib` MiB of the pattern in 1 MiB writes ('wb'), closes, reads it back ('rb'). */
-async function roundTrip(mib: number) {
-  const folder = unique('no-worker-page');
-  const path = `${folder}/data.bin`;
-  const total = mib * MiB;
-  try {
-    const writer = await OpfsFile.open(path, 'wb');
-    const chunk = new Uint8Array(MiB);
-    for (let offset = 0; offset < total; offset += MiB) {
-      fillPattern(chunk, offset);
-      await writer.write(chunk);
-    }
-    await writer.close();
-    const reader = await OpfsFile.open(path, 'rb');
-    const size = await reader.size();
-    let same = size === total;
-    for (let offset = 0; offset < total && same; offset += MiB) same = checkPattern(await reader.read(MiB), offset);
-    const atEnd = (await reader.read(10)).length === 0;
-    await reader.close();
-    return { same, size, atEnd, writer: writer.backend, reader: reader.backend };
-  } finally {
-    await removeEntry(folder);
-  }
-}
-
 const harness = {
   /** Which case this page is, and what starting a worker does on it. */
   environment: () =>
@@ -76,7 +48,7 @@ const harness = {
       ...(await probeWorker()),
     })),
   /** An OpfsFile round trip of `mib` MiB with the default (automatic) backend choice. */
-  roundTrip: (mib: number) => answer(() => roundTrip(mib)),
+  roundTrip: (mib: number) => answer(() => roundTrip('no-worker-page', mib)),
 };
 
 export type NoWorkerHarness = typeof harness;

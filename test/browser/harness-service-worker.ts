@@ -5,7 +5,8 @@
 // (service-worker-bundle.ts), as an app that also targets browsers without module service
 // workers would ship it.
 import { OpfsFile } from '../../src/index.js';
-import { checkPattern, fillPattern, MiB, removeEntry } from './pattern.js';
+import { roundTrip } from './opfs-round-trip.js';
+import { checkPattern, fillPattern, removeEntry } from './pattern.js';
 
 /** What the page asks for. */
 export type ServiceWorkerCall =
@@ -44,31 +45,6 @@ const capabilities = () => {
   };
 };
 
-/** Writes `mib` MiB of the pattern in 1 MiB writes ('wb'), closes, reads it back ('rb'). */
-async function roundTrip(mib: number) {
-  const folder = unique('service-worker');
-  const path = `${folder}/data.bin`;
-  const total = mib * MiB;
-  try {
-    const writer = await OpfsFile.open(path, 'wb');
-    const chunk = new Uint8Array(MiB);
-    for (let offset = 0; offset < total; offset += MiB) {
-      fillPattern(chunk, offset);
-      await writer.write(chunk);
-    }
-    await writer.close();
-    const reader = await OpfsFile.open(path, 'rb');
-    const size = await reader.size();
-    let same = size === total;
-    for (let offset = 0; offset < total && same; offset += MiB) same = checkPattern(await reader.read(MiB), offset);
-    const atEnd = (await reader.read(10)).length === 0;
-    await reader.close();
-    return { same, size, atEnd, writer: writer.backend, reader: reader.backend, isSync: reader.isSync };
-  } finally {
-    await removeEntry(folder);
-  }
-}
-
 /**
  * What a service worker caching a response would do: `upload` a Response body into OPFS, then
  * `download` the file into a WritableStream.
@@ -98,7 +74,7 @@ async function answer(call: ServiceWorkerCall): Promise<unknown> {
     case 'capabilities':
       return capabilities();
     case 'roundTrip':
-      return roundTrip(call.mib);
+      return roundTrip('service-worker', call.mib);
     case 'transfer':
       return transfer(call.bytes);
   }

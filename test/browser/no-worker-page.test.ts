@@ -52,7 +52,7 @@ afterAll(async () => {
 const cases: NoWorkerCase[] = ['csp', 'no-worker'];
 const ROUND_TRIP_MIB = 3;
 const roundTripOn = (backend: string) => ({
-  value: { same: true, size: ROUND_TRIP_MIB * MiB, atEnd: true, writer: backend, reader: backend },
+  value: { same: true, size: ROUND_TRIP_MIB * MiB, atEnd: true, writer: backend, reader: backend, isSync: false },
 });
 
 /**

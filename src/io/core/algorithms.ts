@@ -83,8 +83,8 @@ export function* readBytes(cursor: Cursor, side: UnderlyingFile, length: number 
 /**
  * `length` bytes (all if `undefined`) as a Buffer: a slice where the backend holds memory,
  * else memory from `allocate` (the file's {@link FileTraits.allocate}), else the bytes read
- * (fresh from the backend where it can) wrapped as they are. The core imports no pool: a backend that always slices
- * (`BufferReader`) keeps the pools out of an app's bundle.
+ * (fresh from the backend where it can) wrapped as they are. The core imports no pool: a
+ * backend that always slices (`BufferReader`) keeps the pools out of an app's bundle.
  */
 export function* readBuffer(
   cursor: Cursor,

@@ -15,7 +15,7 @@ export interface TransferOptions {
   signal?: AbortSignal;
 }
 
-/** What a copy needs of a readable file (structural: any file or look-alike will do). */
+/** What a copy needs of a readable file (structural: every file or look-alike will do). */
 export interface TransferReader {
   /** How the file is open. */
   readonly mode: string;
