@@ -37,9 +37,3 @@ export function sharedScratch(pool: DefaultPool | undefined, size: number): Buff
   const current = pool?.();
   return current !== undefined && handleOf(current) !== undefined ? current.allocate(size) : undefined;
 }
-
-/** `readBuffer`'s memory from the default pool, as asked at each read. */
-export const allocatorOf =
-  (pool: DefaultPool) =>
-  (size: number): Buffer =>
-    pool().allocate(size);

@@ -7,7 +7,7 @@
 import { UnsupportedOperationError, type IOError } from '../../errors.js';
 import { AsyncAccess } from '../../opfs/async-access.js';
 import { WorkerConnection } from '../../opfs/connection.js';
-import { allocatorOf, handleOf, loadDefaultPool, loadSharablePool } from '../../opfs/pool-loader.js';
+import { handleOf, loadDefaultPool, loadSharablePool } from '../../opfs/pool-loader.js';
 import { NO_SYNC_ACCESS, SyncAccess } from '../../opfs/sync-access.js';
 import { workerBlockedByPolicy } from '../../opfs/worker-policy.js';
 import type { Buffer } from '../../memory/buffer.js';
@@ -83,7 +83,7 @@ export async function openOpfsBackend(path: string, mode: FileMode, request: Opf
       const access = await SyncAccess.open(path, mode, options);
       const { sync, async } = localOpfs(access);
       const pool = await loadDefaultPool();
-      return { name: 'sync', backend: sync, async, size: access.size(), allocate: allocatorOf(pool) };
+      return { name: 'sync', backend: sync, async, size: access.size(), allocate: (size) => pool().allocate(size) };
     }
     // A page starts the IO worker; a shared or service worker cannot (or it never answers).
     if (!inWorker() && canStartWorkers() && !skipSync) return await openRemote(path, mode, request, undefined);
@@ -123,7 +123,7 @@ async function openRemote(
     name: 'worker',
     backend,
     size: opened.size,
-    ...(shared ? { allocate: allocatorOf(pool) } : {}),
+    ...(shared ? { allocate: (size: number) => pool().allocate(size) } : {}),
     knownSize: () => backend.knownSize,
     watch: (owner) => backend.watch(owner),
   };
