@@ -25,6 +25,9 @@ import { initialChunkOnly } from './scripts/size-chunks.mjs';
 // app may load. Stop 9 measures what loads at start instead, and got there by making it so:
 // BlobFile and OpfsFile reach no pool statically (Blob reads are fresh memory, wrapped; OPFS
 // loads the pool when it opens a file), and upload/download load transfer.ts with the copies.
+// Stop 10: OpfsFile +0.1 kB (12.8 -> 12.9 at start) for readBuffer handing out slices of the
+// read-ahead instead of copying them (Firefox page reads 0.75x -> 1.10x of a sync handle in a
+// worker, bench/browser.mjs); the 14 kB target holds.
 //
 // Apps bundle nativefile's dependencies themselves; only fflate is left out, as apps split it
 // into its own chunk: the compressed streams import it lazily, where the runtime lacks
@@ -60,7 +63,7 @@ export default [
   // Loosened from 11.6 kB in the same stop, for the copies (service workers refuse import()),
   // by 0.1 kB for the second read-ahead batch of page reads (Firefox 0.47x -> 0.75x), and by
   // 0.1 kB for falling back when a page's CSP forbids workers (src/opfs/worker-policy.ts).
-  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...loadedAtStart, limit: '12.8 kB' },
+  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...loadedAtStart, limit: '12.9 kB' },
   // The file OpfsFile starts as its IO worker (its own request, not in the page's bundle).
   { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...loadedAtStart, limit: '6.3 kB' },
   // The memory API: the default pool, the wasm allocator embedded (see docs/bundle-sizes.md).
@@ -68,11 +71,11 @@ export default [
   // Everything each app may load, and the same without the wasm pool (for its share).
   { name: `BufferReader${FIRST_USE}`, ...app('BufferReader'), ...withFirstUse, limit: '7.4 kB' },
   { name: `BlobFile + toReadableStream${FIRST_USE}`, ...app('BlobFile, toReadableStream'), ...withFirstUse, limit: '8.4 kB' },
-  { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '20.1 kB' },
+  { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '20.2 kB' },
   {
     name: `OpfsFile (page side)${FIRST_USE}${WITHOUT_WASM_POOL}`,
     ...app('OpfsFile'),
     ...withFirstUseWithoutWasmPool,
-    limit: '13.9 kB',
+    limit: '14.0 kB',
   },
 ];

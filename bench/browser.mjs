@@ -23,7 +23,7 @@ const GROUPS = {
   },
   'read a 128 MiB OPFS file, 1 MiB at a time': {
     unit: 'MB/s',
-    names: ['opfsFileReads', 'rawSyncAccessInWorker', 'rawSyncAccessIntoShared', 'getFileArrayBuffer'],
+    names: ['opfsFileReads', 'rawSyncAccessInWorker', 'rawSyncAccessIntoShared', 'getFileArrayBuffer', 'opfsFileReadAll'],
   },
   'random 64 KiB reads from a 32 MiB Blob': {
     unit: 'reads/s',

@@ -76,6 +76,18 @@ const bench = {
     return total / 1e6 / (ms / 1000);
   },
 
+  /** OpfsFile on the main thread, the whole file at once: readBuffer() into pool memory. */
+  async opfsFileReadAll(): Promise<number> {
+    const file = await OpfsFile.open(PATH, 'rb');
+    const started = performance.now();
+    const buffer = await file.readBuffer();
+    const ms = performance.now() - started;
+    const total = buffer.size;
+    buffer.release();
+    await file.close();
+    return total / 1e6 / (ms / 1000);
+  },
+
   rawSyncAccessInWorker: (): Promise<number> => rawWorker.readAll(PATH, MiB),
 
   /** The same, into a SharedArrayBuffer (what zero-copy into pool memory pays). */

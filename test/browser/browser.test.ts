@@ -161,6 +161,16 @@ describe.each(engines)('in %s', (engine) => {
       60_000,
     );
 
+    runs(
+      'readBuffer through the IO worker hands out read-ahead memory once, and all of it goes back',
+      async () => {
+        const result = await call(page, 'readBufferOverBatches');
+        expect(result).toMatchObject({ right: true, total: 21 * MiB + 123, end: 0, leaked: 0 });
+        expect(result.slices).toBeGreaterThan(0); // large reads are slices of the batches, not copies
+      },
+      60_000,
+    );
+
     for (const from of ['blob', 'stream'] as const) {
       runs(
         `an aborted ${from} upload rejects with the reason; position and size agree, and the file goes on`,

@@ -144,6 +144,40 @@ export const uploads = {
   },
 
   /**
+   * readBuffer through the IO worker in mixed sizes over several read-ahead batches: each buffer
+   * checked when it arrives, then overwritten, so two buffers sharing memory would show.
+   */
+  async readBufferOverBatches() {
+    const path = 'uploads/slices.bin';
+    const size = 21 * MiB + 123;
+    const bytes = new Uint8Array(size);
+    fillPattern(bytes, 0);
+    const writer = await OpfsFile.open(path, 'wb');
+    await writer.write(bytes);
+    await writer.close();
+    const before = defaultMemoryPool().bytesAllocated();
+    const file = await OpfsFile.open(path, 'rb');
+    const sizes = [MiB, 100 * 1024, 3 * MiB + 7, 64 * 1024, 1000, 2 * MiB];
+    const kept = [];
+    let offset = 0;
+    let right = true;
+    for (let i = 0; offset < size; i++) {
+      const buffer = await file.readBuffer(sizes[i % sizes.length]);
+      right &&= buffer.size === Math.min(sizes[i % sizes.length]!, size - offset) && checkPattern(buffer.view, offset);
+      buffer.view.fill(0xee);
+      offset += buffer.size;
+      kept.push(buffer);
+    }
+    const slices = kept.filter((buffer) => buffer.parent !== null).length;
+    const end = (await file.readBuffer(MiB)).size;
+    await file.close();
+    for (const buffer of kept) buffer.release();
+    const leaked = defaultMemoryPool().bytesAllocated() - before;
+    await removeEntry('uploads');
+    return { right, total: offset, slices, end, leaked };
+  },
+
+  /**
    * An upload of `mib` MiB into OPFS: from a Blob made beforehand (what a file input gives),
    * from its `stream()`, or from a stream the page generates. Reports the peak JS heap growth
    * (Chromium only; elsewhere it reads 0) and pool use.

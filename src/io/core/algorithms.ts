@@ -105,8 +105,10 @@ export function* readBuffer(
   const count = clampToRemaining(cursor.position, length, size);
   if (side.sliceAt !== undefined) {
     const slice = yield* settle(side.sliceAt(cursor.position, count));
-    cursor.position += slice.size;
-    return slice;
+    if (slice !== undefined) {
+      cursor.position += slice.size;
+      return slice;
+    }
   }
   const buffer = allocate!(count);
   let got: number;

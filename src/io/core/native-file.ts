@@ -64,8 +64,10 @@ export class NativeFile extends FileCore implements FileInterface {
         const remaining = Math.max(0, size - this.cursor.position);
         const count = length === undefined ? remaining : Math.min(length, remaining);
         const slice = syncValue(side.sliceAt(this.cursor.position, count));
-        this.cursor.position += count; // the contract: exactly `count` bytes
-        return slice;
+        if (slice !== undefined) {
+          this.cursor.position += count; // the contract: exactly `count` bytes
+          return slice;
+        }
       }
     }
     return runSync(algorithms.readBuffer(this.cursor, side, length, this.traits.allocate));

@@ -36,10 +36,11 @@ export interface UnderlyingFile {
   readAt?(position: number, into: Uint8Array): Awaitable<number>;
   /**
    * `length` bytes at `position` (already clamped to the size) without a copy, for backends
-   * that hold the bytes in memory (buffers, memory maps). Without it, `readBuffer` reads
-   * into memory from {@link FileTraits.allocate}.
+   * that hold the bytes in memory (buffers, memory maps, a remote file's read-ahead). Where
+   * it is missing or gives `undefined` (only a backend with {@link FileTraits.allocate} may:
+   * the read-ahead holds some ranges only), `readBuffer` reads into memory from `allocate`.
    */
-  sliceAt?(position: number, length: number): Awaitable<Buffer>;
+  sliceAt?(position: number, length: number): Awaitable<Buffer | undefined>;
   /**
    * Up to `length` bytes at `position` in memory the caller keeps (the backend never hands
    * them out again nor writes to them): fewer only at the end, none at or past it. For
