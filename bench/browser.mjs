@@ -19,7 +19,14 @@ const ONLY = process.env.NATIVEFILE_BENCH;
 const GROUPS = {
   'write a 128 MiB Blob into OPFS from the page': {
     unit: 'MB/s',
-    names: ['opfsUploadStream', 'opfsUploadStreamOnPage', 'opfsUploadBlob', 'createWritablePipe', 'rawSyncWorkerWrite'],
+    names: [
+      'opfsUploadStream',
+      'opfsUploadStreamOnPage',
+      'opfsUploadBlob',
+      'opfsUploadBlobInPlace',
+      'createWritablePipe',
+      'rawSyncWorkerWrite',
+    ],
   },
   'read a 128 MiB OPFS file, 1 MiB at a time': {
     unit: 'MB/s',

@@ -4,7 +4,7 @@
  */
 import { Buffer as NodeBuffer } from 'node:buffer';
 import { bench, describe } from 'vitest';
-import { BufferOutputStream } from '../src/index.js';
+import { BufferOutputStream } from 'nativefile';
 
 const WRITES = 1_000_000;
 const CHUNK = 100;

@@ -5,7 +5,7 @@
  * a readBufferSync returns one.
  */
 import { bench, describe } from 'vitest';
-import { Buffer, BufferReader } from '../src/index.js';
+import { Buffer, BufferReader } from 'nativefile';
 import { compare } from './harness.js';
 
 const SIZE = 100 * 1024 * 1024;

@@ -7,9 +7,7 @@
  */
 import { bench, describe } from 'vitest';
 // Straight from the memory modules: the bench measures them, not the rest of the library.
-import { systemMemoryPool } from '../src/memory/system-pool.js';
-import { createWasmMemoryPool } from '../src/memory/wasm/wasm-pool.js';
-import type { Buffer } from '../src/memory/buffer.js';
+import { createWasmMemoryPool, systemMemoryPool, type Buffer } from 'nativefile';
 import { compare } from './harness.js';
 
 let state = 12345;

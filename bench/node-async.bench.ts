@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { asyncBufferFromFile } from 'hyparquet';
 import { afterAll, bench, describe } from 'vitest';
-import { OSFile } from '../src/node.js';
+import { OSFile } from 'nativefile/node';
 import { compare } from './harness.js';
 
 const SIZE = 256 * 1024 * 1024;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { bench, describe } from 'vitest';
-import { memoryMap, OSFile } from '../src/node.js';
+import { memoryMap, OSFile } from 'nativefile/node';
 import { compare } from './harness.js';
 
 const SIZE = 256 * 1024 * 1024;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { bench, describe } from 'vitest';
-import { JsFile, OSFile, toReadableStream } from '../src/node.js';
+import { JsFile, OSFile, toReadableStream } from 'nativefile/node';
 
 const SIZE = 128 * 1024 * 1024;
 const CHUNK = 1024 * 1024;

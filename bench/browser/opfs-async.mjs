@@ -85,7 +85,8 @@ const engines = {
       {
         detached: true,
         stdio: 'ignore',
-        env: { ...process.env, JSC_useSharedArrayBuffer: '1', XDG_DATA_HOME: data, XDG_CACHE_HOME: data },
+        // TMPDIR: WebKitGTK leaves every createWritable()'s swap file there; `data` is removed.
+        env: { ...process.env, JSC_useSharedArrayBuffer: '1', XDG_DATA_HOME: data, XDG_CACHE_HOME: data, TMPDIR: data },
       },
     );
     try {

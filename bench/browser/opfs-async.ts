@@ -15,6 +15,15 @@ async function handle(name: string, create: boolean): Promise<FileSystemFileHand
   return (await root.getDirectoryHandle(DIR, { create })).getFileHandle(name, { create });
 }
 
+/**
+ * Waits until the writes to `name` are committed. WebKitGTK resolves a writable's `close()`
+ * before it copies the swap file into place, and the next storage call waits for that copy:
+ * without this, each write contender would pay for the one before it.
+ */
+async function committed(name: string): Promise<void> {
+  await (await handle(name, false)).getFile();
+}
+
 /** MB/s of `work`, which moves `SIZE_MIB` MiB. */
 async function rate(work: () => Promise<void>): Promise<number> {
   const started = performance.now();
@@ -49,6 +58,7 @@ const contenders: Record<string, () => Promise<number>> = {
       const file = await OpfsFile.open(`${DIR}/write-a.bin`, 'wb', { backend: 'async' });
       for (let i = 0; i < SIZE_MIB; i++) await file.write(chunk);
       await file.close();
+      await committed('write-a.bin');
     }),
   /** The same with atomic: false: the swap file of a writable on the file itself, no sibling and move. */
   asyncBackendWritesInPlace: () =>
@@ -56,6 +66,7 @@ const contenders: Record<string, () => Promise<number>> = {
       const file = await OpfsFile.open(`${DIR}/write-c.bin`, 'wb', { backend: 'async', atomic: false });
       for (let i = 0; i < SIZE_MIB; i++) await file.write(chunk);
       await file.close();
+      await committed('write-c.bin');
     }),
   /** The platform: a stream of the same chunks piped into createWritable(). */
   createWritablePipe: () =>
@@ -69,6 +80,7 @@ const contenders: Record<string, () => Promise<number>> = {
         },
       });
       await source.pipeTo(writable);
+      await committed('write-b.bin');
     }),
 };
 

@@ -3,7 +3,7 @@
  * has no working sync access handles, so every OPFS file is on the async backend, from a
  * page, a dedicated worker and a SharedWorker.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ViteDevServer } from 'vite';
@@ -44,6 +44,13 @@ const done = new Promise<void>((resolve) => (finished = resolve));
 let server: ViteDevServer;
 let browser: WebKitRun | undefined;
 let dataDir: string;
+const started = Date.now();
+
+/** WebKitGTK's swap files in the system's temporary folder made since this suite started. */
+const swapFilesLeft = () =>
+  readdirSync(tmpdir()).filter(
+    (name) => name.startsWith('FileSystemWritableStream-') && statSync(join(tmpdir(), name)).mtimeMs >= started - 1000,
+  );
 
 const runs = webkitAvailable() ? test : test.skip;
 
@@ -81,6 +88,11 @@ function valueOf(name: string): unknown {
 }
 
 describe('in WebKitGTK (MiniBrowser)', () => {
+  runs("leaves no swap file of WebKit's createWritable() in the system's temporary folder", () => {
+    expect(results.size).toBeGreaterThan(0); // the page wrote files
+    expect(swapFilesLeft()).toEqual([]);
+  });
+
   runs('the page is cross-origin isolated and uses the wasm pool on shared memory', () => {
     expect(valueOf('environment')).toEqual({ isolated: true, pool: 'wasm' });
   });

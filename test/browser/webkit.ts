@@ -68,8 +68,10 @@ export function openInWebKit(url: string, dataDir: string): WebKitRun {
     // Its own process group, so close() ends Xvfb and WebKit's helper processes too.
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
-    // SharedArrayBuffer needs this even in a cross-origin isolated page; the data folders keep runs apart.
-    env: { ...process.env, JSC_useSharedArrayBuffer: '1', XDG_DATA_HOME: dataDir, XDG_CACHE_HOME: dataDir },
+    // SharedArrayBuffer needs this even in a cross-origin isolated page; the data folders keep
+    // runs apart. TMPDIR too: WebKitGTK leaves each createWritable()'s swap file there
+    // (FileSystemWritableStream-*, a file's whole size), and the data folder is removed.
+    env: { ...process.env, JSC_useSharedArrayBuffer: '1', XDG_DATA_HOME: dataDir, XDG_CACHE_HOME: dataDir, TMPDIR: dataDir },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
