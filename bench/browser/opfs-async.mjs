@@ -1,9 +1,10 @@
-// The async OPFS backend benchmark in Chromium, Firefox and WebKitGTK, one run each:
+// The async OPFS backend benchmark in Chromium, Firefox and WebKitGTK, one run each (npm run
+// bench runs it after bench/browser.mjs; its tables go into bench/results.json too):
 //   flock /tmp/nativefile-browser.lock node bench/browser/opfs-async.mjs [mib] [rounds]
 // Each engine opens bench/browser/opfs-async.html from a COOP/COEP Vite server; the page
 // measures every contender interleaved and posts the medians back here.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ import puppeteer from 'puppeteer-core';
 import { createServer } from 'vite';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const [mib = '64', rounds = '5'] = process.argv.slice(2);
+const [mib = '64', rounds = '7'] = process.argv.slice(2);
 let deliver = () => {};
 const server = await createServer({
   configFile: false,
@@ -108,7 +109,20 @@ const pairs = [
   ['asyncBackendWrites', 'createWritablePipe', 0.95],
   ['asyncBackendWritesInPlace', 'createWritablePipe', 0.95],
 ];
+/** Merges `tables` into bench/results.json, beside the other benchmarks' tables. */
+function record(tables) {
+  const path = join(root, 'bench/results.json');
+  let file;
+  try {
+    if (existsSync(path)) file = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    // A torn or foreign file: start a new one.
+  }
+  writeFileSync(path, `${JSON.stringify({ ...file, tables: { ...file?.tables, ...tables } }, null, 2)}\n`);
+}
+
 let failed = false;
+const tables = {};
 try {
   for (const [engine, run] of Object.entries(engines)) {
     if (engine === 'firefox' && !existsSync('/usr/bin/firefox-esr')) continue;
@@ -120,6 +134,20 @@ try {
       continue;
     }
     console.log(`\n${engine} — ${result.mib} MiB, 1 MiB per call, MB/s, median of ${result.rounds} interleaved rounds`);
+    tables[`opfs-async ${engine}: ${result.mib} MiB, 1 MiB per call`] = {
+      measuredAt: new Date().toISOString(),
+      runtime: result.userAgent,
+      unit: 'MB/s',
+      rows: pairs.map(([ours, peer, target]) => ({
+        name: ours,
+        value: result.medians[ours],
+        peer,
+        peerValue: result.medians[peer],
+        ratio: result.medians[ours] / result.medians[peer],
+        target,
+        samples: result.samples[ours],
+      })),
+    };
     for (const [ours, peer, target] of pairs) {
       const ratio = result.medians[ours] / result.medians[peer];
       console.log(
@@ -127,6 +155,7 @@ try {
       );
     }
   }
+  record(tables);
 } finally {
   await server.close();
 }
