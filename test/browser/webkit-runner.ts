@@ -1,9 +1,14 @@
 // The WebKit page: runs the harness calls its URL names, one after another, and posts each
-// result back to the test server (WebKitGTK runs without a driver here: see webkit.ts).
+// result back to the test server (WebKitGTK runs without a driver here: see webkit.ts). With
+// `?peer` it is the second page of harness-webkit-pages.ts instead: it only offers its OPFS work.
 import './harness.js';
+import { peerSide, webkitChecks } from './harness-webkit-pages.js';
 
 type Call = [name: string, args: unknown[]];
-const harness = (globalThis as unknown as { harness: Record<string, (...args: unknown[]) => unknown> }).harness;
+const harness = {
+  ...(globalThis as unknown as { harness: Record<string, (...args: unknown[]) => unknown> }).harness,
+  ...(webkitChecks as unknown as Record<string, (...args: unknown[]) => unknown>),
+};
 
 /** A call that never settles must not stall the run: each gets its own timeout. */
 const CALL_TIMEOUT_MS = 60_000;
@@ -33,5 +38,9 @@ async function run(): Promise<void> {
   await post({ event: 'done' });
 }
 
-addEventListener('error', (event) => void post({ event: 'page-error', message: event.message }));
-void run();
+if (new URL(location.href).searchParams.has('peer')) {
+  (globalThis as unknown as { peer: typeof peerSide }).peer = peerSide;
+} else {
+  addEventListener('error', (event) => void post({ event: 'page-error', message: event.message }));
+  void run();
+}
