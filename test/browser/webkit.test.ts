@@ -261,15 +261,9 @@ describe('in WebKitGTK (MiniBrowser)', () => {
       });
     });
 
-    // DEFECT: with { worker } the open goes to that worker outside the fallback of
-    // src/io/backends/opfs-open.ts, so the worker's ENOSYNCACCESS rejects the open instead of
-    // the async backend serving it, as backend 'auto' promises for WebKit (and as the default
-    // worker does). The test above fails if the page did not answer at all.
-    (webkitAvailable() ? test.fails : test.skip)(
-      "one the app gives that works serves on the async backend, as with the package's own worker",
-      () => {
-        expect((valueOf('givenWorkers') as { working: unknown }).working).toEqual({ ok: 'async', text: { text: 'given' } });
-      },
-    );
+    // It used to reject with ENOSYNCACCESS: an open through { worker } bypassed the fallback.
+    runs("one the app gives that works serves on the async backend, as with the package's own worker", () => {
+      expect((valueOf('givenWorkers') as { working: unknown }).working).toEqual({ ok: 'async', text: { text: 'given' } });
+    });
   });
 });

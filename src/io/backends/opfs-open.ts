@@ -76,9 +76,11 @@ export async function openOpfsBackend(path: string, mode: FileMode, request: Opf
   const options = { atomic: request.atomic, wait: request.wait, ...(signal ? { signal } : {}) };
   const auto = choice === 'auto';
   if (choice === 'async') return openAsync(path, mode, options);
-  if (worker !== undefined) return openRemote(path, mode, request, worker);
   const skipSync = auto && syncAccessFails;
   try {
+    // A worker the app gives is always asked (its failure is the app's to know), and falls
+    // back as the package's own does where it has no sync access handles (WebKitGTK).
+    if (worker !== undefined) return await openRemote(path, mode, request, worker);
     if (inWorker() && hasSyncAccess() && !skipSync) {
       const access = await SyncAccess.open(path, mode, options);
       const { sync, async } = localOpfs(access);
