@@ -81,13 +81,18 @@ export function openInWebKit(url: string, dataDir: string): WebKitRun {
   return {
     process: child,
     close() {
-      if (child.pid !== undefined && child.exitCode === null) {
+      const group = child.pid;
+      if (group === undefined || child.exitCode !== null) return;
+      const signal = (name: NodeJS.Signals) => {
         try {
-          process.kill(-child.pid, 'SIGTERM');
+          process.kill(-group, name);
         } catch {
           // already gone
         }
-      }
+      };
+      signal('SIGTERM');
+      // A web process stuck in a crash (a removed iframe writing in a loop) outlives SIGTERM.
+      setTimeout(() => signal('SIGKILL'), 3000).unref();
     },
   };
 }
