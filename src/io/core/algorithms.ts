@@ -109,6 +109,8 @@ export function* readBuffer(
       cursor.position += slice.size;
       return slice;
     }
+    // Declined, and no memory to read into (an IO worker without shared memory): the bytes read.
+    if (allocate === undefined) return Buffer.wrap(yield* readBytes(cursor, side, count));
   }
   const buffer = allocate!(count);
   let got: number;

@@ -37,8 +37,8 @@ export interface UnderlyingFile {
   /**
    * `length` bytes at `position` (already clamped to the size) without a copy, for backends
    * that hold the bytes in memory (buffers, memory maps, a remote file's read-ahead). Where
-   * it is missing or gives `undefined` (only a backend with {@link FileTraits.allocate} may:
-   * the read-ahead holds some ranges only), `readBuffer` reads into memory from `allocate`.
+   * it is missing or gives `undefined` (the read-ahead holds some ranges only), `readBuffer`
+   * reads into memory from {@link FileTraits.allocate}, or wraps the bytes read.
    */
   sliceAt?(position: number, length: number): Awaitable<Buffer | undefined>;
   /**
