@@ -27,7 +27,9 @@ import { initialChunkOnly } from './scripts/size-chunks.mjs';
 // loads the pool when it opens a file), and upload/download load transfer.ts with the copies.
 // Stop 10: OpfsFile +0.1 kB (12.8 -> 12.9 at start) for readBuffer handing out slices of the
 // read-ahead instead of copying them (Firefox page reads 0.75x -> 1.10x of a sync handle in a
-// worker, bench/browser.mjs); the 14 kB target holds.
+// worker, bench/browser.mjs); the 14 kB target holds. BufferReader 5.9 -> 6.0 kB (it measured
+// 5.90 kB, a few bytes over) for readBuffer's path when a backend declines to slice and has no
+// pool to read into; the 6 kB target holds.
 //
 // Apps bundle nativefile's dependencies themselves; only fflate is left out, as apps split it
 // into its own chunk: the compressed streams import it lazily, where the runtime lacks
@@ -56,7 +58,7 @@ export const WITHOUT_WASM_POOL = ', without the wasm pool';
 
 export default [
   // Target 6 kB.
-  { name: 'BufferReader', ...app('BufferReader'), ...loadedAtStart, limit: '5.9 kB' },
+  { name: 'BufferReader', ...app('BufferReader'), ...loadedAtStart, limit: '6.0 kB' },
   // Target 10 kB.
   { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...loadedAtStart, limit: '6.8 kB' },
   // Target 14 kB.
