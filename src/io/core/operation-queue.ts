@@ -46,10 +46,9 @@ export class OperationQueue {
 
   #track<T>(operation: Promise<T>): Promise<T> {
     this.#pending += 1;
-    const settled = operation.then(noop, noop).then(() => {
+    this.#tail = operation.then(noop, noop).then(() => {
       this.#pending -= 1;
     });
-    this.#tail = settled;
     return operation;
   }
 }
