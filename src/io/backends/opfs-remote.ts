@@ -127,16 +127,11 @@ export function remoteOpfs(
     }
   };
   /**
-   * `use` of the bytes at `position` of the batch the page reads from (up to `length`, or
-   * exactly `length` when `exact`), once the worker filled it; `undefined` where it holds none. Starting
+   * The bytes at `position` of the batch the page reads from (up to `length`, or exactly
+   * `length` when `exact`), once the worker filled it; `undefined` where it holds none. Starting
    * on a batch sends the next one; a batch used up is let go (slices of it keep it alive).
    */
-  const takeAhead = async <T>(
-    position: number,
-    length: number,
-    exact: boolean,
-    use: (batch: Buffer, start: number, end: number) => T,
-  ): Promise<T | undefined> => {
+  const takeAhead = async (position: number, length: number, exact: boolean): Promise<Buffer | undefined> => {
     const current = batches[0];
     if (current === undefined || position < current.position || position >= current.position + current.scratch.size)
       return undefined;
@@ -148,9 +143,9 @@ export function remoteOpfs(
     if (batches.length < BATCHES && got === current.scratch.size && next < size) readAhead(next, AHEAD);
     const count = Math.min(got - offset, length);
     lastEnd = position + count;
-    const taken = use(current.scratch, offset, offset + count);
+    const bytes = current.scratch.sliceUnchecked(offset, offset + count);
     if (offset + count === got) drop(batches.shift()); // used up
-    return taken;
+    return bytes;
   };
   const backend: RemoteOpfsBackend = {
     get knownSize() {
@@ -161,12 +156,13 @@ export function remoteOpfs(
     },
     async readAt(position, into) {
       const sequential = position === lastEnd;
-      // Copied straight out of the batch: no Buffer per read on this path of small reads.
-      const copied = await takeAhead(position, into.byteLength, false, (batch, start, end) => {
-        into.set(batch.view.subarray(start, end));
-        return end - start;
-      });
-      if (copied !== undefined) return copied;
+      const ahead = await takeAhead(position, into.byteLength, false);
+      if (ahead !== undefined) {
+        const count = ahead.size;
+        into.set(ahead.view);
+        ahead.release();
+        return count;
+      }
       forgetAhead();
       const count = await readNow(position, into);
       lastEnd = position + count;
@@ -176,10 +172,7 @@ export function remoteOpfs(
     // readBuffer hands out the read-ahead's pool memory itself: no copy on the page, which is
     // what kept Firefox's page reads at 0.75x of a sync handle in a worker (bench/browser.mjs).
     // Small reads are copied: a slice keeps its whole batch alive for as long as it is kept.
-    sliceAt: (position, length) =>
-      length < SLICE_FROM
-        ? undefined
-        : takeAhead(position, length, true, (batch, start, end) => batch.sliceUnchecked(start, end)),
+    sliceAt: (position, length) => (length < SLICE_FROM ? undefined : takeAhead(position, length, true)),
     async writeAt(position, bytes) {
       forgetAhead();
       await writeNow(position, bytes);
