@@ -30,6 +30,10 @@ import { initialChunkOnly } from './scripts/size-chunks.mjs';
 // worker, bench/browser.mjs); the 14 kB target holds. BufferReader 5.9 -> 6.0 kB (it measured
 // 5.90 kB, a few bytes over) for readBuffer's path when a backend declines to slice and has no
 // pool to read into; the 6 kB target holds.
+// Stop 11: BlobFile 6.8 -> 6.9 kB and the three OpfsFile checks +0.1 kB (each measured 3-21
+// bytes over) for positional reads of a backend without close() (a Blob) going untracked by
+// close(): Firefox's random 64 KiB Blob reads +10 -> +2 µs over blob.slice().arrayBuffer()
+// (probe in the stop's note); the targets hold.
 //
 // Apps bundle nativefile's dependencies themselves; only fflate is left out, as apps split it
 // into its own chunk: the compressed streams import it lazily, where the runtime lacks
@@ -60,12 +64,12 @@ export default [
   // Target 6 kB.
   { name: 'BufferReader', ...app('BufferReader'), ...loadedAtStart, limit: '6.0 kB' },
   // Target 10 kB.
-  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...loadedAtStart, limit: '6.8 kB' },
+  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...loadedAtStart, limit: '6.9 kB' },
   // Target 14 kB.
   // Loosened from 11.6 kB in the same stop, for the copies (service workers refuse import()),
   // by 0.1 kB for the second read-ahead batch of page reads (Firefox 0.47x -> 0.75x), and by
   // 0.1 kB for falling back when a page's CSP forbids workers (src/opfs/worker-policy.ts).
-  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...loadedAtStart, limit: '12.9 kB' },
+  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...loadedAtStart, limit: '13.0 kB' },
   // The file OpfsFile starts as its IO worker (its own request, not in the page's bundle).
   { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...loadedAtStart, limit: '6.3 kB' },
   // The memory API: the default pool, the wasm allocator embedded (see docs/bundle-sizes.md).
@@ -73,11 +77,11 @@ export default [
   // Everything each app may load, and the same without the wasm pool (for its share).
   { name: `BufferReader${FIRST_USE}`, ...app('BufferReader'), ...withFirstUse, limit: '7.4 kB' },
   { name: `BlobFile + toReadableStream${FIRST_USE}`, ...app('BlobFile, toReadableStream'), ...withFirstUse, limit: '8.4 kB' },
-  { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '20.2 kB' },
+  { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '20.3 kB' },
   {
     name: `OpfsFile (page side)${FIRST_USE}${WITHOUT_WASM_POOL}`,
     ...app('OpfsFile'),
     ...withFirstUseWithoutWasmPool,
-    limit: '14.0 kB',
+    limit: '14.1 kB',
   },
 ];

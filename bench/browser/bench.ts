@@ -177,7 +177,7 @@ async function timeReads(size: number, read: (offset: number) => Promise<Uint8Ar
 }
 
 /** Timed random reads per sample. */
-const READS = 1000;
+const READS = 300;
 
 (globalThis as unknown as { bench: typeof bench }).bench = bench;
 document.getElementById('status')!.textContent = 'ready';

@@ -88,6 +88,28 @@ describe('BlobFile', () => {
     expect(slices()).toBe(2);
   });
 
+  test('close does not wait for positional reads in flight, which still return their bytes', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const blob = new Blob([data as Uint8Array<ArrayBuffer>]);
+    const slice = blob.slice.bind(blob);
+    // A Blob whose reads wait until the test lets them go.
+    blob.slice = (...args: Parameters<Blob['slice']>) => {
+      const part = slice(...args);
+      const read = part.arrayBuffer.bind(part);
+      part.arrayBuffer = () => held.then(read);
+      return part;
+    };
+    const file = new BlobFile(blob);
+    const reads = [file.readAt(10, 100), file.readAt(500_000, 65_536)];
+    await file.close(); // a Blob has nothing to release: this settles with the reads pending
+    await expect(file.readAt(0, 1)).rejects.toThrow(ClosedFileError);
+    release();
+    const [first, second] = await Promise.all(reads);
+    expect(Buffer.wrap(first!).equals(data.subarray(10, 110))).toBe(true);
+    expect(Buffer.wrap(second!).equals(data.subarray(500_000, 565_536))).toBe(true);
+  });
+
   test('seeks from the end without I/O, reads lines, and is read-only', async () => {
     const file = new BlobFile(new Blob([encode('first\nsecond\nthird') as Uint8Array<ArrayBuffer>]));
     expect(file.seek(-5, 2)).toBe(13);

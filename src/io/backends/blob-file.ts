@@ -41,9 +41,8 @@ class BlobSource implements UnderlyingFile {
     });
   }
 
-  close(): void {
-    this.#slices.forget();
-  }
+  // No close(): nothing to release, so closing the file does not wait for reads in flight
+  // (they read the Blob, which stays readable); what was read ahead goes with the file.
 }
 
 /**

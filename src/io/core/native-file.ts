@@ -3,10 +3,11 @@ import { checkOptionalSize, checkSize } from '../../util/validate.js';
 import * as algorithms from './algorithms.js';
 import { checkMaxLineLength, checkRanges } from './checks.js';
 import { FileCore } from './file-core.js';
+import type { OperationQueue } from './operation-queue.js';
 import type { FileInterface, LinesOptions } from './interfaces.js';
 import { runAsync, runSync, syncValue, type Steps } from './steps.js';
 import type { Copies, DownloadSink, TransferOptions, UploadSource } from './transfer.js';
-import type { ByteRange } from './underlying.js';
+import type { ByteRange, UnderlyingFile } from './underlying.js';
 
 const DEFAULT_READ1 = 64 * 1024;
 
@@ -85,8 +86,7 @@ export class NativeFile extends FileCore implements FileInterface {
       // Fast path (`algorithms.readAt` of a backend returning fresh bytes, without a generator:
       // a Blob's random reads, bench/browser.mjs).
       const side = this.async;
-      const pending = side.readFresh === undefined ? runAsync(algorithms.readAt(side, offset, n)) : side.readFresh(offset, n);
-      return this.queue.parallel(Promise.resolve(pending));
+      return tracked(this.queue, this.async, side.readFresh === undefined ? runAsync(algorithms.readAt(side, offset, n)) : side.readFresh(offset, n));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -102,7 +102,7 @@ export class NativeFile extends FileCore implements FileInterface {
   async readRanges(ranges: readonly ByteRange[]): Promise<Uint8Array[]> {
     this.check('readAt');
     const checked = checkRanges(ranges);
-    return this.queue.parallel(Promise.resolve(runAsync(algorithms.readRanges(this.async, checked))));
+    return tracked(this.queue, this.async, runAsync(algorithms.readRanges(this.async, checked)));
   }
 
   /** Synchronous {@link NativeFile.readRanges}. */
@@ -276,4 +276,14 @@ export class NativeFile extends FileCore implements FileInterface {
 
 function* call(result: unknown): Steps<void> {
   yield result;
+}
+
+/**
+ * A positional read in flight, tracked so that `close` waits for it. `close` waits only so as
+ * not to release what reads use, and a backend without `close` (a Blob) releases nothing, so
+ * its reads are not tracked: tracking costs Firefox ~6 µs of a 64 KiB Blob read's ~165.
+ */
+function tracked<T>(queue: OperationQueue, side: UnderlyingFile, read: T | PromiseLike<T>): Promise<T> {
+  const pending = Promise.resolve(read);
+  return side.close === undefined ? pending : queue.parallel(pending);
 }
