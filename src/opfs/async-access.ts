@@ -14,8 +14,8 @@
 import { OutOfMemoryError, UnsupportedOperationError } from '../errors.js';
 import type { FileMode } from '../io/core/file-mode.js';
 import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
-import { opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
-import { moveIntoPlace, type MovableHandle } from './replace.js';
+import { checkFileOrNothing, opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
+import { canMove, moveIntoPlace, type MovableHandle } from './replace.js';
 import { SnapshotReader } from './snapshot-reader.js';
 import { temporaryName, type SyncAccessOptions } from './sync-access.js';
 
@@ -55,12 +55,12 @@ export class AsyncAccess {
     const { wait, signal } = options;
     try {
       const location = await opfsLocation(key, mode !== 'rb');
-      const target = (await opfsFileHandle(location, mode !== 'rb', path)) as MovableHandle;
+      const target = () => opfsFileHandle(location, mode !== 'rb', path);
       if (mode === 'rb') {
         // Readers only read committed snapshots: they share the path with each other.
         releases.push(await acquire(pathLock(key), 'shared', path, wait, signal));
-        const size = (await target.getFile()).size;
-        return new AsyncAccess(path, target, location, false, releases, size);
+        const file = await target();
+        return new AsyncAccess(path, file, location, false, releases, (await file.getFile()).size);
       }
       if (!canWriteAsync()) {
         throw new UnsupportedOperationError(
@@ -73,15 +73,17 @@ export class AsyncAccess {
       // As the sync backend does, an atomic 'wb' writes a sibling and moves it over the file on
       // close, so readers in other contexts (even on sync access handles, which a writable on
       // the file itself would conflict with in Chromium) keep the old file until then.
-      if (mode === 'wb' && options.atomic && typeof target.move === 'function') {
+      if (mode === 'wb' && options.atomic && canMove()) {
+        await checkFileOrNothing(location);
         const sibling = await location.directory.getFileHandle(temporaryName(location.name), { create: true });
         const access = new AsyncAccess(path, sibling, location, true, releases, 0);
         await access.#open(false);
         return access;
       }
       releases.push(await acquire(pathLock(key), 'exclusive', path, wait, signal));
-      const size = mode === 'wb' ? 0 : (await target.getFile()).size;
-      const access = new AsyncAccess(path, target, location, false, releases, size);
+      const file = await target();
+      const size = mode === 'wb' ? 0 : (await file.getFile()).size;
+      const access = new AsyncAccess(path, file, location, false, releases, size);
       // 'wb' starts from an empty swap file, committed on close (atomic even in place).
       if (mode === 'wb') await access.#open(false);
       return access;

@@ -11,6 +11,10 @@ import { splitOpfsPath, type OpfsLocation } from './paths.js';
 /** A file handle with `move()` (Chromium, Firefox; TypeScript's DOM library lacks it). */
 export type MovableHandle = FileSystemFileHandle & { move?(directory: FileSystemDirectoryHandle, name: string): Promise<void> };
 
+/** Whether file handles have `move()`, which atomic `'wb'` needs (else it writes in place). */
+export const canMove = (): boolean =>
+  typeof (globalThis as { FileSystemFileHandle?: { prototype: MovableHandle } }).FileSystemFileHandle?.prototype.move === 'function';
+
 /**
  * Moves `sibling` over the file `path` names at `location`. If a write failed (`failed`), or
  * the move does, `discard()` removes the sibling and the old file stays.

@@ -7,8 +7,8 @@
 import { IOError, OutOfMemoryError, UnsupportedOperationError } from '../errors.js';
 import type { FileMode } from '../io/core/file-mode.js';
 import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
-import { opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
-import { moveIntoPlace } from './replace.js';
+import { checkFileOrNothing, opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
+import { canMove, moveIntoPlace } from './replace.js';
 
 /** The worker-only part of the OPFS API (TypeScript's DOM library lacks it). */
 interface SyncHandle {
@@ -22,7 +22,6 @@ interface SyncHandle {
 
 type SyncCapableHandle = FileSystemFileHandle & {
   createSyncAccessHandle(options?: { mode?: 'read-only' | 'readwrite' }): Promise<SyncHandle>;
-  move?(directory: FileSystemDirectoryHandle, name: string): Promise<void>;
 };
 
 /** How to open, besides the mode. */
@@ -81,8 +80,8 @@ export class SyncAccess {
       releases.push(await acquire(writeLock(key), 'exclusive', path, wait, signal));
       // A crash mid-replace left a partial sibling; only a writer, holding writeLock, removes it.
       await location.directory.removeEntry(temporaryName(location.name)).catch(() => {});
-      const file = await target();
-      if (mode === 'wb' && options.atomic && typeof file.move === 'function') {
+      if (mode === 'wb' && options.atomic && canMove()) {
+        await checkFileOrNothing(location);
         const temporary = (await location.directory.getFileHandle(temporaryName(location.name), {
           create: true,
         })) as SyncCapableHandle;
@@ -91,7 +90,7 @@ export class SyncAccess {
         return new SyncAccess(path, handle, location, temporary, releases);
       }
       releases.push(await acquire(pathLock(key), 'exclusive', path, wait, signal));
-      const handle = await createHandle(file, path, false);
+      const handle = await createHandle(await target(), path, false);
       if (mode === 'wb') handle.truncate(0);
       return new SyncAccess(path, handle, location, undefined, releases);
     } catch (cause) {

@@ -20,6 +20,8 @@ export const CONTRACT = {
   oldWhileReplacing: 'hello.+x',
   newAfterClose: 'new',
   afterAbort: 'new',
+  newPathWhileWriting: 'ENOENT',
+  newPathAfterAbort: 'ENOENT',
   listing: ['a.txt'],
   secondWriter: 'EBUSY',
   waitStopped: 'TimeoutError',

@@ -91,6 +91,13 @@ export async function opfsContract(
     await aborted.write(encode('discarded'));
     await aborted.abort();
     result.afterAbort = await textOf('a.txt');
+    // An atomic 'wb' of a new path: the file appears on close, and an abort leaves none.
+    const opened = (name: string) => open(name, 'rb').then((file) => file.close().then(() => 'opened'), codeOf);
+    const fresh = await open('fresh.txt', 'wb');
+    await fresh.write(encode('x'));
+    result.newPathWhileWriting = await opened('fresh.txt');
+    await fresh.abort();
+    result.newPathAfterAbort = await opened('fresh.txt');
     result.listing = await listDir(dir);
 
     // A second writer is EBUSY; with wait it waits, and a signal stops the wait.

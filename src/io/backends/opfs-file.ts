@@ -31,8 +31,8 @@ export interface OpfsOpenOptions {
   worker?: Worker;
   /**
    * For `'wb'`: write a temporary sibling and move it over the file on close, so readers see
-   * the old file or the new one, never a torn one. Default `true`; `'rb+'` and `'ab'` always
-   * write in place.
+   * the old file or the new one, never a torn one (a new path appears on close; an abort
+   * leaves none). Default `true`; `'rb+'` and `'ab'` always write in place.
    */
   atomic?: boolean;
   /** Wait for another tab or worker holding the file to close it, instead of failing with `EBUSY`. */
