@@ -13,7 +13,8 @@ export type MovableHandle = FileSystemFileHandle & { move?(directory: FileSystem
 
 /** Whether file handles have `move()`, which atomic `'wb'` needs (else it writes in place). */
 export const canMove = (): boolean =>
-  typeof (globalThis as { FileSystemFileHandle?: { prototype: MovableHandle } }).FileSystemFileHandle?.prototype.move === 'function';
+  typeof (globalThis as { FileSystemFileHandle?: { prototype: MovableHandle } }).FileSystemFileHandle?.prototype.move ===
+  'function';
 
 /**
  * Moves `sibling` over the file `path` names at `location`. If a write failed (`failed`), or

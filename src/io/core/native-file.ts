@@ -86,7 +86,11 @@ export class NativeFile extends FileCore implements FileInterface {
       // Fast path (`algorithms.readAt` of a backend returning fresh bytes, without a generator:
       // a Blob's random reads, bench/browser.mjs).
       const side = this.async;
-      return tracked(this.queue, this.async, side.readFresh === undefined ? runAsync(algorithms.readAt(side, offset, n)) : side.readFresh(offset, n));
+      return tracked(
+        this.queue,
+        this.async,
+        side.readFresh === undefined ? runAsync(algorithms.readAt(side, offset, n)) : side.readFresh(offset, n),
+      );
     } catch (error) {
       return Promise.reject(error);
     }
