@@ -26,6 +26,7 @@ const GROUPS = {
       'opfsUploadBlobInPlace',
       'createWritablePipe',
       'rawSyncWorkerWrite',
+      'rawSyncWorkerWriteStream',
     ],
   },
   'read a 128 MiB OPFS file, 1 MiB at a time': {

@@ -1,5 +1,5 @@
 // Browser benchmarks, driven by bench/browser.mjs: each returns MB/s (or reads/s) measured here.
-import { wrap } from 'comlink';
+import { transfer, wrap } from 'comlink';
 import { BlobFile, OpfsFile } from '../../src/index.js';
 
 const MiB = 1024 * 1024;
@@ -9,6 +9,7 @@ let blob: Blob | undefined;
 const rawWorker = wrap<{
   readAll(path: string, chunk: number, shared?: boolean): Promise<number>;
   writeBlob(path: string, blob: Blob): Promise<number>;
+  writeStream(path: string, stream: ReadableStream<Uint8Array>): Promise<number>;
 }>(new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' }));
 
 const bench = {
@@ -69,6 +70,16 @@ const bench = {
 
   /** A sync access handle in a worker writing the Blob's stream, read there (the limit). */
   rawSyncWorkerWrite: (): Promise<number> => timeUpload(async (path, source) => void (await rawWorker.writeBlob(path, source))),
+
+  /**
+   * The same given the page's `blob.stream()`, transferred to the worker: what a stream from
+   * the page costs at best (its chunks cross threads as copies).
+   */
+  rawSyncWorkerWriteStream: (): Promise<number> =>
+    timeUpload(async (path, source) => {
+      const stream = source.stream();
+      await rawWorker.writeStream(path, transfer(stream, [stream as unknown as Transferable]));
+    }),
 
   /** OpfsFile on the main thread: readBuffer of 1 MiB at a time, into pool memory through the worker. */
   async opfsFileReads(): Promise<number> {

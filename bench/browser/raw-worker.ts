@@ -31,17 +31,22 @@ expose({
   },
 
   /** Writes the Blob's stream, read here, into `path`: what the page's upload is measured against. */
-  async writeBlob(path: string, blob: Blob): Promise<number> {
-    const handle = await open(path, true);
-    handle.truncate(0);
-    const reader = blob.stream().getReader();
-    let at = 0;
-    for (let result = await reader.read(); !result.done; result = await reader.read()) {
-      for (let done = 0; done < result.value.byteLength;) done += handle.write(result.value.subarray(done), { at: at + done });
-      at += result.value.byteLength;
-    }
-    handle.flush();
-    handle.close();
-    return at / MiB;
-  },
+  writeBlob: (path: string, blob: Blob): Promise<number> => writeStream(path, blob.stream()),
+
+  /** Writes a stream the page transferred here: what a stream from the page costs at best. */
+  writeStream,
 });
+
+async function writeStream(path: string, stream: ReadableStream<Uint8Array>): Promise<number> {
+  const handle = await open(path, true);
+  handle.truncate(0);
+  const reader = stream.getReader();
+  let at = 0;
+  for (let result = await reader.read(); !result.done; result = await reader.read()) {
+    for (let done = 0; done < result.value.byteLength;) done += handle.write(result.value.subarray(done), { at: at + done });
+    at += result.value.byteLength;
+  }
+  handle.flush();
+  handle.close();
+  return at / MiB;
+}
