@@ -31,7 +31,15 @@ const GROUPS = {
   },
   'read a 128 MiB OPFS file, 1 MiB at a time': {
     unit: 'MB/s',
-    names: ['opfsFileReads', 'rawSyncAccessInWorker', 'rawSyncAccessIntoShared', 'getFileArrayBuffer', 'opfsFileReadAll'],
+    names: [
+      'opfsFileReads',
+      'rawSyncAccessInWorker',
+      'rawSyncAccessIntoShared',
+      'getFileArrayBuffer',
+      'opfsFileReadAll',
+      'opfsFileReads4k',
+      'rawSyncAccessInWorker4k',
+    ],
   },
   // More, shorter rounds: the contenders differ by a few µs of a read's 160-800, which the
   // median of 7 long rounds on this shared machine does not resolve.

@@ -95,6 +95,17 @@ const bench = {
     return total / 1e6 / (ms / 1000);
   },
 
+  /** OpfsFile on the main thread, 4 KiB `read()`s: the per-call cost, served from the read-ahead. */
+  async opfsFileReads4k(): Promise<number> {
+    const file = await OpfsFile.open(PATH, 'rb');
+    const started = performance.now();
+    let total = 0;
+    for (let bytes = await file.read(4096); bytes.length > 0; bytes = await file.read(4096)) total += bytes.length;
+    const ms = performance.now() - started;
+    await file.close();
+    return total / 1e6 / (ms / 1000);
+  },
+
   /** OpfsFile on the main thread, the whole file at once: readBuffer() into pool memory. */
   async opfsFileReadAll(): Promise<number> {
     const file = await OpfsFile.open(PATH, 'rb');
@@ -108,6 +119,9 @@ const bench = {
   },
 
   rawSyncAccessInWorker: (): Promise<number> => rawWorker.readAll(PATH, MiB),
+
+  /** The same, 4 KiB a call (synchronous calls in the worker: no promise, no message). */
+  rawSyncAccessInWorker4k: (): Promise<number> => rawWorker.readAll(PATH, 4096),
 
   /** The same, into a SharedArrayBuffer (what zero-copy into pool memory pays). */
   rawSyncAccessIntoShared: (): Promise<number> => rawWorker.readAll(PATH, MiB, true),

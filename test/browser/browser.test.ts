@@ -171,6 +171,15 @@ describe.each(engines)('in %s', (engine) => {
       60_000,
     );
 
+    runs(
+      'small and odd-sized reads through the IO worker are served from its read-ahead, every byte right',
+      async () => {
+        const result = await call(page, 'readsOverBatches');
+        expect(result).toEqual({ right: true, total: 19 * 1024 * 1024 + 321, end: 0, leaked: 0 });
+      },
+      60_000,
+    );
+
     for (const from of ['blob', 'stream'] as const) {
       runs(
         `an aborted ${from} upload rejects with the reason; position and size agree, and the file goes on`,

@@ -178,6 +178,40 @@ export const uploads = {
   },
 
   /**
+   * Small and odd-sized `read()`s through the IO worker, served from its read-ahead batches,
+   * with positional reads elsewhere in between: every byte right, and the pool's memory back.
+   */
+  async readsOverBatches() {
+    const path = 'uploads/reads.bin';
+    const size = 19 * MiB + 321;
+    const bytes = new Uint8Array(size);
+    fillPattern(bytes, 0);
+    const writer = await OpfsFile.open(path, 'wb');
+    await writer.write(bytes);
+    await writer.close();
+    const before = defaultMemoryPool().bytesAllocated();
+    const file = await OpfsFile.open(path, 'rb');
+    const sizes = [4093, 1, 70_000, 8 * MiB + 1, 512, 65_536];
+    let offset = 0;
+    let right = true;
+    for (let i = 0; offset < size; i++) {
+      const n = sizes[i % sizes.length]!;
+      const chunk = await file.read(n);
+      right &&= chunk.length === Math.min(n, size - offset) && checkPattern(chunk, offset);
+      offset += chunk.length;
+      if (i % 97 === 0) {
+        const at = (i * 7_919_993) % (size - 4096);
+        right &&= checkPattern(await file.readAt(at, 4096), at) && file.tell() === offset;
+      }
+    }
+    const end = (await file.read(10)).length;
+    await file.close();
+    const leaked = defaultMemoryPool().bytesAllocated() - before;
+    await removeEntry('uploads');
+    return { right, total: offset, end, leaked };
+  },
+
+  /**
    * An upload of `mib` MiB into OPFS: from a Blob made beforehand (what a file input gives),
    * from its `stream()`, or from a stream the page generates. Reports the peak JS heap growth
    * (Chromium only; elsewhere it reads 0) and pool use.

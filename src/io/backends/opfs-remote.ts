@@ -1,7 +1,8 @@
 import type { Buffer, SharedBufferDescriptor } from '../../memory/buffer.js';
 import type { WorkerConnection } from '../../opfs/connection.js';
 import { sharedScratch as scratchOf, type DefaultPool } from '../../opfs/pool-loader.js';
-import type { UnderlyingFile } from '../core/underlying.js';
+import { andThen } from '../core/awaitable.js';
+import type { Awaitable, UnderlyingFile } from '../core/underlying.js';
 
 /** What a dropped remote file needs to release its handle in the worker. */
 interface Handle {
@@ -35,6 +36,8 @@ interface ReadAhead {
   readonly position: number;
   readonly scratch: Buffer;
   readonly count: Promise<number>;
+  /** The count once the worker answered (0 if the read failed): reads then need no promise. */
+  got?: number;
 }
 
 /** Lets `ahead` go: its memory is released once the worker is done filling it. */
@@ -88,8 +91,13 @@ export function remoteOpfs(
     const scratch = sharedScratch(length);
     if (scratch === undefined) return;
     const count = connection.call('readShared', { file, position, into: scratch.share() });
-    count.catch(() => {}); // a failed read-ahead is retried as a plain read
-    batches.push({ position, scratch, count });
+    const batch: ReadAhead = { position, scratch, count };
+    // A failed read-ahead holds nothing: the read is retried as a plain read.
+    count.then(
+      (got) => (batch.got = got),
+      () => (batch.got = 0),
+    );
+    batches.push(batch);
   };
   /** Reads at `position` now: straight into shared memory, else through pool memory or a copy. */
   const readNow = async (position: number, into: Uint8Array): Promise<number> => {
@@ -127,25 +135,42 @@ export function remoteOpfs(
     }
   };
   /**
-   * The bytes at `position` of the batch the page reads from (up to `length`, or exactly
-   * `length` when `exact`), once the worker filled it; `undefined` where it holds none. Starting
-   * on a batch sends the next one; a batch used up is let go (slices of it keep it alive).
+   * `use` of the bytes at `position` of the batch the page reads from (up to `length`, or
+   * exactly `length` when `exact`), once the worker filled it; `undefined` where it holds
+   * none. At once (no promise) when the batch is filled already, as it mostly is for small
+   * sequential reads. Starting on a batch sends the next one; a batch used up is let go
+   * (slices of it keep it alive).
    */
-  const takeAhead = async (position: number, length: number, exact: boolean): Promise<Buffer | undefined> => {
+  const takeAhead = <T>(
+    position: number,
+    length: number,
+    exact: boolean,
+    use: (batch: Buffer, start: number, end: number) => T,
+  ): Awaitable<T | undefined> => {
     const current = batches[0];
     if (current === undefined || position < current.position || position >= current.position + current.scratch.size)
       return undefined;
-    const got = await current.count.catch(() => 0);
-    const offset = position - current.position;
-    if (batches[0] !== current || offset >= got || (exact && got - offset < length)) return undefined;
-    const last = batches[batches.length - 1]!;
-    const next = last.position + last.scratch.size;
-    if (batches.length < BATCHES && got === current.scratch.size && next < size) readAhead(next, AHEAD);
-    const count = Math.min(got - offset, length);
+    const take = (got: number): T | undefined => {
+      const offset = position - current.position;
+      if (batches[0] !== current || offset >= got || (exact && got - offset < length)) return undefined;
+      const last = batches[batches.length - 1]!;
+      const next = last.position + last.scratch.size;
+      if (batches.length < BATCHES && got === current.scratch.size && next < size) readAhead(next, AHEAD);
+      const count = Math.min(got - offset, length);
+      lastEnd = position + count;
+      const taken = use(current.scratch, offset, offset + count);
+      if (offset + count === got) drop(batches.shift()); // used up
+      return taken;
+    };
+    return current.got === undefined ? current.count.then(take, () => take(0)) : take(current.got);
+  };
+  /** A read the batches do not hold: read now, and start reading ahead if it was sequential. */
+  const readPast = async (position: number, into: Uint8Array, sequential: boolean): Promise<number> => {
+    forgetAhead();
+    const count = await readNow(position, into);
     lastEnd = position + count;
-    const bytes = current.scratch.sliceUnchecked(offset, offset + count);
-    if (offset + count === got) drop(batches.shift()); // used up
-    return bytes;
+    if (sequential && count === into.byteLength && lastEnd < size) readAhead(lastEnd, Math.max(AHEAD, into.byteLength));
+    return count;
   };
   const backend: RemoteOpfsBackend = {
     get knownSize() {
@@ -154,25 +179,22 @@ export function remoteOpfs(
     watch(owner) {
       dropped.register(owner, { connection, file }, backend);
     },
-    async readAt(position, into) {
+    readAt(position, into) {
       const sequential = position === lastEnd;
-      const ahead = await takeAhead(position, into.byteLength, false);
-      if (ahead !== undefined) {
-        const count = ahead.size;
-        into.set(ahead.view);
-        ahead.release();
-        return count;
-      }
-      forgetAhead();
-      const count = await readNow(position, into);
-      lastEnd = position + count;
-      if (sequential && count === into.byteLength && lastEnd < size) readAhead(lastEnd, Math.max(AHEAD, into.byteLength));
-      return count;
+      // Copied straight out of the batch: no Buffer (and no promise, once it is filled) a read.
+      const copied = takeAhead(position, into.byteLength, false, (batch, start, end) => {
+        into.set(batch.view.subarray(start, end));
+        return end - start;
+      });
+      return andThen(copied, (count) => count ?? readPast(position, into, sequential));
     },
     // readBuffer hands out the read-ahead's pool memory itself: no copy on the page, which is
     // what kept Firefox's page reads at 0.75x of a sync handle in a worker (bench/browser.mjs).
     // Small reads are copied: a slice keeps its whole batch alive for as long as it is kept.
-    sliceAt: (position, length) => (length < SLICE_FROM ? undefined : takeAhead(position, length, true)),
+    sliceAt: (position, length) =>
+      length < SLICE_FROM
+        ? undefined
+        : takeAhead(position, length, true, (batch, start, end) => batch.sliceUnchecked(start, end)),
     async writeAt(position, bytes) {
       forgetAhead();
       await writeNow(position, bytes);
