@@ -25,6 +25,8 @@ function inputFiles() {
   // dist is the build's output, not an input; the build configuration is.
   const entries = [
     ...manifest.files.filter((entry) => entry !== 'dist'),
+    'src',
+    'worker',
     'package.json',
     'vite.config.ts',
     'tsconfig.json',

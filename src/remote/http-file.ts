@@ -11,13 +11,14 @@ import { preconditionHeader, probe, type Validator } from './http-probe.js';
 import { remoteReader, type RemoteReadOptions } from './remote-reader.js';
 import { retryPolicy } from './retry.js';
 import type { FetchLike, RangeTransport } from './transport.js';
+import type { HeadersInput } from '../platform/globals.js';
 
 /** Options of {@link HttpFile.open}. */
 export interface HttpFileOptions extends RemoteReadOptions {
   /** The `fetch` to use; default the global one. */
   fetch?: FetchLike;
   /** Headers sent with every request (authorization, for instance). */
-  headers?: HeadersInit;
+  headers?: HeadersInput;
   /**
    * The largest file read whole, at open, from a server that ignores `Range` (answers 200
    * with the whole body). Larger files are an `IOError` with code `'ENOTSUP'` rather than

@@ -160,6 +160,13 @@ describe('bundles', () => {
       rmSync(scratch, { recursive: true, force: true });
     }
   }, 40_000);
+
+  test('a CommonJS program can require nativefile and nativefile/node', async () => {
+    const result = await run(process.execPath, ['./node-check/check.cjs'], { cwd: dirs.vite, timeoutMs: 30_000 });
+    expect(result.code, result.output).toBe(0);
+    const lines = result.output.trim().split('\n');
+    expect(JSON.parse(lines[lines.length - 1]!)).toEqual({ read: 'required', osFile: 'function' });
+  }, 40_000);
 });
 
 /** The check's detail; a failed or missing check fails with its error and the page's errors. */

@@ -8,11 +8,14 @@ import {
   BufferedInputStream,
   BufferOutputStream,
   BufferReader,
+  defaultMemoryPool,
+  HttpFile,
   inputStream,
   OpfsFile,
   outputStream,
   toReadableStream,
   type AnyRandomAccessFile,
+  type SharedMemoryPool,
 } from 'nativefile';
 import { memoryMap, OSFile } from 'nativefile/node';
 
@@ -74,4 +77,15 @@ export async function uses(blob: Blob, path: string): Promise<void> {
   toReadableStream(reader);
   // @ts-expect-error only readable files become ReadableStreams
   toReadableStream(out);
+
+  // Browser globals the options name (types taken from the program's globals: src/platform/globals.ts).
+  await OpfsFile.open('a/c.bin', 'rb', { worker: new Worker('io.js') });
+  // @ts-expect-error the worker option takes a Worker, not its URL
+  await OpfsFile.open('a/c.bin', 'rb', { worker: 'io.js' });
+  await HttpFile.open('https://example.com/a.bin', { headers: { authorization: 'Bearer x' } });
+  // @ts-expect-error headers are a HeadersInit
+  await HttpFile.open('https://example.com/a.bin', { headers: 42 });
+  const handle = (defaultMemoryPool() as SharedMemoryPool).handle;
+  const memory: WebAssembly.Memory = handle.memory;
+  void memory;
 }

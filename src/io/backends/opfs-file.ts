@@ -19,6 +19,7 @@ import type {
 import { NativeFile } from '../core/native-file.js';
 import type { FileTraits, UnderlyingFile } from '../core/underlying.js';
 import { openOpfsBackend, type OpfsBackendChoice, type OpfsBackendName } from './opfs-open.js';
+import type { WorkerInstance } from '../../platform/globals.js';
 
 export type { OpfsBackendChoice, OpfsBackendName } from './opfs-open.js';
 
@@ -28,7 +29,7 @@ export interface OpfsOpenOptions {
    * The IO worker to go through on a page (one started from `nativefile/worker`); by default
    * the package's own, started on first use. Inside a worker, passing one also goes through it.
    */
-  worker?: Worker;
+  worker?: WorkerInstance;
   /**
    * For `'wb'`: write a temporary sibling and move it over the file on close, so readers see
    * the old file or the new one, never a torn one (a new path appears on close; an abort

@@ -16,6 +16,7 @@ import type { UnderlyingFile } from '../core/underlying.js';
 import { asyncOpfs } from './opfs-async.js';
 import { localOpfs } from './opfs-local.js';
 import { remoteOpfs } from './opfs-remote.js';
+import type { WorkerInstance } from '../../platform/globals.js';
 
 /**
  * Which backend an open OPFS file uses: `'sync'`, a sync access handle in this worker;
@@ -34,7 +35,7 @@ export type OpfsBackendChoice = 'auto' | 'sync' | 'async';
 /** What {@link openOpfsBackend} needs besides the path and mode. */
 export interface OpfsBackendRequest {
   readonly choice: OpfsBackendChoice;
-  readonly worker: Worker | undefined;
+  readonly worker: WorkerInstance | undefined;
   readonly atomic: boolean;
   readonly wait: boolean;
   readonly signal: AbortSignal | undefined;
@@ -114,7 +115,7 @@ async function openRemote(
   path: string,
   mode: FileMode,
   request: OpfsBackendRequest,
-  worker: Worker | undefined,
+  worker: WorkerInstance | undefined,
 ): Promise<OpenedOpfs> {
   const connection = WorkerConnection.of(worker, request.startTimeout);
   const pool = await loadSharablePool();

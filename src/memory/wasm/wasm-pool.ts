@@ -13,6 +13,7 @@ import {
   WASM_PAGE,
   type PoolExports,
 } from './pool-module.js';
+import type { WasmMemory, WasmModule } from '../../platform/globals.js';
 
 // What allocating imports, read once (see `NewAllocation` in buffer.ts for why).
 const BufferClass = Buffer;
@@ -31,9 +32,9 @@ export interface WasmPoolHandle {
   /** Always `'wasm'`: what kind of pool the handle attaches to. */
   readonly backend: 'wasm';
   /** The compiled allocator, instantiated again in the receiving thread (no recompilation). */
-  readonly module: WebAssembly.Module;
+  readonly module: WasmModule;
   /** The shared memory every thread's instance allocates in, and the allocator's state with it. */
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
 }
 
 /** A pool whose memory other threads can use, through its {@link WasmPoolHandle}. */
