@@ -48,7 +48,10 @@ export class AsyncAccess {
     this.#size = size;
   }
 
-  /** Opens `path` (creating it and its directories for modes that write). */
+  /**
+   * Opens `path`, creating its directories for modes that write, and the file (an atomic
+   * `'wb'` creates it by the move on close).
+   */
   static async open(path: string, mode: FileMode, options: SyncAccessOptions): Promise<AsyncAccess> {
     const key = splitOpfsPath(path).join('/');
     const releases: Release[] = [];

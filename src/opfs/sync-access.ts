@@ -60,7 +60,10 @@ export class SyncAccess {
     private readonly releases: Release[],
   ) {}
 
-  /** Opens `path` (creating it and its directories for modes that write). */
+  /**
+   * Opens `path`, creating its directories for modes that write, and the file (an atomic
+   * `'wb'` creates it by the move on close).
+   */
   static async open(path: string, mode: FileMode, options: SyncAccessOptions): Promise<SyncAccess> {
     const key = splitOpfsPath(path).join('/');
     if (!(await syncAccessWorks())) throw noSyncAccess(path);
@@ -72,7 +75,12 @@ export class SyncAccess {
       const { wait, signal } = options;
       if (mode === 'rb') {
         releases.push(await acquire(pathLock(key), readOnlyHandles() ? 'shared' : 'exclusive', path, wait, signal));
-        const file = await target();
+        // A writer that crashed leaves its partial sibling, beside the old file or (a new path)
+        // alone: readers remove it either way.
+        const file = await target().catch(async (cause: unknown) => {
+          await removeLeftover(location, key);
+          throw cause;
+        });
         await removeLeftover(location, key);
         const handle = await createHandle(file, path, true);
         return new SyncAccess(path, handle, location, undefined, releases);

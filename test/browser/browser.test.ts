@@ -180,6 +180,18 @@ describe.each(engines)('in %s', (engine) => {
       60_000,
     );
 
+    runs(
+      'bursts of reads not awaited one by one agree with a model of the file, writes and seeks between',
+      async () => {
+        for (const seed of [1, 2]) {
+          const result = await call(page, 'readBursts', seed);
+          expect(result, `seed ${seed}`).toMatchObject({ right: true, leaked: 0 });
+          expect(result.operations).toBeGreaterThan(200);
+        }
+      },
+      120_000,
+    );
+
     for (const from of ['blob', 'stream'] as const) {
       runs(
         `an aborted ${from} upload rejects with the reason; position and size agree, and the file goes on`,
@@ -363,6 +375,26 @@ describe.each(engines)('in %s', (engine) => {
         expect(held).toEqual({ ok: true });
         await call(page, 'closeHeld');
         expect(await call(page, 'listDir', 'crash')).toEqual(['data.txt']);
+      },
+      60_000,
+    );
+
+    runs(
+      'closing a tab mid-upload to a new path leaves no file, and a read of it removes the partial one',
+      async () => {
+        const doomed = await openHarness(driver, isolated);
+        await call(doomed, 'startEndlessUpload', 'crash-new/data.txt', 4);
+        expect(await call(page, 'listDir', 'crash-new')).toEqual(['.data.txt.nativefile-partial']);
+        await doomed.close();
+        // The closed tab's worker lets go of the partial file shortly after the tab is gone.
+        let listing: unknown;
+        for (let i = 0; i < 100; i++) {
+          expect(await call(page, 'readText', 'crash-new/data.txt')).toMatchObject({ error: { code: 'ENOENT' } });
+          listing = await call(page, 'listDir', 'crash-new');
+          if ((listing as string[]).length === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(listing).toEqual([]);
       },
       60_000,
     );

@@ -11,6 +11,7 @@ import { BufferReader } from '../../src/io/backends/buffer-reader.js';
 import type { HarnessWorker } from './harness-worker.js';
 import { asyncChecks } from './harness-async.js';
 import { reliability } from './harness-opfs.js';
+import { reads } from './harness-reads.js';
 import { uploads } from './harness-upload.js';
 import { checkPattern, fillPattern, MiB, removeEntry } from './pattern.js';
 
@@ -34,6 +35,7 @@ const harness = {
   ...reliability,
   ...asyncChecks,
   ...uploads,
+  ...reads,
 
   environment() {
     return { isolated: globalThis.crossOriginIsolated === true, pool: defaultMemoryPool().backendName };

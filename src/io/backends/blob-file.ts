@@ -41,8 +41,9 @@ class BlobSource implements UnderlyingFile {
     });
   }
 
-  // No close(): nothing to release, so closing the file does not wait for reads in flight
-  // (they read the Blob, which stays readable); what was read ahead goes with the file.
+  close(): void {
+    this.#slices.forget();
+  }
 }
 
 /**
@@ -66,6 +67,8 @@ export class BlobFile extends unpooledFileClass<Async<RandomAccessFile>>() {
       mode: 'rb',
       seekable: true,
       sync: false,
+      // Reads read the Blob, which stays readable: closing need not wait for them.
+      untrackedReads: true,
       knownSize: () => blob.size,
     });
     this.blob = blob;

@@ -33,7 +33,7 @@ export interface OpfsOpenOptions {
   /**
    * For `'wb'`: write a temporary sibling and move it over the file on close, so readers see
    * the old file or the new one, never a torn one (a new path appears on close; an abort
-   * leaves none). Default `true`; `'rb+'` and `'ab'` always write in place.
+   * leaves no file, though the directories made on the way stay). Default `true`; `'rb+'` and `'ab'` always write in place.
    */
   atomic?: boolean;
   /** Wait for another tab or worker holding the file to close it, instead of failing with `EBUSY`. */
@@ -120,7 +120,10 @@ export class OpfsFile extends unpooledFileClass<FileInterface & OpfsFileInfo>() 
     this.backend = backend;
   }
 
-  /** Opens (and for writing modes creates) the file at `path`, such as `'uploads/data.bin'`. */
+  /**
+   * Opens the file at `path`, such as `'uploads/data.bin'`, creating its directories for modes
+   * that write, and the file itself (an atomic `'wb'` creates it when it closes).
+   */
   static async open<M extends FileModeInput = 'rb'>(
     path: string,
     mode?: M,

@@ -88,7 +88,12 @@ export function remoteOpfs(
   };
   /** Sends the read of `length` bytes at `position` ahead, where pool memory is shared. */
   const readAhead = (position: number, length: number) => {
-    const scratch = sharedScratch(length);
+    let scratch: Buffer | undefined;
+    try {
+      scratch = sharedScratch(length);
+    } catch {
+      return; // no pool memory for it: reads go on without read-ahead, in smaller pieces
+    }
     if (scratch === undefined) return;
     const count = connection.call('readShared', { file, position, into: scratch.share() });
     const batch: ReadAhead = { position, scratch, count };

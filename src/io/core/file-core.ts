@@ -90,7 +90,11 @@ export class FileCore {
     return this.cursor.position;
   }
 
-  /** Closes the file once every pending operation has settled. Closing again does nothing. */
+  /**
+   * Closes the file once every pending operation has settled (positional reads that use
+   * nothing closing releases are not waited for: `FileTraits.untrackedReads`). Closing again
+   * does nothing.
+   */
   async close(): Promise<void> {
     this.closing ??= this.queue.drained().then(() => this.async.close?.());
     return this.closing;

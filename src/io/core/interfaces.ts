@@ -35,7 +35,10 @@ export interface FileInterface extends AsyncDisposable {
   seekable(): boolean;
   /** The current position: bytes read or written so far on a stream. */
   tell(): number;
-  /** Closes the file once every pending operation has settled. Closing again does nothing. */
+  /**
+   * Closes the file once every pending operation has settled (a Blob's positional reads are
+   * not waited for: closing takes nothing they use). Closing again does nothing.
+   */
   close(): Promise<void>;
 }
 

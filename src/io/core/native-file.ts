@@ -7,7 +7,7 @@ import type { OperationQueue } from './operation-queue.js';
 import type { FileInterface, LinesOptions } from './interfaces.js';
 import { runAsync, runSync, syncValue, type Steps } from './steps.js';
 import type { Copies, DownloadSink, TransferOptions, UploadSource } from './transfer.js';
-import type { ByteRange, UnderlyingFile } from './underlying.js';
+import type { ByteRange } from './underlying.js';
 
 const DEFAULT_READ1 = 64 * 1024;
 
@@ -88,7 +88,7 @@ export class NativeFile extends FileCore implements FileInterface {
       const side = this.async;
       return tracked(
         this.queue,
-        this.async,
+        this.traits.untrackedReads,
         side.readFresh === undefined ? runAsync(algorithms.readAt(side, offset, n)) : side.readFresh(offset, n),
       );
     } catch (error) {
@@ -106,7 +106,7 @@ export class NativeFile extends FileCore implements FileInterface {
   async readRanges(ranges: readonly ByteRange[]): Promise<Uint8Array[]> {
     this.check('readAt');
     const checked = checkRanges(ranges);
-    return tracked(this.queue, this.async, runAsync(algorithms.readRanges(this.async, checked)));
+    return tracked(this.queue, this.traits.untrackedReads, runAsync(algorithms.readRanges(this.async, checked)));
   }
 
   /** Synchronous {@link NativeFile.readRanges}. */
@@ -283,11 +283,10 @@ function* call(result: unknown): Steps<void> {
 }
 
 /**
- * A positional read in flight, tracked so that `close` waits for it. `close` waits only so as
- * not to release what reads use, and a backend without `close` (a Blob) releases nothing, so
- * its reads are not tracked: tracking costs Firefox ~6 µs of a 64 KiB Blob read's ~165.
+ * A positional read in flight, tracked so that `close` waits for it, unless the backend's reads
+ * use nothing `close` releases (`FileTraits.untrackedReads`: a Blob's).
  */
-function tracked<T>(queue: OperationQueue, side: UnderlyingFile, read: T | PromiseLike<T>): Promise<T> {
+function tracked<T>(queue: OperationQueue, untracked: boolean | undefined, read: T | PromiseLike<T>): Promise<T> {
   const pending = Promise.resolve(read);
-  return side.close === undefined ? pending : queue.parallel(pending);
+  return untracked ? pending : queue.parallel(pending);
 }

@@ -1,21 +1,23 @@
 /**
  * Orders a file's operations: each position-changing call starts when the calls before it
  * have settled, as a `WritableStream` queues writes, so `Promise.all([f.read(5), f.read(5)])`
- * reads bytes 0-4 then 5-9. An operation on a synchronous backend completes within the call
- * when nothing is pending, so it costs no extra tick. Positional reads run in parallel and
- * are only tracked, so that `close` waits for them.
+ * reads bytes 0-4 then 5-9. An operation the backend answers at once (a synchronous backend,
+ * or an asynchronous one serving bytes it read ahead) completes within the call when nothing
+ * is pending, so it costs no extra tick: what a file's state is after a call not awaited
+ * depends on timing. Positional reads run in parallel and are only tracked, so that `close`
+ * waits for them (except where they use nothing `close` releases: `FileTraits.untrackedReads`).
  */
 export class OperationQueue {
   #tail: Promise<unknown> = Promise.resolve();
   #pending = 0;
   readonly #parallel = new Set<Promise<unknown>>();
 
-  /** Whether an ordered operation has not settled yet. */
   /** Whether any operation, ordered or positional, has not settled yet. */
   get active(): boolean {
     return this.#pending > 0 || this.#parallel.size > 0;
   }
 
+  /** Whether an ordered operation has not settled yet. */
   get busy(): boolean {
     return this.#pending > 0;
   }

@@ -101,6 +101,11 @@ export interface FileTraits {
   readonly position?: number;
   /** Whether a seek may go past the end of the file. Default `true`. */
   readonly seekPastEnd?: boolean;
+  /**
+   * Positional reads use nothing `close` releases (a Blob's reads), so `close` does not wait
+   * for them: tracking a read costs Firefox ~6 µs of a 64 KiB Blob read's ~165.
+   */
+  readonly untrackedReads?: boolean;
   /** The size for `seek(offset, 2)` on an asynchronous file, which must not do I/O. */
   readonly knownSize?: () => number;
   /**
