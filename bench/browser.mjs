@@ -21,7 +21,6 @@ const GROUPS = {
     unit: 'MB/s',
     names: [
       'opfsUploadStream',
-      'opfsUploadStreamOnPage',
       'opfsUploadBlob',
       'opfsUploadBlobInPlace',
       'createWritablePipe',

@@ -21,25 +21,15 @@ const bench = {
     blob = new Blob(Array.from({ length: mib }, () => chunk.subarray(0, MiB)));
   },
 
-  /** `OpfsFile.upload(blob.stream())` on the page: the stream moves to the IO worker. */
+  /**
+   * `OpfsFile.upload(blob.stream())` on the page: the page reads the stream and hands each chunk
+   * to the IO worker through pool memory (a stream moved to a worker would cross threads chunk
+   * by chunk as copies: see `rawSyncWorkerWriteStream`).
+   */
   opfsUploadStream: (): Promise<number> =>
     timeUpload(async (path, source) => {
       const file = await OpfsFile.open(path, 'wb');
       await file.upload(source.stream());
-      await file.close();
-    }),
-
-  /** The same, copied chunk by chunk on the page (as where streams cannot move to a worker). */
-  opfsUploadStreamOnPage: (): Promise<number> =>
-    timeUpload(async (path, source) => {
-      const file = await OpfsFile.open(path, 'wb');
-      const saved = globalThis.MessageChannel;
-      (globalThis as { MessageChannel?: unknown }).MessageChannel = undefined; // no stream transfer
-      try {
-        await file.upload(source.stream());
-      } finally {
-        globalThis.MessageChannel = saved;
-      }
       await file.close();
     }),
 
