@@ -17,7 +17,7 @@ import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
 import { checkFileOrNothing, opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
 import { canMove, moveIntoPlace, type MovableHandle } from './replace.js';
 import { SnapshotReader } from './snapshot-reader.js';
-import { temporaryName, type SyncAccessOptions } from './sync-access.js';
+import { temporaryName, type AccessOptions } from './access-options.js';
 
 /** Whether this runtime can write OPFS files without sync access handles. */
 export const canWriteAsync = (): boolean =>
@@ -52,7 +52,7 @@ export class AsyncAccess {
    * Opens `path`, creating its directories for modes that write, and the file (an atomic
    * `'wb'` creates it by the move on close).
    */
-  static async open(path: string, mode: FileMode, options: SyncAccessOptions): Promise<AsyncAccess> {
+  static async open(path: string, mode: FileMode, options: AccessOptions): Promise<AsyncAccess> {
     const key = splitOpfsPath(path).join('/');
     const releases: Release[] = [];
     const { wait, signal } = options;

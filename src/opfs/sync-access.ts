@@ -6,6 +6,7 @@
  */
 import { IOError, OutOfMemoryError, UnsupportedOperationError } from '../errors.js';
 import type { FileMode } from '../io/core/file-mode.js';
+import { NO_SYNC_ACCESS, temporaryName, type AccessOptions } from './access-options.js';
 import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
 import { checkFileOrNothing, opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
 import { canMove, moveIntoPlace } from './replace.js';
@@ -23,21 +24,6 @@ interface SyncHandle {
 type SyncCapableHandle = FileSystemFileHandle & {
   createSyncAccessHandle(options?: { mode?: 'read-only' | 'readwrite' }): Promise<SyncHandle>;
 };
-
-/** How to open, besides the mode. */
-export interface SyncAccessOptions {
-  /** `'wb'` writes a temporary sibling, moved over the file on close. */
-  readonly atomic: boolean;
-  /** Wait for other holders of the file instead of failing with `EBUSY`. */
-  readonly wait: boolean;
-  readonly signal?: AbortSignal;
-}
-
-/** The code of the error for a browser whose sync access handles do not work (WebKitGTK). */
-export const NO_SYNC_ACCESS = 'ENOSYNCACCESS';
-
-/** The sibling an atomic `'wb'` writes; a crash leaves it behind, and the next open removes it. */
-export const temporaryName = (name: string): string => `.${name}.nativefile-partial`;
 
 /** Whether handles can be opened read-only, so that readers coexist (Chromium 121+). */
 const readOnlyHandles = (): boolean =>
@@ -64,7 +50,7 @@ export class SyncAccess {
    * Opens `path`, creating its directories for modes that write, and the file (an atomic
    * `'wb'` creates it by the move on close).
    */
-  static async open(path: string, mode: FileMode, options: SyncAccessOptions): Promise<SyncAccess> {
+  static async open(path: string, mode: FileMode, options: AccessOptions): Promise<SyncAccess> {
     const key = splitOpfsPath(path).join('/');
     if (!(await syncAccessWorks())) throw noSyncAccess(path);
     await replacing.get(key);

@@ -1,14 +1,26 @@
-import type { SyncAccess } from '../../opfs/sync-access.js';
+/**
+ * OPFS files on sync access handles in this thread (dedicated workers only). A page's bundle
+ * loads this module, with `sync-access.ts`, only when it opens a file inside a dedicated
+ * worker (`opfs-open.ts` imports it then): pages reach sync access handles through the IO
+ * worker, shared and service workers through the asynchronous API.
+ * @module
+ */
+import type { AccessOptions } from '../../opfs/access-options.js';
+import { SyncAccess } from '../../opfs/sync-access.js';
+import type { FileMode } from '../core/file-mode.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 
 /** The backends of an OPFS file opened in a worker: synchronous, and an async face for close. */
 export interface LocalOpfsBackend {
   readonly sync: UnderlyingFile;
   readonly async: UnderlyingFile;
+  /** The size at open. */
+  readonly size: number;
 }
 
-/** The local OPFS backend: straight on a sync access handle, synchronous. */
-export function localOpfs(access: SyncAccess): LocalOpfsBackend {
+/** Opens `path` on a sync access handle here: straight on the handle, synchronous. */
+export async function openLocalOpfs(path: string, mode: FileMode, options: AccessOptions): Promise<LocalOpfsBackend> {
+  const access = await SyncAccess.open(path, mode, options);
   const sync: UnderlyingFile = {
     readAt: (position, into) => access.read(position, into),
     writeAt: (position, bytes) => access.write(position, bytes),
@@ -20,5 +32,5 @@ export function localOpfs(access: SyncAccess): LocalOpfsBackend {
   };
   // The async close waits for the move, so `await file.close()` reports its failure.
   const async: UnderlyingFile = { ...sync, close: () => access.close(), abort: () => access.abort() };
-  return { sync, async };
+  return { sync, async, size: access.size() };
 }

@@ -8,13 +8,12 @@ import { UnsupportedOperationError, type IOError } from '../../errors.js';
 import { AsyncAccess } from '../../opfs/async-access.js';
 import { WorkerConnection } from '../../opfs/connection.js';
 import { handleOf, loadDefaultPool, loadSharablePool } from '../../opfs/pool-loader.js';
-import { NO_SYNC_ACCESS, SyncAccess } from '../../opfs/sync-access.js';
+import { lacksSyncAccess } from '../../opfs/access-options.js';
 import { workerBlockedByPolicy } from '../../opfs/worker-policy.js';
 import type { Buffer } from '../../memory/buffer.js';
 import type { FileMode } from '../core/file-mode.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 import { asyncOpfs } from './opfs-async.js';
-import { localOpfs } from './opfs-local.js';
 import { remoteOpfs } from './opfs-remote.js';
 import type { WorkerInstance } from '../../platform/globals.js';
 
@@ -83,10 +82,10 @@ export async function openOpfsBackend(path: string, mode: FileMode, request: Opf
     // back as the package's own does where it has no sync access handles (WebKitGTK).
     if (worker !== undefined) return await openRemote(path, mode, request, worker);
     if (inWorker() && hasSyncAccess() && !skipSync) {
-      const access = await SyncAccess.open(path, mode, options);
-      const { sync, async } = localOpfs(access);
+      // Loaded here only: a page's bundle need not carry sync access handles for its workers.
+      const { sync, async, size } = await (await import('./opfs-local.js')).openLocalOpfs(path, mode, options);
       const pool = await loadDefaultPool();
-      return { name: 'sync', backend: sync, async, size: access.size(), allocate: (size) => pool().allocate(size) };
+      return { name: 'sync', backend: sync, async, size, allocate: (bytes) => pool().allocate(bytes) };
     }
     // A page starts the IO worker; a shared or service worker cannot (or it never answers).
     if (!inWorker() && canStartWorkers() && !skipSync) return await openRemote(path, mode, request, undefined);
@@ -96,11 +95,11 @@ export async function openOpfsBackend(path: string, mode: FileMode, request: Opf
     // Chromium and Firefox fail the worker as if its script were missing; worker-policy.ts).
     const code = (error as IOError).code;
     const fallback =
-      code === NO_SYNC_ACCESS ||
+      lacksSyncAccess(error) ||
       (error as DOMException).name === 'SecurityError' ||
       (code === 'EWORKER' && (await workerBlockedByPolicy()));
     if (!auto || !fallback) throw error;
-    if ((error as IOError).code === NO_SYNC_ACCESS) syncAccessFails = true;
+    if (lacksSyncAccess(error)) syncAccessFails = true;
     return openAsync(path, mode, options);
   }
   if (!auto) {
