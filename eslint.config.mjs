@@ -1,5 +1,6 @@
 // Lint: typescript-eslint's strict type-checked rules over the library and the worker, and a
-// rule that fails on any import cycle (layers point one way: see the README's layout).
+// rule that fails on any import cycle (layers point one way: see the README's layout); its
+// recommended rules over the tests and benchmarks.
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
@@ -31,6 +32,12 @@ export default tseslint.config(
       '@typescript-eslint/only-throw-error': ['error', { allowThrowingUnknown: true, allowThrowingAny: true }],
       '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true, allowThrowingAny: true }],
     },
+  },
+  {
+    // Tests and benchmarks: typescript-eslint's recommended rules, without type information.
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    extends: [tseslint.configs.recommended],
+    rules: { 'no-control-regex': 'error' },
   },
   {
     // The worker protocol's operations with no answer say so with `void`, as functions do.

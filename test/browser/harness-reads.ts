@@ -114,14 +114,15 @@ export const reads = {
         if (kind !== 2) position = Math.min(size, position + n);
       }
       right &&= (await Promise.all(results)).every(Boolean) && file.tell() === position;
-      if (next(8) === 0) {
+      const between = next(8); // mostly nothing; now and then a write, or a seek
+      if (between === 0) {
         const bytes = new Uint8Array(1000 + next(70_000)).map(() => next(256));
         position = next(size - bytes.length);
         file.seek(position);
         await file.write(bytes);
         model.set(bytes, position);
         position += bytes.length;
-      } else if (next(8) === 0) {
+      } else if (between === 1) {
         position = next(size);
         file.seek(position);
       }
