@@ -46,6 +46,8 @@ export type JsFile = Async<InputStream> | Async<OutputStream>;
  *
  * Without `mode`, it is inferred as PyArrow does: from the object's `mode` string, else
  * `'rb'` for something that reads and `'wb'` for something that only writes. Always async.
+ * In `'ab'`, writes go to the end and `tell()` counts the bytes written since the file was
+ * wrapped (a `FileHandle`'s size cannot be known synchronously; `OSFile` starts at the size).
  */
 export const JsFile = class JsFile extends PooledFile {
   constructor(handle: FileLike, mode?: FileModeInput) {
