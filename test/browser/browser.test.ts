@@ -96,7 +96,7 @@ describe.each(engines)('in %s', (engine) => {
     );
 
     runs(
-      '256 MiB upload-style streams into OPFS (copied on the page) keep JS memory bounded',
+      '256 MiB upload-style streams into OPFS (read on the page) keep JS memory bounded',
       async () => {
         for (const from of ['blobStream', 'generated'] as const) {
           const result = await call(page, 'uploadStream', 256, from);
@@ -110,6 +110,21 @@ describe.each(engines)('in %s', (engine) => {
         }
       },
       300_000,
+    );
+
+    runs(
+      "an upload takes a byte stream's chunks whole and leaves a default stream's chunks to their producer",
+      async () => {
+        expect(await call(page, 'uploadOwnership')).toEqual({
+          defaultKept: true,
+          defaultRight: true,
+          bytesRight: true,
+          count: true,
+          tell: true,
+          last: true,
+        });
+      },
+      60_000,
     );
 
     runs(

@@ -3,6 +3,16 @@ import { OpfsFile } from '../../src/io/backends/opfs-file.js';
 import { defaultMemoryPool } from '../../src/memory/default-pool.js';
 import { checkPattern, fillPattern, MiB, removeEntry } from './pattern.js';
 
+/** The whole file at `path`. */
+async function readAll(path: string): Promise<Uint8Array> {
+  const file = await OpfsFile.open(path, 'rb');
+  try {
+    return await file.read();
+  } finally {
+    await file.close();
+  }
+}
+
 /** A stream of `total` pattern bytes in 1 MiB chunks (endless when `total` is Infinity). */
 function patternStream(total: number): ReadableStream<Uint8Array> {
   let produced = 0;
@@ -141,6 +151,56 @@ export const uploads = {
     await rw.close();
     await removeEntry('uploads');
     return { seen, tailLength: tail.length };
+  },
+
+  /**
+   * Whose memory an upload of a stream takes: a byte stream's chunks belong to its reader and
+   * move to the IO worker whole (views into a larger buffer are copied); a default stream's
+   * chunks stay the producer's (here one array enqueued four times, still intact after).
+   */
+  async uploadOwnership() {
+    const kept = new Uint8Array(MiB).fill(0x11);
+    const shared = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 4; i++) controller.enqueue(kept);
+        controller.close();
+      },
+    });
+    const first = await OpfsFile.open('own/default.bin', 'wb');
+    await first.upload(shared);
+    await first.close();
+    const defaultBack = await readAll('own/default.bin');
+    // Chunks of pattern bytes: whole buffers, and a view into the middle of a larger one.
+    const sizes = [MiB + 7, 200_000, 3 * MiB];
+    const total = sizes.reduce((sum, size) => sum + size, 0);
+    const bytes = new ReadableStream({
+      type: 'bytes',
+      start(controller) {
+        let offset = 0;
+        for (const [i, size] of sizes.entries()) {
+          const chunk = i === 1 ? new Uint8Array(size + 2000).subarray(1000, 1000 + size) : new Uint8Array(size);
+          fillPattern(chunk, offset);
+          offset += size;
+          controller.enqueue(chunk); // moves the chunk's buffer into the stream
+        }
+        controller.close();
+      },
+    });
+    const second = await OpfsFile.open('own/bytes.bin', 'wb');
+    let last = 0;
+    const count = await second.upload(bytes, { onProgress: (done) => (last = done) });
+    const tell = second.tell();
+    await second.close();
+    const bytesBack = await readAll('own/bytes.bin');
+    await removeEntry('own');
+    return {
+      defaultKept: kept.byteLength === MiB && kept.every((byte) => byte === 0x11),
+      defaultRight: defaultBack.length === 4 * MiB && defaultBack.every((byte) => byte === 0x11),
+      bytesRight: bytesBack.length === total && checkPattern(bytesBack, 0),
+      count: count === total,
+      tell: tell === total,
+      last: last === total,
+    };
   },
 
   /**

@@ -196,6 +196,15 @@ export function* write(cursor: Cursor, side: UnderlyingFile, bytes: Uint8Array):
   return bytes.byteLength;
 }
 
+/** Writes all of `bytes` from the cursor in one piece, giving them to the backend (`takeAt`). */
+export function* take(cursor: Cursor, side: UnderlyingFile, bytes: Uint8Array): Steps<number> {
+  const length = bytes.byteLength; // taken, `bytes` may be empty
+  cursor.forget();
+  yield* settle(side.takeAt!(cursor.position, bytes));
+  cursor.position += length;
+  return length;
+}
+
 /** Writes all of `bytes` at `offset`, in pieces, moving nothing. */
 export function* writeAt(cursor: Cursor, side: UnderlyingFile, offset: number, bytes: Uint8Array): Steps<number> {
   cursor.forget();

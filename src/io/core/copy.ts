@@ -61,11 +61,12 @@ export async function copyFromSource(
   if (isBlob(source)) source = source.stream();
   const pause = yielder(signal);
   const accept = async (chunk: Uint8Array) => {
+    const length = chunk.byteLength; // `write` may take the chunk's memory (it is then empty)
     await write(chunk);
-    copied += chunk.byteLength;
+    copied += length;
     onProgress?.(copied, total);
     signal?.throwIfAborted();
-    await pause(chunk.byteLength);
+    await pause(length);
   };
   if (isReadableStream(source)) {
     const reader = source.getReader();
@@ -161,8 +162,33 @@ export async function upload(
     const handed = await runAsync(handOver(cursor, side, source, checked));
     if (handed !== undefined) return handed;
   }
-  return copyFromSource(source, (chunk) => Promise.resolve(runAsync(algorithms.write(cursor, side, chunk))), options);
+  // A byte stream's chunks belong to its reader (the stream took them from whoever enqueued
+  // them): a backend that can take memory gets each whole one instead of a copy.
+  const owned = side.takeAt !== undefined && isByteStream(source);
+  return copyFromSource(
+    source,
+    (chunk) =>
+      Promise.resolve(
+        runAsync(owned && ownsBuffer(chunk) ? algorithms.take(cursor, side, chunk) : algorithms.write(cursor, side, chunk)),
+      ),
+    options,
+  );
 }
+
+/** Whether `source` is a byte stream (a BYOB reader can be had): its chunks are the reader's. */
+function isByteStream(source: UploadSource): boolean {
+  if (!isReadableStream(source)) return false;
+  try {
+    source.getReader({ mode: 'byob' }).releaseLock();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `chunk` is all of an `ArrayBuffer` (not shared): taking it takes nothing else. */
+const ownsBuffer = (chunk: Uint8Array): boolean =>
+  chunk.buffer instanceof ArrayBuffer && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
 
 /**
  * `download` of a file whose cursor and async backend are these, from the start when `size`

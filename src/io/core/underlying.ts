@@ -52,6 +52,12 @@ export interface UnderlyingFile {
   write?(bytes: Uint8Array): Awaitable<void>;
   /** Writes all of `bytes` at `position` (random-access writers). */
   writeAt?(position: number, bytes: Uint8Array): Awaitable<void>;
+  /**
+   * Writes all of `bytes` at `position`, taking their memory: the caller gives them up, and
+   * their buffer may be detached (the IO worker's backend transfers it instead of copying).
+   * For `upload` of a byte stream, whose chunks belong to the reader.
+   */
+  takeAt?(position: number, bytes: Uint8Array): Awaitable<void>;
   /** The size in bytes: of the file, or of what was written to an output stream. */
   size?(): Awaitable<number>;
   /** Pushes buffered writes down. */
