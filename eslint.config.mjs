@@ -1,6 +1,7 @@
 // Lint: typescript-eslint's strict type-checked rules over the library and the worker, and a
 // rule that fails on any import cycle (layers point one way: see the README's layout); its
-// recommended rules over the tests and benchmarks.
+// recommended rules over the tests and benchmarks; ESLint's own recommended rules over both.
+import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
@@ -9,7 +10,7 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '**/*.generated.ts', 'test/consumers/**/.cache/**', 'test/consumers/apps/**'] },
   {
     files: ['src/**/*.ts', 'worker/**/*.ts'],
-    extends: [tseslint.configs.strictTypeChecked],
+    extends: [js.configs.recommended, tseslint.configs.strictTypeChecked],
     plugins: { 'import-x': importX },
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     settings: {
@@ -36,8 +37,7 @@ export default tseslint.config(
   {
     // Tests and benchmarks: typescript-eslint's recommended rules, without type information.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
-    extends: [tseslint.configs.recommended],
-    rules: { 'no-control-regex': 'error' },
+    extends: [js.configs.recommended, tseslint.configs.recommended],
   },
   {
     // The worker protocol's operations with no answer say so with `void`, as functions do.

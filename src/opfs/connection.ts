@@ -104,7 +104,12 @@ export class WorkerConnection {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, op, args }, transfer);
+      try {
+        this.#worker.postMessage({ id, op, args }, transfer);
+      } catch (error) {
+        this.#pending.delete(id); // DataCloneError: nothing was sent
+        throw error;
+      }
       signal?.addEventListener(
         'abort',
         () => {

@@ -186,20 +186,44 @@ export const uploads = {
         controller.close();
       },
     });
-    const second = await OpfsFile.open('own/bytes.bin', 'wb');
+    // Appended after 1000 bytes already there ('ab'), as an app adds to a file.
+    const head = await OpfsFile.open('own/bytes.bin', 'wb');
+    await head.write(new Uint8Array(1000).fill(0x22));
+    await head.close();
+    const second = await OpfsFile.open('own/bytes.bin', 'ab');
     let last = 0;
+    const allocations = defaultMemoryPool().numAllocations();
     const count = await second.upload(bytes, { onProgress: (done) => (last = done) });
+    // Chunks taken whole need no pool memory; the one view is copied through it.
+    const poolCopies = defaultMemoryPool().numAllocations() - allocations;
     const tell = second.tell();
+    const size = await second.size();
     await second.close();
     const bytesBack = await readAll('own/bytes.bin');
+    // A tee()'d branch uploads while the other keeps its own chunks.
+    const [uploaded, kept2] = new Blob([new Uint8Array(3 * MiB).fill(0x33)]).stream().tee();
+    const other: Uint8Array[] = [];
+    const reading = (async () => {
+      for await (const chunk of kept2 as unknown as AsyncIterable<Uint8Array>) other.push(chunk);
+    })();
+    const third = await OpfsFile.open('own/tee.bin', 'wb');
+    await third.upload(uploaded);
+    await third.close();
+    await reading;
+    const teeBack = await readAll('own/tee.bin');
     await removeEntry('own');
     return {
       defaultKept: kept.byteLength === MiB && kept.every((byte) => byte === 0x11),
       defaultRight: defaultBack.length === 4 * MiB && defaultBack.every((byte) => byte === 0x11),
-      bytesRight: bytesBack.length === total && checkPattern(bytesBack, 0),
+      bytesRight: bytesBack.length === 1000 + total && bytesBack[999] === 0x22 && checkPattern(bytesBack.subarray(1000), 0),
       count: count === total,
-      tell: tell === total,
+      tell: tell === 1000 + total,
+      size: size === 1000 + total,
       last: last === total,
+      poolCopies,
+      teeRight: teeBack.length === 3 * MiB && teeBack.every((byte) => byte === 0x33),
+      teeOtherKept:
+        other.reduce((sum, chunk) => sum + chunk.length, 0) === 3 * MiB && other.every((c) => c.every((b) => b === 0x33)),
     };
   },
 

@@ -83,8 +83,8 @@ export async function openOpfsBackend(path: string, mode: FileMode, request: Opf
     if (worker !== undefined) return await openRemote(path, mode, request, worker);
     if (inWorker() && hasSyncAccess() && !skipSync) {
       // Loaded here only: a page's bundle need not carry sync access handles for its workers.
-      const { sync, async, size } = await (await import('./opfs-local.js')).openLocalOpfs(path, mode, options);
-      const pool = await loadDefaultPool();
+      const [local, pool] = await Promise.all([import('./opfs-local.js'), loadDefaultPool()]);
+      const { sync, async, size } = await local.openLocalOpfs(path, mode, options);
       return { name: 'sync', backend: sync, async, size, allocate: (bytes) => pool().allocate(bytes) };
     }
     // A page starts the IO worker; a shared or service worker cannot (or it never answers).

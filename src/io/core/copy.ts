@@ -5,8 +5,8 @@
  * @module
  */
 import { bytesOf, type BytesLike } from '../../memory/buffer.js';
-import { isReadableStream, isWritableStream } from '../../platform/stream-guards.js';
-import { describe } from '../../util/validate.js';
+import { isOwnByteStream, isReadableStream, isWritableStream } from '../../platform/stream-guards.js';
+import { describe, isWholeArrayBuffer } from '../../util/validate.js';
 import * as algorithms from './algorithms.js';
 import type { Cursor } from './cursor.js';
 import { nextMacrotask, runAsync } from './steps.js';
@@ -164,31 +164,18 @@ export async function upload(
   }
   // A byte stream's chunks belong to its reader (the stream took them from whoever enqueued
   // them): a backend that can take memory gets each whole one instead of a copy.
-  const owned = side.takeAt !== undefined && isByteStream(source);
+  const owned = side.takeAt !== undefined && isOwnByteStream(source);
   return copyFromSource(
     source,
     (chunk) =>
       Promise.resolve(
-        runAsync(owned && ownsBuffer(chunk) ? algorithms.take(cursor, side, chunk) : algorithms.write(cursor, side, chunk)),
+        runAsync(
+          owned && isWholeArrayBuffer(chunk) ? algorithms.take(cursor, side, chunk) : algorithms.write(cursor, side, chunk),
+        ),
       ),
     options,
   );
 }
-
-/** Whether `source` is a byte stream (a BYOB reader can be had): its chunks are the reader's. */
-function isByteStream(source: UploadSource): boolean {
-  if (!isReadableStream(source)) return false;
-  try {
-    source.getReader({ mode: 'byob' }).releaseLock();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether `chunk` is all of an `ArrayBuffer` (not shared): taking it takes nothing else. */
-const ownsBuffer = (chunk: Uint8Array): boolean =>
-  chunk.buffer instanceof ArrayBuffer && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
 
 /**
  * `download` of a file whose cursor and async backend are these, from the start when `size`

@@ -54,8 +54,8 @@ export interface UnderlyingFile {
   writeAt?(position: number, bytes: Uint8Array): Awaitable<void>;
   /**
    * Writes all of `bytes` at `position`, taking their memory: the caller gives them up, and
-   * their buffer may be detached (the IO worker's backend transfers it instead of copying).
-   * For `upload` of a byte stream, whose chunks belong to the reader.
+   * their whole buffer may be detached (the IO worker's backend transfers it instead of
+   * copying). For `upload` of a byte stream, whose chunks belong to the reader.
    */
   takeAt?(position: number, bytes: Uint8Array): Awaitable<void>;
   /** The size in bytes: of the file, or of what was written to an output stream. */
