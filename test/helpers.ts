@@ -1,6 +1,7 @@
-import { closeSync, ftruncateSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 
 /** Small helpers shared by the tests. */
 
@@ -30,13 +31,23 @@ export function largeSparseFile(dir: string): string {
   return path;
 }
 
-/** A fresh temporary folder, with new file names in it and files of 4 KiB random bytes (PyArrow's sample_disk_data). */
+/** The temporary folders this test file made: removed when it ends (runs used to leave 600). */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A fresh temporary folder, with new file names in it and files of 4 KiB random bytes
+ * (PyArrow's sample_disk_data), removed when the test file ends.
+ */
 export function tempFiles(prefix: string): {
   dir: string;
   fresh: () => string;
   sampleFile: () => { path: string; data: Uint8Array };
 } {
   const dir = mkdtempSync(join(tmpdir(), `nativefile-${prefix}-`));
+  made.push(dir);
   let counter = 0;
   const fresh = () => join(dir, `file-${counter++}`);
   const sampleFile = () => {

@@ -1,12 +1,11 @@
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Buffer, BufferOutputStream, inputStream, JsFile, outputStream, UnsupportedOperationError } from '../../src/index.js';
-import { decode, encode, randomBytes } from '../helpers.js';
+import { decode, encode, randomBytes, tempFiles } from '../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'nativefile-jsfile-'));
+const { dir } = tempFiles('jsfile');
 const data = randomBytes(200_000);
 const path = join(dir, 'data.bin');
 writeFileSync(path, data);

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
@@ -148,7 +147,7 @@ describe('without the addon', () => {
   test('memoryMap throws an IOError that says how to build it, and the rest works', async () => {
     const { cpSync, symlinkSync } = await import('node:fs');
     const { execFileSync } = await import('node:child_process');
-    const copy = mkdtempSync(join(tmpdir(), 'nativefile-noaddon-'));
+    const copy = tempFiles('noaddon').dir;
     cpSync(new URL('../../dist', import.meta.url), join(copy, 'dist'), { recursive: true });
     symlinkSync(new URL('../../node_modules', import.meta.url), join(copy, 'node_modules'));
     const script = `
