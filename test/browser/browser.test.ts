@@ -96,16 +96,22 @@ describe.each(engines)('in %s', (engine) => {
     );
 
     runs(
-      '256 MiB upload-style streams into OPFS (read on the page) keep JS memory bounded',
+      'upload-style streams into OPFS (read on the page) keep JS memory bounded',
       async () => {
-        for (const from of ['blobStream', 'generated'] as const) {
-          const result = await call(page, 'uploadStream', 256, from);
-          expect(result.size).toBe(256 * MiB);
-          expect(result.last).toBe(256 * MiB);
-          expect(result.heapGrowth).toBeLessThan(128 * MiB);
+        // The Blob's stream is 128 MiB: headless Chromium keeps Blobs in memory only, about
+        // 500 MB of them (a second 256 MiB Blob made while one lives reads as "network error"),
+        // and the test before leaves its 256 MiB Blob to the IO worker's garbage collector.
+        for (const [from, mib] of [
+          ['blobStream', 128],
+          ['generated', 256],
+        ] as const) {
+          const result = await call(page, 'uploadStream', mib, from);
+          expect(result.size).toBe(mib * MiB);
+          expect(result.last).toBe(mib * MiB);
+          expect(result.heapGrowth).toBeLessThan((mib / 2) * MiB);
           expect(result.peakPool).toBeLessThan(64 * MiB);
           console.log(
-            `${engine}: 256 MiB ${from} upload into OPFS at ${result.mbPerSecond.toFixed(0)} MB/s, page heap +${(result.heapGrowth / MiB).toFixed(1)} MiB`,
+            `${engine}: ${mib} MiB ${from} upload into OPFS at ${result.mbPerSecond.toFixed(0)} MB/s, page heap +${(result.heapGrowth / MiB).toFixed(1)} MiB`,
           );
         }
       },
