@@ -63,11 +63,7 @@ export class SyncAccess {
         releases.push(await acquire(pathLock(key), readOnlyHandles() ? 'shared' : 'exclusive', path, wait, signal));
         // A writer that crashed leaves its partial sibling, beside the old file or (a new path)
         // alone: readers remove it either way.
-        const file = await target().catch(async (cause: unknown) => {
-          await removeLeftover(location, key);
-          throw cause;
-        });
-        await removeLeftover(location, key);
+        const file = await target().finally(() => removeLeftover(location, key));
         const handle = await createHandle(file, path, true);
         return new SyncAccess(path, handle, location, undefined, releases);
       }

@@ -52,7 +52,7 @@ export class BlobReadAhead {
   }
 
   // Not `async`: one `then` costs Firefox ~2 µs less a read than an async method's await
-  // (probe/blob-reads: 64 KiB reads take ~170 µs there).
+  // (bench/browser.mjs's random reads: a 64 KiB read takes ~170 µs there).
   #fetch(blob: Blob, size: number, position: number, length: number): Promise<Uint8Array> {
     const sequential = position === this.#lastEnd;
     const end = Math.min(size, position + (sequential ? Math.max(length, this.readAhead) : length));

@@ -3,14 +3,18 @@ import { OpfsFile } from '../../src/io/backends/opfs-file.js';
 import { defaultMemoryPool } from '../../src/memory/default-pool.js';
 import { checkPattern, fillPattern, MiB, removeEntry } from './pattern.js';
 
-/** Writes `size` pattern bytes to `path`; returns them. */
-async function patternFile(path: string, size: number): Promise<Uint8Array> {
-  const bytes = new Uint8Array(size);
-  fillPattern(bytes, 0);
+/**
+ * Writes `size` pattern bytes to `path` and opens it again in `mode`: the bytes, the file, and
+ * how many bytes of pool memory were allocated before it opened (what must be back after).
+ */
+async function openPatternFile<M extends 'rb' | 'rb+'>(path: string, size: number, mode: M) {
+  const model = new Uint8Array(size);
+  fillPattern(model, 0);
   const writer = await OpfsFile.open(path, 'wb');
-  await writer.write(bytes);
+  await writer.write(model);
   await writer.close();
-  return bytes;
+  const poolBefore = defaultMemoryPool().bytesAllocated();
+  return { model, poolBefore, file: await OpfsFile.open(path, mode) };
 }
 
 export const reads = {
@@ -21,9 +25,7 @@ export const reads = {
   async readBufferOverBatches() {
     const path = 'uploads/slices.bin';
     const size = 21 * MiB + 123;
-    await patternFile(path, size);
-    const before = defaultMemoryPool().bytesAllocated();
-    const file = await OpfsFile.open(path, 'rb');
+    const { file, poolBefore } = await openPatternFile(path, size, 'rb');
     const sizes = [MiB, 100 * 1024, 3 * MiB + 7, 64 * 1024, 1000, 2 * MiB];
     const kept = [];
     let offset = 0;
@@ -39,7 +41,7 @@ export const reads = {
     const end = (await file.readBuffer(MiB)).size;
     await file.close();
     for (const buffer of kept) buffer.release();
-    const leaked = defaultMemoryPool().bytesAllocated() - before;
+    const leaked = defaultMemoryPool().bytesAllocated() - poolBefore;
     await removeEntry('uploads');
     return { right, total: offset, slices, end, leaked };
   },
@@ -51,9 +53,7 @@ export const reads = {
   async readsOverBatches() {
     const path = 'uploads/reads.bin';
     const size = 19 * MiB + 321;
-    await patternFile(path, size);
-    const before = defaultMemoryPool().bytesAllocated();
-    const file = await OpfsFile.open(path, 'rb');
+    const { file, poolBefore } = await openPatternFile(path, size, 'rb');
     const sizes = [4093, 1, 70_000, 8 * MiB + 1, 512, 65_536];
     let offset = 0;
     let right = true;
@@ -69,7 +69,7 @@ export const reads = {
     }
     const end = (await file.read(10)).length;
     await file.close();
-    const leaked = defaultMemoryPool().bytesAllocated() - before;
+    const leaked = defaultMemoryPool().bytesAllocated() - poolBefore;
     await removeEntry('uploads');
     return { right, total: offset, end, leaked };
   },
@@ -82,9 +82,7 @@ export const reads = {
   async readBursts(seed: number) {
     const path = 'uploads/bursts.bin';
     const size = 20 * MiB + 77;
-    const model = await patternFile(path, size);
-    const before = defaultMemoryPool().bytesAllocated();
-    const file = await OpfsFile.open(path, 'rb+');
+    const { model, file, poolBefore } = await openPatternFile(path, size, 'rb+');
     // mulberry32: an LCG's low bits repeat too soon for small ranges.
     let state = seed;
     const next = (n: number) => {
@@ -130,7 +128,7 @@ export const reads = {
     file.seek(0);
     right &&= same(await file.read(), 0, size);
     await file.close();
-    const leaked = defaultMemoryPool().bytesAllocated() - before;
+    const leaked = defaultMemoryPool().bytesAllocated() - poolBefore;
     await removeEntry('uploads');
     return { right, operations, leaked };
   },

@@ -16,10 +16,10 @@ import type {
   SyncWritableFile,
   WritableFile,
 } from '../core/interfaces.js';
+import type { WorkerInstance } from '../../platform/globals.js';
 import { NativeFile } from '../core/native-file.js';
 import type { FileTraits, UnderlyingFile } from '../core/underlying.js';
 import { openOpfsBackend, type OpfsBackendChoice, type OpfsBackendName } from './opfs-open.js';
-import type { WorkerInstance } from '../../platform/globals.js';
 
 export type { OpfsBackendChoice, OpfsBackendName } from './opfs-open.js';
 
@@ -33,7 +33,8 @@ export interface OpfsOpenOptions {
   /**
    * For `'wb'`: write a temporary sibling and move it over the file on close, so readers see
    * the old file or the new one, never a torn one (a new path appears on close; an abort
-   * leaves no file, though the directories made on the way stay). Default `true`; `'rb+'` and `'ab'` always write in place.
+   * leaves no file, though the directories made on the way stay). Default `true`; `'rb+'`
+   * and `'ab'` always write in place.
    */
   atomic?: boolean;
   /** Wait for another tab or worker holding the file to close it, instead of failing with `EBUSY`. */

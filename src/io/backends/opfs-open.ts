@@ -11,11 +11,11 @@ import { handleOf, loadDefaultPool, loadSharablePool } from '../../opfs/pool-loa
 import { lacksSyncAccess } from '../../opfs/access-options.js';
 import { workerBlockedByPolicy } from '../../opfs/worker-policy.js';
 import type { Buffer } from '../../memory/buffer.js';
+import type { WorkerInstance } from '../../platform/globals.js';
 import type { FileMode } from '../core/file-mode.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 import { asyncOpfs } from './opfs-async.js';
 import { remoteOpfs } from './opfs-remote.js';
-import type { WorkerInstance } from '../../platform/globals.js';
 
 /**
  * Which backend an open OPFS file uses: `'sync'`, a sync access handle in this worker;

@@ -1,7 +1,6 @@
 import type { Buffer, SharedBufferDescriptor } from '../../memory/buffer.js';
 import type { WorkerConnection } from '../../opfs/connection.js';
 import { sharedScratch as scratchOf, type DefaultPool } from '../../opfs/pool-loader.js';
-import { isWholeArrayBuffer } from '../../util/validate.js';
 import { andThen } from '../core/awaitable.js';
 import type { Awaitable, UnderlyingFile } from '../core/underlying.js';
 
@@ -210,9 +209,7 @@ export function remoteOpfs(
     async takeAt(position, bytes) {
       forgetAhead();
       const end = position + bytes.byteLength; // sent, `bytes` is empty
-      // Only all of an ArrayBuffer moves: a part of one would take the rest with it.
-      if (isWholeArrayBuffer(bytes)) await connection.call('writeCopy', { file, position, bytes }, [bytes.buffer as ArrayBuffer]);
-      else await writeNow(position, bytes);
+      await connection.call('writeCopy', { file, position, bytes }, [bytes.buffer as ArrayBuffer]);
       size = Math.max(size, end);
     },
     // A Blob is cloned cheaply and the worker reads it itself. A ReadableStream is declined:

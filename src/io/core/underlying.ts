@@ -53,9 +53,10 @@ export interface UnderlyingFile {
   /** Writes all of `bytes` at `position` (random-access writers). */
   writeAt?(position: number, bytes: Uint8Array): Awaitable<void>;
   /**
-   * Writes all of `bytes` at `position`, taking their memory: the caller gives them up, and
-   * their whole buffer may be detached (the IO worker's backend transfers it instead of
-   * copying). For `upload` of a byte stream, whose chunks belong to the reader.
+   * Writes all of `bytes` at `position`, taking their memory: `bytes` is all of an
+   * `ArrayBuffer` the caller gives up (the core checks), which may be detached (the IO
+   * worker's backend transfers it instead of copying). For `upload` of a byte stream, whose
+   * chunks belong to the reader.
    */
   takeAt?(position: number, bytes: Uint8Array): Awaitable<void>;
   /** The size in bytes: of the file, or of what was written to an output stream. */
