@@ -11,6 +11,27 @@ export function checkPath(path: unknown, name = 'path'): string {
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
+/**
+ * Checks a remote store's path (S3, Azure, WebHDFS) before any request: besides
+ * {@link checkPath}, no segment may be empty, `.` or `..`. A URL parser folds such segments
+ * (`bkt/x/..` becomes `bkt/`, `%2e%2e` too), so they would reach another object or the
+ * bucket itself. One leading slash and trailing slashes are allowed; `''` and `/` name the root.
+ * @throws RangeError naming the path.
+ */
+export function checkRemotePath(path: unknown, name = 'path'): string {
+  const clean = checkPath(path, name);
+  const inner = clean.startsWith('/') ? clean.slice(1) : clean;
+  if (inner === '') return clean;
+  for (const segment of inner.split('/')) {
+    if (segment === '' || segment === '.' || segment === '..') {
+      throw new RangeError(
+        `${name} must not have an empty, '.' or '..' segment (a URL would fold it into another object), got ${JSON.stringify(clean)}`,
+      );
+    }
+  }
+  return clean;
+}
+
 /** The path of `name` inside `dir`. */
 export function joinPath(dir: string, name: string): string {
   if (dir === '') return name;

@@ -1,0 +1,33 @@
+/**
+ * URLs as messages may show them: a presigned URL's query carries its signature
+ * (`X-Amz-Signature`, Azure's SAS `sig`), and `user:password@` its credentials, which must
+ * not reach logs and error reports. As the AWS and Azure SDKs do, what could be a secret is
+ * replaced; the rest (scheme, host, path, parameter names) stays, to say which file it was.
+ * @module
+ */
+
+/** What stands in for a hidden value. */
+export const REDACTED = 'REDACTED';
+
+/**
+ * `url` with every query value and any user information replaced by `REDACTED`
+ * (`https://h/k?X-Amz-Signature=REDACTED&x-id=REDACTED`). Text that is not an absolute URL
+ * is returned with the same treatment of anything after a `?`.
+ */
+export function redactUrl(url: string): string {
+  const query = url.indexOf('?');
+  let head = query < 0 ? url : url.slice(0, query);
+  // user:password@ (or a bare token@) before the host.
+  head = head.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, `$1${REDACTED}@`);
+  if (query < 0) return head;
+  const hash = url.indexOf('#', query);
+  const search = url.slice(query + 1, hash < 0 ? undefined : hash);
+  const redacted = search
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      return equals < 0 ? pair : `${pair.slice(0, equals)}=${REDACTED}`;
+    })
+    .join('&');
+  return `${head}?${redacted}`;
+}
