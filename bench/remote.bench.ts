@@ -1,6 +1,6 @@
 /**
  * Remote files against hyparquet's own HTTP reader, through a loopback proxy that adds
- * 20 ms to every request (a nearby region), and multipart upload to s3rver.
+ * 20 ms to every request (a nearby region).
  *
  * Reads: a ~64 MiB Parquet file (8 row groups × 16 DOUBLE columns, uncompressed, 512 KiB
  * per column chunk) served by nginx; each iteration opens the file and hyparquet reads 5
@@ -12,20 +12,14 @@
  * Then the I/O alone: the 20 chunks' byte ranges, with no limit on concurrent requests
  * (Node's fetch) and with at most 6 at once (a browser over HTTP/1.1, modelled by the proxy).
  *
- * Upload: 256 MiB written in 1 MiB writes to an `S3FileSystem` output stream (8 MiB parts,
- * 4 in flight) against s3rver in a child process, so the figures are the client's alone.
- *
  * Run: `npx vitest bench --run bench/remote.bench.ts` (needs /usr/sbin/nginx).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asyncBufferFromUrl, cachedAsyncBuffer, parquetMetadata, parquetReadObjects, type AsyncBuffer } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { bench, describe } from 'vitest';
 import { asyncBufferOf } from '../src/adapters/hyparquet.js';
-import { S3FileSystem } from '../src/fs/s3/s3-file-system.js';
 import { HttpFile } from '../src/remote/http-file.js';
 import { startFaultProxy, type FaultProxy } from '../test/servers/fault-proxy.js';
 import { hasNginx, startNginx, type NginxServer } from '../test/servers/nginx.js';
@@ -141,69 +135,6 @@ describe.skipIf(read === undefined)(`20 column chunks of a 64 MiB Parquet file, 
       );
     },
     options,
-  );
-});
-
-/** s3rver in a child process, so its memory is not the client's. */
-async function startS3rverProcess(directory: string): Promise<{ endpoint: string; stop: () => void }> {
-  const code = `
-    import S3rver from 's3rver';
-    const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: ${JSON.stringify(directory)}, configureBuckets: [{ name: 'bench' }] });
-    const { port } = await server.run();
-    console.log(port);
-    // Stop when the benchmark process ends, however it ends: our stdin closes then.
-    process.stdin.on('end', () => process.exit(0)).resume();`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
-    cwd: process.cwd(),
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim())));
-    child.once('exit', (status) => reject(new Error(`s3rver exited with ${status}`)));
-  });
-  child.unref();
-  child.stdout.destroy();
-  (child.stdin as unknown as { unref?: () => void }).unref?.();
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill() };
-}
-
-const uploadDir = mkdtempSync(join(tmpdir(), 'nativefile-bench-s3-'));
-process.once('exit', () => rmSync(uploadDir, { recursive: true, force: true }));
-const s3 = await startS3rverProcess(uploadDir);
-
-describe('multipart upload of 256 MiB to s3rver (8 MiB parts, 4 in flight)', () => {
-  const total = 256 * 2 ** 20;
-  const chunk = new Uint8Array(2 ** 20).map((_, i) => (i * 2654435761) >>> 24);
-  bench(
-    'S3FileSystem.openOutputStream: write 1 MiB × 256, close',
-    async () => {
-      const fs = new S3FileSystem({
-        endpoint: s3.endpoint,
-        region: 'us-east-1',
-        forcePathStyle: true,
-        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      });
-      const base = process.memoryUsage();
-      let peakArrayBuffers = 0;
-      let peakRss = 0;
-      const sampler = setInterval(() => {
-        const now = process.memoryUsage();
-        peakArrayBuffers = Math.max(peakArrayBuffers, now.arrayBuffers - base.arrayBuffers);
-        peakRss = Math.max(peakRss, now.rss - base.rss);
-      }, 20);
-      const started = performance.now();
-      const out = await fs.openOutputStream('bench/big.bin');
-      for (let written = 0; written < total; written += chunk.byteLength) await out.write(chunk);
-      await out.close();
-      const seconds = (performance.now() - started) / 1000;
-      clearInterval(sampler);
-      const info = await fs.getFileInfo('bench/big.bin');
-      if (info.size !== total) throw new Error(`uploaded ${info.size} bytes`);
-      console.log(
-        `upload: ${(total / 2 ** 20 / seconds).toFixed(0)} MiB/s, ${seconds.toFixed(2)} s; peak above baseline: ArrayBuffers ${(peakArrayBuffers / 2 ** 20).toFixed(0)} MiB, RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
-      );
-    },
-    { iterations: 2, warmupIterations: 0, time: 0, warmupTime: 0 },
   );
 });
 

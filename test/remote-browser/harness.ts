@@ -1,5 +1,5 @@
 // The page side of the remote-file browser tests: functions the Node runner calls with
-// evaluate(). nginx and s3rver run on other origins (other ports), so every request is a
+// evaluate(). nginx and Ceph's S3 gateway run on other origins (other ports), so every request is a
 // real cross-origin one, under COEP require-corp.
 import { wrap } from 'comlink';
 import { linesOverHttp, openHeld, openMissing, readHeld, readPatternOverHttp, readRefusedByCors } from './http-checks.js';

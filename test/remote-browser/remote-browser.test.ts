@@ -1,6 +1,6 @@
 /**
  * Remote files in the browser: HttpFile and S3FileSystem in a cross-origin isolated page and
- * in a module worker, in Chromium and Firefox, against nginx and s3rver on other origins
+ * in a module worker, in Chromium and Firefox, against nginx and Ceph's S3 gateway on other origins
  * (so CORS and COEP apply as they would in production). The page side is harness.ts.
  */
 import { rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -52,8 +52,8 @@ describe.skipIf(!hasNginx)('remote files in the browser', () => {
     ];
     writeFileSync(join(nginx.root, 'table.parquet'), new Uint8Array(parquetWriteBuffer({ columnData, rowGroupSize: 5000 })));
     // The Node side puts the S3 fixtures there itself, so the page's reads test reading only.
-    await fetch(`${s3.endpoint}/data/dir/pattern.bin`, { method: 'PUT', body: pattern(0, PATTERN_SIZE) });
-    await fetch(`${s3.endpoint}/data/dir/sub/other.txt`, { method: 'PUT', body: 'other' });
+    await s3.put('data/dir/pattern.bin', pattern(0, PATTERN_SIZE));
+    await s3.put('data/dir/sub/other.txt', 'other');
   }, 120_000);
 
   afterAll(async () => {
@@ -247,7 +247,7 @@ describe.skipIf(!hasNginx)('remote files in the browser', () => {
       runs(
         'reads, uploads and aborts the same from a dedicated module worker',
         async () => {
-          const pending = s3.pendingUploads('data');
+          const pending = await s3.pendingUploads('data');
           const result = await call(
             page,
             'workerS3',
@@ -265,7 +265,7 @@ describe.skipIf(!hasNginx)('remote files in the browser', () => {
           });
           expect(result.multipart).toEqual({ beforeClose: 'not-found', afterClose: 'file', size: 6 * MiB, tailOk: true });
           expect(result.aborted).toEqual({ after: 'not-found', closed: true });
-          expect(s3.pendingUploads('data')).toEqual(pending);
+          expect(await s3.pendingUploads('data')).toEqual(pending);
         },
         120_000,
       );
@@ -284,10 +284,10 @@ describe.skipIf(!hasNginx)('remote files in the browser', () => {
       runs(
         'a multipart upload is visible only after close',
         async () => {
-          const pending = s3.pendingUploads('data');
+          const pending = await s3.pendingUploads('data');
           const result = await call(page, 's3Multipart', s3.endpoint, `data/multipart-${engine}.bin`, 11);
           expect(result).toEqual({ beforeClose: 'not-found', afterClose: 'file', size: 11 * MiB, tailOk: true });
-          expect(s3.pendingUploads('data')).toEqual(pending);
+          expect(await s3.pendingUploads('data')).toEqual(pending);
         },
         120_000,
       );
@@ -295,12 +295,12 @@ describe.skipIf(!hasNginx)('remote files in the browser', () => {
       runs(
         'abort after a part was sent leaves neither an object nor an upload',
         async () => {
-          const pending = s3.pendingUploads('data');
+          const pending = await s3.pendingUploads('data');
           expect(await call(page, 's3Abort', s3.endpoint, `data/aborted-${engine}.bin`)).toEqual({
             after: 'not-found',
             closed: true,
           });
-          expect(s3.pendingUploads('data')).toEqual(pending);
+          expect(await s3.pendingUploads('data')).toEqual(pending);
         },
         120_000,
       );
@@ -309,7 +309,7 @@ describe.skipIf(!hasNginx)('remote files in the browser', () => {
         'an OPFS file uploads with progress; an upload cancelled half-way rejects with the reason and leaves nothing',
         async () => {
           const mib = 12;
-          const pending = s3.pendingUploads('data');
+          const pending = await s3.pendingUploads('data');
           const result = await call(
             page,
             'opfsUpload',
@@ -330,7 +330,7 @@ describe.skipIf(!hasNginx)('remote files in the browser', () => {
             progressAtAbort: (mib / 2) * MiB,
             after: 'not-found',
           });
-          expect(s3.pendingUploads('data')).toEqual(pending);
+          expect(await s3.pendingUploads('data')).toEqual(pending);
         },
         120_000,
       );

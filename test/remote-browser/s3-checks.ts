@@ -1,9 +1,10 @@
-// S3FileSystem checks run in the page against s3rver on another origin (the Node side has
+// S3FileSystem checks run in the page against Ceph's S3 gateway on another origin (the Node side has
 // put the pattern at data/dir/pattern.bin and checks what is left on the server afterwards).
 import { MIN_PART_SIZE, OpfsFile, S3FileSystem } from '../../src/index.js';
+import { S3_TEST_CREDENTIALS } from '../servers/s3-credentials.js';
 import { errorData, isPattern, MiB, pattern, type ErrorData } from './pattern.js';
 
-const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const credentials = S3_TEST_CREDENTIALS;
 
 /** A filesystem on `endpoint`, with the smallest part S3 allows so uploads have several parts. */
 const s3 = (endpoint: string): S3FileSystem =>

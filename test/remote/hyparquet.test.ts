@@ -66,7 +66,7 @@ describe('hyparquet reads Parquet through asyncBufferOf', () => {
     });
   });
 
-  describe('over S3 (s3rver)', () => {
+  describe('over S3 (Ceph)', () => {
     let server: S3Server;
     beforeAll(async () => {
       server = await startS3(['tables']);
@@ -78,7 +78,7 @@ describe('hyparquet reads Parquet through asyncBufferOf', () => {
         endpoint: server.endpoint,
         region: 'us-east-1',
         forcePathStyle: true,
-        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+        credentials: server.credentials,
       });
       const out = await s3.openOutputStream('tables/t.parquet');
       await out.write(parquet);

@@ -1,15 +1,16 @@
 // What S3FileSystem does when a response header it needs is not visible: in a browser that
 // is what a bucket whose CORS configuration does not expose the header looks like. A fetch
-// that drops the header from s3rver's answers stands in for the browser here.
+// that drops the header from the gateway's answers stands in for the browser here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IOError } from '../../src/errors.js';
 import { S3FileSystem } from '../../src/fs/s3/s3-file-system.js';
 import type { FetchLike } from '../../src/remote/transport.js';
 import { randomBytes } from '../helpers.js';
 import { startS3, type S3Server } from '../servers/s3.js';
+import { S3_TEST_CREDENTIALS } from '../servers/s3-credentials.js';
 
 const MiB = 1024 * 1024;
-const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const credentials = S3_TEST_CREDENTIALS;
 
 /** A fetch whose responses lack `header`, as a page sees a header the server does not expose. */
 function hiding(header: string): FetchLike {
@@ -62,7 +63,7 @@ describe('S3FileSystem when a header is hidden (not exposed through CORS)', () =
       await out.close();
     })().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'EPROTO', message: expect.stringMatching(/ETag.*CORS/) });
-    expect(server.pendingUploads('data')).toEqual([]);
+    expect(await server.pendingUploads('data')).toEqual([]);
     expect((await fsFor().getFileInfo('data/multi.bin')).type).toBe('not-found');
   });
 });

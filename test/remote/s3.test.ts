@@ -4,13 +4,11 @@ import { S3FileSystem } from '../../src/fs/s3/s3-file-system.js';
 import type { FetchLike } from '../../src/remote/transport.js';
 import { randomBytes } from '../helpers.js';
 import { startS3, type S3Server } from '../servers/s3.js';
+import { S3_TEST_CREDENTIALS } from '../servers/s3-credentials.js';
 import { expectBytes } from './expect-bytes.js';
 
-// s3rver does not check signatures: these tests check that requests are signed (the
-// Authorization header), not that the signatures are right. aws4fetch's own tests cover that.
-
 const MiB = 1024 * 1024;
-const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const credentials = S3_TEST_CREDENTIALS;
 
 interface Recorded {
   method: string;
@@ -33,7 +31,7 @@ function recordingFetch(fail?: (request: Recorded) => Response | undefined): { f
   };
 }
 
-describe('S3FileSystem against s3rver', () => {
+describe('S3FileSystem against Ceph', () => {
   let server: S3Server;
   const fsFor = (fetch?: FetchLike) =>
     new S3FileSystem({
@@ -68,7 +66,9 @@ describe('S3FileSystem against s3rver', () => {
     expectBytes(parts[0]!, data.subarray(10, 110));
     expectBytes(parts[1]!, data.subarray(200, 250));
     expectBytes(parts[2]!, data.subarray(250_000, 250_010));
-    expect(recorder.requests.every((r) => r.authorization?.startsWith('AWS4-HMAC-SHA256 Credential=S3RVER/'))).toBe(true);
+    expect(
+      recorder.requests.every((r) => r.authorization?.startsWith(`AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/`)),
+    ).toBe(true);
     expect(recorder.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
   });
 
@@ -89,7 +89,7 @@ describe('S3FileSystem against s3rver', () => {
     expect(info).toMatchObject({ type: 'file', size: data.byteLength });
     await using file = await s3.openInputFile('data/big/object.bin');
     expectBytes(await file.read(), data);
-    expect(server.pendingUploads('data')).toEqual([]);
+    expect(await server.pendingUploads('data')).toEqual([]);
   });
 
   it('abort() discards a multipart upload: no object, no parts left', async () => {
@@ -98,11 +98,11 @@ describe('S3FileSystem against s3rver', () => {
     const out = await s3.openOutputStream('data/aborted.bin');
     await out.write(randomBytes(11 * MiB, 6));
     await out.flush();
-    expect(server.pendingUploads('data')).toHaveLength(1);
+    expect(await server.pendingUploads('data')).toHaveLength(1);
     await out.abort();
     expect(out.closed).toBe(true);
     expect((await s3.getFileInfo('data/aborted.bin')).type).toBe('not-found');
-    expect(server.pendingUploads('data')).toEqual([]);
+    expect(await server.pendingUploads('data')).toEqual([]);
     expect(recorder.requests.some((r) => r.method === 'DELETE' && r.url.searchParams.has('uploadId'))).toBe(true);
   });
 
@@ -123,7 +123,7 @@ describe('S3FileSystem against s3rver', () => {
     expect((error as Error).message).toContain('broken on purpose');
     await out.abort().catch(() => {});
     expect((await s3.getFileInfo('data/failed.bin')).type).toBe('not-found');
-    expect(server.pendingUploads('data')).toEqual([]);
+    expect(await server.pendingUploads('data')).toEqual([]);
   });
 
   it('lists directories as common prefixes, recursively or not', async () => {
@@ -170,6 +170,45 @@ describe('S3FileSystem against s3rver', () => {
     expect((await s3.getFileInfo('data/tree')).type).toBe('not-found');
     await expect(s3.openInputFile('data/nope.bin')).rejects.toBeInstanceOf(FileNotFoundError);
     await expect(s3.openAppendStream('data/made/z')).rejects.toBeInstanceOf(UnsupportedOperationError);
+  });
+
+  it('a wrong secret is EACCES: the gateway checks every signature', async () => {
+    const s3 = new S3FileSystem({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { ...credentials, secretAccessKey: 'not-the-secret' },
+    });
+    await expect(s3.getFileInfo('data/small/one.bin')).rejects.toMatchObject({ code: 'EACCES' });
+    await expect(s3.listDir('data')).rejects.toMatchObject({
+      code: 'EACCES',
+      message: expect.stringMatching(/SignatureDoesNotMatch/),
+    });
+  });
+
+  it("refuses '..', '.' and empty segments before any request: they cannot reach another object or the bucket", async () => {
+    const victim = fsFor();
+    await victim.createDir('victim');
+    const out = await victim.openOutputStream('victim/keep.txt');
+    await out.write(new TextEncoder().encode('precious'));
+    await out.close();
+    const recorder = recordingFetch();
+    const s3 = fsFor(recorder.fetch);
+    for (const path of ['victim/x/..', 'victim/./keep.txt', 'victim//keep.txt', 'victim/d/../keep.txt', '../victim/keep.txt']) {
+      await expect(s3.deleteFile(path), path).rejects.toThrow(RangeError);
+      await expect(s3.deleteDir(path), path).rejects.toThrow(RangeError);
+      await expect(s3.openOutputStream(path), path).rejects.toThrow(RangeError);
+      await expect(s3.openInputFile(path), path).rejects.toThrow(RangeError);
+      await expect(s3.getFileInfo(path), path).rejects.toThrow(RangeError);
+      await expect(s3.listDir(path), path).rejects.toThrow(RangeError);
+      await expect(s3.createDir(path), path).rejects.toThrow(RangeError);
+      await expect(s3.move(path, 'victim/other.txt'), path).rejects.toThrow(RangeError);
+      await expect(s3.move('victim/keep.txt', path), path).rejects.toThrow(RangeError);
+    }
+    await expect(s3.deleteFile('victim/x/..')).rejects.toThrow(/victim\/x\/\.\./);
+    expect(recorder.requests).toEqual([]);
+    await using kept = await victim.openInputFile('victim/keep.txt');
+    expect(new TextDecoder().decode(await kept.read())).toBe('precious');
   });
 
   it('rejects a part size below S3 minimum, naming it', () => {

@@ -120,4 +120,21 @@ describe('HadoopFileSystem over WebHDFS (protocol fake)', () => {
     expect(server.log.at(-1)).toContain('delegation=TOKEN123');
     expect(server.log.at(-1)).not.toContain('user.name');
   });
+
+  it("refuses '..', '.' and empty segments before any request; deleteDir('/x/..') cannot reach the root", async () => {
+    await hdfs.createDir('/user/bob');
+    for (const path of ['/x/..', '/user/bob/..', '/user/./bob', '/user//bob', 'user/bob/../..']) {
+      await expect(hdfs.deleteDir(path), path).rejects.toThrow(RangeError);
+      await expect(hdfs.deleteFile(path), path).rejects.toThrow(RangeError);
+      await expect(hdfs.openOutputStream(path), path).rejects.toThrow(RangeError);
+      await expect(hdfs.openInputFile(path), path).rejects.toThrow(RangeError);
+      await expect(hdfs.getFileInfo(path), path).rejects.toThrow(RangeError);
+      await expect(hdfs.listDir(path), path).rejects.toThrow(RangeError);
+      await expect(hdfs.createDir(path), path).rejects.toThrow(RangeError);
+      await expect(hdfs.move(path, '/user/b2'), path).rejects.toThrow(RangeError);
+      await expect(hdfs.move('/user/bob', path), path).rejects.toThrow(RangeError);
+    }
+    expect(server.log).toEqual([]);
+    expect((await hdfs.getFileInfo('/user/bob')).type).toBe('directory');
+  });
 });

@@ -8,7 +8,7 @@ import { Limiter } from '../../remote/limiter.js';
 import { remoteReader, type RemoteReadOptions } from '../../remote/remote-reader.js';
 import { checkPositiveSize } from '../../util/validate.js';
 import type { CreateDirOptions, FileInfo, FileSystem, ListDirOptions } from '../file-system.js';
-import { absolutePath, checkPath, joinPath, parentPath } from '../paths.js';
+import { absolutePath, checkRemotePath, joinPath, parentPath } from '../paths.js';
 import { HdfsFile, HdfsOutputStream } from './hdfs-file.js';
 import { hdfsWriter } from './hdfs-writer.js';
 import { WebHdfsClient, type WebHdfsOptions } from './webhdfs-client.js';
@@ -55,7 +55,7 @@ export class HadoopFileSystem implements FileSystem {
 
   /** Opens a file for random-access reading (one GETFILESTATUS for its size). */
   async openInputFile(path: string): Promise<HdfsFile> {
-    const clean = absolutePath(checkPath(path));
+    const clean = absolutePath(checkRemotePath(path));
     const info = await this.getFileInfo(clean);
     if (info.type === 'not-found') throw new FileNotFoundError(`no such file: ${clean}`);
     if (info.type === 'directory') throw new IOError(`is a directory: ${clean}`, { code: 'EISDIR' });
@@ -72,14 +72,14 @@ export class HadoopFileSystem implements FileSystem {
   openOutputStream(path: string): Promise<HdfsOutputStream> {
     // No request yet (the file is created at the first flush), but bad paths still reject.
     return Promise.resolve().then(() => {
-      const clean = absolutePath(checkPath(path));
+      const clean = absolutePath(checkRemotePath(path));
       return new HdfsOutputStream(hdfsWriter(this.#client, clean, { exists: false, bufferSize: this.#bufferSize }), clean, false);
     });
   }
 
   /** Opens a file for appending, creating it if missing. */
   async openAppendStream(path: string): Promise<HdfsOutputStream> {
-    const clean = absolutePath(checkPath(path));
+    const clean = absolutePath(checkRemotePath(path));
     const info = await this.getFileInfo(clean);
     if (info.type === 'directory') throw new IOError(`is a directory: ${clean}`, { code: 'EISDIR' });
     const writer = hdfsWriter(this.#client, clean, { exists: info.type === 'file', bufferSize: this.#bufferSize });
@@ -88,7 +88,7 @@ export class HadoopFileSystem implements FileSystem {
 
   /** GETFILESTATUS; a missing path is `type: 'not-found'`. */
   async getFileInfo(path: string): Promise<FileInfo> {
-    const clean = absolutePath(checkPath(path));
+    const clean = absolutePath(checkRemotePath(path));
     try {
       const { FileStatus: status } = await this.#client.json<{ FileStatus: FileStatus }>({
         method: 'GET',
@@ -104,7 +104,7 @@ export class HadoopFileSystem implements FileSystem {
 
   /** LISTSTATUS (walked, 8 directories at a time, with `recursive`). */
   async listDir(path: string, options: ListDirOptions = {}): Promise<FileInfo[]> {
-    const clean = absolutePath(checkPath(path));
+    const clean = absolutePath(checkRemotePath(path));
     const limiter = new Limiter(8);
     const list = async (dir: string): Promise<FileInfo[]> => {
       const answer = await limiter.run(() =>
@@ -125,7 +125,7 @@ export class HadoopFileSystem implements FileSystem {
 
   /** MKDIRS; without `recursive`, the parent must exist. */
   async createDir(path: string, options: CreateDirOptions = {}): Promise<void> {
-    const clean = absolutePath(checkPath(path));
+    const clean = absolutePath(checkRemotePath(path));
     if (options.recursive === false) {
       const parent = await this.getFileInfo(parentPath(clean));
       if (parent.type === 'not-found') throw new FileNotFoundError(`the parent of ${clean} does not exist`);
@@ -137,7 +137,7 @@ export class HadoopFileSystem implements FileSystem {
 
   /** DELETE of a file. */
   async deleteFile(path: string): Promise<void> {
-    const clean = absolutePath(checkPath(path));
+    const clean = absolutePath(checkRemotePath(path));
     const info = await this.getFileInfo(clean);
     if (info.type === 'not-found') throw new FileNotFoundError(`no such file: ${clean}`);
     if (info.type === 'directory') throw new IOError(`is a directory: ${clean}`, { code: 'EISDIR' });
@@ -146,7 +146,7 @@ export class HadoopFileSystem implements FileSystem {
 
   /** DELETE of a directory with everything in it. */
   async deleteDir(path: string): Promise<void> {
-    const clean = absolutePath(checkPath(path));
+    const clean = absolutePath(checkRemotePath(path));
     if (clean === '/') throw new IOError('refusing to delete the root of HDFS', { code: 'EACCES' });
     const info = await this.getFileInfo(clean);
     if (info.type === 'not-found') throw new FileNotFoundError(`no such directory: ${clean}`);
@@ -156,8 +156,8 @@ export class HadoopFileSystem implements FileSystem {
 
   /** RENAME; HDFS answers `false` (no exception) when the source is missing or the target exists. */
   async move(from: string, to: string): Promise<void> {
-    const source = absolutePath(checkPath(from, 'from'));
-    const target = absolutePath(checkPath(to, 'to'));
+    const source = absolutePath(checkRemotePath(from, 'from'));
+    const target = absolutePath(checkRemotePath(to, 'to'));
     const { boolean: moved } = await this.#client.json<{ boolean: boolean }>({
       method: 'PUT',
       path: source,

@@ -8,7 +8,7 @@ import { Limiter } from '../../remote/limiter.js';
 import { remoteReader, type RemoteReadOptions } from '../../remote/remote-reader.js';
 import { checkPositiveSize, checkSize } from '../../util/validate.js';
 import type { FileInfo, FileSystem, ListDirOptions } from '../file-system.js';
-import { checkPath, encodePath, encodeSegment } from '../paths.js';
+import { checkRemotePath, encodePath, encodeSegment } from '../paths.js';
 import { S3Client, type S3ClientOptions } from './s3-client.js';
 import { S3File, S3OutputStream } from './s3-file.js';
 import { listBuckets, listObjects } from './s3-listing.js';
@@ -36,7 +36,7 @@ function contentLength(head: Response): number | undefined {
 
 /** Splits `bucket/key` (either may be empty). */
 function split(path: string): { bucket: string; key: string } {
-  const clean = checkPath(path).replace(/^\/+/, '');
+  const clean = checkRemotePath(path).replace(/^\/+/, '');
   const slash = clean.indexOf('/');
   return slash < 0 ? { bucket: clean, key: '' } : { bucket: clean.slice(0, slash), key: clean.slice(slash + 1) };
 }
@@ -106,7 +106,7 @@ export class S3FileSystem implements FileSystem {
   /** S3 objects cannot be appended to. */
   openAppendStream(path: string): Promise<never> {
     return Promise.resolve().then(() => {
-      throw new UnsupportedOperationError(`S3 objects cannot be appended to (${checkPath(path)})`);
+      throw new UnsupportedOperationError(`S3 objects cannot be appended to (${checkRemotePath(path)})`);
     });
   }
 
