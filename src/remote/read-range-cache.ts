@@ -2,6 +2,8 @@
  * Arrow's `ReadRangeCache` for one remote file: `willNeed` starts coalesced requests for
  * ranges that will be read, and later reads inside them wait for those requests instead of
  * sending their own; `readRanges` coalesces what it is asked and reads it concurrently.
+ * Results are views into the fetched ranges, except where two results would overlap: the
+ * later one is a copy, so that writing into one result never changes another.
  * @module
  */
 import type { ByteRange } from '../io/core/underlying.js';
@@ -16,6 +18,21 @@ interface Entry {
   readonly data: Promise<Uint8Array>;
   /** The hinted ranges not read yet: once all are, the entry's memory is given back. */
   readonly hinted: Set<string>;
+  /** The ranges handed out as views of `data`. */
+  readonly given: ByteRange[];
+}
+
+/**
+ * `range` of `bytes` (which hold the file from `base`): a view where no range in `given`
+ * overlaps it, else a copy, so that results stay independent bytes.
+ */
+function independent(bytes: Uint8Array, base: number, range: ByteRange, given: ByteRange[]): Uint8Array {
+  const start = range.offset - base;
+  const end = start + range.length;
+  const overlaps = given.some((g) => g.offset < range.offset + range.length && range.offset < g.offset + g.length);
+  if (overlaps) return bytes.slice(start, end);
+  given.push(range);
+  return bytes.subarray(start, end);
 }
 
 const key = (range: ByteRange): string => `${range.offset}:${range.length}`;
@@ -44,6 +61,7 @@ export class ReadRangeCache {
         length: merged.length,
         data: this.#fetch(merged.offset, merged.length),
         hinted: new Set(merged.members.map((i) => key(missing[i]!))),
+        given: [],
       };
       // A prefetch that fails is forgotten (a later read asks again); nobody may be waiting for it.
       entry.data.catch(() => this.#drop(entry));
@@ -69,11 +87,10 @@ export class ReadRangeCache {
     const wanted = missing.map((i) => ranges[i]!);
     for (const merged of coalesceRanges(wanted, this.#limits)) {
       const data = this.#fetch(merged.offset, merged.length);
+      const given: ByteRange[] = [];
       for (const member of merged.members) {
         const range = wanted[member]!;
-        results[missing[member]!] = data.then((bytes) =>
-          bytes.subarray(range.offset - merged.offset, range.offset - merged.offset + range.length),
-        );
+        results[missing[member]!] = data.then((bytes) => independent(bytes, merged.offset, range, given));
       }
     }
     return Promise.all(results);
@@ -90,8 +107,7 @@ export class ReadRangeCache {
 
   async #slice(entry: Entry, range: ByteRange): Promise<Uint8Array> {
     if (entry.hinted.delete(key(range)) && entry.hinted.size === 0) this.#drop(entry);
-    const bytes = await entry.data;
-    return bytes.subarray(range.offset - entry.offset, range.offset - entry.offset + range.length);
+    return independent(await entry.data, entry.offset, range, entry.given);
   }
 
   #drop(entry: Entry): void {

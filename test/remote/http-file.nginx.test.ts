@@ -45,6 +45,25 @@ describe.skipIf(!hasNginx)('HttpFile against nginx', () => {
     expect(file.validator.etag).toMatch(/^"/);
   });
 
+  it('readRanges of overlapping ranges gives independent bytes, as do reads of one prefetched range', async () => {
+    await using file = await HttpFile.open(`${server.url}data.bin`, { readAhead: 0 });
+    const [a, b, c] = await file.readRanges([
+      { offset: 100, length: 10 },
+      { offset: 105, length: 10 },
+      { offset: 100, length: 10 },
+    ]);
+    a!.fill(0xee);
+    expectBytes(b!, data.subarray(105, 115));
+    expectBytes(c!, data.subarray(100, 110));
+    file.willNeed([
+      { offset: 5000, length: 100 },
+      { offset: 5050, length: 100 },
+    ]);
+    const [d, e] = await Promise.all([file.readAt(5000, 100), file.readAt(5050, 100)]);
+    d.fill(0xee);
+    expectBytes(e, data.subarray(5050, 5150));
+  });
+
   it('reads the whole file sequentially with few requests thanks to read-ahead', async () => {
     const recorder = recordingFetch();
     await using file = await HttpFile.open(`${server.url}data.bin`, { fetch: recorder.fetch, readAhead: 1024 * 1024 });

@@ -123,6 +123,7 @@ describe('HadoopFileSystem over WebHDFS (protocol fake)', () => {
 
   it("refuses '..', '.' and empty segments before any request; deleteDir('/x/..') cannot reach the root", async () => {
     await hdfs.createDir('/user/bob');
+    server.log.length = 0;
     for (const path of ['/x/..', '/user/bob/..', '/user/./bob', '/user//bob', 'user/bob/../..']) {
       await expect(hdfs.deleteDir(path), path).rejects.toThrow(RangeError);
       await expect(hdfs.deleteFile(path), path).rejects.toThrow(RangeError);
@@ -136,5 +137,71 @@ describe('HadoopFileSystem over WebHDFS (protocol fake)', () => {
     }
     expect(server.log).toEqual([]);
     expect((await hdfs.getFileInfo('/user/bob')).type).toBe('directory');
+  });
+
+  it('a failed flush fails the stream: close() rejects with that error and the bytes are not reported durable', async () => {
+    const path = '/user/alice/failed-flush.txt';
+    const out = await hdfs.openOutputStream(path);
+    await out.write(new TextEncoder().encode('precious'));
+    server.failDataNodeWrites(10);
+    const flushed = await out.flush().catch((error: unknown) => error);
+    expect(flushed).toBeInstanceOf(IOError);
+    server.failDataNodeWrites(0);
+    await expect(out.close()).rejects.toBe(flushed);
+    expect(out.closed).toBe(true);
+  });
+
+  it('a failed append fails the stream as well: close() rejects, and the file keeps what it had', async () => {
+    const path = '/user/alice/failed-append.txt';
+    const first = await hdfs.openOutputStream(path);
+    await first.write(new TextEncoder().encode('kept\n'));
+    await first.close();
+    const more = await hdfs.openAppendStream(path);
+    await more.write(new TextEncoder().encode('lost\n'));
+    server.failDataNodeWrites(10);
+    await expect(more.flush()).rejects.toBeInstanceOf(IOError);
+    server.failDataNodeWrites(0);
+    await expect(more.write(new TextEncoder().encode('more\n'))).rejects.toBeInstanceOf(IOError);
+    await expect(more.close()).rejects.toBeInstanceOf(IOError);
+    await using file = await hdfs.openInputFile(path);
+    expect(new TextDecoder().decode(await file.read())).toBe('kept\n');
+  });
+});
+
+describe('HadoopFileSystem with a NameNode that ignores noredirect (Hadoop 2.7 and older)', () => {
+  let server: WebHdfsServer;
+  let hdfs: HadoopFileSystem;
+  beforeAll(async () => {
+    server = await startWebHdfs({ noredirect: false });
+    hdfs = new HadoopFileSystem({ url: server.url, user: 'alice', retry: { retries: 1, baseDelay: 1 } });
+  });
+  afterAll(async () => server?.stop());
+
+  it('sends the body to the redirect target itself: a file is replaced with its bytes, never emptied', async () => {
+    const path = '/keep.txt';
+    for (const text of ['precious', 'replaced']) {
+      const out = await hdfs.openOutputStream(path);
+      await out.write(new TextEncoder().encode(text));
+      await out.close();
+      await using file = await hdfs.openInputFile(path);
+      expect(new TextDecoder().decode(await file.read())).toBe(text);
+    }
+    const more = await hdfs.openAppendStream(path);
+    await more.write(new TextEncoder().encode('+more'));
+    await more.close();
+    await using file = await hdfs.openInputFile(path);
+    expect(new TextDecoder().decode(await file.read())).toBe('replaced+more');
+    // No data operation reached the DataNode without its body.
+    const toDataNode = server.log.filter((line) => line.startsWith('DN PUT') || line.startsWith('DN POST'));
+    expect(toDataNode).toHaveLength(3);
+  });
+
+  it('maps an answer that is not JSON to an IOError, not a SyntaxError', async () => {
+    const broken = new HadoopFileSystem({
+      url: server.url,
+      fetch: async () => new Response('<html>proxy error</html>', { status: 200 }),
+      retry: { retries: 0 },
+    });
+    await expect(broken.getFileInfo('/keep.txt')).rejects.toMatchObject({ name: 'IOError', code: 'EPROTO' });
   });
 });

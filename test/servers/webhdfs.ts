@@ -32,7 +32,19 @@ export interface WebHdfsServer {
   readonly url: string;
   /** Each request as the NameNode and DataNode saw it (`NN GET /path?op=…`). */
   readonly log: string[];
+  /** Makes the DataNode fail its next `count` CREATE or APPEND requests with a 500 `IOException`. */
+  failDataNodeWrites(count: number): void;
   stop(): Promise<void>;
+}
+
+/** Options of {@link startWebHdfs}. */
+export interface WebHdfsServerOptions {
+  /**
+   * Whether the NameNode honours `noredirect=true` (Hadoop 2.8 and later). With `false` it
+   * answers data operations with a 307 whatever the client asks, as Hadoop 2.7 and older do.
+   * Default `true`.
+   */
+  readonly noredirect?: boolean;
 }
 
 class RemoteError extends Error {
@@ -65,10 +77,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Starts the fake NameNode and DataNode, serving a fresh temporary folder. */
-export async function startWebHdfs(): Promise<WebHdfsServer> {
+export async function startWebHdfs(options: WebHdfsServerOptions = {}): Promise<WebHdfsServer> {
   const root = mkdtempSync(join(tmpdir(), 'nativefile-webhdfs-'));
   const log: string[] = [];
   let dataNodeUrl = '';
+  let failingWrites = 0;
 
   const local = (hdfsPath: string): string => {
     const clean = normalize(decodeURIComponent(hdfsPath));
@@ -140,7 +153,8 @@ export async function startWebHdfs(): Promise<WebHdfsServer> {
         req.resume();
         if (op !== 'CREATE') mustExist(path, file);
         const location = `${dataNodeUrl}${url.pathname}${url.search.replace(/&?noredirect=true/, '')}&namenoderpcaddress=fake:8020`;
-        if (url.searchParams.get('noredirect') === 'true') sendJson(res, 200, { Location: location });
+        if (url.searchParams.get('noredirect') === 'true' && options.noredirect !== false)
+          sendJson(res, 200, { Location: location });
         else res.writeHead(307, { location, 'content-length': '0' }).end();
         return;
       }
@@ -204,6 +218,10 @@ export async function startWebHdfs(): Promise<WebHdfsServer> {
         return;
       }
       const body = await readBody(req);
+      if (failingWrites > 0 && (op === 'CREATE' || op === 'APPEND')) {
+        failingWrites--;
+        throw new RemoteError(500, 'IOException', `the DataNode failed this ${op} on purpose`);
+      }
       if (op === 'CREATE') {
         if (existsSync(file) && url.searchParams.get('overwrite') !== 'true')
           throw new RemoteError(403, 'FileAlreadyExistsException', `${path} for client already exists`);
@@ -232,6 +250,9 @@ export async function startWebHdfs(): Promise<WebHdfsServer> {
   return {
     url,
     log,
+    failDataNodeWrites(count) {
+      failingWrites = count;
+    },
     async stop() {
       for (const server of [nameNode, dataNode]) {
         server.closeAllConnections();

@@ -2,10 +2,12 @@
  * The backend of HDFS output streams. Writes gather in memory up to `bufferSize`; each
  * flush sends them with one two-step request: CREATE for the first (replacing the file),
  * APPEND after. So the file appears at the first flush, not at open, and a stream written
- * in one go costs one CREATE.
+ * in one go costs one CREATE. A failed send fails the stream: what it held is not in HDFS, so
+ * every later write, flush and close rejects with that failure rather than report it written.
  * @module
  */
 import type { UnderlyingFile } from '../../io/core/underlying.js';
+import { asError } from '../../remote/body-reader.js';
 import type { WebHdfsClient } from './webhdfs-client.js';
 
 /** How a writer starts and buffers. */
@@ -22,8 +24,14 @@ export function hdfsWriter(client: WebHdfsClient, path: string, options: HdfsWri
   let buffered = 0;
   let written = 0;
   let exists = options.exists;
+  let failure: unknown;
+
+  const throwIfFailed = (): void => {
+    if (failure !== undefined) throw asError(failure);
+  };
 
   const send = async (force: boolean): Promise<void> => {
+    throwIfFailed();
     if (buffered === 0 && (exists || !force)) return;
     const body = new Uint8Array(buffered);
     let at = 0;
@@ -31,19 +39,25 @@ export function hdfsWriter(client: WebHdfsClient, path: string, options: HdfsWri
       body.set(chunk, at);
       at += chunk.byteLength;
     }
+    try {
+      if (exists) {
+        await client.write('POST', path, 'APPEND', {}, body, false);
+      } else {
+        // overwrite=true makes a retried CREATE harmless: it writes the same bytes again.
+        await client.write('PUT', path, 'CREATE', { overwrite: 'true' }, body, true);
+        exists = true;
+      }
+    } catch (error) {
+      failure = error;
+      throw error;
+    }
     chunks = [];
     buffered = 0;
-    if (exists) {
-      await client.write('POST', path, 'APPEND', {}, body, false);
-    } else {
-      // overwrite=true makes a retried CREATE harmless: it writes the same bytes again.
-      await client.write('PUT', path, 'CREATE', { overwrite: 'true' }, body, true);
-      exists = true;
-    }
   };
 
   return {
     async write(bytes) {
+      throwIfFailed();
       // The caller may reuse its memory once the write resolves: keep a copy.
       chunks.push(bytes.slice());
       buffered += bytes.byteLength;

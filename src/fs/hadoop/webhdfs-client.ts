@@ -63,29 +63,35 @@ export class WebHdfsClient {
     return `${this.#base}/webhdfs/v1${encodePath(absolutePath(path))}?${query}`;
   }
 
-  /** Sends an operation with retries; a failure is its RemoteException. */
-  async request(request: WebHdfsRequest): Promise<Response> {
+  /**
+   * Sends an operation with retries; a failure is its RemoteException. With `manual`, a
+   * redirect is returned as it is, not followed (see {@link WebHdfsClient.write}).
+   */
+  async request(request: WebHdfsRequest, manual = false): Promise<Response> {
     const url = this.url(request.path, request.op, request.params);
     const name = `hdfs://${absolutePath(request.path)}`;
+    const redirect: RequestInit = manual ? { redirect: 'manual' } : {};
     return sendWithRetries({
       name,
       retry: this.retry,
       signal: request.signal,
-      send: (signal) => this.#fetch(url, { method: request.method, ...(signal === undefined ? {} : { signal }) }),
-      ...(request.accept === undefined ? {} : { accept: request.accept }),
+      send: (signal) => this.#fetch(url, { method: request.method, ...redirect, ...(signal === undefined ? {} : { signal }) }),
+      accept: (status) => (manual && isRedirect(status)) || request.accept?.(status) === true,
       error: (response) => remoteExceptionOf(response, name),
     });
   }
 
-  /** An operation's JSON answer. */
+  /** An operation's JSON answer; an answer that is not JSON is an `IOError` (`EPROTO`). */
   async json<T>(request: WebHdfsRequest): Promise<T> {
-    return (await (await this.request(request)).json()) as T;
+    return parseJson<T>(await this.request(request), `${request.op} of hdfs://${absolutePath(request.path)}`);
   }
 
   /**
-   * A two-step write (CREATE or APPEND): the NameNode names a DataNode (`noredirect=true`
-   * returns its URL as JSON, so the body is never sent to a redirect, which `fetch` could
-   * not replay), then the bytes go there. `retryData` is false for APPEND, where a retry
+   * A two-step write (CREATE or APPEND): the NameNode names a DataNode, then the bytes go
+   * there. `noredirect=true` asks for the DataNode's URL as JSON; a NameNode that ignores it
+   * (Hadoop 2.7 and older) answers 307, which is never followed: `fetch` would follow it
+   * without the body, and a CREATE with `overwrite=true` would then empty the file. The body
+   * goes to the redirect's `Location` instead. `retryData` is false for APPEND, where a retry
    * after a lost answer could append twice.
    */
   async write(
@@ -97,21 +103,27 @@ export class WebHdfsClient {
     retryData: boolean,
   ): Promise<void> {
     const name = `hdfs://${absolutePath(path)}`;
-    const { Location: location } = await this.json<{ Location?: unknown }>({
-      method,
-      path,
-      op,
-      params: { ...params, noredirect: 'true' },
-    });
-    if (typeof location !== 'string')
-      throw new IOError(`the NameNode gave no DataNode Location for ${op} ${name}`, { code: 'EPROTO' });
+    const answer = await this.request({ method, path, op, params: { ...params, noredirect: 'true' } }, true);
+    const location = isRedirect(answer.status)
+      ? answer.headers.get('location')
+      : (await parseJson<{ Location?: unknown }>(answer, `${op} of ${name}`)).Location;
+    if (typeof location !== 'string' || location === '') {
+      // A browser hides a manual redirect's target (an opaque redirect, status 0).
+      const hint =
+        answer.type === 'opaqueredirect'
+          ? ' (the NameNode redirected, and a browser hides where: it needs noredirect support, Hadoop 2.8+)'
+          : '';
+      throw new IOError(`the NameNode gave no DataNode Location for ${op} ${name}${hint}`, { code: 'EPROTO' });
+    }
+    await answer.body?.cancel().catch(() => {});
     await sendWithRetries({
       name,
       retry: retryData ? this.retry : { ...this.retry, retries: 0 },
       send: (signal) =>
-        this.#fetch(location, {
+        this.#fetch(new URL(location, this.#base).href, {
           method,
           body,
+          redirect: 'manual',
           headers: { 'content-type': 'application/octet-stream' },
           ...(signal === undefined ? {} : { signal }),
         }),
@@ -129,5 +141,26 @@ export class WebHdfsClient {
         this.#fetch(this.url(path, 'OPEN', { offset: String(offset), length: String(length) }), { signal }),
       error: (response) => remoteExceptionOf(response, name),
     };
+  }
+}
+
+/** Whether `status` is a redirect a manual fetch returns (0 is a browser's opaque redirect). */
+function isRedirect(status: number): boolean {
+  return status === 0 || status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+/** A response's JSON body; anything else (an HTML error page, an empty body) is an `IOError`. */
+async function parseJson<T>(response: Response, what: string): Promise<T> {
+  const text = await response.text().catch((error: unknown) => {
+    throw new IOError(`reading the answer to ${what} failed: ${String(error)}`, { code: 'ECONNRESET', cause: error });
+  });
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    const snippet = text.length > 100 ? `${text.slice(0, 100)}…` : text;
+    throw new IOError(`the answer to ${what} is not JSON (HTTP ${response.status}): ${JSON.stringify(snippet)}`, {
+      code: 'EPROTO',
+      cause: error,
+    });
   }
 }
