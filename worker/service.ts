@@ -81,7 +81,8 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
     cancel({ call }) {
       running.get(call)?.abort(new DOMException('the call was cancelled', 'AbortError'));
       const file = openedBy.get(call);
-      if (file !== undefined) void forget(file).abort();
+      // The caller has gone: nobody can be told if discarding the half-opened file fails.
+      if (file !== undefined) Promise.resolve(forget(file).abort()).catch(() => {});
     },
     readShared: ({ file, position, into }) => access(file).read(position, Buffer.fromShared(into).view),
     readCopy({ file, position, length }) {

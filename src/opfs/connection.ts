@@ -153,9 +153,12 @@ export class WorkerConnection {
     }
     // The worker holds this lock for its whole life: when it is granted here, the worker is gone.
     if (lock !== undefined) {
-      void navigator.locks.request(lock, () => {
-        this.#fail('the nativefile IO worker stopped (it crashed or was terminated)');
-      });
+      // The request only settles after the worker is gone; nothing waits for it.
+      navigator.locks
+        .request(lock, () => {
+          this.#fail('the nativefile IO worker stopped (it crashed or was terminated)');
+        })
+        .catch(() => {});
     }
   }
 

@@ -17,6 +17,14 @@ export interface BodyResult {
   readonly error?: unknown;
 }
 
+/**
+ * Drops a response's body without reading it, so its connection can be reused or closed.
+ * Cancelling a body that already failed rejects, and nothing else would handle that.
+ */
+export function discardBody(response: Response): void {
+  response.body?.cancel().catch(() => {});
+}
+
 /** `error` itself when it is an Error, else an IOError carrying it (streams may fail with anything). */
 export function asError(error: unknown): Error {
   return error instanceof Error ? error : new IOError(`the response body failed: ${String(error)}`, { cause: error });

@@ -4,7 +4,7 @@
  * @module
  */
 import { IOError } from '../errors.js';
-import { readWholeBody } from './body-reader.js';
+import { discardBody, readWholeBody } from './body-reader.js';
 import { isRetryableStatus, networkError, responseError, statusError } from './http-errors.js';
 import { parseContentRange } from './range-reader.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
@@ -56,11 +56,11 @@ export async function probe(request: ProbeRequest): Promise<Probe> {
   const validator = validatorOf(get);
   if (get.status === 416) {
     // Only an empty file has no byte 0.
-    void get.body?.cancel();
+    discardBody(get);
     return { size: 0, validator };
   }
   if (get.status === 206) {
-    void get.body?.cancel();
+    discardBody(get);
     const range = parseContentRange(get.headers.get('content-range'));
     if (range?.total === undefined) {
       throw new IOError(`${request.url} answered a range without its total size (is Content-Range exposed through CORS?)`, {

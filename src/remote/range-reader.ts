@@ -5,7 +5,7 @@
  * @module
  */
 import { IOError } from '../errors.js';
-import { readBodyInto } from './body-reader.js';
+import { discardBody, readBodyInto } from './body-reader.js';
 import { isRetryableStatus, networkError, responseError } from './http-errors.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
 import type { RangeTransport } from './transport.js';
@@ -63,27 +63,27 @@ function checkAnswer(context: ReadContext, response: Response, start: number, le
   const { transport, size } = context;
   const etag = response.headers.get('etag');
   if (transport.etag !== undefined && etag !== null && etag !== transport.etag) {
-    void response.body?.cancel();
+    discardBody(response);
     throw new IOError(`the remote file changed since it was opened (ETag ${transport.etag}, now ${etag}): ${transport.name}`, {
       code: 'ESTALE',
     });
   }
   if (!transport.partialContent) return;
   if (response.status !== 206) {
-    void response.body?.cancel();
+    discardBody(response);
     throw new IOError(`${transport.name} ignored the Range header (HTTP ${response.status} instead of 206)`, { code: 'ENOTSUP' });
   }
   const range = parseContentRange(response.headers.get('content-range'));
   // Without Content-Range (not exposed through CORS) the status alone vouches for the start.
   if (range === undefined) return;
   if (range.total !== undefined && range.total !== size) {
-    void response.body?.cancel();
+    discardBody(response);
     throw new IOError(`the remote file changed since it was opened (${size} bytes, now ${range.total}): ${transport.name}`, {
       code: 'ESTALE',
     });
   }
   if (range.start !== start || range.end > start + length - 1) {
-    void response.body?.cancel();
+    discardBody(response);
     throw new IOError(`${transport.name} answered bytes ${range.start}-${range.end} for ${start}-${start + length - 1}`, {
       code: 'EPROTO',
     });

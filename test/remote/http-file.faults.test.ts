@@ -124,4 +124,35 @@ describe.skipIf(!hasNginx)('HttpFile through a faulty network', () => {
     const reason = new Error('never mind');
     await expect(HttpFile.open(`${proxy.url}data.bin`, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
   });
+
+  it('leaves no promise unhandled when the body of a refused answer already failed', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const failedBody = (): ReadableStream<Uint8Array> =>
+        new ReadableStream({ start: (controller) => controller.error(new Error('the body failed')) });
+      const answers: Array<(init: RequestInit | undefined) => Response> = [
+        // The open probe: a HEAD without Accept-Ranges, then byte 0 answered 206 with a failed body.
+        () => new Response(null, { status: 200, headers: { 'content-length': '10', etag: '"a"' } }),
+        () => new Response(failedBody(), { status: 206, headers: { 'content-range': 'bytes 0-0/10', etag: '"a"' } }),
+        // A read answered with another ETag (ESTALE), then one that ignores Range (ENOTSUP).
+        () => new Response(failedBody(), { status: 206, headers: { 'content-range': 'bytes 0-4/10', etag: '"b"' } }),
+        () => new Response(failedBody(), { status: 200, headers: { etag: '"a"' } }),
+      ];
+      let call = 0;
+      const file = await HttpFile.open('http://127.0.0.1:9/x.bin', {
+        fetch: async (_input, init) => answers[call++]!(init),
+        retry: { retries: 0 },
+        readAhead: 0,
+      });
+      await expect(file.readAt(0, 5)).rejects.toMatchObject({ code: 'ESTALE' });
+      await expect(file.readAt(0, 5)).rejects.toMatchObject({ code: 'ENOTSUP' });
+      await file.close();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

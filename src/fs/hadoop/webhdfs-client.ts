@@ -5,6 +5,7 @@
  * @module
  */
 import { IOError } from '../../errors.js';
+import { discardBody } from '../../remote/body-reader.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
 import { sendWithRetries } from '../../remote/request.js';
 import type { FetchLike, RangeTransport } from '../../remote/transport.js';
@@ -115,7 +116,7 @@ export class WebHdfsClient {
           : '';
       throw new IOError(`the NameNode gave no DataNode Location for ${op} ${name}${hint}`, { code: 'EPROTO' });
     }
-    await answer.body?.cancel().catch(() => {});
+    discardBody(answer);
     await sendWithRetries({
       name,
       retry: retryData ? this.retry : { ...this.retry, retries: 0 },

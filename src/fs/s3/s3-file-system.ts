@@ -195,10 +195,14 @@ export class S3FileSystem implements FileSystem {
     if (key === '') await this.#client.request({ method: 'DELETE', bucket });
   }
 
-  /** Moves an object (CopyObject then DeleteObject); S3 cannot move directories. */
+  /**
+   * Moves an object (CopyObject then DeleteObject); S3 cannot move directories. A move onto
+   * itself does nothing, as in pyarrow (S3 refuses to copy an object onto itself).
+   */
   async move(from: string, to: string): Promise<void> {
     const source = needKey(from);
     const target = needKey(to);
+    if (source.bucket === target.bucket && source.key === target.key) return;
     const info = await this.getFileInfo(from);
     if (info.type === 'not-found') throw new FileNotFoundError(`no such file: ${from}`);
     if (info.type === 'directory') throw new UnsupportedOperationError(`S3 cannot move directories (${from})`);

@@ -88,7 +88,8 @@ export const BufferedInputStream = class BufferedInputStream extends PooledFile 
   detach(): NativeFile {
     this.tell(); // throws once closed
     this.#state.detached = true;
-    void this.close();
+    // Detached, closing releases the buffer only: it cannot fail, and nobody awaits it.
+    this.close().catch(() => {});
     return this.#raw;
   }
 } as unknown as BufferedInputStreamConstructor;
