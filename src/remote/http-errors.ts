@@ -4,6 +4,7 @@
  * @module
  */
 import { FileNotFoundError, IOError } from '../errors.js';
+import { redactSecrets } from './redact.js';
 
 /** What a status maps to when the store says nothing more specific. */
 export function statusError(status: number, statusText: string, url: string, detail = ''): IOError {
@@ -21,10 +22,10 @@ export async function responseError(response: Response, url: string): Promise<IO
   return statusError(response.status, response.statusText, url, await bodySnippet(response));
 }
 
-/** The start of a response body, for a message; never throws. */
+/** The start of a response body, for a message, secrets redacted; never throws. */
 export async function bodySnippet(response: Response, limit = 300): Promise<string> {
   try {
-    const text = await response.text();
+    const text = redactSecrets(await response.text());
     return text.length > limit ? `${text.slice(0, limit)}…` : text.trim();
   } catch {
     return '';

@@ -9,6 +9,7 @@ import type { UnderlyingFile } from '../io/core/underlying.js';
 import { checkSize, describe } from '../util/validate.js';
 import { preconditionHeader, probe, type Validator } from './http-probe.js';
 import { remoteReader, type RemoteReadOptions } from './remote-reader.js';
+import { redactUrl } from './redact.js';
 import { retryPolicy } from './retry.js';
 import type { FetchLike, RangeTransport } from './transport.js';
 import type { HeadersInput } from '../platform/globals.js';
@@ -40,7 +41,10 @@ export const DEFAULT_WHOLE_FILE_LIMIT = 1024 * 1024;
  * `readRanges` and `willNeed` coalesce ranges as Arrow's `ReadRangeCache` does.
  */
 export class HttpFile extends fileClass<Async<RandomAccessFile>>() {
-  /** The URL read. */
+  /**
+   * The URL read, as messages show it: query values and user information are `REDACTED`,
+   * since a presigned URL's signature (or a SAS token) must not reach logs.
+   */
   readonly url: string;
   /** The version read: the ETag and Last-Modified seen at open. */
   readonly validator: Validator;
@@ -50,6 +54,11 @@ export class HttpFile extends fileClass<Async<RandomAccessFile>>() {
     super(underlying, { kind: 'HttpFile', mode: 'rb', seekable: true, sync: false, knownSize: () => size });
     this.url = url;
     this.validator = validator;
+  }
+
+  /** `HttpFile(<url, redacted>)`. */
+  override toString(): string {
+    return `HttpFile(${this.url})`;
   }
 
   /**
@@ -67,8 +76,10 @@ export class HttpFile extends fileClass<Async<RandomAccessFile>>() {
     const headers = new Headers(options.headers);
     // Content-Range counts encoded bytes; ask for the bytes as stored (browsers do it themselves).
     headers.set('accept-encoding', 'identity');
+    const name = redactUrl(href);
     const found = await probe({
       url: href,
+      name,
       fetch: fetchFn,
       headers,
       retry: retryPolicy(options.retry),
@@ -77,17 +88,17 @@ export class HttpFile extends fileClass<Async<RandomAccessFile>>() {
     });
     const underlying =
       found.whole === undefined
-        ? remoteReader(httpTransport(href, fetchFn, headers, found.validator), found.size, options)
+        ? remoteReader(httpTransport(href, name, fetchFn, headers, found.validator), found.size, options)
         : memoryReader(found.whole);
-    return new HttpFile(underlying, href, found.size, found.validator);
+    return new HttpFile(underlying, name, found.size, found.validator);
   }
 }
 
 /** Ranged, conditional GETs of one URL. */
-function httpTransport(url: string, fetchFn: FetchLike, base: Headers, validator: Validator): RangeTransport {
+function httpTransport(url: string, name: string, fetchFn: FetchLike, base: Headers, validator: Validator): RangeTransport {
   const precondition = preconditionHeader(validator);
   return {
-    name: url,
+    name,
     partialContent: true,
     ...(validator.etag === undefined ? {} : { etag: validator.etag }),
     get(offset, length, signal) {

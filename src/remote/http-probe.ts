@@ -29,6 +29,8 @@ export interface Probe {
 /** How to probe. */
 export interface ProbeRequest {
   readonly url: string;
+  /** The URL as messages show it: secrets redacted. */
+  readonly name: string;
   readonly fetch: FetchLike;
   readonly headers: Headers;
   readonly retry: RetryPolicy;
@@ -63,7 +65,7 @@ export async function probe(request: ProbeRequest): Promise<Probe> {
     discardBody(get);
     const range = parseContentRange(get.headers.get('content-range'));
     if (range?.total === undefined) {
-      throw new IOError(`${request.url} answered a range without its total size (is Content-Range exposed through CORS?)`, {
+      throw new IOError(`${request.name} answered a range without its total size (is Content-Range exposed through CORS?)`, {
         code: 'EPROTO',
       });
     }
@@ -72,7 +74,7 @@ export async function probe(request: ProbeRequest): Promise<Probe> {
   const whole = await readWholeBody(get.body, request.wholeFileLimit);
   if (whole === undefined) {
     throw new IOError(
-      `${request.url} ignores Range requests (HTTP ${get.status} with the whole body) and is larger than wholeFileLimit (${request.wholeFileLimit} bytes)`,
+      `${request.name} ignores Range requests (HTTP ${get.status} with the whole body) and is larger than wholeFileLimit (${request.wholeFileLimit} bytes)`,
       { code: 'ENOTSUP' },
     );
   }
@@ -81,7 +83,7 @@ export async function probe(request: ProbeRequest): Promise<Probe> {
 
 /** One request with retries; `undefined` when the server does not allow the method. */
 async function send(request: ProbeRequest, method: 'HEAD' | 'GET', range: string | undefined): Promise<Response | undefined> {
-  const { url, signal } = request;
+  const { url, name, signal } = request;
   return withRetries(request.retry, signal, async () => {
     const headers = new Headers(request.headers);
     if (range !== undefined) headers.set('range', range);
@@ -90,11 +92,12 @@ async function send(request: ProbeRequest, method: 'HEAD' | 'GET', range: string
       response = await request.fetch(url, { method, headers, ...(signal === undefined ? {} : { signal }) });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      throw new Transient(networkError(error, url));
+      throw new Transient(networkError(error, name));
     }
     if (response.ok || (method === 'GET' && response.status === 416)) return response;
     if (method === 'HEAD' && (response.status === 405 || response.status === 501)) return undefined;
-    const error = method === 'HEAD' ? statusError(response.status, response.statusText, url) : await responseError(response, url);
+    const error =
+      method === 'HEAD' ? statusError(response.status, response.statusText, name) : await responseError(response, name);
     if (isRetryableStatus(response.status)) throw new Transient(error, parseRetryAfter(response.headers.get('retry-after')));
     throw error;
   });

@@ -31,3 +31,21 @@ export function redactUrl(url: string): string {
     .join('&');
   return `${head}?${redacted}`;
 }
+
+/** Elements of S3's error documents that echo what was signed (`SignatureDoesNotMatch`). */
+const ECHOED = /<(SignatureProvided|StringToSign|StringToSignBytes|CanonicalRequest|CanonicalRequestBytes)>[^<]*<\/\1>/g;
+
+/** Query parameters that carry credentials, wherever they stand in a text. */
+const CREDENTIAL_PARAMETERS = /\b(X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|sig|signature|token)=[^&\s<>"']+/gi;
+
+/**
+ * `text` (a server's error body, say) with what could be a secret replaced: URLs as
+ * {@link redactUrl} does, credential parameters, and the parts of an S3 error document that
+ * echo the request's signature.
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (url) => redactUrl(url))
+    .replace(ECHOED, (_, element: string) => `<${element}>${REDACTED}</${element}>`)
+    .replace(CREDENTIAL_PARAMETERS, (_, name: string) => `${name}=${REDACTED}`);
+}
