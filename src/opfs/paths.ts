@@ -4,6 +4,7 @@
  */
 import { FileNotFoundError } from '../errors.js';
 import { describe } from '../util/validate.js';
+import { opfsRoot } from '../platform/opfs-root.js';
 
 /** The segments of an OPFS path; bad names are a `TypeError`. */
 export function splitOpfsPath(path: unknown): string[] {
@@ -29,7 +30,7 @@ export interface OpfsLocation {
  */
 export async function opfsLocation(path: string, create: boolean): Promise<OpfsLocation> {
   const segments = splitOpfsPath(path);
-  let directory = await navigator.storage.getDirectory();
+  let directory = await opfsRoot();
   try {
     for (const name of segments.slice(0, -1)) directory = await directory.getDirectoryHandle(name, { create });
   } catch (cause) {

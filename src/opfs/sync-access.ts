@@ -10,6 +10,7 @@ import { NO_SYNC_ACCESS, temporaryName, type AccessOptions } from './access-opti
 import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
 import { checkFileOrNothing, opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
 import { canMove, moveIntoPlace } from './replace.js';
+import { opfsRoot } from '../platform/opfs-root.js';
 
 /** The worker-only part of the OPFS API (TypeScript's DOM library lacks it). */
 interface SyncHandle {
@@ -201,7 +202,7 @@ let probe: Promise<boolean> | undefined;
  */
 function syncAccessWorks(): Promise<boolean> {
   probe ??= (async () => {
-    const root = await navigator.storage.getDirectory();
+    const root = await opfsRoot();
     const name = `.nativefile-probe-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
     try {
       const handle = (await root.getFileHandle(name, { create: true })) as SyncCapableHandle;

@@ -7,6 +7,7 @@ import { FileNotFoundError, IOError, OutOfMemoryError } from '../../errors.js';
 import { splitOpfsPath } from '../../opfs/paths.js';
 import type { FileInfo } from '../file-system.js';
 import { checkPath, joinPath } from '../paths.js';
+import { opfsRoot } from '../../platform/opfs-root.js';
 
 /** A path checked and split: `clean` is what FileInfo reports, `segments` is empty for the root. */
 export interface OpfsPath {
@@ -60,7 +61,7 @@ export type OpfsEntry =
  * missing or a file is on the way (as `stat` says ENOENT/ENOTDIR, both "nothing there").
  */
 export async function directoryAt(segments: readonly string[], create = false): Promise<FileSystemDirectoryHandle | undefined> {
-  let directory = await navigator.storage.getDirectory();
+  let directory = await opfsRoot();
   for (const name of segments) {
     try {
       directory = await directory.getDirectoryHandle(name, { create });
@@ -75,7 +76,7 @@ export async function directoryAt(segments: readonly string[], create = false): 
 
 /** The entry at `path`, or `undefined` when nothing is there. */
 export async function entryAt({ segments }: OpfsPath): Promise<OpfsEntry | undefined> {
-  if (segments.length === 0) return { kind: 'directory', handle: await navigator.storage.getDirectory(), parent: undefined };
+  if (segments.length === 0) return { kind: 'directory', handle: await opfsRoot(), parent: undefined };
   const parent = await directoryAt(segments.slice(0, -1));
   if (parent === undefined) return undefined;
   const name = segments[segments.length - 1]!;

@@ -12,6 +12,7 @@ import { lacksSyncAccess } from '../../opfs/access-options.js';
 import { workerBlockedByPolicy } from '../../opfs/worker-policy.js';
 import type { Buffer } from '../../memory/buffer.js';
 import type { WorkerInstance } from '../../platform/globals.js';
+import { requireOpfs } from '../../platform/opfs-root.js';
 import type { FileMode } from '../core/file-mode.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 import { asyncOpfs } from './opfs-async.js';
@@ -72,6 +73,7 @@ let syncAccessFails = false;
 
 /** Opens `path` on the backend `request` asks for, or the one that works here. */
 export async function openOpfsBackend(path: string, mode: FileMode, request: OpfsBackendRequest): Promise<OpenedOpfs> {
+  requireOpfs(`OpfsFile.open(${JSON.stringify(path)})`);
   const { choice, worker, signal } = request;
   const options = { atomic: request.atomic, wait: request.wait, ...(signal ? { signal } : {}) };
   const auto = choice === 'auto';
