@@ -7,6 +7,7 @@
  */
 import { IOError, UnsupportedOperationError } from '../../errors.js';
 import { Buffer } from '../../memory/buffer.js';
+import { countAnswer, freshAnswer, rangesAnswer, sizeAnswer, sliceAnswer } from './contract-checks.js';
 import { concat, type Cursor } from './cursor.js';
 import { settle, YIELD_TO_EVENT_LOOP, type Steps } from './steps.js';
 import type { ByteRange, UnderlyingFile } from './underlying.js';
@@ -26,7 +27,8 @@ export function* fillAt(side: UnderlyingFile, position: number, into: Uint8Array
   let filled = 0;
   while (filled < into.byteLength) {
     if (filled > 0) yield YIELD_TO_EVENT_LOOP;
-    const got = yield* settle(side.readAt!(position + filled, into.subarray(filled, filled + PIECE)));
+    const piece = into.subarray(filled, filled + PIECE);
+    const got = countAnswer(side, 'readAt', yield* settle(side.readAt!(position + filled, piece)), piece.byteLength);
     if (got === 0) break;
     filled += got;
   }
@@ -42,7 +44,7 @@ export function* fill(cursor: Cursor, side: UnderlyingFile, into: Uint8Array): S
       yield YIELD_TO_EVENT_LOOP;
       sinceYield = 0;
     }
-    const got = yield* settle(cursor.pull(side, into.subarray(filled, filled + PIECE)));
+    const got = yield* pull(cursor, side, into.subarray(filled, filled + PIECE));
     if (got === 0) break;
     filled += got;
     sinceYield += got;
@@ -51,14 +53,19 @@ export function* fill(cursor: Cursor, side: UnderlyingFile, into: Uint8Array): S
   return filled;
 }
 
+/** Reads some bytes into `into` from the cursor, without moving it (see `Cursor.pull`). */
+function* pull(cursor: Cursor, side: UnderlyingFile, into: Uint8Array): Steps<number> {
+  return countAnswer(side, cursor.seekable ? 'readAt' : 'read', yield* settle(cursor.pull(side, into)), into.byteLength);
+}
+
 /** `length` bytes (all that remain if `undefined`) from the cursor. */
 export function* readBytes(cursor: Cursor, side: UnderlyingFile, length: number | undefined): Steps<Uint8Array> {
   // A size of 0 may be a file that does not know its size (`/proc` files): read to the end.
-  const size = cursor.seekable ? yield* settle(side.size!()) : 0;
+  const size = cursor.seekable ? yield* sizeOf(side) : 0;
   if (size > 0) {
     const count = clampToRemaining(cursor.position, length, size);
     if (side.readFresh !== undefined && !cursor.holdsBytes()) {
-      const bytes = yield* settle(side.readFresh(cursor.position, count));
+      const bytes = freshAnswer(side, yield* settle(side.readFresh(cursor.position, count)), count);
       cursor.position += bytes.byteLength;
       return bytes;
     }
@@ -97,14 +104,14 @@ export function* readBuffer(
   const skipSize =
     cursor.seekable && side.sliceAt === undefined && allocate !== undefined && length !== undefined && length <= SMALL_READ;
   // A size of 0 may be a file that does not know its size (`/proc` files): read to the end.
-  const size = skipSize ? Infinity : cursor.seekable ? yield* settle(side.size!()) : 0;
+  const size = skipSize ? Infinity : cursor.seekable ? yield* sizeOf(side) : 0;
   if (size === 0 || (side.sliceAt === undefined && allocate === undefined)) {
     const bytes = yield* readBytes(cursor, side, length);
     return allocate === undefined ? Buffer.wrap(bytes) : copyInto(allocate, bytes);
   }
   const count = clampToRemaining(cursor.position, length, size);
   if (side.sliceAt !== undefined) {
-    const slice = yield* settle(side.sliceAt(cursor.position, count));
+    const slice = sliceAnswer(side, yield* settle(side.sliceAt(cursor.position, count)), count);
     if (slice !== undefined) {
       cursor.position += slice.size;
       return slice;
@@ -130,18 +137,18 @@ export function* readBuffer(
 
 /** Up to `length` bytes at `offset` of a random-access file, without moving anything. */
 export function* readAt(side: UnderlyingFile, offset: number, length: number): Steps<Uint8Array> {
-  if (side.readFresh !== undefined) return yield* settle(side.readFresh(offset, length));
+  if (side.readFresh !== undefined) return freshAnswer(side, yield* settle(side.readFresh(offset, length)), length);
   // A small read skips asking the size (an fstat, a round trip): a read at the end of the
   // file then costs one extra backend read that returns 0. A large one must not allocate
   // more than the file holds.
-  const size = length <= SMALL_READ ? Infinity : yield* settle(side.size!());
+  const size = length <= SMALL_READ ? Infinity : yield* sizeOf(side);
   const out = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
   return trimmed(out, yield* fillAt(side, offset, out));
 }
 
 /** Each range's bytes, in order: through the backend's coalescing reader where it has one. */
 export function* readRanges(side: UnderlyingFile, ranges: readonly ByteRange[]): Steps<Uint8Array[]> {
-  if (side.readRanges !== undefined) return yield* settle(side.readRanges(ranges));
+  if (side.readRanges !== undefined) return rangesAnswer(side, yield* settle(side.readRanges(ranges)), ranges.length);
   const results: Uint8Array[] = [];
   for (const range of ranges) results.push(yield* readAt(side, range.offset, range.length));
   return results;
@@ -150,7 +157,7 @@ export function* readRanges(side: UnderlyingFile, ranges: readonly ByteRange[]):
 /** At most `length` bytes with at most one backend read. */
 export function* read1(cursor: Cursor, side: UnderlyingFile, length: number): Steps<Uint8Array> {
   const out = new Uint8Array(Math.min(length, PIECE));
-  const got = out.byteLength === 0 ? 0 : yield* settle(cursor.pull(side, out));
+  const got = out.byteLength === 0 ? 0 : yield* pull(cursor, side, out);
   cursor.position += got;
   return trimmed(out, got);
 }
@@ -167,7 +174,7 @@ export function* readline(cursor: Cursor, side: UnderlyingFile, limit: number, m
   let chunkSize = cursor.seekable ? LINE_LOOKAHEAD : FIRST_CHUNK;
   while (total < limit) {
     const chunk = new Uint8Array(Math.min(chunkSize, limit - total));
-    const got = yield* settle(cursor.pull(side, chunk));
+    const got = yield* pull(cursor, side, chunk);
     if (got === 0) break;
     const newline = chunk.subarray(0, got).indexOf(NEWLINE);
     const taken = newline === -1 ? got : newline + 1;
@@ -234,8 +241,8 @@ function copyInto(allocate: (size: number) => Buffer, bytes: Uint8Array): Buffer
 }
 
 /** The backend's size. */
-export function* size(side: UnderlyingFile): Steps<number> {
-  return yield* settle(side.size!());
+export function* sizeOf(side: UnderlyingFile): Steps<number> {
+  return sizeAnswer(side, yield* settle(side.size!()));
 }
 
 /** Cuts or extends the file to `size` bytes; the position stays. */

@@ -2,6 +2,7 @@ import { IOError, UnsupportedOperationError } from '../../errors.js';
 import { checkInteger, describe } from '../../util/validate.js';
 import * as algorithms from './algorithms.js';
 import { checkCapability, type Need } from './checks.js';
+import { nameBackend } from './contract-checks.js';
 import { Cursor } from './cursor.js';
 import type { FileMode } from './file-mode.js';
 import { OperationQueue } from './operation-queue.js';
@@ -35,6 +36,8 @@ export class FileCore {
     this.traits = traits;
     this.sync = traits.sync ? underlying : undefined;
     this.async = traits.async ?? underlying;
+    nameBackend(underlying, traits.kind);
+    if (traits.async !== undefined) nameBackend(traits.async, traits.kind);
     this.cursor = new Cursor(traits.seekable, traits.position ?? 0);
   }
 
@@ -135,7 +138,7 @@ export class FileCore {
       if (!this.writable()) throw new UnsupportedOperationError(`the size of ${this.traits.kind} is not known`);
       return this.cursor.position;
     }
-    return yield* algorithms.size(side);
+    return yield* algorithms.sizeOf(side);
   }
 
   /** Starts an operation in call order after the pending ones, on the async side. */
