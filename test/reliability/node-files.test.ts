@@ -6,7 +6,16 @@ import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { createMemoryMap, IOError, memoryMap, OSFile, toReadableStream } from '../../src/node.js';
+import {
+  BufferedOutputStream,
+  createMemoryMap,
+  fromWritableStream,
+  IOError,
+  memoryMap,
+  OSFile,
+  outputStream,
+  toReadableStream,
+} from '../../src/node.js';
 import { randomBytes, tempFiles } from '../helpers.js';
 
 const { fresh } = tempFiles('reliability');
@@ -119,5 +128,53 @@ describe('memory maps', () => {
     writeFileSync(path, 'abc');
     expect(() => createMemoryMap(path, -1)).toThrow(RangeError);
     expect(statSync(path).size).toBe(3);
+  });
+});
+
+/** Collects garbage until `done()` holds (finalizers run in later tasks), for at most 3 s. */
+async function collectUntil(done: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 3000; !done() && Date.now() < deadline;) {
+    globalThis.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('a dropped BufferedOutputStream (PyArrow test_output_stream_destructor)', () => {
+  test('writes out what it buffered and closes its raw file when collected', async () => {
+    const path = fresh();
+    const data = new TextEncoder().encode('some test data\n');
+    (() => {
+      const stream = outputStream(path, { bufferSize: 1024 });
+      if (!stream.isSync) throw new Error('an OS file is synchronous');
+      stream.writeSync(data);
+    })();
+    await collectUntil(() => readFileSync(path).byteLength > 0);
+    expect(readFileSync(path)).toEqual(Buffer.from(data));
+  });
+
+  test('over an asynchronous raw stream too', async () => {
+    const chunks: Uint8Array[] = [];
+    (() => {
+      const raw = fromWritableStream(new WritableStream<Uint8Array>({ write: (chunk) => void chunks.push(chunk.slice()) }));
+      const stream = new BufferedOutputStream(raw, 1024);
+      void stream.write(new TextEncoder().encode('async data'));
+    })();
+    await collectUntil(() => chunks.length > 0);
+    expect(new TextDecoder().decode(chunks[0])).toBe('async data');
+  });
+
+  test('a stream closed or detached is not written again', async () => {
+    const path = fresh();
+    (() => {
+      const stream = outputStream(path, { bufferSize: 1024 });
+      if (!stream.isSync) throw new Error('an OS file is synchronous');
+      stream.writeSync(new TextEncoder().encode('once'));
+      stream.closeSync();
+    })();
+    for (let i = 0; i < 20; i++) {
+      globalThis.gc?.();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(readFileSync(path, 'utf8')).toBe('once');
   });
 });

@@ -14,6 +14,44 @@ class WriteBuffer {
   constructor(readonly bytes: Uint8Array) {}
 }
 
+/** What a stream dropped without `close()` leaves to be done: the buffer, and where it goes. */
+interface Orphan {
+  readonly state: WriteBuffer;
+  readonly raw: NativeFile;
+}
+
+/**
+ * Writes out what a stream dropped without `close()` still buffered, and closes its raw
+ * stream, as Arrow's destructor does (PyArrow's `test_output_stream_destructor`). The held
+ * value is the buffer and the raw stream, never the stream itself, which could then never be
+ * collected. There is no caller to tell of a failure: it is reported once on the console.
+ */
+const orphans = new FinalizationRegistry<Orphan>(({ state, raw }) => {
+  if (state.detached || raw.closed) return;
+  const pending = state.bytes.slice(0, state.used);
+  state.used = 0;
+  try {
+    if (raw.isSync && raw.writable()) {
+      if (pending.byteLength > 0) raw.writeSync(pending);
+      raw.closeSync();
+      return;
+    }
+  } catch {
+    // Busy with an async call or failed: the asynchronous route below reports it.
+  }
+  (async () => {
+    if (pending.byteLength > 0) await raw.write(pending);
+    await raw.close();
+  })().catch(warnOnce);
+});
+
+let warned = false;
+function warnOnce(error: unknown): void {
+  if (warned) return;
+  warned = true;
+  console.warn('nativefile: a BufferedOutputStream dropped without close() could not write out its buffer:', error);
+}
+
 function bufferedSink(state: WriteBuffer, raw: RawCalls): UnderlyingFile {
   const drain = (): Awaitable<unknown> => {
     if (state.used === 0) return undefined;
@@ -35,6 +73,7 @@ function bufferedSink(state: WriteBuffer, raw: RawCalls): UnderlyingFile {
     },
     flush: () => andThen(drain(), () => raw.flush()),
     close() {
+      orphans.unregister(state);
       // Detached: what is buffered still goes to `raw` (after every write called before the
       // detach), which stays open.
       if (state.detached) return andThen(drain(), () => raw.flush());
@@ -91,7 +130,9 @@ export interface BufferedOutputStreamConstructor {
 /**
  * Gathers writes in a buffer of `bufferSize` bytes and writes them to `raw` when it fills, on
  * `flush()` and on `close()` (Arrow's `BufferedOutputStream`). Writes at least as large as the
- * buffer go straight through. Closing it closes `raw`; `detach()` flushes and does not.
+ * buffer go straight through. Closing it closes `raw`; `detach()` flushes and does not. A
+ * stream dropped without `close()` writes out its buffer and closes `raw` when it is
+ * garbage-collected (as Arrow's destructor does); `close()` says when, and reports failures.
  */
 export const BufferedOutputStream = class BufferedOutputStream extends PooledFile {
   readonly #raw: NativeFile;
@@ -104,6 +145,7 @@ export const BufferedOutputStream = class BufferedOutputStream extends PooledFil
     super(faces.underlying, wrapperTraits('BufferedOutputStream', 'wb', faces));
     this.#raw = file;
     this.#state = state;
+    orphans.register(this, { state, raw: file }, state);
   }
 
   get bufferSize(): number {
