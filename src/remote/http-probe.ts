@@ -40,8 +40,9 @@ export interface ProbeRequest {
 }
 
 /**
- * Asks with `HEAD`; when that does not show range support (no `Accept-Ranges: bytes`,
- * which CORS hides unless exposed, or no length), asks for byte 0 with a ranged `GET`.
+ * Asks with `HEAD`; when that is refused (405, 501, or 403 as presigned GET URLs answer it)
+ * or does not show range support (no `Accept-Ranges: bytes`, which CORS hides unless
+ * exposed, or no length), asks for byte 0 with a ranged `GET`.
  * @throws FileNotFoundError on 404, IOError `EACCES` on 401/403, `ENOTSUP` when the server
  * ignores `Range` and the file is larger than `wholeFileLimit`.
  */
@@ -95,7 +96,11 @@ async function send(request: ProbeRequest, method: 'HEAD' | 'GET', range: string
       throw new Transient(networkError(error, name));
     }
     if (response.ok || (method === 'GET' && response.status === 416)) return response;
-    if (method === 'HEAD' && (response.status === 405 || response.status === 501)) return undefined;
+    // A presigned GET URL refuses HEAD (its signature covers GET only): the ranged GET decides.
+    if (method === 'HEAD' && (response.status === 405 || response.status === 501 || response.status === 403)) {
+      discardBody(response);
+      return undefined;
+    }
     const error =
       method === 'HEAD' ? statusError(response.status, response.statusText, name) : await responseError(response, name);
     if (isRetryableStatus(response.status)) throw new Transient(error, parseRetryAfter(response.headers.get('retry-after')));

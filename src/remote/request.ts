@@ -3,7 +3,7 @@
  * mapping as the range reads.
  * @module
  */
-import type { IOError } from '../errors.js';
+import { IOError } from '../errors.js';
 import { isRetryableStatus, networkError, responseError } from './http-errors.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
 
@@ -30,6 +30,8 @@ export async function sendWithRetries(request: RetriedRequest): Promise<Response
       response = await request.send(signal);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      // Ours, not the network's (a signer that refused): reported as it is, not retried.
+      if (error instanceof IOError) throw error;
       throw new Transient(networkError(error, request.name));
     }
     if (response.ok || request.accept?.(response.status) === true) return response;

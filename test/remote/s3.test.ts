@@ -5,6 +5,9 @@ import type { FetchLike } from '../../src/remote/transport.js';
 import { randomBytes } from '../helpers.js';
 import { startS3, type S3Server } from '../servers/s3.js';
 import { S3_TEST_CREDENTIALS } from '../servers/s3-credentials.js';
+import { startSigningServer } from '../servers/signing-server.js';
+import { HttpFile } from '../../src/remote/http-file.js';
+import { AwsClient } from 'aws4fetch';
 import { expectBytes } from './expect-bytes.js';
 
 const MiB = 1024 * 1024;
@@ -210,6 +213,63 @@ describe('S3FileSystem against Ceph', () => {
     expect(recorder.requests).toEqual([]);
     await using kept = await victim.openInputFile('victim/keep.txt');
     expect(new TextDecoder().decode(await kept.read())).toBe('precious');
+  });
+
+  it('a signer function signs each request elsewhere (headers or presigned URLs): no secret here', async () => {
+    const signing = await startSigningServer(server.endpoint, credentials);
+    try {
+      for (const presign of [false, true]) {
+        const s3 = new S3FileSystem({
+          endpoint: server.endpoint,
+          region: 'us-east-1',
+          forcePathStyle: true,
+          partSize: 5 * MiB,
+          signer: async (request) =>
+            (await fetch(`${signing.url}${presign ? '?presign' : ''}`, { method: 'POST', body: JSON.stringify(request) })).json(),
+        });
+        const data = randomBytes(11 * MiB, presign ? 9 : 8);
+        const path = `data/signed/${presign ? 'presigned' : 'headers'}.bin`;
+        const out = await s3.openOutputStream(path);
+        await out.write(data);
+        await out.close();
+        expect((await s3.listDir('data/signed')).map((info) => info.path)).toContain(path);
+        await using file = await s3.openInputFile(path);
+        expectBytes(await file.readAt(5 * MiB - 10, 100), data.subarray(5 * MiB - 10, 5 * MiB + 90));
+      }
+      expect(signing.signed.some((r) => r.url.includes('partNumber='))).toBe(true);
+    } finally {
+      await signing.stop();
+    }
+  });
+
+  it('a signer that refuses is EACCES naming the request, not retried', async () => {
+    let calls = 0;
+    const s3 = new S3FileSystem({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      signer: async () => {
+        calls++;
+        throw new Error('the app server said no');
+      },
+    });
+    await expect(s3.getFileInfo('data/x.bin')).rejects.toMatchObject({
+      code: 'EACCES',
+      message: expect.stringMatching(/signer refused HEAD .*the app server said no/),
+    });
+    expect(calls).toBe(1);
+  });
+
+  it('HttpFile reads a presigned GET URL, which refuses HEAD', async () => {
+    const data = randomBytes(200_000, 12);
+    await server.put('data/presigned.bin', data);
+    const client = new AwsClient({ ...credentials, service: 's3', region: 'us-east-1' });
+    const signed = await client.sign(`${server.endpoint}/data/presigned.bin?X-Amz-Expires=600`, { aws: { signQuery: true } });
+    expect((await fetch(signed.url, { method: 'HEAD' })).status).toBe(403);
+    await using file = await HttpFile.open(signed.url, { readAhead: 0 });
+    expect(await file.size()).toBe(data.byteLength);
+    expectBytes(await file.readAt(150_000, 1000), data.subarray(150_000, 151_000));
+    expect(file.url).not.toContain(new URL(signed.url).searchParams.get('X-Amz-Signature'));
   });
 
   it('rejects a part size below S3 minimum, naming it', () => {

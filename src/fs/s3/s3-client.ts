@@ -5,9 +5,11 @@
  * @module
  */
 import { AwsClient } from 'aws4fetch';
-import type { IOError } from '../../errors.js';
+import { IOError } from '../../errors.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
+import { redactUrl } from '../../remote/redact.js';
 import { sendWithRetries } from '../../remote/request.js';
+import type { RequestSigner, SignedRequest } from '../../remote/signer.js';
 import type { FetchLike, RangeTransport } from '../../remote/transport.js';
 import { describe } from '../../util/validate.js';
 import { encodePath, encodeSegment } from '../paths.js';
@@ -23,7 +25,7 @@ export interface S3Credentials {
   readonly sessionToken?: string;
 }
 
-/** Signs a request (SigV4); `aws4fetch`'s `AwsClient` is one. */
+/** Signs a request (SigV4) here, with the secret in this context; `aws4fetch`'s `AwsClient` is one. */
 export interface S3Signer {
   /** The request for `url` and `init`, signed. */
   sign(url: string, init: RequestInit): Promise<Request>;
@@ -41,8 +43,12 @@ export interface S3ClientOptions {
   forcePathStyle?: boolean;
   /** The `fetch` to use; default the global one. */
   fetch?: FetchLike;
-  /** A signer to use instead of one built from `credentials`. */
-  signer?: S3Signer;
+  /**
+   * A signer to use instead of one built from `credentials`: a {@link RequestSigner}
+   * function that has each request signed (or presigned) by the app's own server, so a page
+   * holds no secret; or an object that signs here (`aws4fetch`'s `AwsClient`).
+   */
+  signer?: S3Signer | RequestSigner;
   /** How failed requests are retried. */
   retry?: RetryOptions;
 }
@@ -67,7 +73,7 @@ export class S3Client {
   readonly #endpoint: URL;
   readonly #pathStyle: boolean;
   readonly #fetch: FetchLike;
-  readonly #signer: S3Signer | undefined;
+  readonly #signer: S3Signer | RequestSigner | undefined;
 
   /** @param options how to reach the store. */
   constructor(options: S3ClientOptions) {
@@ -129,9 +135,29 @@ export class S3Client {
   /** One signed attempt. */
   async send(url: string, init: RequestInit, signal: AbortSignal | undefined): Promise<Response> {
     const signalInit = signal === undefined ? {} : { signal };
-    if (this.#signer === undefined) return this.#fetch(url, { ...init, ...signalInit });
-    const signed = await this.#signer.sign(url, init);
-    return this.#fetch(signed, signalInit);
+    const signer = this.#signer;
+    if (signer === undefined) return this.#fetch(url, { ...init, ...signalInit });
+    if (typeof signer !== 'function') return this.#fetch(await signer.sign(url, init), signalInit);
+    const headers: Record<string, string> = { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
+    new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+    const method = init.method ?? 'GET';
+    const signed = await signer({ method, url, headers }).then(
+      (answer) => {
+        if (typeof (answer as Partial<SignedRequest> | undefined)?.url !== 'string')
+          throw new IOError(`the signer answered ${describe(answer)}, not { url, headers? }`, { code: 'EPROTO' });
+        return answer;
+      },
+      (error: unknown) => {
+        throw new IOError(
+          `the signer refused ${method} ${redactUrl(url)}: ${error instanceof Error ? error.message : String(error)}`,
+          {
+            code: error instanceof IOError ? error.code : 'EACCES',
+            cause: error,
+          },
+        );
+      },
+    );
+    return this.#fetch(signed.url, { ...init, headers: { ...headers, ...signed.headers }, ...signalInit });
   }
 
   /** Ranged, signed GETs of one object, conditional on its ETag. */
