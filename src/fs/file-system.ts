@@ -4,7 +4,7 @@
  * stores are remote.
  * @module
  */
-import type { AnyInputStream, AnyOutputStream, AnyRandomAccessFile } from '../io/core/interfaces.js';
+import type { AnyInputStream, AnyOutputStream, AnyRandomAccessFile, Async, OutputStream } from '../io/core/interfaces.js';
 
 /** What a path names. */
 export type FileType = 'file' | 'directory' | 'not-found';
@@ -33,6 +33,50 @@ export interface CreateDirOptions {
   recursive?: boolean;
 }
 
+/** A resumable upload's progress: its bytes durable, and the token to resume it from there. */
+export interface UploadCheckpoint {
+  /** The resume token as of now (see {@link ResumableOutputStream.resumeToken}). */
+  readonly token: string;
+  /** The bytes the store holds for good: the parts done from the first on, without a gap. */
+  readonly bytesDurable: number;
+}
+
+/** Options of resumable output streams. */
+export interface ResumableStreamOptions {
+  /** Told each time the bytes durable grow, with the token to save (monotonic). */
+  onCheckpoint?: (checkpoint: UploadCheckpoint) => void;
+}
+
+/** Options of {@link FileSystem.openOutputStream}. */
+export interface OutputStreamOptions extends ResumableStreamOptions {
+  /**
+   * Make the upload resumable (stores with multipart uploads): it starts at open, survives
+   * failures and {@link ResumableOutputStream.suspend}, and `resumeOutputStream` reopens it
+   * from its token. Other stores reject it with `UnsupportedOperationError`. Default `false`.
+   */
+  resumable?: boolean;
+}
+
+/**
+ * An output stream of a resumable upload: what was written is durable part by part, and the
+ * upload can be reopened from {@link ResumableOutputStream.resumeToken} after a crash or a
+ * reload, at `tell()` = {@link ResumableOutputStream.bytesDurable}.
+ */
+export interface ResumableOutputStream extends Async<OutputStream> {
+  /**
+   * A JSON string saying which upload this is and which parts are done (the upload id, the
+   * part size, the parts' ETags, the bytes durable). Save it; `resumeOutputStream` takes it.
+   */
+  readonly resumeToken: string;
+  /** The bytes the store holds for good: the parts done from the first on, without a gap. */
+  readonly bytesDurable: number;
+  /**
+   * Stops the upload without completing or discarding it: parts in flight are cancelled,
+   * the stream closes, and the upload stays on the store, to be resumed. Returns the token.
+   */
+  suspend(): Promise<string>;
+}
+
 /**
  * A filesystem (pyarrow's `FileSystem`). Paths never have a scheme; errors are nativefile's
  * (`FileNotFoundError` for a missing path, `IOError` with code `'EACCES'`, `'EEXIST'`,
@@ -46,7 +90,7 @@ export interface FileSystem {
   /** Opens a file for sequential reading. */
   openInputStream(path: string): Promise<AnyInputStream>;
   /** Opens a file for writing, replacing it (when closed, for stores that commit on close). */
-  openOutputStream(path: string): Promise<AnyOutputStream>;
+  openOutputStream(path: string, options?: OutputStreamOptions): Promise<AnyOutputStream>;
   /** Opens a file for appending. */
   openAppendStream(path: string): Promise<AnyOutputStream>;
   /** What `path` names; `type: 'not-found'` when nothing. */
@@ -61,4 +105,19 @@ export interface FileSystem {
   deleteDir(path: string): Promise<void>;
   /** Moves (renames) a file or directory. */
   move(from: string, to: string): Promise<void>;
+}
+
+/** A filesystem whose uploads can be resumed (S3's multipart uploads). */
+export interface ResumableFileSystem extends FileSystem {
+  /** Opens a resumable upload (see {@link OutputStreamOptions.resumable}). */
+  openOutputStream(path: string, options: OutputStreamOptions & { resumable: true }): Promise<ResumableOutputStream>;
+  /** Opens a file for writing, replacing it when closed. */
+  openOutputStream(path: string, options?: OutputStreamOptions): Promise<AnyOutputStream>;
+  /**
+   * Reopens a resumable upload of `path` from its token, after a crash or a reload: checks
+   * the parts on the store and starts at `tell()` = the bytes durable there.
+   * @throws TypeError for a token that is not one (or is corrupted); RangeError for a token of
+   * another path; FileNotFoundError when the upload is gone (completed or aborted).
+   */
+  resumeOutputStream(path: string, token: string, options?: ResumableStreamOptions): Promise<ResumableOutputStream>;
 }

@@ -13,8 +13,8 @@ export interface S3Server {
   readonly endpoint: string;
   /** The user's keys (the gateway checks SigV4: a wrong secret is 403). */
   readonly credentials: typeof S3_TEST_CREDENTIALS;
-  /** Upload ids of the bucket's multipart uploads neither completed nor aborted. */
-  pendingUploads(bucket: string): Promise<string[]>;
+  /** Upload ids of the bucket's multipart uploads neither completed nor aborted (of keys under `prefix`). */
+  pendingUploads(bucket: string, prefix?: string): Promise<string[]>;
   /** Puts an object with the test client (fixtures the library under test did not write). */
   put(path: string, body: Uint8Array | string): Promise<void>;
   /** A signed request of the test client, for anything else. */
@@ -83,8 +83,9 @@ export async function startS3(buckets: readonly string[], options: S3Options = {
     endpoint: ceph.endpoint,
     credentials: ceph.credentials,
     request,
-    async pendingUploads(bucket) {
-      const text = await (await ok(request(`${bucket}?uploads`), `listing uploads of ${bucket}`)).text();
+    async pendingUploads(bucket, prefix = '') {
+      const query = prefix === '' ? 'uploads' : `uploads&prefix=${encodeURIComponent(prefix)}`;
+      const text = await (await ok(request(`${bucket}?${query}`), `listing uploads of ${bucket}`)).text();
       return [...text.matchAll(/<UploadId>([^<]*)<\/UploadId>/g)].map((match) => match[1]!);
     },
     async put(path, body) {

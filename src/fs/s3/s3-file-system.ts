@@ -7,11 +7,19 @@ import { FileNotFoundError, IOError, UnsupportedOperationError } from '../../err
 import { Limiter } from '../../remote/limiter.js';
 import { remoteReader, type RemoteReadOptions } from '../../remote/remote-reader.js';
 import { checkPositiveSize, checkSize } from '../../util/validate.js';
-import type { FileInfo, FileSystem, ListDirOptions } from '../file-system.js';
+import type {
+  FileInfo,
+  ListDirOptions,
+  OutputStreamOptions,
+  ResumableFileSystem,
+  ResumableStreamOptions,
+} from '../file-system.js';
+import { decodeResumeToken } from '../uploads/resume-token.js';
 import { checkRemotePath, encodePath, encodeSegment } from '../paths.js';
 import { S3Client, type S3ClientOptions } from './s3-client.js';
 import { S3File, S3OutputStream } from './s3-file.js';
 import { listBuckets, listObjects } from './s3-listing.js';
+import { Multipart } from './s3-multipart.js';
 import { s3Upload } from './s3-upload.js';
 
 /** S3's smallest part but the last. */
@@ -53,7 +61,7 @@ function needKey(path: string): { bucket: string; key: string } {
  * backoff, and reads coalesced as `HttpFile` does. S3 has no directories: a directory is a
  * common key prefix, and `createDir` writes an empty `dir/` marker as pyarrow does.
  */
-export class S3FileSystem implements FileSystem {
+export class S3FileSystem implements ResumableFileSystem {
   /** `'s3'`. */
   readonly typeName = 's3';
   readonly #client: S3Client;
@@ -93,14 +101,50 @@ export class S3FileSystem implements FileSystem {
     return this.openInputFile(path);
   }
 
-  /** Starts a multipart upload: the object appears when the stream closes, not before. */
-  openOutputStream(path: string): Promise<S3OutputStream> {
-    // No request yet (the upload starts with the first full part), but bad paths still reject.
-    return Promise.resolve().then(() => {
-      const { bucket, key } = needKey(path);
-      const underlying = s3Upload(this.#client, bucket, key, { partSize: this.#partSize, maxInFlight: this.#uploadConcurrency });
-      return new S3OutputStream(underlying, `${bucket}/${key}`);
+  /**
+   * Starts a multipart upload: the object appears when the stream closes, not before. An
+   * ordinary one sends nothing until its first part is full; a resumable one
+   * (`{ resumable: true }`) starts the upload now, to have a resume token at once.
+   */
+  async openOutputStream(path: string, options: OutputStreamOptions = {}): Promise<S3OutputStream> {
+    const { bucket, key } = needKey(path);
+    const multipart = new Multipart(this.#client, bucket, key);
+    const resumable = options.resumable === true ? { uploadId: await multipart.create(undefined), parts: [] } : undefined;
+    return this.#stream(multipart, options, resumable);
+  }
+
+  /**
+   * Reopens a resumable upload from its token: the parts S3 holds (ListParts) decide what is
+   * durable, the first ones without a gap and whole, and the stream starts there (`tell()`).
+   * @throws TypeError for a token that is not one; RangeError for one of another path;
+   * FileNotFoundError when the upload is gone (completed or aborted).
+   */
+  async resumeOutputStream(path: string, token: string, options: ResumableStreamOptions = {}): Promise<S3OutputStream> {
+    const { bucket, key } = needKey(path);
+    const state = decodeResumeToken(token, 's3', `${bucket}/${key}`);
+    if (state.partSize < MIN_PART_SIZE)
+      throw new RangeError(`the resume token's part size ${state.partSize} is below S3's minimum`);
+    const multipart = new Multipart(this.#client, bucket, key);
+    const stored = await multipart.listParts(state.uploadId, undefined);
+    const parts: string[] = [];
+    for (let number = 1; stored.get(number)?.size === state.partSize; number++) parts.push(stored.get(number)!.etag);
+    return this.#stream(multipart, options, { uploadId: state.uploadId, parts }, state.partSize);
+  }
+
+  #stream(
+    multipart: Multipart,
+    options: ResumableStreamOptions,
+    resumable: { uploadId: string; parts: string[] } | undefined,
+    partSize = this.#partSize,
+  ): S3OutputStream {
+    const { underlying, control } = s3Upload(multipart, {
+      partSize,
+      maxInFlight: this.#uploadConcurrency,
+      ...(resumable === undefined ? {} : { resumable }),
+      ...(options.onCheckpoint === undefined ? {} : { onCheckpoint: options.onCheckpoint }),
     });
+    const position = (resumable?.parts.length ?? 0) * partSize;
+    return new S3OutputStream(underlying, `${multipart.bucket}/${multipart.key}`, control, position);
   }
 
   /** S3 objects cannot be appended to. */

@@ -6,6 +6,8 @@
 import { fileClass } from '../../io/core/file-class.js';
 import type { Async, OutputStream, RandomAccessFile } from '../../io/core/interfaces.js';
 import type { UnderlyingFile } from '../../io/core/underlying.js';
+import { UnsupportedOperationError } from '../../errors.js';
+import { SUSPEND, type UploadControl } from './s3-upload.js';
 
 /** An S3 object open for reading; `S3FileSystem.openInputFile` makes them. */
 export class S3File extends fileClass<Async<RandomAccessFile>>() {
@@ -19,14 +21,46 @@ export class S3File extends fileClass<Async<RandomAccessFile>>() {
   }
 }
 
-/** An S3 multipart upload open for writing; `S3FileSystem.openOutputStream` makes them. */
+/**
+ * An S3 multipart upload open for writing; `S3FileSystem.openOutputStream` makes them. A
+ * resumable one (`{ resumable: true }`, or `resumeOutputStream`) has a resume token.
+ */
 export class S3OutputStream extends fileClass<Async<OutputStream>>() {
   /** The object's path, `bucket/key`. */
   readonly path: string;
+  readonly #control: UploadControl;
 
   /** @internal Use `S3FileSystem.openOutputStream`. */
-  constructor(underlying: UnderlyingFile, path: string) {
-    super(underlying, { kind: 'S3OutputStream', mode: 'wb', seekable: false, sync: false });
+  constructor(underlying: UnderlyingFile, path: string, control: UploadControl, position = 0) {
+    super(underlying, { kind: 'S3OutputStream', mode: 'wb', seekable: false, sync: false, position });
     this.path = path;
+    this.#control = control;
+  }
+
+  /**
+   * The resume token of a resumable upload (a JSON string: the upload id, the part size, the
+   * parts done and their ETags, the bytes durable), current as parts complete.
+   * @throws UnsupportedOperationError for an upload opened without `resumable: true`.
+   */
+  get resumeToken(): string {
+    const token = this.#control.token();
+    if (token === undefined) throw new UnsupportedOperationError(`${this.path} was not opened with { resumable: true }`);
+    return token;
+  }
+
+  /** The bytes S3 holds for good: the parts done from the first on, without a gap. */
+  get bytesDurable(): number {
+    return this.#control.durable();
+  }
+
+  /**
+   * Stops a resumable upload without completing or discarding it: parts in flight are
+   * cancelled and the stream closes; the upload stays on S3 to be resumed from the token
+   * returned. (`abort()` discards it instead.)
+   */
+  async suspend(): Promise<string> {
+    const token = this.resumeToken;
+    await this.abort(SUSPEND);
+    return this.#control.token() ?? token;
   }
 }

@@ -2,16 +2,24 @@
  * The backend of S3 output streams: a multipart upload. Written bytes fill a part buffer;
  * each full part is uploaded while the next fills, with a bounded number in flight, so
  * memory stays at about `(maxInFlight + 1) × partSize` whatever the object's size. The
- * object appears only when `close()` completes the upload; a failure or `abort()` aborts
- * it, leaving nothing behind. A stream closed before one part filled sends one PutObject.
+ * object appears only when `close()` completes the upload.
+ *
+ * An ordinary upload starts with its first full part (a stream closed before one filled
+ * sends one PutObject), and a failure or `abort()` aborts it, leaving nothing behind. A
+ * resumable one starts at open and outlives failures and {@link SUSPEND}: the parts done
+ * from the first on, without a gap, are its durable bytes, which its resume token records
+ * (`onCheckpoint` is told each time they grow); only `abort()` discards it.
  * @module
  */
 import { IOError } from '../../errors.js';
 import { asError } from '../../remote/body-reader.js';
 import type { UnderlyingFile } from '../../io/core/underlying.js';
-import type { S3Client } from './s3-client.js';
-import { escapeXml, xmlValue } from './s3-xml.js';
-import { s3Error } from './s3-errors.js';
+import { encodeResumeToken } from '../uploads/resume-token.js';
+import type { UploadCheckpoint } from '../file-system.js';
+import { MAX_PARTS, type Multipart } from './s3-multipart.js';
+
+/** The reason `abort` is given to suspend a resumable upload rather than discard it. */
+export const SUSPEND: unique symbol = Symbol('suspend the upload');
 
 /** How an upload cuts and sends parts. */
 export interface UploadOptions {
@@ -19,26 +27,54 @@ export interface UploadOptions {
   readonly partSize: number;
   /** Parts uploaded at once. */
   readonly maxInFlight: number;
+  /** Make the upload resumable: its id (created at open) and the durable parts' ETags. */
+  readonly resumable?: { readonly uploadId: string; readonly parts: readonly string[] };
+  /** Told the new token each time the durable bytes grow (resumable uploads). */
+  readonly onCheckpoint?: (checkpoint: UploadCheckpoint) => void;
 }
 
-/** A multipart upload to `bucket/key`, as an {@link UnderlyingFile}. */
-export function s3Upload(client: S3Client, bucket: string, key: string, options: UploadOptions): UnderlyingFile {
-  const name = `s3://${bucket}/${key}`;
+/** What an S3 output stream asks of its upload besides the backend calls. */
+export interface UploadControl {
+  /** The current resume token (resumable uploads), else `undefined`. */
+  token(): string | undefined;
+  /** The bytes durable: the parts done from the first on. */
+  durable(): number;
+}
+
+/** A multipart upload as an {@link UnderlyingFile}, and its control. */
+export function s3Upload(multipart: Multipart, options: UploadOptions): { underlying: UnderlyingFile; control: UploadControl } {
+  const { name } = multipart;
+  const { partSize, resumable } = options;
   const controller = new AbortController();
   const inFlight = new Set<Promise<void>>();
-  const etags: string[] = [];
+  // The ETag of each part by number - 1, '' while it is in flight.
+  const etags: string[] = [...(resumable?.parts ?? [])];
+  let doneParts = etags.length;
   let part: Uint8Array<ArrayBuffer> | undefined;
   let filled = 0;
-  let written = 0;
-  let uploadId: Promise<string> | undefined;
+  let written = doneParts * partSize;
+  let uploadId: Promise<string> | undefined = resumable === undefined ? undefined : Promise.resolve(resumable.uploadId);
   let failure: unknown;
   let aborting: Promise<void> | undefined;
 
-  const create = async (): Promise<string> => {
-    const response = await client.request({ method: 'POST', bucket, key, query: { uploads: '' }, signal: controller.signal });
-    const id = xmlValue(await response.text(), 'UploadId');
-    if (id === undefined) throw new IOError(`S3 did not return an UploadId for ${name}`, { code: 'EPROTO' });
-    return id;
+  const token = (): string | undefined =>
+    resumable === undefined
+      ? undefined
+      : encodeResumeToken({
+          store: 's3',
+          path: `${multipart.bucket}/${multipart.key}`,
+          uploadId: resumable.uploadId,
+          partSize,
+          parts: etags.slice(0, doneParts),
+        });
+
+  /** Advances the durable prefix past the parts now done, and says so. */
+  const advance = (): void => {
+    const before = doneParts;
+    while (doneParts < etags.length && etags[doneParts] !== '') doneParts++;
+    if (doneParts > before && options.onCheckpoint !== undefined) {
+      options.onCheckpoint({ token: token()!, bytesDurable: doneParts * partSize });
+    }
   };
 
   /**
@@ -51,36 +87,34 @@ export function s3Upload(client: S3Client, bucket: string, key: string, options:
       await Promise.allSettled([...inFlight]);
       controller.abort(failure ?? new IOError(`upload to ${name} aborted`, { code: 'EABORT' }));
       const id = await uploadId?.catch(() => undefined);
-      if (id !== undefined)
-        await client.request({ method: 'DELETE', bucket, key, query: { uploadId: id }, accept: (s) => s === 404 });
+      if (id !== undefined) await multipart.abort(id);
     })();
     return aborting;
   };
 
+  /** Stops sending, keeping what is durable (resumable uploads). */
+  const suspend = async (): Promise<void> => {
+    failure ??= new IOError(`upload to ${name} suspended`, { code: 'EABORT' });
+    controller.abort(failure);
+    await Promise.allSettled([...inFlight]);
+  };
+
   const throwIfFailed = async (): Promise<void> => {
     if (failure === undefined) return;
-    await abortUpload().catch(() => {});
+    // A resumable upload stays on the store, to be resumed.
+    if (resumable === undefined) await abortUpload().catch(() => {});
     throw asError(failure);
   };
 
   const sendPart = async (bytes: Uint8Array<ArrayBuffer>): Promise<void> => {
     while (inFlight.size >= options.maxInFlight) await Promise.race(inFlight).catch(() => {});
     await throwIfFailed();
-    uploadId ??= create();
+    uploadId ??= multipart.create(controller.signal);
     const number = etags.length + 1;
     etags.push('');
     const upload = (async () => {
-      const id = await uploadId;
-      const query = { partNumber: String(number), uploadId: id };
-      const response = await client.request({ method: 'PUT', bucket, key, query, body: bytes, signal: controller.signal });
-      const etag = response.headers.get('etag');
-      if (etag === null) {
-        throw new IOError(
-          `S3 returned no ETag for part ${number} of ${name} (in a browser: does the bucket's CORS configuration expose ETag? see docs/cors.md)`,
-          { code: 'EPROTO' },
-        );
-      }
-      etags[number - 1] = etag;
+      etags[number - 1] = await multipart.uploadPart(await uploadId!, number, bytes, controller.signal);
+      advance();
     })();
     inFlight.add(upload);
     upload.then(
@@ -88,37 +122,25 @@ export function s3Upload(client: S3Client, bucket: string, key: string, options:
       (error: unknown) => {
         inFlight.delete(upload);
         failure ??= error;
-        // Nothing of a failed upload may stay behind, even if the caller never closes.
-        void abortUpload().catch(() => {});
+        // Nothing of a failed ordinary upload may stay behind, even if the caller never closes.
+        if (resumable === undefined) void abortUpload().catch(() => {});
       },
     );
   };
 
-  const complete = async (id: string): Promise<void> => {
-    const parts = etags
-      .map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${escapeXml(etag)}</ETag></Part>`)
-      .join('');
-    const body = `<CompleteMultipartUpload>${parts}</CompleteMultipartUpload>`;
-    const response = await client.request({
-      method: 'POST',
-      bucket,
-      key,
-      query: { uploadId: id },
-      body,
-      signal: controller.signal,
-    });
-    // S3 may answer 200 and still fail, with an error document in the body.
-    const text = await response.text();
-    if (xmlValue(text, 'Code') !== undefined && text.includes('<Error'))
-      throw s3Error(500, 'CompleteMultipartUpload failed', name, text);
-  };
-
-  return {
+  const underlying: UnderlyingFile = {
     async write(bytes) {
       await throwIfFailed();
       let done = 0;
       while (done < bytes.byteLength) {
-        part ??= new Uint8Array(options.partSize);
+        if (part === undefined) {
+          if (etags.length >= MAX_PARTS) {
+            throw new IOError(`${name} would need more than ${MAX_PARTS} parts of ${partSize} bytes: use a larger partSize`, {
+              code: 'EFBIG',
+            });
+          }
+          part = new Uint8Array(partSize);
+        }
         const count = Math.min(bytes.byteLength - done, part.byteLength - filled);
         part.set(bytes.subarray(done, done + count), filled);
         filled += count;
@@ -143,24 +165,29 @@ export function s3Upload(client: S3Client, bucket: string, key: string, options:
         await throwIfFailed();
         const rest = part === undefined ? new Uint8Array(0) : part.slice(0, filled);
         part = undefined;
-        if (uploadId === undefined) {
-          await client.request({ method: 'PUT', bucket, key, body: rest, signal: controller.signal });
+        if (uploadId === undefined || written === 0) {
+          // S3 completes no upload without parts: an empty resumable one is an empty object.
+          if (uploadId !== undefined) await multipart.abort(await uploadId);
+          const { bucket, key } = multipart;
+          await multipart.client.request({ method: 'PUT', bucket, key, body: rest, signal: controller.signal });
           return;
         }
         if (rest.byteLength > 0) await sendPart(rest);
         await Promise.allSettled([...inFlight]);
         await throwIfFailed();
-        await complete(await uploadId);
+        await multipart.complete(await uploadId, etags, controller.signal);
       } catch (error) {
         failure ??= error;
-        await abortUpload().catch(() => {});
+        if (resumable === undefined) await abortUpload().catch(() => {});
         throw error;
       }
     },
     async abort(reason) {
       part = undefined;
+      if (reason === SUSPEND) return suspend();
       failure ??= reason instanceof Error ? reason : new IOError(`upload to ${name} aborted`, { code: 'EABORT', cause: reason });
       await abortUpload();
     },
   };
+  return { underlying, control: { token, durable: () => doneParts * partSize } };
 }
