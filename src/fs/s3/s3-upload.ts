@@ -113,7 +113,7 @@ export function s3Upload(multipart: Multipart, options: UploadOptions): { underl
     const number = etags.length + 1;
     etags.push('');
     const upload = (async () => {
-      etags[number - 1] = await multipart.uploadPart(await uploadId!, number, bytes, controller.signal);
+      etags[number - 1] = await multipart.uploadPart(await uploadId, number, bytes, controller.signal);
       advance();
     })();
     inFlight.add(upload);
