@@ -14,5 +14,6 @@ export {
 } from './io/backends/os-file.js';
 export { createMemoryMap, memoryMap, MemoryMappedFile } from './io/backends/memory-mapped-file.js';
 export { LocalFileSystem } from './fs/local/local-file-system.js';
-// These two take the place of the ones `export *` brings: an explicit export wins.
+// These take the place of the ones `export *` brings: an explicit export wins.
 export { inputStream, outputStream } from './io/node-open.js';
+export { resumableUpload } from './fs/uploads/resumable-upload-node.js';

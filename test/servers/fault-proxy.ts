@@ -32,8 +32,17 @@ export interface FaultProxy {
   unref(): void;
 }
 
+/** Options of {@link startFaultProxy}. */
+export interface FaultProxyOptions {
+  /**
+   * Forward the client's own `Host` header (the proxy's address) instead of the origin's: a
+   * SigV4 signature covers the host the client addressed, which the origin checks. Default `false`.
+   */
+  readonly keepHost?: boolean;
+}
+
 /** Starts a proxy on a free 127.0.0.1 port forwarding to `origin` (`http://127.0.0.1:port`). */
-export async function startFaultProxy(origin: string): Promise<FaultProxy> {
+export async function startFaultProxy(origin: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
   const target = new URL(origin);
   const state: FaultProxy = {
     url: '',
@@ -75,7 +84,7 @@ export async function startFaultProxy(origin: string): Promise<FaultProxy> {
           port: target.port,
           method: req.method,
           path: req.url,
-          headers: { ...req.headers, host: target.host },
+          headers: options.keepHost === true ? req.headers : { ...req.headers, host: target.host },
         },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);

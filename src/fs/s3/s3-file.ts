@@ -60,6 +60,8 @@ export class S3OutputStream extends fileClass<Async<OutputStream>>() {
    */
   async suspend(): Promise<string> {
     const token = this.resumeToken;
+    // Cancelled now, not after the writes queued before (which wait for parts in flight).
+    this.#control.cancel();
     await this.abort(SUSPEND);
     return this.#control.token() ?? token;
   }

@@ -39,6 +39,8 @@ export interface UploadControl {
   token(): string | undefined;
   /** The bytes durable: the parts done from the first on. */
   durable(): number;
+  /** Stops sending at once, cancelling the parts in flight (to suspend a resumable upload). */
+  cancel(): void;
 }
 
 /** A multipart upload as an {@link UnderlyingFile}, and its control. */
@@ -47,9 +49,11 @@ export function s3Upload(multipart: Multipart, options: UploadOptions): { underl
   const { partSize, resumable } = options;
   const controller = new AbortController();
   const inFlight = new Set<Promise<void>>();
-  // The ETag of each part by number - 1, '' while it is in flight.
+  // The ETag of each part by number - 1, '' while it is in flight, and its size.
   const etags: string[] = [...(resumable?.parts ?? [])];
+  const sizes: number[] = etags.map(() => partSize);
   let doneParts = etags.length;
+  let doneBytes = doneParts * partSize;
   let part: Uint8Array<ArrayBuffer> | undefined;
   let filled = 0;
   let written = doneParts * partSize;
@@ -65,15 +69,16 @@ export function s3Upload(multipart: Multipart, options: UploadOptions): { underl
           path: `${multipart.bucket}/${multipart.key}`,
           uploadId: resumable.uploadId,
           partSize,
-          parts: etags.slice(0, doneParts),
+          // Whole parts only: a short last part is durable, but nothing can follow it.
+          parts: etags.slice(0, sizes[doneParts - 1] === partSize || doneParts === 0 ? doneParts : doneParts - 1),
         });
 
   /** Advances the durable prefix past the parts now done, and says so. */
   const advance = (): void => {
     const before = doneParts;
-    while (doneParts < etags.length && etags[doneParts] !== '') doneParts++;
+    while (doneParts < etags.length && etags[doneParts] !== '') doneBytes += sizes[doneParts++]!;
     if (doneParts > before && options.onCheckpoint !== undefined) {
-      options.onCheckpoint({ token: token()!, bytesDurable: doneParts * partSize });
+      options.onCheckpoint({ token: token()!, bytesDurable: doneBytes });
     }
   };
 
@@ -92,11 +97,10 @@ export function s3Upload(multipart: Multipart, options: UploadOptions): { underl
     return aborting;
   };
 
-  /** Stops sending, keeping what is durable (resumable uploads). */
-  const suspend = async (): Promise<void> => {
+  /** Stops sending at once, keeping what is durable (resumable uploads). */
+  const cancel = (): void => {
     failure ??= new IOError(`upload to ${name} suspended`, { code: 'EABORT' });
     controller.abort(failure);
-    await Promise.allSettled([...inFlight]);
   };
 
   const throwIfFailed = async (): Promise<void> => {
@@ -112,6 +116,7 @@ export function s3Upload(multipart: Multipart, options: UploadOptions): { underl
     uploadId ??= multipart.create(controller.signal);
     const number = etags.length + 1;
     etags.push('');
+    sizes.push(bytes.byteLength);
     const upload = (async () => {
       etags[number - 1] = await multipart.uploadPart(await uploadId, number, bytes, controller.signal);
       advance();
@@ -184,10 +189,14 @@ export function s3Upload(multipart: Multipart, options: UploadOptions): { underl
     },
     async abort(reason) {
       part = undefined;
-      if (reason === SUSPEND) return suspend();
+      if (reason === SUSPEND) {
+        cancel();
+        await Promise.allSettled([...inFlight]);
+        return;
+      }
       failure ??= reason instanceof Error ? reason : new IOError(`upload to ${name} aborted`, { code: 'EABORT', cause: reason });
       await abortUpload();
     },
   };
-  return { underlying, control: { token, durable: () => doneParts * partSize } };
+  return { underlying, control: { token, durable: () => doneBytes, cancel } };
 }

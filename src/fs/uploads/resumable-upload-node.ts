@@ -1,0 +1,30 @@
+/**
+ * {@link resumableUpload} as Node has it: tokens kept in a folder on the disk.
+ * @module
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalFileSystem } from '../local/local-file-system.js';
+import type { FileSystem } from '../file-system.js';
+import type { ResumableUploadSource } from './fingerprint.js';
+import { uploadResumably, type ResumableUploadOptions, type ResumableUploadResult } from './resumable-upload.js';
+
+/**
+ * Uploads a `Blob` (`fs.openAsBlob`) or a random-access file (`OSFile`) to `path` of `fs`
+ * (`S3FileSystem`) so that it survives a crash: called again with the same source after one,
+ * it resumes, sending only the parts the store does not hold. The resume token is kept on
+ * disk (`options.store`, default `nativefile-uploads` under `os.tmpdir()`) until the upload
+ * completes. `onProgress` counts bytes durable, those sent before a resume included.
+ * @throws TypeError for a source or filesystem of the wrong kind; the store's errors.
+ */
+export function resumableUpload(
+  fs: FileSystem,
+  path: string,
+  source: ResumableUploadSource,
+  options: ResumableUploadOptions = {},
+): Promise<ResumableUploadResult> {
+  return uploadResumably(fs, path, source, options, {
+    fileSystem: () => new LocalFileSystem(),
+    dir: join(tmpdir(), 'nativefile-uploads'),
+  });
+}

@@ -1,0 +1,145 @@
+/**
+ * {@link resumableUpload}: an upload of a `Blob`/`File` or a random-access file that survives
+ * a reload or a crash. Its resume token is kept in a folder (OPFS in browsers, the disk in
+ * Node: `nativefile/node` exports the same function with that default), keyed by the path
+ * and the source's fingerprint, so calling it again with the same source resumes, sending
+ * only the parts the store does not hold. Memory stays at about the store's
+ * `(uploadConcurrency + 1) × partSize` plus one chunk read.
+ * @module
+ */
+import { FileNotFoundError } from '../../errors.js';
+import { checkPositiveSize, describe } from '../../util/validate.js';
+import type { FileSystem, ResumableFileSystem, ResumableOutputStream, UploadCheckpoint } from '../file-system.js';
+import { checkPath } from '../paths.js';
+import { fingerprintOf, readSource, sha256Hex, sourceSize, type ResumableUploadSource } from './fingerprint.js';
+import { LatestSaver, UploadStore } from './upload-store.js';
+
+/** Options of {@link resumableUpload}. */
+export interface ResumableUploadOptions {
+  /** Told the bytes durable (those sent before a resume included), monotonic, ending at the size. */
+  onProgress?: (bytesDurable: number, size: number) => void;
+  /**
+   * Stops the upload: parts in flight are cancelled, the upload stays on the store and its
+   * token in `store`, so a later call resumes it; the call rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
+  /** The folder that keeps the tokens: an OPFS path in browsers (default `.nativefile/uploads`), a path in Node (default a folder under `os.tmpdir()`). */
+  store?: string;
+  /** Bytes read from the source at once. Default 4 MiB. */
+  chunkSize?: number;
+}
+
+/** What {@link resumableUpload} did. */
+export interface ResumableUploadResult {
+  /** The path uploaded to. */
+  readonly path: string;
+  /** The bytes of the object. */
+  readonly size: number;
+  /** Where this call started: 0 for a new upload, else the bytes the store already held. */
+  readonly resumedFrom: number;
+}
+
+/** Where tokens are kept when the caller does not say: OPFS here, the disk in Node. */
+export interface DefaultUploadStore {
+  fileSystem(): FileSystem;
+  readonly dir: string;
+}
+
+const DEFAULT_CHUNK = 4 * 1024 * 1024;
+
+function isResumable(fs: FileSystem): fs is ResumableFileSystem {
+  return typeof (fs as Partial<ResumableFileSystem>).resumeOutputStream === 'function';
+}
+
+/**
+ * Uploads `source` to `path` of `fs` (a store with resumable uploads: `S3FileSystem`) so that
+ * it survives a reload or a crash: called again with the same source (same name, size,
+ * modification time and sampled bytes) after an interruption, it resumes where the store's
+ * durable parts end. The token is forgotten once the upload completes.
+ * @throws TypeError for a source or filesystem of the wrong kind; the store's errors.
+ */
+export async function uploadResumably(
+  fs: FileSystem,
+  path: string,
+  source: ResumableUploadSource,
+  options: ResumableUploadOptions,
+  defaults: DefaultUploadStore,
+): Promise<ResumableUploadResult> {
+  if (!isResumable(fs)) throw new TypeError(`fs must be a filesystem with resumable uploads (S3FileSystem), got ${describe(fs)}`);
+  checkPath(path);
+  const readable = source instanceof Blob || typeof (source as { readAt?: unknown } | null)?.readAt === 'function';
+  if (!readable) throw new TypeError(`source must be a Blob, a File or a random-access file, got ${describe(source)}`);
+  const chunkSize = checkPositiveSize(options.chunkSize ?? DEFAULT_CHUNK, 'chunkSize');
+  const { signal, onProgress } = options;
+  signal?.throwIfAborted();
+
+  const size = await sourceSize(source);
+  const fingerprint = await fingerprintOf(source);
+  const key = (await sha256Hex(`${fs.typeName}\n${path}\n${JSON.stringify(fingerprint)}`)).slice(0, 40);
+  const store = new UploadStore(defaults.fileSystem(), options.store ?? defaults.dir);
+  const saver = new LatestSaver(store, key);
+  let durable = 0;
+  const onCheckpoint = ({ token, bytesDurable }: UploadCheckpoint): void => {
+    saver.save({ path, fingerprint, token });
+    if (bytesDurable > durable) {
+      durable = bytesDurable;
+      onProgress?.(durable, size);
+    }
+  };
+
+  const stream = await open(fs, path, store, key, onCheckpoint);
+  saver.save({ path, fingerprint, token: stream.resumeToken });
+  const resumedFrom = stream.tell();
+  durable = Math.max(durable, resumedFrom);
+  onProgress?.(durable, size);
+
+  const onAbort = (): void => void stream.suspend().catch(() => {});
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (let offset = resumedFrom; offset < size;) {
+      signal?.throwIfAborted();
+      const chunk = await readSource(source, offset, Math.min(chunkSize, size - offset));
+      if (chunk.byteLength === 0) throw new FileNotFoundError(`the source ended at ${offset} of ${size} bytes: did it change?`);
+      await stream.write(chunk);
+      offset += chunk.byteLength;
+    }
+    signal?.throwIfAborted();
+    await stream.close();
+  } catch (error) {
+    // The upload stays on the store, and its token here, for the next call to resume.
+    if (signal?.aborted) {
+      await stream.suspend().catch(() => {});
+      saver.save({ path, fingerprint, token: stream.resumeToken });
+      await saver.settled().catch(() => {});
+      throw signal.reason;
+    }
+    await saver.settled().catch(() => {});
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  await saver.settled();
+  await store.forget(key);
+  onProgress?.(size, size);
+  return { path, size, resumedFrom };
+}
+
+/** The upload's stream: resumed from the token kept under `key`, or a new upload. */
+async function open(
+  fs: ResumableFileSystem,
+  path: string,
+  store: UploadStore,
+  key: string,
+  onCheckpoint: (checkpoint: UploadCheckpoint) => void,
+): Promise<ResumableOutputStream> {
+  const record = await store.load(key);
+  if (record !== undefined) {
+    try {
+      return await fs.resumeOutputStream(path, record.token, { onCheckpoint });
+    } catch (error) {
+      // Gone (completed or aborted elsewhere) or unreadable: a new upload, the record replaced.
+      if (!(error instanceof FileNotFoundError || error instanceof TypeError || error instanceof RangeError)) throw error;
+    }
+  }
+  return fs.openOutputStream(path, { resumable: true, onCheckpoint });
+}
