@@ -3,7 +3,7 @@
  * reads are made conditional on, and whether the server honours `Range` at all.
  * @module
  */
-import { IOError } from '../errors.js';
+import { FileNotFoundError, IOError } from '../errors.js';
 import { discardBody, readWholeBody } from './body-reader.js';
 import { isRetryableStatus, networkError, responseError, statusError } from './http-errors.js';
 import { parseContentRange } from './range-reader.js';
@@ -47,7 +47,7 @@ export interface ProbeRequest {
  * ignores `Range` and the file is larger than `wholeFileLimit`.
  */
 export async function probe(request: ProbeRequest): Promise<Probe> {
-  const head = await send(request, 'HEAD', undefined);
+  const head = PRESIGNED.test(request.url) ? undefined : await headOrNothing(request);
   if (head !== undefined && head.ok) {
     const length = head.headers.get('content-length');
     const validator = validatorOf(head);
@@ -80,6 +80,27 @@ export async function probe(request: ProbeRequest): Promise<Probe> {
     );
   }
   return { size: whole.byteLength, validator, whole };
+}
+
+/**
+ * Query parameters of a URL presigned for one method (S3's and GCS's signatures, Azure's SAS
+ * `sig`): a HEAD of it is refused, and in a page the refusal often lacks CORS headers, which
+ * makes it a network error the page cannot tell from one (and logs). Such URLs skip HEAD.
+ */
+const PRESIGNED = /[?&](X-Amz-Signature|X-Goog-Signature|Signature|sig)=/i;
+
+/**
+ * The HEAD answer, asked once; `undefined` when there is none to use (the method refused, a
+ * network error, which in a page is also what a refusal without CORS headers looks like, or
+ * a server error), for the ranged GET to decide, with its retries. A missing file is missing.
+ */
+async function headOrNothing(request: ProbeRequest): Promise<Response | undefined> {
+  try {
+    return await send({ ...request, retry: { ...request.retry, retries: 0 } }, 'HEAD', undefined);
+  } catch (error) {
+    if (request.signal?.aborted || error instanceof FileNotFoundError || !(error instanceof IOError)) throw error;
+    return undefined;
+  }
 }
 
 /** One request with retries; `undefined` when the server does not allow the method. */

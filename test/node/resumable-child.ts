@@ -3,7 +3,14 @@
 import { OSFile, resumableUpload, S3FileSystem } from '../../src/node.js';
 
 const env = (name: string): string => process.env[name] ?? '';
-const [ENDPOINT, ACCESS_KEY, SECRET_KEY, SOURCE, TARGET, STORE] = ['ENDPOINT', 'ACCESS_KEY', 'SECRET_KEY', 'SOURCE', 'TARGET', 'STORE'].map(env) as [string, string, string, string, string, string];
+const [ENDPOINT, ACCESS_KEY, SECRET_KEY, SOURCE, TARGET, STORE] = [
+  'ENDPOINT',
+  'ACCESS_KEY',
+  'SECRET_KEY',
+  'SOURCE',
+  'TARGET',
+  'STORE',
+].map(env) as [string, string, string, string, string, string];
 const s3 = new S3FileSystem({
   endpoint: ENDPOINT,
   region: 'us-east-1',

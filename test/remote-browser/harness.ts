@@ -5,6 +5,7 @@ import { wrap } from 'comlink';
 import { linesOverHttp, openHeld, openMissing, readHeld, readPatternOverHttp, readRefusedByCors } from './http-checks.js';
 import { parquetRows } from './parquet-check.js';
 import { opfsUpload, s3Abort, s3Manage, s3Multipart, s3OpenMissing, s3Read } from './s3-checks.js';
+import { readPresigned, signerRoundTrip, startResumableUpload, storedUploads, uploadState } from './upload-checks.js';
 import type { RemoteWorker } from './worker.js';
 
 /** Runs `use` on a fresh module worker, then ends the worker. */
@@ -32,6 +33,11 @@ const harness = {
   s3Abort,
   s3Manage,
   opfsUpload,
+  startResumableUpload,
+  uploadState,
+  storedUploads,
+  signerRoundTrip,
+  readPresigned,
   /** The HttpFile checks again, inside a dedicated module worker. */
   workerHttp: (patternUrl: string, linesUrl: string) =>
     inWorker(async (worker) => ({

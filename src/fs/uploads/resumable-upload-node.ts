@@ -4,7 +4,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalFileSystem } from '../local/local-file-system.js';
+import { diskUploadStore } from './disk-upload-store.js';
 import type { FileSystem } from '../file-system.js';
 import type { ResumableUploadSource } from './fingerprint.js';
 import { uploadResumably, type ResumableUploadOptions, type ResumableUploadResult } from './resumable-upload.js';
@@ -23,8 +23,5 @@ export function resumableUpload(
   source: ResumableUploadSource,
   options: ResumableUploadOptions = {},
 ): Promise<ResumableUploadResult> {
-  return uploadResumably(fs, path, source, options, {
-    fileSystem: () => new LocalFileSystem(),
-    dir: join(tmpdir(), 'nativefile-uploads'),
-  });
+  return uploadResumably(fs, path, source, options, { open: diskUploadStore, defaultDir: join(tmpdir(), 'nativefile-uploads') });
 }

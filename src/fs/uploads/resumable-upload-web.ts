@@ -2,7 +2,7 @@
  * {@link resumableUpload} as pages and workers have it: tokens kept in OPFS.
  * @module
  */
-import { OpfsFileSystem } from '../opfs/opfs-file-system.js';
+import { opfsUploadStore } from './opfs-upload-store.js';
 import type { FileSystem } from '../file-system.js';
 import type { ResumableUploadSource } from './fingerprint.js';
 import { uploadResumably, type ResumableUploadOptions, type ResumableUploadResult } from './resumable-upload.js';
@@ -24,5 +24,5 @@ export function resumableUpload(
   source: ResumableUploadSource,
   options: ResumableUploadOptions = {},
 ): Promise<ResumableUploadResult> {
-  return uploadResumably(fs, path, source, options, { fileSystem: () => new OpfsFileSystem(), dir: DEFAULT_UPLOAD_STORE });
+  return uploadResumably(fs, path, source, options, { open: opfsUploadStore, defaultDir: DEFAULT_UPLOAD_STORE });
 }

@@ -12,7 +12,7 @@ import { checkPositiveSize, describe } from '../../util/validate.js';
 import type { FileSystem, ResumableFileSystem, ResumableOutputStream, UploadCheckpoint } from '../file-system.js';
 import { checkPath } from '../paths.js';
 import { fingerprintOf, readSource, sha256Hex, sourceSize, type ResumableUploadSource } from './fingerprint.js';
-import { LatestSaver, UploadStore } from './upload-store.js';
+import { LatestSaver, type UploadStore } from './upload-store.js';
 
 /** Options of {@link resumableUpload}. */
 export interface ResumableUploadOptions {
@@ -39,10 +39,12 @@ export interface ResumableUploadResult {
   readonly resumedFrom: number;
 }
 
-/** Where tokens are kept when the caller does not say: OPFS here, the disk in Node. */
-export interface DefaultUploadStore {
-  fileSystem(): FileSystem;
-  readonly dir: string;
+/** Where tokens are kept: in OPFS (pages) or on disk (Node), in the folder given or the default one. */
+export interface UploadStoreKind {
+  /** The records in folder `dir`. */
+  open(dir: string): UploadStore;
+  /** The folder when the caller names none. */
+  readonly defaultDir: string;
 }
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
@@ -63,7 +65,7 @@ export async function uploadResumably(
   path: string,
   source: ResumableUploadSource,
   options: ResumableUploadOptions,
-  defaults: DefaultUploadStore,
+  stores: UploadStoreKind,
 ): Promise<ResumableUploadResult> {
   if (!isResumable(fs)) throw new TypeError(`fs must be a filesystem with resumable uploads (S3FileSystem), got ${describe(fs)}`);
   checkPath(path);
@@ -76,7 +78,7 @@ export async function uploadResumably(
   const size = await sourceSize(source);
   const fingerprint = await fingerprintOf(source);
   const key = (await sha256Hex(`${fs.typeName}\n${path}\n${JSON.stringify(fingerprint)}`)).slice(0, 40);
-  const store = new UploadStore(defaults.fileSystem(), options.store ?? defaults.dir);
+  const store = stores.open(options.store === undefined ? stores.defaultDir : checkPath(options.store, 'options.store'));
   const saver = new LatestSaver(store, key);
   let durable = 0;
   const onCheckpoint = ({ token, bytesDurable }: UploadCheckpoint): void => {

@@ -1,13 +1,10 @@
 /**
  * Where resumable uploads keep their tokens between runs: one small JSON file per upload in
- * a folder of a {@link FileSystem} (OPFS in browsers, the local disk in Node), named by a
- * hash of the store, the path and the source's fingerprint. Each save writes a temporary
- * file and moves it over the record, so a crash mid-save leaves the previous token.
+ * a folder (OPFS in browsers, the disk in Node), named by a hash of the store, the path and
+ * the source's fingerprint. A crash mid-save leaves the previous record.
  * @module
  */
-import { FileNotFoundError } from '../../errors.js';
-import type { FileSystem } from '../file-system.js';
-import { joinPath } from '../paths.js';
+import { asError } from '../../remote/body-reader.js';
 import type { SourceFingerprint } from './fingerprint.js';
 
 /** What is kept of an upload. */
@@ -19,54 +16,26 @@ export interface UploadRecord {
   readonly token: string;
 }
 
-/** A folder of upload records. */
-export class UploadStore {
-  constructor(
-    readonly fs: FileSystem,
-    readonly dir: string,
-  ) {}
-
+/**
+ * A folder of upload records, one per key. A save replaces the record whole or not at all
+ * (OPFS's `createWritable()` commits on close; on disk a temporary file is renamed over it).
+ */
+export interface UploadStore {
   /** The record under `key`, or `undefined` when there is none (or it cannot be read as one). */
-  async load(key: string): Promise<UploadRecord | undefined> {
-    let text: string;
-    try {
-      const file = await this.fs.openInputFile(this.#path(key));
-      try {
-        text = new TextDecoder().decode(await file.read());
-      } finally {
-        await file.close();
-      }
-    } catch (error) {
-      if (error instanceof FileNotFoundError) return undefined;
-      throw error;
-    }
-    try {
-      const record = JSON.parse(text) as UploadRecord;
-      return typeof record?.token === 'string' ? record : undefined;
-    } catch {
-      return undefined; // Torn by something else than us: start over.
-    }
-  }
-
+  load(key: string): Promise<UploadRecord | undefined>;
   /** Saves `record` under `key`, replacing the one before. */
-  async save(key: string, record: UploadRecord): Promise<void> {
-    await this.fs.createDir(this.dir, { recursive: true });
-    const temporary = `${this.#path(key)}.tmp`;
-    const out = await this.fs.openOutputStream(temporary);
-    await out.write(new TextEncoder().encode(JSON.stringify(record)));
-    await out.close();
-    await this.fs.move(temporary, this.#path(key));
-  }
-
+  save(key: string, record: UploadRecord): Promise<void>;
   /** Forgets the record under `key`, if any. */
-  async forget(key: string): Promise<void> {
-    await this.fs.deleteFile(this.#path(key)).catch((error: unknown) => {
-      if (!(error instanceof FileNotFoundError)) throw error;
-    });
-  }
+  forget(key: string): Promise<void>;
+}
 
-  #path(key: string): string {
-    return joinPath(this.dir, `${key}.json`);
+/** The record `text` holds, or `undefined` when it is not one (torn by something else: start over). */
+export function parseRecord(text: string): UploadRecord | undefined {
+  try {
+    const record = JSON.parse(text) as Partial<UploadRecord> | null;
+    return typeof record?.token === 'string' && typeof record.path === 'string' ? (record as UploadRecord) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -102,6 +71,6 @@ export class LatestSaver {
   async settled(): Promise<void> {
     while (this.#next !== undefined) await this.#running;
     await this.#running;
-    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#failure !== undefined) throw asError(this.#failure);
   }
 }
