@@ -95,6 +95,26 @@ describe('S3FileSystem against Ceph', () => {
     expect(await server.pendingUploads('data')).toEqual([]);
   });
 
+  it('uploads a Blob part by part after bytes already written, byte-exact, with progress', async () => {
+    const recorder = recordingFetch();
+    const s3 = fsFor(recorder.fetch);
+    const head = randomBytes(1234, 30);
+    const data = randomBytes(12 * MiB + 99, 31);
+    const out = await s3.openOutputStream('data/blob-upload.bin');
+    await out.write(head);
+    const progress: number[] = [];
+    expect(await out.upload(new Blob([data.slice()]), { onProgress: (n) => progress.push(n) })).toBe(data.byteLength);
+    expect(progress.at(-1)).toBe(data.byteLength);
+    expect(out.tell()).toBe(head.byteLength + data.byteLength);
+    await out.close();
+    const parts = recorder.requests.filter((r) => r.method === 'PUT' && r.url.searchParams.has('partNumber'));
+    expect(parts).toHaveLength(3);
+    await using file = await s3.openInputFile('data/blob-upload.bin');
+    const all = await file.read();
+    expectBytes(all.subarray(0, head.byteLength), head);
+    expectBytes(all.subarray(head.byteLength), data);
+  });
+
   it('abort() discards a multipart upload: no object, no parts left', async () => {
     const recorder = recordingFetch();
     const s3 = fsFor(recorder.fetch);

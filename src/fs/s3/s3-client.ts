@@ -60,7 +60,7 @@ export interface S3Request {
   readonly key?: string;
   readonly query?: Record<string, string>;
   readonly headers?: Record<string, string>;
-  readonly body?: Uint8Array<ArrayBuffer> | string;
+  readonly body?: Uint8Array<ArrayBuffer> | Blob | string;
   readonly signal?: AbortSignal | undefined;
   /** Statuses that are an answer, not a failure (404 for an existence check). */
   readonly accept?: (status: number) => boolean;

@@ -41,7 +41,12 @@ export class Multipart {
   }
 
   /** Sends part `number`; its ETag. */
-  async uploadPart(id: string, number: number, body: Uint8Array<ArrayBuffer>, signal: AbortSignal | undefined): Promise<string> {
+  async uploadPart(
+    id: string,
+    number: number,
+    body: Uint8Array<ArrayBuffer> | Blob,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
     const { bucket, key } = this;
     const query = { partNumber: String(number), uploadId: id };
     const response = await this.client.request({ method: 'PUT', bucket, key, query, body, signal });

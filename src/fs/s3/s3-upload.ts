@@ -110,13 +110,24 @@ export function s3Upload(multipart: Multipart, options: UploadOptions): { underl
     throw asError(failure);
   };
 
-  const sendPart = async (bytes: Uint8Array<ArrayBuffer>): Promise<void> => {
+  /** Waits until another part may go (fewer than `maxInFlight` in flight). */
+  const slot = async (): Promise<void> => {
     while (inFlight.size >= options.maxInFlight) await Promise.race(inFlight).catch(() => {});
     await throwIfFailed();
+  };
+
+  const sendPart = async (bytes: Uint8Array<ArrayBuffer> | Blob): Promise<void> => {
+    await slot();
+    if (etags.length >= MAX_PARTS) {
+      failure ??= new IOError(`${name} would need more than ${MAX_PARTS} parts of ${partSize} bytes: use a larger partSize`, {
+        code: 'EFBIG',
+      });
+      await throwIfFailed();
+    }
     uploadId ??= multipart.create(controller.signal);
     const number = etags.length + 1;
     etags.push('');
-    sizes.push(bytes.byteLength);
+    sizes.push(bytes instanceof Uint8Array ? bytes.byteLength : bytes.size);
     const upload = (async () => {
       etags[number - 1] = await multipart.uploadPart(await uploadId, number, bytes, controller.signal);
       advance();
@@ -138,14 +149,7 @@ export function s3Upload(multipart: Multipart, options: UploadOptions): { underl
       await throwIfFailed();
       let done = 0;
       while (done < bytes.byteLength) {
-        if (part === undefined) {
-          if (etags.length >= MAX_PARTS) {
-            throw new IOError(`${name} would need more than ${MAX_PARTS} parts of ${partSize} bytes: use a larger partSize`, {
-              code: 'EFBIG',
-            });
-          }
-          part = new Uint8Array(partSize);
-        }
+        part ??= new Uint8Array(partSize);
         const count = Math.min(bytes.byteLength - done, part.byteLength - filled);
         part.set(bytes.subarray(done, done + count), filled);
         filled += count;
@@ -160,6 +164,35 @@ export function s3Upload(multipart: Multipart, options: UploadOptions): { underl
       }
     },
     size: () => written,
+    uploadFrom(source, _position, told, signal) {
+      // A Blob's whole parts are sent as slices of it, which fetch streams from where the Blob
+      // keeps its bytes (a picked file's disk): nothing of them is read into memory here. The
+      // bytes before the first part boundary and after the last go through the part buffer.
+      if (typeof Blob === 'undefined' || !(source instanceof Blob)) return undefined;
+      const write = underlying.write!.bind(underlying);
+      return (async () => {
+        const size = source.size;
+        let offset = 0;
+        while (offset < size) {
+          signal?.throwIfAborted();
+          if (filled === 0 && size - offset >= partSize) {
+            await slot();
+            written += partSize;
+            await sendPart(source.slice(offset, offset + partSize));
+            offset += partSize;
+          } else {
+            const count = Math.min(size - offset, part === undefined ? partSize : partSize - filled);
+            const bytes = new Uint8Array(await source.slice(offset, offset + count).arrayBuffer());
+            if (bytes.byteLength !== count)
+              throw new IOError(`the Blob gave ${bytes.byteLength} bytes at ${offset}, not ${count}`);
+            await write(bytes);
+            offset += count;
+          }
+          told(offset);
+        }
+        return size;
+      })();
+    },
     async flush() {
       // Parts are whole or not at all: flushing waits for those in flight, nothing more.
       await Promise.allSettled([...inFlight]);
