@@ -1,5 +1,5 @@
 /**
- * Filesystems as `pyarrow.fs` has them: the interface, S3 and HDFS (WebHDFS). Re-exports only.
+ * Filesystems as `pyarrow.fs` has them: the interface, S3, Azure Blob Storage and HDFS (WebHDFS). Re-exports only.
  * @module
  */
 export type { FileSystem, FileInfo, FileType, ListDirOptions, CreateDirOptions } from './file-system.js';
@@ -9,3 +9,12 @@ export { S3File, S3OutputStream } from './s3/s3-file.js';
 export { HadoopFileSystem, type HadoopFileSystemOptions } from './hadoop/hadoop-file-system.js';
 export { HdfsFile, HdfsOutputStream } from './hadoop/hdfs-file.js';
 export { OpfsFileSystem, type OpfsFileSystemOptions } from './opfs/opfs-file-system.js';
+export {
+  AzureFileSystem,
+  MAX_BLOCK_SIZE,
+  type AzureFileSystemOptions,
+  type DeleteDirContentsOptions,
+} from './azure/azure-file-system.js';
+export type { AzureClientOptions } from './azure/azure-client.js';
+export { azureSharedKeySigner } from './azure/azure-shared-key.js';
+export { AzureFile, AzureOutputStream } from './azure/azure-file.js';

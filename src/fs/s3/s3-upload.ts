@@ -10,7 +10,7 @@ import { IOError } from '../../errors.js';
 import { asError } from '../../remote/body-reader.js';
 import type { UnderlyingFile } from '../../io/core/underlying.js';
 import type { S3Client } from './s3-client.js';
-import { escapeXml, xmlValue } from './s3-xml.js';
+import { escapeXml, xmlValue } from '../../remote/xml.js';
 import { s3Error } from './s3-errors.js';
 
 /** How an upload cuts and sends parts. */
