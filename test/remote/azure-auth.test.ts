@@ -1,11 +1,10 @@
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IOError } from '../../src/errors.js';
 import { AzureFileSystem, type AzureFileSystemOptions } from '../../src/fs/azure/azure-file-system.js';
-import { azureSharedKeySigner } from '../../src/fs/azure/azure-shared-key.js';
-import type { RequestSigner, RequestToSign } from '../../src/remote/signer.js';
+import type { RequestSigner } from '../../src/remote/signer.js';
 import { decode, encode, randomBytes } from '../helpers.js';
 import { freePort } from '../servers/ports.js';
+import { startAzureSigner, type AzureSigningServer } from '../servers/azure-signer.js';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteServer } from '../servers/azurite.js';
 import { accountSas, isPutBlock, recordingFetch, sdkClient } from './azure-helpers.js';
 import { expectBytes } from './expect-bytes.js';
@@ -30,9 +29,7 @@ async function roundTrip(fs: AzureFileSystem, path: string, bytes: Uint8Array): 
 
 describe('AzureFileSystem authorization and appends, against Azurite', () => {
   let server: AzuriteServer;
-  let signing: Server;
-  let signingUrl: string;
-  const signed: RequestToSign[] = [];
+  let signing: AzureSigningServer;
   const withKey = (options: Partial<AzureFileSystemOptions> = {}) =>
     new AzureFileSystem({
       accountName: AZURITE_ACCOUNT,
@@ -46,24 +43,10 @@ describe('AzureFileSystem authorization and appends, against Azurite', () => {
     server = await startAzurite();
     await sdkClient(server.endpoint).getContainerClient('auth').create();
     // The app's server: it holds the key and signs what the page asks it to.
-    const sign = azureSharedKeySigner(AZURITE_ACCOUNT, AZURITE_KEY);
-    signing = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        const request = JSON.parse(body) as RequestToSign;
-        signed.push(request);
-        void sign(request).then((answer) =>
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)),
-        );
-      });
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => signing.listen(port, '127.0.0.1', resolve));
-    signingUrl = `http://127.0.0.1:${port}/sign`;
+    signing = await startAzureSigner();
   }, 60_000);
   afterAll(async () => {
-    await new Promise((resolve) => signing?.close(resolve));
+    await signing?.stop();
     await server?.stop();
   });
 
@@ -144,10 +127,11 @@ describe('AzureFileSystem authorization and appends, against Azurite', () => {
 
   it('signs through a signer: the key stays on the signing server', async () => {
     const signer: RequestSigner = async (request) => {
-      const answer = await fetch(signingUrl, { method: 'POST', body: JSON.stringify(request) });
+      const answer = await fetch(signing.url, { method: 'POST', body: JSON.stringify(request) });
       return (await answer.json()) as Awaited<ReturnType<RequestSigner>>;
     };
     const fs = new AzureFileSystem({ accountName: AZURITE_ACCOUNT, signer, endpoint: server.endpoint, blockSize: MiB });
+    const { signed } = signing;
     signed.length = 0;
     const data = randomBytes(MiB + 3, 12);
     expectBytes(await roundTrip(fs, 'auth/signed/a.bin', data), data);

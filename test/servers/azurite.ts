@@ -44,6 +44,8 @@ export async function startAzurite(): Promise<AzuriteServer> {
     '--skipApiVersionCheck',
     '--disableTelemetry',
     '--loose',
+    // AZURITE_DEBUG=file writes Azurite's debug log there (what it received, why it refused).
+    ...(process.env.AZURITE_DEBUG === undefined ? [] : ['--debug', process.env.AZURITE_DEBUG]),
   ];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -151,6 +151,9 @@ export class AzureClient {
       return await this.#fetch(target, {
         method,
         headers: all,
+        // A browser revalidating from its cache adds If-None-Match and If-Modified-Since,
+        // which Shared Key signs: the signature would no longer match (seen in Firefox).
+        cache: 'no-store',
         ...(body === undefined ? {} : { body }),
         ...(signal === undefined ? {} : { signal }),
       });
