@@ -39,7 +39,9 @@ export interface Recorded {
 }
 
 /** A fetch that records each request, optionally delaying or answering some itself. */
-export function recordingFetch(options: { delay?: (request: Recorded) => number } = {}): {
+export function recordingFetch(
+  options: { delay?: (request: Recorded) => number; answer?: (request: Recorded) => Response | undefined } = {},
+): {
   fetch: FetchLike;
   requests: Recorded[];
   /** The most requests matching `filter` that were in flight at once. */
@@ -59,7 +61,7 @@ export function recordingFetch(options: { delay?: (request: Recorded) => number 
       try {
         const delay = options.delay?.(recorded) ?? 0;
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-        return await fetch(input, init);
+        return options.answer?.(recorded) ?? (await fetch(input, init));
       } finally {
         span.end = clock++;
       }

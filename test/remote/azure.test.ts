@@ -133,6 +133,36 @@ describe('AzureFileSystem against Azurite', () => {
     expect(decode(await file.read())).toBe('original');
   });
 
+  it('a block refused once (503) is sent again; one refused for good fails close() and leaves nothing', async () => {
+    let refusals = 0;
+    const busy = recordingFetch({
+      answer: (r) =>
+        isPutBlock(r) && refusals++ === 0 ? new Response('', { status: 503, headers: { 'retry-after': '0' } }) : undefined,
+    });
+    const data = randomBytes(2 * MiB, 12);
+    const out = await fsWith({ fetch: busy.fetch }).openOutputStream('data/retried.bin');
+    await out.write(data);
+    await out.close();
+    expect(busy.requests.filter(isPutBlock)).toHaveLength(3);
+    await using file = await fsWith().openInputFile('data/retried.bin');
+    expectBytes(await file.read(), data);
+
+    const refusing = recordingFetch({
+      answer: (r) =>
+        isPutBlock(r) && atob(r.url.searchParams.get('blockid')!).endsWith('00000001')
+          ? new Response('<Error><Code>InvalidBlobOrBlock</Code><Message>refused on purpose</Message></Error>', { status: 400 })
+          : undefined,
+    });
+    const failing = await fsWith({ fetch: refusing.fetch }).openOutputStream('data/refused/x.bin');
+    const failure = await (async () => {
+      for (let i = 0; i < 4; i++) await failing.write(randomBytes(MiB, i));
+      await failing.close();
+    })().catch((e: unknown) => e);
+    expect(failure).toMatchObject({ name: 'IOError', code: 'EINVAL', message: expect.stringContaining('refused on purpose') });
+    await failing.abort().catch(() => {});
+    expect(await sdkNames(server, 'data', 'refused/')).toEqual([]);
+  });
+
   it('a blob replaced while open fails the next read with ESTALE', async () => {
     const fs = fsWith({ readAhead: 0 });
     const blob = sdkClient(server.endpoint).getContainerClient('data').getBlockBlobClient('stale.bin');
@@ -243,6 +273,9 @@ describe('AzureFileSystem against Azurite', () => {
     await fs.deleteDir('made-here');
     expect((await fs.getFileInfo('made-here')).type).toBe('not-found');
     await expect(fs.openOutputStream('no-such-container/x.bin')).rejects.toBeInstanceOf(FileNotFoundError);
+    await expect(fs.createDir('later/x/y', { recursive: false })).rejects.toBeInstanceOf(FileNotFoundError);
+    await fs.createDir('later/x/y');
+    expect(await sdkNames(server, 'later')).toEqual(['x/', 'x/y/']);
     await expect(fs.deleteDir('')).rejects.toMatchObject({ code: 'EACCES' });
   });
 });

@@ -35,7 +35,7 @@ function metadataOf(head: Response): Record<string, string> {
 export async function hasChildren(client: AzureClient, container: string, blob: string): Promise<boolean> {
   let found = false;
   await forEachBlobPage(client, container, `${blob}/`, { recursive: true, pageSize: 1, firstPageOnly: true }, (blobs) => {
-    found = blobs.length > 0;
+    found ||= blobs.length > 0;
   });
   return found;
 }

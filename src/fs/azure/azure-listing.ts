@@ -16,7 +16,7 @@ export interface ListOptions {
   readonly recursive: boolean;
   /** Entries per request (Azure's `maxresults`; the service's default is 5000). */
   readonly pageSize?: number | undefined;
-  /** Stop after the first page (an existence check). */
+  /** Stop after the first page with an entry (an existence check). */
   readonly firstPageOnly?: boolean;
   readonly signal?: AbortSignal | undefined;
 }
@@ -74,9 +74,12 @@ export async function forEachBlobPage(
         folder: isFolderMetadata(metadata),
       };
     });
-    await onPage(blobs, xmlBlocks(xml, 'BlobPrefix').map(nameOf));
+    const prefixes = xmlBlocks(xml, 'BlobPrefix').map(nameOf);
+    await onPage(blobs, prefixes);
     marker = xmlValue(xml, 'NextMarker') || undefined;
-  } while (marker !== undefined && options.firstPageOnly !== true);
+    // Azure may answer a page with no entry and a marker to go on (pyarrow met it: GH-49043).
+    if (options.firstPageOnly === true && blobs.length + prefixes.length > 0) break;
+  } while (marker !== undefined);
 }
 
 /** The entries under `prefix` (`''` or ending in `/`) of `container`, as `container/name` paths. */
