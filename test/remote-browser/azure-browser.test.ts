@@ -163,6 +163,28 @@ describe('AzureFileSystem in the browser', () => {
     );
 
     runs(
+      'reads, uploads and aborts the same from a dedicated module worker',
+      async () => {
+        const result = await call(
+          page,
+          'workerAzure',
+          azurite.endpoint,
+          sas,
+          'web/dir/pattern.bin',
+          'web/dir',
+          `web/worker-${engine}/up.bin`,
+          `web/worker-${engine}/aborted.bin`,
+        );
+        expect(result.where).toEqual({ worker: true, isolated: true });
+        expect(result.read).toMatchObject({ size: PATTERN_SIZE, readAtOk: true, rangesOk: true });
+        expect(result.written).toEqual({ beforeClose: 'not-found', afterClose: 'file', size: 2 * MiB + 5, tailOk: true });
+        expect(result.aborted).toEqual({ after: 'not-found', closed: true });
+        expect(await names(`worker-${engine}/`)).toEqual([`worker-${engine}/up.bin`]);
+      },
+      120_000,
+    );
+
+    runs(
       'a refused SAS is EACCES, and the message does not show its signature',
       async () => {
         const secret = 'PageSecretSignature0123456789';
