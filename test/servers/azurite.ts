@@ -47,7 +47,11 @@ export async function startAzurite(): Promise<AzuriteServer> {
     // AZURITE_DEBUG=file writes Azurite's debug log there (what it received, why it refused).
     ...(process.env.AZURITE_DEBUG === undefined ? [] : ['--debug', process.env.AZURITE_DEBUG]),
   ];
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Azurite runs under a shell that kills it when our end of its stdin closes: on stop(), and
+  // also when this process dies without cleaning up (a killed test worker or benchmark).
+  const quoted = [process.execPath, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
+  const script = `exec 3<&0; ${quoted} <&- & pid=$!; (read _ <&3; kill $pid 2>/dev/null) & wait $pid`;
+  const child: ChildProcess = spawn('/bin/sh', ['-c', script], { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -59,7 +63,7 @@ export async function startAzurite(): Promise<AzuriteServer> {
       }),
     ]);
   } catch (error) {
-    child.kill();
+    child.stdin?.end();
     rmSync(location, { recursive: true, force: true });
     throw error;
   }
@@ -67,10 +71,8 @@ export async function startAzurite(): Promise<AzuriteServer> {
     endpoint: `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`,
     port,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill();
-        await exited;
-      }
+      child.stdin?.end();
+      await exited;
       rmSync(location, { recursive: true, force: true });
     },
   };
