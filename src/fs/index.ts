@@ -1,5 +1,5 @@
 /**
- * Filesystems as `pyarrow.fs` has them: the interface, S3 and HDFS (WebHDFS). Re-exports only.
+ * Filesystems as `pyarrow.fs` has them: the interface, S3, Azure Blob Storage and HDFS (WebHDFS). Re-exports only.
  * @module
  */
 export type {
@@ -23,3 +23,12 @@ export { OpfsFileSystem, type OpfsFileSystemOptions } from './opfs/opfs-file-sys
 export { resumableUpload, DEFAULT_UPLOAD_STORE } from './uploads/resumable-upload-web.js';
 export type { ResumableUploadOptions, ResumableUploadResult } from './uploads/resumable-upload.js';
 export type { ResumableUploadSource, SourceFingerprint } from './uploads/fingerprint.js';
+export {
+  AzureFileSystem,
+  MAX_BLOCK_SIZE,
+  type AzureFileSystemOptions,
+  type DeleteDirContentsOptions,
+} from './azure/azure-file-system.js';
+export type { AzureClientOptions } from './azure/azure-client.js';
+export { azureSharedKeySigner } from './azure/azure-shared-key.js';
+export { AzureFile, AzureOutputStream } from './azure/azure-file.js';

@@ -15,3 +15,4 @@ export {
   type CoalescedRange,
 } from './coalesce.js';
 export type { FetchLike } from './transport.js';
+export type { RequestSigner, RequestToSign, SignedRequest } from './signer.js';

@@ -4,7 +4,7 @@
  */
 import { FileNotFoundError, IOError } from '../../errors.js';
 import { statusError } from '../../remote/http-errors.js';
-import { xmlValue } from './s3-xml.js';
+import { xmlValue } from '../../remote/xml.js';
 
 const NOT_FOUND = new Set(['NoSuchKey', 'NoSuchBucket', 'NoSuchUpload', 'NotFound']);
 const DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'AllAccessDisabled']);

@@ -6,7 +6,7 @@
 import { joinPath } from '../paths.js';
 import type { FileInfo } from '../file-system.js';
 import type { S3Client } from './s3-client.js';
-import { xmlBlocks, xmlValue } from './s3-xml.js';
+import { xmlBlocks, xmlValue } from '../../remote/xml.js';
 
 /** One object or common prefix under a prefix. */
 export async function listObjects(

@@ -7,7 +7,7 @@
 import { FileNotFoundError, IOError } from '../../errors.js';
 import type { S3Client } from './s3-client.js';
 import { s3Error } from './s3-errors.js';
-import { escapeXml, xmlBlocks, xmlValue } from './s3-xml.js';
+import { escapeXml, xmlBlocks, xmlValue } from '../../remote/xml.js';
 
 /** S3's most parts in one upload. */
 export const MAX_PARTS = 10_000;

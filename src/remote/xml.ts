@@ -1,5 +1,5 @@
 /**
- * The little XML that S3 answers with (listings, upload ids, errors), read without a DOM:
+ * The little XML that object stores answer with (S3 and Azure listings, upload ids, errors), read without a DOM:
  * `DOMParser` is missing in Node and workers, and these documents are flat and regular.
  * @module
  */

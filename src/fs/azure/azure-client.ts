@@ -1,0 +1,182 @@
+/**
+ * Requests to the Azure Blob service's REST API: URLs, authorization (Shared Key, a SAS
+ * token, or the caller's signer), retries and Azure's errors. No URL with a SAS token in it
+ * ever reaches a message: names are `azure://container/blob`, and failures of `fetch` are
+ * redacted. Ranged reads go through the shared remote-file machinery with
+ * {@link AzureClient.transport}.
+ * @module
+ */
+import type { IOError } from '../../errors.js';
+import { redactUrl } from '../../remote/redact.js';
+import { sendWithRetries } from '../../remote/request.js';
+import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
+import type { RequestSigner } from '../../remote/signer.js';
+import type { FetchLike, RangeTransport } from '../../remote/transport.js';
+import { describe } from '../../util/validate.js';
+import { encodePath, encodeSegment } from '../paths.js';
+import { azureResponseError } from './azure-errors.js';
+import { azureSharedKeySigner } from './azure-shared-key.js';
+
+/** The REST API version requests ask for (Put Block up to 4000 MiB, Copy Blob, Append Block). */
+export const AZURE_API_VERSION = '2021-12-02';
+
+/** How to reach an Azure storage account's Blob service. */
+export interface AzureClientOptions {
+  /** The storage account's name. */
+  accountName: string;
+  /** The account key (base64), for Shared Key: only where the key may be (Node, a server). */
+  accountKey?: string;
+  /** A shared access signature (the query string, with or without its leading `?`), added to every URL. */
+  sasToken?: string;
+  /** Signs each request elsewhere, such as on the app's server (pages: no key in the page). */
+  signer?: RequestSigner;
+  /** The Blob service URL. Default `https://<accountName>.blob.core.windows.net`; Azurite's is `http://127.0.0.1:10000/devstoreaccount1`. */
+  endpoint?: string;
+  /** The `fetch` to use; default the global one. */
+  fetch?: FetchLike;
+  /** How failed requests are retried. */
+  retry?: RetryOptions;
+}
+
+/** What one request sends. */
+export interface AzureRequest {
+  readonly method: string;
+  /** The container; `''` for the account (listing containers, service properties). */
+  readonly container: string;
+  readonly blob?: string;
+  readonly query?: Record<string, string>;
+  readonly headers?: Record<string, string>;
+  readonly body?: Uint8Array<ArrayBuffer>;
+  readonly signal?: AbortSignal | undefined;
+  /** Statuses that are an answer, not a failure (404 for an existence check). */
+  readonly accept?: (status: number) => boolean;
+}
+
+/** `fetch`'s failure with every query value hidden (a TypeError may quote the URL). */
+function redactedFailure(error: unknown): Error {
+  const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+  return new Error(redactUrl(message));
+}
+
+/** Sends authorized requests to one storage account. */
+export class AzureClient {
+  readonly accountName: string;
+  readonly retry: RetryPolicy;
+  readonly #endpoint: string;
+  readonly #fetch: FetchLike;
+  readonly #sas: string | undefined;
+  readonly #signer: RequestSigner | undefined;
+
+  /** @param options the account and how to authorize. */
+  constructor(options: AzureClientOptions) {
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError(`options must be an object, got ${describe(options)}`);
+    const { accountName, accountKey, sasToken, signer } = options;
+    if (typeof accountName !== 'string' || !/^[a-z0-9]+$/.test(accountName))
+      throw new TypeError(
+        `options.accountName must be a storage account name (lower-case letters and digits), got ${describe(accountName)}`,
+      );
+    const given = [accountKey, sasToken, signer].filter((value) => value !== undefined).length;
+    if (given > 1) throw new TypeError('give at most one of options.accountKey, options.sasToken and options.signer');
+    if (signer !== undefined && typeof signer !== 'function')
+      throw new TypeError(`options.signer must be a function, got ${describe(signer)}`);
+    if (sasToken !== undefined && (typeof sasToken !== 'string' || !/(^|[?&])sig=/.test(sasToken)))
+      throw new TypeError('options.sasToken must be a shared access signature with a sig parameter (its value is not shown)');
+    this.accountName = accountName;
+    this.#endpoint = (options.endpoint ?? `https://${accountName}.blob.core.windows.net`).replace(/\/+$/, '');
+    if (!/^https?:\/\//.test(this.#endpoint))
+      throw new TypeError(`options.endpoint must be an http(s) URL, got ${describe(redactUrl(this.#endpoint))}`);
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.retry = retryPolicy(options.retry);
+    this.#sas = sasToken?.replace(/^\?/, '');
+    this.#signer = signer ?? (accountKey === undefined ? undefined : azureSharedKeySigner(accountName, accountKey));
+  }
+
+  /** The name of a container or blob in messages: `azure://container/blob`. */
+  static nameOf(container: string, blob = ''): string {
+    return `azure://${container}${blob === '' ? '' : `/${blob}`}`;
+  }
+
+  /** The URL of the account, a container or a blob, with `query` and, if `withSas`, the SAS token. */
+  url(container: string, blob = '', query: Record<string, string> = {}, withSas = false): string {
+    let url = this.#endpoint;
+    if (container !== '') url += `/${encodeSegment(container)}`;
+    if (blob !== '') url += `/${encodePath(blob)}`;
+    if (container === '') url += '/';
+    const pairs = Object.entries(query).map(([k, v]) => `${encodeSegment(k)}=${encodeSegment(v)}`);
+    if (withSas && this.#sas !== undefined) pairs.push(this.#sas);
+    return pairs.length === 0 ? url : `${url}?${pairs.join('&')}`;
+  }
+
+  /** Sends an authorized request with retries; a failure is Azure's error. */
+  async request(request: AzureRequest): Promise<Response> {
+    const url = this.url(request.container, request.blob, request.query);
+    const name = AzureClient.nameOf(request.container, request.blob);
+    return sendWithRetries({
+      name,
+      retry: this.retry,
+      signal: request.signal,
+      send: (signal) => this.send(request.method, url, request.headers ?? {}, request.body, signal),
+      ...(request.accept === undefined ? {} : { accept: request.accept }),
+      error: (response: Response): Promise<IOError> => azureResponseError(response, name),
+    });
+  }
+
+  /**
+   * One attempt: adds the version and date headers and the SAS token, has the signer sign
+   * (it gets every header, and the body's length), and sends.
+   */
+  async send(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: Uint8Array<ArrayBuffer> | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    const all: Record<string, string> = { 'x-ms-version': AZURE_API_VERSION, 'x-ms-date': new Date().toUTCString(), ...headers };
+    let target = this.#sas === undefined ? url : `${url}${url.includes('?') ? '&' : '?'}${this.#sas}`;
+    if (this.#signer !== undefined) {
+      const toSign = { ...all };
+      if (body !== undefined && body.byteLength > 0) toSign['content-length'] = String(body.byteLength);
+      let signed;
+      try {
+        signed = await this.#signer({ method, url: target, headers: toSign });
+      } catch (error) {
+        throw new Error(`the signer failed: ${redactedFailure(error).message}`);
+      }
+      target = signed.url;
+      Object.assign(all, signed.headers);
+    }
+    try {
+      return await this.#fetch(target, {
+        method,
+        headers: all,
+        // A browser revalidating from its cache adds If-None-Match and If-Modified-Since,
+        // which Shared Key signs: the signature would no longer match (seen in Firefox).
+        cache: 'no-store',
+        ...(body === undefined ? {} : { body }),
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw redactedFailure(error);
+    }
+  }
+
+  /** Ranged, authorized GETs of one blob, conditional on its ETag. */
+  transport(container: string, blob: string, etag: string | undefined): RangeTransport {
+    const url = this.url(container, blob);
+    const name = AzureClient.nameOf(container, blob);
+    return {
+      name,
+      partialContent: true,
+      ...(etag === undefined ? {} : { etag }),
+      get: (offset, length, signal) => {
+        const headers: Record<string, string> = { range: `bytes=${offset}-${offset + length - 1}` };
+        if (etag !== undefined) headers['if-match'] = etag;
+        return this.send('GET', url, headers, undefined, signal);
+      },
+      error: (response) => azureResponseError(response, name),
+    };
+  }
+}

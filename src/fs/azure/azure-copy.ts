@@ -1,0 +1,56 @@
+/**
+ * Server-side copies within one account (Copy Blob): the bytes never pass through the
+ * client. Azure may finish a copy later (`x-ms-copy-status: pending`); the copy is then
+ * followed until it ends, and given up (aborted) if it stops making progress.
+ * @module
+ */
+import { IOError } from '../../errors.js';
+import { sleep } from '../../remote/retry.js';
+import { AzureClient } from './azure-client.js';
+
+/** How long a pending copy may go without progress before it is aborted. */
+const STALL_LIMIT_MS = 5 * 60 * 1000;
+
+/** Where a blob is. */
+interface BlobLocation {
+  readonly container: string;
+  readonly blob: string;
+}
+
+/**
+ * Copies `source` (the version whose ETag is `etag`: a newer one fails with `ESTALE`) to
+ * `target`, replacing it, and resolves once the copy is complete.
+ */
+export async function copyBlob(client: AzureClient, source: BlobLocation, target: BlobLocation, etag: string): Promise<void> {
+  const headers: Record<string, string> = { 'x-ms-copy-source': client.url(source.container, source.blob, {}, true) };
+  if (etag !== '') headers['x-ms-source-if-match'] = etag;
+  const started = await client.request({ method: 'PUT', ...target, headers });
+  let status = started.headers.get('x-ms-copy-status');
+  const id = started.headers.get('x-ms-copy-id');
+  const name = `${AzureClient.nameOf(source.container, source.blob)} to ${AzureClient.nameOf(target.container, target.blob)}`;
+  let progress = '';
+  let lastProgress = Date.now();
+  for (let wait = 50; status === 'pending'; wait = Math.min(wait * 2, 2000)) {
+    if (Date.now() - lastProgress > STALL_LIMIT_MS) {
+      if (id !== null)
+        await client.request({
+          method: 'PUT',
+          ...target,
+          query: { comp: 'copy', copyid: id },
+          headers: { 'x-ms-copy-action': 'abort' },
+          accept: () => true,
+        });
+      throw new IOError(`the copy of ${name} made no progress for ${STALL_LIMIT_MS / 1000} s: aborted`, { code: 'ETIMEDOUT' });
+    }
+    await sleep(wait);
+    const head = await client.request({ method: 'HEAD', ...target });
+    if (id !== null && head.headers.get('x-ms-copy-id') !== id)
+      throw new IOError(`the copy of ${name} was replaced by another copy or write`, { code: 'ESTALE' });
+    status = head.headers.get('x-ms-copy-status');
+    const now = head.headers.get('x-ms-copy-progress') ?? '';
+    if (now !== progress) [progress, lastProgress] = [now, Date.now()];
+  }
+  if (status !== null && status !== 'success') {
+    throw new IOError(`the copy of ${name} ended with status ${status}`, { code: 'EREMOTE' });
+  }
+}

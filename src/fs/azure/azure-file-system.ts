@@ -1,0 +1,292 @@
+/**
+ * {@link AzureFileSystem}: Azure Blob Storage as a {@link FileSystem}, with paths
+ * `container/blob` as in pyarrow's `AzureFileSystem`, through the Blob service's REST API.
+ * @module
+ */
+import { FileNotFoundError, IOError, UnsupportedOperationError } from '../../errors.js';
+import { remoteReader, type RemoteReadOptions } from '../../remote/remote-reader.js';
+import { checkPositiveSize, describe } from '../../util/validate.js';
+import type { CreateDirOptions, FileInfo, FileSystem, ListDirOptions } from '../file-system.js';
+import { checkRemotePath, parentPath } from '../paths.js';
+import { appendTo } from './azure-append.js';
+import { deletePrefix, ensureMarker, keepParent, statBlob, type BlobStat } from './azure-blobs.js';
+import { AzureClient, type AzureClientOptions } from './azure-client.js';
+import { AzureFile, AzureOutputStream } from './azure-file.js';
+import { listBlobs, listContainers } from './azure-listing.js';
+import { blockUpload } from './azure-upload.js';
+import { copyBlob } from './azure-copy.js';
+
+/** Azure's largest block (API version 2019-12-12 and later): 4000 MiB. */
+export const MAX_BLOCK_SIZE = 4000 * 1024 * 1024;
+
+/** Options of {@link AzureFileSystem}. */
+export interface AzureFileSystemOptions extends AzureClientOptions, Omit<RemoteReadOptions, 'retry' | 'signal'> {
+  /** Bytes per staged block of uploads (a blob has at most 50,000 blocks). Default 8 MiB. */
+  blockSize?: number;
+  /** Blocks of one upload sent at once; memory is about `(this + 1) × blockSize`. Default 4. */
+  uploadConcurrency?: number;
+  /** Entries per listing request (1 to 5000, the service's default). */
+  listPageSize?: number;
+}
+
+/** Options of {@link AzureFileSystem.deleteDirContents}. */
+export interface DeleteDirContentsOptions {
+  /** Succeed, doing nothing, when the directory does not exist. Default `false`. */
+  missingDirOk?: boolean;
+}
+
+/** Splits `container/blob` (either may be empty) after checking the path. */
+function split(path: string, name = 'path'): { container: string; blob: string } {
+  const clean = checkRemotePath(path, name).replace(/^\/+/, '');
+  const slash = clean.indexOf('/');
+  return slash < 0 ? { container: clean, blob: '' } : { container: clean.slice(0, slash), blob: clean.slice(slash + 1) };
+}
+
+/** Splits a path that must name a blob. */
+function needBlob(path: string, name = 'path'): { container: string; blob: string } {
+  const parts = split(path, name);
+  if (parts.container === '' || parts.blob === '')
+    throw new IOError(`${JSON.stringify(path)} names a container, not a blob (paths are container/blob)`, { code: 'EISDIR' });
+  return parts;
+}
+
+function checkBoolean(value: unknown, name: string): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+/**
+ * Azure Blob Storage as a filesystem. Requests are authorized with Shared Key (an account
+ * key), a SAS token, or the caller's signer, retried with backoff, and reads coalesced as
+ * `HttpFile` does. Writes stage blocks and commit them on `close()`. The namespace is flat,
+ * as in pyarrow: a directory is a prefix of blob names, or an empty `dir/` marker blob where
+ * a directory must exist empty (`createDir`, and after deleting a directory's last file).
+ */
+export class AzureFileSystem implements FileSystem {
+  /** `'abfs'`, as pyarrow's `AzureFileSystem.type_name`. */
+  readonly typeName = 'abfs';
+  readonly #client: AzureClient;
+  readonly #readOptions: RemoteReadOptions;
+  readonly #blockSize: number;
+  readonly #uploadConcurrency: number;
+  readonly #pageSize: number | undefined;
+
+  /** @param options the account and how to authorize. */
+  constructor(options: AzureFileSystemOptions) {
+    this.#client = new AzureClient(options);
+    const { readAhead, concurrency, holeSizeLimit, rangeSizeLimit } = options;
+    this.#readOptions = { readAhead, concurrency, holeSizeLimit, rangeSizeLimit, retry: this.#client.retry };
+    this.#blockSize = checkPositiveSize(options.blockSize ?? 8 * 1024 * 1024, 'blockSize');
+    if (this.#blockSize > MAX_BLOCK_SIZE)
+      throw new RangeError(`blockSize must be at most 4000 MiB (${MAX_BLOCK_SIZE}), got ${this.#blockSize}`);
+    this.#uploadConcurrency = checkPositiveSize(options.uploadConcurrency ?? 4, 'uploadConcurrency');
+    if (options.listPageSize !== undefined) {
+      this.#pageSize = checkPositiveSize(options.listPageSize, 'listPageSize');
+      if (this.#pageSize > 5000) throw new RangeError(`listPageSize must be at most 5000, got ${this.#pageSize}`);
+    }
+  }
+
+  /** Opens a blob for random-access reading (one HEAD for its size and ETag). */
+  async openInputFile(path: string): Promise<AzureFile> {
+    const { container, blob } = needBlob(path);
+    const stat = await this.#stat(container, blob);
+    if (stat.kind === 'directory') throw new IOError(`is a directory: ${container}/${blob}`, { code: 'EISDIR' });
+    if (stat.kind === 'missing') throw new FileNotFoundError(`no such blob: ${container}/${blob}`);
+    if (stat.size === undefined) {
+      throw new IOError(
+        `Azure answered HEAD of ${container}/${blob} without a Content-Length (in a browser: do the account's CORS rules expose it? see docs/cors.md)`,
+        { code: 'EPROTO' },
+      );
+    }
+    const etag = stat.etag === '' ? undefined : stat.etag;
+    const underlying = remoteReader(this.#client.transport(container, blob, etag), stat.size, this.#readOptions);
+    return new AzureFile(underlying, `${container}/${blob}`, stat.size, etag);
+  }
+
+  /** Opens a blob for reading; the same as {@link AzureFileSystem.openInputFile}. */
+  async openInputStream(path: string): Promise<AzureFile> {
+    return this.openInputFile(path);
+  }
+
+  /** Opens a blob for writing: blocks are staged as they fill and the blob appears (or is replaced) on `close()`. */
+  async openOutputStream(path: string): Promise<AzureOutputStream> {
+    const { container, blob } = needBlob(path);
+    this.#throwIfNotWritable(await this.#stat(container, blob), container, blob);
+    const underlying = blockUpload(this.#client, container, blob, this.#uploadOptions());
+    return new AzureOutputStream(underlying, `${container}/${blob}`);
+  }
+
+  /**
+   * Opens a blob for appending, creating it (on `close()`) if missing. Appends to a block
+   * blob are committed on `close()` too, on the condition that the blob did not change
+   * meanwhile (else `ESTALE`); appends to an Append Blob are visible block by block.
+   */
+  async openAppendStream(path: string): Promise<AzureOutputStream> {
+    const { container, blob } = needBlob(path);
+    const stat = await this.#stat(container, blob);
+    this.#throwIfNotWritable(stat, container, blob);
+    if (stat.kind !== 'file') {
+      return new AzureOutputStream(blockUpload(this.#client, container, blob, this.#uploadOptions()), `${container}/${blob}`, 0);
+    }
+    const existing = { size: stat.size ?? 0, etag: stat.etag, type: stat.type };
+    const underlying = await appendTo(this.#client, container, blob, existing, {
+      blockSize: this.#blockSize,
+      maxInFlight: this.#uploadConcurrency,
+    });
+    return new AzureOutputStream(underlying, `${container}/${blob}`, existing.size);
+  }
+
+  /** A container or a prefix is a directory, a blob a file; `''` is the account. */
+  async getFileInfo(path: string): Promise<FileInfo> {
+    const { container, blob } = split(path);
+    if (container === '') return { path: '', type: 'directory' };
+    if (blob === '') {
+      const head = await this.#client.request({
+        method: 'HEAD',
+        container,
+        query: { restype: 'container' },
+        accept: (s) => s === 404,
+      });
+      const modified = head.headers.get('last-modified');
+      if (head.status === 404) return { path: container, type: 'not-found' };
+      return { path: container, type: 'directory', ...(modified === null ? {} : { mtime: new Date(modified) }) };
+    }
+    const stat = await this.#stat(container, blob);
+    const clean = `${container}/${blob}`;
+    if (stat.kind !== 'file') return { path: clean, type: stat.kind === 'directory' ? 'directory' : 'not-found' };
+    return {
+      path: clean,
+      type: 'file',
+      ...(stat.size === undefined ? {} : { size: stat.size }),
+      ...(stat.mtime === undefined ? {} : { mtime: stat.mtime }),
+    };
+  }
+
+  /** The entries of a directory (the whole tree with `recursive`); `''` lists the containers. */
+  async listDir(path: string, options: ListDirOptions = {}): Promise<FileInfo[]> {
+    const recursive = checkBoolean(options.recursive, 'options.recursive') ?? false;
+    const { container, blob } = split(path);
+    const pageSize = this.#pageSize;
+    if (container === '') {
+      const containers = await listContainers(this.#client, pageSize);
+      if (!recursive) return containers;
+      const trees = await Promise.all(containers.map((c) => listBlobs(this.#client, c.path, '', { recursive, pageSize })));
+      return [...containers, ...trees.flat()];
+    }
+    const infos = await listBlobs(this.#client, container, blob === '' ? '' : `${blob}/`, { recursive, pageSize });
+    if (infos.length === 0 && blob !== '') {
+      const stat = await this.#stat(container, blob);
+      if (stat.kind === 'missing') throw new FileNotFoundError(`no such directory: ${container}/${blob}`);
+      if (stat.kind === 'file') throw new IOError(`not a directory: ${container}/${blob}`, { code: 'ENOTDIR' });
+    }
+    return infos;
+  }
+
+  /**
+   * Creates a container (`container`) or a directory: an empty `dir/` marker blob for each
+   * missing level, as pyarrow does. Without `recursive` the parent must exist.
+   */
+  async createDir(path: string, options: CreateDirOptions = {}): Promise<void> {
+    const recursive = checkBoolean(options.recursive, 'options.recursive') ?? true;
+    const { container, blob } = split(path);
+    if (container === '') throw new IOError('cannot create the root of an Azure account', { code: 'EEXIST' });
+    if (blob === '') {
+      await this.#client.request({ method: 'PUT', container, query: { restype: 'container' }, accept: (s) => s === 409 });
+      return;
+    }
+    const levels: string[] = [];
+    for (let level = blob; level !== '' && level !== '/'; level = parentPath(level)) levels.unshift(level);
+    const stats = await Promise.all(levels.map((level) => this.#stat(container, level)));
+    const [itself, ...above] = [stats.at(-1)!, ...stats.slice(0, -1)];
+    if (itself.kind === 'file') throw new IOError(`a file exists at ${container}/${blob}`, { code: 'EEXIST' });
+    const fileAbove = above.findIndex((stat) => stat.kind === 'file');
+    if (fileAbove >= 0) throw new IOError(`not a directory: ${container}/${levels[fileAbove]}`, { code: 'ENOTDIR' });
+    if (itself.kind === 'directory') return;
+    const containerMissing = stats.some((stat) => stat.kind === 'missing' && stat.containerMissing);
+    const parentMissing = levels.length > 1 && above.at(-1)!.kind === 'missing';
+    if (!recursive && (containerMissing || parentMissing))
+      throw new FileNotFoundError(`the parent of ${container}/${blob} does not exist (createDir without recursive)`);
+    if (containerMissing) await this.createDir(container);
+    for (const [i, level] of levels.entries())
+      if (stats[i]!.kind === 'missing') await ensureMarker(this.#client, container, level);
+  }
+
+  /** Deletes a blob (not a directory); its directory stays, as a marker if it has no other entry. */
+  async deleteFile(path: string): Promise<void> {
+    const { container, blob } = needBlob(path);
+    const stat = await this.#stat(container, blob);
+    if (stat.kind === 'missing') throw new FileNotFoundError(`no such file: ${container}/${blob}`);
+    if (stat.kind === 'directory') throw new IOError(`is a directory: ${container}/${blob}`, { code: 'EISDIR' });
+    await keepParent(this.#client, container, blob);
+    await this.#client.request({ method: 'DELETE', container, blob, accept: (s) => s === 404 });
+  }
+
+  /** Deletes a directory and every blob below it, or a whole container. */
+  async deleteDir(path: string): Promise<void> {
+    const { container, blob } = split(path);
+    if (container === '') throw new IOError('refusing to delete every container of the account', { code: 'EACCES' });
+    if (blob === '') {
+      await this.#client.request({ method: 'DELETE', container, query: { restype: 'container' } });
+      return;
+    }
+    const stat = await this.#stat(container, blob);
+    if (stat.kind === 'missing') throw new FileNotFoundError(`no such directory: ${container}/${blob}`);
+    if (stat.kind === 'file') throw new IOError(`not a directory: ${container}/${blob}`, { code: 'ENOTDIR' });
+    await keepParent(this.#client, container, blob);
+    await deletePrefix(this.#client, container, `${blob}/`);
+    // A folder blob (Data Lake, adlfs) named like the directory.
+    await this.#client.request({ method: 'DELETE', container, blob, accept: (s) => s === 404 });
+  }
+
+  /** Deletes everything in a directory (or container), keeping the directory itself. */
+  async deleteDirContents(path: string, options: DeleteDirContentsOptions = {}): Promise<void> {
+    const missingDirOk = checkBoolean(options.missingDirOk, 'options.missingDirOk') ?? false;
+    const { container, blob } = split(path);
+    if (container === '') throw new IOError('refusing to delete every container of the account', { code: 'EACCES' });
+    const info = await this.getFileInfo(path);
+    if (info.type === 'not-found') {
+      if (missingDirOk) return;
+      throw new FileNotFoundError(`no such directory: ${info.path}`);
+    }
+    if (info.type === 'file') throw new IOError(`not a directory: ${info.path}`, { code: 'ENOTDIR' });
+    if (blob === '') return deletePrefix(this.#client, container, '');
+    await ensureMarker(this.#client, container, blob);
+    await deletePrefix(this.#client, container, `${blob}/`, `${blob}/`);
+  }
+
+  /**
+   * Moves a blob (Copy Blob, then Delete Blob), within the account. A flat namespace cannot
+   * move a directory: that is `UnsupportedOperationError`.
+   */
+  async move(from: string, to: string): Promise<void> {
+    const source = needBlob(from, 'from');
+    const target = needBlob(to, 'to');
+    const stat = await this.#stat(source.container, source.blob);
+    if (stat.kind === 'missing') throw new FileNotFoundError(`no such file: ${source.container}/${source.blob}`);
+    if (stat.kind === 'directory')
+      throw new UnsupportedOperationError(`Azure Blob Storage cannot move directories (${source.container}/${source.blob})`);
+    if (source.container === target.container && source.blob === target.blob) return;
+    const [onTarget, targetParent] = await Promise.all([
+      this.#stat(target.container, target.blob),
+      parentPath(target.blob) === '' ? undefined : this.#stat(target.container, parentPath(target.blob)),
+    ]);
+    if (onTarget.kind === 'directory') throw new IOError(`cannot replace directory ${to} with a file`, { code: 'EISDIR' });
+    if (targetParent?.kind === 'file') throw new IOError(`not a directory: the parent of ${to}`, { code: 'ENOTDIR' });
+    await copyBlob(this.#client, source, target, stat.etag);
+    await keepParent(this.#client, source.container, source.blob);
+    await this.#client.request({ method: 'DELETE', ...source, headers: { 'if-match': stat.etag }, accept: (s) => s === 404 });
+  }
+
+  #stat(container: string, blob: string): Promise<BlobStat> {
+    return statBlob(this.#client, container, blob);
+  }
+
+  #throwIfNotWritable(stat: BlobStat, container: string, blob: string): void {
+    if (stat.kind === 'directory') throw new IOError(`is a directory: ${container}/${blob}`, { code: 'EISDIR' });
+    if (stat.kind === 'missing' && stat.containerMissing) throw new FileNotFoundError(`no such container: ${container}`);
+  }
+
+  #uploadOptions() {
+    return { partSize: this.#blockSize, maxInFlight: this.#uploadConcurrency };
+  }
+}
