@@ -46,7 +46,8 @@ export interface AzureRequest {
   readonly blob?: string;
   readonly query?: Record<string, string>;
   readonly headers?: Record<string, string>;
-  readonly body?: Uint8Array<ArrayBuffer>;
+  /** The bytes to send: memory, or a slice of a Blob (sent from where the Blob keeps them). */
+  readonly body?: Uint8Array<ArrayBuffer> | Blob;
   readonly signal?: AbortSignal | undefined;
   /** Statuses that are an answer, not a failure (404 for an existence check). */
   readonly accept?: (status: number) => boolean;
@@ -130,14 +131,15 @@ export class AzureClient {
     method: string,
     url: string,
     headers: Record<string, string>,
-    body: Uint8Array<ArrayBuffer> | undefined,
+    body: Uint8Array<ArrayBuffer> | Blob | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Response> {
     const all: Record<string, string> = { 'x-ms-version': AZURE_API_VERSION, 'x-ms-date': new Date().toUTCString(), ...headers };
     let target = this.#sas === undefined ? url : `${url}${url.includes('?') ? '&' : '?'}${this.#sas}`;
     if (this.#signer !== undefined) {
       const toSign = { ...all };
-      if (body !== undefined && body.byteLength > 0) toSign['content-length'] = String(body.byteLength);
+      const length = body === undefined ? 0 : body instanceof Uint8Array ? body.byteLength : body.size;
+      if (length > 0) toSign['content-length'] = String(length);
       let signed;
       try {
         signed = await this.#signer({ method, url: target, headers: toSign });

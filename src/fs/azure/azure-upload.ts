@@ -6,7 +6,7 @@
  * @module
  */
 import type { UnderlyingFile } from '../../io/core/underlying.js';
-import { partedUpload, type PartOptions } from '../../remote/part-upload.js';
+import { partedUpload, type PartBody, type PartOptions } from '../../remote/part-upload.js';
 import { escapeXml } from '../../remote/xml.js';
 import type { AzureClient } from './azure-client.js';
 
@@ -82,10 +82,11 @@ export async function stageBlock(
   container: string,
   blob: string,
   id: string,
-  bytes: Uint8Array<ArrayBuffer>,
+  bytes: PartBody,
   signal?: AbortSignal,
-): Promise<void> {
+): Promise<string> {
   await client.request({ method: 'PUT', container, blob, query: { comp: 'block', blockid: id }, body: bytes, signal });
+  return id;
 }
 
 /** An upload to the block blob `container/blob`, as an {@link UnderlyingFile}. */
@@ -96,8 +97,7 @@ export function blockUpload(client: AzureClient, container: string, blob: string
     {
       name: `azure://${container}/${blob}`,
       sendPart: (index, bytes, signal) => stageBlock(client, container, blob, idOf(index), bytes, signal),
-      async commit(count, signal) {
-        const ids = Array.from({ length: count }, (_, i) => idOf(i));
+      async commit(ids, signal) {
         const condition: Record<string, string> = keep === undefined ? {} : { 'if-match': keep.etag };
         await commitBlocks(client, container, blob, keep, ids, condition, { signal });
       },
@@ -123,5 +123,5 @@ export function blockUpload(client: AzureClient, container: string, blob: string
       },
     },
     options,
-  );
+  ).underlying;
 }

@@ -7,7 +7,8 @@ import { fileClass } from '../../io/core/file-class.js';
 import type { Async, OutputStream, RandomAccessFile } from '../../io/core/interfaces.js';
 import type { UnderlyingFile } from '../../io/core/underlying.js';
 import { UnsupportedOperationError } from '../../errors.js';
-import { SUSPEND, type UploadControl } from './s3-upload.js';
+import { SUSPEND } from '../../remote/part-upload.js';
+import type { UploadControl } from './s3-upload.js';
 
 /** An S3 object open for reading; `S3FileSystem.openInputFile` makes them. */
 export class S3File extends fileClass<Async<RandomAccessFile>>() {
