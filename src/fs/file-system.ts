@@ -33,6 +33,14 @@ export interface CreateDirOptions {
   recursive?: boolean;
 }
 
+/** Options of {@link FileSystem.deleteDirContents}. */
+export interface DeleteDirContentsOptions {
+  /** Succeed, doing nothing, when the directory does not exist. Default `false`. */
+  missingDirOk?: boolean;
+  /** Allow emptying the root of the filesystem. Default `false`: it is refused (`EACCES`). */
+  acceptRootDir?: boolean;
+}
+
 /** A resumable upload's progress: its bytes durable, and the token to resume it from there. */
 export interface UploadCheckpoint {
   /** The resume token as of now (see {@link ResumableOutputStream.resumeToken}). */
@@ -103,8 +111,16 @@ export interface FileSystem {
   deleteFile(path: string): Promise<void>;
   /** Deletes a directory and everything in it. */
   deleteDir(path: string): Promise<void>;
+  /** Deletes everything in a directory, keeping the directory (pyarrow's `delete_dir_contents`). */
+  deleteDirContents(path: string, options?: DeleteDirContentsOptions): Promise<void>;
   /** Moves (renames) a file or directory. */
   move(from: string, to: string): Promise<void>;
+  /**
+   * Copies a file within this filesystem on the store's side, without the bytes passing
+   * through here (S3's CopyObject, Azure's Copy Blob), where the store can; `copyFiles` uses
+   * it when both sides are this filesystem.
+   */
+  copyFile?(from: string, to: string): Promise<void>;
 }
 
 /** A filesystem whose uploads can be resumed (S3's multipart uploads). */

@@ -8,6 +8,7 @@ export type {
   FileType,
   ListDirOptions,
   CreateDirOptions,
+  DeleteDirContentsOptions,
   OutputStreamOptions,
   ResumableFileSystem,
   ResumableOutputStream,
@@ -23,12 +24,7 @@ export { OpfsFileSystem, type OpfsFileSystemOptions } from './opfs/opfs-file-sys
 export { resumableUpload, DEFAULT_UPLOAD_STORE } from './uploads/resumable-upload-web.js';
 export type { ResumableUploadOptions, ResumableUploadResult } from './uploads/resumable-upload.js';
 export type { ResumableUploadSource, SourceFingerprint } from './uploads/fingerprint.js';
-export {
-  AzureFileSystem,
-  MAX_BLOCK_SIZE,
-  type AzureFileSystemOptions,
-  type DeleteDirContentsOptions,
-} from './azure/azure-file-system.js';
+export { AzureFileSystem, MAX_BLOCK_SIZE, type AzureFileSystemOptions } from './azure/azure-file-system.js';
 export type { AzureClientOptions } from './azure/azure-client.js';
 export { azureSharedKeySigner } from './azure/azure-shared-key.js';
 export { AzureFile, AzureOutputStream } from './azure/azure-file.js';

@@ -1,7 +1,10 @@
 /**
- * One list of behaviour checks for any FileSystem, run by the Node test (LocalFileSystem) and
- * in the browser page (OpfsFileSystem): the same calls, one record of what happened, compared
- * with one expectation. No Node imports: this file also runs in the page.
+ * The filesystem contract: one list of behaviour checks, written from pyarrow's `test_fs.py`,
+ * that every FileSystem runs (local, S3 on Ceph, Azure on Azurite, WebHDFS in Node:
+ * test/fs/contract.test.ts; OPFS in pages and workers: test/opfs-fs/). The same calls, one
+ * record of what happened, compared with one expectation, which differs only where a store
+ * cannot do what pyarrow promises and says so with a documented error ({@link StoreTraits}).
+ * No Node imports: this file also runs in the page.
  */
 import type { FileSystem, FileType } from '../../src/fs/file-system.js';
 
@@ -26,7 +29,9 @@ export interface FileSystemCheckResults {
   createExisting: Outcome;
   createOverFile: Outcome;
   written: { type: FileType; size: number | undefined; hasMtime: boolean };
+  append: Outcome;
   appendedSize: number | undefined;
+  resumableRefused: Outcome | 'not asked';
   replacedSize: number | undefined;
   readAt: number[];
   streamed: number[];
@@ -44,6 +49,11 @@ export interface FileSystemCheckResults {
   deleteMissingDir: Outcome;
   moveMissing: Outcome;
   movedFile: { from: FileType; to: FileType; size: number | undefined };
+  movedOntoExisting: { outcome: Outcome; size: number | undefined; from: FileType };
+  contentsOfFile: Outcome;
+  contentsOfMissing: Outcome;
+  contentsOfMissingOk: Outcome;
+  contentsDeleted: { dir: FileType; listing: string[] };
   movedDirectory: Outcome | { from: FileType; child: FileType };
   afterDeleteFile: FileType;
   afterDeleteDir: FileType;
@@ -77,11 +87,23 @@ export async function fileSystemChecks(fs: FileSystem, base: string): Promise<Fi
   };
   const createOverFile = await outcome(() => fs.createDir(at('tree/a.bin')));
 
-  const append = await fs.openAppendStream(at('tree/a.bin'));
-  await append.write(bytes(10, 5));
-  await append.close();
-  const appendedSize = (await fs.getFileInfo(at('tree/a.bin'))).size;
+  // Appending, to a file of its own (stores that cannot append refuse it).
+  const log = await fs.openOutputStream(at('tree/log.bin'));
+  await log.write(bytes(0, 10));
+  await log.close();
+  const append = await outcome(async () => {
+    const stream = await fs.openAppendStream(at('tree/log.bin'));
+    await stream.write(bytes(10, 5));
+    await stream.close();
+  });
+  const appendedSize = (await fs.getFileInfo(at('tree/log.bin'))).size;
+  await fs.deleteFile(at('tree/log.bin'));
+  const resumableRefused: Outcome | 'not asked' =
+    fs.typeName === 's3' ? 'not asked' : await outcome(() => fs.openOutputStream(at('tree/never.bin'), { resumable: true }));
 
+  const more = await fs.openOutputStream(at('tree/a.bin'));
+  await more.write(bytes(0, 15));
+  await more.close();
   const input = await fs.openInputFile(at('tree/a.bin'));
   const readAt = Array.from(await input.readAt(3, 4));
   await input.close();
@@ -109,7 +131,9 @@ export async function fileSystemChecks(fs: FileSystem, base: string): Promise<Fi
     createExisting,
     createOverFile,
     written,
+    append,
     appendedSize,
+    resumableRefused,
     replacedSize,
     readAt,
     streamed,
@@ -143,27 +167,75 @@ export async function fileSystemChecks(fs: FileSystem, base: string): Promise<Fi
           child: (await fs.getFileInfo(at('tree/sub2/b.bin'))).type,
         };
 
+  // Onto an existing file: replaced, as rename(2) and pyarrow do.
+  const small = await fs.openOutputStream(at('tree/small.bin'));
+  await small.write(bytes(0, 2));
+  await small.close();
+  const ontoOutcome = await outcome(() => fs.move(at('tree/small.bin'), at('tree/moved.bin')));
+  const movedOntoExisting = {
+    outcome: ontoOutcome,
+    size: (await fs.getFileInfo(at('tree/moved.bin'))).size,
+    from: (await fs.getFileInfo(at('tree/small.bin'))).type,
+  };
+
+  // deleteDirContents: what is below goes, the directory stays.
+  const holder = at('holder');
+  await fs.createDir(`${holder}/inner`);
+  const x = await fs.openOutputStream(`${holder}/inner/x.bin`);
+  await x.write(bytes(0, 3));
+  await x.close();
+  const y = await fs.openOutputStream(`${holder}/y.bin`);
+  await y.write(bytes(0, 3));
+  await y.close();
+  const contentsOfFile = await outcome(() => fs.deleteDirContents(`${holder}/y.bin`));
+  const contentsOfMissing = await outcome(() => fs.deleteDirContents(at('nowhere')));
+  const contentsOfMissingOk = await outcome(() => fs.deleteDirContents(at('nowhere'), { missingDirOk: true }));
+  await fs.deleteDirContents(holder);
+  const contentsDeleted = { dir: (await fs.getFileInfo(holder)).type, listing: names(await fs.listDir(holder)) };
+  await fs.deleteDir(holder);
+
   await fs.deleteFile(at('tree/moved.bin'));
   const afterDeleteFile = (await fs.getFileInfo(at('tree/moved.bin'))).type;
   await fs.deleteDir(at('tree'));
   const afterDeleteDir = (await fs.getFileInfo(at('tree'))).type;
-  return { ...results, movedFile, movedDirectory, afterDeleteFile, afterDeleteDir };
+  return {
+    ...results,
+    movedFile,
+    movedDirectory,
+    movedOntoExisting,
+    contentsOfFile,
+    contentsOfMissing,
+    contentsOfMissingOk,
+    contentsDeleted,
+    afterDeleteFile,
+    afterDeleteDir,
+  };
 }
 
 const notFound = { name: 'FileNotFoundError', code: 'ENOENT' };
+const unsupported = { name: 'UnsupportedOperationError', code: 'EUNSUPPORTED' };
 
-/**
- * What every filesystem should report. `movesDirectories`: whether `move` takes directories
- * (OPFS without a recursive move refuses them with UnsupportedOperationError).
- */
-export function expectedChecks(movesDirectories: boolean): FileSystemCheckResults {
+/** What a store cannot do of what pyarrow promises (the README's table of stores says the same). */
+export interface StoreTraits {
+  /** `move` takes directories (S3 and Azure's flat namespaces and OPFS cannot: UnsupportedOperationError). */
+  readonly movesDirectories: boolean;
+  /** `openAppendStream` works (S3 objects cannot be appended to: UnsupportedOperationError). */
+  readonly appends: boolean;
+  /** `openOutputStream(path, { resumable: true })` works (S3); elsewhere UnsupportedOperationError. */
+  readonly resumable: boolean;
+}
+
+/** What every filesystem should report, given what its store cannot do. */
+export function expectedChecks({ movesDirectories, appends, resumable }: StoreTraits): FileSystemCheckResults {
   return {
     createdTree: 'directory',
     createWithoutParent: notFound,
     createExisting: 'resolved',
     createOverFile: { name: 'IOError', code: 'EEXIST' },
     written: { type: 'file', size: 10, hasMtime: true },
-    appendedSize: 15,
+    append: appends ? 'resolved' : unsupported,
+    appendedSize: appends ? 15 : 10,
+    resumableRefused: resumable ? 'not asked' : unsupported,
     replacedSize: 3,
     readAt: [3, 4, 5, 6],
     streamed: Array.from(bytes(0, 15)),
@@ -181,10 +253,22 @@ export function expectedChecks(movesDirectories: boolean): FileSystemCheckResult
     deleteMissingDir: notFound,
     moveMissing: notFound,
     movedFile: { from: 'not-found', to: 'file', size: 15 },
-    movedDirectory: movesDirectories
-      ? { from: 'not-found', child: 'file' }
-      : { name: 'UnsupportedOperationError', code: 'EUNSUPPORTED' },
+    movedDirectory: movesDirectories ? { from: 'not-found', child: 'file' } : unsupported,
+    movedOntoExisting: { outcome: 'resolved', size: 2, from: 'not-found' },
+    contentsOfFile: { name: 'IOError', code: 'ENOTDIR' },
+    contentsOfMissing: notFound,
+    contentsOfMissingOk: 'resolved',
+    contentsDeleted: { dir: 'directory', listing: [] },
     afterDeleteFile: 'not-found',
     afterDeleteDir: 'not-found',
   };
 }
+
+/** What each store can do of what pyarrow promises. */
+export const STORE_TRAITS = {
+  local: { movesDirectories: true, appends: true, resumable: false },
+  opfs: { movesDirectories: false, appends: true, resumable: false },
+  s3: { movesDirectories: false, appends: false, resumable: true },
+  azure: { movesDirectories: false, appends: true, resumable: false },
+  hdfs: { movesDirectories: true, appends: true, resumable: false },
+} as const satisfies Record<string, StoreTraits>;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileNotFoundError, IOError } from '../../src/errors.js';
 import { LocalFileSystem } from '../../src/fs/local/local-file-system.js';
-import { expectedChecks, fileSystemChecks } from './filesystem-checks.js';
+import { expectedChecks, fileSystemChecks, STORE_TRAITS } from './filesystem-checks.js';
 
 describe('LocalFileSystem', () => {
   let base: string;
@@ -19,7 +19,7 @@ describe('LocalFileSystem', () => {
   afterEach(() => rmSync(base, { recursive: true, force: true }));
 
   it('behaves as every filesystem should: infos, listings, reads, writes, errors, moves, deletes', async () => {
-    expect(await fileSystemChecks(fs, base)).toEqual(expectedChecks(true));
+    expect(await fileSystemChecks(fs, base)).toEqual(expectedChecks(STORE_TRAITS.local));
   });
 
   it('opens input files that read both synchronously and asynchronously', async () => {

@@ -8,7 +8,7 @@ import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { available, harnessCaller, launch, type BrowserDriver, type Engine, type PageDriver } from '../browser/driver.js';
 import { isolation, startServer, urlOf } from '../browser/servers.js';
-import { expectedChecks } from '../fs/filesystem-checks.js';
+import { expectedChecks, STORE_TRAITS } from '../fs/filesystem-checks.js';
 import type { Harness } from './harness.js';
 
 /** Calls `harness[name](...args)` in the page. */
@@ -47,7 +47,7 @@ describe('OpfsFileSystem in the browser', () => {
     runs(
       'behaves as LocalFileSystem does, with files through the IO worker',
       async () => {
-        expect(await call(page, 'checks', `fs-worker-${engine}`, {})).toEqual({ ...expectedChecks(false), backend: 'worker' });
+        expect(await call(page, 'checks', `fs-worker-${engine}`, {})).toEqual({ ...expectedChecks(STORE_TRAITS.opfs), backend: 'worker' });
       },
       60_000,
     );
@@ -56,7 +56,7 @@ describe('OpfsFileSystem in the browser', () => {
       'behaves the same with the asynchronous backend on the page',
       async () => {
         expect(await call(page, 'checks', `fs-async-${engine}`, { backend: 'async' })).toEqual({
-          ...expectedChecks(false),
+          ...expectedChecks(STORE_TRAITS.opfs),
           backend: 'async',
         });
       },
@@ -66,7 +66,7 @@ describe('OpfsFileSystem in the browser', () => {
     runs(
       'behaves the same inside a dedicated worker, on sync access handles',
       async () => {
-        expect(await call(page, 'workerChecks', `fs-dedicated-${engine}`)).toEqual(expectedChecks(false));
+        expect(await call(page, 'workerChecks', `fs-dedicated-${engine}`)).toEqual(expectedChecks(STORE_TRAITS.opfs));
       },
       60_000,
     );

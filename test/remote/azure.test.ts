@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileNotFoundError, IOError, UnsupportedOperationError } from '../../src/errors.js';
 import { AzureFileSystem, type AzureFileSystemOptions } from '../../src/fs/azure/azure-file-system.js';
-import { expectedChecks, fileSystemChecks } from '../fs/filesystem-checks.js';
+import { expectedChecks, fileSystemChecks, STORE_TRAITS } from '../fs/filesystem-checks.js';
 import { decode, encode, randomBytes } from '../helpers.js';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteServer } from '../servers/azurite.js';
 import { isPutBlock, recordingFetch, sdkClient } from './azure-helpers.js';
@@ -40,7 +40,7 @@ describe('AzureFileSystem against Azurite', () => {
   it('behaves as the other filesystems: the shared checks, with directories that cannot move', async () => {
     const fs = fsWith();
     await fs.createDir('data/checks');
-    expect(await fileSystemChecks(fs, 'data/checks')).toEqual(expectedChecks(false));
+    expect(await fileSystemChecks(fs, 'data/checks')).toEqual(expectedChecks(STORE_TRAITS.azure));
   });
 
   it('writes blocks the SDK reads byte-exact, and reads byte-exact what the SDK wrote', async () => {

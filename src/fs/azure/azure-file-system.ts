@@ -6,7 +6,16 @@
 import { FileNotFoundError, IOError, UnsupportedOperationError } from '../../errors.js';
 import { remoteReader, type RemoteReadOptions } from '../../remote/remote-reader.js';
 import { checkPositiveSize, describe } from '../../util/validate.js';
-import type { CreateDirOptions, FileInfo, FileSystem, ListDirOptions } from '../file-system.js';
+import type {
+  CreateDirOptions,
+  DeleteDirContentsOptions,
+  FileInfo,
+  FileSystem,
+  ListDirOptions,
+  OutputStreamOptions,
+} from '../file-system.js';
+import { refuseResumable } from '../stream-options.js';
+import { checkDeleteOptions } from '../dir-contents.js';
 import { checkRemotePath, parentPath } from '../paths.js';
 import { appendTo } from './azure-append.js';
 import { deletePrefix, ensureMarker, keepParent, statBlob, type BlobStat } from './azure-blobs.js';
@@ -27,12 +36,6 @@ export interface AzureFileSystemOptions extends AzureClientOptions, Omit<RemoteR
   uploadConcurrency?: number;
   /** Entries per listing request (1 to 5000, the service's default). */
   listPageSize?: number;
-}
-
-/** Options of {@link AzureFileSystem.deleteDirContents}. */
-export interface DeleteDirContentsOptions {
-  /** Succeed, doing nothing, when the directory does not exist. Default `false`. */
-  missingDirOk?: boolean;
 }
 
 /** Splits `container/blob` (either may be empty) after checking the path. */
@@ -109,7 +112,8 @@ export class AzureFileSystem implements FileSystem {
   }
 
   /** Opens a blob for writing: blocks are staged as they fill and the blob appears (or is replaced) on `close()`. */
-  async openOutputStream(path: string): Promise<AzureOutputStream> {
+  async openOutputStream(path: string, options?: OutputStreamOptions): Promise<AzureOutputStream> {
+    refuseResumable(options, 'AzureFileSystem', path);
     const { container, blob } = needBlob(path);
     this.#throwIfNotWritable(await this.#stat(container, blob), container, blob);
     const underlying = blockUpload(this.#client, container, blob, this.#uploadOptions());
@@ -240,9 +244,14 @@ export class AzureFileSystem implements FileSystem {
 
   /** Deletes everything in a directory (or container), keeping the directory itself. */
   async deleteDirContents(path: string, options: DeleteDirContentsOptions = {}): Promise<void> {
-    const missingDirOk = checkBoolean(options.missingDirOk, 'options.missingDirOk') ?? false;
+    const { missingDirOk, acceptRootDir } = checkDeleteOptions(options);
     const { container, blob } = split(path);
-    if (container === '') throw new IOError('refusing to delete every container of the account', { code: 'EACCES' });
+    if (container === '' && !acceptRootDir)
+      throw new IOError('refusing to delete every container of the account (pass acceptRootDir: true)', { code: 'EACCES' });
+    if (container === '') {
+      for (const entry of await listContainers(this.#client)) await this.deleteDir(entry.path);
+      return;
+    }
     const info = await this.getFileInfo(path);
     if (info.type === 'not-found') {
       if (missingDirOk) return;

@@ -7,7 +7,16 @@ import { FileNotFoundError, IOError } from '../../errors.js';
 import { Limiter } from '../../remote/limiter.js';
 import { remoteReader, type RemoteReadOptions } from '../../remote/remote-reader.js';
 import { checkPositiveSize } from '../../util/validate.js';
-import type { CreateDirOptions, FileInfo, FileSystem, ListDirOptions } from '../file-system.js';
+import { deleteContentsOf } from '../dir-contents.js';
+import type {
+  CreateDirOptions,
+  DeleteDirContentsOptions,
+  FileInfo,
+  FileSystem,
+  ListDirOptions,
+  OutputStreamOptions,
+} from '../file-system.js';
+import { refuseResumable } from '../stream-options.js';
 import { absolutePath, checkRemotePath, joinPath, parentPath } from '../paths.js';
 import { HdfsFile, HdfsOutputStream } from './hdfs-file.js';
 import { hdfsWriter } from './hdfs-writer.js';
@@ -69,9 +78,10 @@ export class HadoopFileSystem implements FileSystem {
   }
 
   /** Opens a file for writing: it is replaced at the first flush (or at close). */
-  openOutputStream(path: string): Promise<HdfsOutputStream> {
+  openOutputStream(path: string, options?: OutputStreamOptions): Promise<HdfsOutputStream> {
     // No request yet (the file is created at the first flush), but bad paths still reject.
     return Promise.resolve().then(() => {
+      refuseResumable(options, 'HadoopFileSystem', path);
       const clean = absolutePath(checkRemotePath(path));
       return new HdfsOutputStream(hdfsWriter(this.#client, clean, { exists: false, bufferSize: this.#bufferSize }), clean, false);
     });
@@ -144,6 +154,12 @@ export class HadoopFileSystem implements FileSystem {
     await this.#delete(clean, false);
   }
 
+  /** Deletes everything in a directory, keeping it; the root only with `acceptRootDir`. */
+  async deleteDirContents(path: string, options: DeleteDirContentsOptions = {}): Promise<void> {
+    const clean = absolutePath(checkRemotePath(path));
+    await deleteContentsOf(this, clean, options, clean === '/');
+  }
+
   /** DELETE of a directory with everything in it. */
   async deleteDir(path: string): Promise<void> {
     const clean = absolutePath(checkRemotePath(path));
@@ -154,20 +170,33 @@ export class HadoopFileSystem implements FileSystem {
     await this.#delete(clean, true);
   }
 
-  /** RENAME; HDFS answers `false` (no exception) when the source is missing or the target exists. */
+  /**
+   * RENAME. A file moved onto a file replaces it, as pyarrow's does: WebHDFS's RENAME never
+   * overwrites, so the target is deleted first (two requests, not one atomic step). HDFS
+   * answers `false` (no exception) when the source is missing or the target exists.
+   */
   async move(from: string, to: string): Promise<void> {
     const source = absolutePath(checkRemotePath(from, 'from'));
     const target = absolutePath(checkRemotePath(to, 'to'));
-    const { boolean: moved } = await this.#client.json<{ boolean: boolean }>({
+    if (source === target) return;
+    if (await this.#rename(source, target)) return;
+    const [was, there] = await Promise.all([this.getFileInfo(source), this.getFileInfo(target)]);
+    if (was.type === 'not-found') throw new FileNotFoundError(`no such file or directory: ${source}`);
+    if (was.type === 'file' && there.type === 'file') {
+      await this.#delete(target, false);
+      if (await this.#rename(source, target)) return;
+    }
+    throw new IOError(`could not move ${source} to ${target} (does it exist, or its parent not?)`, { code: 'EEXIST' });
+  }
+
+  async #rename(source: string, target: string): Promise<boolean> {
+    const answer = await this.#client.json<{ boolean: boolean }>({
       method: 'PUT',
       path: source,
       op: 'RENAME',
       params: { destination: target },
     });
-    if (moved) return;
-    if ((await this.getFileInfo(source)).type === 'not-found')
-      throw new FileNotFoundError(`no such file or directory: ${source}`);
-    throw new IOError(`could not move ${source} to ${target} (does it exist, or its parent not?)`, { code: 'EEXIST' });
+    return answer.boolean;
   }
 
   async #delete(path: string, recursive: boolean): Promise<void> {

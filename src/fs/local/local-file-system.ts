@@ -11,7 +11,16 @@ import { OSFile, type OSFileMembers, type OSOutputFile } from '../../io/backends
 import type { SyncRandomAccessFile } from '../../io/core/interfaces.js';
 import { fsError } from '../../io/fs-error.js';
 import { describe } from '../../util/validate.js';
-import type { CreateDirOptions, FileInfo, FileSystem, ListDirOptions } from '../file-system.js';
+import { deleteContentsOf } from '../dir-contents.js';
+import type {
+  CreateDirOptions,
+  DeleteDirContentsOptions,
+  FileInfo,
+  FileSystem,
+  ListDirOptions,
+  OutputStreamOptions,
+} from '../file-system.js';
+import { refuseResumable } from '../stream-options.js';
 import { checkPath } from '../paths.js';
 
 /** Checks an options object and its `recursive` flag, returning the flag (or `fallback`). */
@@ -65,7 +74,8 @@ export class LocalFileSystem implements FileSystem {
   }
 
   /** Creates or truncates a file for writing; its directory must exist. */
-  async openOutputStream(path: string): Promise<OSOutputFile> {
+  async openOutputStream(path: string, options?: OutputStreamOptions): Promise<OSOutputFile> {
+    refuseResumable(options, 'LocalFileSystem', path);
     return OSFile.open(checkPath(path), 'wb');
   }
 
@@ -155,6 +165,12 @@ export class LocalFileSystem implements FileSystem {
     } catch (error) {
       throw fsError(error, clean);
     }
+  }
+
+  /** Deletes everything in a directory, keeping it; the root only with `acceptRootDir`. */
+  async deleteDirContents(path: string, options: DeleteDirContentsOptions = {}): Promise<void> {
+    const absolute = resolve(checkPath(path));
+    await deleteContentsOf(this, path, options, parse(absolute).root === absolute);
   }
 
   /** Moves (renames) a file or directory, replacing a file at `to` as `rename(2)` does. */

@@ -12,7 +12,16 @@ import {
   type OpfsWriter,
 } from '../../io/backends/opfs-file.js';
 import { describe } from '../../util/validate.js';
-import type { CreateDirOptions, FileInfo, FileSystem, ListDirOptions } from '../file-system.js';
+import { deleteContentsOf } from '../dir-contents.js';
+import type {
+  CreateDirOptions,
+  DeleteDirContentsOptions,
+  FileInfo,
+  FileSystem,
+  ListDirOptions,
+  OutputStreamOptions,
+} from '../file-system.js';
+import { refuseResumable } from '../stream-options.js';
 import { directoryAt, domError, entryAt, infoOf, listEntries, opfsPath, type OpfsEntry, type OpfsPath } from './opfs-handles.js';
 
 /** Options of {@link OpfsFileSystem}: passed to every {@link OpfsFile.open} it makes. */
@@ -69,7 +78,8 @@ export class OpfsFileSystem implements FileSystem {
   }
 
   /** Opens a file for writing, replacing it (atomically on close unless `atomic: false`). */
-  async openOutputStream(path: string): Promise<OpfsWriter> {
+  async openOutputStream(path: string, options?: OutputStreamOptions): Promise<OpfsWriter> {
+    refuseResumable(options, 'OpfsFileSystem', path);
     return this.#open(path, 'wb');
   }
 
@@ -131,6 +141,11 @@ export class OpfsFileSystem implements FileSystem {
     } catch (cause) {
       throw domError(cause, where.clean);
     }
+  }
+
+  /** Deletes everything in a directory, keeping it; the root only with `acceptRootDir`. */
+  async deleteDirContents(path: string, options: DeleteDirContentsOptions = {}): Promise<void> {
+    await deleteContentsOf(this, path, options, opfsPath(path).segments.length === 0);
   }
 
   /** Deletes a directory and everything in it; a file is an `ENOTDIR` {@link IOError}. */

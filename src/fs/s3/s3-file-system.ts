@@ -4,10 +4,12 @@
  * @module
  */
 import { FileNotFoundError, IOError, UnsupportedOperationError } from '../../errors.js';
-import { Limiter } from '../../remote/limiter.js';
 import { remoteReader, type RemoteReadOptions } from '../../remote/remote-reader.js';
 import { checkPositiveSize, checkSize } from '../../util/validate.js';
+import { checkDeleteOptions } from '../dir-contents.js';
 import type {
+  CreateDirOptions,
+  DeleteDirContentsOptions,
   FileInfo,
   ListDirOptions,
   OutputStreamOptions,
@@ -15,10 +17,12 @@ import type {
   ResumableStreamOptions,
 } from '../file-system.js';
 import { decodeResumeToken } from '../uploads/resume-token.js';
-import { checkRemotePath, encodePath, encodeSegment } from '../paths.js';
+import { checkRemotePath, parentPath } from '../paths.js';
+import { contentLength, needKey, split } from './s3-paths.js';
 import { S3Client, type S3ClientOptions } from './s3-client.js';
 import { S3File, S3OutputStream } from './s3-file.js';
 import { listBuckets, listObjects } from './s3-listing.js';
+import { copyObject, deleteKeys, hasMarker, keepParent, putMarker } from './s3-objects.js';
 import { Multipart } from './s3-multipart.js';
 import { s3Upload } from './s3-upload.js';
 
@@ -31,29 +35,6 @@ export interface S3FileSystemOptions extends S3ClientOptions, Omit<RemoteReadOpt
   partSize?: number;
   /** Parts of one upload sent at once; memory is about `(this + 1) × partSize`. Default 4. */
   uploadConcurrency?: number;
-}
-
-/**
- * The length a HEAD reports; `undefined` when the header is not visible (a browser hides it
- * when CORS does not expose it), which must not pass for an empty object.
- */
-function contentLength(head: Response): number | undefined {
-  const value = head.headers.get('content-length');
-  return value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
-}
-
-/** Splits `bucket/key` (either may be empty). */
-function split(path: string): { bucket: string; key: string } {
-  const clean = checkRemotePath(path).replace(/^\/+/, '');
-  const slash = clean.indexOf('/');
-  return slash < 0 ? { bucket: clean, key: '' } : { bucket: clean.slice(0, slash), key: clean.slice(slash + 1) };
-}
-
-function needKey(path: string): { bucket: string; key: string } {
-  const parts = split(path);
-  if (parts.bucket === '' || parts.key === '')
-    throw new IOError(`${path} names a bucket, not an object (paths are bucket/key)`, { code: 'EISDIR' });
-  return parts;
 }
 
 /**
@@ -83,7 +64,11 @@ export class S3FileSystem implements ResumableFileSystem {
   /** Opens an object for random-access reading (one HEAD for its size and ETag). */
   async openInputFile(path: string): Promise<S3File> {
     const { bucket, key } = needKey(path);
-    const head = await this.#client.request({ method: 'HEAD', bucket, key });
+    const head = await this.#client.request({ method: 'HEAD', bucket, key }).catch(async (error: unknown) => {
+      if (error instanceof FileNotFoundError && (await this.getFileInfo(path)).type === 'directory')
+        throw new IOError(`is a directory: ${bucket}/${key}`, { code: 'EISDIR' });
+      throw error;
+    });
     const size = contentLength(head);
     if (size === undefined) {
       throw new IOError(
@@ -177,7 +162,7 @@ export class S3FileSystem implements ResumableFileSystem {
         throw error;
       },
     );
-    return { path: clean, type: children.length > 0 || (await this.#hasMarker(bucket, key)) ? 'directory' : 'not-found' };
+    return { path: clean, type: children.length > 0 || (await hasMarker(this.#client, bucket, key)) ? 'directory' : 'not-found' };
   }
 
   /** The entries of a directory (all objects and prefixes below it with `recursive`). */
@@ -194,10 +179,10 @@ export class S3FileSystem implements ResumableFileSystem {
   }
 
   /**
-   * Creates a bucket (`bucket`) or an empty `key/` marker object (`bucket/key`). S3 has no
-   * real directories, so `recursive` changes nothing: parents need not exist.
+   * Creates a bucket (`bucket`) or an empty `key/` marker object (`bucket/key`). Without
+   * `recursive` the parent must exist, as in pyarrow; a file at `path` is `EEXIST`.
    */
-  async createDir(path: string): Promise<void> {
+  async createDir(path: string, options: CreateDirOptions = {}): Promise<void> {
     const { bucket, key } = split(path);
     if (bucket === '') throw new IOError('cannot create the root of S3', { code: 'EEXIST' });
     if (key === '') {
@@ -209,15 +194,25 @@ export class S3FileSystem implements ResumableFileSystem {
       await this.#client.request({ method: 'PUT', bucket, body, accept: (s) => s === 409 });
       return;
     }
-    await this.#client.request({ method: 'PUT', bucket, key: `${key}/`, body: new Uint8Array(0) });
+    const info = await this.getFileInfo(path);
+    if (info.type === 'file') throw new IOError(`a file is at ${path}`, { code: 'EEXIST' });
+    if (info.type === 'directory') return;
+    if (options.recursive === false) {
+      const parent = parentPath(key);
+      const above = await this.getFileInfo(parent === '' ? bucket : `${bucket}/${parent}`);
+      if (above.type === 'not-found') throw new FileNotFoundError(`the parent of ${path} does not exist`);
+      if (above.type === 'file') throw new IOError(`the parent of ${path} is a file`, { code: 'ENOTDIR' });
+    }
+    await putMarker(this.#client, bucket, key);
   }
 
-  /** Deletes an object. */
+  /** Deletes an object; its directory stays (a `dir/` marker is written if it had none). */
   async deleteFile(path: string): Promise<void> {
     const { bucket, key } = needKey(path);
     const info = await this.getFileInfo(path);
     if (info.type === 'not-found') throw new FileNotFoundError(`no such file: ${path}`);
     if (info.type === 'directory') throw new IOError(`is a directory: ${path}`, { code: 'EISDIR' });
+    await keepParent(this.#client, bucket, key);
     await this.#client.request({ method: 'DELETE', bucket, key });
   }
 
@@ -228,15 +223,30 @@ export class S3FileSystem implements ResumableFileSystem {
     const info = await this.getFileInfo(path);
     if (info.type === 'not-found') throw new FileNotFoundError(`no such directory: ${path}`);
     if (info.type === 'file') throw new IOError(`not a directory: ${path}`, { code: 'ENOTDIR' });
-    const entries = await listObjects(this.#client, bucket, key === '' ? '' : `${key}/`, { recursive: true });
-    const keys = entries.map((e) => (e.type === 'file' ? e.path : `${e.path}/`).slice(bucket.length + 1));
+    const keys = await this.#keysBelow(bucket, key);
     if (key !== '') keys.push(`${key}/`);
-    // DeleteObjects needs a Content-MD5 header, which Web Crypto cannot compute: one DELETE each, 8 at a time.
-    const limiter = new Limiter(8);
-    await Promise.all(
-      keys.map((k) => limiter.run(() => this.#client.request({ method: 'DELETE', bucket, key: k, accept: (s) => s === 404 }))),
-    );
+    await deleteKeys(this.#client, bucket, keys);
     if (key === '') await this.#client.request({ method: 'DELETE', bucket });
+  }
+
+  /** Deletes every object below a directory, keeping it (its marker is written if it had none). */
+  async deleteDirContents(path: string, options: DeleteDirContentsOptions = {}): Promise<void> {
+    const { bucket, key } = split(path);
+    const { missingDirOk, acceptRootDir } = checkDeleteOptions(options);
+    if (bucket === '' && !acceptRootDir)
+      throw new IOError('refusing to empty every bucket (pass acceptRootDir: true)', { code: 'EACCES' });
+    if (bucket === '') {
+      for (const each of await listBuckets(this.#client)) await this.deleteDirContents(each.path);
+      return;
+    }
+    const info = await this.getFileInfo(path);
+    if (info.type === 'not-found') {
+      if (missingDirOk) return;
+      throw new FileNotFoundError(`no such directory: ${path}`);
+    }
+    if (info.type === 'file') throw new IOError(`not a directory: ${path}`, { code: 'ENOTDIR' });
+    if (key !== '' && !(await hasMarker(this.#client, bucket, key))) await putMarker(this.#client, bucket, key);
+    await deleteKeys(this.#client, bucket, await this.#keysBelow(bucket, key));
   }
 
   /**
@@ -250,16 +260,25 @@ export class S3FileSystem implements ResumableFileSystem {
     const info = await this.getFileInfo(from);
     if (info.type === 'not-found') throw new FileNotFoundError(`no such file: ${from}`);
     if (info.type === 'directory') throw new UnsupportedOperationError(`S3 cannot move directories (${from})`);
-    const copySource = `/${encodeSegment(source.bucket)}/${encodePath(source.key)}`;
-    const response = await this.#client.request({ method: 'PUT', ...target, headers: { 'x-amz-copy-source': copySource } });
-    const text = await response.text();
-    if (text.includes('<Error>'))
-      throw new IOError(`copying ${from} to ${to} failed: ${text.slice(0, 300)}`, { code: 'EREMOTE' });
+    await copyObject(this.#client, source, target);
+    await keepParent(this.#client, source.bucket, source.key);
     await this.#client.request({ method: 'DELETE', ...source });
   }
 
-  async #hasMarker(bucket: string, key: string): Promise<boolean> {
-    const head = await this.#client.request({ method: 'HEAD', bucket, key: `${key}/`, accept: (s) => s === 404 });
-    return head.status !== 404;
+  /** Copies an object on the server (CopyObject): `copyFiles` between two paths of this filesystem. */
+  async copyFile(from: string, to: string): Promise<void> {
+    const source = needKey(from);
+    const target = needKey(to);
+    const info = await this.getFileInfo(from);
+    if (info.type === 'not-found') throw new FileNotFoundError(`no such file: ${from}`);
+    if (info.type === 'directory') throw new IOError(`is a directory: ${from}`, { code: 'EISDIR' });
+    if (source.bucket === target.bucket && source.key === target.key) return;
+    await copyObject(this.#client, source, target);
+  }
+
+  /** The keys of every object below directory `key` of `bucket` (its own marker not included). */
+  async #keysBelow(bucket: string, key: string): Promise<string[]> {
+    const entries = await listObjects(this.#client, bucket, key === '' ? '' : `${key}/`, { recursive: true });
+    return entries.map((e) => (e.type === 'file' ? e.path : `${e.path}/`).slice(bucket.length + 1));
   }
 }
