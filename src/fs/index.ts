@@ -28,3 +28,4 @@ export { AzureFileSystem, MAX_BLOCK_SIZE, type AzureFileSystemOptions } from './
 export type { AzureClientOptions } from './azure/azure-client.js';
 export { azureSharedKeySigner } from './azure/azure-shared-key.js';
 export { AzureFile, AzureOutputStream } from './azure/azure-file.js';
+export { copyFiles, type CopyFilesOptions, type CopyFilesResult } from './copy-files.js';

@@ -32,6 +32,16 @@ export function checkRemotePath(path: unknown, name = 'path'): string {
   return clean;
 }
 
+/**
+ * Splits an object store's path, checked as {@link checkRemotePath} does, into its top
+ * level (an S3 bucket, an Azure container) and the name below it; either may be empty.
+ */
+export function splitTop(path: unknown, name = 'path'): [top: string, rest: string] {
+  const clean = checkRemotePath(path, name).replace(/^\/+/, '');
+  const slash = clean.indexOf('/');
+  return slash < 0 ? [clean, ''] : [clean.slice(0, slash), clean.slice(slash + 1)];
+}
+
 /** The path of `name` inside `dir`. */
 export function joinPath(dir: string, name: string): string {
   if (dir === '') return name;

@@ -5,7 +5,7 @@
  */
 import { FileNotFoundError, IOError, UnsupportedOperationError } from '../../errors.js';
 import { remoteReader, type RemoteReadOptions } from '../../remote/remote-reader.js';
-import { checkPositiveSize, describe } from '../../util/validate.js';
+import { checkPositiveSize } from '../../util/validate.js';
 import type {
   CreateDirOptions,
   DeleteDirContentsOptions,
@@ -16,7 +16,8 @@ import type {
 } from '../file-system.js';
 import { refuseResumable } from '../stream-options.js';
 import { checkDeleteOptions } from '../dir-contents.js';
-import { checkRemotePath, parentPath } from '../paths.js';
+import { parentPath } from '../paths.js';
+import { checkBoolean, needBlob, split } from './azure-paths.js';
 import { appendTo } from './azure-append.js';
 import { deletePrefix, ensureMarker, keepParent, statBlob, type BlobStat } from './azure-blobs.js';
 import { AzureClient, type AzureClientOptions } from './azure-client.js';
@@ -36,26 +37,6 @@ export interface AzureFileSystemOptions extends AzureClientOptions, Omit<RemoteR
   uploadConcurrency?: number;
   /** Entries per listing request (1 to 5000, the service's default). */
   listPageSize?: number;
-}
-
-/** Splits `container/blob` (either may be empty) after checking the path. */
-function split(path: string, name = 'path'): { container: string; blob: string } {
-  const clean = checkRemotePath(path, name).replace(/^\/+/, '');
-  const slash = clean.indexOf('/');
-  return slash < 0 ? { container: clean, blob: '' } : { container: clean.slice(0, slash), blob: clean.slice(slash + 1) };
-}
-
-/** Splits a path that must name a blob. */
-function needBlob(path: string, name = 'path'): { container: string; blob: string } {
-  const parts = split(path, name);
-  if (parts.container === '' || parts.blob === '')
-    throw new IOError(`${JSON.stringify(path)} names a container, not a blob (paths are container/blob)`, { code: 'EISDIR' });
-  return parts;
-}
-
-function checkBoolean(value: unknown, name: string): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
-  return value;
 }
 
 /**
@@ -269,12 +250,31 @@ export class AzureFileSystem implements FileSystem {
    */
   async move(from: string, to: string): Promise<void> {
     const source = needBlob(from, 'from');
-    const target = needBlob(to, 'to');
+    needBlob(to, 'to'); // before any request
     const stat = await this.#stat(source.container, source.blob);
     if (stat.kind === 'missing') throw new FileNotFoundError(`no such file: ${source.container}/${source.blob}`);
     if (stat.kind === 'directory')
       throw new UnsupportedOperationError(`Azure Blob Storage cannot move directories (${source.container}/${source.blob})`);
-    if (source.container === target.container && source.blob === target.blob) return;
+    if (!(await this.#copy(from, to, stat))) return;
+    await keepParent(this.#client, source.container, source.blob);
+    await this.#client.request({ method: 'DELETE', ...source, headers: { 'if-match': stat.etag }, accept: (s) => s === 404 });
+  }
+
+  /** Copies a blob on the server (Copy Blob): `copyFiles` between two paths of this filesystem. */
+  async copyFile(from: string, to: string): Promise<void> {
+    const source = needBlob(from, 'from');
+    needBlob(to, 'to'); // before any request
+    const stat = await this.#stat(source.container, source.blob);
+    if (stat.kind === 'missing') throw new FileNotFoundError(`no such file: ${source.container}/${source.blob}`);
+    if (stat.kind === 'directory') throw new IOError(`is a directory: ${source.container}/${source.blob}`, { code: 'EISDIR' });
+    await this.#copy(from, to, stat);
+  }
+
+  /** Copy Blob of `from` (whose stat is `stat`) onto `to`, checked; `false` when they are the same blob. */
+  async #copy(from: string, to: string, stat: Extract<BlobStat, { kind: 'file' }>): Promise<boolean> {
+    const source = needBlob(from, 'from');
+    const target = needBlob(to, 'to');
+    if (source.container === target.container && source.blob === target.blob) return false;
     const [onTarget, targetParent] = await Promise.all([
       this.#stat(target.container, target.blob),
       parentPath(target.blob) === '' ? undefined : this.#stat(target.container, parentPath(target.blob)),
@@ -282,8 +282,7 @@ export class AzureFileSystem implements FileSystem {
     if (onTarget.kind === 'directory') throw new IOError(`cannot replace directory ${to} with a file`, { code: 'EISDIR' });
     if (targetParent?.kind === 'file') throw new IOError(`not a directory: the parent of ${to}`, { code: 'ENOTDIR' });
     await copyBlob(this.#client, source, target, stat.etag);
-    await keepParent(this.#client, source.container, source.blob);
-    await this.#client.request({ method: 'DELETE', ...source, headers: { 'if-match': stat.etag }, accept: (s) => s === 404 });
+    return true;
   }
 
   #stat(container: string, blob: string): Promise<BlobStat> {

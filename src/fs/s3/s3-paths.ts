@@ -4,7 +4,7 @@
  * @module
  */
 import { IOError } from '../../errors.js';
-import { checkRemotePath } from '../paths.js';
+import { splitTop } from '../paths.js';
 
 /**
  * The length a HEAD reports; `undefined` when the header is not visible (a browser hides it
@@ -17,9 +17,8 @@ export function contentLength(head: Response): number | undefined {
 
 /** Splits `bucket/key` (either may be empty). */
 export function split(path: string): { bucket: string; key: string } {
-  const clean = checkRemotePath(path).replace(/^\/+/, '');
-  const slash = clean.indexOf('/');
-  return slash < 0 ? { bucket: clean, key: '' } : { bucket: clean.slice(0, slash), key: clean.slice(slash + 1) };
+  const [bucket, key] = splitTop(path);
+  return { bucket, key };
 }
 
 export function needKey(path: string): { bucket: string; key: string } {

@@ -1,0 +1,121 @@
+/**
+ * {@link copyFiles}: pyarrow's `copy_files`, a file or a whole tree from one filesystem to
+ * another (OPFS to S3 for an upload later, S3 to OPFS for offline use, anything to anything).
+ * Files stream through in chunks, into the destination's own writer (S3's and Azure's
+ * multipart uploads for large files), so memory stays bounded whatever the sizes; two paths
+ * of one filesystem that copies on the store's side (`copyFile`) do not pass through here.
+ * @module
+ */
+import { FileNotFoundError, IOError } from '../errors.js';
+import { checkPositiveSize, describe } from '../util/validate.js';
+import type { FileInfo, FileSystem } from './file-system.js';
+import { checkPath, joinPath } from './paths.js';
+
+/** Options of {@link copyFiles}. */
+export interface CopyFilesOptions {
+  /** Told the bytes copied so far and the total of the files to copy. */
+  onProgress?: (bytesCopied: number, totalBytes: number) => void;
+  /** Stops the copy: the file being written is discarded (`abort()`), and the call rejects with the reason. */
+  signal?: AbortSignal;
+  /** Bytes read and written at once. Default 1 MiB. */
+  chunkSize?: number;
+}
+
+/** What {@link copyFiles} copied. */
+export interface CopyFilesResult {
+  /** Files copied. */
+  readonly files: number;
+  /** Bytes copied. */
+  readonly bytes: number;
+}
+
+function checkFileSystem(fs: unknown, name: string): FileSystem {
+  const candidate = fs as Partial<FileSystem> | null;
+  if (typeof candidate?.getFileInfo !== 'function' || typeof candidate.openOutputStream !== 'function')
+    throw new TypeError(`${name} must be a FileSystem, got ${describe(fs)}`);
+  return fs as FileSystem;
+}
+
+/**
+ * Copies the file or directory tree at `sourcePath` of `source` to `destinationPath` of
+ * `destination` (pyarrow's `copy_files`): a file to that path, a directory's files and
+ * directories below that path, empty ones included. Files already at the destination are
+ * replaced.
+ * @throws FileNotFoundError when `sourcePath` does not exist; the stores' errors.
+ */
+export async function copyFiles(
+  source: FileSystem,
+  sourcePath: string,
+  destination: FileSystem,
+  destinationPath: string,
+  options: CopyFilesOptions = {},
+): Promise<CopyFilesResult> {
+  checkFileSystem(source, 'source');
+  checkFileSystem(destination, 'destination');
+  checkPath(sourcePath, 'sourcePath');
+  checkPath(destinationPath, 'destinationPath');
+  const chunkSize = checkPositiveSize(options.chunkSize ?? 1024 * 1024, 'options.chunkSize');
+  const { onProgress, signal } = options;
+  if (onProgress !== undefined && typeof onProgress !== 'function')
+    throw new TypeError(`options.onProgress must be a function, got ${describe(onProgress)}`);
+  signal?.throwIfAborted();
+
+  const root = await source.getFileInfo(sourcePath);
+  if (root.type === 'not-found') throw new FileNotFoundError(`nothing to copy at ${sourcePath}`);
+  const pairs: Array<{ from: FileInfo; to: string }> = [];
+  if (root.type === 'file') {
+    pairs.push({ from: root, to: destinationPath });
+  } else {
+    await destination.createDir(destinationPath, { recursive: true });
+    const base = root.path.replace(/\/+$/, '');
+    for (const entry of await source.listDir(sourcePath, { recursive: true })) {
+      const relative = entry.path.slice(base.length).replace(/^\/+/, '');
+      const to = joinPath(destinationPath, relative);
+      if (entry.type === 'directory') await destination.createDir(to, { recursive: true });
+      else pairs.push({ from: entry, to });
+    }
+  }
+
+  const total = pairs.reduce((sum, { from }) => sum + (from.size ?? 0), 0);
+  let copied = 0;
+  const serverSide = source === destination && typeof source.copyFile === 'function';
+  for (const { from, to } of pairs) {
+    signal?.throwIfAborted();
+    if (serverSide) {
+      await source.copyFile!(from.path, to);
+      copied += from.size ?? 0;
+    } else {
+      copied += await copyOne(source, from.path, destination, to, chunkSize, signal, (bytes) =>
+        onProgress?.(copied + bytes, total),
+      );
+    }
+    onProgress?.(copied, total);
+  }
+  return { files: pairs.length, bytes: copied };
+}
+
+/** Streams one file across; the destination's half-written file is discarded on failure. */
+async function copyOne(
+  source: FileSystem,
+  from: string,
+  destination: FileSystem,
+  to: string,
+  chunkSize: number,
+  signal: AbortSignal | undefined,
+  onBytes: (bytes: number) => void,
+): Promise<number> {
+  const input = await source.openInputStream(from);
+  try {
+    const output = await destination.openOutputStream(to);
+    try {
+      const count = await output.upload(input, { chunkSize, onProgress: onBytes, ...(signal === undefined ? {} : { signal }) });
+      await output.close();
+      return count;
+    } catch (error) {
+      await output.abort().catch(() => {});
+      throw error instanceof Error ? error : new IOError(`copying ${from} to ${to} failed: ${String(error)}`, { cause: error });
+    }
+  } finally {
+    await input.close().catch(() => {});
+  }
+}
