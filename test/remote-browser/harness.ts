@@ -5,7 +5,14 @@ import { wrap } from 'comlink';
 import { linesOverHttp, openHeld, openMissing, readHeld, readPatternOverHttp, readRefusedByCors } from './http-checks.js';
 import { parquetRows } from './parquet-check.js';
 import { opfsUpload, s3Abort, s3Manage, s3Multipart, s3OpenMissing, s3Read } from './s3-checks.js';
-import { readPresigned, signerRoundTrip, startResumableUpload, storedUploads, uploadState } from './upload-checks.js';
+import {
+  copyTreeThroughS3,
+  readPresigned,
+  signerRoundTrip,
+  startResumableUpload,
+  storedUploads,
+  uploadState,
+} from './upload-checks.js';
 import type { RemoteWorker } from './worker.js';
 
 /** Runs `use` on a fresh module worker, then ends the worker. */
@@ -38,6 +45,7 @@ const harness = {
   storedUploads,
   signerRoundTrip,
   readPresigned,
+  copyTreeThroughS3,
   /** The HttpFile checks again, inside a dedicated module worker. */
   workerHttp: (patternUrl: string, linesUrl: string) =>
     inWorker(async (worker) => ({

@@ -1,7 +1,14 @@
 // Uploads from a page without secrets: resumableUpload of a File across a page closed mid-way
 // (the token kept in OPFS), S3 through a signer function, and presigned GET URLs read with
 // HttpFile. The page has no S3 keys here: requests are signed by the test's signing server.
-import { HttpFile, resumableUpload, S3FileSystem, type ResumableUploadResult } from '../../src/index.js';
+import {
+  copyFiles,
+  HttpFile,
+  OpfsFileSystem,
+  resumableUpload,
+  S3FileSystem,
+  type ResumableUploadResult,
+} from '../../src/index.js';
 import { errorData, isPattern, MiB, pattern, type ErrorData } from './pattern.js';
 
 /** The page's idea of the app server that signs for it. */
@@ -85,4 +92,44 @@ export async function readPresigned(url: string, offset: number) {
   } catch (error) {
     return { error: errorData(error) };
   }
+}
+
+/** The tree the copy check writes into OPFS: path and size of each file (pattern bytes from 0). */
+export const COPY_TREE: ReadonlyArray<readonly [string, number]> = [
+  ['empty.bin', 0],
+  ['small.txt', 17],
+  ['sub/one.bin', 1 * MiB + 3],
+  ['sub/deeper/six.bin', 6 * MiB + 1],
+];
+
+/**
+ * Offline capture, upload later, and back: a tree written into OPFS is copied to S3 with
+ * copyFiles (through the signer), then copied from S3 into another OPFS folder, and read back.
+ */
+export async function copyTreeThroughS3(endpoint: string, signUrl: string, prefix: string) {
+  const opfs = new OpfsFileSystem();
+  const s3 = signedS3(endpoint, signUrl);
+  await opfs.deleteDir('copy-src').catch(() => {});
+  await opfs.deleteDir('copy-back').catch(() => {});
+  for (const [path, size] of COPY_TREE) {
+    await opfs.createDir(`copy-src/${path}`.split('/').slice(0, -1).join('/'));
+    const out = await opfs.openOutputStream(`copy-src/${path}`);
+    await out.write(pattern(0, size));
+    await out.close();
+  }
+  await opfs.createDir('copy-src/empty-dir');
+  const progress: number[] = [];
+  const up = await copyFiles(opfs, 'copy-src', s3, prefix, { onProgress: (copied) => progress.push(copied) });
+  const down = await copyFiles(s3, prefix, opfs, 'copy-back');
+  const back: Record<string, boolean> = {};
+  for (const [path, size] of COPY_TREE) {
+    const file = await opfs.openInputFile(`copy-back/${path}`);
+    const bytes = await file.read();
+    await file.close();
+    back[path] = bytes.byteLength === size && isPattern(bytes, 0);
+  }
+  const emptyDir = (await opfs.getFileInfo('copy-back/empty-dir')).type;
+  await opfs.deleteDir('copy-src');
+  await opfs.deleteDir('copy-back');
+  return { up, down, back, emptyDir, lastProgress: progress.at(-1) };
 }

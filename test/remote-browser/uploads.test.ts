@@ -13,6 +13,7 @@ import { startS3, type S3Server } from '../servers/s3.js';
 import { startSigningServer, type SigningServer } from '../servers/signing-server.js';
 import type { Harness } from './harness.js';
 import { isPattern, MiB, pattern } from './pattern.js';
+import { COPY_TREE } from './upload-checks.js';
 import { isolation, startPageServer, urlOf } from './servers.js';
 
 const SIZE = 64 * MiB;
@@ -95,6 +96,31 @@ describe('uploads from pages without secrets', () => {
         try {
           const result = await call(page, 'signerRoundTrip', s3.endpoint, signing.url, `media/signed-${engine}`);
           expect(result).toEqual({ listing: [`media/signed-${engine}/signed.bin:${11 * MiB}`], middleOk: true });
+        } finally {
+          await page.close();
+        }
+      },
+      120_000,
+    );
+
+    runs(
+      'copyFiles moves a tree from OPFS to S3 (upload later) and from S3 into OPFS (offline), byte-exact',
+      async () => {
+        const page = await open();
+        try {
+          const prefix = `media/copied-${engine}`;
+          const result = await call(page, 'copyTreeThroughS3', s3.endpoint, signing.url, prefix);
+          const total = COPY_TREE.reduce((sum, [, size]) => sum + size, 0);
+          expect(result).toEqual({
+            up: { files: COPY_TREE.length, bytes: total },
+            down: { files: COPY_TREE.length, bytes: total },
+            back: Object.fromEntries(COPY_TREE.map(([path]) => [path, true])),
+            emptyDir: 'directory',
+            lastProgress: total,
+          });
+          const six = new Uint8Array(await (await s3.request(`${prefix}/sub/deeper/six.bin`)).arrayBuffer());
+          expect(six.byteLength).toBe(6 * MiB + 1);
+          expect(isPattern(six, 0)).toBe(true);
         } finally {
           await page.close();
         }
