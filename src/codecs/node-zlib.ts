@@ -1,0 +1,151 @@
+/**
+ * Node's `zlib` as a codec: gzip, deflate, deflate-raw and brotli, and zstd where Node has it
+ * (22.15 and later). The module is passed in: it is imported only in Node
+ * ({@link importNodeZlib}), so browser bundles never see `node:zlib`.
+ * @module
+ */
+import type * as Zlib from 'node:zlib';
+import { corrupt, tooLarge, truncated } from './codec-errors.js';
+import type { CodecName } from './names.js';
+import type { BufferCodec } from './transform.js';
+
+/** The `zlib` module, with zstd where this Node has it. */
+export type NodeZlib = typeof Zlib & {
+  zstdCompressSync?: (data: Uint8Array, options?: object) => globalThis.Buffer;
+  zstdDecompressSync?: (data: Uint8Array, options?: object) => globalThis.Buffer;
+  createZstdCompress?: (options?: object) => Zlib.BrotliCompress;
+  createZstdDecompress?: (options?: object) => Zlib.BrotliDecompress;
+  constants: typeof Zlib.constants & { ZSTD_c_compressionLevel?: number; ZSTD_c_checksumFlag?: number };
+};
+
+const ZLIB = 'node:zlib';
+let loaded: Promise<NodeZlib | undefined> | undefined;
+
+/** Node's `zlib` in Node (and runtimes that have it), `undefined` elsewhere. */
+export function importNodeZlib(): Promise<NodeZlib | undefined> {
+  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+  loaded ??= isNode
+    ? (import(/* webpackIgnore: true */ /* @vite-ignore */ ZLIB) as Promise<NodeZlib>).catch(() => undefined)
+    : Promise.resolve(undefined);
+  return loaded;
+}
+
+/** Whether `zlib` has `name` (zstd only from Node 22.15). */
+export function zlibHas(zlib: NodeZlib, name: CodecName): boolean {
+  if (name === 'zstd') return typeof zlib.zstdDecompressSync === 'function' && typeof zlib.createZstdDecompress === 'function';
+  return name === 'gzip' || name === 'deflate' || name === 'deflate-raw' || name === 'brotli';
+}
+
+/** zlib's options for `name` at `level`. */
+function options(zlib: NodeZlib, name: CodecName, level: number | undefined): Zlib.ZlibOptions & Zlib.BrotliOptions {
+  if (level === undefined) return {};
+  if (name === 'brotli') return { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: level } };
+  if (name === 'zstd') {
+    return { params: { [zlib.constants.ZSTD_c_compressionLevel!]: level, [zlib.constants.ZSTD_c_checksumFlag!]: 1 } };
+  }
+  return { level };
+}
+
+/** A Node transform stream that compresses `name` at `level`. */
+export function nodeCompressor(zlib: NodeZlib, name: CodecName, level: number | undefined): Zlib.Gzip | Zlib.BrotliCompress {
+  const settings = options(zlib, name, level);
+  switch (name) {
+    case 'gzip':
+      return zlib.createGzip(settings);
+    case 'deflate':
+      return zlib.createDeflate(settings);
+    case 'deflate-raw':
+      return zlib.createDeflateRaw(settings);
+    case 'brotli':
+      return zlib.createBrotliCompress(settings);
+    default:
+      return zlib.createZstdCompress!(settings);
+  }
+}
+
+/** A Node transform stream that decompresses zstd (concatenated frames included). */
+export function nodeZstdDecompressor(zlib: NodeZlib): Zlib.BrotliDecompress {
+  return zlib.createZstdDecompress!();
+}
+
+type OneShot = (data: Uint8Array, options: object) => globalThis.Buffer;
+
+/** Whole-buffer compression and decompression of `name` with `zlib`'s synchronous calls. */
+export function nodeBufferCodec(zlib: NodeZlib, name: CodecName, level: number | undefined): BufferCodec {
+  const [compressSync, decompressSync] = oneShots(zlib, name);
+  const settings = options(zlib, name, level);
+  return {
+    compress: (data) => bytes(compressSync(data, settings)),
+    decompress(data, limit) {
+      // Brotli's decoder stops at the end of a stream and zlib drops what follows: read each
+      // concatenated stream in turn ("info" tells how much input a call used).
+      const parts: Uint8Array[] = [];
+      let total = 0;
+      let offset = 0;
+      do {
+        const { buffer, engine } = call(decompressSync, data.subarray(offset), limit - total, name);
+        total += buffer.byteLength;
+        parts.push(bytes(buffer));
+        const used = (engine as unknown as { bytesWritten: number }).bytesWritten;
+        offset += used > 0 ? used : data.byteLength - offset;
+      } while (name === 'brotli' && offset < data.byteLength);
+      return parts.length === 1 ? parts[0]! : concat(parts, total);
+    },
+  };
+}
+
+function call(
+  decompressSync: OneShot,
+  data: Uint8Array,
+  limit: number,
+  name: CodecName,
+): { buffer: globalThis.Buffer; engine: object } {
+  try {
+    // `maxOutputLength` must be at least 1; a limit of 0 still lets one byte through, caught below.
+    const result = decompressSync(data, {
+      info: true,
+      maxOutputLength: Math.max(1, Math.min(limit + 1, 2 ** 32)),
+    }) as unknown as {
+      buffer: globalThis.Buffer;
+      engine: object;
+    };
+    if (result.buffer.byteLength > limit) throw tooLarge(name, limit);
+    return result;
+  } catch (cause) {
+    const code = (cause as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(name, limit);
+    if (code === 'Z_BUF_ERROR' || /unexpected end/i.test((cause as Error).message)) throw truncated(name);
+    if (cause instanceof Error && cause.name === 'IOError') throw cause;
+    throw corrupt(name, cause);
+  }
+}
+
+function oneShots(zlib: NodeZlib, name: CodecName): [OneShot, OneShot] {
+  switch (name) {
+    case 'gzip':
+      return [zlib.gzipSync, zlib.gunzipSync];
+    case 'deflate':
+      return [zlib.deflateSync, zlib.inflateSync];
+    case 'deflate-raw':
+      return [zlib.deflateRawSync, zlib.inflateRawSync];
+    case 'brotli':
+      return [zlib.brotliCompressSync, zlib.brotliDecompressSync];
+    default:
+      return [zlib.zstdCompressSync!, zlib.zstdDecompressSync!];
+  }
+}
+
+/** A Node Buffer's bytes as a plain Uint8Array over the same memory. */
+function bytes(buffer: globalThis.Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const joined = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.byteLength;
+  }
+  return joined;
+}

@@ -1,0 +1,100 @@
+import { tooLarge, truncated } from './codec-errors.js';
+
+/**
+ * The small interface every codec implementation gives: a synchronous decoder and encoder
+ * that work through input a piece at a time, so no single call makes unbounded output.
+ * @module
+ */
+
+/** Decodes a stream of one or more concatenated frames (or members, or streams). */
+export interface SyncDecoder {
+  /**
+   * Decodes some of `input` (from `input.consumed` on): the output so far, at most
+   * {@link CHUNK} bytes, empty when it needs more input. `end` says no input follows what is
+   * pending. Throws an `IOError` on corrupt input.
+   */
+  decode(input: Pending, end: boolean): Uint8Array;
+  /** Whether everything decoded so far ends at the end of a frame (a complete stream). */
+  readonly atBoundary: boolean;
+  /** Frees what the decoder holds; it is unusable after. */
+  dispose(): void;
+}
+
+/** What an encoder should do with the input it is given. */
+export type EncodeStep = 'run' | 'flush' | 'end';
+
+/** Encodes a stream; `end` ends the frame, and writing more after it starts another. */
+export interface SyncEncoder {
+  /**
+   * Encodes some of `input` (from `input.consumed` on) and does `step`: the output so far,
+   * empty when the input is taken and the step is done.
+   */
+  encode(input: Pending, step: EncodeStep): Uint8Array;
+  /** Frees what the encoder holds; it is unusable after. */
+  dispose(): void;
+}
+
+/** Input bytes and how many of them a coder has taken. */
+export interface Pending {
+  bytes: Uint8Array;
+  consumed: number;
+}
+
+/** A codec for whole buffers (`Codec`'s `compress` and `decompress`). */
+export interface BufferCodec {
+  compress(data: Uint8Array): Uint8Array;
+  /** Throws an `IOError` on corrupt or truncated input, and past `limit` output bytes. */
+  decompress(data: Uint8Array, limit: number): Uint8Array;
+}
+
+/** The output a coder hands out per call, at most. */
+export const CHUNK = 256 * 1024;
+
+/**
+ * Runs a decoder over all of `data`: the decoded bytes. Past `limit` bytes, or on input that
+ * ends inside a frame, it throws an `IOError` naming `codec`.
+ */
+export function decodeAll(decoder: SyncDecoder, data: Uint8Array, limit: number, codec: string): Uint8Array {
+  const input: Pending = { bytes: data, consumed: 0 };
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (let part = decoder.decode(input, true); part.byteLength > 0; part = decoder.decode(input, true)) {
+      total += part.byteLength;
+      if (total > limit) throw tooLarge(codec, limit);
+      parts.push(part);
+    }
+    if (!decoder.atBoundary || input.consumed < data.byteLength) throw truncated(codec);
+  } finally {
+    decoder.dispose();
+  }
+  return join(parts, total);
+}
+
+/** Runs an encoder over all of `data` and ends the frame: the encoded bytes. */
+export function encodeAll(encoder: SyncEncoder, data: Uint8Array): Uint8Array {
+  const input: Pending = { bytes: data, consumed: 0 };
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (let part = encoder.encode(input, 'end'); part.byteLength > 0; part = encoder.encode(input, 'end')) {
+      total += part.byteLength;
+      parts.push(part);
+    }
+  } finally {
+    encoder.dispose();
+  }
+  return join(parts, total);
+}
+
+/** The parts as one array (the part itself when there is one). */
+export function join(parts: readonly Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const joined = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.byteLength;
+  }
+  return joined;
+}
