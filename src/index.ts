@@ -97,8 +97,16 @@ export {
   type BufferedOutputStreamConstructor,
 } from './io/wrappers/buffered-output-stream.js';
 export { CompressedInputStream, type CompressedInputOptions } from './io/wrappers/compressed-input-stream.js';
-export { CompressedOutputStream } from './io/wrappers/compressed-output-stream.js';
-export type { Codec } from './io/wrappers/codec.js';
+export { CompressedOutputStream, type CompressedOutputOptions } from './io/wrappers/compressed-output-stream.js';
+export {
+  Codec,
+  compress,
+  decompress,
+  type CodecOptions,
+  type CompressOptions,
+  type DecompressOptions,
+} from './codecs/codec.js';
+export type { CodecName } from './codecs/names.js';
 export { inputStream, outputStream, type InputSource, type OutputSink, type StreamOptions } from './io/open.js';
 
 export { toReadableStream, type ToReadableStreamOptions } from './adapters/web-streams/to-readable-stream.js';

@@ -84,7 +84,7 @@ export class Codec {
 
   /** The stream codec a path's extension names (`.gz .bz2 .br .lz4 .zst`, `.deflate`), or `null`. */
   static detect(path: string | URL): CodecName | null {
-    return codecFromPath(path instanceof URL ? path.pathname : String(path));
+    return codecFromPath(path instanceof URL ? path.pathname : path);
   }
 
   /** Compresses `data` into a new Buffer. */

@@ -70,8 +70,8 @@ export async function streamDecoding(name: CodecName): Promise<StreamCoding<Sync
     case 'zstd': {
       const zlib = await importNodeZlib();
       if (zlib !== undefined && zlibHas(zlib, 'zstd')) {
-        const { Duplex } = await import(/* webpackIgnore: true */ /* @vite-ignore */ STREAM);
-        return { platform: () => Duplex.toWeb(zlib.createZstdDecompress!()) as unknown as StreamPair };
+        const { nodePair, nodeZstdDecompressor } = await import('./node-zlib.js');
+        return { platform: await nodePair(() => nodeZstdDecompressor(zlib)) };
       }
       return wasm('zstd-decoder').then((m) => ({ sync: () => m.decoder() }));
     }
@@ -88,15 +88,12 @@ export async function streamDecoding(name: CodecName): Promise<StreamCoding<Sync
   }
 }
 
-const STREAM = 'node:stream';
-
 /** The encoder a stream of `name` writes with, at `level` (`undefined` for the default). */
 export async function streamEncoding(name: CodecName, level: number | undefined): Promise<StreamCoding<SyncEncoder>> {
   const zlib = await importNodeZlib();
   if (zlib !== undefined && zlibHas(zlib, name)) {
-    const { nodeCompressor } = await import('./node-zlib.js');
-    const { Duplex } = await import(/* webpackIgnore: true */ /* @vite-ignore */ STREAM);
-    return { platform: () => Duplex.toWeb(nodeCompressor(zlib, name, level)) as unknown as StreamPair };
+    const { nodeCompressor, nodePair } = await import('./node-zlib.js');
+    return { platform: await nodePair(() => nodeCompressor(zlib, name, level)) };
   }
   if (isFlate(name)) {
     if ((level === undefined || level === PLATFORM_FLATE_LEVEL) && platformHas(name, 'compress')) {

@@ -4,9 +4,11 @@
  * ({@link importNodeZlib}), so browser bundles never see `node:zlib`.
  * @module
  */
+import type * as Stream from 'node:stream';
 import type * as Zlib from 'node:zlib';
 import { corrupt, tooLarge, truncated } from './codec-errors.js';
 import type { CodecName } from './names.js';
+import type { StreamPair } from './platform.js';
 import type { BufferCodec } from './transform.js';
 
 /** The `zlib` module, with zstd where this Node has it. */
@@ -19,6 +21,7 @@ export type NodeZlib = typeof Zlib & {
 };
 
 const ZLIB = 'node:zlib';
+const STREAM = 'node:stream';
 let loaded: Promise<NodeZlib | undefined> | undefined;
 
 /** Node's `zlib` in Node (and runtimes that have it), `undefined` elsewhere. */
@@ -28,6 +31,12 @@ export function importNodeZlib(): Promise<NodeZlib | undefined> {
     ? (import(/* webpackIgnore: true */ /* @vite-ignore */ ZLIB) as Promise<NodeZlib>).catch(() => undefined)
     : Promise.resolve(undefined);
   return loaded;
+}
+
+/** A platform transform over a Node transform stream (`Duplex.toWeb`). */
+export async function nodePair(make: () => Stream.Duplex): Promise<() => StreamPair> {
+  const { Duplex } = await (import(/* webpackIgnore: true */ /* @vite-ignore */ STREAM) as Promise<typeof Stream>);
+  return () => Duplex.toWeb(make()) as unknown as StreamPair;
 }
 
 /** Whether `zlib` has `name` (zstd only from Node 22.15). */
@@ -47,7 +56,7 @@ function options(zlib: NodeZlib, name: CodecName, level: number | undefined): Zl
 }
 
 /** A Node transform stream that compresses `name` at `level`. */
-export function nodeCompressor(zlib: NodeZlib, name: CodecName, level: number | undefined): Zlib.Gzip | Zlib.BrotliCompress {
+export function nodeCompressor(zlib: NodeZlib, name: CodecName, level: number | undefined): Stream.Duplex {
   const settings = options(zlib, name, level);
   switch (name) {
     case 'gzip':
@@ -64,7 +73,7 @@ export function nodeCompressor(zlib: NodeZlib, name: CodecName, level: number | 
 }
 
 /** A Node transform stream that decompresses zstd (concatenated frames included). */
-export function nodeZstdDecompressor(zlib: NodeZlib): Zlib.BrotliDecompress {
+export function nodeZstdDecompressor(zlib: NodeZlib): Stream.Duplex {
   return zlib.createZstdDecompress!();
 }
 

@@ -21,7 +21,9 @@ export function platformHas(format: string, direction: Direction): boolean {
   if (known === undefined) {
     try {
       const Stream = direction === 'compress' ? globalThis.CompressionStream : globalThis.DecompressionStream;
-      known = typeof Stream === 'function' && new Stream(format as CompressionFormat) !== undefined;
+      // The constructor throws a TypeError for a format it does not know.
+      new Stream(format as CompressionFormat);
+      known = true;
     } catch {
       known = false;
     }
@@ -33,7 +35,7 @@ export function platformHas(format: string, direction: Direction): boolean {
 /** A platform transform of `format`. */
 export function platformPair(format: string, direction: Direction): StreamPair {
   const Stream = direction === 'compress' ? CompressionStream : DecompressionStream;
-  return new Stream(format as CompressionFormat) as StreamPair;
+  return new Stream(format as CompressionFormat);
 }
 
 /** 'a' and 'b' gzipped separately and joined: two gzip members. */

@@ -126,20 +126,19 @@ export class ShimModule {
   /** A decoder of concatenated frames. */
   decoder(): SyncDecoder {
     const exports = this.#exports;
-    const module = this;
     let status = DONE;
     let state = 0;
     const decoder: SyncDecoder = {
-      decode(input) {
+      decode: (input) => {
         for (;;) {
           // At the end of a frame with no input, there is nothing to do (a call would start a frame).
           if (status === DONE && input.consumed >= input.bytes.byteLength) return EMPTY;
-          const given = module.#prepare(input);
-          const result = exports.nf_dec!(state, module.#io);
-          if (result < 0) module.#fail(result, 'decoding');
+          const given = this.#prepare(input);
+          const result = exports.nf_dec!(state, this.#io);
+          if (result < 0) this.#fail(result, 'decoding');
           status = result;
           const taken = input.consumed;
-          const output = module.#collect(input);
+          const output = this.#collect(input);
           if (output.byteLength > 0) return output;
           // Nothing came out: more input is needed, unless some was taken and more remains.
           if (given === 0 || input.consumed === taken || input.consumed >= input.bytes.byteLength) return EMPTY;
@@ -148,9 +147,9 @@ export class ShimModule {
       get atBoundary() {
         return status === DONE;
       },
-      dispose() {
+      dispose: () => {
         if (state === 0) return;
-        module.#orphans.unregister(decoder);
+        this.#orphans.unregister(decoder);
         exports.nf_dec_free!(state);
         state = 0;
       },
@@ -166,27 +165,26 @@ export class ShimModule {
   /** An encoder at `level`. */
   encoder(level: number): SyncEncoder {
     const exports = this.#exports;
-    const module = this;
     let state = 0;
     let settled: EncodeStep | undefined;
     const encoder: SyncEncoder = {
-      encode(input, step) {
+      encode: (input, step) => {
         for (;;) {
           const remaining = input.bytes.byteLength - input.consumed;
           if (remaining === 0 && settled === step) return EMPTY;
-          const given = module.#prepare(input);
-          const result = exports.nf_enc!(state, module.#io, given < remaining ? STEPS.run : STEPS[step]);
-          if (result < 0) module.#fail(result, 'encoding');
-          const output = module.#collect(input);
+          const given = this.#prepare(input);
+          const result = exports.nf_enc!(state, this.#io, given < remaining ? STEPS.run : STEPS[step]);
+          if (result < 0) this.#fail(result, 'encoding');
+          const output = this.#collect(input);
           const allTaken = input.consumed >= input.bytes.byteLength;
           settled = result === DONE && allTaken ? step : undefined;
           if (output.byteLength > 0) return output;
           if (result !== MORE && allTaken) return EMPTY;
         }
       },
-      dispose() {
+      dispose: () => {
         if (state === 0) return;
-        module.#orphans.unregister(encoder);
+        this.#orphans.unregister(encoder);
         exports.nf_enc_free!(state);
         state = 0;
       },
