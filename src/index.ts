@@ -98,15 +98,10 @@ export {
 } from './io/wrappers/buffered-output-stream.js';
 export { CompressedInputStream, type CompressedInputOptions } from './io/wrappers/compressed-input-stream.js';
 export { CompressedOutputStream, type CompressedOutputOptions } from './io/wrappers/compressed-output-stream.js';
-export {
-  Codec,
-  compress,
-  decompress,
-  type CodecOptions,
-  type CompressOptions,
-  type DecompressOptions,
-} from './codecs/codec.js';
+export { Codec, compress, decompress, type CodecOptions, type CompressOptions, type DecompressOptions } from './codecs/codec.js';
 export type { CodecName } from './codecs/names.js';
+export { getStream } from './io/wrappers/get-stream.js';
+export { transcodingInputStream } from './io/wrappers/transcoding-input-stream.js';
 export { inputStream, outputStream, type InputSource, type OutputSink, type StreamOptions } from './io/open.js';
 
 export { toReadableStream, type ToReadableStreamOptions } from './adapters/web-streams/to-readable-stream.js';
