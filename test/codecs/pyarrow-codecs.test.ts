@@ -265,7 +265,7 @@ describe('getStream (test_python_file_get_stream)', () => {
         expect(stream.readSync(6)).toEqual(next(6));
         expect(stream.readSync()).toEqual(next());
         expect(stream.readSync(data.length * 2)).toEqual(next(data.length * 2));
-        expect(() => stream.seek(0)).toThrow(/seek/);
+        expect(() => (stream as unknown as { seek(offset: number): number }).seek(0)).toThrow(/seek/);
         stream.closeSync();
         expect(stream.closed).toBe(true);
         expect(file.closed).toBe(false);
