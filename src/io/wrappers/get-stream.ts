@@ -33,5 +33,5 @@ export function getStream(file: RandomAccessFile, offset: number, nbytes: number
     seekable: false,
     sync: source.isSync,
     async,
-  }) as unknown as SyncInputStream | Async<InputStream>;
+  });
 }

@@ -53,7 +53,8 @@ export function encoderFor(encoding: string): TextToBytes {
       let bom = encoding === 'utf-32';
       const little = encoding !== 'utf-32-be';
       return (text) => {
-        const points = [...text].map((char) => char.codePointAt(0)!);
+        const points: number[] = [];
+        for (const char of text) points.push(char.codePointAt(0)!);
         if (bom) points.unshift(0xfeff);
         bom = false;
         const out = new DataView(new ArrayBuffer(points.length * 4));

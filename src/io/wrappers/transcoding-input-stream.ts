@@ -59,5 +59,5 @@ export function transcodingInputStream(
     mode: 'rb',
     seekable: false,
     sync: false,
-  }) as unknown as Async<InputStream>;
+  });
 }
