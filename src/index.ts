@@ -113,6 +113,13 @@ export * from './remote/index.js';
 export * from './fs/index.js';
 export { asyncBufferOf, type AsyncBufferLike, type RangeReadable } from './adapters/hyparquet.js';
 export {
+  parquetCompressors,
+  parquetDecompressors,
+  type ParquetCodecName,
+  type ParquetCompressors,
+  type ParquetDecompressors,
+} from './adapters/parquet-compressors.js';
+export {
   zipReaderOf,
   zipWriterOf,
   type ZipReadable,
@@ -128,3 +135,4 @@ export {
   type IpcWritable,
   type RecordBatchReaderClass,
 } from './adapters/arrow.js';
+export { arrowIpcCodec, type ArrowIpcCodec } from './adapters/arrow-compression.js';
