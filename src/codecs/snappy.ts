@@ -97,67 +97,89 @@ function writeCopy2(out: Uint8Array, op: number, offset: number, length: number)
 }
 
 function decompressSnappy(input: Uint8Array, limit: number): Uint8Array {
+  const end = input.byteLength;
   let ip = 0;
   let size = 0;
   for (let shift = 0; ; shift += 7) {
-    if (ip >= input.byteLength) throw truncated('snappy');
+    if (ip >= end) throw truncated('snappy');
     if (shift > 28) throw corrupt('snappy', new Error('the length varint is too long'));
     const byte = input[ip++]!;
-    size += (byte & 0x7f) * 2 ** shift;
+    size = shift < 28 ? size | ((byte & 0x7f) << shift) : size + (byte & 0x7f) * 2 ** shift;
     if (byte < 0x80) break;
   }
   if (size > limit) throw tooLarge('snappy', limit);
   const out = new Uint8Array(size);
+  const op = decodeElements(input, ip, out);
+  if (op < 0)
+    throw corrupt(
+      'snappy',
+      new Error(
+        op === BAD_OFFSET
+          ? 'a back-reference points outside the output'
+          : 'an element runs past the input or the declared length',
+      ),
+    );
+  if (op !== size) throw truncated('snappy');
+  return out;
+}
+
+const BAD_OFFSET = -1;
+const OVERRUN = -2;
+
+/** Decodes the elements from `ip` on into `out`: the bytes written, or a negative code. Kept small and integer-only for the JIT. */
+function decodeElements(input: Uint8Array, ip: number, out: Uint8Array): number {
+  const end = input.length;
+  const size = out.length;
   let op = 0;
-  while (ip < input.byteLength) {
+  while (ip < end) {
     const tag = input[ip++]!;
     let length: number;
     let offset: number;
-    switch (tag & 3) {
-      case 0: {
-        length = (tag >> 2) + 1;
-        if (length > 60) {
-          const bytes = length - 60;
-          if (ip + bytes > input.byteLength) throw truncated('snappy');
-          length = 0;
-          for (let i = 0; i < bytes; i++) length += input[ip + i]! * 2 ** (8 * i);
-          length += 1;
-          ip += bytes;
-        }
-        if (ip + length > input.byteLength) throw truncated('snappy');
-        if (op + length > size) throw corrupt('snappy', new Error('a literal runs past the declared length'));
+    const kind = tag & 3;
+    if (kind === 0) {
+      length = (tag >>> 2) + 1;
+      if (length > 60) {
+        const bytes = length - 60;
+        if (ip + bytes > end) return OVERRUN;
+        length = input[ip]!;
+        if (bytes > 1) length |= input[ip + 1]! << 8;
+        if (bytes > 2) length |= input[ip + 2]! << 16;
+        if (bytes > 3) length = (length | (input[ip + 3]! << 24)) >>> 0;
+        length += 1;
+        ip += bytes;
+      }
+      if (ip + length > end || op + length > size) return OVERRUN;
+      if (length > 64) {
         out.set(input.subarray(ip, ip + length), op);
         ip += length;
         op += length;
-        continue;
+      } else {
+        for (let i = 0; i < length; i++) out[op + i] = input[ip + i]!;
+        ip += length;
+        op += length;
       }
-      case 1:
-        if (ip + 1 > input.byteLength) throw truncated('snappy');
-        length = ((tag >> 2) & 7) + 4;
-        offset = ((tag >> 5) << 8) | input[ip++]!;
-        break;
-      case 2:
-        if (ip + 2 > input.byteLength) throw truncated('snappy');
-        length = (tag >> 2) + 1;
-        offset = input[ip]! | (input[ip + 1]! << 8);
-        ip += 2;
-        break;
-      default:
-        if (ip + 4 > input.byteLength) throw truncated('snappy');
-        length = (tag >> 2) + 1;
-        offset = (input[ip]! | (input[ip + 1]! << 8) | (input[ip + 2]! << 16) | (input[ip + 3]! << 24)) >>> 0;
-        ip += 4;
+      continue;
     }
-    if (offset === 0 || offset > op || op + length > size) {
-      throw corrupt('snappy', new Error('a back-reference points outside the output'));
-    }
-    if (offset >= length) {
-      out.copyWithin(op, op - offset, op - offset + length);
-      op += length;
+    if (kind === 1) {
+      if (ip + 1 > end) return OVERRUN;
+      length = ((tag >>> 2) & 7) + 4;
+      offset = ((tag >>> 5) << 8) | input[ip]!;
+      ip += 1;
+    } else if (kind === 2) {
+      if (ip + 2 > end) return OVERRUN;
+      length = (tag >>> 2) + 1;
+      offset = input[ip]! | (input[ip + 1]! << 8);
+      ip += 2;
     } else {
-      for (let end = op + length; op < end; op++) out[op] = out[op - offset]!;
+      if (ip + 4 > end) return OVERRUN;
+      length = (tag >>> 2) + 1;
+      offset = (input[ip]! | (input[ip + 1]! << 8) | (input[ip + 2]! << 16) | (input[ip + 3]! << 24)) >>> 0;
+      ip += 4;
     }
+    if (offset === 0 || offset > op) return BAD_OFFSET;
+    if (op + length > size) return OVERRUN;
+    for (let i = 0; i < length; i++) out[op + i] = out[op - offset + i]!;
+    op += length;
   }
-  if (op !== size) throw truncated('snappy');
-  return out;
+  return op;
 }
