@@ -2,7 +2,7 @@ import { IOError, UnsupportedOperationError } from '../errors.js';
 import { Buffer, type BytesLike } from '../memory/buffer.js';
 import { checkSize, viewOf } from '../util/validate.js';
 import { corrupt, tooLarge } from './codec-errors.js';
-import { bufferCodec } from './implementations.js';
+import { bufferCodec } from './buffer-codecs.js';
 import { checkCodecName, checkLevel, codecFromPath, CODECS, levelsOf, type CodecName } from './names.js';
 import type { BufferCodec } from './transform.js';
 

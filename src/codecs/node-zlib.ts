@@ -1,48 +1,23 @@
 /**
  * Node's `zlib` as a codec: gzip, deflate, deflate-raw and brotli, and zstd where Node has it
  * (22.15 and later). The module is passed in: it is imported only in Node
- * ({@link importNodeZlib}), so browser bundles never see `node:zlib`.
+ * (zlib-module.ts), so browser bundles never see `node:zlib`. Loaded on first use in Node.
  * @module
  */
 import type * as Stream from 'node:stream';
 import type * as Zlib from 'node:zlib';
 import { corrupt, tooLarge, truncated } from './codec-errors.js';
 import type { CodecName } from './names.js';
+import type { NodeZlib } from './zlib-module.js';
 import type { StreamPair } from './platform.js';
 import type { BufferCodec } from './transform.js';
 
-/** The `zlib` module, with zstd where this Node has it. */
-export type NodeZlib = typeof Zlib & {
-  zstdCompressSync?: (data: Uint8Array, options?: object) => globalThis.Buffer;
-  zstdDecompressSync?: (data: Uint8Array, options?: object) => globalThis.Buffer;
-  createZstdCompress?: (options?: object) => Zlib.BrotliCompress;
-  createZstdDecompress?: (options?: object) => Zlib.BrotliDecompress;
-  constants: typeof Zlib.constants & { ZSTD_c_compressionLevel?: number; ZSTD_c_checksumFlag?: number };
-};
-
-const ZLIB = 'node:zlib';
 const STREAM = 'node:stream';
-let loaded: Promise<NodeZlib | undefined> | undefined;
-
-/** Node's `zlib` in Node (and runtimes that have it), `undefined` elsewhere. */
-export function importNodeZlib(): Promise<NodeZlib | undefined> {
-  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-  loaded ??= isNode
-    ? (import(/* webpackIgnore: true */ /* @vite-ignore */ ZLIB) as Promise<NodeZlib>).catch(() => undefined)
-    : Promise.resolve(undefined);
-  return loaded;
-}
 
 /** A platform transform over a Node transform stream (`Duplex.toWeb`). */
 export async function nodePair(make: () => Stream.Duplex): Promise<() => StreamPair> {
   const { Duplex } = await (import(/* webpackIgnore: true */ /* @vite-ignore */ STREAM) as Promise<typeof Stream>);
   return () => Duplex.toWeb(make()) as unknown as StreamPair;
-}
-
-/** Whether `zlib` has `name` (zstd only from Node 22.15). */
-export function zlibHas(zlib: NodeZlib, name: CodecName): boolean {
-  if (name === 'zstd') return typeof zlib.zstdDecompressSync === 'function' && typeof zlib.createZstdDecompress === 'function';
-  return name === 'gzip' || name === 'deflate' || name === 'deflate-raw' || name === 'brotli';
 }
 
 /** zlib's options for `name` at `level`. */

@@ -5,7 +5,7 @@ import { fileClass } from '../core/file-class.js';
 import type { Async, InputStream } from '../core/interfaces.js';
 import type { NativeFile } from '../core/native-file.js';
 import type { UnderlyingFile } from '../core/underlying.js';
-import { Codec } from '../../codecs/codec.js';
+import type { Codec } from '../../codecs/codec.js';
 import { checkCodecName, CODECS, type CodecName } from '../../codecs/names.js';
 import { UnsupportedOperationError } from '../../errors.js';
 import { openDecompressor, type Decompressor } from './decompressors.js';
@@ -96,7 +96,9 @@ export class CompressedInputStream extends fileClass<Async<InputStream>>() {
 
 /** A stream codec's name from a name or a `Codec`; `UnsupportedOperationError` for a buffer-only codec. */
 export function checkStreamCodec(codec: unknown): CodecName {
-  const name = checkCodecName(codec instanceof Codec ? codec.name : codec, 'compression');
+  // A Codec by its name (duck-typed: the streams do not pull in the Codec class).
+  const given = typeof codec === 'object' && codec !== null && 'name' in codec ? (codec as Codec).name : codec;
+  const name = checkCodecName(given, 'compression');
   if (!CODECS[name].stream) {
     throw new UnsupportedOperationError(`the ${name} codec works on whole buffers only, not in a compressed stream`);
   }

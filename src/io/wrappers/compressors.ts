@@ -1,4 +1,4 @@
-import { streamEncoding } from '../../codecs/implementations.js';
+import { streamEncoding } from '../../codecs/stream-codings.js';
 import type { CodecName } from '../../codecs/names.js';
 import type { StreamPair } from '../../codecs/platform.js';
 import type { EncodeStep, Pending, SyncEncoder } from '../../codecs/transform.js';

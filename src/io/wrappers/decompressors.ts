@@ -1,5 +1,5 @@
 import { truncated } from '../../codecs/codec-errors.js';
-import { streamDecoding } from '../../codecs/implementations.js';
+import { streamDecoding } from '../../codecs/stream-codings.js';
 import type { CodecName } from '../../codecs/names.js';
 import type { StreamPair } from '../../codecs/platform.js';
 import type { Pending, SyncDecoder } from '../../codecs/transform.js';

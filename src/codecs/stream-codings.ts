@@ -1,15 +1,15 @@
 /**
- * Which implementation each codec runs here, loaded on first use: the platform's own where it
- * has one, else a module imported dynamically (docs/codecs.md says which and why).
+ * How the compressed streams (de)compress each codec here: the platform's own transform where
+ * it has the codec, else a synchronous coder loaded on first use (docs/codecs.md says which
+ * and why).
  * @module
  */
 import { UnsupportedOperationError } from '../errors.js';
-import { corrupt } from './codec-errors.js';
+import { fflate, wasm } from './codec-modules.js';
 import type { CodecName } from './names.js';
-import { importNodeZlib, zlibHas } from './node-zlib.js';
 import { platformHas, platformPair, platformReadsGzipMembers, type StreamPair } from './platform.js';
-import { decodeAll, encodeAll, type BufferCodec, type SyncDecoder, type SyncEncoder } from './transform.js';
-import type { ShimModule } from './wasm/shim-module.js';
+import type { SyncDecoder, SyncEncoder } from './transform.js';
+import { importNodeZlib, zlibHas } from './zlib-module.js';
 
 /** How a stream (de)compresses: through a platform transform, or a synchronous coder. */
 export type StreamCoding<Coder> = { readonly platform: () => StreamPair } | { readonly sync: () => Coder };
@@ -18,40 +18,6 @@ type Flate = 'gzip' | 'deflate' | 'deflate-raw';
 const isFlate = (name: CodecName): name is Flate => name === 'gzip' || name === 'deflate' || name === 'deflate-raw';
 /** zlib's default level, which `CompressionStream` uses. */
 const PLATFORM_FLATE_LEVEL = 6;
-
-const modules = new Map<string, Promise<ShimModule>>();
-
-/** A wasm module, loaded once per thread. */
-function wasm(key: 'zstd-decoder' | 'zstd-encoder' | 'brotli-decoder' | 'brotli-encoder' | 'lz4' | 'bz2'): Promise<ShimModule> {
-  let module = modules.get(key);
-  if (module === undefined) {
-    // Each import is its own chunk, loaded only by the codec that needs it.
-    switch (key) {
-      case 'zstd-decoder':
-        module = import('./wasm/zstd-decoder.js').then((m) => m.loadDecoder());
-        break;
-      case 'zstd-encoder':
-        module = import('./wasm/zstd-encoder.js').then((m) => m.loadEncoder());
-        break;
-      case 'brotli-decoder':
-        module = import('./wasm/brotli-decoder.js').then((m) => m.loadDecoder());
-        break;
-      case 'brotli-encoder':
-        module = import('./wasm/brotli-encoder.js').then((m) => m.loadEncoder());
-        break;
-      case 'lz4':
-        module = import('./wasm/lz4.js').then((m) => m.loadModule());
-        break;
-      default:
-        module = import('./wasm/bz2.js').then((m) => m.loadModule());
-    }
-    modules.set(key, module);
-    module.catch(() => modules.delete(key));
-  }
-  return module;
-}
-
-const fflate = () => import('./fflate-coders.js');
 
 function bufferOnly(name: CodecName): never {
   throw new UnsupportedOperationError(`the ${name} codec works on whole buffers only (Codec, compress, decompress), not streams`);
@@ -115,58 +81,4 @@ export async function streamEncoding(name: CodecName, level: number | undefined)
     default:
       return bufferOnly(name);
   }
-}
-
-/** A whole-buffer codec of `name` at `level` (its default level when `undefined`). */
-export async function bufferCodec(name: CodecName, level: number | undefined): Promise<BufferCodec> {
-  const zlib = await importNodeZlib();
-  if (zlib !== undefined && zlibHas(zlib, name)) return (await import('./node-zlib.js')).nodeBufferCodec(zlib, name, level);
-  if (isFlate(name)) {
-    const m = await fflate();
-    return fromCoders(
-      name,
-      () => m.fflateDecoder(name),
-      () => m.fflateEncoder(name, level ?? PLATFORM_FLATE_LEVEL),
-    );
-  }
-  switch (name) {
-    case 'snappy':
-      return (await import('./snappy.js')).snappy;
-    case 'lz4_raw': {
-      const m = await wasm('lz4');
-      return {
-        compress: (data) => m.compressBlock(data, level ?? 1),
-        // Codec.decompress gives the exact decompressedSize as the limit.
-        decompress: (data, size) => m.decompressBlock(data, size) ?? raise(corrupt('lz4_raw')),
-      };
-    }
-    case 'lz4':
-    case 'bz2': {
-      const m = await wasm(name);
-      return fromCoders(
-        name,
-        () => m.decoder(),
-        () => m.encoder(level ?? 1),
-      );
-    }
-    default: {
-      const [decoder, encoder] = await Promise.all([wasm(`${name}-decoder`), wasm(`${name}-encoder`)]);
-      return fromCoders(
-        name,
-        () => decoder.decoder(),
-        () => encoder.encoder(level!),
-      );
-    }
-  }
-}
-
-function fromCoders(name: CodecName, decoder: () => SyncDecoder, encoder: () => SyncEncoder): BufferCodec {
-  return {
-    compress: (data) => encodeAll(encoder(), data),
-    decompress: (data, limit) => decodeAll(decoder(), data, limit, name),
-  };
-}
-
-function raise(error: Error): never {
-  throw error;
 }
