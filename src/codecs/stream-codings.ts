@@ -25,6 +25,12 @@ function bufferOnly(name: CodecName): never {
 
 /** The decoder a stream of `name` reads with. */
 export async function streamDecoding(name: CodecName): Promise<StreamCoding<SyncDecoder>> {
+  // Node: its zlib streams (gzip members and zstd frames are read in turn).
+  const zlib = await importNodeZlib();
+  if (zlib !== undefined && name !== 'brotli' && zlibHas(zlib, name)) {
+    const { nodeDecompressor, nodePair } = await import('./node-zlib.js');
+    return { platform: await nodePair(() => nodeDecompressor(zlib, name)) };
+  }
   switch (name) {
     case 'gzip':
       if (await platformReadsGzipMembers()) return { platform: () => platformPair(name, 'decompress') };
@@ -33,14 +39,8 @@ export async function streamDecoding(name: CodecName): Promise<StreamCoding<Sync
     case 'deflate-raw':
       if (platformHas(name, 'decompress')) return { platform: () => platformPair(name, 'decompress') };
       return fflate().then((m) => ({ sync: () => m.fflateDecoder(name) }));
-    case 'zstd': {
-      const zlib = await importNodeZlib();
-      if (zlib !== undefined && zlibHas(zlib, 'zstd')) {
-        const { nodePair, nodeZstdDecompressor } = await import('./node-zlib.js');
-        return { platform: await nodePair(() => nodeZstdDecompressor(zlib)) };
-      }
+    case 'zstd':
       return wasm('zstd-decoder').then((m) => ({ sync: () => m.decoder() }));
-    }
     // Brotli everywhere through the wasm decoder: the platforms' decoders stop at the end of
     // the first stream (Node drops the rest, Firefox errors), and input may hold several.
     case 'brotli':

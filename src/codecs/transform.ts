@@ -11,9 +11,11 @@ export interface SyncDecoder {
   /**
    * Decodes some of `input` (from `input.consumed` on): the output so far, at most
    * {@link CHUNK} bytes, empty when it needs more input. `end` says no input follows what is
-   * pending. Throws an `IOError` on corrupt input.
+   * pending. With `borrow`, the result may be a view of the coder's own memory, valid until
+   * the next call on any coder of the codec (whole-buffer decoding copies it out at once).
+   * Throws an `IOError` on corrupt input.
    */
-  decode(input: Pending, end: boolean): Uint8Array;
+  decode(input: Pending, end: boolean, borrow?: boolean): Uint8Array;
   /** Whether everything decoded so far ends at the end of a frame (a complete stream). */
   readonly atBoundary: boolean;
   /** Frees what the decoder holds; it is unusable after. */
@@ -56,19 +58,27 @@ export const CHUNK = 256 * 1024;
  */
 export function decodeAll(decoder: SyncDecoder, data: Uint8Array, limit: number, codec: string): Uint8Array {
   const input: Pending = { bytes: data, consumed: 0 };
-  const parts: Uint8Array[] = [];
+  // One output array, grown by doubling (a limit that is the exact size, as a decompressedSize
+  // is, makes it right the first time); each part is copied straight out of the coder.
+  let out = new Uint8Array(Math.min(limit, Math.max(3 * data.byteLength, 64 * 1024)));
   let total = 0;
   try {
-    for (let part = decoder.decode(input, true); part.byteLength > 0; part = decoder.decode(input, true)) {
+    for (let part = decoder.decode(input, true, true); part.byteLength > 0; part = decoder.decode(input, true, true)) {
+      if (total + part.byteLength > limit) throw tooLarge(codec, limit);
+      if (total + part.byteLength > out.byteLength) {
+        const grown = new Uint8Array(Math.min(limit, Math.max(2 * out.byteLength, total + part.byteLength)));
+        grown.set(out.subarray(0, total));
+        out = grown;
+      }
+      out.set(part, total);
       total += part.byteLength;
-      if (total > limit) throw tooLarge(codec, limit);
-      parts.push(part);
     }
     if (!decoder.atBoundary || input.consumed < data.byteLength) throw truncated(codec);
   } finally {
     decoder.dispose();
   }
-  return join(parts, total);
+  // A copy only when it frees much: a view keeps the whole array alive.
+  return total >= 0.75 * out.byteLength ? out.subarray(0, total) : out.slice(0, total);
 }
 
 /** Runs an encoder over all of `data` and ends the frame: the encoded bytes. */

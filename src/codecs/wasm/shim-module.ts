@@ -103,12 +103,13 @@ export class ShimModule {
     return count;
   }
 
-  /** After a call: moves `input` past what was taken and returns a copy of the output. */
-  #collect(input: Pending): Uint8Array {
+  /** After a call: moves `input` past what was taken and returns the output (a copy, or with `borrow` a view). */
+  #collect(input: Pending, borrow = false): Uint8Array {
     const io = new DataView(this.#exports.memory.buffer, this.#io, 24);
     input.consumed += io.getUint32(8, true);
     const produced = io.getUint32(20, true);
-    return produced === 0 ? EMPTY : this.#heap.slice(this.#out, this.#out + produced);
+    if (produced === 0) return EMPTY;
+    return borrow ? this.#heap.subarray(this.#out, this.#out + produced) : this.#heap.slice(this.#out, this.#out + produced);
   }
 
   #fail(result: number, what: string): never {
@@ -129,7 +130,7 @@ export class ShimModule {
     let status = DONE;
     let state = 0;
     const decoder: SyncDecoder = {
-      decode: (input) => {
+      decode: (input, _end, borrow) => {
         for (;;) {
           // At the end of a frame with no input, there is nothing to do (a call would start a frame).
           if (status === DONE && input.consumed >= input.bytes.byteLength) return EMPTY;
@@ -138,7 +139,7 @@ export class ShimModule {
           if (result < 0) this.#fail(result, 'decoding');
           status = result;
           const taken = input.consumed;
-          const output = this.#collect(input);
+          const output = this.#collect(input, borrow);
           if (output.byteLength > 0) return output;
           // Nothing came out: more input is needed, unless some was taken and more remains.
           if (given === 0 || input.consumed === taken || input.consumed >= input.bytes.byteLength) return EMPTY;
