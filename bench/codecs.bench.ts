@@ -141,7 +141,7 @@ for (const tool of TOOLS) {
       '(tables printed above)',
       async () => {
         const codec = await Codec.open(tool.codec, { level: tool.level });
-        const mine = peers(tool.codec, tool.level, packed);
+        const mine = await peers(tool.codec, tool.level, packed);
         await compare(
           'codecs',
           `${tool.codec}: decompress 64 MiB mixed (${(payload.byteLength / packed.byteLength).toFixed(2)}:1, the tool's output at level ${tool.level})`,

@@ -8,7 +8,9 @@ import { describe } from '../util/validate.js';
 
 /** What apache-arrow's `compressionRegistry.set` takes: synchronous encode and decode. */
 export interface ArrowIpcCodec {
+  /** Compresses one body buffer into a frame. */
   encode(data: Uint8Array): Uint8Array;
+  /** Decompresses one frame (an IOError naming the codec when corrupt). */
   decode(data: Uint8Array): Uint8Array;
 }
 
