@@ -15,10 +15,11 @@ if [ -z "$src" ]; then
   src=$out/sources
   mkdir -p "$src/lists/partial"
   echo "deb-src http://deb.debian.org/debian bookworm main" >"$src/sources.list"
-  apt_opts=(-o "Dir::Etc::SourceList=$src/sources.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$src/lists")
+  apt_opts=(-o "Dir::Etc::SourceList=$src/sources.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$src/lists"
+    -o APT::Sandbox::User=root)
   apt-get "${apt_opts[@]}" update >/dev/null
   (cd "$src" && apt-get "${apt_opts[@]}" source --download-only libzstd lz4 bzip2 brotli >/dev/null 2>&1)
-  (cd "$src" && for archive in *.orig.tar.*; do tar xf "$archive"; done)
+  (cd "$src" && for archive in *.orig.tar.gz *.orig.tar.xz; do tar xf "$archive"; done)
 fi
 zstd=$(ls -d "$src"/zstd-*/lib)
 lz4=$(ls -d "$src"/lz4-*/lib)
