@@ -3,6 +3,7 @@
  * the codecs and compressed streams write, and they read what the tools write, two outputs
  * joined included. (test/browser/codecs.test.ts does the same in Chromium and Firefox pages.)
  */
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import {
   Buffer,
@@ -12,6 +13,8 @@ import {
   CompressedInputStream,
   CompressedOutputStream,
 } from '../../src/index.js';
+import { inputStream, outputStream } from '../../src/node.js';
+import { tempFiles } from '../helpers.js';
 import { concat, runTool, sample, TOOL_CODECS, TOOL_READS_CONCATENATED } from './tools.js';
 
 const first = sample(300_000, 1);
@@ -73,5 +76,29 @@ describe.each(TOOL_CODECS)('%s and its reference tool', (codec) => {
     const packed = await streamCompress(codec, new Uint8Array(0));
     expect(runTool(codec, 'decompress', packed).byteLength).toBe(0);
     expect((await streamDecompress(codec, runTool(codec, 'compress', new Uint8Array(0)))).byteLength).toBe(0);
+  });
+});
+
+describe('paths: inputStream and outputStream detect the codec by extension', () => {
+  const temp = tempFiles('codec-paths');
+  test.each([
+    ['gz', 'gzip'],
+    ['bz2', 'bz2'],
+    ['br', 'brotli'],
+    ['lz4', 'lz4'],
+    ['zst', 'zstd'],
+  ] as const)('.%s is %s, both ways, and the tool agrees', async (extension, codec) => {
+    const path = `${temp.fresh()}.${extension}`;
+    const out = outputStream(path);
+    await out.write(first);
+    await out.close();
+    expect(Buffer.wrap(runTool(codec, 'decompress', new Uint8Array(readFileSync(path)))).equals(first)).toBe(true);
+    writeFileSync(path, concat(runTool(codec, 'compress', first), runTool(codec, 'compress', second)));
+    const input = inputStream(path);
+    expect((await input.readBuffer()).equals(both)).toBe(true);
+    await input.close();
+    const raw = inputStream(path, { compression: null });
+    expect((await raw.readBuffer()).size).toBe(statSync(path).size);
+    await raw.close();
   });
 });
