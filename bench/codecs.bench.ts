@@ -56,13 +56,22 @@ function runTool(command: string, args: string[], input: string): void {
 }
 
 /** The peers: the fastest npm package of each codec that nativefile does not use. */
-function peers(codec: Tool['codec'], level: number, packed: Uint8Array): { decompress: Contender[]; compress: Contender[] } {
+async function peers(
+  codec: Tool['codec'],
+  level: number,
+  packed: Uint8Array,
+): Promise<{ decompress: Contender[]; compress: Contender[] }> {
   switch (codec) {
     case 'zstd': {
       const fzstd = require('fzstd') as typeof import('fzstd');
+      const boku = await import('@bokuweb/zstd-wasm');
+      await boku.init();
       return {
-        decompress: [{ name: 'fzstd (pure JS)', run: () => void (sink += fzstd.decompress(packed).byteLength) }],
-        compress: [],
+        decompress: [
+          { name: 'fzstd (pure JS)', run: () => void (sink += fzstd.decompress(packed).byteLength) },
+          { name: '@bokuweb/zstd-wasm', run: () => void (sink += boku.decompress(packed).byteLength) },
+        ],
+        compress: [{ name: '@bokuweb/zstd-wasm', run: () => void (sink += boku.compress(payload, level).byteLength) }],
       };
     }
     case 'lz4': {
