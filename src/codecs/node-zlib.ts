@@ -8,15 +8,13 @@ import type * as Stream from 'node:stream';
 import type * as Zlib from 'node:zlib';
 import { corrupt, tooLarge, truncated } from './codec-errors.js';
 import type { CodecName } from './names.js';
-import type { NodeZlib } from './zlib-module.js';
+import { nodeBuiltin, type NodeZlib } from './zlib-module.js';
 import type { StreamPair } from './platform.js';
 import type { BufferCodec } from './transform.js';
 
-const STREAM = 'node:stream';
-
 /** A platform transform over a Node transform stream (`Duplex.toWeb`). */
-export async function nodePair(make: () => Stream.Duplex): Promise<() => StreamPair> {
-  const { Duplex } = await (import(/* webpackIgnore: true */ /* @vite-ignore */ STREAM) as Promise<typeof Stream>);
+export function nodePair(make: () => Stream.Duplex): () => StreamPair {
+  const { Duplex } = nodeBuiltin('node:stream') as typeof Stream;
   return () => Duplex.toWeb(make()) as unknown as StreamPair;
 }
 

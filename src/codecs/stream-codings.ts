@@ -29,7 +29,7 @@ export async function streamDecoding(name: CodecName): Promise<StreamCoding<Sync
   const zlib = await importNodeZlib();
   if (zlib !== undefined && name !== 'brotli' && zlibHas(zlib, name)) {
     const { nodeDecompressor, nodePair } = await import('./node-zlib.js');
-    return { platform: await nodePair(() => nodeDecompressor(zlib, name)) };
+    return { platform: nodePair(() => nodeDecompressor(zlib, name)) };
   }
   switch (name) {
     case 'gzip':
@@ -59,7 +59,7 @@ export async function streamEncoding(name: CodecName, level: number | undefined)
   const zlib = await importNodeZlib();
   if (zlib !== undefined && zlibHas(zlib, name)) {
     const { nodeCompressor, nodePair } = await import('./node-zlib.js');
-    return { platform: await nodePair(() => nodeCompressor(zlib, name, level)) };
+    return { platform: nodePair(() => nodeCompressor(zlib, name, level)) };
   }
   if (isFlate(name)) {
     if ((level === undefined || level === PLATFORM_FLATE_LEVEL) && platformHas(name, 'compress')) {

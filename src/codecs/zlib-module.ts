@@ -1,6 +1,7 @@
 /**
- * Finds Node's `zlib` where the program runs in Node (or a runtime that has it), without
- * naming it to bundlers: browser bundles never see `node:zlib`.
+ * Finds Node's `zlib` where the program runs in Node (or a runtime that has it) through
+ * `process.getBuiltinModule` (Node 20.16 and later): no `import` of a Node built-in, so
+ * browser bundles have none, and bundlers have nothing to resolve.
  * @module
  */
 import type * as Zlib from 'node:zlib';
@@ -15,16 +16,18 @@ export type NodeZlib = typeof Zlib & {
   constants: typeof Zlib.constants & { ZSTD_c_compressionLevel?: number; ZSTD_c_checksumFlag?: number };
 };
 
-const ZLIB = 'node:zlib';
-let loaded: Promise<NodeZlib | undefined> | undefined;
+/** What the program's `process` has of `getBuiltinModule`, where it has a `process`. */
+type BuiltinModules = { getBuiltinModule?: (id: string) => unknown } | undefined;
+
+/** Node's built-in module `id` (`'node:zlib'`, `'node:stream'`), or `undefined` outside Node. */
+export function nodeBuiltin(id: string): unknown {
+  const runtime = (globalThis as { process?: BuiltinModules }).process;
+  return typeof runtime?.getBuiltinModule === 'function' ? runtime.getBuiltinModule(id) : undefined;
+}
 
 /** Node's `zlib` in Node (and runtimes that have it), `undefined` elsewhere. */
 export function importNodeZlib(): Promise<NodeZlib | undefined> {
-  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-  loaded ??= isNode
-    ? (import(/* webpackIgnore: true */ /* @vite-ignore */ ZLIB) as Promise<NodeZlib>).catch(() => undefined)
-    : Promise.resolve(undefined);
-  return loaded;
+  return Promise.resolve(nodeBuiltin('node:zlib') as NodeZlib | undefined);
 }
 
 /** Whether `zlib` has `name` (zstd only from Node 22.15). */
