@@ -7,7 +7,7 @@
 import { corrupt } from './codec-errors.js';
 import { fflate, wasm } from './codec-modules.js';
 import type { CodecName } from './names.js';
-import { decodeAll, encodeAll, type BufferCodec, type SyncDecoder, type SyncEncoder } from './transform.js';
+import { decodeAll, encodeAll, zstdContentSize, type BufferCodec, type SyncDecoder, type SyncEncoder } from './transform.js';
 import { importNodeZlib, zlibHas } from './zlib-module.js';
 
 type Flate = 'gzip' | 'deflate' | 'deflate-raw';
@@ -59,7 +59,7 @@ export async function bufferCodec(name: CodecName, level: number | undefined): P
 function fromCoders(name: CodecName, decoder: () => SyncDecoder, encoder: () => SyncEncoder): BufferCodec {
   return {
     compress: (data) => encodeAll(encoder(), data),
-    decompress: (data, limit) => decodeAll(decoder(), data, limit, name),
+    decompress: (data, limit) => decodeAll(decoder(), data, limit, name, name === 'zstd' ? zstdContentSize(data) : undefined),
   };
 }
 

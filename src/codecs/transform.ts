@@ -54,13 +54,18 @@ export const CHUNK = 256 * 1024;
 
 /**
  * Runs a decoder over all of `data`: the decoded bytes. Past `limit` bytes, or on input that
- * ends inside a frame, it throws an `IOError` naming `codec`.
+ * ends inside a frame, it throws an `IOError` naming `codec`. `sizeHint` is the size the input
+ * declares, if it does (a zstd frame's content size).
  */
-export function decodeAll(decoder: SyncDecoder, data: Uint8Array, limit: number, codec: string): Uint8Array {
+export function decodeAll(decoder: SyncDecoder, data: Uint8Array, limit: number, codec: string, sizeHint?: number): Uint8Array {
   const input: Pending = { bytes: data, consumed: 0 };
-  // One output array, grown by doubling (a limit that is the exact size, as a decompressedSize
-  // is, makes it right the first time); each part is copied straight out of the coder.
-  let out = new Uint8Array(Math.min(limit, Math.max(3 * data.byteLength, 64 * 1024)));
+  // One output array, grown by doubling: the size the data declares (`sizeHint`), or the exact
+  // limit a decompressedSize gives, makes it right the first time. Each part is copied
+  // straight out of the coder.
+  // A declared size is believed only so far: a forged header must not make a small input
+  // allocate gigabytes before a byte is decoded.
+  const believed = sizeHint === undefined ? undefined : Math.min(sizeHint, 16 * data.byteLength + 16 * 1024 * 1024);
+  let out = new Uint8Array(Math.min(limit, believed ?? Math.max(3 * data.byteLength, 64 * 1024)));
   let total = 0;
   try {
     for (let part = decoder.decode(input, true, true); part.byteLength > 0; part = decoder.decode(input, true, true)) {
@@ -107,4 +112,24 @@ export function join(parts: readonly Uint8Array[], total: number): Uint8Array {
     offset += part.byteLength;
   }
   return joined;
+}
+
+/**
+ * The content size a zstd frame at the start of `data` declares, or `undefined` (none
+ * declared, not a zstd frame, or over 2 GiB): RFC 8878's frame header.
+ */
+export function zstdContentSize(data: Uint8Array): number | undefined {
+  if (data.byteLength < 6 || data[0] !== 0x28 || data[1] !== 0xb5 || data[2] !== 0x2f || data[3] !== 0xfd) return undefined;
+  const descriptor = data[4]!;
+  const sizeFlag = descriptor >> 6;
+  const singleSegment = (descriptor >> 5) & 1;
+  const sizeBytes = [singleSegment, 2, 4, 8][sizeFlag]!;
+  if (sizeBytes === 0) return undefined;
+  const at = 5 + (singleSegment ? 0 : 1) + [0, 1, 2, 4][descriptor & 3]!;
+  if (at + sizeBytes > data.byteLength) return undefined;
+  let size = 0;
+  for (let i = Math.min(sizeBytes, 4) - 1; i >= 0; i--) size = size * 256 + data[at + i]!;
+  if (sizeBytes === 8 && (data[at + 4]! | data[at + 5]! | data[at + 6]! | data[at + 7]!) !== 0) return undefined;
+  if (sizeBytes === 2) size += 256;
+  return size <= 2 ** 31 ? size : undefined;
 }

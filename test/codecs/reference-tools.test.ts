@@ -4,7 +4,7 @@
  * joined included. (test/browser/codecs.test.ts does the same in Chromium and Firefox pages.)
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import {
   Buffer,
   BufferOutputStream,
@@ -16,6 +16,9 @@ import {
 import { inputStream, outputStream } from '../../src/node.js';
 import { tempFiles } from '../helpers.js';
 import { concat, runTool, sample, TOOL_CODECS, TOOL_READS_CONCATENATED } from './tools.js';
+
+// The tools at their default levels (brotli's is 11) take seconds on a loaded machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 const first = sample(300_000, 1);
 const second = sample(200_000, 2);
