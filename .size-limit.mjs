@@ -72,6 +72,9 @@ const loadedAtStart = { ...measured, modifyEsbuildConfig: atStart };
 const withFirstUse = { ...measured, modifyEsbuildConfig: everything };
 const withFirstUseWithoutWasmPool = { ...measured, modifyEsbuildConfig: everythingWithoutWasmPool };
 
+/** A module of the package measured on its own, with what it imports statically (a codec's chunk). */
+const chunk = (file) => ({ path: `dist/src/codecs/${file}.js`, gzip: true, modifyEsbuildConfig: atStart });
+
 /** The suffixes test/size/budgets.test.ts pairs checks by. */
 export const FIRST_USE = ', with what loads on first use';
 export const WITHOUT_WASM_POOL = ', without the wasm pool';
@@ -100,4 +103,23 @@ export default [
     ...withFirstUseWithoutWasmPool,
     limit: '14.6 kB',
   },
+  // Codecs (docs/codecs.md): an app using Codec or the compressed streams, at start (the streams
+  // carry the pool, as every PooledFile does: 13.8 kB with gzip/deflate only), then each codec's
+  // chunk, which only the first use of that codec loads (dynamic import). A chunk is the
+  // codec's wasm as base64 (about 1.35x its gzipped binary) with the 2 kB shim driver.
+  { name: 'Codec', ...app('Codec'), ...loadedAtStart, limit: '4.2 kB' },
+  {
+    name: 'CompressedInputStream + CompressedOutputStream',
+    ...app('CompressedInputStream, CompressedOutputStream'),
+    ...loadedAtStart,
+    limit: '15.4 kB',
+  },
+  { name: 'codec chunk: zstd decoder (wasm)', ...chunk('wasm/zstd-decoder'), limit: '48 kB' },
+  { name: 'codec chunk: zstd encoder (wasm)', ...chunk('wasm/zstd-encoder'), limit: '182 kB' },
+  { name: 'codec chunk: lz4 frame and lz4_raw (wasm)', ...chunk('wasm/lz4'), limit: '64 kB' },
+  { name: 'codec chunk: bz2 (wasm)', ...chunk('wasm/bz2'), limit: '39.5 kB' },
+  { name: 'codec chunk: brotli decoder (wasm; not Node)', ...chunk('wasm/brotli-decoder'), limit: '108 kB' },
+  { name: 'codec chunk: brotli encoder (wasm; not Node or Firefox streams)', ...chunk('wasm/brotli-encoder'), limit: '366 kB' },
+  { name: 'codec chunk: snappy', ...chunk('snappy'), limit: '1.4 kB' },
+  { name: 'codec chunk: gzip/deflate for buffers in browsers (fflate)', ...chunk('fflate-coders'), limit: '6.3 kB' },
 ];

@@ -97,8 +97,11 @@ export {
   type BufferedOutputStreamConstructor,
 } from './io/wrappers/buffered-output-stream.js';
 export { CompressedInputStream, type CompressedInputOptions } from './io/wrappers/compressed-input-stream.js';
-export { CompressedOutputStream } from './io/wrappers/compressed-output-stream.js';
-export type { Codec } from './io/wrappers/codec.js';
+export { CompressedOutputStream, type CompressedOutputOptions } from './io/wrappers/compressed-output-stream.js';
+export { Codec, compress, decompress, type CodecOptions, type CompressOptions, type DecompressOptions } from './codecs/codec.js';
+export type { CodecName } from './codecs/names.js';
+export { getStream } from './io/wrappers/get-stream.js';
+export { transcodingInputStream } from './io/wrappers/transcoding-input-stream.js';
 export { inputStream, outputStream, type InputSource, type OutputSink, type StreamOptions } from './io/open.js';
 
 export { toReadableStream, type ToReadableStreamOptions } from './adapters/web-streams/to-readable-stream.js';
@@ -109,6 +112,13 @@ export { fromWritableStream } from './adapters/web-streams/from-writable-stream.
 export * from './remote/index.js';
 export * from './fs/index.js';
 export { asyncBufferOf, type AsyncBufferLike, type RangeReadable } from './adapters/hyparquet.js';
+export {
+  parquetCompressors,
+  parquetDecompressors,
+  type ParquetCodecName,
+  type ParquetCompressors,
+  type ParquetDecompressors,
+} from './adapters/parquet-compressors.js';
 export {
   zipReaderOf,
   zipWriterOf,
@@ -125,3 +135,4 @@ export {
   type IpcWritable,
   type RecordBatchReaderClass,
 } from './adapters/arrow.js';
+export { arrowIpcCodec, type ArrowIpcCodec } from './adapters/arrow-compression.js';

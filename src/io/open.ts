@@ -11,14 +11,19 @@ import type { AnyInputStream, AnyOutputStream } from './core/interfaces.js';
 import { NativeFile } from './core/native-file.js';
 import { BufferedInputStream } from './wrappers/buffered-input-stream.js';
 import { BufferedOutputStream } from './wrappers/buffered-output-stream.js';
-import { checkCodec, codecFromPath, type Codec } from './wrappers/codec.js';
+import { checkCodecName, codecFromPath, type CodecName } from '../codecs/names.js';
 import { CompressedInputStream } from './wrappers/compressed-input-stream.js';
 import { CompressedOutputStream } from './wrappers/compressed-output-stream.js';
 
 /** Options of {@link inputStream} and {@link outputStream}. */
 export interface StreamOptions {
-  /** A codec, `null` for none, or `'detect'` (the default): from a path's extension. */
-  compression?: Codec | 'detect' | null;
+  /**
+   * A stream codec, `null` for none, or `'detect'` (the default): from a path's extension
+   * (`.gz .bz2 .br .lz4 .zst`, `.deflate`).
+   */
+  compression?: CodecName | 'detect' | null;
+  /** Output only: the compression level (see `CompressedOutputStream`). */
+  level?: number;
   /** Wrap in a buffered stream of this many bytes; 0 (the default) for none. */
   bufferSize?: number;
   /** Input only: the most decompressed bytes to accept (see `CompressedInputStream`). */
@@ -99,7 +104,9 @@ export function openOutput(sink: unknown, options: StreamOptions, openPath: Path
     throw new TypeError(`cannot write to ${describe(sink)}${typeof sink === 'string' ? pathHint : ''}`);
   }
   const codec = chooseCodec(options.compression, path);
-  if (codec !== undefined) file = new CompressedOutputStream(file, codec) as unknown as NativeFile;
+  if (codec !== undefined) {
+    file = new CompressedOutputStream(file, codec, { level: options.level }) as unknown as NativeFile;
+  }
   return bufferSize > 0 ? new BufferedOutputStream(file, bufferSize) : file;
 }
 
@@ -119,8 +126,9 @@ function isBytes(value: unknown): value is BytesLike {
   );
 }
 
-function chooseCodec(compression: StreamOptions['compression'], path: string | undefined): Codec | undefined {
+function chooseCodec(compression: StreamOptions['compression'], path: string | undefined): CodecName | undefined {
   if (compression === null) return undefined;
-  if (compression === undefined || compression === 'detect') return path === undefined ? undefined : codecFromPath(path);
-  return checkCodec(compression);
+  if (compression === undefined || compression === 'detect')
+    return path === undefined ? undefined : (codecFromPath(path) ?? undefined);
+  return checkCodecName(compression, 'compression');
 }

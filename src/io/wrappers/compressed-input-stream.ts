@@ -5,7 +5,9 @@ import { fileClass } from '../core/file-class.js';
 import type { Async, InputStream } from '../core/interfaces.js';
 import type { NativeFile } from '../core/native-file.js';
 import type { UnderlyingFile } from '../core/underlying.js';
-import { checkCodec, type Codec } from './codec.js';
+import type { Codec } from '../../codecs/codec.js';
+import { checkCodecName, CODECS, type CodecName } from '../../codecs/names.js';
+import { UnsupportedOperationError } from '../../errors.js';
 import { openDecompressor, type Decompressor } from './decompressors.js';
 
 /** Options of {@link CompressedInputStream}. */
@@ -26,7 +28,7 @@ class DecompressingSource implements UnderlyingFile {
 
   constructor(
     readonly raw: NativeFile,
-    readonly codec: Codec,
+    readonly codec: CodecName,
     readonly maxOutputBytes: number,
   ) {}
 
@@ -68,17 +70,18 @@ class DecompressingSource implements UnderlyingFile {
 }
 
 /**
- * Decompresses what it reads from `raw` (`gzip`, `deflate` or `deflate-raw`) with the
- * platform's `DecompressionStream`; concatenated gzip members are read fully everywhere.
- * Async, not seekable. Corrupt or truncated input makes reads fail with an {@link IOError}.
- * Closing it closes `raw`.
+ * Decompresses what it reads from `raw` with a stream codec (`gzip`, `deflate`,
+ * `deflate-raw`, `bz2`, `brotli`, `lz4`, `zstd`): the platform's own where it has the codec,
+ * else one loaded on the first read. Concatenated frames, members and streams are read fully.
+ * Async, not seekable. Corrupt or truncated input makes reads fail with an {@link IOError}
+ * naming the codec. Closing it closes `raw`.
  */
 export class CompressedInputStream extends fileClass<Async<InputStream>>() {
-  /** The compression format. */
-  readonly codec: Codec;
+  /** The codec's name. */
+  readonly codec: CodecName;
 
-  constructor(raw: InputStream, codec: Codec, options: CompressedInputOptions = {}) {
-    const checkedCodec = checkCodec(codec);
+  constructor(raw: InputStream, codec: CodecName | Codec, options: CompressedInputOptions = {}) {
+    const checkedCodec = checkStreamCodec(codec);
     const file = checkFile(raw, 'raw', 'readable');
     const max = options.maxOutputBytes === undefined ? Infinity : checkSize(options.maxOutputBytes, 'options.maxOutputBytes');
     super(new DecompressingSource(file, checkedCodec, max), {
@@ -89,4 +92,15 @@ export class CompressedInputStream extends fileClass<Async<InputStream>>() {
     });
     this.codec = checkedCodec;
   }
+}
+
+/** A stream codec's name from a name or a `Codec`; `UnsupportedOperationError` for a buffer-only codec. */
+export function checkStreamCodec(codec: unknown): CodecName {
+  // A Codec by its name (duck-typed: the streams do not pull in the Codec class).
+  const given = typeof codec === 'object' && codec !== null && 'name' in codec ? (codec as Codec).name : codec;
+  const name = checkCodecName(given, 'compression');
+  if (!CODECS[name].stream) {
+    throw new UnsupportedOperationError(`the ${name} codec works on whole buffers only, not in a compressed stream`);
+  }
+  return name;
 }

@@ -1,7 +1,12 @@
-import type { Codec } from './codec.js';
+import { truncated } from '../../codecs/codec-errors.js';
+import { streamDecoding } from '../../codecs/stream-codings.js';
+import type { CodecName } from '../../codecs/names.js';
+import type { StreamPair } from '../../codecs/platform.js';
+import type { Pending, SyncDecoder } from '../../codecs/transform.js';
 import type { NativeFile } from '../core/native-file.js';
 
 const READ_CHUNK = 64 * 1024;
+const EMPTY = new Uint8Array(0);
 
 /** Decompressed chunks of a file, one at a time; `undefined` at the end. */
 export interface Decompressor {
@@ -9,41 +14,13 @@ export interface Decompressor {
   cancel(): Promise<void>;
 }
 
-/** 'a' and 'b' gzipped separately and joined: two gzip members. */
-const TWO_MEMBERS = new Uint8Array([
-  31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 75, 4, 0, 67, 190, 183, 232, 1, 0, 0, 0, 31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 75, 2, 0, 249, 239,
-  190, 113, 1, 0, 0, 0,
-]);
-
-let membersSupported: Promise<boolean> | undefined;
-
-/**
- * Whether the platform's `DecompressionStream('gzip')` reads concatenated gzip members
- * (Node does; browsers stop at the first with "junk after end of data"). Asked once.
- */
-function platformReadsGzipMembers(): Promise<boolean> {
-  membersSupported ??= new Response(new Blob([TWO_MEMBERS]).stream().pipeThrough(new DecompressionStream('gzip'))).text().then(
-    (text) => text === 'ab',
-    () => false,
-  );
-  return membersSupported;
+/** A decompressor reading `raw`: the platform's transform where it has the codec, else the codec's decoder. */
+export async function openDecompressor(raw: NativeFile, codec: CodecName): Promise<Decompressor> {
+  const coding = await streamDecoding(codec);
+  return 'platform' in coding ? platformDecompressor(raw, coding.platform()) : syncDecompressor(raw, codec, coding.sync());
 }
 
-/**
- * A decompressor reading `raw`: the platform's `DecompressionStream`, except for gzip where
- * the platform cannot read concatenated members; there fflate's streaming `Gunzip` does.
- */
-export async function openDecompressor(raw: NativeFile, codec: Codec): Promise<Decompressor> {
-  if (codec === 'gzip' && !(await platformReadsGzipMembers())) {
-    // Loaded only where needed (browsers), so bundles of apps that never gunzip leave it out.
-    const { Gunzip } = await import('fflate');
-    return gunzipDecompressor(raw, Gunzip);
-  }
-  return platformDecompressor(raw, codec);
-}
-
-function platformDecompressor(raw: NativeFile, codec: Codec): Decompressor {
-  const stream = new DecompressionStream(codec);
+function platformDecompressor(raw: NativeFile, stream: StreamPair): Decompressor {
   const reader = stream.readable.getReader();
   void feed(raw, stream.writable.getWriter());
   return {
@@ -71,26 +48,46 @@ async function feed(raw: NativeFile, writer: WritableStreamDefaultWriter<BufferS
   }
 }
 
-function gunzipDecompressor(raw: NativeFile, Gunzip: typeof import('fflate').Gunzip): Decompressor {
-  const ready: Uint8Array[] = [];
-  const gunzip = new Gunzip((chunk) => {
-    if (chunk.byteLength > 0) ready.push(chunk);
-  });
+/**
+ * Pulls decoded chunks from `decoder`, reading `raw` only when it needs input: a chunk of
+ * output at a time, however far the input expands.
+ */
+function syncDecompressor(raw: NativeFile, codec: CodecName, decoder: SyncDecoder): Decompressor {
+  const input: Pending = { bytes: EMPTY, consumed: 0 };
   let ended = false;
+  let done = false;
   return {
     async next() {
-      while (ready.length === 0) {
-        if (ended) return undefined;
+      while (!done) {
+        const output = decoder.decode(input, ended);
+        if (output.byteLength > 0) return output;
+        if (ended) {
+          done = true;
+          decoder.dispose();
+          if (!decoder.atBoundary || input.consumed < input.bytes.byteLength) throw truncated(codec);
+          return undefined;
+        }
         const chunk = await raw.read1(READ_CHUNK);
         ended = chunk.byteLength === 0;
-        gunzip.push(chunk, ended);
+        input.bytes = withLeftover(input, chunk);
+        input.consumed = 0;
       }
-      return ready.shift();
+      return undefined;
     },
-    cancel: () => {
-      ended = true;
-      ready.length = 0;
+    cancel() {
+      done = true;
+      decoder.dispose();
       return Promise.resolve();
     },
   };
+}
+
+/** `chunk`, after what the decoder left of the previous input. */
+function withLeftover(input: Pending, chunk: Uint8Array): Uint8Array {
+  const left = input.bytes.byteLength - input.consumed;
+  if (left === 0) return chunk;
+  const joined = new Uint8Array(left + chunk.byteLength);
+  joined.set(input.bytes.subarray(input.consumed));
+  joined.set(chunk, left);
+  return joined;
 }

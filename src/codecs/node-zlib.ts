@@ -1,0 +1,149 @@
+/**
+ * Node's `zlib` as a codec: gzip, deflate, deflate-raw and brotli, and zstd where Node has it
+ * (22.15 and later). The module is passed in: it is imported only in Node
+ * (zlib-module.ts), so browser bundles never see `node:zlib`. Loaded on first use in Node.
+ * @module
+ */
+import type * as Stream from 'node:stream';
+import type * as Zlib from 'node:zlib';
+import { corrupt, tooLarge, truncated } from './codec-errors.js';
+import type { CodecName } from './names.js';
+import { nodeBuiltin, type NodeZlib } from './zlib-module.js';
+import type { StreamPair } from './platform.js';
+import type { BufferCodec } from './transform.js';
+
+/** A platform transform over a Node transform stream (`Duplex.toWeb`). */
+export function nodePair(make: () => Stream.Duplex): () => StreamPair {
+  const { Duplex } = nodeBuiltin('node:stream') as typeof Stream;
+  return () => Duplex.toWeb(make()) as unknown as StreamPair;
+}
+
+/** zlib's options for `name` at `level`. */
+function options(zlib: NodeZlib, name: CodecName, level: number | undefined): Zlib.ZlibOptions & Zlib.BrotliOptions {
+  if (level === undefined) return {};
+  if (name === 'brotli') return { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: level } };
+  if (name === 'zstd') {
+    return { params: { [zlib.constants.ZSTD_c_compressionLevel!]: level, [zlib.constants.ZSTD_c_checksumFlag!]: 1 } };
+  }
+  return { level };
+}
+
+/** A Node transform stream that compresses `name` at `level`. */
+export function nodeCompressor(zlib: NodeZlib, name: CodecName, level: number | undefined): Stream.Duplex {
+  const settings = { ...options(zlib, name, level), chunkSize: CHUNK_SIZE };
+  switch (name) {
+    case 'gzip':
+      return zlib.createGzip(settings);
+    case 'deflate':
+      return zlib.createDeflate(settings);
+    case 'deflate-raw':
+      return zlib.createDeflateRaw(settings);
+    case 'brotli':
+      return zlib.createBrotliCompress(settings);
+    default:
+      return zlib.createZstdCompress!(settings);
+  }
+}
+
+/** Output chunks of Node's zlib streams: its default, 16 KiB, costs half the speed in chunk handling. */
+const CHUNK_SIZE = 256 * 1024;
+
+/**
+ * A Node transform stream that decompresses `name`: gzip (concatenated members included),
+ * deflate, deflate-raw or zstd (concatenated frames included).
+ */
+export function nodeDecompressor(zlib: NodeZlib, name: CodecName): Stream.Duplex {
+  const settings = { chunkSize: CHUNK_SIZE };
+  switch (name) {
+    case 'gzip':
+      return zlib.createGunzip(settings);
+    case 'deflate':
+      return zlib.createInflate(settings);
+    case 'deflate-raw':
+      return zlib.createInflateRaw(settings);
+    default:
+      return zlib.createZstdDecompress!(settings);
+  }
+}
+
+type OneShot = (data: Uint8Array, options: object) => globalThis.Buffer;
+
+/** Whole-buffer compression and decompression of `name` with `zlib`'s synchronous calls. */
+export function nodeBufferCodec(zlib: NodeZlib, name: CodecName, level: number | undefined): BufferCodec {
+  const [compressSync, decompressSync] = oneShots(zlib, name);
+  const settings = options(zlib, name, level);
+  return {
+    compress: (data) => bytes(compressSync(data, settings)),
+    decompress(data, limit) {
+      // Brotli's decoder stops at the end of a stream and zlib drops what follows: read each
+      // concatenated stream in turn ("info" tells how much input a call used).
+      const parts: Uint8Array[] = [];
+      let total = 0;
+      let offset = 0;
+      do {
+        const { buffer, engine } = call(decompressSync, data.subarray(offset), limit - total, name);
+        total += buffer.byteLength;
+        parts.push(bytes(buffer));
+        const used = (engine as unknown as { bytesWritten: number }).bytesWritten;
+        offset += used > 0 ? used : data.byteLength - offset;
+      } while (name === 'brotli' && offset < data.byteLength);
+      return parts.length === 1 ? parts[0]! : concat(parts, total);
+    },
+  };
+}
+
+function call(
+  decompressSync: OneShot,
+  data: Uint8Array,
+  limit: number,
+  name: CodecName,
+): { buffer: globalThis.Buffer; engine: object } {
+  try {
+    // `maxOutputLength` must be at least 1; a limit of 0 still lets one byte through, caught below.
+    const result = decompressSync(data, {
+      info: true,
+      maxOutputLength: Math.max(1, Math.min(limit + 1, 2 ** 32)),
+    }) as unknown as {
+      buffer: globalThis.Buffer;
+      engine: object;
+    };
+    if (result.buffer.byteLength > limit) throw tooLarge(name, limit);
+    return result;
+  } catch (cause) {
+    const code = (cause as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(name, limit);
+    if (code === 'Z_BUF_ERROR' || /unexpected end/i.test((cause as Error).message)) throw truncated(name);
+    if (cause instanceof Error && cause.name === 'IOError') throw cause;
+    throw corrupt(name, cause);
+  }
+}
+
+function oneShots(zlib: NodeZlib, name: CodecName): [OneShot, OneShot] {
+  switch (name) {
+    case 'gzip':
+      return [zlib.gzipSync, zlib.gunzipSync];
+    case 'deflate':
+      return [zlib.deflateSync, zlib.inflateSync];
+    case 'deflate-raw':
+      return [zlib.deflateRawSync, zlib.inflateRawSync];
+    case 'brotli':
+      return [zlib.brotliCompressSync, zlib.brotliDecompressSync];
+    default:
+      return [zlib.zstdCompressSync!, zlib.zstdDecompressSync!];
+  }
+}
+
+/** A Node Buffer's bytes as a plain Uint8Array over the same memory. */
+function bytes(buffer: globalThis.Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const joined = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.byteLength;
+  }
+  return joined;
+}

@@ -1,0 +1,7 @@
+import { ShimModule } from './shim-module.js';
+import { MODULE_BASE64 as ENCODER } from './brotli-encoder.generated.js';
+
+/** The brotli encoder module (wasm/codecs/brotli.c), instantiated on first use. */
+export function loadEncoder(): Promise<ShimModule> {
+  return ShimModule.load(ENCODER, 'brotli');
+}

@@ -1,0 +1,82 @@
+/**
+ * Untrusted input for every codec: a small input that expands hugely stops at maxOutputBytes
+ * (streams and Codec), and truncated or corrupt input is an IOError naming the codec, never a
+ * hang or a wrong answer.
+ */
+import { describe, expect, test } from 'vitest';
+import {
+  BufferOutputStream,
+  BufferReader,
+  Codec,
+  CompressedInputStream,
+  CompressedOutputStream,
+  IOError,
+  type CodecName,
+} from '../../src/index.js';
+import { sample } from './tools.js';
+
+const STREAMS: CodecName[] = ['gzip', 'deflate', 'deflate-raw', 'bz2', 'brotli', 'lz4', 'zstd'];
+const MiB = 1024 * 1024;
+
+async function packStream(name: CodecName, data: Uint8Array, times = 1): Promise<Uint8Array> {
+  const raw = new BufferOutputStream();
+  const out = new CompressedOutputStream(raw, name);
+  for (let i = 0; i < times; i++) await out.write(data);
+  await out.close();
+  return raw.getValue().toBytes();
+}
+
+async function readAll(name: CodecName, packed: Uint8Array, maxOutputBytes?: number): Promise<number> {
+  const input = new CompressedInputStream(new BufferReader(packed), name, { maxOutputBytes });
+  let total = 0;
+  try {
+    for (let part = await input.read(MiB); part.byteLength > 0; part = await input.read(MiB)) total += part.byteLength;
+  } finally {
+    await input.close();
+  }
+  return total;
+}
+
+describe.each(STREAMS)('%s', (name) => {
+  test('a bomb stops at maxOutputBytes, in streams and in Codec', async () => {
+    const zeros = new Uint8Array(4 * MiB);
+    const bomb = await packStream(name, zeros, 16); // 64 MiB of zeros
+    expect(bomb.byteLength).toBeLessThan(MiB);
+    const failure = readAll(name, bomb, 2 * MiB);
+    await expect(failure).rejects.toThrow(IOError);
+    await expect(failure).rejects.toMatchObject({ code: 'E2BIG' });
+    await expect(failure).rejects.toThrow(new RegExp(`^${name} data expands past maxOutputBytes \\(${2 * MiB} bytes\\)`));
+    const codec = await Codec.open(name, { maxOutputBytes: 2 * MiB });
+    expect(() => codec.decompress(bomb)).toThrow(/expands past maxOutputBytes/);
+    expect(() => codec.decompress(bomb, 64 * MiB)).toThrow(/expands past maxOutputBytes/);
+    expect(await readAll(name, bomb)).toBe(64 * MiB);
+  });
+
+  test('truncated input is an IOError naming the codec, at every cut', async () => {
+    const data = sample(200_000, 5);
+    const packed = await packStream(name, data);
+    const codec = await Codec.open(name);
+    // deflate-raw has no end marker a reader can check for every cut; the cuts inside blocks fail.
+    for (const cut of [1, 10, packed.byteLength >> 1, packed.byteLength - 1]) {
+      const part = packed.subarray(0, cut);
+      if (name === 'deflate-raw' && cut === packed.byteLength - 1) continue;
+      await expect(readAll(name, part), `cut at ${cut}`).rejects.toThrow(new RegExp(`^${name} data is (corrupt|truncated)`));
+      expect(() => codec.decompress(part), `cut at ${cut}`).toThrow(new RegExp(`${name} data is (corrupt|truncated)`));
+    }
+  });
+
+  test('corrupt input is an IOError naming the codec', async () => {
+    const data = sample(200_000, 6);
+    const packed = (await packStream(name, data)).slice();
+    const codec = await Codec.open(name);
+    const garbage = new TextEncoder().encode('this is not compressed data, not at all'.repeat(4));
+    await expect(readAll(name, garbage)).rejects.toThrow(new RegExp(`^${name} data is (corrupt|truncated)`));
+    expect(() => codec.decompress(garbage)).toThrow(new RegExp(`${name} data is (corrupt|truncated)`));
+    // Trailing garbage after a complete stream is corrupt, not ignored.
+    const trailing = new Uint8Array([...packed, ...garbage]);
+    if (name !== 'deflate' && name !== 'deflate-raw') {
+      await expect(readAll(name, trailing)).rejects.toThrow(IOError);
+      expect(() => codec.decompress(trailing)).toThrow(IOError);
+    }
+  });
+});
