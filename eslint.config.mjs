@@ -1,6 +1,6 @@
 // Lint: typescript-eslint's strict type-checked rules over the library and the worker, and a
 // rule that fails on any import cycle (layers point one way: see the README's layout); its
-// recommended rules over the tests and benchmarks; ESLint's own recommended rules over both.
+// recommended rules over the tests, benchmarks and examples; ESLint's own recommended rules over both.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
@@ -36,7 +36,7 @@ export default tseslint.config(
   },
   {
     // Tests and benchmarks: typescript-eslint's recommended rules, without type information.
-    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
   },
   {

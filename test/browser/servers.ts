@@ -22,18 +22,21 @@ const failWorkerLoads: Plugin = {
 
 /**
  * A dev server over the repository with `headers` on every answer; `brokenWorker` 404s the IO
- * worker; `plugins` add to it (the WebKit run's results endpoint).
+ * worker; `plugins` add to it (the WebKit run's results endpoint); `alias` maps imports (the
+ * examples' `'nativefile'` to the sources).
  */
 export async function startServer(
   headers: Record<string, string>,
   brokenWorker = false,
   plugins: Plugin[] = [],
+  alias: Record<string, string> = {},
 ): Promise<ViteDevServer> {
   const server = await createServer({
     configFile: false,
     root,
     logLevel: process.env.NATIVEFILE_VITE_LOG === '1' ? 'info' : 'error',
     plugins: brokenWorker ? [failWorkerLoads, ...plugins] : plugins,
+    resolve: { alias },
     // No HMR: other work in the same tree would otherwise reload the pages under test.
     server: { host: '127.0.0.1', port: 0, headers, hmr: false, watch: null },
     optimizeDeps: { include: ['comlink'] },
