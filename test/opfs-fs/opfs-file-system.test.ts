@@ -47,7 +47,10 @@ describe('OpfsFileSystem in the browser', () => {
     runs(
       'behaves as LocalFileSystem does, with files through the IO worker',
       async () => {
-        expect(await call(page, 'checks', `fs-worker-${engine}`, {})).toEqual({ ...expectedChecks(STORE_TRAITS.opfs), backend: 'worker' });
+        expect(await call(page, 'checks', `fs-worker-${engine}`, {})).toEqual({
+          ...expectedChecks(STORE_TRAITS.opfs),
+          backend: 'worker',
+        });
       },
       60_000,
     );
