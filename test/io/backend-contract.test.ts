@@ -4,7 +4,7 @@
  * instead of a count used to spin the read loop forever.
  */
 import { describe, expect, it } from 'vitest';
-import { Buffer, fileClass, type Async, type RandomAccessFile, type SyncRandomAccessFile } from '../../src/index.js';
+import { fileClass, type Async, type RandomAccessFile, type SyncRandomAccessFile } from '../../src/index.js';
 import type { UnderlyingFile } from '../../src/index.js';
 
 class AsyncCustom extends fileClass<Async<RandomAccessFile>>() {
@@ -24,7 +24,7 @@ describe('a custom backend that breaks the contract', () => {
   it('readAt resolving to bytes instead of a count is a TypeError naming the class and method', async () => {
     const file = new AsyncCustom({ size, readAt: async (_position, into) => into as unknown as number });
     await expect(file.read(10)).rejects.toThrow(
-      /MyRemoteFile.*readAt returned Uint8Array\(10 bytes\), expected a byte count from 0 to 10/,
+      /MyRemoteFile backend's readAt returned Uint8Array\(10 bytes\), not a count up to 10/,
     );
     await expect(file.readAt(0, 10)).rejects.toThrow(TypeError);
     await expect(file.readBuffer(10)).rejects.toThrow(TypeError);
@@ -48,15 +48,4 @@ describe('a custom backend that breaks the contract', () => {
     await expect(remote.size()).rejects.toThrow(/MyRemoteFile.*size returned -5/);
   });
 
-  it('a slice of the wrong size and readRanges of the wrong count are TypeErrors', async () => {
-    const sliced = new SyncCustom({ size, sliceAt: () => Buffer.wrap(new Uint8Array(3)) });
-    expect(() => sliced.readBufferSync(10)).toThrow(/sliceAt returned .*expected a Buffer of 10 bytes/);
-    const ranged = new AsyncCustom({ size, readAt: async () => 0, readRanges: async () => [new Uint8Array(1)] });
-    await expect(
-      ranged.readRanges([
-        { offset: 0, length: 1 },
-        { offset: 5, length: 1 },
-      ]),
-    ).rejects.toThrow(/readRanges returned .*expected an array of 2 Uint8Arrays/);
-  });
 });

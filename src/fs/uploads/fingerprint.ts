@@ -14,6 +14,7 @@ export type ResumableUploadSource = Blob | AnyRandomAccessFile;
 export interface SourceFingerprint {
   /** `File.name`, a file's `path`, or `''`. */
   readonly name: string;
+  /** The bytes of the source. */
   readonly size: number;
   /** `File.lastModified`, when the source has one. */
   readonly lastModified?: number;

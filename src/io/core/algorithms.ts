@@ -7,7 +7,7 @@
  */
 import { IOError, UnsupportedOperationError } from '../../errors.js';
 import { Buffer } from '../../memory/buffer.js';
-import { countAnswer, freshAnswer, rangesAnswer, sizeAnswer, sliceAnswer } from './contract-checks.js';
+import { countAnswer } from './contract-checks.js';
 import { concat, type Cursor } from './cursor.js';
 import { settle, YIELD_TO_EVENT_LOOP, type Steps } from './steps.js';
 import type { ByteRange, UnderlyingFile } from './underlying.js';
@@ -65,7 +65,7 @@ export function* readBytes(cursor: Cursor, side: UnderlyingFile, length: number 
   if (size > 0) {
     const count = clampToRemaining(cursor.position, length, size);
     if (side.readFresh !== undefined && !cursor.holdsBytes()) {
-      const bytes = freshAnswer(side, yield* settle(side.readFresh(cursor.position, count)), count);
+      const bytes = yield* settle(side.readFresh(cursor.position, count));
       cursor.position += bytes.byteLength;
       return bytes;
     }
@@ -111,7 +111,7 @@ export function* readBuffer(
   }
   const count = clampToRemaining(cursor.position, length, size);
   if (side.sliceAt !== undefined) {
-    const slice = sliceAnswer(side, yield* settle(side.sliceAt(cursor.position, count)), count);
+    const slice = yield* settle(side.sliceAt(cursor.position, count));
     if (slice !== undefined) {
       cursor.position += slice.size;
       return slice;
@@ -137,7 +137,7 @@ export function* readBuffer(
 
 /** Up to `length` bytes at `offset` of a random-access file, without moving anything. */
 export function* readAt(side: UnderlyingFile, offset: number, length: number): Steps<Uint8Array> {
-  if (side.readFresh !== undefined) return freshAnswer(side, yield* settle(side.readFresh(offset, length)), length);
+  if (side.readFresh !== undefined) return yield* settle(side.readFresh(offset, length));
   // A small read skips asking the size (an fstat, a round trip): a read at the end of the
   // file then costs one extra backend read that returns 0. A large one must not allocate
   // more than the file holds.
@@ -148,7 +148,7 @@ export function* readAt(side: UnderlyingFile, offset: number, length: number): S
 
 /** Each range's bytes, in order: through the backend's coalescing reader where it has one. */
 export function* readRanges(side: UnderlyingFile, ranges: readonly ByteRange[]): Steps<Uint8Array[]> {
-  if (side.readRanges !== undefined) return rangesAnswer(side, yield* settle(side.readRanges(ranges)), ranges.length);
+  if (side.readRanges !== undefined) return yield* settle(side.readRanges(ranges));
   const results: Uint8Array[] = [];
   for (const range of ranges) results.push(yield* readAt(side, range.offset, range.length));
   return results;
@@ -242,7 +242,7 @@ function copyInto(allocate: (size: number) => Buffer, bytes: Uint8Array): Buffer
 
 /** The backend's size. */
 export function* sizeOf(side: UnderlyingFile): Steps<number> {
-  return sizeAnswer(side, yield* settle(side.size!()));
+  return countAnswer(side, 'size', yield* settle(side.size!()));
 }
 
 /** Cuts or extends the file to `size` bytes; the position stays. */

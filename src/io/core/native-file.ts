@@ -2,7 +2,7 @@ import { bytesOf, type Buffer, type BytesLike } from '../../memory/buffer.js';
 import { checkOptionalSize, checkSize } from '../../util/validate.js';
 import * as algorithms from './algorithms.js';
 import { checkMaxLineLength, checkRanges } from './checks.js';
-import { countAnswer, sizeAnswer, sliceAnswer } from './contract-checks.js';
+import { countAnswer } from './contract-checks.js';
 import { FileCore } from './file-core.js';
 import type { OperationQueue } from './operation-queue.js';
 import type { FileInterface, LinesOptions } from './interfaces.js';
@@ -35,7 +35,7 @@ export class NativeFile extends FileCore implements FileInterface {
     // Fast path (`algorithms.readBytes` in one backend read, without a generator per call,
     // which costs more than a small read itself: bench/buffer-reader.bench.ts).
     if (this.cursor.seekable && length !== undefined && length <= algorithms.PIECE && side.size !== undefined) {
-      const size = sizeAnswer(side, syncValue(side.size()));
+      const size = countAnswer(side, 'size', syncValue(side.size()));
       if (size > 0) {
         const out = new Uint8Array(Math.min(length, Math.max(0, size - this.cursor.position)));
         if (out.byteLength === 0) return out;
@@ -61,11 +61,11 @@ export class NativeFile extends FileCore implements FileInterface {
     // Fast path (`algorithms.readBuffer` on a backend holding its bytes in memory: one slice,
     // without the generators that cost more than the slice: bench/buffer-reader.bench.ts).
     if (side.sliceAt !== undefined && side.size !== undefined && this.cursor.seekable) {
-      const size = sizeAnswer(side, syncValue(side.size()));
+      const size = countAnswer(side, 'size', syncValue(side.size()));
       if (size > 0) {
         const remaining = Math.max(0, size - this.cursor.position);
         const count = length === undefined ? remaining : Math.min(length, remaining);
-        const slice = sliceAnswer(side, syncValue(side.sliceAt(this.cursor.position, count)), count);
+        const slice = syncValue(side.sliceAt(this.cursor.position, count));
         if (slice !== undefined) {
           this.cursor.position += count; // the contract: exactly `count` bytes
           return slice;
