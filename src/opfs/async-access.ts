@@ -19,7 +19,7 @@ import { IOError, UnsupportedOperationError } from '../errors.js';
 import type { FileMode } from '../io/core/file-mode.js';
 import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
 import { checkFileOrNothing, opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
-import { currentQuotaError, isQuotaFailure } from './quota.js';
+import { estimateQuota, isQuotaFailure, quotaError } from './quota.js';
 import { canMove, moveIntoPlace, type MovableHandle } from './replace.js';
 import { SnapshotReader } from './snapshot-reader.js';
 import { temporaryName, type AccessOptions } from './access-options.js';
@@ -101,7 +101,8 @@ export class AsyncAccess {
       return access;
     } catch (cause) {
       for (const release of releases) release();
-      if (isQuotaFailure(cause)) throw await currentQuotaError({ what: `opening ${path} in mode '${mode}'`, needed: 0 }, cause);
+      if (isQuotaFailure(cause))
+        throw quotaError({ what: `opening ${path} in mode '${mode}'`, needed: 0 }, cause, await estimateQuota());
       throw busyOr(cause, path);
     }
   }
@@ -253,7 +254,7 @@ export class AsyncAccess {
     if (this.atomicSibling) outcome = `${this.path} will be kept as it was`;
     else if (wasDirty) outcome = `the ${lost} bytes written since the last flush were discarded with the stream; ${outcome}`;
     let error = busyOr(cause, this.path);
-    if (isQuotaFailure(cause)) error = await currentQuotaError({ what, needed, outcome }, cause);
+    if (isQuotaFailure(cause)) error = quotaError({ what, needed, outcome }, cause, await estimateQuota());
     // WebKitGTK reports a full disk as an UnknownError: what was lost must still be said.
     else if (!(error instanceof IOError))
       error = new IOError(`${what} failed (${(cause as Error)?.name}: ${(cause as Error)?.message}); ${outcome}`, {

@@ -25,11 +25,10 @@ export interface QuotaFigures {
 }
 
 /** The names engines give a full quota (Firefox's sync `truncate()` throws the second). */
-const QUOTA_NAMES = new Set(['QuotaExceededError', 'NS_ERROR_FILE_NO_DEVICE_SPACE']);
+const QUOTA_NAMES = /^(QuotaExceededError|NS_ERROR_FILE_NO_DEVICE_SPACE)$/;
 
 /** Whether `cause` is an engine's way of saying the quota is full. */
-export const isQuotaFailure = (cause: unknown): boolean =>
-  QUOTA_NAMES.has((cause as { name?: unknown } | null | undefined)?.name as string);
+export const isQuotaFailure = (cause: unknown): boolean => QUOTA_NAMES.test(String((cause as { name?: unknown } | null)?.name));
 
 /**
  * Chromium's sync access handles in incognito windows return a `base::File::Error` (negative)
@@ -45,13 +44,10 @@ let latest: QuotaFigures | undefined;
  * the runtime has no estimate or it fails.
  */
 export async function estimateQuota(): Promise<QuotaFigures | undefined> {
-  const storage = (globalThis.navigator as Navigator | undefined)?.storage;
-  if (typeof storage?.estimate !== 'function') return undefined;
   try {
-    const { usage, quota } = await storage.estimate();
-    if (typeof usage !== 'number' || typeof quota !== 'number') return undefined;
-    latest = { usage, quota };
-    return latest;
+    // Throws where there is no estimate(): WebKitGTK, runtimes without navigator.storage.
+    const { usage, quota } = await navigator.storage.estimate();
+    return usage === undefined || quota === undefined ? undefined : (latest = { usage, quota });
   } catch {
     return undefined;
   }
@@ -98,9 +94,4 @@ export async function withCurrentQuota(error: unknown): Promise<unknown> {
   if (origin === undefined) return error;
   const figures = await estimateQuota();
   return figures === undefined ? error : quotaError(origin.shortfall, origin.cause, figures);
-}
-
-/** A quota error from an asynchronous operation: with the quota estimated now. */
-export async function currentQuotaError(shortfall: Shortfall, cause: unknown): Promise<OutOfMemoryError> {
-  return quotaError(shortfall, cause, await estimateQuota());
 }

@@ -30,8 +30,8 @@ export interface BrowserDriver {
   newPage(onError?: (message: string) => void): Promise<PageDriver>;
   /**
    * Chromium only: limits `origin`'s storage quota to `bytes` (DevTools' "simulate custom
-   * storage quota"). Writes past it fail; `navigator.storage.estimate()` still reports the
-   * usual quota.
+   * storage quota"). Writes past it fail; `navigator.storage.estimate()` reports it only with
+   * the switch `--disable-features=StaticStorageQuota` (else usage + 10 GiB).
    */
   limitQuota?(origin: string, bytes: number): Promise<void>;
   close(): Promise<void>;
@@ -44,6 +44,8 @@ export interface LaunchOptions {
    * an incognito context, whose OPFS is held in memory. Firefox's profile is always on disk.
    */
   readonly profileOnDisk?: boolean;
+  /** Chromium: command-line switches added to the usual ones. */
+  readonly chromiumArgs?: readonly string[];
   /** Firefox: preferences to set, such as `dom.quotaManager.temporaryStorage.fixedLimit`. */
   readonly firefoxPrefs?: Readonly<Record<string, unknown>>;
 }
@@ -63,17 +65,18 @@ const CHROMIUM_ARGS = [
 async function launchChromium(options: LaunchOptions): Promise<BrowserDriver> {
   const executablePath = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
   const viewport = { width: 1100, height: 820 };
+  const args = [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])];
   let context: BrowserContext;
   let close: () => Promise<void>;
   if (options.profileOnDisk === true) {
     const profile = mkdtempSync(join(tmpdir(), 'nativefile-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath, args: CHROMIUM_ARGS, viewport });
+    context = await chromium.launchPersistentContext(profile, { executablePath, args, viewport });
     close = async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     };
   } else {
-    const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({ executablePath, args });
     // browser.newPage() would give each page its own profile: one context keeps storage shared.
     context = await browser.newContext({ viewport });
     close = () => browser.close();
