@@ -75,7 +75,9 @@ export class OpfsFileSystem implements FileSystem {
   /**
    * How much the origin's storage uses and may use (`navigator.storage.estimate()`), in
    * bytes. The figures cover all of the origin's storage, OPFS and the rest, and browsers
-   * round or pad them; Chromium reports a quota that follows the free disk space.
+   * round or pad them. Chromium (since 144) reports the usage plus 10 GiB (less on a smaller
+   * disk) as the quota, so as not to reveal the disk's size, whatever it enforces: a write
+   * may fail with room to spare by these figures.
    */
   async estimate(): Promise<OpfsStorageEstimate> {
     return estimateStorage();
