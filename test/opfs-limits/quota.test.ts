@@ -153,6 +153,25 @@ describe.each(setups)('a full quota in $name', ({ engine, launch: options, repor
       120_000,
     );
 
+    runs(
+      'an upload() that runs out of room fails with ENOSPC and keeps the old file',
+      async () => {
+        const result = await runScenario(page, where, 'uploadUntilFull', `upload-${backend}-${route.sync}`, route);
+        expect(result.writeError).toMatchObject({ name: 'OutOfMemoryError', code: 'ENOSPC' });
+        const figures = figuresOf(result.writeError!.message);
+        if (reportsQuota) expect(figures.quota).toBe(QUOTA);
+        expect(result.closeError).toMatchObject({ code: 'ENOSPC' });
+        expect({ size: result.size, intact: result.intact, entries: result.entries }).toEqual({
+          size: 1000,
+          intact: true,
+          entries: ['file.bin'],
+        });
+        // Progress counts bytes written, never more than fit.
+        expect(result.progress.every((done, i) => done <= QUOTA && (i === 0 || done >= result.progress[i - 1]!))).toBe(true);
+      },
+      120_000,
+    );
+
     for (const mode of ['ab', 'rb+'] as const) {
       runs(
         `'${mode}' reports the full quota and keeps exactly what was acknowledged`,

@@ -127,6 +127,27 @@ export const scenarios = {
   },
 
   /**
+   * Replaces a 1000-byte file with an atomic `'wb'` by `upload()` of a 32 MiB Blob (the IO
+   * worker reads it itself): the upload fails, the old file stays, with no sibling.
+   */
+  async uploadUntilFull(dir: string, route: Route): Promise<QuotaRun & { progress: number[] }> {
+    const path = `${dir}/file.bin`;
+    const old = await OpfsFile.open(path, 'wb', route.options);
+    await old.write(patterned(1000, 0));
+    await old.close();
+    const file = await OpfsFile.open(path, 'wb', route.options);
+    const progress: number[] = [];
+    const blob = new Blob([new Uint8Array(32 * MiB).fill(1)]);
+    const writeError = await file.upload(blob, { onProgress: (done) => progress.push(done) }).then(() => undefined, info);
+    const figures = await estimate();
+    const closeError = await file.close().then(() => undefined, info);
+    const result = { backend: file.backend, chunk: 0, acknowledged: 0, writeError, estimate: figures, closeError };
+    const after = { ...(await contents(path, route.options)), entries: await listDir(dir) };
+    await removeEntry(dir);
+    return { ...result, ...after, progress };
+  },
+
+  /**
    * Writes 300,001-byte pieces in `mode` (`'ab'` or `'rb+'`) until the quota is full; on the
    * async backend each write is flushed, so that it is acknowledged. What was acknowledged
    * must be in the file, and nothing after it.
