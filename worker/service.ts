@@ -10,6 +10,7 @@ import { Buffer } from '../src/memory/buffer.js';
 import { setMemoryPool } from '../src/memory/default-pool.js';
 import { attachMemoryPool } from '../src/memory/wasm/wasm-pool.js';
 import type { Call, Operation, Operations, WorkerMessage } from '../src/opfs/protocol.js';
+import { withCurrentQuota } from '../src/opfs/quota.js';
 import { SyncAccess } from '../src/opfs/sync-access.js';
 import { toWire } from '../src/opfs/wire-errors.js';
 import { uploadInto } from './upload.js';
@@ -114,7 +115,9 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
       const transfer = value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : [];
       target.postMessage({ id: call.id, ok: true, value }, transfer);
     };
-    const fail = (error: unknown) => target.postMessage({ id: call.id, ok: false, error: toWire(error) }, []);
+    // A full quota is reported with the quota as it is now (the write could not wait for it).
+    const fail = (error: unknown) =>
+      void withCurrentQuota(error).then((current) => target.postMessage({ id: call.id, ok: false, error: toWire(current) }, []));
     try {
       const handler = handlers[call.op] as (args: unknown, id: number, progress: Progress) => unknown;
       const result = handler(call.args, call.id, (done) => target.postMessage({ id: call.id, progress: true, done }, []));

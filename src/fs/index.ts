@@ -20,7 +20,12 @@ export type { S3Credentials, S3Signer } from './s3/s3-client.js';
 export { S3File, S3OutputStream } from './s3/s3-file.js';
 export { HadoopFileSystem, type HadoopFileSystemOptions } from './hadoop/hadoop-file-system.js';
 export { HdfsFile, HdfsOutputStream } from './hadoop/hdfs-file.js';
-export { OpfsFileSystem, type OpfsFileSystemOptions } from './opfs/opfs-file-system.js';
+export {
+  OpfsFileSystem,
+  type OpfsFileSystemOptions,
+  type OpfsStorageEstimate,
+  type PersistOptions,
+} from './opfs/opfs-file-system.js';
 export { resumableUpload, DEFAULT_UPLOAD_STORE } from './uploads/resumable-upload-web.js';
 export type { ResumableUploadOptions, ResumableUploadResult } from './uploads/resumable-upload.js';
 export type { ResumableUploadSource, SourceFingerprint } from './uploads/fingerprint.js';

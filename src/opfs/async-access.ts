@@ -9,12 +9,17 @@
  * writes become visible on commit: on `close()`, on `flush()` (which closes the writable and
  * opens a new one lazily, copying the file into a new swap file: it costs the file's size),
  * and before a read that follows writes (`'rb+'`), which must see them.
+ *
+ * A write that fails (a full quota) errors the stream, and the browser discards its swap file
+ * with every write since the last commit: the file keeps what was committed, and refuses
+ * further writes (they would land after a hole) until it is opened again.
  * @module
  */
-import { OutOfMemoryError, UnsupportedOperationError } from '../errors.js';
+import { IOError, UnsupportedOperationError } from '../errors.js';
 import type { FileMode } from '../io/core/file-mode.js';
 import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
 import { checkFileOrNothing, opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
+import { estimateQuota, isQuotaFailure, quotaError } from './quota.js';
 import { canMove, moveIntoPlace, type MovableHandle } from './replace.js';
 import { SnapshotReader } from './snapshot-reader.js';
 import { temporaryName, type AccessOptions } from './access-options.js';
@@ -29,11 +34,15 @@ export class AsyncAccess {
   #writable: FileSystemWritableFileStream | undefined;
   /** Whether the writable holds writes not yet committed. */
   #dirty = false;
+  /** Bytes written since the last commit: what a failed stream takes with it. */
+  #pending = 0;
   /** Where the writable's own cursor is: a write there needs no seek. */
   #cursor = 0;
   #size: number;
   /** Set once a write failed: an atomic file is then discarded instead of moved into place. */
   #failed: unknown;
+  /** Set once a failed stream took uncommitted writes with it: later writes are refused. */
+  #lost: unknown;
 
   private constructor(
     readonly path: string,
@@ -92,7 +101,9 @@ export class AsyncAccess {
       return access;
     } catch (cause) {
       for (const release of releases) release();
-      throw translate(cause, `cannot open ${path} in mode '${mode}'`, path);
+      if (isQuotaFailure(cause))
+        throw quotaError({ what: `opening ${path} in mode '${mode}'`, needed: 0 }, cause, await estimateQuota());
+      throw busyOr(cause, path);
     }
   }
 
@@ -114,6 +125,7 @@ export class AsyncAccess {
   }
 
   async write(position: number, bytes: Uint8Array): Promise<void> {
+    const wasDirty = this.#dirty;
     const writable = await this.#writer();
     // createWritable takes no shared memory (pool buffers in isolated pages), and WebKitGTK
     // writes a view's whole buffer, not just the view: copy those.
@@ -125,17 +137,28 @@ export class AsyncAccess {
       // A plain chunk at the cursor spares engines that seek before every positioned write.
       await writable.write(position === this.#cursor ? chunk : { type: 'write', position, data: chunk });
       this.#cursor = position + bytes.byteLength;
+      this.#pending += bytes.byteLength;
     } catch (cause) {
-      this.#failed = cause;
-      throw translate(cause, `wrote nothing of ${bytes.byteLength} bytes at offset ${position} of ${this.path}`, this.path);
+      throw await this.#streamFailed(
+        cause,
+        wasDirty,
+        `writing ${bytes.byteLength} bytes at offset ${position} of ${this.path}`,
+        bytes.byteLength,
+      );
     }
     this.#size = Math.max(this.#size, position + bytes.byteLength);
   }
 
   async truncate(size: number): Promise<void> {
+    const wasDirty = this.#dirty;
     const writable = await this.#writer();
     this.#dirty = true;
-    await writable.truncate(size);
+    try {
+      await writable.truncate(size);
+    } catch (cause) {
+      const what = `setting the size of ${this.path} from ${this.#size} to ${size} bytes`;
+      throw await this.#streamFailed(cause, wasDirty, what, Math.max(0, size - this.#size));
+    }
     // As the File System spec says: a truncate before the cursor moves it back to the end.
     this.#cursor = Math.min(this.#cursor, size);
     this.#size = size;
@@ -146,6 +169,7 @@ export class AsyncAccess {
    * it replaces the file on close (a crash keeps the old file whatever was flushed).
    */
   async flush(): Promise<void> {
+    if (this.#lost !== undefined) throw refusal(this.path, this.#lost);
     if (!this.atomicSibling && this.#dirty) await this.#commit();
   }
 
@@ -160,8 +184,10 @@ export class AsyncAccess {
         if (this.#writable !== undefined) await this.#commit();
       } catch (cause) {
         this.#failed ??= cause;
-        if (!this.atomicSibling) throw translate(cause, `could not commit the writes to ${this.path}`, this.path);
+        if (!this.atomicSibling) throw cause;
       }
+      // Writes were acknowledged and then lost with a failed stream: closing must not look fine.
+      if (this.#lost !== undefined && !this.atomicSibling) throw refusal(this.path, this.#lost);
       if (!this.atomicSibling) return;
       await moveIntoPlace(this.path, this.written, this.location, this.#failed, () => this.#discard());
     } finally {
@@ -183,6 +209,7 @@ export class AsyncAccess {
 
   /** The open writable, opened (keeping what was committed) after a commit closed the last one. */
   async #writer(): Promise<FileSystemWritableFileStream> {
+    if (this.#lost !== undefined) throw refusal(this.path, this.#lost);
     return this.#writable ?? (await this.#open(true));
   }
 
@@ -191,8 +218,7 @@ export class AsyncAccess {
       this.#writable = await this.written.createWritable({ keepExistingData });
       this.#cursor = 0;
     } catch (cause) {
-      if ((cause as DOMException).name === 'NoModificationAllowedError') throw busy(this.path, cause);
-      throw cause;
+      throw busyOr(cause, this.path);
     }
     // Without keeping data the swap file starts empty: the file is empty once committed.
     if (!keepExistingData) this.#dirty = true;
@@ -204,7 +230,40 @@ export class AsyncAccess {
     this.#writable = undefined;
     this.#dirty = false;
     this.#reader.invalidate();
-    await writable?.close();
+    try {
+      await writable?.close();
+    } catch (cause) {
+      throw await this.#streamFailed(cause, true, `committing the writes to ${this.path}`, 0);
+    }
+    this.#pending = 0;
+  }
+
+  /**
+   * A write, truncate or commit failed: the stream is errored, and the browser discarded
+   * what it held. Returns the error to throw; later writes are refused if writes were lost
+   * (`wasDirty`: there were uncommitted ones) or the file is an atomic sibling.
+   */
+  async #streamFailed(cause: unknown, wasDirty: boolean, what: string, needed: number): Promise<unknown> {
+    const lost = this.#pending;
+    this.#writable = undefined;
+    this.#dirty = false;
+    this.#pending = 0;
+    this.#reader.invalidate();
+    this.#size = await this.#reader.size().catch(() => this.#size);
+    let outcome = `${this.path} keeps its ${this.#size} bytes`;
+    if (this.atomicSibling) outcome = `${this.path} will be kept as it was`;
+    else if (wasDirty) outcome = `the ${lost} bytes written since the last flush were discarded with the stream; ${outcome}`;
+    let error = busyOr(cause, this.path);
+    if (isQuotaFailure(cause)) error = quotaError({ what, needed, outcome }, cause, await estimateQuota());
+    // WebKitGTK reports a full disk as an UnknownError: what was lost must still be said.
+    else if (!(error instanceof IOError))
+      error = new IOError(`${what} failed (${(cause as Error)?.name}: ${(cause as Error)?.message}); ${outcome}`, {
+        code: 'EIO',
+        cause,
+      });
+    this.#failed = error;
+    if (wasDirty || this.atomicSibling) this.#lost = error;
+    return error;
   }
 
   async #discard(): Promise<void> {
@@ -215,10 +274,13 @@ export class AsyncAccess {
 const isShared = (bytes: Uint8Array): boolean =>
   typeof SharedArrayBuffer !== 'undefined' && bytes.buffer instanceof SharedArrayBuffer;
 
-/** A full quota as `ENOSPC`, a file held elsewhere as `EBUSY`; anything else unchanged. */
-function translate(cause: unknown, what: string, path: string): unknown {
-  const name = (cause as DOMException | undefined)?.name;
-  if (name === 'QuotaExceededError') return new OutOfMemoryError(`the storage quota is full: ${what}`, { code: 'ENOSPC', cause });
-  if (name === 'NoModificationAllowedError') return busy(path, cause);
-  return cause;
-}
+/** A file held elsewhere as `EBUSY`; anything else unchanged. */
+const busyOr = (cause: unknown, path: string): unknown =>
+  (cause as DOMException | undefined)?.name === 'NoModificationAllowedError' ? busy(path, cause) : cause;
+
+/** The error of a write to a file whose stream failed (with `lost`) and took writes with it. */
+const refusal = (path: string, lost: unknown): IOError =>
+  new IOError(
+    `${path} lost the writes since its last flush when a write failed (${(lost as Error).message}); open it again to write`,
+    { code: lost instanceof IOError ? lost.code : 'EIO', cause: lost },
+  );

@@ -30,7 +30,10 @@ export async function moveIntoPlace(
 ): Promise<void> {
   if (failed !== undefined) {
     await discard();
-    throw new IOError(`${path} was not replaced: a write failed, and the old file is kept`, { code: 'EIO', cause: failed });
+    // The write's own code (ENOSPC for a full quota) says what to do about it.
+    const code = failed instanceof IOError ? failed.code : 'EIO';
+    const why = failed instanceof Error ? ` (${failed.message})` : '';
+    throw new IOError(`${path} was not replaced: a write failed${why}, and the old file is kept`, { code, cause: failed });
   }
   const release = await acquire(pathLock(splitOpfsPath(path).join('/')), 'exclusive', path, true);
   try {

@@ -4,11 +4,12 @@
  * local one calls it directly, the remote one through the IO worker.
  * @module
  */
-import { IOError, OutOfMemoryError, UnsupportedOperationError } from '../errors.js';
+import { IOError, UnsupportedOperationError } from '../errors.js';
 import type { FileMode } from '../io/core/file-mode.js';
 import { NO_SYNC_ACCESS, temporaryName, type AccessOptions } from './access-options.js';
 import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
 import { checkFileOrNothing, opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
+import { estimateQuota, isQuotaFailure, NO_SPACE_COUNT, quotaError } from './quota.js';
 import { canMove, moveIntoPlace } from './replace.js';
 import { opfsRoot } from '../platform/opfs-root.js';
 
@@ -37,6 +38,8 @@ const replacing = new Map<string, Promise<void>>();
 export class SyncAccess {
   /** Set once a write failed: an atomic file is then discarded instead of moved into place. */
   #failed: unknown;
+  /** The file's size: this handle is its only writer. A failed write cuts the file back to it. */
+  #size: number;
 
   private constructor(
     readonly path: string,
@@ -45,7 +48,9 @@ export class SyncAccess {
     /** The temporary sibling being written, for an atomic `'wb'`. */
     private readonly temporary: SyncCapableHandle | undefined,
     private readonly releases: Release[],
-  ) {}
+  ) {
+    this.#size = handle.getSize();
+  }
 
   /**
    * Opens `path`, creating its directories for modes that write, and the file (an atomic
@@ -55,6 +60,9 @@ export class SyncAccess {
     const key = splitOpfsPath(path).join('/');
     if (!(await syncAccessWorks())) throw noSyncAccess(path);
     await replacing.get(key);
+    // A write that does not fit names the quota, and a synchronous one cannot wait for it:
+    // estimated now, alongside the open's own steps.
+    const estimated = mode === 'rb' ? undefined : estimateQuota();
     const releases: Release[] = [];
     try {
       const location = await opfsLocation(key, mode !== 'rb');
@@ -78,16 +86,18 @@ export class SyncAccess {
         })) as SyncCapableHandle;
         const handle = await createHandle(temporary, path, false);
         handle.truncate(0);
+        await estimated;
         return new SyncAccess(path, handle, location, temporary, releases);
       }
       releases.push(await acquire(pathLock(key), 'exclusive', path, wait, signal));
       const handle = await createHandle(await target(), path, false);
       if (mode === 'wb') handle.truncate(0);
+      await estimated;
       return new SyncAccess(path, handle, location, undefined, releases);
     } catch (cause) {
       for (const release of releases) release();
-      if ((cause as DOMException).name !== 'QuotaExceededError') throw cause;
-      throw new OutOfMemoryError(`the storage quota is full: cannot open ${path} in mode '${mode}'`, { code: 'ENOSPC', cause });
+      if (!isQuotaFailure(cause)) throw cause;
+      throw quotaError({ what: `opening ${path} in mode '${mode}'`, needed: 0 }, cause, await estimateQuota());
     }
   }
 
@@ -95,30 +105,79 @@ export class SyncAccess {
     return this.handle.read(into, { at: position });
   }
 
+  /**
+   * Writes all of `bytes` at `position`, or throws having changed no byte past the old end:
+   * what a failed write added is cut off again, so the file holds what earlier writes put
+   * there and nothing torn after it.
+   * @throws OutOfMemoryError `ENOSPC` when the quota is full, however the engine says so (quota.ts).
+   */
   write(position: number, bytes: Uint8Array): void {
     let written = 0;
+    let failure: { cause?: unknown; count?: number } | undefined;
     try {
-      while (written < bytes.byteLength) {
+      while (written < bytes.byteLength && failure === undefined) {
         const count = this.handle.write(bytes.subarray(written), { at: position + written });
-        if (count === 0) throw new IOError(`OPFS wrote nothing to ${this.path}`, { code: 'EIO' });
-        written += count;
+        // Firefox reports a full quota by writing nothing, Chromium's in-memory storage
+        // (incognito) by an error code posing as a count: larger than what was given.
+        if (count > 0 && count <= bytes.byteLength - written) written += count;
+        else failure = { count };
       }
     } catch (cause) {
-      this.#failed = cause;
-      if ((cause as DOMException).name !== 'QuotaExceededError') throw cause;
-      throw new OutOfMemoryError(
-        `the storage quota is full: wrote ${written} of ${bytes.byteLength} bytes at offset ${position} of ${this.path}`,
-        { code: 'ENOSPC', cause },
-      );
+      failure = { cause };
     }
+    if (failure === undefined) {
+      this.#size = Math.max(this.#size, position + bytes.byteLength);
+      return;
+    }
+    const { cause, count } = failure;
+    const kept = this.#cutBack();
+    const what = `writing ${bytes.byteLength} bytes at offset ${position} of ${this.path}`;
+    let error: unknown;
+    if (isQuotaFailure(cause) || count === 0 || count === NO_SPACE_COUNT) {
+      error = quotaError({ what, needed: bytes.byteLength, outcome: `the file keeps its ${kept} bytes` }, cause ?? count);
+    } else if (count !== undefined) {
+      error = new IOError(`OPFS answered ${count} bytes written ${what}, an impossible count`, { code: 'EIO' });
+    } else {
+      error = cause;
+    }
+    this.#failed = error;
+    throw error;
   }
 
   size(): number {
     return this.handle.getSize();
   }
 
+  /**
+   * Sets the size to `size`.
+   * @throws OutOfMemoryError `ENOSPC` when growing does not fit (Chromium's in-memory storage
+   * then keeps the old size without a word: the size is checked).
+   */
   truncate(size: number): void {
-    this.handle.truncate(size);
+    let cause: unknown;
+    try {
+      this.handle.truncate(size);
+    } catch (error) {
+      if (!isQuotaFailure(error)) throw error;
+      cause = error;
+    }
+    const now = this.handle.getSize();
+    if (cause === undefined && now === size) {
+      this.#size = size;
+      return;
+    }
+    const what = `setting the size of ${this.path} from ${this.#size} to ${size} bytes`;
+    throw quotaError({ what, needed: Math.max(0, size - this.#size), outcome: `its size stays ${now}` }, cause ?? now);
+  }
+
+  /** After a failed write: cuts off what it added past the old end. Returns the size now. */
+  #cutBack(): number {
+    try {
+      if (this.handle.getSize() > this.#size) this.handle.truncate(this.#size);
+      return this.handle.getSize();
+    } catch {
+      return this.#size;
+    }
   }
 
   flush(): void {

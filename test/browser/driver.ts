@@ -2,8 +2,10 @@
  * One small interface over the two browser drivers, so one suite runs in both engines:
  * Chromium through playwright-core (CDP), Firefox through puppeteer-core (WebDriver BiDi).
  */
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 
 /** The engines the suite runs in. */
@@ -26,7 +28,26 @@ export interface BrowserDriver {
   /** Whether `gc()` exists in pages (Chromium, with --expose-gc). */
   readonly canCollectGarbage: boolean;
   newPage(onError?: (message: string) => void): Promise<PageDriver>;
+  /**
+   * Chromium only: limits `origin`'s storage quota to `bytes` (DevTools' "simulate custom
+   * storage quota"). Writes past it fail; `navigator.storage.estimate()` reports it only with
+   * the switch `--disable-features=StaticStorageQuota` (else usage + 10 GiB).
+   */
+  limitQuota?(origin: string, bytes: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** How to launch a browser, for the tests that need other than the defaults. */
+export interface LaunchOptions {
+  /**
+   * Chromium: keep storage in a fresh profile folder on disk (removed on close) instead of
+   * an incognito context, whose OPFS is held in memory. Firefox's profile is always on disk.
+   */
+  readonly profileOnDisk?: boolean;
+  /** Chromium: command-line switches added to the usual ones. */
+  readonly chromiumArgs?: readonly string[];
+  /** Firefox: preferences to set, such as `dom.quotaManager.temporaryStorage.fixedLimit`. */
+  readonly firefoxPrefs?: Readonly<Record<string, unknown>>;
 }
 
 const CHROMIUM_ARGS = [
@@ -41,16 +62,33 @@ const CHROMIUM_ARGS = [
   '--js-flags=--expose-gc',
 ];
 
-async function launchChromium(): Promise<BrowserDriver> {
-  const browser = await chromium.launch({
-    executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-    args: CHROMIUM_ARGS,
-  });
-  // browser.newPage() would give each page its own profile: one context keeps storage shared.
-  const context = await browser.newContext({ viewport: { width: 1100, height: 820 } });
+async function launchChromium(options: LaunchOptions): Promise<BrowserDriver> {
+  const executablePath = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
+  const viewport = { width: 1100, height: 820 };
+  const args = [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])];
+  let context: BrowserContext;
+  let close: () => Promise<void>;
+  if (options.profileOnDisk === true) {
+    const profile = mkdtempSync(join(tmpdir(), 'nativefile-chromium-'));
+    context = await chromium.launchPersistentContext(profile, { executablePath, args, viewport });
+    close = async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    };
+  } else {
+    const browser = await chromium.launch({ executablePath, args });
+    // browser.newPage() would give each page its own profile: one context keeps storage shared.
+    context = await browser.newContext({ viewport });
+    close = () => browser.close();
+  }
   return {
     engine: 'chromium',
     canCollectGarbage: true,
+    async limitQuota(origin, bytes) {
+      // The override lasts as long as the DevTools session: its page stays open until close().
+      const session = await context.newCDPSession(await context.newPage());
+      await session.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: bytes });
+    },
     async newPage(onError) {
       const page = await context.newPage();
       if (onError) page.on('pageerror', (error) => onError(error.message));
@@ -62,12 +100,17 @@ async function launchChromium(): Promise<BrowserDriver> {
         close: () => page.close(),
       };
     },
-    close: () => browser.close(),
+    close,
   };
 }
 
-async function launchFirefox(): Promise<BrowserDriver> {
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true });
+async function launchFirefox(options: LaunchOptions): Promise<BrowserDriver> {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: '/usr/bin/firefox-esr',
+    headless: true,
+    ...(options.firefoxPrefs ? { extraPrefsFirefox: { ...options.firefoxPrefs } } : {}),
+  });
   return {
     engine: 'firefox',
     canCollectGarbage: false,
@@ -86,8 +129,8 @@ async function launchFirefox(): Promise<BrowserDriver> {
 }
 
 /** Starts `engine`, or says why it cannot run here. */
-export async function launch(engine: Engine): Promise<BrowserDriver> {
-  return engine === 'chromium' ? launchChromium() : launchFirefox();
+export async function launch(engine: Engine, options: LaunchOptions = {}): Promise<BrowserDriver> {
+  return engine === 'chromium' ? launchChromium(options) : launchFirefox(options);
 }
 
 /** Whether `engine`'s browser is installed. */

@@ -6,6 +6,7 @@ import { OpfsFile } from '../../src/io/backends/opfs-file.js';
 import { reliability } from './harness-opfs.js';
 import { contexts } from './opfs-contexts.js';
 import { listDir, removeEntry } from './pattern.js';
+import { scenarios } from '../opfs-limits/scenarios.js';
 
 type Failure = { error: { name: string; code: string | undefined; message: string } };
 const failure = (error: unknown): Failure => {
@@ -39,6 +40,12 @@ async function openPeer(): Promise<{ peer: Peer; close(): void }> {
 }
 
 export const webkitChecks = {
+  /**
+   * Growing a file past the origin's quota (about 1 GiB in WebKitGTK, which has no
+   * navigator.storage.estimate()): ENOSPC, and the file stays as it was.
+   */
+  quotaTruncate: () => scenarios.truncateBeyond(unique('quota'), { options: {}, sync: false }, 4 * 1024 ** 3),
+
   /**
    * One store, two pages: what the second page meets while this one holds a file, and what
    * this page meets while the second one replaces it (mirrors the Chromium/Firefox tab tests).

@@ -35,6 +35,7 @@ const CALLS: Array<[string, unknown[]]> = process.env.NATIVEFILE_WEBKIT_CALLS
       ['chunksAndLines', []],
       ['errors', []],
       ['truncateRemote', []],
+      ['quotaTruncate', []],
       ['sharedPool', []],
       ['twoPages', []],
       ['pageGoneMidReplace', []],
@@ -179,6 +180,15 @@ describe('in WebKitGTK (MiniBrowser)', () => {
     expect(valueOf('chunksAndLines')).toMatchObject({ lines: 2000 });
     expect(valueOf('errors')).toMatchObject({ missingIsFileNotFound: true, missingCode: 'ENOENT', badPathIsTypeError: true });
     expect(valueOf('truncateRemote')).toEqual({ sizes: [105, 3], bytes: [1, 1, 1] });
+  });
+
+  runs('growing a file past the quota (no navigator.storage.estimate() here) is ENOSPC and keeps the file', () => {
+    const quota = valueOf('quotaTruncate') as { writeError: { code: string; message: string } };
+    expect(quota).toMatchObject({ backend: 'async', sizeAfterFailure: 1000, laterWrite: 'ok', size: 1010, intact: true });
+    expect(quota.writeError.code).toBe('ENOSPC');
+    expect(quota.writeError.message).toMatch(
+      /room for 4294966296 more bytes \(navigator\.storage\.estimate\(\) gave no figures\)/,
+    );
   });
 
   runs('the page and two workers share one wasm pool', () => {

@@ -43,6 +43,27 @@ const harness = {
     }
   },
 
+  /**
+   * OpfsFileSystem's storage figures against navigator.storage's, before and after writing
+   * 1 MiB, and what persist() answers.
+   */
+  async storage(base: string) {
+    const fs = new OpfsFileSystem();
+    await fresh(fs, base);
+    const before = await fs.estimate();
+    const { usage, quota } = await navigator.storage.estimate();
+    const out = await fs.openOutputStream(`${base}/estimate.bin`);
+    await out.write(new Uint8Array(1024 * 1024).fill(7));
+    await out.close();
+    const after = await fs.estimate();
+    await fs.deleteDir(base);
+    const persistedBefore = await fs.persisted();
+    const granted = await fs.persist({ signal: AbortSignal.timeout(20_000) }).catch((error: Error) => error.name);
+    const persistedAfter = await fs.persisted();
+    const aborted = await fs.persist({ signal: AbortSignal.abort(new Error('stop')) }).catch((error: Error) => error.message);
+    return { before, platform: { usage, quota }, after, persistedBefore, granted, persistedAfter, aborted };
+  },
+
   /** A file move where the browser has no `FileSystemFileHandle.move()`: copy, then delete. */
   async moveWithoutHandleMove(base: string): Promise<{ from: string; to: string; bytes: number[]; replaced: boolean }> {
     const fs = new OpfsFileSystem();

@@ -31,7 +31,10 @@ describe('OpfsFileSystem in the browser', () => {
     let page: PageDriver;
     beforeAll(async () => {
       if (!available(engine)) return;
-      driver = await launch(engine);
+      // Firefox asks the user before persist() grants anything; these prefs answer for them.
+      driver = await launch(engine, {
+        firefoxPrefs: { 'dom.storageManager.prompt.testing': true, 'dom.storageManager.prompt.testing.allow': true },
+      });
       page = await driver.newPage((message) => console.error(`${engine} page error:`, message));
       await page.goto(urlOf(server, '/test/opfs-fs/index.html'));
       await page.waitFor(() => document.getElementById('status')?.textContent === 'ready');
@@ -70,6 +73,24 @@ describe('OpfsFileSystem in the browser', () => {
       'behaves the same inside a dedicated worker, on sync access handles',
       async () => {
         expect(await call(page, 'workerChecks', `fs-dedicated-${engine}`)).toEqual(expectedChecks(STORE_TRAITS.opfs));
+      },
+      60_000,
+    );
+
+    runs(
+      'estimate() gives the origin usage and quota as navigator.storage does; persist() and persisted() agree',
+      async () => {
+        const result = await call(page, 'storage', `fs-storage-${engine}`);
+        expect(result.before).toMatchObject(result.platform);
+        expect(result.before.available).toBe(Math.max(0, result.before.quota - result.before.usage));
+        expect(result.before.quota).toBeGreaterThan(0);
+        // Browsers round usage (Firefox to its storage's pages): a megabyte shows.
+        expect(result.after.usage).toBeGreaterThan(result.before.usage + 512 * 1024);
+        if (engine === 'chromium') expect(result.before.usageDetails).toBeTypeOf('object');
+        expect(result.granted).toBeTypeOf('boolean');
+        if (engine === 'firefox') expect(result.granted).toBe(true);
+        expect(result.persistedAfter).toBe(result.granted);
+        expect(result.aborted).toBe('stop');
       },
       60_000,
     );

@@ -24,6 +24,9 @@ describe('OPFS in Node', () => {
       () => fs.createDir('d'),
       () => fs.deleteFile('a'),
       () => fs.move('a', 'b'),
+      () => fs.estimate(),
+      () => fs.persist(),
+      () => fs.persisted(),
     ]) {
       const error = await call().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnsupportedOperationError);

@@ -23,6 +23,15 @@ import type {
 } from '../file-system.js';
 import { refuseResumable } from '../stream-options.js';
 import { directoryAt, domError, entryAt, infoOf, listEntries, opfsPath, type OpfsEntry, type OpfsPath } from './opfs-handles.js';
+import {
+  estimateStorage,
+  persistStorage,
+  storagePersisted,
+  type OpfsStorageEstimate,
+  type PersistOptions,
+} from './opfs-storage.js';
+
+export type { OpfsStorageEstimate, PersistOptions } from './opfs-storage.js';
 
 /** Options of {@link OpfsFileSystem}: passed to every {@link OpfsFile.open} it makes. */
 export type OpfsFileSystemOptions = Omit<OpfsOpenOptions, 'signal'>;
@@ -54,6 +63,11 @@ function recursiveOption(options: unknown, fallback: boolean): boolean {
  * Firefox); elsewhere (WebKit) it copies the file and deletes the original, which is not
  * atomic and needs room for both copies. Directories cannot be moved: an
  * `UnsupportedOperationError`.
+ *
+ * The origin's storage has a quota ({@link OpfsFileSystem.estimate}): a write that does not
+ * fit is an `ENOSPC` {@link IOError}. Unless the app asks for persistence
+ * ({@link OpfsFileSystem.persist}), the browser may evict the origin's storage when the disk
+ * runs low, all of it at once: every OPFS file of the app.
  */
 export class OpfsFileSystem implements FileSystem {
   /** `'opfs'`. */
@@ -65,6 +79,36 @@ export class OpfsFileSystem implements FileSystem {
     if (typeof options !== 'object' || options === null)
       throw new TypeError(`options must be an object, got ${describe(options)}`);
     this.#options = { ...options };
+  }
+
+  /**
+   * How much the origin's storage uses and may use (`navigator.storage.estimate()`), in
+   * bytes. The figures cover all of the origin's storage, OPFS and the rest, and browsers
+   * round or pad them. Chromium (since 144) reports the usage plus 10 GiB (less on a smaller
+   * disk) as the quota, so as not to reveal the disk's size, whatever it enforces: a write
+   * may fail with room to spare by these figures.
+   */
+  async estimate(): Promise<OpfsStorageEstimate> {
+    return estimateStorage();
+  }
+
+  /**
+   * Asks the browser to keep the origin's storage when it runs short of space
+   * (`navigator.storage.persist()`), and says whether it will. Storage that is not
+   * persistent is "best effort": under storage pressure the browser evicts whole origins,
+   * deleting every OPFS file of the app without asking (Chromium does, least recently used
+   * first). An app whose files hold the only copy of the user's data (an upload in progress,
+   * edits not synced) should ask. Chromium answers at once, by its own heuristics (an
+   * installed app, a bookmarked or much-used site); Firefox asks the user, and the promise
+   * settles when they answer (`signal` stops waiting).
+   */
+  async persist(options?: PersistOptions): Promise<boolean> {
+    return persistStorage(options);
+  }
+
+  /** Whether the origin's storage is persistent (`navigator.storage.persisted()`): see {@link OpfsFileSystem.persist}. */
+  async persisted(): Promise<boolean> {
+    return storagePersisted();
   }
 
   /** Opens a file for random-access reading. */

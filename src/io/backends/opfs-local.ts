@@ -6,9 +6,10 @@
  * @module
  */
 import type { AccessOptions } from '../../opfs/access-options.js';
+import { withCurrentQuota } from '../../opfs/quota.js';
 import { SyncAccess } from '../../opfs/sync-access.js';
 import type { FileMode } from '../core/file-mode.js';
-import type { UnderlyingFile } from '../core/underlying.js';
+import type { Awaitable, UnderlyingFile } from '../core/underlying.js';
 
 /** The backends of an OPFS file opened in a worker: synchronous, and an async face for close. */
 export interface LocalOpfsBackend {
@@ -16,6 +17,16 @@ export interface LocalOpfsBackend {
   readonly async: UnderlyingFile;
   /** The size at open. */
   readonly size: number;
+}
+
+/** Runs `step`; if it throws, rejects with the error, a quota error estimated afresh. No promise when it succeeds. */
+function withFreshQuota(step: () => void): Awaitable<void> {
+  try {
+    step();
+    return undefined;
+  } catch (error) {
+    return withCurrentQuota(error).then((current) => Promise.reject(current as Error));
+  }
 }
 
 /** Opens `path` on a sync access handle here: straight on the handle, synchronous. */
@@ -30,7 +41,14 @@ export async function openLocalOpfs(path: string, mode: FileMode, options: Acces
     // closeSync cannot wait for an atomic file's move into place: it finishes in the background.
     close: () => access.closeNow(),
   };
-  // The async close waits for the move, so `await file.close()` reports its failure.
-  const async: UnderlyingFile = { ...sync, close: () => access.close(), abort: () => access.abort() };
+  // The async close waits for the move, so `await file.close()` reports its failure; a full
+  // quota is reported with the quota as it is now, which the synchronous call could not wait for.
+  const async: UnderlyingFile = {
+    ...sync,
+    writeAt: (position, bytes) => withFreshQuota(() => access.write(position, bytes)),
+    truncate: (size) => withFreshQuota(() => access.truncate(size)),
+    close: () => access.close(),
+    abort: () => access.abort(),
+  };
   return { sync, async, size: access.size() };
 }
