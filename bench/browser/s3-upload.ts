@@ -31,28 +31,22 @@ async function source(): Promise<File> {
   return (await (await navigator.storage.getDirectory()).getFileHandle(NAME)).getFile();
 }
 
+const s3 = (t: Target): S3FileSystem =>
+  new S3FileSystem({
+    endpoint: t.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: t.credentials,
+    partSize: t.partSize,
+    uploadConcurrency: t.concurrency,
+  });
+
 const contenders: Record<string, (file: File, target: Target) => Promise<void>> = {
   async 'nativefile resumableUpload(File)'(file, t) {
-    const fs = new S3FileSystem({
-      endpoint: t.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: t.credentials,
-      partSize: t.partSize,
-      uploadConcurrency: t.concurrency,
-    });
-    await resumableUpload(fs, `${t.bucket}/${t.key}`, file, { store: '.nativefile/bench-uploads' });
+    await resumableUpload(s3(t), `${t.bucket}/${t.key}`, file, { store: '.nativefile/bench-uploads' });
   },
   async 'nativefile openOutputStream + upload(File)'(file, t) {
-    const fs = new S3FileSystem({
-      endpoint: t.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: t.credentials,
-      partSize: t.partSize,
-      uploadConcurrency: t.concurrency,
-    });
-    const out = await fs.openOutputStream(`${t.bucket}/${t.key}`);
+    const out = await s3(t).openOutputStream(`${t.bucket}/${t.key}`);
     await out.upload(file);
     await out.close();
   },
