@@ -101,7 +101,7 @@ export class AzureClient {
   /** The URL of the account, a container or a blob, with `query` and, if `withSas`, the SAS token. */
   url(container: string, blob = '', query: Record<string, string> = {}, withSas = false): string {
     let url = this.#endpoint;
-    if (container !== '') url += `/${encodeSegment(container)}`;
+    if (container !== '') url += `/${encodePath(container)}`;
     if (blob !== '') url += `/${encodePath(blob)}`;
     if (container === '') url += '/';
     const pairs = Object.entries(query).map(([k, v]) => `${encodeSegment(k)}=${encodeSegment(v)}`);

@@ -53,6 +53,9 @@ export interface S3ClientOptions {
   retry?: RetryOptions;
 }
 
+/** A bucket name that is a DNS name, as virtual-hosted URLs need (S3's naming rules). */
+const VIRTUAL_HOSTED_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
 /** What one request sends. */
 export interface S3Request {
   readonly method: string;
@@ -92,14 +95,28 @@ export class S3Client {
       (credentials === undefined ? undefined : new AwsClient({ ...credentials, service: 's3', region: options.region }));
   }
 
-  /** The URL of a bucket, or of a key in it. */
+  /**
+   * The URL of a bucket, or of a key in it.
+   * @throws RangeError for a key with a `.` or `..` segment, or, in virtual-hosted style, a
+   * bucket name that is not a DNS name (it would change the host the request goes to).
+   */
   url(bucket: string, key = '', query: Record<string, string> = {}): string {
     const base = new URL(this.#endpoint.href);
     const path = key === '' ? '' : encodePath(key);
     if (bucket === '') base.pathname = '/';
-    else if (this.#pathStyle) base.pathname = `${base.pathname.replace(/\/$/, '')}/${encodeSegment(bucket)}/${path}`;
+    else if (this.#pathStyle) base.pathname = `${base.pathname.replace(/\/$/, '')}/${encodePath(bucket)}/${path}`;
     else {
-      base.hostname = `${bucket}.${base.hostname}`;
+      const host = `${bucket}.${base.hostname}`;
+      // The host name setter stops at '?', '#' or '\\' and ignores what it refuses: a bucket
+      // "evil.example?" would send the request, signed, to evil.example, and "a b" to the
+      // endpoint itself, where the key names a bucket.
+      if (!VIRTUAL_HOSTED_BUCKET.test(bucket) || bucket.includes('..')) {
+        throw new RangeError(
+          `bucket ${JSON.stringify(bucket)} cannot be addressed in virtual-hosted style (S3 bucket names are 3 to 63 lower-case letters, digits, '.' and '-'); use forcePathStyle for other names`,
+        );
+      }
+      base.hostname = host;
+      if (base.hostname !== host) throw new RangeError(`bucket ${JSON.stringify(bucket)} does not make the host name ${host}`);
       base.pathname = `/${path}`;
     }
     // URLSearchParams encodes a space as '+', which SigV4's canonical query does not accept.
