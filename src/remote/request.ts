@@ -40,3 +40,13 @@ export async function sendWithRetries(request: RetriedRequest): Promise<Response
     throw error;
   });
 }
+
+/**
+ * How a request that changes something meets a redirect: it is not followed. `fetch` would
+ * follow a 303 (and a 301 or 302 of a POST) as a GET, whose 200 would pass for the write's
+ * success (a CompleteMultipartUpload answered 302: the object never appears, close()
+ * resolves); the redirect is an error instead.
+ */
+export function noRedirect(method: string | undefined): RequestInit {
+  return method === undefined || method === 'GET' || method === 'HEAD' ? {} : { redirect: 'manual' };
+}

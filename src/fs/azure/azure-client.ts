@@ -8,7 +8,7 @@
  */
 import type { IOError } from '../../errors.js';
 import { redactUrl } from '../../remote/redact.js';
-import { sendWithRetries } from '../../remote/request.js';
+import { noRedirect, sendWithRetries } from '../../remote/request.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
 import type { RequestSigner } from '../../remote/signer.js';
 import type { FetchLike, RangeTransport } from '../../remote/transport.js';
@@ -156,6 +156,7 @@ export class AzureClient {
         // A browser revalidating from its cache adds If-None-Match and If-Modified-Since,
         // which Shared Key signs: the signature would no longer match (seen in Firefox).
         cache: 'no-store',
+        ...noRedirect(method),
         ...(body === undefined ? {} : { body }),
         ...(signal === undefined ? {} : { signal }),
       });

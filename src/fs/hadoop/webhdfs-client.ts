@@ -7,7 +7,7 @@
 import { IOError } from '../../errors.js';
 import { discardBody } from '../../remote/body-reader.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
-import { sendWithRetries } from '../../remote/request.js';
+import { noRedirect, sendWithRetries } from '../../remote/request.js';
 import type { FetchLike, RangeTransport } from '../../remote/transport.js';
 import { describe } from '../../util/validate.js';
 import { absolutePath, encodePath } from '../paths.js';
@@ -71,7 +71,7 @@ export class WebHdfsClient {
   async request(request: WebHdfsRequest, manual = false): Promise<Response> {
     const url = this.url(request.path, request.op, request.params);
     const name = `hdfs://${absolutePath(request.path)}`;
-    const redirect: RequestInit = manual ? { redirect: 'manual' } : {};
+    const redirect: RequestInit = manual ? { redirect: 'manual' } : noRedirect(request.method);
     return sendWithRetries({
       name,
       retry: this.retry,

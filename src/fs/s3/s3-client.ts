@@ -8,7 +8,7 @@ import { AwsClient } from 'aws4fetch';
 import { IOError } from '../../errors.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
 import { redactUrl } from '../../remote/redact.js';
-import { sendWithRetries } from '../../remote/request.js';
+import { noRedirect, sendWithRetries } from '../../remote/request.js';
 import type { RequestSigner, SignedRequest } from '../../remote/signer.js';
 import type { FetchLike, RangeTransport } from '../../remote/transport.js';
 import { describe } from '../../util/validate.js';
@@ -151,10 +151,10 @@ export class S3Client {
 
   /** One signed attempt. */
   async send(url: string, init: RequestInit, signal: AbortSignal | undefined): Promise<Response> {
-    const signalInit = signal === undefined ? {} : { signal };
+    const fetchInit = { ...(signal === undefined ? {} : { signal }), ...noRedirect(init.method) };
     const signer = this.#signer;
-    if (signer === undefined) return this.#fetch(url, { ...init, ...signalInit });
-    if (typeof signer !== 'function') return this.#fetch(await signer.sign(url, init), signalInit);
+    if (signer === undefined) return this.#fetch(url, { ...init, ...fetchInit });
+    if (typeof signer !== 'function') return this.#fetch(await signer.sign(url, init), fetchInit);
     const headers: Record<string, string> = { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
     new Headers(init.headers).forEach((value, name) => (headers[name] = value));
     const method = init.method ?? 'GET';
@@ -174,7 +174,7 @@ export class S3Client {
         );
       },
     );
-    return this.#fetch(signed.url, { ...init, headers: { ...headers, ...signed.headers }, ...signalInit });
+    return this.#fetch(signed.url, { ...init, headers: { ...headers, ...signed.headers }, ...fetchInit });
   }
 
   /** Ranged, signed GETs of one object, conditional on its ETag. */

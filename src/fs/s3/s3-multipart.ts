@@ -106,7 +106,13 @@ export class Multipart {
           parts.set(number, { number, etag, size });
       }
       const next = xmlValue(xml, 'NextPartNumberMarker');
-      if (xmlValue(xml, 'IsTruncated') !== 'true' || next === undefined || next === marker) return parts;
+      if (xmlValue(xml, 'IsTruncated') !== 'true' || next === undefined) return parts;
+      // Part numbers only grow: a marker that does not would list the same pages for ever.
+      if (!/^\d+$/.test(next) || Number(next) <= Number(marker)) {
+        throw new IOError(`ListParts of ${this.name} answered the part-number marker ${JSON.stringify(next)} after ${marker}`, {
+          code: 'EPROTO',
+        });
+      }
       marker = next;
     }
   }
