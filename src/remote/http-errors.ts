@@ -52,5 +52,21 @@ const inBrowser = (): boolean => typeof globalThis.document !== 'undefined' || '
 export function networkError(error: unknown, url: string): IOError {
   const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
   const hint = inBrowser() ? ' (in a browser, also what a request refused by CORS looks like: see docs/cors.md)' : '';
-  return new IOError(`network error reading ${url}: ${reason}${hint}`, { code: 'ECONNRESET', cause: error });
+  return new IOError(`network error reading ${url}: ${redactSecrets(reason)}${hint}`, {
+    code: 'ECONNRESET',
+    cause: redactedCause(error),
+  });
+}
+
+/**
+ * `error`, or where its text (or its cause's) quotes a secret (a caller's fetch may quote the
+ * URL, token and all), an Error of the same name with the text redacted and no stack of its own.
+ */
+function redactedCause(error: unknown): unknown {
+  if (!(error instanceof Error)) return typeof error === 'string' ? redactSecrets(error) : error;
+  const inner = error.cause instanceof Error ? error.cause.message : '';
+  if (redactSecrets(error.message) === error.message && redactSecrets(inner) === inner) return error;
+  const clean = new Error(redactSecrets(inner === '' ? error.message : `${error.message}: ${inner}`));
+  clean.name = error.name;
+  return clean;
 }

@@ -6,6 +6,8 @@
  */
 import { IOError } from '../../errors.js';
 import { discardBody } from '../../remote/body-reader.js';
+import { networkError } from '../../remote/http-errors.js';
+import { redactSecrets } from '../../remote/redact.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
 import { noRedirect, sendWithRetries } from '../../remote/request.js';
 import type { FetchLike, RangeTransport } from '../../remote/transport.js';
@@ -153,12 +155,13 @@ function isRedirect(status: number): boolean {
 /** A response's JSON body; anything else (an HTML error page, an empty body) is an `IOError`. */
 async function parseJson<T>(response: Response, what: string): Promise<T> {
   const text = await response.text().catch((error: unknown) => {
-    throw new IOError(`reading the answer to ${what} failed: ${String(error)}`, { code: 'ECONNRESET', cause: error });
+    throw networkError(error, what);
   });
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    const snippet = text.length > 100 ? `${text.slice(0, 100)}…` : text;
+    const redacted = redactSecrets(text);
+    const snippet = redacted.length > 100 ? `${redacted.slice(0, 100)}…` : redacted;
     throw new IOError(`the answer to ${what} is not JSON (HTTP ${response.status}): ${JSON.stringify(snippet)}`, {
       code: 'EPROTO',
       cause: error,

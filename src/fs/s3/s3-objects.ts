@@ -6,6 +6,7 @@
  */
 import { IOError } from '../../errors.js';
 import { Limiter } from '../../remote/limiter.js';
+import { redactSecrets } from '../../remote/redact.js';
 import { encodePath, parentPath } from '../paths.js';
 import type { S3Client } from './s3-client.js';
 
@@ -22,7 +23,8 @@ export async function copyObject(client: S3Client, source: ObjectPath, target: O
   // S3 may answer 200 and fail in the body.
   const text = await response.text();
   if (text.includes('<Error>')) {
-    throw new IOError(`copying ${source.bucket}/${source.key} to ${target.bucket}/${target.key} failed: ${text.slice(0, 300)}`, {
+    const detail = redactSecrets(text).slice(0, 300);
+    throw new IOError(`copying ${source.bucket}/${source.key} to ${target.bucket}/${target.key} failed: ${detail}`, {
       code: 'EREMOTE',
     });
   }
