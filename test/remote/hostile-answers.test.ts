@@ -203,3 +203,62 @@ describe('redirects of requests that change something', () => {
     });
   }
 });
+
+describe('failures that must stay failures', () => {
+  it('an Append Blob stream whose Append Block failed is failed: close() rejects, and sends nothing more', async () => {
+    let appends = 0;
+    server = await startHostileServer((request, response) => {
+      if (request.method === 'HEAD')
+        return void response.writeHead(200, { 'content-length': '0', etag: '"e"', 'x-ms-blob-type': 'AppendBlob' }).end();
+      appends += 1;
+      response.writeHead(appends === 1 ? 500 : 201).end();
+    });
+    const fs = new AzureFileSystem({
+      endpoint: server.url,
+      accountName: 'acct',
+      sasToken: 'sig=x',
+      retry: noRetry,
+      blockSize: 1024,
+    });
+    const out = await fs.openAppendStream('c/log.txt');
+    await expect(out.write(new Uint8Array(2048))).rejects.toThrow(IOError);
+    await expect(out.close()).rejects.toThrow(IOError);
+    expect(appends).toBe(1);
+  });
+
+  it('an Azure signer that refuses is EACCES naming the request, asked once, not retried as a network error', async () => {
+    let asked = 0;
+    const fs = new AzureFileSystem({
+      endpoint: 'http://127.0.0.1:9',
+      accountName: 'acct',
+      retry: { retries: 3, baseDelay: 1 },
+      signer: async () => {
+        asked += 1;
+        throw new Error('not allowed');
+      },
+    });
+    const error = await fs.getFileInfo('c/b').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IOError);
+    expect((error as IOError).code).toBe('EACCES');
+    expect((error as IOError).message).toContain('not allowed');
+    expect(asked).toBe(1);
+  });
+
+  it('an S3 resume token whose part size is past S3 largest part (5 GiB) is a RangeError before any request', async () => {
+    server = await startHostileServer((_request, response) => void response.writeHead(500).end());
+    const fs = new S3FileSystem({ endpoint: server.url, region: 'us-east-1', forcePathStyle: true, retry: noRetry });
+    const partSize = 2 ** 40;
+    const token = JSON.stringify({
+      nativefile: 'resume',
+      v: 1,
+      store: 's3',
+      path: 'bkt/k',
+      uploadId: 'u',
+      partSize,
+      parts: [],
+      durable: 0,
+    });
+    await expect(fs.resumeOutputStream('bkt/k', token)).rejects.toThrow(RangeError);
+    expect(server.log).toEqual([]);
+  });
+});

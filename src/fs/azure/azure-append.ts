@@ -8,6 +8,7 @@
  * @module
  */
 import { UnsupportedOperationError } from '../../errors.js';
+import { asError } from '../../remote/body-reader.js';
 import type { UnderlyingFile } from '../../io/core/underlying.js';
 import { xmlBlocks, xmlValue } from '../../remote/xml.js';
 import type { AzureClient } from './azure-client.js';
@@ -106,22 +107,32 @@ function appendBlobWriter(
   let chunk = new Uint8Array(chunkSize);
   let filled = 0;
   let size = existing.size;
+  // After a failed Append Block the stream is failed: a later close() must not send the rest
+  // and resolve, as if bytes of the failed write (past the block) were written.
+  let failure: unknown;
   const send = async (): Promise<void> => {
+    if (failure !== undefined) throw asError(failure);
     if (filled === 0) return;
     const bytes = chunk.subarray(0, filled);
-    await client.request({
-      method: 'PUT',
-      container,
-      blob,
-      query: { comp: 'appendblock' },
-      headers: { 'x-ms-blob-condition-appendpos': String(size) },
-      body: bytes,
-    });
+    try {
+      await client.request({
+        method: 'PUT',
+        container,
+        blob,
+        query: { comp: 'appendblock' },
+        headers: { 'x-ms-blob-condition-appendpos': String(size) },
+        body: bytes,
+      });
+    } catch (error) {
+      failure = error;
+      throw error;
+    }
     size += filled;
     filled = 0;
   };
   return {
     async write(bytes) {
+      if (failure !== undefined) throw asError(failure);
       let done = 0;
       while (done < bytes.byteLength) {
         const count = Math.min(bytes.byteLength - done, chunkSize - filled);

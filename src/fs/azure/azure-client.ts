@@ -6,7 +6,7 @@
  * {@link AzureClient.transport}.
  * @module
  */
-import type { IOError } from '../../errors.js';
+import { IOError } from '../../errors.js';
 import { redactUrl } from '../../remote/redact.js';
 import { noRedirect, sendWithRetries } from '../../remote/request.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
@@ -144,7 +144,10 @@ export class AzureClient {
       try {
         signed = await this.#signer({ method, url: target, headers: toSign });
       } catch (error) {
-        throw new Error(`the signer failed: ${redactedFailure(error).message}`);
+        // Ours, not the network's: reported as the refusal it is, and not retried.
+        throw new IOError(`the signer refused ${method} ${redactUrl(url)}: ${redactedFailure(error).message}`, {
+          code: error instanceof IOError ? error.code : 'EACCES',
+        });
       }
       target = signed.url;
       Object.assign(all, signed.headers);
