@@ -14,9 +14,9 @@ export function statusError(status: number, statusText: string, url: string, det
   // A conditional read failed: the file is not the one that was opened any more.
   if (status === 412) return new IOError(`the remote file changed since it was opened: ${what}`, { code: 'ESTALE' });
   if (status === 416) return new IOError(`range not satisfiable: ${what}`, { code: 'ERANGE' });
-  // A redirect reaches here only from a request that changes something (0: a browser's opaque one).
+  // A redirect reaches here only from a request not sent on (a write, a signed request); 0 is a browser's opaque one.
   if (status === 0 || (status >= 300 && status < 400))
-    return new IOError(`redirected, and a request that changes something is not sent on: ${what}`, { code: 'EREMOTE' });
+    return new IOError(`redirected, and this request is not sent on to another URL: ${what}`, { code: 'EREMOTE' });
   return new IOError(what, { code: 'EREMOTE' });
 }
 

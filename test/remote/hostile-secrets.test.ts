@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AzureFileSystem } from '../../src/fs/azure/azure-file-system.js';
 import { HadoopFileSystem } from '../../src/fs/hadoop/hadoop-file-system.js';
 import { S3FileSystem } from '../../src/fs/s3/s3-file-system.js';
+import { HttpFile } from '../../src/remote/http-file.js';
 import { redactSecrets } from '../../src/remote/redact.js';
 import type { FetchLike } from '../../src/remote/transport.js';
 import { startHostileServer, type HostileServer } from '../servers/hostile.js';
@@ -95,5 +96,23 @@ describe('what servers echo stays out of errors', () => {
     });
     const fs = new AzureFileSystem({ endpoint: server.url, accountName: 'acct', sasToken: `sv=1&sig=${SECRET}`, retry: noRetry });
     await expectNoSecret(fs.listDir('c/d'));
+  });
+
+  it('S3: a read redirected to another origin is refused, so the session token and signature never go there', async () => {
+    const other = await startHostileServer((_request, response) => void response.writeHead(500).end());
+    server = await startHostileServer((request, response) => {
+      if (request.method === 'HEAD') return void response.writeHead(200, { 'content-length': '100', etag: '"e"' }).end();
+      response.writeHead(307, { location: `${other.url}/elsewhere` }).end();
+    });
+    const credentials = { accessKeyId: 'AKID', secretAccessKey: SECRET, sessionToken: SECRET };
+    const fs = new S3FileSystem({ endpoint: server.url, region: 'us-east-1', forcePathStyle: true, credentials, retry: noRetry });
+    await using file = await fs.openInputFile('bkt/k');
+    await expect(file.readAt(0, 10)).rejects.toMatchObject({ code: 'EREMOTE', message: expect.stringContaining('redirect') });
+    expect(other.log).toEqual([]);
+    await other.stop();
+  });
+
+  it("HttpFile: fetch's refusal of a URL with user:password@, which quotes the URL, never shows the password", async () => {
+    await expectNoSecret(HttpFile.open(`http://user:${SECRET}@127.0.0.1:9/f`, { retry: noRetry }));
   });
 });

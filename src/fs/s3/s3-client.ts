@@ -8,7 +8,7 @@ import { AwsClient } from 'aws4fetch';
 import { IOError } from '../../errors.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
 import { redactUrl } from '../../remote/redact.js';
-import { noRedirect, sendWithRetries } from '../../remote/request.js';
+import { sendForText, sendWithRetries, type RetriedRequest, type TextAnswer } from '../../remote/request.js';
 import type { RequestSigner, SignedRequest } from '../../remote/signer.js';
 import type { FetchLike, RangeTransport } from '../../remote/transport.js';
 import { describe } from '../../util/validate.js';
@@ -128,9 +128,18 @@ export class S3Client {
 
   /** Sends a signed request with retries; a failure is the store's error. */
   async request(request: S3Request): Promise<Response> {
+    return sendWithRetries(this.#retried(request));
+  }
+
+  /** {@link S3Client.request} with the answer's body read (XML), a body cut off retried too. */
+  async requestText(request: S3Request): Promise<TextAnswer> {
+    return sendForText(this.#retried(request));
+  }
+
+  #retried(request: S3Request): RetriedRequest {
     const url = this.url(request.bucket, request.key, request.query);
     const name = `s3://${request.bucket}/${request.key ?? ''}`;
-    return sendWithRetries({
+    return {
       name,
       retry: this.retry,
       signal: request.signal,
@@ -146,12 +155,14 @@ export class S3Client {
         ),
       ...(request.accept === undefined ? {} : { accept: request.accept }),
       error: (response: Response): Promise<IOError> => s3ResponseError(response, name),
-    });
+    };
   }
 
   /** One signed attempt. */
   async send(url: string, init: RequestInit, signal: AbortSignal | undefined): Promise<Response> {
-    const fetchInit = { ...(signal === undefined ? {} : { signal }), ...noRedirect(init.method) };
+    // No redirect is followed, reads included: a SigV4 signature covers the host, so it cannot
+    // succeed elsewhere, while fetch would send the session token (X-Amz-Security-Token) along.
+    const fetchInit: RequestInit = { ...(signal === undefined ? {} : { signal }), redirect: 'manual' };
     const signer = this.#signer;
     if (signer === undefined) return this.#fetch(url, { ...init, ...fetchInit });
     if (typeof signer !== 'function') return this.#fetch(await signer.sign(url, init), fetchInit);
