@@ -204,6 +204,46 @@ describe('redirects of requests that change something', () => {
   }
 });
 
+describe('bodies that fail mid-way', () => {
+  it('a listing cut off mid-body is retried, then IOError ECONNRESET: S3, Azure and WebHDFS alike', async () => {
+    server = await startHostileServer((request, response) => {
+      if (request.method === 'HEAD') return void response.writeHead(404).end();
+      response.writeHead(200, { 'content-length': '1000' });
+      response.write('<ListBucketResult><IsTruncated>false</IsTruncated>');
+      setTimeout(() => response.destroy(), 10);
+    });
+    const retry = { retries: 2, baseDelay: 1 };
+    const stores = [
+      new S3FileSystem({ endpoint: server.url, region: 'us-east-1', forcePathStyle: true, retry }),
+      new AzureFileSystem({ endpoint: server.url, accountName: 'acct', sasToken: 'sig=x', retry }),
+      new HadoopFileSystem({ url: server.url, retry }),
+    ];
+    for (const [i, fs] of stores.entries()) {
+      server.log.length = 0;
+      const error = await fs.listDir(i === 2 ? '/d' : 'c/d').catch((e: unknown) => e);
+      expect(error, fs.typeName).toBeInstanceOf(IOError);
+      expect((error as IOError).code).toBe('ECONNRESET');
+      expect(server.log.filter((line) => !line.startsWith('HEAD'))).toHaveLength(3);
+    }
+  });
+
+  it("an append that stages a blob's bytes again refuses a range answered with other bytes, staging nothing", async () => {
+    server = await startHostileServer((request, response) => {
+      if (request.method === 'HEAD')
+        return void response.writeHead(200, { 'content-length': '10', etag: '"e"', 'x-ms-blob-type': 'BlockBlob' }).end();
+      if (queryOf(request).get('comp') === 'blocklist')
+        return void response.writeHead(200).end('<BlockList><CommittedBlocks/></BlockList>');
+      if (request.method === 'GET') return void response.writeHead(200).end('0123456789abcdefghij');
+      response.writeHead(201).end();
+    });
+    const fs = new AzureFileSystem({ endpoint: server.url, accountName: 'acct', sasToken: 'sig=x', retry: noRetry });
+    const error = await fs.openAppendStream('c/b').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IOError);
+    expect((error as IOError).code).toBe('EPROTO');
+    expect(server.log.filter((line) => line.startsWith('PUT'))).toEqual([]);
+  });
+});
+
 describe('failures that must stay failures', () => {
   it('an Append Blob stream whose Append Block failed is failed: close() rejects, and sends nothing more', async () => {
     let appends = 0;

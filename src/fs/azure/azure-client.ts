@@ -8,7 +8,7 @@
  */
 import { IOError } from '../../errors.js';
 import { redactUrl } from '../../remote/redact.js';
-import { noRedirect, sendWithRetries } from '../../remote/request.js';
+import { noRedirect, sendForText, sendWithRetries, type RetriedRequest, type TextAnswer } from '../../remote/request.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
 import type { RequestSigner } from '../../remote/signer.js';
 import type { FetchLike, RangeTransport } from '../../remote/transport.js';
@@ -111,16 +111,25 @@ export class AzureClient {
 
   /** Sends an authorized request with retries; a failure is Azure's error. */
   async request(request: AzureRequest): Promise<Response> {
+    return sendWithRetries(this.#retried(request));
+  }
+
+  /** {@link AzureClient.request} with the answer's body read (XML), a body cut off retried too. */
+  async requestText(request: AzureRequest): Promise<TextAnswer> {
+    return sendForText(this.#retried(request));
+  }
+
+  #retried(request: AzureRequest): RetriedRequest {
     const url = this.url(request.container, request.blob, request.query);
     const name = AzureClient.nameOf(request.container, request.blob);
-    return sendWithRetries({
+    return {
       name,
       retry: this.retry,
       signal: request.signal,
       send: (signal) => this.send(request.method, url, request.headers ?? {}, request.body, signal),
       ...(request.accept === undefined ? {} : { accept: request.accept }),
       error: (response: Response): Promise<IOError> => azureResponseError(response, name),
-    });
+    };
   }
 
   /**

@@ -73,7 +73,7 @@ export async function forEachBlobPage(
     if (!options.recursive) query['delimiter'] = '/';
     if (options.pageSize !== undefined) query['maxresults'] = String(options.pageSize);
     if (marker !== undefined) query['marker'] = marker;
-    const xml = await (await client.request({ method: 'GET', container, query, signal: options.signal })).text();
+    const { text: xml } = await client.requestText({ method: 'GET', container, query, signal: options.signal });
     const blobs = xmlBlocks(xml, 'Blob').map((block): ListedBlob => {
       const modified = xmlValue(block, 'Last-Modified');
       const metadata = Object.fromEntries(
@@ -141,7 +141,7 @@ export async function listContainers(client: AzureClient, pageSize?: number): Pr
     const query: Record<string, string> = { comp: 'list' };
     if (pageSize !== undefined) query['maxresults'] = String(pageSize);
     if (marker !== undefined) query['marker'] = marker;
-    const xml = await (await client.request({ method: 'GET', container: '', query })).text();
+    const { text: xml } = await client.requestText({ method: 'GET', container: '', query });
     for (const block of xmlBlocks(xml, 'Container')) {
       const modified = xmlValue(block, 'Last-Modified');
       infos.push({ path: nameOf(block), type: 'directory', ...(modified === undefined ? {} : { mtime: new Date(modified) }) });

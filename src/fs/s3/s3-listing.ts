@@ -31,7 +31,7 @@ export async function listObjects(
     if (!options.recursive) query['delimiter'] = '/';
     if (options.maxKeys !== undefined) query['max-keys'] = String(options.maxKeys);
     if (token !== undefined) query['continuation-token'] = token;
-    const xml = await (await client.request({ method: 'GET', bucket, query })).text();
+    const { text: xml } = await client.requestText({ method: 'GET', bucket, query });
     for (const block of xmlBlocks(xml, 'Contents')) {
       const key = listedName(xmlValue(block, 'Key'), prefix, what);
       if (options.recursive) {
@@ -66,6 +66,6 @@ export async function listObjects(
 
 /** The names of the buckets the credentials can see. */
 export async function listBuckets(client: S3Client): Promise<FileInfo[]> {
-  const xml = await (await client.request({ method: 'GET', bucket: '' })).text();
+  const { text: xml } = await client.requestText({ method: 'GET', bucket: '' });
   return xmlBlocks(xml, 'Bucket').map((block) => ({ path: xmlValue(block, 'Name')!, type: 'directory' as const }));
 }

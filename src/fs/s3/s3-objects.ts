@@ -19,9 +19,8 @@ export interface ObjectPath {
 /** Copies `source` to `target` on the server (CopyObject); the bytes do not pass through here. */
 export async function copyObject(client: S3Client, source: ObjectPath, target: ObjectPath): Promise<void> {
   const copySource = `/${encodePath(source.bucket)}/${encodePath(source.key)}`;
-  const response = await client.request({ method: 'PUT', ...target, headers: { 'x-amz-copy-source': copySource } });
   // S3 may answer 200 and fail in the body.
-  const text = await response.text();
+  const { text } = await client.requestText({ method: 'PUT', ...target, headers: { 'x-amz-copy-source': copySource } });
   if (text.includes('<Error>')) {
     const detail = redactSecrets(text).slice(0, 300);
     throw new IOError(`copying ${source.bucket}/${source.key} to ${target.bucket}/${target.key} failed: ${detail}`, {
