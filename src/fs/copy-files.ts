@@ -66,14 +66,15 @@ export async function copyFiles(
   if (root.type === 'file') {
     pairs.push({ from: root, to: destinationPath });
   } else {
-    await destination.createDir(destinationPath, { recursive: true });
-    const base = root.path.replace(/\/+$/, '');
+    // The whole listing is checked before anything is written: its names come from a server.
+    const directories: string[] = [];
     for (const entry of await source.listDir(sourcePath, { recursive: true })) {
-      const relative = entry.path.slice(base.length).replace(/^\/+/, '');
-      const to = joinPath(destinationPath, relative);
-      if (entry.type === 'directory') await destination.createDir(to, { recursive: true });
+      const to = joinPath(destinationPath, relativePath(entry.path, root.path, sourcePath));
+      if (entry.type === 'directory') directories.push(to);
       else pairs.push({ from: entry, to });
     }
+    await destination.createDir(destinationPath, { recursive: true });
+    for (const directory of directories) await destination.createDir(directory, { recursive: true });
   }
 
   const total = pairs.reduce((sum, { from }) => sum + (from.size ?? 0), 0);
@@ -92,6 +93,39 @@ export async function copyFiles(
     onProgress?.(copied, total);
   }
   return { files: pairs.length, bytes: copied };
+}
+
+/** The segments of a `/`-separated path, `.` and empty ones left out and `..` resolved where it can be. */
+function segmentsOf(path: string): string[] {
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..' && segments.length > 0 && segments.at(-1) !== '..') segments.pop();
+    else segments.push(segment);
+  }
+  return segments;
+}
+
+/**
+ * Where a listed entry goes below the destination: its path relative to the source
+ * directory. A listing's names come from the source's server, which may return anything
+ * (S3 keys may hold `..` segments), so an entry that is not below the source directory, or
+ * that climbs out of it, is an `EPROTO` error rather than a write elsewhere on the disk.
+ */
+function relativePath(entry: string, base: string, sourcePath: string): string {
+  const above = segmentsOf(base);
+  const names = entry.split('/').filter((segment) => segment !== '' && segment !== '.');
+  const inside =
+    names.length > above.length &&
+    segmentsOf(names.slice(0, above.length).join('/')).join('/') === above.join('/') &&
+    // '..' climbs, and so does '..' between backslashes, on a disk that takes them as separators.
+    names.slice(above.length).every((name) => !name.split('\\').includes('..'));
+  if (!inside) {
+    throw new IOError(`the listing of ${sourcePath} holds ${JSON.stringify(entry)}, which is not below it: nothing was copied`, {
+      code: 'EPROTO',
+    });
+  }
+  return names.slice(above.length).join('/');
 }
 
 /** Streams one file across; the destination's half-written file is discarded on failure. */

@@ -70,7 +70,20 @@ export function encodeSegment(segment: string): string {
   return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** Percent-encodes each segment of `path`, keeping its slashes. */
+/**
+ * Percent-encodes each segment of `path`, keeping its slashes, for a URL's path. This is the
+ * last point before a request, and names reach it that no caller checked (keys a listing
+ * returned), so a `.` or `..` segment, which every URL parser folds (`%2e` too) into another
+ * object or the bucket itself, is refused here as well.
+ * @throws RangeError naming the path.
+ */
 export function encodePath(path: string): string {
-  return path.split('/').map(encodeSegment).join('/');
+  return path
+    .split('/')
+    .map((segment) => {
+      if (segment === '.' || segment === '..')
+        throw new RangeError(`a '.' or '..' segment would reach another object through the URL, in ${JSON.stringify(path)}`);
+      return encodeSegment(segment);
+    })
+    .join('/');
 }

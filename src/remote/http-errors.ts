@@ -14,6 +14,9 @@ export function statusError(status: number, statusText: string, url: string, det
   // A conditional read failed: the file is not the one that was opened any more.
   if (status === 412) return new IOError(`the remote file changed since it was opened: ${what}`, { code: 'ESTALE' });
   if (status === 416) return new IOError(`range not satisfiable: ${what}`, { code: 'ERANGE' });
+  // A redirect reaches here only from a request not sent on (a write, a signed request); 0 is a browser's opaque one.
+  if (status === 0 || (status >= 300 && status < 400))
+    return new IOError(`redirected, and this request is not sent on to another URL: ${what}`, { code: 'EREMOTE' });
   return new IOError(what, { code: 'EREMOTE' });
 }
 
@@ -49,5 +52,21 @@ const inBrowser = (): boolean => typeof globalThis.document !== 'undefined' || '
 export function networkError(error: unknown, url: string): IOError {
   const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
   const hint = inBrowser() ? ' (in a browser, also what a request refused by CORS looks like: see docs/cors.md)' : '';
-  return new IOError(`network error reading ${url}: ${reason}${hint}`, { code: 'ECONNRESET', cause: error });
+  return new IOError(`network error reading ${url}: ${redactSecrets(reason)}${hint}`, {
+    code: 'ECONNRESET',
+    cause: redactedCause(error),
+  });
+}
+
+/**
+ * `error`, or where its text (or its cause's) quotes a secret (a caller's fetch may quote the
+ * URL, token and all), an Error of the same name with the text redacted and no stack of its own.
+ */
+function redactedCause(error: unknown): unknown {
+  if (!(error instanceof Error)) return typeof error === 'string' ? redactSecrets(error) : error;
+  const inner = error.cause instanceof Error ? error.cause.message : '';
+  if (redactSecrets(error.message) === error.message && redactSecrets(inner) === inner) return error;
+  const clean = new Error(redactSecrets(inner === '' ? error.message : `${error.message}: ${inner}`));
+  clean.name = error.name;
+  return clean;
 }

@@ -35,17 +35,22 @@ export function redactUrl(url: string): string {
 /** Elements of S3's error documents that echo what was signed (`SignatureDoesNotMatch`). */
 const ECHOED = /<(SignatureProvided|StringToSign|StringToSignBytes|CanonicalRequest|CanonicalRequestBytes)>[^<]*<\/\1>/g;
 
-/** Query parameters that carry credentials, wherever they stand in a text. */
-const CREDENTIAL_PARAMETERS = /\b(X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|sig|signature|token)=[^&\s<>"']+/gi;
+/** Query parameters that carry credentials (a WebHDFS `delegation` token too), wherever they stand in a text. */
+const CREDENTIAL_PARAMETERS =
+  /\b(X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|sig|signature|token|delegation)=[^&\s<>"']+/gi;
+
+/** Headers that carry credentials, as a server quoting a request writes them: the value runs to the end of the line. */
+const CREDENTIAL_HEADERS = /\b(authorization|proxy-authorization|x-amz-security-token)(\s*[:=]\s*)[^\r\n<>"]*/gi;
 
 /**
  * `text` (a server's error body, say) with what could be a secret replaced: URLs as
- * {@link redactUrl} does, credential parameters, and the parts of an S3 error document that
- * echo the request's signature.
+ * {@link redactUrl} does, credential parameters and headers (`Authorization: …`), and the
+ * parts of an S3 error document that echo the request's signature.
  */
 export function redactSecrets(text: string): string {
   return text
     .replace(/[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (url) => redactUrl(url))
     .replace(ECHOED, (_, element: string) => `<${element}>${REDACTED}</${element}>`)
+    .replace(CREDENTIAL_HEADERS, (_, name: string, separator: string) => `${name}${separator}${REDACTED}`)
     .replace(CREDENTIAL_PARAMETERS, (_, name: string) => `${name}=${REDACTED}`);
 }

@@ -23,20 +23,57 @@ export interface RetriedRequest {
 
 /** The response, once ok or accepted; retries network errors, 429 and 5xx with backoff. */
 export async function sendWithRetries(request: RetriedRequest): Promise<Response> {
+  return withRetries(request.retry, request.signal, () => attempt(request));
+}
+
+/** What {@link sendForText} got: the response, and its body read. */
+export interface TextAnswer {
+  readonly response: Response;
+  readonly text: string;
+}
+
+/**
+ * {@link sendWithRetries}, with the body read as text within each attempt: a body cut off
+ * mid-way (a listing, an upload id) is retried as a failed request is, and is an `IOError`
+ * once the retries are spent, not the `TypeError` a failed `text()` rejects with.
+ */
+export async function sendForText(request: RetriedRequest): Promise<TextAnswer> {
   const { signal } = request;
   return withRetries(request.retry, signal, async () => {
-    let response: Response;
+    const response = await attempt(request);
     try {
-      response = await request.send(signal);
+      return { response, text: await response.text() };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      // Ours, not the network's (a signer that refused): reported as it is, not retried.
-      if (error instanceof IOError) throw error;
       throw new Transient(networkError(error, request.name));
     }
-    if (response.ok || request.accept?.(response.status) === true) return response;
-    const error = await (request.error?.(response) ?? responseError(response, request.name));
-    if (isRetryableStatus(response.status)) throw new Transient(error, parseRetryAfter(response.headers.get('retry-after')));
-    throw error;
   });
+}
+
+/** One attempt of a request, judged. */
+async function attempt(request: RetriedRequest): Promise<Response> {
+  const { signal } = request;
+  let response: Response;
+  try {
+    response = await request.send(signal);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    // Ours, not the network's (a signer that refused): reported as it is, not retried.
+    if (error instanceof IOError) throw error;
+    throw new Transient(networkError(error, request.name));
+  }
+  if (response.ok || request.accept?.(response.status) === true) return response;
+  const error = await (request.error?.(response) ?? responseError(response, request.name));
+  if (isRetryableStatus(response.status)) throw new Transient(error, parseRetryAfter(response.headers.get('retry-after')));
+  throw error;
+}
+
+/**
+ * How a request that changes something meets a redirect: it is not followed. `fetch` would
+ * follow a 303 (and a 301 or 302 of a POST) as a GET, whose 200 would pass for the write's
+ * success (a CompleteMultipartUpload answered 302: the object never appears, close()
+ * resolves); the redirect is an error instead.
+ */
+export function noRedirect(method: string | undefined): RequestInit {
+  return method === undefined || method === 'GET' || method === 'HEAD' ? {} : { redirect: 'manual' };
 }

@@ -11,7 +11,8 @@ export function decodeXml(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, entity: string) => {
     if (entity[0] !== '#') return ENTITIES[entity.toLowerCase()]!;
     const code = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
-    return String.fromCodePoint(code);
+    // A reference to no character (past U+10FFFF) reads as U+FFFD, as a lenient XML reader does.
+    return code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
   });
 }
 

@@ -7,7 +7,9 @@
  * (`x-ms-blob-condition-appendpos`), so two writers never interleave.
  * @module
  */
-import { UnsupportedOperationError } from '../../errors.js';
+import { IOError, UnsupportedOperationError } from '../../errors.js';
+import { asError } from '../../remote/body-reader.js';
+import { networkError } from '../../remote/http-errors.js';
 import type { UnderlyingFile } from '../../io/core/underlying.js';
 import { xmlBlocks, xmlValue } from '../../remote/xml.js';
 import type { AzureClient } from './azure-client.js';
@@ -62,14 +64,14 @@ async function keptBlocks(
   blockSize: number,
 ): Promise<KeptBlocks> {
   const condition = { 'if-match': existing.etag };
-  const response = await client.request({
+  const { text } = await client.requestText({
     method: 'GET',
     container,
     blob,
     query: { comp: 'blocklist', blocklisttype: 'committed' },
     headers: condition,
   });
-  const committed = xmlBlocks(await response.text(), 'Block').map((block) => ({
+  const committed = xmlBlocks(text, 'Block').map((block) => ({
     id: xmlValue(block, 'Name') ?? '',
     size: Number(xmlValue(block, 'Size') ?? 0),
   }));
@@ -87,7 +89,19 @@ async function keptBlocks(
       blob,
       headers: { ...condition, range: `bytes=${offset}-${end}` },
     });
-    const bytes = new Uint8Array(await range.arrayBuffer());
+    const name = `azure://${container}/${blob}`;
+    const bytes = new Uint8Array(
+      await range.arrayBuffer().catch((error: unknown) => {
+        throw networkError(error, name);
+      }),
+    );
+    // Staged as they came, other bytes (a whole blob, a cut range) would become the blob's.
+    if (range.status !== 206 || bytes.byteLength !== end - offset + 1) {
+      throw new IOError(
+        `${name} answered ${bytes.byteLength} bytes (HTTP ${range.status}) for bytes ${offset}-${end}: nothing appended`,
+        { code: 'EPROTO' },
+      );
+    }
     ids.push(idOf(ids.length));
     await stageBlock(client, container, blob, ids.at(-1)!, bytes);
   }
@@ -106,22 +120,32 @@ function appendBlobWriter(
   let chunk = new Uint8Array(chunkSize);
   let filled = 0;
   let size = existing.size;
+  // After a failed Append Block the stream is failed: a later close() must not send the rest
+  // and resolve, as if bytes of the failed write (past the block) were written.
+  let failure: unknown;
   const send = async (): Promise<void> => {
+    if (failure !== undefined) throw asError(failure);
     if (filled === 0) return;
     const bytes = chunk.subarray(0, filled);
-    await client.request({
-      method: 'PUT',
-      container,
-      blob,
-      query: { comp: 'appendblock' },
-      headers: { 'x-ms-blob-condition-appendpos': String(size) },
-      body: bytes,
-    });
+    try {
+      await client.request({
+        method: 'PUT',
+        container,
+        blob,
+        query: { comp: 'appendblock' },
+        headers: { 'x-ms-blob-condition-appendpos': String(size) },
+        body: bytes,
+      });
+    } catch (error) {
+      failure = error;
+      throw error;
+    }
     size += filled;
     filled = 0;
   };
   return {
     async write(bytes) {
+      if (failure !== undefined) throw asError(failure);
       let done = 0;
       while (done < bytes.byteLength) {
         const count = Math.min(bytes.byteLength - done, chunkSize - filled);

@@ -6,9 +6,9 @@
  * {@link AzureClient.transport}.
  * @module
  */
-import type { IOError } from '../../errors.js';
+import { IOError } from '../../errors.js';
 import { redactUrl } from '../../remote/redact.js';
-import { sendWithRetries } from '../../remote/request.js';
+import { noRedirect, sendForText, sendWithRetries, type RetriedRequest, type TextAnswer } from '../../remote/request.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
 import type { RequestSigner } from '../../remote/signer.js';
 import type { FetchLike, RangeTransport } from '../../remote/transport.js';
@@ -101,7 +101,7 @@ export class AzureClient {
   /** The URL of the account, a container or a blob, with `query` and, if `withSas`, the SAS token. */
   url(container: string, blob = '', query: Record<string, string> = {}, withSas = false): string {
     let url = this.#endpoint;
-    if (container !== '') url += `/${encodeSegment(container)}`;
+    if (container !== '') url += `/${encodePath(container)}`;
     if (blob !== '') url += `/${encodePath(blob)}`;
     if (container === '') url += '/';
     const pairs = Object.entries(query).map(([k, v]) => `${encodeSegment(k)}=${encodeSegment(v)}`);
@@ -111,16 +111,25 @@ export class AzureClient {
 
   /** Sends an authorized request with retries; a failure is Azure's error. */
   async request(request: AzureRequest): Promise<Response> {
+    return sendWithRetries(this.#retried(request));
+  }
+
+  /** {@link AzureClient.request} with the answer's body read (XML), a body cut off retried too. */
+  async requestText(request: AzureRequest): Promise<TextAnswer> {
+    return sendForText(this.#retried(request));
+  }
+
+  #retried(request: AzureRequest): RetriedRequest {
     const url = this.url(request.container, request.blob, request.query);
     const name = AzureClient.nameOf(request.container, request.blob);
-    return sendWithRetries({
+    return {
       name,
       retry: this.retry,
       signal: request.signal,
       send: (signal) => this.send(request.method, url, request.headers ?? {}, request.body, signal),
       ...(request.accept === undefined ? {} : { accept: request.accept }),
       error: (response: Response): Promise<IOError> => azureResponseError(response, name),
-    });
+    };
   }
 
   /**
@@ -144,7 +153,10 @@ export class AzureClient {
       try {
         signed = await this.#signer({ method, url: target, headers: toSign });
       } catch (error) {
-        throw new Error(`the signer failed: ${redactedFailure(error).message}`);
+        // Ours, not the network's: reported as the refusal it is, and not retried.
+        throw new IOError(`the signer refused ${method} ${redactUrl(url)}: ${redactedFailure(error).message}`, {
+          code: error instanceof IOError ? error.code : 'EACCES',
+        });
       }
       target = signed.url;
       Object.assign(all, signed.headers);
@@ -156,6 +168,7 @@ export class AzureClient {
         // A browser revalidating from its cache adds If-None-Match and If-Modified-Since,
         // which Shared Key signs: the signature would no longer match (seen in Firefox).
         cache: 'no-store',
+        ...noRedirect(method),
         ...(body === undefined ? {} : { body }),
         ...(signal === undefined ? {} : { signal }),
       });

@@ -6,6 +6,7 @@
  */
 import { FileNotFoundError, IOError } from '../../errors.js';
 import { statusError } from '../../remote/http-errors.js';
+import { redactSecrets } from '../../remote/redact.js';
 import { xmlValue } from '../../remote/xml.js';
 
 const NOT_FOUND = new Set(['BlobNotFound', 'ContainerNotFound', 'ResourceNotFound']);
@@ -37,7 +38,7 @@ const INVALID = new Set([
 /** The error an Azure error code (or, without one, the status) describes. */
 export function azureError(status: number, statusText: string, name: string, code: string | undefined, message = ''): IOError {
   if (code === undefined || code === '') return statusError(status, statusText, name);
-  const text = `${code}: ${message.split('\n')[0]!.trim() || statusText} (HTTP ${status}, ${name})`;
+  const text = `${code}: ${redactSecrets(message.split('\n')[0]!.trim()) || statusText} (HTTP ${status}, ${name})`;
   if (NOT_FOUND.has(code)) return new FileNotFoundError(text);
   if (DENIED.has(code)) return new IOError(text, { code: 'EACCES' });
   if (CHANGED.has(code)) return new IOError(`the blob changed since it was opened: ${text}`, { code: 'ESTALE' });

@@ -5,6 +5,8 @@
  * says it is a folder (`hdi_isfolder`, as Data Lake Storage and adlfs mark them).
  * @module
  */
+import { IOError } from '../../errors.js';
+import { listedName, PageTokens } from '../../remote/listing-checks.js';
 import { decodeXml, xmlBlocks, xmlValue } from '../../remote/xml.js';
 import type { FileInfo } from '../file-system.js';
 import { joinPath } from '../paths.js';
@@ -35,7 +37,15 @@ function nameOf(block: string): string {
   const match = /<Name(\s[^>]*)?>([\s\S]*?)<\/Name>/.exec(block);
   if (match === null) return '';
   const text = decodeXml(match[2]!);
-  return /Encoded\s*=\s*"true"/i.test(match[1] ?? '') ? decodeURIComponent(text) : text;
+  if (!/Encoded\s*=\s*"true"/i.test(match[1] ?? '')) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch (cause) {
+    throw new IOError(`a listing holds a blob name marked encoded that is not: ${JSON.stringify(text)}`, {
+      code: 'EPROTO',
+      cause,
+    });
+  }
 }
 
 /** Whether a blob's metadata marks it as a directory. */
@@ -54,6 +64,8 @@ export async function forEachBlobPage(
   options: ListOptions,
   onPage: (blobs: ListedBlob[], prefixes: string[]) => void | Promise<void>,
 ): Promise<void> {
+  const what = `azure://${container}/${prefix}`;
+  const markers = new PageTokens(what);
   let marker: string | undefined;
   do {
     const query: Record<string, string> = { restype: 'container', comp: 'list', include: 'metadata' };
@@ -61,22 +73,22 @@ export async function forEachBlobPage(
     if (!options.recursive) query['delimiter'] = '/';
     if (options.pageSize !== undefined) query['maxresults'] = String(options.pageSize);
     if (marker !== undefined) query['marker'] = marker;
-    const xml = await (await client.request({ method: 'GET', container, query, signal: options.signal })).text();
+    const { text: xml } = await client.requestText({ method: 'GET', container, query, signal: options.signal });
     const blobs = xmlBlocks(xml, 'Blob').map((block): ListedBlob => {
       const modified = xmlValue(block, 'Last-Modified');
       const metadata = Object.fromEntries(
         [...(xmlValue(block, 'Metadata') ?? '').matchAll(/<([\w-]+)>([^<]*)<\/\1>/g)].map((m) => [m[1]!, decodeXml(m[2]!)]),
       );
       return {
-        name: nameOf(block),
+        name: listedName(nameOf(block), prefix, what),
         size: Number(xmlValue(block, 'Content-Length') ?? 0),
         ...(modified === undefined ? {} : { mtime: new Date(modified) }),
         folder: isFolderMetadata(metadata),
       };
     });
-    const prefixes = xmlBlocks(xml, 'BlobPrefix').map(nameOf);
+    const prefixes = xmlBlocks(xml, 'BlobPrefix').map((block) => listedName(nameOf(block), prefix, what));
     await onPage(blobs, prefixes);
-    marker = xmlValue(xml, 'NextMarker') || undefined;
+    marker = markers.next(xmlValue(xml, 'NextMarker') || undefined);
     // Azure may answer a page with no entry and a marker to go on (pyarrow met it: GH-49043).
     if (options.firstPageOnly === true && blobs.length + prefixes.length > 0) break;
   } while (marker !== undefined);
@@ -123,17 +135,18 @@ export async function listBlobs(
 /** Every container of the account, as directories. */
 export async function listContainers(client: AzureClient, pageSize?: number): Promise<FileInfo[]> {
   const infos: FileInfo[] = [];
+  const markers = new PageTokens('the containers');
   let marker: string | undefined;
   do {
     const query: Record<string, string> = { comp: 'list' };
     if (pageSize !== undefined) query['maxresults'] = String(pageSize);
     if (marker !== undefined) query['marker'] = marker;
-    const xml = await (await client.request({ method: 'GET', container: '', query })).text();
+    const { text: xml } = await client.requestText({ method: 'GET', container: '', query });
     for (const block of xmlBlocks(xml, 'Container')) {
       const modified = xmlValue(block, 'Last-Modified');
       infos.push({ path: nameOf(block), type: 'directory', ...(modified === undefined ? {} : { mtime: new Date(modified) }) });
     }
-    marker = xmlValue(xml, 'NextMarker') || undefined;
+    marker = markers.next(xmlValue(xml, 'NextMarker') || undefined);
   } while (marker !== undefined);
   return infos;
 }

@@ -42,6 +42,19 @@ function infoOf(path: string, status: FileStatus): FileInfo {
 }
 
 /**
+ * A listed entry's name, checked: one that is empty, `.`, `..` or holds a `/` would make the
+ * listing (and what walks it: recursive listings, `copyFiles`) go somewhere else, or loop.
+ */
+function checkSuffix(suffix: unknown, dir: string): string {
+  if (typeof suffix !== 'string' || suffix === '' || suffix === '.' || suffix === '..' || suffix.includes('/')) {
+    throw new IOError(`the NameNode listed ${dir} with an entry named ${JSON.stringify(suffix)}, which is not a name`, {
+      code: 'EPROTO',
+    });
+  }
+  return suffix;
+}
+
+/**
  * HDFS through WebHDFS: reads are OPENs with offset and length (redirected to a DataNode),
  * writes two-step CREATE and APPEND with `noredirect=true`, and metadata GETFILESTATUS,
  * LISTSTATUS, MKDIRS, DELETE and RENAME. Paths are absolute (`/user/me/data.parquet`);
@@ -125,7 +138,7 @@ export class HadoopFileSystem implements FileSystem {
       if (statuses.length === 1 && statuses[0]!.pathSuffix === '' && statuses[0]!.type !== 'DIRECTORY') {
         throw new IOError(`not a directory: ${dir}`, { code: 'ENOTDIR' });
       }
-      const infos = statuses.map((status) => infoOf(joinPath(dir, status.pathSuffix), status));
+      const infos = statuses.map((status) => infoOf(joinPath(dir, checkSuffix(status.pathSuffix, dir)), status));
       if (!(options.recursive ?? false)) return infos;
       const below = await Promise.all(infos.filter((i) => i.type === 'directory').map((i) => list(i.path)));
       return [...infos, ...below.flat()];

@@ -6,6 +6,7 @@
  */
 import { FileNotFoundError, IOError, UnsupportedOperationError } from '../../errors.js';
 import { statusError } from '../../remote/http-errors.js';
+import { redactSecrets } from '../../remote/redact.js';
 
 const CODES: Record<string, string> = {
   AccessControlException: 'EACCES',
@@ -33,9 +34,10 @@ export function remoteException(status: number, statusText: string, name: string
   } catch {
     exception = undefined;
   }
+  // Error pages of the NameNode, the DataNodes or a proxy may quote the URL, delegation token and all.
   if (exception === undefined || typeof exception.exception !== 'string')
-    return statusError(status, statusText, name, body.slice(0, 300));
-  const detail = typeof exception.message === 'string' ? exception.message : '';
+    return statusError(status, statusText, name, redactSecrets(body).slice(0, 300));
+  const detail = typeof exception.message === 'string' ? redactSecrets(exception.message) : '';
   const message = `${exception.exception}: ${detail} (HTTP ${status}, ${name})`;
   if (exception.exception === 'FileNotFoundException') return new FileNotFoundError(message);
   if (exception.exception === 'UnsupportedOperationException') return new UnsupportedOperationError(message);

@@ -6,8 +6,10 @@
  */
 import { IOError } from '../../errors.js';
 import { discardBody } from '../../remote/body-reader.js';
+import { networkError } from '../../remote/http-errors.js';
+import { redactSecrets } from '../../remote/redact.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
-import { sendWithRetries } from '../../remote/request.js';
+import { noRedirect, sendForText, sendWithRetries, type RetriedRequest } from '../../remote/request.js';
 import type { FetchLike, RangeTransport } from '../../remote/transport.js';
 import { describe } from '../../util/validate.js';
 import { absolutePath, encodePath } from '../paths.js';
@@ -69,22 +71,39 @@ export class WebHdfsClient {
    * redirect is returned as it is, not followed (see {@link WebHdfsClient.write}).
    */
   async request(request: WebHdfsRequest, manual = false): Promise<Response> {
+    return sendWithRetries(this.#retried(request, manual));
+  }
+
+  #retried(request: WebHdfsRequest, manual: boolean): RetriedRequest {
     const url = this.url(request.path, request.op, request.params);
     const name = `hdfs://${absolutePath(request.path)}`;
-    const redirect: RequestInit = manual ? { redirect: 'manual' } : {};
-    return sendWithRetries({
+    const redirect: RequestInit = manual ? { redirect: 'manual' } : noRedirect(request.method);
+    return {
       name,
       retry: this.retry,
       signal: request.signal,
       send: (signal) => this.#fetch(url, { method: request.method, ...redirect, ...(signal === undefined ? {} : { signal }) }),
       accept: (status) => (manual && isRedirect(status)) || request.accept?.(status) === true,
       error: (response) => remoteExceptionOf(response, name),
-    });
+    };
   }
 
-  /** An operation's JSON answer; an answer that is not JSON is an `IOError` (`EPROTO`). */
+  /**
+   * An operation's JSON answer; an answer that is not JSON is an `IOError` (`EPROTO`). The
+   * answer of a GET is read within each attempt, so a body cut off is retried; that of a
+   * RENAME or DELETE is not (asked again, it would answer `false`, the work being done).
+   */
   async json<T>(request: WebHdfsRequest): Promise<T> {
-    return parseJson<T>(await this.request(request), `${request.op} of hdfs://${absolutePath(request.path)}`);
+    const what = `${request.op} of hdfs://${absolutePath(request.path)}`;
+    if (request.method === 'GET') {
+      const { response, text } = await sendForText(this.#retried(request, false));
+      return parseJson(text, response.status, what) as T;
+    }
+    const response = await this.request(request);
+    const text = await response.text().catch((error: unknown) => {
+      throw networkError(error, what);
+    });
+    return parseJson(text, response.status, what) as T;
   }
 
   /**
@@ -107,7 +126,15 @@ export class WebHdfsClient {
     const answer = await this.request({ method, path, op, params: { ...params, noredirect: 'true' } }, true);
     const location = isRedirect(answer.status)
       ? answer.headers.get('location')
-      : (await parseJson<{ Location?: unknown }>(answer, `${op} of ${name}`)).Location;
+      : (
+          parseJson(
+            await answer.text().catch((error: unknown) => {
+              throw networkError(error, `${op} of ${name}`);
+            }),
+            answer.status,
+            `${op} of ${name}`,
+          ) as { Location?: unknown } | null
+        )?.Location;
     if (typeof location !== 'string' || location === '') {
       // A browser hides a manual redirect's target (an opaque redirect, status 0).
       const hint =
@@ -150,16 +177,14 @@ function isRedirect(status: number): boolean {
   return status === 0 || status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
-/** A response's JSON body; anything else (an HTML error page, an empty body) is an `IOError`. */
-async function parseJson<T>(response: Response, what: string): Promise<T> {
-  const text = await response.text().catch((error: unknown) => {
-    throw new IOError(`reading the answer to ${what} failed: ${String(error)}`, { code: 'ECONNRESET', cause: error });
-  });
+/** An answer's JSON; anything else (an HTML error page, an empty body) is an `IOError`. */
+function parseJson(text: string, status: number, what: string): unknown {
   try {
-    return JSON.parse(text) as T;
+    return JSON.parse(text) as unknown;
   } catch (error) {
-    const snippet = text.length > 100 ? `${text.slice(0, 100)}…` : text;
-    throw new IOError(`the answer to ${what} is not JSON (HTTP ${response.status}): ${JSON.stringify(snippet)}`, {
+    const redacted = redactSecrets(text);
+    const snippet = redacted.length > 100 ? `${redacted.slice(0, 100)}…` : redacted;
+    throw new IOError(`the answer to ${what} is not JSON (HTTP ${status}): ${JSON.stringify(snippet)}`, {
       code: 'EPROTO',
       cause: error,
     });

@@ -8,7 +8,7 @@ import { AwsClient } from 'aws4fetch';
 import { IOError } from '../../errors.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
 import { redactUrl } from '../../remote/redact.js';
-import { sendWithRetries } from '../../remote/request.js';
+import { sendForText, sendWithRetries, type RetriedRequest, type TextAnswer } from '../../remote/request.js';
 import type { RequestSigner, SignedRequest } from '../../remote/signer.js';
 import type { FetchLike, RangeTransport } from '../../remote/transport.js';
 import { describe } from '../../util/validate.js';
@@ -53,6 +53,9 @@ export interface S3ClientOptions {
   retry?: RetryOptions;
 }
 
+/** A bucket name that is a DNS name, as virtual-hosted URLs need (S3's naming rules). */
+const VIRTUAL_HOSTED_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
 /** What one request sends. */
 export interface S3Request {
   readonly method: string;
@@ -92,14 +95,28 @@ export class S3Client {
       (credentials === undefined ? undefined : new AwsClient({ ...credentials, service: 's3', region: options.region }));
   }
 
-  /** The URL of a bucket, or of a key in it. */
+  /**
+   * The URL of a bucket, or of a key in it.
+   * @throws RangeError for a key with a `.` or `..` segment, or, in virtual-hosted style, a
+   * bucket name that is not a DNS name (it would change the host the request goes to).
+   */
   url(bucket: string, key = '', query: Record<string, string> = {}): string {
     const base = new URL(this.#endpoint.href);
     const path = key === '' ? '' : encodePath(key);
     if (bucket === '') base.pathname = '/';
-    else if (this.#pathStyle) base.pathname = `${base.pathname.replace(/\/$/, '')}/${encodeSegment(bucket)}/${path}`;
+    else if (this.#pathStyle) base.pathname = `${base.pathname.replace(/\/$/, '')}/${encodePath(bucket)}/${path}`;
     else {
-      base.hostname = `${bucket}.${base.hostname}`;
+      const host = `${bucket}.${base.hostname}`;
+      // The host name setter stops at '?', '#' or '\\' and ignores what it refuses: a bucket
+      // "evil.example?" would send the request, signed, to evil.example, and "a b" to the
+      // endpoint itself, where the key names a bucket.
+      if (!VIRTUAL_HOSTED_BUCKET.test(bucket) || bucket.includes('..')) {
+        throw new RangeError(
+          `bucket ${JSON.stringify(bucket)} cannot be addressed in virtual-hosted style (S3 bucket names are 3 to 63 lower-case letters, digits, '.' and '-'); use forcePathStyle for other names`,
+        );
+      }
+      base.hostname = host;
+      if (base.hostname !== host) throw new RangeError(`bucket ${JSON.stringify(bucket)} does not make the host name ${host}`);
       base.pathname = `/${path}`;
     }
     // URLSearchParams encodes a space as '+', which SigV4's canonical query does not accept.
@@ -111,9 +128,18 @@ export class S3Client {
 
   /** Sends a signed request with retries; a failure is the store's error. */
   async request(request: S3Request): Promise<Response> {
+    return sendWithRetries(this.#retried(request));
+  }
+
+  /** {@link S3Client.request} with the answer's body read (XML), a body cut off retried too. */
+  async requestText(request: S3Request): Promise<TextAnswer> {
+    return sendForText(this.#retried(request));
+  }
+
+  #retried(request: S3Request): RetriedRequest {
     const url = this.url(request.bucket, request.key, request.query);
     const name = `s3://${request.bucket}/${request.key ?? ''}`;
-    return sendWithRetries({
+    return {
       name,
       retry: this.retry,
       signal: request.signal,
@@ -129,15 +155,17 @@ export class S3Client {
         ),
       ...(request.accept === undefined ? {} : { accept: request.accept }),
       error: (response: Response): Promise<IOError> => s3ResponseError(response, name),
-    });
+    };
   }
 
   /** One signed attempt. */
   async send(url: string, init: RequestInit, signal: AbortSignal | undefined): Promise<Response> {
-    const signalInit = signal === undefined ? {} : { signal };
+    // No redirect is followed, reads included: a SigV4 signature covers the host, so it cannot
+    // succeed elsewhere, while fetch would send the session token (X-Amz-Security-Token) along.
+    const fetchInit: RequestInit = { ...(signal === undefined ? {} : { signal }), redirect: 'manual' };
     const signer = this.#signer;
-    if (signer === undefined) return this.#fetch(url, { ...init, ...signalInit });
-    if (typeof signer !== 'function') return this.#fetch(await signer.sign(url, init), signalInit);
+    if (signer === undefined) return this.#fetch(url, { ...init, ...fetchInit });
+    if (typeof signer !== 'function') return this.#fetch(await signer.sign(url, init), fetchInit);
     const headers: Record<string, string> = { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
     new Headers(init.headers).forEach((value, name) => (headers[name] = value));
     const method = init.method ?? 'GET';
@@ -157,7 +185,7 @@ export class S3Client {
         );
       },
     );
-    return this.#fetch(signed.url, { ...init, headers: { ...headers, ...signed.headers }, ...signalInit });
+    return this.#fetch(signed.url, { ...init, headers: { ...headers, ...signed.headers }, ...fetchInit });
   }
 
   /** Ranged, signed GETs of one object, conditional on its ETag. */

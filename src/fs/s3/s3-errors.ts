@@ -4,6 +4,7 @@
  */
 import { FileNotFoundError, IOError } from '../../errors.js';
 import { statusError } from '../../remote/http-errors.js';
+import { redactSecrets } from '../../remote/redact.js';
 import { xmlValue } from '../../remote/xml.js';
 
 const NOT_FOUND = new Set(['NoSuchKey', 'NoSuchBucket', 'NoSuchUpload', 'NotFound']);
@@ -13,7 +14,8 @@ const DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotM
 export function s3Error(status: number, statusText: string, name: string, body: string): IOError {
   const code = xmlValue(body, 'Code');
   if (code === undefined) return statusError(status, statusText, name);
-  const message = `${code}: ${xmlValue(body, 'Message') ?? statusText} (HTTP ${status}, ${name})`;
+  // A gateway's message may quote the request, its signature or session token included.
+  const message = `${code}: ${redactSecrets(xmlValue(body, 'Message') ?? statusText)} (HTTP ${status}, ${name})`;
   if (NOT_FOUND.has(code)) return new FileNotFoundError(message);
   if (DENIED.has(code)) return new IOError(message, { code: 'EACCES' });
   if (code === 'BucketAlreadyOwnedByYou' || code === 'BucketAlreadyExists') return new IOError(message, { code: 'EEXIST' });

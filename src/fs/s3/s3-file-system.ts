@@ -28,6 +28,8 @@ import { s3Upload } from './s3-upload.js';
 
 /** S3's smallest part but the last. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
+/** S3's largest part: a token asking for more would only grow the part buffer until memory runs out. */
+const MAX_PART_SIZE = 5 * 1024 * 1024 * 1024;
 
 /** Options of {@link S3FileSystem}. */
 export interface S3FileSystemOptions extends S3ClientOptions, Omit<RemoteReadOptions, 'retry' | 'signal'> {
@@ -107,8 +109,8 @@ export class S3FileSystem implements ResumableFileSystem {
   async resumeOutputStream(path: string, token: string, options: ResumableStreamOptions = {}): Promise<S3OutputStream> {
     const { bucket, key } = needKey(path);
     const state = decodeResumeToken(token, 's3', `${bucket}/${key}`);
-    if (state.partSize < MIN_PART_SIZE)
-      throw new RangeError(`the resume token's part size ${state.partSize} is below S3's minimum`);
+    if (state.partSize < MIN_PART_SIZE || state.partSize > MAX_PART_SIZE)
+      throw new RangeError(`the resume token's part size ${state.partSize} is not one S3 takes (5 MiB to 5 GiB)`);
     const multipart = new Multipart(this.#client, bucket, key);
     const stored = await multipart.listParts(state.uploadId, undefined);
     const parts: string[] = [];

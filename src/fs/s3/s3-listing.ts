@@ -6,6 +6,7 @@
 import { joinPath } from '../paths.js';
 import type { FileInfo } from '../file-system.js';
 import type { S3Client } from './s3-client.js';
+import { listedName, PageTokens } from '../../remote/listing-checks.js';
 import { xmlBlocks, xmlValue } from '../../remote/xml.js';
 
 /** One object or common prefix under a prefix. */
@@ -22,15 +23,17 @@ export async function listObjects(
     directories.add(key);
     infos.push({ path: joinPath(bucket, key), type: 'directory' });
   };
+  const what = `s3://${bucket}/${prefix}`;
+  const tokens = new PageTokens(what);
   let token: string | undefined;
   do {
     const query: Record<string, string> = { 'list-type': '2', prefix };
     if (!options.recursive) query['delimiter'] = '/';
     if (options.maxKeys !== undefined) query['max-keys'] = String(options.maxKeys);
     if (token !== undefined) query['continuation-token'] = token;
-    const xml = await (await client.request({ method: 'GET', bucket, query })).text();
+    const { text: xml } = await client.requestText({ method: 'GET', bucket, query });
     for (const block of xmlBlocks(xml, 'Contents')) {
-      const key = xmlValue(block, 'Key')!;
+      const key = listedName(xmlValue(block, 'Key'), prefix, what);
       if (options.recursive) {
         // Every folder between the prefix and the key is a directory of the tree.
         for (
@@ -53,8 +56,9 @@ export async function listObjects(
         ...(modified === undefined ? {} : { mtime: new Date(modified) }),
       });
     }
-    for (const block of xmlBlocks(xml, 'CommonPrefixes')) addDirectory((xmlValue(block, 'Prefix') ?? '').replace(/\/$/, ''));
-    token = xmlValue(xml, 'IsTruncated') === 'true' ? xmlValue(xml, 'NextContinuationToken') : undefined;
+    for (const block of xmlBlocks(xml, 'CommonPrefixes'))
+      addDirectory(listedName(xmlValue(block, 'Prefix'), prefix, what).replace(/\/$/, ''));
+    token = tokens.next(xmlValue(xml, 'IsTruncated') === 'true' ? xmlValue(xml, 'NextContinuationToken') : undefined);
     if (options.maxKeys !== undefined) break;
   } while (token !== undefined);
   return infos;
@@ -62,6 +66,6 @@ export async function listObjects(
 
 /** The names of the buckets the credentials can see. */
 export async function listBuckets(client: S3Client): Promise<FileInfo[]> {
-  const xml = await (await client.request({ method: 'GET', bucket: '' })).text();
+  const { text: xml } = await client.requestText({ method: 'GET', bucket: '' });
   return xmlBlocks(xml, 'Bucket').map((block) => ({ path: xmlValue(block, 'Name')!, type: 'directory' as const }));
 }

@@ -34,8 +34,8 @@ export class Multipart {
   /** Starts an upload; its id. */
   async create(signal: AbortSignal | undefined): Promise<string> {
     const { bucket, key } = this;
-    const response = await this.client.request({ method: 'POST', bucket, key, query: { uploads: '' }, signal });
-    const id = xmlValue(await response.text(), 'UploadId');
+    const { text } = await this.client.requestText({ method: 'POST', bucket, key, query: { uploads: '' }, signal });
+    const id = xmlValue(text, 'UploadId');
     if (id === undefined) throw new IOError(`S3 did not return an UploadId for ${this.name}`, { code: 'EPROTO' });
     return id;
   }
@@ -65,9 +65,8 @@ export class Multipart {
     const parts = etags.map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${escapeXml(etag)}</ETag></Part>`);
     const body = `<CompleteMultipartUpload>${parts.join('')}</CompleteMultipartUpload>`;
     const { bucket, key } = this;
-    const response = await this.client.request({ method: 'POST', bucket, key, query: { uploadId: id }, body, signal });
     // S3 may answer 200 and still fail, with an error document in the body.
-    const text = await response.text();
+    const { text } = await this.client.requestText({ method: 'POST', bucket, key, query: { uploadId: id }, body, signal });
     if (xmlValue(text, 'Code') !== undefined && text.includes('<Error'))
       throw s3Error(500, 'CompleteMultipartUpload failed', this.name, text);
   }
@@ -90,7 +89,7 @@ export class Multipart {
       const query = { uploadId: id, 'max-parts': '1000', 'part-number-marker': marker };
       let xml: string;
       try {
-        xml = await (await this.client.request({ method: 'GET', bucket, key, query, signal })).text();
+        xml = (await this.client.requestText({ method: 'GET', bucket, key, query, signal })).text;
       } catch (error) {
         // Ceph answers a list of an aborted upload with NoSuchKey, S3 with NoSuchUpload.
         if (error instanceof FileNotFoundError) {
@@ -106,7 +105,13 @@ export class Multipart {
           parts.set(number, { number, etag, size });
       }
       const next = xmlValue(xml, 'NextPartNumberMarker');
-      if (xmlValue(xml, 'IsTruncated') !== 'true' || next === undefined || next === marker) return parts;
+      if (xmlValue(xml, 'IsTruncated') !== 'true' || next === undefined) return parts;
+      // Part numbers only grow: a marker that does not would list the same pages for ever.
+      if (!/^\d+$/.test(next) || Number(next) <= Number(marker)) {
+        throw new IOError(`ListParts of ${this.name} answered the part-number marker ${JSON.stringify(next)} after ${marker}`, {
+          code: 'EPROTO',
+        });
+      }
       marker = next;
     }
   }

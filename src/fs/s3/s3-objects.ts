@@ -6,7 +6,8 @@
  */
 import { IOError } from '../../errors.js';
 import { Limiter } from '../../remote/limiter.js';
-import { encodePath, encodeSegment, parentPath } from '../paths.js';
+import { redactSecrets } from '../../remote/redact.js';
+import { encodePath, parentPath } from '../paths.js';
 import type { S3Client } from './s3-client.js';
 
 /** An object's bucket and key. */
@@ -17,12 +18,12 @@ export interface ObjectPath {
 
 /** Copies `source` to `target` on the server (CopyObject); the bytes do not pass through here. */
 export async function copyObject(client: S3Client, source: ObjectPath, target: ObjectPath): Promise<void> {
-  const copySource = `/${encodeSegment(source.bucket)}/${encodePath(source.key)}`;
-  const response = await client.request({ method: 'PUT', ...target, headers: { 'x-amz-copy-source': copySource } });
+  const copySource = `/${encodePath(source.bucket)}/${encodePath(source.key)}`;
   // S3 may answer 200 and fail in the body.
-  const text = await response.text();
+  const { text } = await client.requestText({ method: 'PUT', ...target, headers: { 'x-amz-copy-source': copySource } });
   if (text.includes('<Error>')) {
-    throw new IOError(`copying ${source.bucket}/${source.key} to ${target.bucket}/${target.key} failed: ${text.slice(0, 300)}`, {
+    const detail = redactSecrets(text).slice(0, 300);
+    throw new IOError(`copying ${source.bucket}/${source.key} to ${target.bucket}/${target.key} failed: ${detail}`, {
       code: 'EREMOTE',
     });
   }
