@@ -1,4 +1,4 @@
-import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
@@ -115,6 +115,20 @@ describe('OSFile (PyArrow test_os_file_*)', () => {
     } catch (error) {
       expect((error as FileNotFoundError).code).toBe('ENOENT');
     }
+  });
+
+  test('a directory is IOError EISDIR at open, sync and async, in every mode, leaking no descriptor', async () => {
+    const folder = fresh();
+    mkdirSync(folder);
+    const descriptors = () => readdirSync('/proc/self/fd').length;
+    const before = descriptors();
+    for (const mode of ['r', 'rb', 'w', 'a'] as const) {
+      expect(() => new OSFile(folder, mode)).toThrow(expect.objectContaining({ name: 'IOError', code: 'EISDIR' }));
+      await expect(OSFile.open(folder, mode as 'r')).rejects.toThrow(
+        expect.objectContaining({ name: 'IOError', code: 'EISDIR', message: expect.stringContaining(folder) }),
+      );
+    }
+    expect(descriptors()).toBe(before);
   });
 
   test('reads past 4 GiB in a sparse file', () => {
