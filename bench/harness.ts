@@ -130,9 +130,7 @@ function printTable(title: string, rounds: number, rows: readonly Row[], options
     const stall = row.worstStallMs === undefined ? '' : `   worst stall ${row.worstStallMs.toFixed(1).padStart(7)} ms`;
     lines.push(`  ${row.name.padEnd(50)} ${row.ms.toFixed(2).padStart(10)} ms${speed}${ratio}${stall}`);
   }
-  lines.push(
-    `  (ratio: ${rows[0]!.name} is that many times as fast as the row, as medians and paired within rounds)`,
-  );
+  lines.push(`  (ratio: ${rows[0]!.name} is that many times as fast as the row, as medians and paired within rounds)`);
   console.log(lines.join('\n'));
 }
 
