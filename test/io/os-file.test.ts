@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
@@ -199,5 +199,38 @@ describe('OSFile reads into pool memory', () => {
       expect(buffer.view.buffer.byteLength).toBeGreaterThan(100);
       buffer.release();
     }
+  });
+
+  test('readBufferSync gives what readSync gives: across the end, at the end, after readline; no pool memory stays behind', () => {
+    const { path, data } = sampleFile();
+    data.set(encode('line one\n'), 2000);
+    writeFileSync(path, data);
+    const pool = defaultMemoryPool();
+    const before = pool.bytesAllocated();
+    using file = new OSFile(path);
+    using twin = new OSFile(path);
+    const reads = [1000, 1000, 0, 1000, 1000, 1000, 1000, 1000];
+    for (const [i, n] of reads.entries()) {
+      if (i === 2) expect(decode(file.readlineSync())).toBe(decode(twin.readlineSync()));
+      const buffer = file.readBufferSync(n);
+      expect(buffer.toBytes()).toEqual(twin.readSync(n));
+      expect(file.tell()).toBe(twin.tell());
+      buffer.release();
+    }
+    expect(file.tell()).toBe(data.byteLength);
+    expect(pool.bytesAllocated()).toBe(before);
+  });
+
+  test('a failed readBufferSync throws the IOError and gives its pool memory back', () => {
+    const { path } = sampleFile();
+    const pool = defaultMemoryPool();
+    const file = new OSFile(path);
+    const before = pool.bytesAllocated();
+    // The descriptor closed behind the file's back: the read fails with EBADF.
+    closeSync(file.fd);
+    expect(() => file.readBufferSync(1000)).toThrow(expect.objectContaining({ name: 'IOError', code: 'EBADF' }));
+    expect(pool.bytesAllocated()).toBe(before);
+    // Closing now finds the descriptor gone (and no finalizer closes its number later).
+    expect(() => file.closeSync()).toThrow(expect.objectContaining({ code: 'EBADF' }));
   });
 });

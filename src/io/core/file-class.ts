@@ -1,4 +1,7 @@
 import { allocateBuffer } from '../../memory/allocate-buffer.js';
+import type { Buffer } from '../../memory/buffer.js';
+import { checkOptionalSize } from '../../util/validate.js';
+import { readBufferInOneRead } from './algorithms.js';
 import { NativeFile } from './native-file.js';
 import type { FileInterface } from './interfaces.js';
 import type { FileClass } from './unpooled-file-class.js';
@@ -14,6 +17,13 @@ export type { FileClass } from './unpooled-file-class.js';
 export class PooledFile extends NativeFile {
   constructor(underlying: UnderlyingFile, traits: FileTraits) {
     super(underlying, traits.allocate === undefined ? { ...traits, allocate: (size) => allocateBuffer(size) } : traits);
+  }
+
+  /** {@link NativeFile.readBufferSync}, in one backend read where one fills the buffer. */
+  override readBufferSync(n?: number): Buffer {
+    const length = checkOptionalSize(n, 'n');
+    const side = this.syncSide('readable');
+    return readBufferInOneRead(this.cursor, side, length, this.traits.allocate!) ?? super.readBufferSync(length);
   }
 }
 
