@@ -51,68 +51,43 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   };
-  /** Runs one read; on failure the file is closed and the stream errors with the same error. */
-  const guarded = async (read: () => Promise<void>) => {
-    try {
-      await read();
-    } catch (error) {
-      await release();
-      throw error;
-    }
-  };
   const chunks = chunkReader(source, seekable, chunkSize);
-  if (!hasByteStreams()) {
-    return new ReadableStream<Uint8Array>({
-      start,
-      pull: (controller) =>
-        guarded(async () => {
-          const chunk = await chunks.next(true);
-          if (chunk.byteLength > 0) {
-            controller.enqueue(chunk);
-            return;
-          }
-          controller.close();
-          await release();
-        }),
-      cancel: release,
-    });
-  }
-  return new ReadableStream({
-    type: 'bytes',
-    start,
-    pull: (controller) =>
-      guarded(async () => {
-        // A BYOB reader's read: its memory is filled in place, unless chunks were read ahead for
-        // a default reader before it (they go first, copied into its view by the stream).
-        const request = controller.byobRequest;
-        if (request !== null && !chunks.readingAhead()) {
-          const view = request.view!;
-          const into = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-          // A random-access file fills the view; a stream answers with what it has now (at most
-          // one read), so a live stream is never waited on until a view is full.
-          const got = seekable ? await source.readInto(into) : copyInto(into, await source.read1(into.byteLength));
-          if (got > 0) {
-            request.respond(got);
-            return;
-          }
-          controller.close();
-          request.respond(0);
-          await release();
+  /** One read; on failure the file is closed and the stream errors with the same error. */
+  const pull = async (controller: ReadableStreamDefaultController<Uint8Array> | ReadableByteStreamController) => {
+    try {
+      // A BYOB reader's read: its memory is filled in place, unless chunks were read ahead for a
+      // default reader before it (they go first, copied into its view by the stream).
+      const request = 'byobRequest' in controller ? controller.byobRequest : null;
+      if (request !== null && !chunks.readingAhead()) {
+        const view = request.view!;
+        const into = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+        // A random-access file fills the view; a stream answers with what it has now (at most
+        // one read), so a live stream is never waited on until a view is full.
+        const got = seekable ? await source.readInto(into) : copyInto(into, await source.read1(into.byteLength));
+        if (got > 0) {
+          request.respond(got);
           return;
         }
-        // A default reader's read (no request): a chunk of fresh memory, which the stream takes
-        // over (a byte stream detaches what is enqueued: never pool memory, nor a view of the file's).
+      } else {
+        // A default reader's read: a chunk of fresh memory, which the stream takes over (a byte
+        // stream detaches what is enqueued: never pool memory, nor a view of the file's).
         const chunk = await chunks.next(request === null);
         if (chunk.byteLength > 0) {
           controller.enqueue(chunk);
           return;
         }
-        controller.close();
-        request?.respond(0);
-        await release();
-      }),
-    cancel: release,
-  });
+      }
+      controller.close();
+      request?.respond(0);
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    await release();
+  };
+  return hasByteStreams()
+    ? new ReadableStream({ type: 'bytes', start, pull, cancel: release })
+    : new ReadableStream<Uint8Array>({ start, pull, cancel: release });
 }
 
 function copyInto(view: Uint8Array, bytes: Uint8Array): number {
