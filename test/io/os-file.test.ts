@@ -221,6 +221,40 @@ describe('OSFile reads into pool memory', () => {
     expect(pool.bytesAllocated()).toBe(before);
   });
 
+  test('readBuffer calls made at once, after a readline, read in call order what read would', async () => {
+    const { path, data } = sampleFile();
+    data.set(encode('line one\n'), 0);
+    writeFileSync(path, data);
+    const pool = defaultMemoryPool();
+    const before = pool.bytesAllocated();
+    await using file = await OSFile.open(path);
+    // Not awaited one by one: each starts after the one before it, the line's look-ahead included.
+    const [line, ...buffers] = await Promise.all([
+      file.readline(),
+      file.readBuffer(1000),
+      file.readBuffer(4000),
+      file.readBuffer(10),
+    ]);
+    expect(decode(line)).toBe('line one\n');
+    expect(buffers.map((buffer) => buffer.size)).toEqual([1000, data.byteLength - 1009, 0]);
+    expect(buffers[0]!.toBytes()).toEqual(data.subarray(9, 1009));
+    expect(buffers[1]!.toBytes()).toEqual(data.subarray(1009));
+    for (const buffer of buffers) buffer.release();
+    expect(pool.bytesAllocated()).toBe(before);
+    await expect(file.readBuffer(-1)).rejects.toThrow(RangeError);
+  });
+
+  test('a failed readBuffer rejects with the IOError and gives its pool memory back', async () => {
+    const { path } = sampleFile();
+    const pool = defaultMemoryPool();
+    const file = await OSFile.open(path);
+    const before = pool.bytesAllocated();
+    closeSync(file.fd);
+    await expect(file.readBuffer(1000)).rejects.toThrow(expect.objectContaining({ name: 'IOError', code: 'EBADF' }));
+    expect(pool.bytesAllocated()).toBe(before);
+    await expect(file.close()).rejects.toThrow(expect.objectContaining({ code: 'EBADF' }));
+  });
+
   test('a failed readBufferSync throws the IOError and gives its pool memory back', () => {
     const { path } = sampleFile();
     const pool = defaultMemoryPool();
