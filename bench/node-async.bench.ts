@@ -83,7 +83,7 @@ describe('async reads from a page-cached file', () => {
             },
           },
         ],
-        { rounds: 15, warmup: 2, stalls: true, per: { unit: 'MB/s', of: (ms) => MB / (ms / 1000) } },
+        { rounds: 31, warmup: 2, stalls: true, per: { unit: 'MB/s', of: (ms) => MB / (ms / 1000) } },
       );
     },
     once,

@@ -56,7 +56,7 @@ describe('read 256 MiB sequentially, 1 MiB at a time', () => {
             },
           },
         ],
-        { rounds: 15, warmup: 2, per: megabytes },
+        { rounds: 31, warmup: 2, per: megabytes },
       );
     },
     once,

@@ -64,7 +64,7 @@ describe(`read a ${SIZE / 1024 / 1024} MiB file as a ReadableStream`, () => {
             run: async () => drainByob(toReadableStream(new JsFile(await open(path, 'r')))),
           },
         ],
-        { rounds: 15, warmup: 2, per: megabytes },
+        { rounds: 31, warmup: 2, per: megabytes },
       );
     },
     once,
