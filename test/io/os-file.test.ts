@@ -244,6 +244,20 @@ describe('OSFile reads into pool memory', () => {
     await expect(file.readBuffer(-1)).rejects.toThrow(RangeError);
   });
 
+  test('a synchronous call right after an awaited async one is not refused as concurrent', async () => {
+    const { path, data } = sampleFile();
+    await using file = await OSFile.open(path);
+    const first = await file.readBuffer(10);
+    const second = file.readBufferSync(10);
+    await file.readInto(new Uint8Array(10));
+    const fourth = file.readSync(10);
+    expect([first.toBytes(), second.toBytes(), fourth]).toEqual([
+      data.subarray(0, 10),
+      data.subarray(10, 20),
+      data.subarray(30, 40),
+    ]);
+  });
+
   test('a failed readBuffer rejects with the IOError and gives its pool memory back', async () => {
     const { path } = sampleFile();
     const pool = defaultMemoryPool();
