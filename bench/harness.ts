@@ -6,6 +6,11 @@
  * Beside the ratio of the medians, each row has the paired ratio: the median, over rounds, of
  * the ratio within one round, where both contenders met the same neighbours.
  *
+ * `npm run bench:node` runs the bench files one after the other (`--no-file-parallelism`): by
+ * default vitest runs them side by side, and on two cores each file's tables then measured the
+ * others' work too (OSFile.readBufferSync against fs.readSync, paired: 0.92-0.94x side by side,
+ * 0.96x alone).
+ *
  * vitest's own `bench()` runs each contender's iterations back to back, which on a noisy
  * machine turns load changes into ratios; the files keep one `bench()` per table only so
  * `vitest bench` drives them.
