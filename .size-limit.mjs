@@ -51,6 +51,15 @@ import { initialChunkOnly } from './scripts/size-chunks.mjs';
 // Firefox upload(blob.stream()) 0.82-0.87x -> 1.01x of a sync handle in a worker writing the
 // Blob (bench/browser.mjs).
 //
+// Then BlobFile + toReadableStream 6.9 -> 7.1 kB (7.07 kB) and with what loads on first use
+// 8.4 -> 8.6 kB (8.51 kB) for default readers' chunks allocated by the adapter, not cleared in
+// Node, with the next chunk of a random-access file read while the reader handles one
+// (src/adapters/web-streams/chunk-reader.ts): toReadableStream(OSFile) 1.62x of
+// Readable.toWeb(fs.createReadStream) (bench/streams.bench.ts); the 10 kB target holds.
+//
+// What Vite itself adds (its module-preload polyfill and preload helper) is measured by
+// test/size/vite-budgets.test.ts, which builds apps from the packed package with Vite.
+//
 // Apps bundle nativefile's dependencies themselves; only fflate is left out, as apps split it
 // into its own chunk: the compressed streams import it lazily, where the runtime lacks
 // CompressionStream.
@@ -83,7 +92,7 @@ export default [
   // Target 6 kB.
   { name: 'BufferReader', ...app('BufferReader'), ...loadedAtStart, limit: '6.0 kB' },
   // Target 10 kB.
-  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...loadedAtStart, limit: '6.9 kB' },
+  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...loadedAtStart, limit: '7.1 kB' },
   // Target 14 kB.
   // Loosened from 11.6 kB in the same stop, for the copies (service workers refuse import()),
   // by 0.1 kB for the second read-ahead batch of page reads (Firefox 0.47x -> 0.75x), and by
@@ -95,7 +104,7 @@ export default [
   { name: 'allocateBuffer', ...app('allocateBuffer'), ...loadedAtStart, limit: '9.0 kB' },
   // Everything each app may load, and the same without the wasm pool (for its share).
   { name: `BufferReader${FIRST_USE}`, ...app('BufferReader'), ...withFirstUse, limit: '7.6 kB' },
-  { name: `BlobFile + toReadableStream${FIRST_USE}`, ...app('BlobFile, toReadableStream'), ...withFirstUse, limit: '8.4 kB' },
+  { name: `BlobFile + toReadableStream${FIRST_USE}`, ...app('BlobFile, toReadableStream'), ...withFirstUse, limit: '8.6 kB' },
   { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '20.8 kB' },
   {
     name: `OpfsFile (page side)${FIRST_USE}${WITHOUT_WASM_POOL}`,

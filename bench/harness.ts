@@ -3,6 +3,13 @@
  * run, interleaved (each round runs every contender once, in a rotating order, so a noisy
  * neighbour on the shared machine hits them all alike), reported as the median of the rounds,
  * printed and merged into `bench/results.json` so a later run can be compared with this one.
+ * Beside the ratio of the medians, each row has the paired ratio: the median, over rounds, of
+ * the ratio within one round, where both contenders met the same neighbours.
+ *
+ * `npm run bench:node` runs the bench files one after the other (`--no-file-parallelism`): by
+ * default vitest runs them side by side, and on two cores each file's tables then measured the
+ * others' work too (OSFile.readBufferSync against fs.readSync, paired: 0.92-0.94x side by side,
+ * 0.96x alone).
  *
  * vitest's own `bench()` runs each contender's iterations back to back, which on a noisy
  * machine turns load changes into ratios; the files keep one `bench()` per table only so
@@ -26,8 +33,10 @@ export interface Row {
   readonly ms: number;
   /** The same in the table's unit (`MB/s`, `reads/s`, ...) when one was given. */
   readonly value?: number;
-  /** The first contender's speed over this one's: above 1, the first is faster. */
+  /** The first contender's speed over this one's, as a ratio of medians: above 1, the first is faster. */
   readonly firstOverThis: number;
+  /** The same ratio taken within each round (this one's time over the first's), median over rounds. */
+  readonly pairedFirstOverThis: number;
   /** The longest the event loop waited past a 1 ms timer during this contender's rounds. */
   readonly worstStallMs?: number;
   readonly samples: readonly number[];
@@ -106,6 +115,7 @@ export async function compare(
     ms: medians[i]!,
     ...(options.per === undefined ? {} : { value: options.per.of(medians[i]!) }),
     firstOverThis: medians[i]! / medians[0]!,
+    pairedFirstOverThis: median(samples[i]!.map((ms, round) => ms / samples[0]![round]!)),
     ...(options.stalls === true ? { worstStallMs: stalls[i]! } : {}),
     samples: samples[i]!,
   }));
@@ -118,11 +128,14 @@ function printTable(title: string, rounds: number, rows: readonly Row[], options
   const lines = [`\n${title} — median of ${rounds} interleaved rounds`];
   for (const row of rows) {
     const speed = row.value === undefined ? '' : `${row.value.toFixed(row.value < 100 ? 2 : 0).padStart(9)} ${options.per!.unit}`;
-    const ratio = row === rows[0] ? `${' '.repeat(8)}(first)` : `${row.firstOverThis.toFixed(2).padStart(8)}x`;
+    const ratio =
+      row === rows[0]
+        ? `${' '.repeat(8)}(first)${' '.repeat(16)}`
+        : `${row.firstOverThis.toFixed(2).padStart(8)}x, paired ${row.pairedFirstOverThis.toFixed(2).padStart(5)}x`;
     const stall = row.worstStallMs === undefined ? '' : `   worst stall ${row.worstStallMs.toFixed(1).padStart(7)} ms`;
     lines.push(`  ${row.name.padEnd(50)} ${row.ms.toFixed(2).padStart(10)} ms${speed}${ratio}${stall}`);
   }
-  lines.push(`  (ratio: ${rows[0]!.name} is that many times as fast as the row)`);
+  lines.push(`  (ratio: ${rows[0]!.name} is that many times as fast as the row, as medians and paired within rounds)`);
   console.log(lines.join('\n'));
 }
 
@@ -132,6 +145,21 @@ interface ResultsFile {
     string,
     { readonly measuredAt: string; readonly runtime: string; readonly unit?: string; readonly rows: readonly Row[] }
   >;
+}
+
+/**
+ * `size` zeroed bytes starting on a 4 KiB page boundary, for a peer's read buffer. On this
+ * machine's CPU (AMD, with fast `rep movsb`) the kernel copies a file's pages 3 to 10 times
+ * slower into memory that starts 1 to 31 bytes past a page boundary; glibc puts a 1 MiB
+ * `malloc` served by `mmap` 16 bytes past one (`new Uint8Array(1 MiB)` early in a process), and
+ * later ones wherever its heap has room. Elsewhere in the page the speed is the same (probe:
+ * 1 MiB `fs.readSync` calls into a WebAssembly.Memory at offsets 0 to 4095). Pool memory is
+ * 64-byte aligned, so never in that range; a peer reading into page-aligned memory is measured
+ * at its best, not at the mercy of where malloc put its buffer.
+ */
+export function pageAlignedBytes(size: number): Uint8Array {
+  const pages = Math.max(1, Math.ceil(size / 65536));
+  return new Uint8Array(new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer, 0, size);
 }
 
 /** Merges one table into `bench/results.json` (other tables of earlier runs stay). */

@@ -74,6 +74,28 @@ for (const [name, byteStreams] of [
     );
 
     test.runIf(byteStreams)(
+      'a BYOB reader after a default reader gets the bytes read ahead first, then the rest in its own memory',
+      withClasses(async () => {
+        const file = new BufferReader(data);
+        const stream = toReadableStream(file, { chunkSize: 1000 });
+        const first = stream.getReader();
+        const head = await first.read();
+        first.releaseLock();
+        const parts = [head.value!];
+        const reader = stream.getReader({ mode: 'byob' });
+        let view = new Uint8Array(64 * 1024);
+        for (let r = await reader.read(view); !r.done; r = await reader.read(view)) {
+          parts.push(r.value.slice());
+          view = new Uint8Array(r.value.buffer);
+        }
+        const out = new BufferOutputStream();
+        for (const part of parts) out.writeSync(part);
+        expect(same(out.getValue().view, data)).toBe(true);
+        expect(file.closed).toBe(true);
+      }),
+    );
+
+    test.runIf(byteStreams)(
       'a BYOB reader is filled in its own memory',
       withClasses(async () => {
         const stream = toReadableStream(new BufferReader(data));
@@ -104,6 +126,89 @@ for (const [name, byteStreams] of [
         }
         expect(sizes.slice(0, 9)).toEqual(Array(9).fill(100_000));
         expect(same(out.getValue().view, data.subarray(10))).toBe(true);
+        expect(file.closed).toBe(true);
+      }),
+    );
+
+    test(
+      'a default reader of a random-access file has the next chunk read while it handles one',
+      withClasses(async () => {
+        const file = new BufferReader(data);
+        const reader = toReadableStream(file, { chunkSize: 1000 }).getReader();
+        const first = await reader.read();
+        expect(same(first.value!, data.subarray(0, 1000))).toBe(true);
+        // The next chunk was read ahead of the reader.
+        expect(file.tell()).toBe(2000);
+        const second = await reader.read();
+        expect(same(second.value!, data.subarray(1000, 2000))).toBe(true);
+        await reader.cancel();
+        expect(file.closed).toBe(true);
+      }),
+    );
+
+    test(
+      'each chunk of a default reader is its own memory, which the reader may keep',
+      withClasses(async () => {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of toReadableStream(new BufferReader(data), {
+          chunkSize: 300_000,
+        }) as unknown as AsyncIterable<Uint8Array>) {
+          chunks.push(chunk);
+        }
+        expect(new Set(chunks.map((chunk) => chunk.buffer)).size).toBe(chunks.length);
+        expect(chunks.map((chunk) => chunk.byteLength)).toEqual([300_000, 300_000, 300_000, 100_000]);
+        // The last, short chunk holds no more memory than its bytes need, and nothing but them.
+        expect(chunks[3]!.buffer.byteLength).toBe(100_000);
+        expect(same(chunks[3]!, data.subarray(900_000))).toBe(true);
+      }),
+    );
+
+    test(
+      'a short last chunk shows nothing but zeros past its bytes in its ArrayBuffer',
+      withClasses(async () => {
+        // Chunks are not cleared before the read that fills them: memory freed by earlier
+        // chunks full of 0xff may come back for the last one.
+        const full = new Uint8Array(4_000_000).fill(0xff);
+        for (let round = 0; round < 3; round++) {
+          await new Response(toReadableStream(new BufferReader(full), { chunkSize: 600_000 })).arrayBuffer();
+          const chunks: Uint8Array[] = [];
+          for await (const chunk of toReadableStream(new BufferReader(data), {
+            chunkSize: 600_000,
+          }) as unknown as AsyncIterable<Uint8Array>) {
+            chunks.push(chunk);
+          }
+          const last = chunks.at(-1)!;
+          expect(last.byteLength).toBe(400_000);
+          expect(same(last, data.subarray(600_000))).toBe(true);
+          const after = new Uint8Array(last.buffer, last.byteOffset + last.byteLength);
+          expect(after.every((byte) => byte === 0)).toBe(true);
+        }
+      }),
+    );
+
+    test(
+      'a read ahead that fails errors the stream with that error when the reader gets there, and closes the file',
+      withClasses(async () => {
+        const failure = new Error('bad sector');
+        let position = 0;
+        const file = new JsFile({
+          read(n: number) {
+            if (position >= 3000) throw failure;
+            const out = data.slice(position, position + n);
+            position += out.byteLength;
+            return out;
+          },
+          seek(offset: number) {
+            position = offset;
+          },
+          tell: () => position,
+          size: () => data.byteLength,
+        });
+        expect(file.seekable()).toBe(true);
+        const reader = toReadableStream(file, { chunkSize: 1000 }).getReader();
+        for (let i = 0; i < 3; i++)
+          expect(same((await reader.read()).value!, data.subarray(i * 1000, (i + 1) * 1000))).toBe(true);
+        await expect(reader.read()).rejects.toBe(failure);
         expect(file.closed).toBe(true);
       }),
     );

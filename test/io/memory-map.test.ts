@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
@@ -122,6 +122,31 @@ describe('memoryMap (PyArrow test_memory_map_*)', () => {
 
   test('a missing file is FileNotFoundError', () => {
     expect(() => memoryMap(join(dir, 'non_existent_file'), 'rb')).toThrow(FileNotFoundError);
+  });
+
+  test("'w' and 'r+' create a missing file, empty, with the umask's permissions; 'r' does not", () => {
+    for (const mode of ['w', 'r+'] as const) {
+      const path = fresh();
+      const m = memoryMap(path, mode);
+      expect(statSync(path).size).toBe(0);
+      expect(statSync(path).mode & 0o777).toBe(0o666 & ~process.umask());
+      expect(m.sizeSync()).toBe(0);
+      m.resize(5);
+      m.writeSync(encode('hello'));
+      m.closeSync();
+      expect(decode(readFileSync(path))).toBe('hello');
+    }
+    const missing = fresh();
+    expect(() => memoryMap(missing, 'r')).toThrow(FileNotFoundError);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  test('a directory is IOError EISDIR at open', () => {
+    const folder = fresh();
+    mkdirSync(folder);
+    for (const mode of ['r', 'r+', 'w'] as const) {
+      expect(() => memoryMap(folder, mode)).toThrow(expect.objectContaining({ name: 'IOError', code: 'EISDIR' }));
+    }
   });
 
   test('new files follow the umask', () => {

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
@@ -117,6 +117,20 @@ describe('OSFile (PyArrow test_os_file_*)', () => {
     }
   });
 
+  test('a directory is IOError EISDIR at open, sync and async, in every mode, leaking no descriptor', async () => {
+    const folder = fresh();
+    mkdirSync(folder);
+    const descriptors = () => readdirSync('/proc/self/fd').length;
+    const before = descriptors();
+    for (const mode of ['r', 'rb', 'w', 'a'] as const) {
+      expect(() => new OSFile(folder, mode)).toThrow(expect.objectContaining({ name: 'IOError', code: 'EISDIR' }));
+      await expect(OSFile.open(folder, mode as 'r')).rejects.toThrow(
+        expect.objectContaining({ name: 'IOError', code: 'EISDIR', message: expect.stringContaining(folder) }),
+      );
+    }
+    expect(descriptors()).toBe(before);
+  });
+
   test('reads past 4 GiB in a sparse file', () => {
     const path = largeSparseFile(dir);
     using f = new OSFile(path);
@@ -185,5 +199,86 @@ describe('OSFile reads into pool memory', () => {
       expect(buffer.view.buffer.byteLength).toBeGreaterThan(100);
       buffer.release();
     }
+  });
+
+  test('readBufferSync gives what readSync gives: across the end, at the end, after readline; no pool memory stays behind', () => {
+    const { path, data } = sampleFile();
+    data.set(encode('line one\n'), 2000);
+    writeFileSync(path, data);
+    const pool = defaultMemoryPool();
+    const before = pool.bytesAllocated();
+    using file = new OSFile(path);
+    using twin = new OSFile(path);
+    const reads = [1000, 1000, 0, 1000, 1000, 1000, 1000, 1000];
+    for (const [i, n] of reads.entries()) {
+      if (i === 2) expect(decode(file.readlineSync())).toBe(decode(twin.readlineSync()));
+      const buffer = file.readBufferSync(n);
+      expect(buffer.toBytes()).toEqual(twin.readSync(n));
+      expect(file.tell()).toBe(twin.tell());
+      buffer.release();
+    }
+    expect(file.tell()).toBe(data.byteLength);
+    expect(pool.bytesAllocated()).toBe(before);
+  });
+
+  test('readBuffer calls made at once, after a readline, read in call order what read would', async () => {
+    const { path, data } = sampleFile();
+    data.set(encode('line one\n'), 0);
+    writeFileSync(path, data);
+    const pool = defaultMemoryPool();
+    const before = pool.bytesAllocated();
+    await using file = await OSFile.open(path);
+    // Not awaited one by one: each starts after the one before it, the line's look-ahead included.
+    const [line, ...buffers] = await Promise.all([
+      file.readline(),
+      file.readBuffer(1000),
+      file.readBuffer(4000),
+      file.readBuffer(10),
+    ]);
+    expect(decode(line)).toBe('line one\n');
+    expect(buffers.map((buffer) => buffer.size)).toEqual([1000, data.byteLength - 1009, 0]);
+    expect(buffers[0]!.toBytes()).toEqual(data.subarray(9, 1009));
+    expect(buffers[1]!.toBytes()).toEqual(data.subarray(1009));
+    for (const buffer of buffers) buffer.release();
+    expect(pool.bytesAllocated()).toBe(before);
+    await expect(file.readBuffer(-1)).rejects.toThrow(RangeError);
+  });
+
+  test('a synchronous call right after an awaited async one is not refused as concurrent', async () => {
+    const { path, data } = sampleFile();
+    await using file = await OSFile.open(path);
+    const first = await file.readBuffer(10);
+    const second = file.readBufferSync(10);
+    await file.readInto(new Uint8Array(10));
+    const fourth = file.readSync(10);
+    expect([first.toBytes(), second.toBytes(), fourth]).toEqual([
+      data.subarray(0, 10),
+      data.subarray(10, 20),
+      data.subarray(30, 40),
+    ]);
+  });
+
+  test('a failed readBuffer rejects with the IOError and gives its pool memory back', async () => {
+    const { path } = sampleFile();
+    const pool = defaultMemoryPool();
+    const file = await OSFile.open(path);
+    const before = pool.bytesAllocated();
+    closeSync(file.fd);
+    await expect(file.readBuffer(1000)).rejects.toThrow(expect.objectContaining({ name: 'IOError', code: 'EBADF' }));
+    expect(pool.bytesAllocated()).toBe(before);
+    await expect(file.close()).rejects.toThrow(expect.objectContaining({ code: 'EBADF' }));
+  });
+
+  test('a failed readBufferSync throws the IOError and gives its pool memory back', () => {
+    const { path } = sampleFile();
+    const pool = defaultMemoryPool();
+    const file = new OSFile(path);
+    const before = pool.bytesAllocated();
+    // The descriptor closed behind the file's back: the read fails with EBADF.
+    closeSync(file.fd);
+    expect(() => file.readBufferSync(1000)).toThrow(expect.objectContaining({ name: 'IOError', code: 'EBADF' }));
+    expect(pool.bytesAllocated()).toBe(before);
+    // Closing now finds the descriptor gone (and no finalizer closes its number later).
+    expect(() => file.closeSync()).toThrow(expect.objectContaining({ code: 'EBADF' }));
   });
 });

@@ -2,6 +2,7 @@ import { checkFile } from '../../io/core/file-check.js';
 import type { InputStream } from '../../io/core/interfaces.js';
 import { checkSize, describe } from '../../util/validate.js';
 import { checkStreamsExist, hasByteStreams } from './byte-streams.js';
+import { chunkReader } from './chunk-reader.js';
 
 /** Options of {@link toReadableStream}. */
 export interface ToReadableStreamOptions {
@@ -17,10 +18,11 @@ const DEFAULT_CHUNK = 64 * 1024;
  * The runtime's own `ReadableStream` over a readable file, from its current position, so
  * `Response`, `fetch`, `pipeTo` and `pipeThrough` take it.
  *
- * Where the engine has byte streams it is of type `'bytes'`: every read lands straight in
- * the reader's memory (BYOB readers' views, or chunks the stream allocates), filled by
- * `readInto` with no intermediate copy; pool memory is never enqueued, since a byte stream
- * detaches the buffer of every chunk. Elsewhere it is a default stream of fresh chunks.
+ * Where the engine has byte streams it is of type `'bytes'`: a BYOB reader's view is filled in
+ * place by `readInto`, and a default reader gets chunks of fresh memory, filled with no
+ * intermediate copy (pool memory is never enqueued: a byte stream detaches the buffer of every
+ * chunk). Elsewhere it is a default stream of the same fresh chunks. For default readers of a
+ * random-access file, the next chunks are read while the reader handles one.
  *
  * The file is closed when the stream ends, is cancelled or errors; a file error errors the
  * stream with that same error.
@@ -49,54 +51,43 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   };
-  /** Runs one read; on failure the file is closed and the stream errors with the same error. */
-  const guarded = async (read: () => Promise<void>) => {
+  const chunks = chunkReader(source, seekable, chunkSize);
+  /** One read; on failure the file is closed and the stream errors with the same error. */
+  const pull = async (controller: ReadableStreamDefaultController<Uint8Array> | ReadableByteStreamController) => {
     try {
-      await read();
-    } catch (error) {
-      await release();
-      throw error;
-    }
-  };
-  if (!hasByteStreams()) {
-    return new ReadableStream<Uint8Array>({
-      start,
-      pull: (controller) =>
-        guarded(async () => {
-          // At most one read: a live stream's bytes are passed on as they come.
-          const chunk = await source.read1(chunkSize);
-          if (chunk.byteLength > 0) {
-            controller.enqueue(chunk);
-            return;
-          }
-          controller.close();
-          await release();
-        }),
-      cancel: release,
-    });
-  }
-  return new ReadableStream({
-    type: 'bytes',
-    autoAllocateChunkSize: chunkSize,
-    start,
-    pull: (controller) =>
-      guarded(async () => {
-        const request = controller.byobRequest!;
+      // A BYOB reader's read: its memory is filled in place, unless chunks were read ahead for a
+      // default reader before it (they go first, copied into its view by the stream).
+      const request = 'byobRequest' in controller ? controller.byobRequest : null;
+      if (request !== null && !chunks.readingAhead()) {
         const view = request.view!;
         const into = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-        // A random-access file fills the reader's memory in place; a stream answers with what
-        // it has now (at most one read), so a live stream is never waited on until a view is full.
+        // A random-access file fills the view; a stream answers with what it has now (at most
+        // one read), so a live stream is never waited on until a view is full.
         const got = seekable ? await source.readInto(into) : copyInto(into, await source.read1(into.byteLength));
         if (got > 0) {
           request.respond(got);
           return;
         }
-        controller.close();
-        request.respond(0);
-        await release();
-      }),
-    cancel: release,
-  });
+      } else {
+        // A default reader's read: a chunk of fresh memory, which the stream takes over (a byte
+        // stream detaches what is enqueued: never pool memory, nor a view of the file's).
+        const chunk = await chunks.next(request === null);
+        if (chunk.byteLength > 0) {
+          controller.enqueue(chunk);
+          return;
+        }
+      }
+      controller.close();
+      request?.respond(0);
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    await release();
+  };
+  return hasByteStreams()
+    ? new ReadableStream({ type: 'bytes', start, pull, cancel: release })
+    : new ReadableStream<Uint8Array>({ start, pull, cancel: release });
 }
 
 function copyInto(view: Uint8Array, bytes: Uint8Array): number {

@@ -17,7 +17,17 @@ import { mmapAddon } from '../mmap-addon.js';
  */
 const WINDOW = 1024 * 1024 * 1024;
 
-const FLAGS: Record<FileMode, string> = { rb: 'r', wb: 'r+', ab: 'r+', 'rb+': 'r+' };
+/**
+ * As Arrow's `MemoryMappedFile::Open`: reading maps an existing file; writing (`'w'`, `'r+'`)
+ * opens it for reading and writing, creating it empty if it is missing (permissions 0o666
+ * less the umask), and never truncates it.
+ */
+const FLAGS: Record<FileMode, number> = {
+  rb: constants.O_RDONLY,
+  wb: constants.O_RDWR | constants.O_CREAT,
+  ab: constants.O_RDWR | constants.O_CREAT,
+  'rb+': constants.O_RDWR | constants.O_CREAT,
+};
 
 /** Closes descriptors of maps that were dropped without `close()`. */
 const dropped = new FinalizationRegistry<number>((fd) => {
@@ -174,8 +184,11 @@ function openMapping(path: unknown, flags: string | number, writable: boolean, p
     throw fsError(error, path);
   }
   try {
+    const stats = fstatSync(fd);
+    // Opening a directory for reading succeeds; as in Arrow, it is refused here, not at the first read.
+    if (stats.isDirectory()) throw new IOError(`cannot map ${JSON.stringify(path)}: it is a directory`, { code: 'EISDIR' });
     prepare?.(fd);
-    const mapping = new Mapping(path, fd, writable, fstatSync(fd).size);
+    const mapping = new Mapping(path, fd, writable, prepare === undefined ? stats.size : fstatSync(fd).size);
     dropped.register(mapping, fd, mapping);
     return mapping;
   } catch (error) {
@@ -207,7 +220,10 @@ export class MemoryMappedFile extends fileClass<SyncReadWriteFile>() {
     this.path = mapping.path;
   }
 
-  /** Maps an existing file: `'r'` reads, `'r+'` reads and writes, `'w'` writes (no truncation). */
+  /**
+   * Maps a file: `'r'` reads an existing one; `'r+'` reads and writes, and `'w'` writes, a file
+   * they create empty if it is missing (never truncating one that exists).
+   */
   static open(path: string, mode: FileModeInput = 'rb'): MemoryMappedFile {
     const canonical = parseFileMode(mode, ['rb', 'wb', 'rb+']);
     return new MemoryMappedFile(openMapping(path, FLAGS[canonical], canonical !== 'rb'), canonical);
@@ -239,7 +255,10 @@ export class MemoryMappedFile extends fileClass<SyncReadWriteFile>() {
   }
 }
 
-/** Maps the file at `path` (PyArrow `memory_map`): `'r'`, `'r+'` or `'w'`. */
+/**
+ * Maps the file at `path` (PyArrow `memory_map`): `'r'` an existing file for reading; `'r+'`
+ * (reading and writing) and `'w'` (writing) create it empty if it is missing.
+ */
 export function memoryMap(path: string, mode: FileModeInput = 'rb'): MemoryMappedFile {
   return MemoryMappedFile.open(path, mode);
 }

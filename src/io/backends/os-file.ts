@@ -1,4 +1,5 @@
 import { close as closeFd, closeSync, fstat, fstatSync, open, openSync, read, readSync, write, writeSync } from 'node:fs';
+import { IOError } from '../../errors.js';
 import { describe } from '../../util/validate.js';
 import { parseFileMode, type FileMode, type FileModeInput } from '../core/file-mode.js';
 import type { SyncOutputStream, SyncRandomAccessFile, SyncInputStream } from '../core/interfaces.js';
@@ -41,7 +42,14 @@ function guarded<T>(path: string, call: () => T): T {
  */
 function descriptorFaces(fd: number, path: string, positional: boolean): { sync: UnderlyingFile; async: UnderlyingFile } {
   const sync: UnderlyingFile = {
-    readAt: (position, into) => guarded(path, () => readSync(fd, into, 0, into.byteLength, position)),
+    // Without a closure per call, as guarded() makes: the read loop's hottest call.
+    readAt(position, into) {
+      try {
+        return readSync(fd, into, 0, into.byteLength, position);
+      } catch (error) {
+        throw fsError(error, path);
+      }
+    },
     read: (into) => guarded(path, () => readSync(fd, into, 0, into.byteLength, null)),
     writeAt(position, bytes) {
       for (let done = 0; done < bytes.byteLength;) {
@@ -131,11 +139,14 @@ export const OSFile = class OSFile extends PooledFile {
     let size: number;
     try {
       const stats = fstatSync(fd);
+      // Opening a directory for reading succeeds; as in Arrow, it is refused here, not at the first read.
+      if (stats.isDirectory())
+        throw new IOError(`cannot open ${JSON.stringify(text)} as a file: it is a directory`, { code: 'EISDIR' });
       regular = stats.isFile();
       size = stats.size;
     } catch (error) {
       closeSync(fd);
-      throw fsError(error, text);
+      throw error instanceof IOError ? error : fsError(error, text);
     }
     const faces = descriptorFaces(fd, text, canonical !== 'ab' && regular);
     super(faces.sync, {

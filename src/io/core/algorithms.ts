@@ -9,15 +9,16 @@ import { IOError, UnsupportedOperationError } from '../../errors.js';
 import { Buffer } from '../../memory/buffer.js';
 import { countAnswer } from './contract-checks.js';
 import { concat, type Cursor } from './cursor.js';
-import { settle, YIELD_TO_EVENT_LOOP, type Steps } from './steps.js';
-import type { ByteRange, UnderlyingFile } from './underlying.js';
+import { isThenable } from './awaitable.js';
+import { runAsync, runSync, settle, syncValue, YIELD_TO_EVENT_LOOP, type Steps } from './steps.js';
+import type { Awaitable, ByteRange, UnderlyingFile } from './underlying.js';
 
 /** The most one backend call reads or writes. */
 export const PIECE = 8 * 1024 * 1024;
 /** How much a stream read of unknown length asks for first; it doubles up to {@link PIECE}. */
 const FIRST_CHUNK = 64 * 1024;
 /** Positional reads up to this size do not ask the size first. */
-const SMALL_READ = 1024 * 1024;
+export const SMALL_READ = 1024 * 1024;
 /** How far `readline` looks ahead first on a random-access file (lines are usually short). */
 const LINE_LOOKAHEAD = 4096;
 const NEWLINE = 0x0a;
@@ -119,20 +120,77 @@ export function* readBuffer(
     // Declined, and no memory to read into (an IO worker without shared memory): the bytes read.
     if (allocate === undefined) return Buffer.wrap(yield* readBytes(cursor, side, count));
   }
-  const buffer = allocate!(count);
-  let got: number;
+  return yield* fillBuffer(cursor, side, allocate!(count), 0, allocate!);
+}
+
+/**
+ * Fills `buffer` (from `allocate`) from the cursor, its first `filled` bytes read already
+ * (none, unless a caller read them itself; `filled` short of the size after a read that
+ * returned 0 means the file ended). Returns it full, or a buffer of exactly the bytes read
+ * when the file ends first; the memory not returned goes back at once, also on failure.
+ */
+export function* fillBuffer(
+  cursor: Cursor,
+  side: UnderlyingFile,
+  buffer: Buffer,
+  filled: number,
+  allocate: (size: number) => Buffer,
+  ended = false,
+): Steps<Buffer> {
+  let got = filled;
   try {
-    got = yield* fill(cursor, side, buffer.view);
+    if (!ended) got += yield* fill(cursor, side, buffer.view.subarray(filled));
   } catch (error) {
     // Give the memory back now, not at the next garbage collection.
     buffer.release();
     throw error;
   }
-  if (got === count) return buffer;
+  if (got === buffer.size) return buffer;
   // The file ended early: a buffer of the bytes read, and the larger one goes back now.
-  const exact = copyInto(allocate!, buffer.view.subarray(0, got));
+  const exact = copyInto(allocate, buffer.view.subarray(0, got));
   buffer.release();
   return exact;
+}
+
+/**
+ * {@link readBuffer} into memory from `allocate`, for a backend that cannot slice, in one
+ * backend read where one fills it (as in a sequential read loop), without generators: a large
+ * copy leaves their code and objects cold in the caches for the next call (1 MiB reads of a
+ * page-cached file, paired over rounds against Node: sync 0.945x -> 0.963x of `fs.readSync`,
+ * async 0.97-0.98x -> 0.99-1.02x of `FileHandle.read`). `undefined` where this does not apply
+ * (no length, a large one, bytes read ahead waiting); a promise on an asynchronous backend.
+ */
+export function readBufferInOneRead(
+  cursor: Cursor,
+  side: UnderlyingFile,
+  length: number | undefined,
+  allocate: (size: number) => Buffer,
+  synchronous: boolean,
+): Awaitable<Buffer> | undefined {
+  if (!cursor.seekable || side.sliceAt !== undefined || length === undefined || length === 0 || length > SMALL_READ) {
+    return undefined;
+  }
+  if (cursor.holdsBytes()) return undefined;
+  const buffer = allocate(length);
+  const fail = (error: unknown): never => {
+    // Give the memory back now, not at the next garbage collection.
+    buffer.release();
+    throw error;
+  };
+  const filled = (got: number): Awaitable<Buffer> => {
+    cursor.position += got;
+    if (got === length) return buffer;
+    const rest = fillBuffer(cursor, side, buffer, got, allocate, got === 0);
+    return synchronous ? runSync(rest) : runAsync(rest);
+  };
+  let read: Awaitable<number>;
+  try {
+    read = side.readAt!(cursor.position, buffer.view);
+    if (synchronous) read = syncValue(read);
+  } catch (error) {
+    return fail(error);
+  }
+  return isThenable(read) ? Promise.resolve(read).then(filled, fail) : filled(read);
 }
 
 /** Up to `length` bytes at `offset` of a random-access file, without moving anything. */

@@ -1,4 +1,8 @@
 import { allocateBuffer } from '../../memory/allocate-buffer.js';
+import type { Buffer } from '../../memory/buffer.js';
+import { checkOptionalSize } from '../../util/validate.js';
+import * as algorithms from './algorithms.js';
+import { runAsync, syncValue } from './steps.js';
 import { NativeFile } from './native-file.js';
 import type { FileInterface } from './interfaces.js';
 import type { FileClass } from './unpooled-file-class.js';
@@ -14,6 +18,33 @@ export type { FileClass } from './unpooled-file-class.js';
 export class PooledFile extends NativeFile {
   constructor(underlying: UnderlyingFile, traits: FileTraits) {
     super(underlying, traits.allocate === undefined ? { ...traits, allocate: (size) => allocateBuffer(size) } : traits);
+  }
+
+  /** {@link NativeFile.readBuffer}, in one backend read where one fills the buffer. */
+  override readBuffer(n?: number): Promise<Buffer> {
+    // Not `async`, as readAt: no promise more per read; throws still become rejections.
+    try {
+      const length = checkOptionalSize(n, 'n');
+      this.check('readable');
+      const { cursor, async: side } = this;
+      const allocate = this.traits.allocate!;
+      // Decided when the read starts, after the calls before it (a readline may leave bytes).
+      return this.queue.run(
+        () =>
+          algorithms.readBufferInOneRead(cursor, side, length, allocate, false) ??
+          runAsync(algorithms.readBuffer(cursor, side, length, allocate)),
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** {@link NativeFile.readBufferSync}, in one backend read where one fills the buffer. */
+  override readBufferSync(n?: number): Buffer {
+    const length = checkOptionalSize(n, 'n');
+    const side = this.syncSide('readable');
+    const once = algorithms.readBufferInOneRead(this.cursor, side, length, this.traits.allocate!, true);
+    return once === undefined ? super.readBufferSync(length) : syncValue(once);
   }
 }
 

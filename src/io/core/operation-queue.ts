@@ -48,14 +48,18 @@ export class OperationQueue {
 
   #track<T>(operation: Promise<T>): Promise<T> {
     this.#pending += 1;
-    this.#tail = operation.then(noop, noop).then(() => {
-      this.#pending -= 1;
-    });
+    // The count drops in the operation's first reaction, registered before the caller gets the
+    // promise: when the caller's `await` resumes, the operation no longer counts as pending, so
+    // a synchronous call or the next read starts at once (a method that hands out this promise
+    // itself, not through an `async` function's two extra jobs, would otherwise see it busy).
+    this.#tail = operation.then(this.#settled, this.#settled);
     return operation;
   }
-}
 
-function noop(): void {}
+  readonly #settled = (): void => {
+    this.#pending -= 1;
+  };
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
