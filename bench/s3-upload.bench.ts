@@ -83,6 +83,7 @@ describe('upload 1 GiB from a file to Ceph S3 (8 MiB parts, 4 in flight)', () =>
           ms: ms[i]!,
           value: SIZE / 1e6 / (ms[i]! / 1000),
           firstOverThis: ms[i]! / ms[0]!,
+          pairedFirstOverThis: median(samples[i]!.map((s, r) => s.ms / samples[0]![r]!.ms)),
           samples: samples[i]!.map((x) => x.ms),
         }));
         const sdk = CONTENDERS.length - 1;
