@@ -128,8 +128,37 @@ function relativePath(entry: string, base: string, sourcePath: string): string {
   return names.slice(above.length).join('/');
 }
 
-/** Streams one file across; the destination's half-written file is discarded on failure. */
+/**
+ * Stores whose files appear whole when their writer closes (multipart uploads, staged blocks,
+ * OPFS's atomic 'wb'). On the others (the local disk, HDFS) a copy writes a sibling and moves
+ * it over the target once complete, so a failure never leaves a torn file where one was.
+ */
+const COMMIT_ON_CLOSE = new Set(['s3', 'abfs', 'opfs']);
+
+/** Streams one file across; what the destination got of a failed copy is discarded. */
 async function copyOne(
+  source: FileSystem,
+  from: string,
+  destination: FileSystem,
+  to: string,
+  chunkSize: number,
+  signal: AbortSignal | undefined,
+  onBytes: (bytes: number) => void,
+): Promise<number> {
+  if (COMMIT_ON_CLOSE.has(destination.typeName)) return copyInto(source, from, destination, to, chunkSize, signal, onBytes);
+  const sibling = `${to}.nativefile-${Math.random().toString(36).slice(2, 10)}.partial`;
+  try {
+    const count = await copyInto(source, from, destination, sibling, chunkSize, signal, onBytes);
+    await destination.move(sibling, to);
+    return count;
+  } catch (error) {
+    await destination.deleteFile(sibling).catch(() => {});
+    throw error;
+  }
+}
+
+/** Streams one file into `to`, whose writer is aborted if the copy fails. */
+async function copyInto(
   source: FileSystem,
   from: string,
   destination: FileSystem,

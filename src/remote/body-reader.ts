@@ -31,16 +31,21 @@ export function asError(error: unknown): Error {
 }
 
 /**
- * Copies `body` into `into` until the body ends or `into` is full. Never throws: a failure
- * mid-way is returned with the count so far, so the caller can resume from there.
+ * Copies `body` into `into` until the body ends or `into` is full, or `idleTimeout` ms pass
+ * without a byte. Never throws: a failure mid-way is returned with the count so far, so the
+ * caller can resume from there.
  */
-export async function readBodyInto(body: ReadableStream<Uint8Array> | null, into: Uint8Array): Promise<BodyResult> {
+export async function readBodyInto(
+  body: ReadableStream<Uint8Array> | null,
+  into: Uint8Array,
+  idleTimeout = 0,
+): Promise<BodyResult> {
   if (body === null) return { filled: 0, overflow: false };
   const reader = body.getReader();
   let filled = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await readWithin(reader, idleTimeout);
       if (done) return { filled, overflow: false };
       const count = Math.min(value.byteLength, into.byteLength - filled);
       into.set(value.subarray(0, count), filled);
@@ -56,6 +61,19 @@ export async function readBodyInto(body: ReadableStream<Uint8Array> | null, into
   } finally {
     reader.releaseLock();
   }
+}
+
+/**
+ * The next chunk of `reader`, or a failure once `ms` milliseconds (0: no limit) pass without
+ * one: a server that stops sending mid-body must not hang the read.
+ */
+function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number): Promise<ReadableStreamReadResult<Uint8Array>> {
+  if (ms === 0) return reader.read();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new IOError(`the body stalled: no bytes for ${ms} ms`, { code: 'ETIMEDOUT' })), ms);
+  });
+  return Promise.race([reader.read(), stalled]).finally(() => clearTimeout(timer));
 }
 
 /** Reads a whole body of at most `limit` bytes; `undefined` when it is longer (the rest is dropped). */

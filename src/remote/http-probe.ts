@@ -8,6 +8,7 @@ import { discardBody, readWholeBody } from './body-reader.js';
 import { isRetryableStatus, networkError, responseError, statusError } from './http-errors.js';
 import { parseContentRange } from './range-reader.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
+import { timeoutSignal } from './signals.js';
 import type { FetchLike } from './transport.js';
 
 /** What a server says identifies one version of a resource. */
@@ -109,12 +110,20 @@ async function send(request: ProbeRequest, method: 'HEAD' | 'GET', range: string
   return withRetries(request.retry, signal, async () => {
     const headers = new Headers(request.headers);
     if (range !== undefined) headers.set('range', range);
+    const bounded = timeoutSignal(signal, request.retry.answerTimeout, name);
     let response: Response;
     try {
-      response = await request.fetch(url, { method, headers, ...(signal === undefined ? {} : { signal }) });
+      response = await request.fetch(url, {
+        method,
+        headers,
+        ...(bounded.signal === undefined ? {} : { signal: bounded.signal }),
+      });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      if (bounded.signal?.aborted) throw new Transient(bounded.signal.reason as IOError);
       throw new Transient(networkError(error, name));
+    } finally {
+      bounded.clear();
     }
     if (response.ok || (method === 'GET' && response.status === 416)) return response;
     // A presigned GET URL refuses HEAD (its signature covers GET only): the ranged GET decides.

@@ -8,6 +8,7 @@ import { IOError } from '../errors.js';
 import { discardBody, readBodyInto } from './body-reader.js';
 import { isRetryableStatus, networkError, responseError } from './http-errors.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
+import { timeoutSignal } from './signals.js';
 import type { RangeTransport } from './transport.js';
 
 /** What every read of one file shares. */
@@ -31,12 +32,16 @@ export async function readRangeInto(context: ReadContext, offset: number, into: 
   await withRetries(context.retry, signal, async (madeProgress) => {
     const start = offset + filled;
     const length = into.byteLength - filled;
+    const bounded = timeoutSignal(signal, context.retry.answerTimeout, transport.name);
     let response: Response;
     try {
-      response = await transport.get(start, length, signal);
+      response = await transport.get(start, length, bounded.signal!);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
+      if (bounded.signal?.aborted) throw new Transient(bounded.signal.reason as IOError);
       throw new Transient(networkError(error, transport.name));
+    } finally {
+      bounded.clear();
     }
     if (!response.ok) {
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
@@ -45,13 +50,15 @@ export async function readRangeInto(context: ReadContext, offset: number, into: 
       throw error;
     }
     checkAnswer(context, response, start, length);
-    const body = await readBodyInto(response.body, into.subarray(filled));
+    const body = await readBodyInto(response.body, into.subarray(filled), context.retry.answerTimeout);
     filled += body.filled;
-    if (body.filled > 0) madeProgress();
+    // A server that sends a little then stalls, every time, makes no progress worth resetting
+    // the retries for: a stall counts as a failure whatever came before it.
+    if (body.filled > 0 && (body.error as IOError | undefined)?.code !== 'ETIMEDOUT') madeProgress();
     if (filled === into.byteLength) return;
     if (signal.aborted) throw signal.reason;
     const cut = new IOError(`the body from ${transport.name} stopped after ${filled} of ${into.byteLength} bytes at ${offset}`, {
-      code: 'ECONNRESET',
+      code: (body.error as IOError | undefined)?.code === 'ETIMEDOUT' ? 'ETIMEDOUT' : 'ECONNRESET',
       cause: body.error,
     });
     throw new Transient(cut);

@@ -6,6 +6,7 @@
 import { IOError } from '../errors.js';
 import { isRetryableStatus, networkError, responseError } from './http-errors.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
+import { timeoutSignal } from './signals.js';
 
 /** How {@link sendWithRetries} sends and judges a request. */
 export interface RetriedRequest {
@@ -15,6 +16,11 @@ export interface RetriedRequest {
   readonly signal?: AbortSignal | undefined;
   /** Sends one attempt (signing anew each time, since signatures carry the time). */
   send(signal: AbortSignal | undefined): Promise<Response>;
+  /**
+   * Whether the request sends a body: then the answer may take as long as the body takes to
+   * go, and only a request without one is bounded by `retry.answerTimeout`.
+   */
+  readonly sendsBody?: boolean;
   /** Statuses that are an answer rather than a failure (such as 404 for an existence check). */
   readonly accept?: (status: number) => boolean;
   /** The store's error for a failed response (S3 XML, WebHDFS RemoteException). */
@@ -53,14 +59,18 @@ export async function sendForText(request: RetriedRequest): Promise<TextAnswer> 
 /** One attempt of a request, judged. */
 async function attempt(request: RetriedRequest): Promise<Response> {
   const { signal } = request;
+  const bounded = timeoutSignal(signal, request.sendsBody === true ? 0 : request.retry.answerTimeout, request.name);
   let response: Response;
   try {
-    response = await request.send(signal);
+    response = await request.send(bounded.signal);
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
+    if (bounded.signal?.aborted) throw new Transient(bounded.signal.reason as IOError);
     // Ours, not the network's (a signer that refused): reported as it is, not retried.
     if (error instanceof IOError) throw error;
     throw new Transient(networkError(error, request.name));
+  } finally {
+    bounded.clear();
   }
   if (response.ok || request.accept?.(response.status) === true) return response;
   const error = await (request.error?.(response) ?? responseError(response, request.name));

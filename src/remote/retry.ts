@@ -17,6 +17,13 @@ export interface RetryOptions {
    * gives up at once rather than stalling the caller. Default 10 000.
    */
   maxDelay?: number;
+  /**
+   * How long to wait, in milliseconds, for a server to answer a request that sends no body
+   * (its status and headers), and for the next bytes of a body being read, before the
+   * attempt counts as failed (`ETIMEDOUT`) and is tried again. A server that accepts and
+   * never answers cannot hang a call. Default 60 000; 0 waits for ever.
+   */
+  answerTimeout?: number;
 }
 
 /** {@link RetryOptions} with every value set. */
@@ -29,6 +36,7 @@ export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
     retries: checkSize(options.retries ?? 5, 'retry.retries'),
     baseDelay: checkSize(options.baseDelay ?? 100, 'retry.baseDelay'),
     maxDelay: checkSize(options.maxDelay ?? 10_000, 'retry.maxDelay'),
+    answerTimeout: checkSize(options.answerTimeout ?? 60_000, 'retry.answerTimeout'),
   };
 }
 

@@ -1,3 +1,5 @@
+import { IOError } from '../errors.js';
+
 /**
  * AbortSignal helpers that run where `AbortSignal.any` is missing (Safari before 17.4).
  * @module
@@ -17,6 +19,21 @@ export function anySignal(signals: ReadonlyArray<AbortSignal | undefined>): Abor
     signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
   }
   return controller.signal;
+}
+
+/**
+ * `signal` combined with a timer of `ms` milliseconds (none when 0) whose abort reason is an
+ * `ETIMEDOUT` IOError saying `what`; `clear()` stops the timer once the wait is over.
+ */
+export function timeoutSignal(
+  signal: AbortSignal | undefined,
+  ms: number,
+  what: string,
+): { signal: AbortSignal | undefined; clear: () => void } {
+  if (ms === 0) return { signal, clear: () => {} };
+  const timer = new AbortController();
+  const id = setTimeout(() => timer.abort(new IOError(`no answer from ${what} in ${ms} ms`, { code: 'ETIMEDOUT' })), ms);
+  return { signal: anySignal([signal, timer.signal]), clear: () => clearTimeout(id) };
 }
 
 /** Throws the signal's reason if it has aborted. */

@@ -9,7 +9,14 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AzureFileSystem, copyFiles, FileNotFoundError, LocalFileSystem, S3FileSystem } from '../../src/node.js';
+import {
+  AzureFileSystem,
+  copyFiles,
+  FileNotFoundError,
+  fromReadableStream,
+  LocalFileSystem,
+  S3FileSystem,
+} from '../../src/node.js';
 import type { FetchLike } from '../../src/remote/transport.js';
 import { randomBytes } from '../helpers.js';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteServer } from '../servers/azurite.js';
@@ -144,5 +151,28 @@ describe('copyFiles', () => {
     const sizes = new Map(tree.map((file) => [`hop/aborted/${file.path.slice(2)}`, file.size]));
     for (const info of left.filter((i) => i.type === 'file')) expect(info.size).toBe(sizes.get(info.path));
     expect(await s3.pendingUploads('hop', 'aborted')).toEqual([]);
+  });
+
+  it('a copy onto the local disk that fails mid-file leaves the file that was there, whole, and no partial one', async () => {
+    const target = join(dir, 'kept');
+    mkdirSync(target, { recursive: true });
+    writeFileSync(join(target, 'file-6.bin'), 'precious');
+    // A source whose file breaks after 1 MiB (a store failing mid-body).
+    const breaking = new (class extends LocalFileSystem {
+      override async openInputStream() {
+        const failing = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new Uint8Array(1024 * 1024));
+            controller.error(new Error('the store failed mid-body'));
+          },
+        });
+        return fromReadableStream(failing) as never;
+      }
+    })();
+    await expect(
+      copyFiles(breaking, join(dir, 'source', 'a/b/file-6.bin'), new LocalFileSystem(), join(target, 'file-6.bin')),
+    ).rejects.toThrow('mid-body');
+    expect(readFileSync(join(target, 'file-6.bin'), 'utf8')).toBe('precious');
+    expect(readdirSync(target)).toEqual(['file-6.bin']);
   });
 });

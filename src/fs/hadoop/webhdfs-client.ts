@@ -146,6 +146,7 @@ export class WebHdfsClient {
     discardBody(answer);
     await sendWithRetries({
       name,
+      sendsBody: true,
       retry: retryData ? this.retry : { ...this.retry, retries: 0 },
       send: (signal) =>
         this.#fetch(new URL(location, this.#base).href, {

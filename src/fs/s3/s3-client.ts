@@ -153,6 +153,7 @@ export class S3Client {
           },
           signal,
         ),
+      sendsBody: request.body !== undefined,
       ...(request.accept === undefined ? {} : { accept: request.accept }),
       error: (response: Response): Promise<IOError> => s3ResponseError(response, name),
     };

@@ -1,0 +1,69 @@
+// Servers that stop answering cannot hang a call: a request without a body gets its answer
+// within retry.answerTimeout or fails ETIMEDOUT (retried first), a body that stalls mid-way
+// does the same, and so close(), which waits for the reads in flight, settles.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AzureFileSystem } from '../../src/fs/azure/azure-file-system.js';
+import { HadoopFileSystem } from '../../src/fs/hadoop/hadoop-file-system.js';
+import { S3FileSystem } from '../../src/fs/s3/s3-file-system.js';
+import { HttpFile } from '../../src/remote/http-file.js';
+
+const SIZE = 1_000_000;
+const quick = { retries: 1, baseDelay: 1, answerTimeout: 200 };
+
+describe('servers that stall', () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url?.startsWith('/silent')) return; // accepts, never answers
+      if (req.method === 'HEAD') {
+        res.writeHead(200, { 'content-length': String(SIZE), 'accept-ranges': 'bytes', etag: '"v1"' }).end();
+        return;
+      }
+      // A ranged GET: the headers and 10 bytes, then nothing more, for ever.
+      const [, from, to] = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '') ?? [];
+      res.writeHead(206, {
+        'content-length': String(Number(to) - Number(from) + 1),
+        'content-range': `bytes ${from}-${to}/${SIZE}`,
+        etag: '"v1"',
+      });
+      res.write(new Uint8Array(10));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('close() of a file whose read waits on a stalled body settles once the read times out', async () => {
+    const file = await HttpFile.open(`${base}/stalls.bin`, { readAhead: 0, retry: quick });
+    const reading = file.readAt(0, 100_000).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await file.close(); // waits for the read, as for any file: it cannot wait for ever
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(await reading).toMatchObject({ code: 'ETIMEDOUT' });
+  });
+
+  it('a body that stalls mid-way fails ETIMEDOUT after the retries, and a server that never answers too', async () => {
+    const file = await HttpFile.open(`${base}/stalls.bin`, { readAhead: 0, retry: quick });
+    await expect(file.readAt(0, 100_000)).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    await file.close();
+    await expect(HttpFile.open(`${base}/silent/x.bin`, { retry: quick })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  });
+
+  it('S3, Azure and WebHDFS metadata calls to a server that never answers fail ETIMEDOUT', async () => {
+    const endpoint = `${base}/silent`;
+    const s3 = new S3FileSystem({ endpoint, region: 'us-east-1', forcePathStyle: true, retry: quick });
+    await expect(s3.getFileInfo('bucket/key')).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    await expect(s3.listDir('bucket')).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    const azure = new AzureFileSystem({ accountName: 'acct', sasToken: 'sv=x&sig=y', endpoint, retry: quick });
+    await expect(azure.getFileInfo('container/blob')).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    const hdfs = new HadoopFileSystem({ url: endpoint, retry: quick });
+    await expect(hdfs.getFileInfo('/x')).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  });
+});
