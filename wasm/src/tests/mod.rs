@@ -1,0 +1,6 @@
+//! Native unit tests of the allocator: `cargo test --release` in wasm/.
+
+mod caches;
+mod heap;
+mod support;
+mod thread_death;
