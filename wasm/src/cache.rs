@@ -18,6 +18,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use crate::heap::{Heap, Memory, CLASS_COUNT};
 use crate::states::{class_of, locate, SlabMap, CACHED, LIVE};
+use crate::stats::Account;
 
 /// Threads with a cache, per pool; more attach without one (they take the lock each call).
 pub const SLOTS: usize = 64;
@@ -43,6 +44,8 @@ pub struct ThreadCache {
     owner: AtomicU32,
     /// The host's id for the owner thread (Node's `threadId` + 1; 0 unknown), for messages.
     pub host_id: AtomicU32,
+    /// The slot's share of the statistics (stats.rs): with the owner, on its cache line.
+    pub account: Account,
     /// Under the lock: the generation of the last ticket, and the lock's acquisition count at
     /// the last fill or flush.
     generation: UnsafeCell<u32>,
@@ -61,6 +64,7 @@ const EMPTY_CLASS: ClassCache = ClassCache {
 pub const EMPTY_CACHE: ThreadCache = ThreadCache {
     owner: AtomicU32::new(0),
     host_id: AtomicU32::new(0),
+    account: Account::new(),
     generation: UnsafeCell::new(0),
     last_active: UnsafeCell::new(0),
     classes: [EMPTY_CLASS; CLASS_COUNT],

@@ -17,7 +17,7 @@ use crate::cache::{slot_of, ThreadCache, EMPTY_CACHE, SLOTS, STALE};
 use crate::heap::{Heap, Memory, DOUBLE_FREE, FOREIGN, GRANULE, OK, POISONED, RETIRED, SMALL_LIMIT};
 use crate::lock::{Lock, Parking, REFUSED, TAKEN};
 use crate::states::{locate, SlabMap, CACHED, FREE, LIVE};
-use crate::stats::{Stat, Stats};
+use crate::stats::{Account, Stat, Stats, MAY_THAW, NEEDS_LOCK};
 
 /// Why a pool was poisoned (the low byte of `nf_poison_cause`; the holder's id is above it).
 pub const FAULT: u32 = 1;
@@ -47,6 +47,8 @@ struct Settings {
     poison: AtomicU32,
     /// The address of offset 0 (0 in wasm).
     base: AtomicUsize,
+    /// How many slots were ever given out (the others' accounts are empty).
+    slots_used: AtomicU32,
     /// The heap's memory size and limit as of the last call, readable without the lock.
     memory_size: AtomicU64,
     limit: AtomicU64,
@@ -65,6 +67,7 @@ impl<P, M> Pool<P, M> {
                 timeout_ms: AtomicU32::new(0),
                 poison: AtomicU32::new(0),
                 base: AtomicUsize::new(0),
+                slots_used: AtomicU32::new(0),
                 memory_size: AtomicU64::new(0),
                 limit: AtomicU64::new(0),
             },
@@ -88,7 +91,21 @@ impl<P, M> Pool<P, M> {
 
     /// One statistic now; readable without the lock, a poisoned pool included.
     pub fn stat(&self, which: Stat) -> u64 {
-        self.stats.read(which)
+        self.stats.read(which, self.accounts())
+    }
+
+    /// Every thread cache's share of the statistics (of the slots ever given out: a bound
+    /// known only at run time also keeps the compiler from unrolling loops over them).
+    #[inline(always)]
+    fn accounts(&self) -> impl Iterator<Item = &Account> + Clone {
+        let used = self.settings.slots_used.load(Ordering::Acquire) as usize;
+        self.caches[..used.min(SLOTS)].iter().map(|cache| &cache.account)
+    }
+
+    /// The statistics account of `ticket`'s slot, if it has one.
+    #[inline(always)]
+    fn account(&self, ticket: u32) -> Option<&Account> {
+        slot_of(ticket).map(|slot| &self.caches[slot].account)
     }
 
     /// 0, or why the pool is poisoned (`FAULT` or `DEAD_HOLDER`) with the holder id << 8.
@@ -135,6 +152,9 @@ impl<P: Parking, M: Memory> Pool<P, M> {
             let mut oldest = (0, 0);
             for (slot, cache) in self.caches.iter().enumerate() {
                 if cache.is_free() {
+                    if slot as u32 >= self.settings.slots_used.load(Ordering::Relaxed) {
+                        self.settings.slots_used.store(slot as u32 + 1, Ordering::Release);
+                    }
                     return cache.assign(slot, host_id, now);
                 }
                 let idle = cache.idle(now);
@@ -174,14 +194,33 @@ impl<P: Parking, M: Memory> Pool<P, M> {
                 return self.alloc_cached(cache, ticket, size);
             }
         }
-        let result = self.with_heap(ticket, |heap| if size == 0 { heap.zero_area() } else { heap.alloc(size) });
-        match result {
-            Ok(offset) if offset != 0 => {
-                self.stats.allocated(size);
-                offset
+        let result = self.with_heap(ticket, |heap| {
+            let offset = if size == 0 { heap.zero_area() } else { heap.alloc(size) };
+            if offset != 0 {
+                self.allocated_locked(ticket, size);
             }
-            Ok(_) => 0,
-            Err(code) => code,
+            offset
+        });
+        result.unwrap_or_else(|code| code)
+    }
+
+    /// Records an allocation, the lock held.
+    #[inline(never)]
+    fn allocated_locked(&self, ticket: u32, size: u32) {
+        let account = self.account(ticket);
+        if self.stats.allocate(account, size) == NEEDS_LOCK {
+            self.stats.allocate_locked(account, size, self.accounts());
+        }
+    }
+
+    /// Records a free, the lock held.
+    #[inline(never)]
+    fn freed_locked(&self, ticket: u32, size: u32) {
+        let account = self.account(ticket);
+        if self.stats.free(account, size) == MAY_THAW {
+            if let Some(account) = account {
+                self.stats.thaw(account);
+            }
         }
     }
 
@@ -190,20 +229,23 @@ impl<P: Parking, M: Memory> Pool<P, M> {
             return POISONED;
         }
         let (map, base) = (&self.map, self.settings.base.load(Ordering::Relaxed));
-        let mut block = cache.pop(map, base, size);
-        if block == 0 {
-            let slot = slot_of(ticket).unwrap_or(0);
-            let filled = self.with_heap(ticket, |heap| cache.fill(heap, slot, size, self.lock.acquisitions()));
-            match filled {
-                Ok(0) => return 0,
-                Ok(_) => block = cache.pop(map, base, size),
-                Err(code) => return code,
+        let block = cache.pop(map, base, size);
+        if block != 0 && self.stats.allocate(Some(&cache.account), size) != NEEDS_LOCK {
+            return block;
+        }
+        // The cache is empty, or the statistics need headroom or a new peak.
+        let slot = slot_of(ticket).unwrap_or(0);
+        let result = self.with_heap(ticket, |heap| {
+            let mut block = block;
+            if block == 0 && cache.fill(heap, slot, size, self.lock.acquisitions()) > 0 {
+                block = cache.pop(map, base, size);
             }
-        }
-        if block != 0 {
-            self.stats.allocated(size);
-        }
-        block
+            if block != 0 {
+                self.allocated_locked(ticket, size);
+            }
+            block
+        });
+        result.unwrap_or_else(|code| code)
     }
 
     /// Returns a block obtained for `size` bytes: `OK`, or `DOUBLE_FREE` / `FOREIGN` (and
@@ -223,15 +265,15 @@ impl<P: Parking, M: Memory> Pool<P, M> {
         let result = self.with_heap(ticket, |heap| match size {
             0 if offset == heap.zero_area() => OK,
             _ if size % GRANULE != 0 || size == 0 => FOREIGN,
-            _ => heap.free(offset, size),
-        });
-        match result {
-            Ok(OK) => {
-                self.stats.freed(size);
-                OK
+            _ => {
+                let code = heap.free(offset, size);
+                if code == OK {
+                    self.freed_locked(ticket, size);
+                }
+                code
             }
-            Ok(code) | Err(code) => code,
-        }
+        });
+        result.unwrap_or_else(|code| code)
     }
 
     fn free_cached(&self, cache: &ThreadCache, ticket: u32, offset: u32, size: u32) -> u32 {
@@ -248,7 +290,10 @@ impl<P: Parking, M: Memory> Pool<P, M> {
         match located.swap(LIVE, CACHED) {
             Ok(()) => {
                 cache.push(size, offset);
-                self.stats.freed(size);
+                if self.stats.free(Some(&cache.account), size) == MAY_THAW {
+                    // Optional: a poisoned pool keeps the account frozen.
+                    let _ = self.with_heap(ticket, |_| self.stats.thaw(&cache.account));
+                }
                 OK
             }
             Err(FREE) | Err(CACHED) => DOUBLE_FREE,
@@ -265,54 +310,55 @@ impl<P: Parking, M: Memory> Pool<P, M> {
             return if self.is_poisoned() { POISONED } else { FOREIGN };
         }
         let first = self.with_heap(ticket, |heap| {
-            if old_size == 0 {
-                return match (offset == heap.zero_area(), new_size) {
+            let (moved, copy) = if old_size == 0 {
+                match (offset == heap.zero_area(), new_size) {
                     (false, _) => (FOREIGN, false),
                     (true, 0) => (offset, false),
                     (true, _) => (heap.alloc(new_size), false),
-                };
-            }
-            let code = heap.check_live(offset, old_size);
-            if code != OK {
-                (code, false)
-            } else if new_size == 0 {
-                heap.free(offset, old_size);
-                (heap.zero_area(), false)
-            } else if old_size == new_size || old_size > SMALL_LIMIT && new_size > SMALL_LIMIT && heap.resize_large(offset, new_size) {
-                (offset, false)
+                }
             } else {
-                (heap.alloc(new_size), true)
+                let code = heap.check_live(offset, old_size);
+                if code != OK {
+                    (code, false)
+                } else if new_size == 0 {
+                    heap.free(offset, old_size);
+                    (heap.zero_area(), false)
+                } else if old_size == new_size || old_size > SMALL_LIMIT && new_size > SMALL_LIMIT && heap.resize_large(offset, new_size) {
+                    (offset, false)
+                } else {
+                    (heap.alloc(new_size), true)
+                }
+            };
+            if moved >= GRANULE && !copy {
+                self.stats.reallocated(old_size, new_size, self.accounts());
             }
+            (moved, copy)
         });
         let (moved, copy) = match first {
             Ok(result) => result,
             Err(code) => return code,
         };
-        if moved < GRANULE {
+        if moved < GRANULE || !copy {
             return moved;
         }
-        if copy {
-            let base = self.settings.base.load(Ordering::Relaxed);
-            let count = if old_size < new_size { old_size } else { new_size };
-            // SAFETY: both blocks are live and the caller's: no other thread touches them.
-            unsafe {
-                core::ptr::copy_nonoverlapping((base + offset as usize) as *const u8, (base + moved as usize) as *mut u8, count as usize);
-            }
-            let freed = self.with_heap(ticket, |heap| match heap.free(offset, old_size) {
-                OK => OK,
-                code => {
-                    // Freed by another thread meanwhile (a caller's race): undo the move.
-                    heap.free(moved, new_size);
-                    code
-                }
-            });
-            match freed {
-                Ok(OK) => {}
-                Ok(code) | Err(code) => return code,
-            }
+        let base = self.settings.base.load(Ordering::Relaxed);
+        let count = if old_size < new_size { old_size } else { new_size };
+        // SAFETY: both blocks are live and the caller's: no other thread touches them.
+        unsafe {
+            core::ptr::copy_nonoverlapping((base + offset as usize) as *const u8, (base + moved as usize) as *mut u8, count as usize);
         }
-        self.stats.reallocated(old_size, new_size);
-        moved
+        let freed = self.with_heap(ticket, |heap| match heap.free(offset, old_size) {
+            OK => {
+                self.stats.reallocated(old_size, new_size, self.accounts());
+                moved
+            }
+            code => {
+                // Freed by another thread meanwhile (a caller's race): undo the move.
+                heap.free(moved, new_size);
+                code
+            }
+        });
+        freed.unwrap_or_else(|code| code)
     }
 
     /// Takes back every block the thread caches hold and gives slabs with no used block back
@@ -407,6 +453,12 @@ impl<P: Parking, M: Memory> Pool<P, M> {
     #[cfg(test)]
     pub fn release_lock(&self, id: u32) {
         self.leave(id)
+    }
+
+    /// The headroom of each slot ever given out, `None` where frozen (for tests).
+    #[cfg(test)]
+    pub fn headrooms(&self) -> std::vec::Vec<Option<u64>> {
+        self.accounts().map(|account| account.headroom()).collect()
     }
 
     /// How many times the lock was taken (for tests).

@@ -46,6 +46,9 @@ fn scaling_of_small_blocks() {
                     }
                     let cpu = thread_cpu_ns() - start + (sink & 1) as f64;
                     if cached {
+                        if i == 0 {
+                            println!("  headrooms at the end: {:?}", &pool.headrooms());
+                        }
                         pool.detach(t);
                     }
                     cpu
@@ -57,9 +60,16 @@ fn scaling_of_small_blocks() {
     let pool = new_pool(64 << 20, 64 << 20);
     for cached in [true, false] {
         for _ in 0..3 {
+            let before = pool.lock_acquisitions();
             let one = run(pool, 1, 4_000_000, cached);
             let two = run(pool, 2, 4_000_000, cached);
-            println!("cached {}: CPU per pair: 1 thread {:.1} ns, 2 threads {:.1} ns", cached, one, two);
+            println!(
+                "cached {}: CPU per pair: 1 thread {:.1} ns, 2 threads {:.1} ns; lock taken {} times",
+                cached,
+                one,
+                two,
+                pool.lock_acquisitions().wrapping_sub(before)
+            );
         }
     }
 }
