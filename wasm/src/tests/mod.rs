@@ -2,5 +2,6 @@
 
 mod caches;
 mod heap;
+mod stats;
 mod support;
 mod thread_death;
