@@ -23,6 +23,11 @@ const skipBlockType = () => {
   if (byte === 0x40 || (byte >= 0x6f && byte <= 0x7f)) at++;
   else u();
 };
+/** Skips a length-prefixed run of bytes (`at += u()` would read `at` before `u()` moves it). */
+const skipBytes = () => {
+  const length = u();
+  at += length;
+};
 const skipMemarg = () => {
   u();
   u();
@@ -35,8 +40,8 @@ const offenders = [];
 
 function readImports() {
   for (let n = u(); n > 0; n--) {
-    at += u();
-    at += u();
+    skipBytes();
+    skipBytes();
     const kind = bytes[at++];
     if (kind === 0) u();
     else if (kind === 1) (at++, bytes[at++] & 1 ? (u(), u()) : u());
@@ -68,7 +73,7 @@ function instruction(index) {
     u();
   else if (op === 0x0e) for (let n = u() + 1; n > 0; n--) u();
   else if (op === 0x11) (u(), u());
-  else if (op === 0x1c) at += u();
+  else if (op === 0x1c) skipBytes();
   else if (op === 0x23 || op === 0x24) {
     if (mutable.has(u())) offenders.push(index);
   } else if (op >= 0x28 && op <= 0x3e) skipMemarg();
