@@ -26,8 +26,8 @@ pub const SLOTS: usize = 64;
 pub const CAPACITY: usize = 16;
 /// Blocks taken from a slab, or given back to slabs, at once.
 pub const BATCH: usize = CAPACITY / 2;
-/// A slot idle for this many acquisitions of the lock may be given to a new thread when all
-/// are taken (its owner, if alive, attaches again on its next call).
+/// A slot idle for this many critical sections of the pool may be given to a new thread when
+/// all are taken (its owner, if alive, attaches again on its next call).
 pub const STALE: u32 = 4096;
 
 #[repr(C)]
@@ -46,8 +46,8 @@ pub struct ThreadCache {
     pub host_id: AtomicU32,
     /// The slot's share of the statistics (stats.rs): with the owner, on its cache line.
     pub account: Account,
-    /// Under the lock: the generation of the last ticket, and the lock's acquisition count at
-    /// the last fill or flush.
+    /// Under the lock: the generation of the last ticket, and the heap's epoch at the last
+    /// fill or flush.
     generation: UnsafeCell<u32>,
     last_active: UnsafeCell<u32>,
     classes: [ClassCache; CLASS_COUNT],
@@ -133,7 +133,8 @@ impl ThreadCache {
 
     /// Under the lock: fills the empty stack of `size` blocks from a slab.
     #[inline(never)]
-    pub(crate) fn fill<M: Memory>(&self, heap: &mut Heap<M>, slot: usize, size: u32, now: u32) -> usize {
+    pub(crate) fn fill<M: Memory>(&self, heap: &mut Heap<M>, slot: usize, size: u32) -> usize {
+        let now = heap.epoch;
         let (count, blocks) = self.class(size);
         // SAFETY: as in `class`; `last_active` only changes under the lock.
         let (hint, last_active) = unsafe { (&mut *self.classes[class_of(size)].slab.get(), &mut *self.last_active.get()) };
@@ -146,7 +147,8 @@ impl ThreadCache {
     /// Under the lock: gives the oldest `BATCH` blocks of the full stack of `size` blocks back
     /// to their slabs.
     #[inline(never)]
-    pub(crate) fn flush<M: Memory>(&self, heap: &mut Heap<M>, size: u32, now: u32) {
+    pub(crate) fn flush<M: Memory>(&self, heap: &mut Heap<M>, size: u32) {
+        let now = heap.epoch;
         let (count, blocks) = self.class(size);
         let n = if (*count as usize) < CAPACITY { *count as usize } else { CAPACITY };
         let gone = if n < BATCH { n } else { BATCH };
@@ -198,7 +200,7 @@ impl ThreadCache {
         self.owner.load(Ordering::Relaxed) == 0
     }
 
-    /// Under the lock: how many acquisitions of the lock ago this cache was last active.
+    /// Under the lock: how many critical sections ago this cache was last active.
     pub(crate) fn idle(&self, now: u32) -> u32 {
         // SAFETY: `last_active` only changes under the lock.
         now.wrapping_sub(unsafe { *self.last_active.get() })

@@ -80,6 +80,8 @@ pub struct Heap<M> {
     pub(crate) partial: [u32; CLASS_COUNT],
     /// How many slabs have no used block; they are returned to TLSF when space runs short.
     pub(crate) empty_slabs: u32,
+    /// Counts the pool's critical sections: a clock for how long ago something was done.
+    pub(crate) epoch: u32,
 }
 
 impl<M> Heap<M> {
@@ -96,6 +98,7 @@ impl<M> Heap<M> {
             heads: [[0; SL_COUNT]; FL_COUNT],
             partial: [0; CLASS_COUNT],
             empty_slabs: 0,
+            epoch: 0,
         }
     }
 

@@ -9,7 +9,7 @@
 //!
 //! A wasm trap unwinds nothing, and `worker.terminate()` stops a thread wherever it is: a
 //! thread that dies holding the lock would leave every other thread waiting forever. So no wait
-//! is unbounded. A waiter that sees the same holder and no acquisition at all for
+//! is unbounded. A waiter that sees the same holder and no release at all for
 //! `timeout_ms` gives up and reports the holder: the caller poisons the lock. Poisoned
 //! (`POISONED`), `lock` fails at once in every thread, and the pool reports itself unusable.
 //! Every transition is a compare-exchange, so that no thread can overwrite the poison; only
@@ -42,14 +42,11 @@ pub trait Parking {
 #[repr(C, align(64))]
 pub struct Lock {
     word: AtomicU32,
-    /// Counts acquisitions, so that a waiter can tell a holder that is stuck from a lock that
-    /// changes hands while it waits.
-    acquisitions: AtomicU32,
 }
 
 impl Lock {
     pub const fn new() -> Self {
-        Lock { word: AtomicU32::new(FREE), acquisitions: AtomicU32::new(0) }
+        Lock { word: AtomicU32::new(FREE) }
     }
 
     /// Takes the lock for holder `id` (1 to 2^31 - 2): `TAKEN`, or `REFUSED` if the lock is
@@ -58,7 +55,7 @@ impl Lock {
     #[inline]
     pub fn lock<P: Parking>(&self, id: u32, timeout_ms: u32) -> u32 {
         if self.cas(FREE, id << 1, Ordering::Acquire) {
-            return self.taken();
+            return TAKEN;
         }
         self.lock_contended::<P>(id, timeout_ms)
     }
@@ -72,12 +69,15 @@ impl Lock {
         for _ in 0..SPINS {
             core::hint::spin_loop();
             match self.word.load(Ordering::Relaxed) {
-                FREE if self.cas(FREE, mine, Ordering::Acquire) => return self.taken(),
+                FREE if self.cas(FREE, mine, Ordering::Acquire) => return TAKEN,
                 POISONED => return REFUSED,
                 _ => {}
             }
         }
-        let mut seen = (u32::MAX - 1, 0);
+        // The word as this waiter left it (with `WAITERS` set), and since when. Any release
+        // changes it (to FREE, or to a holder without `WAITERS`), even if the same holder takes
+        // the lock again at once; a holder that died leaves it as it is for good.
+        let mut seen = FREE;
         let mut since = 0.0;
         loop {
             let word = self.word.load(Ordering::Relaxed);
@@ -90,38 +90,23 @@ impl Lock {
                 FREE => {
                     // Taken as contended: there may be other waiters to wake on unlock.
                     if self.cas(FREE, mine | WAITERS, Ordering::Acquire) {
-                        return self.taken();
+                        return TAKEN;
                     }
                     continue;
                 }
-                _ if word & WAITERS == 0 => {
-                    if !self.cas(word, word | WAITERS, Ordering::Relaxed) {
-                        continue;
-                    }
-                }
                 _ => {}
             }
-            P::wait(&self.word, word | WAITERS);
-            let now = (word | WAITERS, self.acquisitions.load(Ordering::Relaxed));
-            if now != seen {
-                seen = now;
+            if word != seen {
+                seen = word | WAITERS;
                 since = P::now_ms();
             } else if P::now_ms() - since >= timeout_ms as f64 {
                 return word >> 1;
             }
+            if word & WAITERS == 0 && !self.cas(word, word | WAITERS, Ordering::Relaxed) {
+                continue;
+            }
+            P::wait(&self.word, word | WAITERS);
         }
-    }
-
-    /// How many times the lock was taken (wrapping): a clock for how long ago something was
-    /// done under it.
-    pub fn acquisitions(&self) -> u32 {
-        self.acquisitions.load(Ordering::Relaxed)
-    }
-
-    #[inline(always)]
-    fn taken(&self) -> u32 {
-        self.acquisitions.fetch_add(1, Ordering::Relaxed);
-        TAKEN
     }
 
     /// Releases the lock held by `id`; false if it was poisoned meanwhile (it stays poisoned).

@@ -148,7 +148,7 @@ impl<P: Parking, M: Memory> Pool<P, M> {
     /// 0 if every slot is taken and busy (the thread then goes without), or `POISONED`.
     pub fn attach(&self, host_id: u32) -> u32 {
         self.with_heap(0, |heap| {
-            let now = self.lock.acquisitions();
+            let now = heap.epoch;
             let mut oldest = (0, 0);
             for (slot, cache) in self.caches.iter().enumerate() {
                 if cache.is_free() {
@@ -237,7 +237,7 @@ impl<P: Parking, M: Memory> Pool<P, M> {
         let slot = slot_of(ticket).unwrap_or(0);
         let result = self.with_heap(ticket, |heap| {
             let mut block = block;
-            if block == 0 && cache.fill(heap, slot, size, self.lock.acquisitions()) > 0 {
+            if block == 0 && cache.fill(heap, slot, size) > 0 {
                 block = cache.pop(map, base, size);
             }
             if block != 0 {
@@ -283,7 +283,7 @@ impl<P: Parking, M: Memory> Pool<P, M> {
         };
         if cache.is_full(size) {
             // Room first, so that a failure leaves the block as it was.
-            if let Err(code) = self.with_heap(ticket, |heap| cache.flush(heap, size, self.lock.acquisitions())) {
+            if let Err(code) = self.with_heap(ticket, |heap| cache.flush(heap, size)) {
                 return code;
             }
         }
@@ -397,7 +397,9 @@ impl<P: Parking, M: Memory> Pool<P, M> {
             return Err(POISONED);
         }
         // SAFETY: the lock gives this thread sole access to the heap.
-        let result = f(unsafe { &mut *self.heap.get() });
+        let heap = unsafe { &mut *self.heap.get() };
+        heap.epoch = heap.epoch.wrapping_add(1);
+        let result = f(heap);
         self.leave(id);
         Ok(result)
     }
@@ -461,10 +463,11 @@ impl<P: Parking, M: Memory> Pool<P, M> {
         self.accounts().map(|account| account.headroom()).collect()
     }
 
-    /// How many times the lock was taken (for tests).
+    /// How many critical sections ran (for tests; read without the lock).
     #[cfg(test)]
-    pub fn lock_acquisitions(&self) -> u32 {
-        self.lock.acquisitions()
+    pub fn critical_sections(&self) -> u32 {
+        // SAFETY: a racy read of a word, for tests.
+        unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.heap.get()).epoch)) }
     }
 
     /// Runs `f` on the heap under the lock, for tests; `None` if the pool is poisoned.

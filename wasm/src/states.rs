@@ -48,7 +48,29 @@ pub(crate) const EVEN: u32 = 0x5555_5555;
 /// Blocks of `size` bytes in one slab (at most 254, so the state map's 256 entries suffice).
 #[inline]
 pub fn blocks_per_slab(size: u32) -> u32 {
-    (SLAB_SPAN - SLAB_HEADER) / size
+    granules_over_class(SLAB_GRANULES, class_of(size))
+}
+
+/// Granules in a slab after its header.
+const SLAB_GRANULES: u32 = (SLAB_SPAN - SLAB_HEADER) / GRANULE;
+
+/// `ceil(2^16 / (class + 1))`: dividing a granule count below 256 by a class's granules is a
+/// multiplication and a shift, exact in that range (a division costs as much as the rest of a
+/// cached allocation).
+const RECIPROCALS: [u32; 16] = {
+    let mut table = [0; 16];
+    let mut class = 0;
+    while class < 16 {
+        table[class] = (65536 + class as u32) / (class as u32 + 1);
+        class += 1;
+    }
+    table
+};
+
+/// `granules / (class + 1)` for `granules` below 256.
+#[inline(always)]
+fn granules_over_class(granules: u32, class: usize) -> u32 {
+    granules * RECIPROCALS[class] >> 16
 }
 
 /// The size class of a small block size (a multiple of 64, 64 to 1024).
@@ -159,9 +181,10 @@ pub fn locate(map: &SlabMap, base: usize, offset: u32, size: u32) -> Option<Loca
     if offset < slab + SLAB_HEADER || tag != SLAB_TAG | class_of(size) as u32 {
         return None;
     }
-    let relative = offset - slab - SLAB_HEADER;
-    let index = relative / size;
-    if relative % size != 0 || index >= blocks_per_slab(size) {
+    let granules = (offset - slab - SLAB_HEADER) / GRANULE;
+    let class = class_of(size);
+    let index = granules_over_class(granules, class);
+    if index * (class as u32 + 1) != granules || index >= granules_over_class(SLAB_GRANULES, class) {
         return None;
     }
     Some(Located {

@@ -60,7 +60,7 @@ fn scaling_of_small_blocks() {
     let pool = new_pool(64 << 20, 64 << 20);
     for cached in [true, false] {
         for _ in 0..3 {
-            let before = pool.lock_acquisitions();
+            let before = pool.critical_sections();
             let one = run(pool, 1, 4_000_000, cached);
             let two = run(pool, 2, 4_000_000, cached);
             println!(
@@ -68,7 +68,7 @@ fn scaling_of_small_blocks() {
                 cached,
                 one,
                 two,
-                pool.lock_acquisitions().wrapping_sub(before)
+                pool.critical_sections().wrapping_sub(before)
             );
         }
     }
@@ -80,12 +80,12 @@ fn small_blocks_of_a_thread_with_a_cache_take_no_lock_once_warm() {
     let t = pool.attach(0);
     let warm = pool.alloc(t, 192);
     assert_eq!(pool.free(t, warm, 192), OK);
-    let before = pool.lock_acquisitions();
+    let before = pool.critical_sections();
     for _ in 0..10_000 {
         let block = pool.alloc(t, 192);
         assert_eq!(pool.free(t, block, 192), OK);
     }
-    assert_eq!(pool.lock_acquisitions(), before);
+    assert_eq!(pool.critical_sections(), before);
     assert_eq!(pool.stat(Stat::NumAllocations), 10_001);
     assert_eq!(pool.stat(Stat::BytesAllocated), 0);
     assert_eq!(pool.stat(Stat::MaxMemory), 192);

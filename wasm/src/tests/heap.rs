@@ -308,3 +308,11 @@ fn the_last_block_grows_into_new_memory_without_moving() {
     assert!(bytes(pool, block, 1 << 20).iter().all(|&b| b == 9));
     heap_check(pool);
 }
+
+#[test]
+fn block_indexes_by_reciprocal_match_division() {
+    use crate::states::blocks_per_slab;
+    for size in (64..=1024).step_by(64) {
+        assert_eq!(blocks_per_slab(size), (16384 - 128) / size, "size {}", size);
+    }
+}
