@@ -48,6 +48,18 @@ const GROUPS = {
     rounds: 61,
   },
   'sequential 4 KiB reads from an 8 MiB Blob': { unit: 'reads/s', names: ['blobFileSequential', 'blobSliceSequential'] },
+  // The same work split between 2 workers or done by 1; the arithmetic pair shows what the
+  // machine gives 2 threads at the time (a shared 2-core machine rarely gives 2x).
+  'wasm pool, allocate + release of 64 B to 1 KiB from 2 workers / from 1': {
+    unit: 'M allocations/s',
+    names: ['poolTwoWorkers', 'poolOneWorker'],
+    rounds: 15,
+  },
+  'wasm pool, its control: arithmetic, no memory shared, from 2 workers / from 1': {
+    unit: 'M steps/s',
+    names: ['computeTwoWorkers', 'computeOneWorker'],
+    rounds: 15,
+  },
 };
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -148,7 +160,7 @@ try {
             row.name === names[0]
               ? '        (first)'
               : `${row.firstOverThis.toFixed(2).padStart(8)}x  (paired ${row.pairedFirstOverThis.toFixed(2)}x)`;
-          console.log(`  ${row.name.padEnd(26)} ${row.value.toFixed(0).padStart(8)}${ratio}`);
+          console.log(`  ${row.name.padEnd(26)} ${row.value.toFixed(row.value < 100 ? 2 : 0).padStart(8)}${ratio}`);
         }
         tables[`browser ${engine}: ${title}`] = {
           measuredAt: new Date().toISOString(),
