@@ -2,10 +2,9 @@
  * How the wasm pool scales with threads: allocate + release from 2 worker threads against the
  * same work from 1 (each of the 2 does half), interleaved rounds (bench/harness.ts), for small
  * blocks (64 B to 1 KiB, which come from each thread's cache) and for mixed sizes up to 64 KiB
- * (the larger ones take the pool's shared lock). The same split of work done by `new
- * ArrayBuffer`, and of plain arithmetic, shows what this machine gives 2 threads at the time:
- * a shared 2-core machine rarely gives 2x. Each table also prints the ratio of every round
- * against its pair in the same round.
+ * (the larger ones take the pool's shared lock), and `new ArrayBuffer` for comparison. Each
+ * table also times plain arithmetic split the same way, in the same rounds: what this shared
+ * 2-core machine gives 2 threads at the time (rarely 2x). Ratios are paired by round.
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
@@ -37,45 +36,49 @@ async function run(kind: string, sizes: number[], repeat: number, threads: numbe
   await Promise.all(used.map((worker) => once(worker, 'message')));
 }
 
-/** The 2-thread round's speed over the 1-thread round's, round by round. */
-function printPaired(title: string, rows: readonly Row[]): void {
-  const ratios = rows[1]!.samples.map((ms, i) => ms / rows[0]!.samples[i]!);
-  const sorted = ratios.slice().sort((a, b) => a - b);
-  console.log(
-    `  ${title}: 2 threads / 1, paired by round: median ${median(ratios).toFixed(2)}x, ` +
-      `range ${sorted[0]!.toFixed(2)}-${sorted[sorted.length - 1]!.toFixed(2)}x`,
-  );
+/** Each kind's 2-thread round's speed over its 1-thread round's, paired by round. */
+function printPaired(rows: readonly Row[], kinds: readonly string[]): void {
+  const parts = kinds.map((kind, k) => {
+    const [two, one] = [rows[2 * k]!, rows[2 * k + 1]!];
+    const ratios = one.samples.map((ms, i) => ms / two.samples[i]!);
+    const sorted = ratios.slice().sort((a, b) => a - b);
+    return `${kind} ${median(ratios).toFixed(2)}x (${sorted[0]!.toFixed(2)}-${sorted[sorted.length - 1]!.toFixed(2)})`;
+  });
+  console.log(`  2 threads / 1, paired by round: ${parts.join(', ')}`);
 }
 
 const REPEAT = 200;
 const options = (sizes: number[]) => ({
-  rounds: 15,
+  rounds: 21,
   warmup: 3,
   per: { unit: 'M allocations/s', of: (ms: number) => (REPEAT * sizes.length) / 1e3 / ms },
 });
 
-const tables: Array<[string, string, number[]]> = [
-  ['wasm pool, allocate + release of 64 B to 1 KiB (thread caches)', 'pool', sizesUpTo(1024)],
-  ['wasm pool, allocate + release of 64 B to 64 KiB', 'pool', sizesUpTo(65536)],
-  ['new ArrayBuffer of 64 B to 1 KiB', 'arraybuffer', sizesUpTo(1024)],
-  ['arithmetic, no memory shared (what the machine gives 2 threads)', 'compute', sizesUpTo(1024)],
+// Each table times the pool and the control in the same rounds, so that load on the machine
+// hits both alike: the pool's ratio is to be read against the control's.
+const tables: Array<[string, string, string, number[]]> = [
+  ['wasm pool, allocate + release of 64 B to 1 KiB (thread caches), and arithmetic', 'pool', 'compute', sizesUpTo(1024)],
+  ['wasm pool, allocate + release of 64 B to 64 KiB, and arithmetic', 'pool', 'compute', sizesUpTo(65536)],
+  ['new ArrayBuffer of 64 B to 1 KiB, and arithmetic', 'arraybuffer', 'compute', sizesUpTo(1024)],
 ];
 
 describe('threads: the same work from 2 worker threads / from 1', () => {
   bench(
     '(tables printed above)',
     async () => {
-      for (const [title, kind, sizes] of tables) {
+      for (const [title, kind, control, sizes] of tables) {
         const rows = await compare(
           'pool-threads',
           title,
           [
-            { name: '2 worker threads', run: () => run(kind, sizes, REPEAT, 2) },
-            { name: '1 worker thread', run: () => run(kind, sizes, REPEAT, 1) },
+            { name: `${kind}, 2 worker threads`, run: () => run(kind, sizes, REPEAT, 2) },
+            { name: `${kind}, 1 worker thread`, run: () => run(kind, sizes, REPEAT, 1) },
+            { name: `${control} (no memory shared), 2 worker threads`, run: () => run(control, sizes, REPEAT, 2) },
+            { name: `${control} (no memory shared), 1 worker thread`, run: () => run(control, sizes, REPEAT, 1) },
           ],
           options(sizes),
         );
-        printPaired(title, rows);
+        printPaired(rows, [kind, control]);
       }
     },
     { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 },
