@@ -50,12 +50,30 @@ import { initialChunkOnly } from './scripts/size-chunks.mjs';
 // checked once to take what is enqueued: a polyfill's may hand out the producer's memory):
 // Firefox upload(blob.stream()) 0.82-0.87x -> 1.01x of a sync handle in a worker writing the
 // Blob (bench/browser.mjs).
+// Then, for the wasm pool's thread caches and its no-hang guarantee (issues 22 and 26): the
+// allocator module grew from 7.4 to 14.1 KB (per-thread caches of small blocks, block states
+// in slabs, statistics without a shared cache line, a lock that names its holder and never
+// waits unbounded, sweeping dead threads' caches), +4.9 kB gzipped embedded as base64:
+// allocateBuffer 9.0 -> 13.9 kB and OpfsFile's first use 20.8 -> 25.8 kB. The IO worker
+// 6.4 -> 6.9 kB (6.84 kB) and OpfsFile without the wasm pool 14.6 -> 14.7 kB (14.66 kB) for the
+// pool's attach path: re-attaching when a cache slot went to another thread, detaching when a
+// pool is collected, and errors naming why a pool is unusable (EDEADLK with the dead thread).
+// Two threads allocating small blocks: 0.5-0.97x of one thread before, 1.5-1.6x after
+// (bench/pool-threads.bench.ts, a machine giving 2 threads 1.6-1.98x at the time).
 //
 // Then BlobFile + toReadableStream 6.9 -> 7.1 kB (7.07 kB) and with what loads on first use
 // 8.4 -> 8.6 kB (8.51 kB) for default readers' chunks allocated by the adapter, not cleared in
 // Node, with the next chunk of a random-access file read while the reader handles one
 // (src/adapters/web-streams/chunk-reader.ts): toReadableStream(OSFile) 1.62x of
 // Readable.toWeb(fs.createReadStream) (bench/streams.bench.ts); the 10 kB target holds.
+//
+// Then, for what the edges refuse and report (issue 22: a pool's thread death gives EDEADLK,
+// new Buffer() a TypeError naming the factories, contract checks of a backend's answers, a
+// full OPFS quota ENOSPC with what was estimated, transfers and answers checked at the
+// worker's boundary): BufferReader 6.0 -> 6.3 kB (6.21 kB), BlobFile + toReadableStream
+// 7.1 -> 7.4 kB (7.32 kB), OpfsFile 12.6 -> 13.7 kB (13.63 kB, the 14 kB target holds), the
+// IO worker 6.9 -> 7.7 kB (7.67 kB), the compressed streams 15.4 -> 20.9 kB (20.82 kB: they
+// carry the pool, whose wasm grew as above).
 //
 // What Vite itself adds (its module-preload polyfill and preload helper) is measured by
 // test/size/vite-budgets.test.ts, which builds apps from the packed package with Vite.
@@ -90,38 +108,38 @@ export const WITHOUT_WASM_POOL = ', without the wasm pool';
 
 export default [
   // Target 6 kB.
-  { name: 'BufferReader', ...app('BufferReader'), ...loadedAtStart, limit: '6.0 kB' },
+  { name: 'BufferReader', ...app('BufferReader'), ...loadedAtStart, limit: '6.3 kB' },
   // Target 10 kB.
-  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...loadedAtStart, limit: '7.1 kB' },
+  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...loadedAtStart, limit: '7.4 kB' },
   // Target 14 kB.
   // Loosened from 11.6 kB in the same stop, for the copies (service workers refuse import()),
   // by 0.1 kB for the second read-ahead batch of page reads (Firefox 0.47x -> 0.75x), and by
   // 0.1 kB for falling back when a page's CSP forbids workers (src/opfs/worker-policy.ts).
-  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...loadedAtStart, limit: '12.6 kB' },
+  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...loadedAtStart, limit: '13.7 kB' },
   // The file OpfsFile starts as its IO worker (its own request, not in the page's bundle).
-  { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...loadedAtStart, limit: '6.4 kB' },
+  { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...loadedAtStart, limit: '7.7 kB' },
   // The memory API: the default pool, the wasm allocator embedded (see docs/bundle-sizes.md).
-  { name: 'allocateBuffer', ...app('allocateBuffer'), ...loadedAtStart, limit: '9.0 kB' },
+  { name: 'allocateBuffer', ...app('allocateBuffer'), ...loadedAtStart, limit: '14.0 kB' },
   // Everything each app may load, and the same without the wasm pool (for its share).
-  { name: `BufferReader${FIRST_USE}`, ...app('BufferReader'), ...withFirstUse, limit: '7.6 kB' },
-  { name: `BlobFile + toReadableStream${FIRST_USE}`, ...app('BlobFile, toReadableStream'), ...withFirstUse, limit: '8.6 kB' },
-  { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '20.8 kB' },
+  { name: `BufferReader${FIRST_USE}`, ...app('BufferReader'), ...withFirstUse, limit: '7.9 kB' },
+  { name: `BlobFile + toReadableStream${FIRST_USE}`, ...app('BlobFile, toReadableStream'), ...withFirstUse, limit: '8.9 kB' },
+  { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '27.3 kB' },
   {
     name: `OpfsFile (page side)${FIRST_USE}${WITHOUT_WASM_POOL}`,
     ...app('OpfsFile'),
     ...withFirstUseWithoutWasmPool,
-    limit: '14.6 kB',
+    limit: '16.2 kB',
   },
   // Codecs (docs/codecs.md): an app using Codec or the compressed streams, at start (the streams
   // carry the pool, as every PooledFile does: 13.8 kB with gzip/deflate only), then each codec's
   // chunk, which only the first use of that codec loads (dynamic import). A chunk is the
   // codec's wasm as base64 (about 1.35x its gzipped binary) with the 2 kB shim driver.
-  { name: 'Codec', ...app('Codec'), ...loadedAtStart, limit: '4.2 kB' },
+  { name: 'Codec', ...app('Codec'), ...loadedAtStart, limit: '4.5 kB' },
   {
     name: 'CompressedInputStream + CompressedOutputStream',
     ...app('CompressedInputStream, CompressedOutputStream'),
     ...loadedAtStart,
-    limit: '15.4 kB',
+    limit: '20.9 kB',
   },
   { name: 'codec chunk: zstd decoder (wasm)', ...chunk('wasm/zstd-decoder'), limit: '48 kB' },
   { name: 'codec chunk: zstd encoder (wasm)', ...chunk('wasm/zstd-encoder'), limit: '182 kB' },

@@ -48,6 +48,14 @@ const GROUPS = {
     rounds: 61,
   },
   'sequential 4 KiB reads from an 8 MiB Blob': { unit: 'reads/s', names: ['blobFileSequential', 'blobSliceSequential'] },
+  // The same work split between 2 workers or done by 1, with arithmetic split the same way in
+  // the same rounds: what the machine gives 2 threads at the time (rarely 2x on 2 shared cores).
+  'wasm pool, allocate + release of 64 B to 1 KiB, and arithmetic, from 2 workers / from 1': {
+    unit: 'M steps/s',
+    names: ['poolTwoWorkers', 'poolOneWorker', 'computeTwoWorkers', 'computeOneWorker'],
+    rounds: 21,
+    pairs: true,
+  },
 };
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -123,7 +131,7 @@ try {
       const run = (name) => page.evaluate((name) => globalThis.bench[name](), name);
       await page.evaluate(() => globalThis.bench.prepare(128));
       const tables = {};
-      for (const [title, { unit, names, rounds = ROUNDS }] of Object.entries(GROUPS)) {
+      for (const [title, { unit, names, rounds = ROUNDS, pairs = false }] of Object.entries(GROUPS)) {
         if (ONLY !== undefined && !title.startsWith(ONLY)) continue;
         const samples = Object.fromEntries(names.map((name) => [name, []]));
         for (let round = 0; round < rounds + 1; round++) {
@@ -148,7 +156,16 @@ try {
             row.name === names[0]
               ? '        (first)'
               : `${row.firstOverThis.toFixed(2).padStart(8)}x  (paired ${row.pairedFirstOverThis.toFixed(2)}x)`;
-          console.log(`  ${row.name.padEnd(26)} ${row.value.toFixed(0).padStart(8)}${ratio}`);
+          console.log(`  ${row.name.padEnd(26)} ${row.value.toFixed(row.value < 100 ? 2 : 0).padStart(8)}${ratio}`);
+        }
+        if (pairs) {
+          // Rows 2k and 2k+1 are one kind of work from 2 threads and from 1: their ratio per round.
+          const paired = [];
+          for (let k = 0; k + 1 < rows.length; k += 2) {
+            const ratios = rows[k].samples.map((value, round) => value / rows[k + 1].samples[round]);
+            paired.push(`${rows[k].name} / ${rows[k + 1].name} ${median(ratios).toFixed(2)}x`);
+          }
+          console.log(`  paired by round: ${paired.join(', ')}`);
         }
         tables[`browser ${engine}: ${title}`] = {
           measuredAt: new Date().toISOString(),

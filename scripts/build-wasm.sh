@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds wasm/nativefile-pool.wasm and its embedded copy src/memory/wasm/pool-module.generated.ts
-# with Debian's rustc (apt-get install rustc libstd-rust-dev-wasm32 lld). With --check, fails
-# if the committed files differ from what the source builds to.
+# with Debian's rustc (apt-get install rustc libstd-rust-dev-wasm32 lld), and fails if any
+# function of it uses the shadow stack (scripts/check-wasm-stack.mjs). With --check, fails
+# if the committed files differ from what the source builds to. The initial memory holds the
+# allocator's static state (thread caches and the slab map); src/memory/wasm/pool-module.ts
+# creates memories with as many pages (INITIAL_PAGES).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUSTC=${RUSTC:-/usr/bin/rustc}
@@ -12,11 +15,12 @@ trap 'rm -rf "$out"' EXIT
   -C opt-level=3 -C panic=abort -C lto=fat -C codegen-units=1 -C strip=symbols \
   -C target-feature=+atomics,+bulk-memory,+mutable-globals \
   -C link-arg=--shared-memory -C link-arg=--import-memory \
-  -C link-arg=--max-memory=4294967296 -C link-arg=--initial-memory=65536 \
+  -C link-arg=--max-memory=4294967296 -C link-arg=--initial-memory=131072 \
   -C link-arg=-zstack-size=0 -C link-arg=--stack-first \
   --remap-path-prefix="$PWD=/nativefile" \
   -o "$out/nativefile-pool.wasm" wasm/src/lib.rs
 
+node scripts/check-wasm-stack.mjs "$out/nativefile-pool.wasm"
 node scripts/embed-wasm.mjs "$out/nativefile-pool.wasm" "$out/pool-module.generated.ts"
 
 if [ "${1:-}" = "--check" ]; then

@@ -1,6 +1,6 @@
 // Browser benchmarks, driven by bench/browser.mjs: each returns MB/s (or reads/s) measured here.
 import { transfer, wrap } from 'comlink';
-import { BlobFile, OpfsFile } from '../../src/index.js';
+import { BlobFile, createWasmMemoryPool, OpfsFile } from '../../src/index.js';
 
 const MiB = 1024 * 1024;
 const PATH = 'bench/data.bin';
@@ -12,7 +12,42 @@ const rawWorker = wrap<{
   writeStream(path: string, stream: ReadableStream<Uint8Array>): Promise<number>;
 }>(new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' }));
 
+/** 1,000 sizes, log-uniform from 64 B to 1 KiB (the blocks thread caches hold). */
+const POOL_SIZES = Array.from({ length: 1000 }, (_, i) => Math.round(64 * 16 ** (((i * 7919) % 1000) / 1000)));
+const POOL_REPEAT = 200;
+let poolWorkers: Worker[] | undefined;
+
+/**
+ * `POOL_REPEAT` rounds of `POOL_SIZES`, allocated and released (`kind` 'pool') or only computed
+ * on, split between `threads` workers sharing one wasm pool. Returns M allocations/s.
+ */
+async function poolThreads(kind: string, threads: number): Promise<number> {
+  if (poolWorkers === undefined) {
+    const { handle } = createWasmMemoryPool();
+    poolWorkers = [0, 1].map(() => new Worker(new URL('./pool-worker.ts', import.meta.url), { type: 'module' }));
+    await Promise.all(poolWorkers.map((worker) => answer(worker, { handle })));
+  }
+  const started = performance.now();
+  const repeat = POOL_REPEAT / threads;
+  await Promise.all(poolWorkers.slice(0, threads).map((worker) => answer(worker, { kind, sizes: POOL_SIZES, repeat })));
+  return (POOL_REPEAT * POOL_SIZES.length) / 1e3 / (performance.now() - started);
+}
+
+function answer(worker: Worker, message: object): Promise<unknown> {
+  return new Promise((resolve) => {
+    worker.onmessage = resolve;
+    worker.postMessage(message);
+  });
+}
+
 const bench = {
+  /** The wasm pool from 2 workers, each doing half of the work 1 worker does in `poolOneWorker`. */
+  poolTwoWorkers: (): Promise<number> => poolThreads('pool', 2),
+  poolOneWorker: (): Promise<number> => poolThreads('pool', 1),
+  /** Arithmetic only, no shared memory: what the machine gives 2 threads at the time. */
+  computeTwoWorkers: (): Promise<number> => poolThreads('compute', 2),
+  computeOneWorker: (): Promise<number> => poolThreads('compute', 1),
+
   async prepare(mib: number): Promise<void> {
     const file = await OpfsFile.open(PATH, 'wb');
     const chunk = new Uint8Array(4 * MiB).fill(7);

@@ -35,6 +35,22 @@ const NewAllocation = Allocation;
 const watch = dropWhenCollected;
 const unwatch = cancelDropWhenCollected;
 
+/**
+ * @internal The first argument of every construction the library makes. JavaScript code
+ * reaching the constructor TypeScript hides (`new Buffer()`) lacks it and gets a TypeError,
+ * as PyArrow's `Buffer()` raises: a Buffer made that way would own nothing it could release.
+ */
+export const CONSTRUCTING: unique symbol = Symbol('nativefile Buffer construction');
+
+/** Throws unless `token` is {@link CONSTRUCTING}: for the constructors of Buffer and its subclasses. */
+export function checkConstructing(token: unknown, name: string): void {
+  if (token !== CONSTRUCTING) {
+    throw new TypeError(
+      `${name} cannot be constructed directly: use Buffer.wrap(), Buffer.fromShared(), allocateBuffer() or a pool's allocate()`,
+    );
+  }
+}
+
 /** What a released buffer holds instead of its bytes. */
 const RELEASED = new Uint8Array(0);
 
@@ -65,6 +81,7 @@ export class Buffer {
   registered = false;
 
   protected constructor(
+    token: typeof CONSTRUCTING,
     memory: ArrayBuffer | SharedArrayBuffer,
     offset: number,
     size: number,
@@ -73,6 +90,7 @@ export class Buffer {
     allocation: Allocation | null,
     view?: Uint8Array,
   ) {
+    if (token !== CONSTRUCTING) checkConstructing(token, new.target.name);
     this.#memory = memory;
     this.#offset = offset;
     this.#size = size;
@@ -97,7 +115,7 @@ export class Buffer {
       throw new TypeError(`options.mutable must be a boolean, got ${describe(mutable)}`);
     }
     const view = viewOf(data, 'data');
-    return new Buffer(view.buffer, view.byteOffset, view.byteLength, mutable, null, null, view);
+    return new Buffer(CONSTRUCTING, view.buffer, view.byteOffset, view.byteLength, mutable, null, null, view);
   }
 
   /**
@@ -116,13 +134,13 @@ export class Buffer {
         `descriptor spans bytes ${byteOffset} to ${byteOffset! + byteLength!} of a ${buffer.byteLength}-byte memory`,
       );
     }
-    return new Buffer(buffer, byteOffset!, byteLength!, mutable !== false, null, null);
+    return new Buffer(CONSTRUCTING, buffer, byteOffset!, byteLength!, mutable !== false, null, null);
   }
 
   /** @internal A mutable buffer over `size` bytes of a new block from `pool`. */
   static allocate(pool: BlockPool, size: number): Buffer {
     const block = pool.reserve(size);
-    return new Buffer(block.buffer, block.address, size, true, null, new NewAllocation(pool, block));
+    return new Buffer(CONSTRUCTING, block.buffer, block.address, size, true, null, new NewAllocation(pool, block));
   }
 
   /** The number of bytes. */
@@ -185,7 +203,7 @@ export class Buffer {
     this.checkLive();
     const allocation = this.allocation;
     allocation?.retain();
-    return new Buffer(this.#memory, this.#offset + start, end - start, this.#mutable, this, allocation);
+    return new Buffer(CONSTRUCTING, this.#memory, this.#offset + start, end - start, this.#mutable, this, allocation);
   }
 
   /**

@@ -11,7 +11,8 @@ let current: MemoryPool | undefined;
 /**
  * The pool used wherever none is given: `wasm` where shared memory is available (Node, and
  * cross-origin isolated pages), else `system`. In Node, the `NATIVEFILE_MEMORY_POOL`
- * environment variable (`wasm` or `system`) chooses instead. An app built with
+ * environment variable (`wasm` or `system`) chooses instead; any other value warns once
+ * ("Unsupported backend", naming it and the supported ones) and the default serves. An app built with
  * `__NATIVEFILE_WASM_POOL__` defined as `false` has no wasm pool: its default is `system`.
  */
 export function defaultMemoryPool(): MemoryPool {
@@ -36,12 +37,31 @@ export function supportedMemoryBackends(): string[] {
   return leftOutOfBuild || !sharedMemoryAvailable() ? ['system'] : ['wasm', 'system'];
 }
 
-function chooseDefault(): MemoryPool {
-  const process = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+/** What this module reads of Node's `process`, where there is one. */
+interface NodeProcess {
+  env?: Record<string, string | undefined>;
+  emitWarning?: (message: string, options: { code: string }) => void;
+}
+
+/**
+ * The backend `NATIVEFILE_MEMORY_POOL` names, if it names a supported one. Any other value
+ * warns once (this runs once per thread) and the default serves, as PyArrow does for
+ * `ARROW_DEFAULT_MEMORY_POOL`: a typo in the environment must not make every allocation throw.
+ */
+function requestedBackend(process: NodeProcess | undefined): string | undefined {
   const requested = process?.env?.NATIVEFILE_MEMORY_POOL;
-  if (requested !== undefined && requested !== '' && requested !== 'system' && requested !== 'wasm') {
-    throw new RangeError(`NATIVEFILE_MEMORY_POOL must be 'wasm' or 'system', got ${JSON.stringify(requested)}`);
-  }
+  if (requested === undefined || requested === '' || requested === 'system' || requested === 'wasm') return requested;
+  const supported = supportedMemoryBackends()
+    .map((name) => `'${name}'`)
+    .join(', ');
+  const message = `Unsupported backend '${requested}' in NATIVEFILE_MEMORY_POOL (supported backends are ${supported}); using the default pool`;
+  if (typeof process?.emitWarning === 'function') process.emitWarning(message, { code: 'NATIVEFILE_UNSUPPORTED_BACKEND' });
+  else console.warn(message);
+  return undefined;
+}
+
+function chooseDefault(): MemoryPool {
+  const requested = requestedBackend((globalThis as { process?: NodeProcess }).process);
   if (requested === 'system') return systemMemoryPool();
   // Spelled out, with an else, so that a build defining the flag as false drops the branch
   // that reaches the wasm pool (bundlers drop a dead branch, not the code after a return).

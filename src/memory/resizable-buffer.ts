@@ -1,6 +1,6 @@
 import { Allocation } from './allocation.js';
 import { roundUpToAlignment, viewOfBlock, type BlockPool } from './block-pool.js';
-import { Buffer } from './buffer.js';
+import { Buffer, checkConstructing, CONSTRUCTING } from './buffer.js';
 import { checkSize } from '../util/validate.js';
 
 /**
@@ -21,13 +21,15 @@ import { checkSize } from '../util/validate.js';
  * to keep bytes across a resize.
  */
 export class ResizableBuffer extends Buffer {
-  private constructor(allocation: Allocation, size: number) {
-    super(allocation.block.buffer, allocation.block.address, size, true, null, allocation);
+  private constructor(token: typeof CONSTRUCTING, allocation: Allocation, size: number) {
+    // Checked before the arguments of super() are read: JavaScript may pass anything.
+    checkConstructing(token, 'ResizableBuffer');
+    super(token, allocation.block.buffer, allocation.block.address, size, true, null, allocation);
   }
 
   /** @internal A resizable buffer over `size` bytes of a new block from `pool`. */
   static allocate(pool: BlockPool, size: number): ResizableBuffer {
-    return new ResizableBuffer(new Allocation(pool, pool.reserve(size)), size);
+    return new ResizableBuffer(CONSTRUCTING, new Allocation(pool, pool.reserve(size)), size);
   }
 
   /** The bytes the buffer can hold before it must move (a multiple of 64). */

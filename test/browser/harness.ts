@@ -13,6 +13,7 @@ import { asyncChecks } from './harness-async.js';
 import { reliability } from './harness-opfs.js';
 import { reads } from './harness-reads.js';
 import { uploads } from './harness-upload.js';
+import { poolChecks } from './harness-pool.js';
 import { checkPattern, fillPattern, MiB, removeEntry } from './pattern.js';
 
 /** The first of `paths` that loads (backends move between folders while they are ported). */
@@ -36,6 +37,7 @@ const harness = {
   ...asyncChecks,
   ...uploads,
   ...reads,
+  ...poolChecks,
 
   environment() {
     return { isolated: globalThis.crossOriginIsolated === true, pool: defaultMemoryPool().backendName };

@@ -186,3 +186,29 @@ describe('allocateBuffer and ResizableBuffer', () => {
     expect(() => allocateBuffer(10, { pool: {} as never })).toThrow(/options.pool must be a MemoryPool/);
   });
 });
+
+describe('constructing a Buffer directly', () => {
+  // JavaScript callers can reach the constructors TypeScript hides (PyArrow's Buffer raises too).
+  const construct =
+    (type: unknown, ...args: unknown[]) =>
+    () =>
+      new (type as new (...args: unknown[]) => unknown)(...args);
+
+  test('throws a TypeError naming the factories, for Buffer and ResizableBuffer alike', () => {
+    expect(construct(Buffer)).toThrow(TypeError);
+    expect(construct(Buffer)).toThrow(/Buffer.wrap\(\).*allocateBuffer\(\)/);
+    expect(construct(Buffer, new ArrayBuffer(8), 0, 8, true, null, null)).toThrow(TypeError);
+    expect(construct(ResizableBuffer)).toThrow(/cannot be constructed directly/);
+    class Subclass extends (Buffer as unknown as new () => object) {}
+    expect(construct(Subclass)).toThrow(TypeError);
+  });
+
+  test('leaves the library’s own construction working: wrap, allocate, slice, resize', () => {
+    const wrapped = Buffer.wrap(new Uint8Array([1, 2, 3]));
+    expect(wrapped.slice(1).toBytes()).toEqual(new Uint8Array([2, 3]));
+    const resizable = allocateBuffer(10, { resizable: true });
+    resizable.resize(1000);
+    expect(resizable.slice(0, 4).size).toBe(4);
+    resizable.release();
+  });
+});

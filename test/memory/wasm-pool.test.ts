@@ -160,7 +160,20 @@ describe('the wasm pool across worker threads', () => {
   test('NATIVEFILE_MEMORY_POOL chooses the default pool', async () => {
     const system = startWorker({ env: { NATIVEFILE_MEMORY_POOL: 'system' } });
     const wasm = startWorker({ env: { NATIVEFILE_MEMORY_POOL: 'wasm' } });
-    expect(await ask(system, { kind: 'default-backend' })).toEqual({ backend: 'system' });
-    expect(await ask(wasm, { kind: 'default-backend' })).toEqual({ backend: 'wasm' });
+    expect(await ask(system, { kind: 'default-backend' })).toMatchObject({ backend: 'system', warnings: [] });
+    expect(await ask(wasm, { kind: 'default-backend' })).toMatchObject({ backend: 'wasm', warnings: [] });
+  });
+
+  test('an unsupported NATIVEFILE_MEMORY_POOL warns once, naming it and the supported ones, and the default serves', async () => {
+    // As PyArrow does for ARROW_DEFAULT_MEMORY_POOL: a typo must not make every allocation throw.
+    const worker = startWorker({ env: { NATIVEFILE_MEMORY_POOL: 'nonexistent' } });
+    const first = await ask<{ backend: string; warnings: string[]; allocated: number }>(worker, { kind: 'default-backend' });
+    expect(first.backend).toBe('wasm');
+    expect(first.allocated).toBe(64);
+    expect(first.warnings).toHaveLength(1);
+    expect(first.warnings[0]).toMatch(/Unsupported backend 'nonexistent' in NATIVEFILE_MEMORY_POOL/);
+    expect(first.warnings[0]).toMatch(/supported backends are 'wasm', 'system'/);
+    const second = await ask<{ warnings: string[] }>(worker, { kind: 'default-backend' });
+    expect(second.warnings).toHaveLength(1);
   });
 });

@@ -1,215 +1,478 @@
-//! The pool: the heap behind a lock, with statistics every thread can read.
+//! The pool: thread caches in front of the heap, the heap behind the lock, and statistics
+//! every thread can read.
+//!
+//! Small blocks (up to `SMALL_LIMIT`) of a thread with a cache come and go without the lock
+//! (cache.rs); a cache fills and flushes in batches under it. Everything else (large blocks,
+//! threads without a cache, reallocations) takes the lock. No wait for it is unbounded: a
+//! waiter that sees the holder make no progress for the pool's lock timeout poisons the pool,
+//! recording the holder (a thread terminated inside a call, most likely), and every call in
+//! every thread then fails with `POISONED` at once instead of hanging. Should the holder come
+//! back (it was only stalled), it lifts the poison when it releases the lock.
 
 use core::cell::UnsafeCell;
 use core::marker::PhantomData;
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
-use crate::heap::{Heap, Memory, FOREIGN, GRANULE, OK, POISONED};
-use crate::lock::{Lock, Parking};
+use crate::cache::{slot_of, ThreadCache, EMPTY_CACHE, SLOTS, STALE};
+use crate::heap::{Heap, Memory, DOUBLE_FREE, FOREIGN, GRANULE, OK, POISONED, RETIRED, SMALL_LIMIT};
+use crate::lock::{Lock, Parking, REFUSED, TAKEN};
+use crate::states::{locate, SlabMap, CACHED, FREE, LIVE};
+use crate::stats::{Account, Stat, Stats, MAY_THAW, NEEDS_LOCK};
 
-/// Statistics, kept with the heap under the lock: plain fields, since in wasm every atomic
-/// store or read-modify-write is a locked instruction, and the three a call made cost about
-/// 4 ns of the 65 ns an allocation and its free take. Readers take the lock too (`Pool::stat`).
-#[repr(C)]
-pub struct Stats {
-    pub bytes_allocated: u64,
-    pub max_memory: u64,
-    pub num_allocations: u64,
-}
-
-/// Which statistic `Pool::stat` reads.
-#[derive(Clone, Copy)]
-pub enum Stat {
-    BytesAllocated,
-    MaxMemory,
-    NumAllocations,
-}
-
-impl Stats {
-    /// Records an allocation (`old_size` 0) or a reallocation.
-    fn counted(&mut self, old_size: u32, new_size: u32) {
-        self.bytes_allocated = self.bytes_allocated + new_size as u64 - old_size as u64;
-        self.num_allocations += 1;
-        if self.bytes_allocated > self.max_memory {
-            self.max_memory = self.bytes_allocated;
-        }
-    }
-}
+/// Why a pool was poisoned (the low byte of `nf_poison_cause`; the holder's id is above it).
+pub const FAULT: u32 = 1;
+/// A thread held the lock for the whole lock timeout: it died inside a call.
+pub const DEAD_HOLDER: u32 = 2;
+/// The lock holder id of threads without a cache slot (slots are 1 to `SLOTS`).
+const NO_SLOT: u32 = 0xffff;
 
 #[repr(C)]
 pub struct Pool<P, M> {
     lock: Lock,
-    ready: AtomicU32,
-    /// The heap's memory size and limit as of the last call, readable without the lock.
-    memory_size: AtomicU64,
-    limit: AtomicU64,
-    stats: UnsafeCell<Stats>,
+    /// Read on every call, written rarely: kept off the lock's and the statistics' lines.
+    settings: Settings,
+    stats: Stats,
     heap: UnsafeCell<Heap<M>>,
+    map: SlabMap,
+    caches: [ThreadCache; SLOTS],
     parking: PhantomData<P>,
 }
 
-// SAFETY: the heap and the statistics are only touched with the lock held (but see `stats`).
+#[repr(C, align(64))]
+struct Settings {
+    ready: AtomicU32,
+    /// The bound of every wait for the lock, in milliseconds (0 until `init`: 1000).
+    timeout_ms: AtomicU32,
+    /// 0, or why the pool was poisoned: `FAULT` or `DEAD_HOLDER`, with the holder's id << 8.
+    poison: AtomicU32,
+    /// The address of offset 0 (0 in wasm).
+    base: AtomicUsize,
+    /// How many slots were ever given out (the others' accounts are empty).
+    slots_used: AtomicU32,
+    /// The heap's memory size and limit as of the last call, readable without the lock.
+    memory_size: AtomicU64,
+    limit: AtomicU64,
+}
+
+// SAFETY: the heap is only touched with the lock held; caches by their owner (cache.rs).
 unsafe impl<P, M> Sync for Pool<P, M> {}
 
 impl<P, M> Pool<P, M> {
+    /// All zeros but the memory (a zero-sized type in wasm): the module carries no data for it.
     pub const fn new(memory: M) -> Self {
         Pool {
             lock: Lock::new(),
-            ready: AtomicU32::new(0),
-            memory_size: AtomicU64::new(0),
-            limit: AtomicU64::new(0),
-            stats: UnsafeCell::new(Stats {
-                bytes_allocated: 0,
-                max_memory: 0,
-                num_allocations: 0,
-            }),
+            settings: Settings {
+                ready: AtomicU32::new(0),
+                timeout_ms: AtomicU32::new(0),
+                poison: AtomicU32::new(0),
+                base: AtomicUsize::new(0),
+                slots_used: AtomicU32::new(0),
+                memory_size: AtomicU64::new(0),
+                limit: AtomicU64::new(0),
+            },
+            stats: Stats::new(),
             heap: UnsafeCell::new(Heap::new(memory)),
+            map: SlabMap::new(),
+            caches: [EMPTY_CACHE; SLOTS],
             parking: PhantomData,
         }
     }
 
     /// The bytes of memory under the heap (it grows, never shrinks).
     pub fn memory_size(&self) -> u64 {
-        self.memory_size.load(Ordering::Relaxed)
+        self.settings.memory_size.load(Ordering::Relaxed)
     }
 
     /// The most memory the heap may grow to.
     pub fn limit(&self) -> u64 {
-        self.limit.load(Ordering::Relaxed)
+        self.settings.limit.load(Ordering::Relaxed)
+    }
+
+    /// One statistic now; readable without the lock, a poisoned pool included.
+    pub fn stat(&self, which: Stat) -> u64 {
+        self.stats.read(which, self.accounts())
+    }
+
+    /// Every thread cache's share of the statistics (of the slots ever given out: a bound
+    /// known only at run time also keeps the compiler from unrolling loops over them).
+    #[inline(always)]
+    fn accounts(&self) -> impl Iterator<Item = &Account> + Clone {
+        let used = self.settings.slots_used.load(Ordering::Acquire) as usize;
+        self.caches[..used.min(SLOTS)].iter().map(|cache| &cache.account)
+    }
+
+    /// The statistics account of `ticket`'s slot, if it has one.
+    #[inline(always)]
+    fn account(&self, ticket: u32) -> Option<&Account> {
+        slot_of(ticket).map(|slot| &self.caches[slot].account)
+    }
+
+    /// 0, or why the pool is poisoned (`FAULT` or `DEAD_HOLDER`) with the holder id << 8.
+    pub fn poison_cause(&self) -> u32 {
+        self.settings.poison.load(Ordering::Acquire)
+    }
+
+    pub fn is_poisoned(&self) -> bool {
+        self.poison_cause() != 0
+    }
+
+    /// The host's id of the thread that attached to `slot` last (0 if unknown).
+    pub fn host_id(&self, slot: u32) -> u32 {
+        match self.caches.get(slot as usize) {
+            Some(cache) => cache.host_id.load(Ordering::Relaxed),
+            None => 0,
+        }
     }
 }
 
 impl<P: Parking, M: Memory> Pool<P, M> {
-    /// One statistic now, read under the lock. Once the pool is poisoned it stays readable
-    /// without it: no call changes it any more, except one that held the lock when another
-    /// thread poisoned the pool and has not returned yet (its change may show or not). Out of
-    /// line: one copy of the lock for the three exports that read statistics.
-    #[inline(never)]
-    pub fn stat(&self, which: Stat) -> u64 {
-        let stats = self.stats.get();
-        // SAFETY: a pointer to a field, no reference (see the poisoned case below).
-        let field = unsafe {
-            match which {
-                Stat::BytesAllocated => core::ptr::addr_of!((*stats).bytes_allocated),
-                Stat::MaxMemory => core::ptr::addr_of!((*stats).max_memory),
-                Stat::NumAllocations => core::ptr::addr_of!((*stats).num_allocations),
+    /// Lays out the heap once; later calls (from other threads) do nothing. 1 if the heap is
+    /// ready, 0 if the memory is too small and cannot grow within `limit` bytes, `POISONED`.
+    /// `timeout_ms` bounds every wait for the lock.
+    pub fn init(&self, heap_base: u32, limit: u64, timeout_ms: u32) -> u32 {
+        let settings = &self.settings;
+        self.with_heap(0, |heap| {
+            if settings.ready.load(Ordering::Relaxed) == 0 && heap.init(&self.map, heap_base, limit) {
+                settings.base.store(heap.base(), Ordering::Relaxed);
+                settings.limit.store(limit, Ordering::Relaxed);
+                settings.timeout_ms.store(timeout_ms.max(1), Ordering::Relaxed);
+                settings.ready.store(1, Ordering::Release);
             }
-        };
-        if self.lock.lock::<P>() {
-            // SAFETY: the lock gives this thread sole access to the statistics.
-            let value = unsafe { *field };
-            self.lock.unlock::<P>();
-            value
-        } else {
-            // SAFETY: an aligned word; see above for what a racing call may leave.
-            unsafe { core::ptr::read_volatile(field) }
+            settings.ready.load(Ordering::Relaxed)
+        })
+        .unwrap_or(POISONED)
+    }
+
+    /// A ticket for a new thread cache (cache.rs) of the calling thread, `host_id` naming it;
+    /// 0 if every slot is taken and busy (the thread then goes without), or `POISONED`.
+    pub fn attach(&self, host_id: u32) -> u32 {
+        self.with_heap(0, |heap| {
+            let now = heap.epoch;
+            let mut oldest = (0, 0);
+            for (slot, cache) in self.caches.iter().enumerate() {
+                if cache.is_free() {
+                    if slot as u32 >= self.settings.slots_used.load(Ordering::Relaxed) {
+                        self.settings.slots_used.store(slot as u32 + 1, Ordering::Release);
+                    }
+                    return cache.assign(slot, host_id, now);
+                }
+                let idle = cache.idle(now);
+                if idle > oldest.1 {
+                    oldest = (slot, idle);
+                }
+            }
+            if oldest.1 < STALE {
+                return 0;
+            }
+            let cache = &self.caches[oldest.0];
+            cache.retire(heap, oldest.0);
+            cache.assign(oldest.0, host_id, now)
+        })
+        .unwrap_or(POISONED)
+    }
+
+    /// Gives the blocks of `ticket`'s cache back and frees its slot (a thread leaving).
+    pub fn detach(&self, ticket: u32) {
+        if let (Some(slot), Some(cache)) = (slot_of(ticket), self.own_cache(ticket)) {
+            let _ = self.with_heap(ticket, |heap| {
+                if cache.owned_by(ticket) {
+                    cache.retire(heap, slot);
+                }
+            });
         }
     }
 
-    /// Lays out the heap once; later calls (from other threads) do nothing. 1 if the heap is
-    /// ready, 0 if the memory is too small and cannot grow within `limit` bytes, `POISONED`.
-    pub fn init(&self, heap_base: u32, limit: u64) -> u32 {
-        self.with_heap(|heap, _| {
-            if self.ready.load(Ordering::Relaxed) == 0 && heap.init(heap_base, limit) {
-                self.limit.store(limit, Ordering::Relaxed);
-                self.ready.store(1, Ordering::Relaxed);
+    /// A 64-byte aligned block of `size` bytes (a multiple of 64) for the holder of `ticket`
+    /// (0: no cache); 0 when out of memory, `POISONED`, or `RETIRED` (attach again).
+    pub fn alloc(&self, ticket: u32, size: u32) -> u32 {
+        if size.wrapping_sub(1) < SMALL_LIMIT && ticket != 0 {
+            if let Some(cache) = self.own_cache(ticket) {
+                if !cache.owned_by(ticket) {
+                    return if self.is_poisoned() { POISONED } else { RETIRED };
+                }
+                return self.alloc_cached(cache, ticket, size);
             }
-            self.ready.load(Ordering::Relaxed)
-        })
-    }
-
-    /// A 64-byte aligned block of `size` bytes (a multiple of 64); 0 when out of memory,
-    /// `POISONED` if the pool is unusable.
-    pub fn alloc(&self, size: u32) -> u32 {
-        self.with_heap(|heap, stats| {
+        }
+        let result = self.with_heap(ticket, |heap| {
             let offset = if size == 0 { heap.zero_area() } else { heap.alloc(size) };
             if offset != 0 {
-                stats.counted(0, size);
+                self.allocated_locked(ticket, size);
             }
             offset
-        })
+        });
+        result.unwrap_or_else(|code| code)
+    }
+
+    /// Records an allocation, the lock held.
+    #[inline(never)]
+    fn allocated_locked(&self, ticket: u32, size: u32) {
+        let account = self.account(ticket);
+        if self.stats.allocate(account, size) == NEEDS_LOCK {
+            self.stats.allocate_locked(account, size, self.accounts());
+        }
+    }
+
+    /// Records a free, the lock held.
+    #[inline(never)]
+    fn freed_locked(&self, ticket: u32, size: u32) {
+        let account = self.account(ticket);
+        if self.stats.free(account, size) == MAY_THAW {
+            if let Some(account) = account {
+                self.stats.thaw(account);
+            }
+        }
+    }
+
+    fn alloc_cached(&self, cache: &ThreadCache, ticket: u32, size: u32) -> u32 {
+        if self.is_poisoned() {
+            return POISONED;
+        }
+        let (map, base) = (&self.map, self.settings.base.load(Ordering::Relaxed));
+        let block = cache.pop(map, base, size);
+        if block != 0 && self.stats.allocate(Some(&cache.account), size) != NEEDS_LOCK {
+            return block;
+        }
+        // The cache is empty, or the statistics need headroom or a new peak.
+        let slot = slot_of(ticket).unwrap_or(0);
+        let result = self.with_heap(ticket, |heap| {
+            let mut block = block;
+            if block == 0 && cache.fill(heap, slot, size) > 0 {
+                block = cache.pop(map, base, size);
+            }
+            if block != 0 {
+                self.allocated_locked(ticket, size);
+            }
+            block
+        });
+        result.unwrap_or_else(|code| code)
     }
 
     /// Returns a block obtained for `size` bytes: `OK`, or `DOUBLE_FREE` / `FOREIGN` (and
-    /// nothing changes), or `POISONED`.
-    pub fn free(&self, offset: u32, size: u32) -> u32 {
-        self.with_heap(|heap, stats| {
-            let code = match size {
-                0 if offset == heap.zero_area() => OK,
-                _ if size % GRANULE != 0 || size == 0 => FOREIGN,
-                _ => heap.free(offset, size),
-            };
-            if code == OK {
-                stats.bytes_allocated -= size as u64;
+    /// nothing changes), or `POISONED`, or `RETIRED` (nothing changed: attach again).
+    pub fn free(&self, ticket: u32, offset: u32, size: u32) -> u32 {
+        if size.wrapping_sub(1) < SMALL_LIMIT && size % GRANULE == 0 && ticket != 0 {
+            if let Some(cache) = self.own_cache(ticket) {
+                if self.is_poisoned() {
+                    return POISONED;
+                }
+                if !cache.owned_by(ticket) {
+                    return RETIRED;
+                }
+                return self.free_cached(cache, ticket, offset, size);
             }
-            code
-        })
+        }
+        let result = self.with_heap(ticket, |heap| match size {
+            0 if offset == heap.zero_area() => OK,
+            _ if size % GRANULE != 0 || size == 0 => FOREIGN,
+            _ => {
+                let code = heap.free(offset, size);
+                if code == OK {
+                    self.freed_locked(ticket, size);
+                }
+                code
+            }
+        });
+        result.unwrap_or_else(|code| code)
+    }
+
+    fn free_cached(&self, cache: &ThreadCache, ticket: u32, offset: u32, size: u32) -> u32 {
+        let located = match locate(&self.map, self.settings.base.load(Ordering::Relaxed), offset, size) {
+            Some(located) => located,
+            None => return FOREIGN,
+        };
+        if cache.is_full(size) {
+            // Room first, so that a failure leaves the block as it was.
+            if let Err(code) = self.with_heap(ticket, |heap| cache.flush(heap, size)) {
+                return code;
+            }
+        }
+        match located.swap(LIVE, CACHED) {
+            Ok(()) => {
+                cache.push(size, offset);
+                if self.stats.free(Some(&cache.account), size) == MAY_THAW {
+                    // Optional: a poisoned pool keeps the account frozen.
+                    let _ = self.with_heap(ticket, |_| self.stats.thaw(&cache.account));
+                }
+                OK
+            }
+            Err(FREE) | Err(CACHED) => DOUBLE_FREE,
+            Err(_) => FOREIGN,
+        }
     }
 
     /// Moves a block to `new_size` bytes, in place where it can. Returns the new offset, or
     /// 0 when out of memory (the old block is then untouched), or `DOUBLE_FREE` / `FOREIGN`
-    /// if the old block is not live, or `POISONED`: codes are below 64, offsets are not.
-    pub fn realloc(&self, offset: u32, old_size: u32, new_size: u32) -> u32 {
-        self.with_heap(|heap, stats| {
-            let moved = if old_size % GRANULE != 0 || new_size % GRANULE != 0 {
-                FOREIGN
-            } else if old_size == 0 {
+    /// if the old block is not live, or `POISONED`: codes are below 64, offsets are not. The
+    /// bytes are copied outside the lock.
+    pub fn realloc(&self, ticket: u32, offset: u32, old_size: u32, new_size: u32) -> u32 {
+        if old_size % GRANULE != 0 || new_size % GRANULE != 0 {
+            return if self.is_poisoned() { POISONED } else { FOREIGN };
+        }
+        let first = self.with_heap(ticket, |heap| {
+            let (moved, copy) = if old_size == 0 {
                 match (offset == heap.zero_area(), new_size) {
-                    (false, _) => FOREIGN,
-                    (true, 0) => offset,
-                    (true, _) => heap.alloc(new_size),
-                }
-            } else if new_size == 0 {
-                match heap.free(offset, old_size) {
-                    OK => heap.zero_area(),
-                    code => code,
+                    (false, _) => (FOREIGN, false),
+                    (true, 0) => (offset, false),
+                    (true, _) => (heap.alloc(new_size), false),
                 }
             } else {
-                heap.realloc(offset, old_size, new_size)
+                let code = heap.check_live(offset, old_size);
+                if code != OK {
+                    (code, false)
+                } else if new_size == 0 {
+                    heap.free(offset, old_size);
+                    (heap.zero_area(), false)
+                } else if old_size == new_size || old_size > SMALL_LIMIT && new_size > SMALL_LIMIT && heap.resize_large(offset, new_size) {
+                    (offset, false)
+                } else {
+                    (heap.alloc(new_size), true)
+                }
             };
-            if moved >= GRANULE {
-                stats.counted(old_size, new_size);
+            if moved >= GRANULE && !copy {
+                self.stats.reallocated(old_size, new_size, self.accounts());
             }
-            moved
+            (moved, copy)
+        });
+        let (moved, copy) = match first {
+            Ok(result) => result,
+            Err(code) => return code,
+        };
+        if moved < GRANULE || !copy {
+            return moved;
+        }
+        let base = self.settings.base.load(Ordering::Relaxed);
+        let count = if old_size < new_size { old_size } else { new_size };
+        // SAFETY: both blocks are live and the caller's: no other thread touches them.
+        unsafe {
+            core::ptr::copy_nonoverlapping((base + offset as usize) as *const u8, (base + moved as usize) as *mut u8, count as usize);
+        }
+        let freed = self.with_heap(ticket, |heap| match heap.free(offset, old_size) {
+            OK => {
+                self.stats.reallocated(old_size, new_size, self.accounts());
+                moved
+            }
+            code => {
+                // Freed by another thread meanwhile (a caller's race): undo the move.
+                heap.free(moved, new_size);
+                code
+            }
+        });
+        freed.unwrap_or_else(|code| code)
+    }
+
+    /// Takes back every block the thread caches hold and gives slabs with no used block back
+    /// to the general heap; the wasm memory itself cannot shrink.
+    pub fn release_unused(&self, ticket: u32) -> u32 {
+        self.with_heap(ticket, |heap| {
+            heap.sweep();
+            heap.return_empty_slabs();
+            OK
         })
+        .unwrap_or(POISONED)
     }
 
     /// Makes the pool unusable for good, in every thread: for the embedder, after a thread
     /// faulted (a wasm trap) and may have left the lock held and the heap half-updated.
     pub fn poison(&self) {
+        self.poison_for(FAULT);
+    }
+
+    fn poison_for(&self, cause: u32) {
+        let _ = self.settings.poison.compare_exchange(0, cause, Ordering::AcqRel, Ordering::Acquire);
         self.lock.poison::<P>();
     }
 
-    pub fn is_poisoned(&self) -> bool {
-        self.lock.is_poisoned()
+    #[inline]
+    fn own_cache(&self, ticket: u32) -> Option<&ThreadCache> {
+        slot_of(ticket).map(|slot| &self.caches[slot])
+    }
+
+    /// Runs `f` on the heap under the lock; `Err(POISONED)` if the pool is poisoned, or the
+    /// wait for the lock timed out (which poisons it).
+    #[inline]
+    fn with_heap<R>(&self, ticket: u32, f: impl FnOnce(&mut Heap<M>) -> R) -> Result<R, u32> {
+        let id = self.enter(ticket);
+        if id == 0 {
+            return Err(POISONED);
+        }
+        // SAFETY: the lock gives this thread sole access to the heap.
+        let heap = unsafe { &mut *self.heap.get() };
+        heap.epoch = heap.epoch.wrapping_add(1);
+        let result = f(heap);
+        self.leave(id);
+        Ok(result)
+    }
+
+    /// Takes the lock for the holder of `ticket`: its holder id, or 0 if the pool is poisoned.
+    /// Out of line, as `leave`: one copy serves every call (the module is embedded in apps'
+    /// bundles).
+    #[inline(never)]
+    fn enter(&self, ticket: u32) -> u32 {
+        let id = match slot_of(ticket) {
+            Some(slot) => slot as u32 + 1,
+            None => NO_SLOT,
+        };
+        let timeout_ms = match self.settings.timeout_ms.load(Ordering::Relaxed) {
+            0 => 1000,
+            set => set,
+        };
+        match self.lock.lock::<P>(id, timeout_ms) {
+            TAKEN => id,
+            REFUSED => 0,
+            holder => {
+                self.poison_for(DEAD_HOLDER | holder << 8);
+                0
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn leave(&self, id: u32) {
+        // SAFETY: this thread holds the lock.
+        let memory_size = unsafe { (*self.heap.get()).memory.size() };
+        // Stored only when it changed: in wasm an atomic store is a locked instruction.
+        if memory_size != self.settings.memory_size.load(Ordering::Relaxed) {
+            self.settings.memory_size.store(memory_size, Ordering::Relaxed);
+        }
+        if !self.lock.unlock::<P>(id) && self.poison_cause() == DEAD_HOLDER | id << 8 {
+            // Taken for dead, this thread was only stalled (a debugger, a frozen page, a
+            // machine stopped): it alone had the lock all along, so the heap is whole. Lift the
+            // poison; the calls that gave up meanwhile have failed, later ones go on.
+            self.lock.revive();
+            let _ = self.settings.poison.compare_exchange(DEAD_HOLDER | id << 8, 0, Ordering::AcqRel, Ordering::Relaxed);
+        }
+    }
+
+    /// Takes the lock for the holder of `ticket` and keeps it, as a thread terminated inside
+    /// a call leaves it (for tests): the holder id, for `release_lock`.
+    #[cfg(test)]
+    pub fn hold_lock(&self, ticket: u32) -> u32 {
+        self.enter(ticket)
+    }
+
+    /// Releases a lock taken by `hold_lock` (for tests).
+    #[cfg(test)]
+    pub fn release_lock(&self, id: u32) {
+        self.leave(id)
+    }
+
+    /// The headroom of each slot ever given out, `None` where frozen (for tests).
+    #[cfg(test)]
+    pub fn headrooms(&self) -> std::vec::Vec<Option<u64>> {
+        self.accounts().map(|account| account.headroom()).collect()
+    }
+
+    /// How many critical sections ran (for tests; read without the lock).
+    #[cfg(test)]
+    pub fn critical_sections(&self) -> u32 {
+        // SAFETY: a racy read of a word, for tests.
+        unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.heap.get()).epoch)) }
     }
 
     /// Runs `f` on the heap under the lock, for tests; `None` if the pool is poisoned.
     #[cfg(test)]
     pub fn inspect<R>(&self, f: impl FnOnce(&mut Heap<M>) -> R) -> Option<R> {
-        if !self.lock.lock::<P>() {
-            return None;
-        }
-        // SAFETY: the lock gives this thread sole access to the heap.
-        let result = f(unsafe { &mut *self.heap.get() });
-        self.lock.unlock::<P>();
-        Some(result)
-    }
-
-    /// Runs `f` on the heap under the lock; `POISONED` if the lock is poisoned.
-    fn with_heap(&self, f: impl FnOnce(&mut Heap<M>, &mut Stats) -> u32) -> u32 {
-        if !self.lock.lock::<P>() {
-            return POISONED;
-        }
-        // SAFETY: the lock gives this thread sole access to the heap and the statistics.
-        let heap = unsafe { &mut *self.heap.get() };
-        let result = f(heap, unsafe { &mut *self.stats.get() });
-        // Stored only when it changed: in wasm an atomic store is a locked instruction.
-        let memory_size = heap.memory_size();
-        if memory_size != self.memory_size.load(Ordering::Relaxed) {
-            self.memory_size.store(memory_size, Ordering::Relaxed);
-        }
-        self.lock.unlock::<P>();
-        result
+        self.with_heap(0, f).ok()
     }
 }

@@ -1,40 +1,66 @@
-//! Size classes: blocks of up to `SMALL_LIMIT` bytes, cut from slabs.
+//! Size classes: blocks of up to `SMALL_LIMIT` bytes, cut from slabs. Everything here runs
+//! under the pool's lock; the block states it changes are shared with the lock-free thread
+//! caches, so they change by atomic operations (states.rs).
 //!
 //! A slab is a used TLSF block of `SLAB_SPAN` bytes whose header sits at a `SLAB_SPAN`-aligned
-//! offset, so the slab of any small block is its offset rounded down. The slab's own 64-byte
-//! header holds, after TLSF's two words:
+//! offset, so the slab of any small block is its offset rounded down. Its 128-byte header:
 //!
 //! ```text
-//! +8  SLAB_TAG | class      +12 number of used blocks
-//! +16 bitmap of used blocks (8 words; bits past the block count are set)
+//! +0  TLSF size       +4  TLSF previous block
+//! +8  SLAB_TAG | class
+//! +12 blocks not FREE (live or cached)
+//! +16 the slot + 1 of the thread cache that last filled from it (0: none), so that threads
+//!     fill from different slabs and do not share the cache line of a state map
 //! +48 next and +52 previous slab in the class's list of slabs with a free block
+//! +64 the state map (states.rs)
 //! ```
 //!
-//! A bitmap rather than a free list threaded through the blocks: a stale view that writes into
-//! a freed block cannot corrupt the allocator, and a double free is a clear bit. The slab map
-//! (one bit per 16 KiB chunk) tells a real slab from bytes that merely look like one.
+//! States in the slab header rather than a free list threaded through the blocks: a stale
+//! view that writes into a freed block cannot corrupt the allocator.
 
-use crate::heap::{round_up, Heap, Memory, DOUBLE_FREE, FOREIGN, GRANULE, HEADER, MIN_BLOCK, OK};
+use core::sync::atomic::Ordering;
 
-/// log2 of the slab size and alignment.
-pub const SLAB_SHIFT: u32 = 14;
-/// Bytes in a slab, its header included.
-pub const SLAB_SPAN: u32 = 1 << SLAB_SHIFT;
-const SLAB_TAG: u32 = 0x4e46_5300;
-const BITMAP: u32 = 16;
-const BITMAP_WORDS: u32 = 8;
+use crate::heap::{round_up, Heap, Memory, DOUBLE_FREE, FOREIGN, GRANULE, MIN_BLOCK, OK};
+use crate::states::{
+    blocks_per_slab, class_of, locate, state_word, word_at, CACHED, EVEN, FREE, LIVE, SLAB_HEADER, SLAB_MAP_WORDS, SLAB_SHIFT, SLAB_SPAN, STATES,
+    SLAB_TAG, STATE_WORDS, TAG,
+};
+
+const USED: u32 = 12;
+const OWNER: u32 = 16;
 const NEXT: u32 = 48;
 const PREV: u32 = 52;
+/// How many slabs of a class's list a thread looks at for one no other thread fills from.
+const OWNER_SEARCH: u32 = 4;
 
-/// Blocks of `size` bytes in one slab (at most 255, so the bitmap's 256 bits suffice).
-#[inline]
-fn blocks_per_slab(size: u32) -> u32 {
-    (SLAB_SPAN - HEADER) / size
+/// Moves every CACHED block of `slab` to FREE (no bookkeeping); returns how many.
+fn sweep_slab(base: usize, slab: u32) -> u32 {
+    let mut swept = 0;
+    for w in 0..STATE_WORDS {
+        let word = state_word(base, slab, w);
+        let mut bits = word.load(Ordering::Acquire);
+        loop {
+            // A bit at the low position of every CACHED (10) block.
+            let cached = bits >> 1 & !bits & EVEN;
+            if cached == 0 {
+                break;
+            }
+            match word.compare_exchange_weak(bits, bits & !(cached << 1), Ordering::AcqRel, Ordering::Relaxed) {
+                Ok(_) => {
+                    swept += cached.count_ones();
+                    break;
+                }
+                Err(now) => bits = now,
+            }
+        }
+    }
+    swept
 }
 
 impl<M: Memory> Heap<M> {
+    /// A small block for a caller without a thread cache; 0 if there is no room.
     pub(crate) fn alloc_small(&mut self, size: u32) -> u32 {
-        let class = (size / GRANULE - 1) as usize;
+        let class = class_of(size);
         let mut slab = self.partial[class];
         if slab == 0 {
             slab = self.new_slab(class);
@@ -42,84 +68,185 @@ impl<M: Memory> Heap<M> {
                 return 0;
             }
         }
-        let mut index = u32::MAX;
-        for w in 0..BITMAP_WORDS {
-            let word = slab + BITMAP + 4 * w;
-            let bits = self.read(word);
-            if bits != u32::MAX {
-                let bit = (!bits).trailing_zeros();
-                self.write(word, bits | 1 << bit);
-                index = w * 32 + bit;
-                break;
+        self.take(slab, size, LIVE, &mut []) & !(GRANULE - 1)
+    }
+
+    /// Returns a live small block to its slab.
+    pub(crate) fn free_small(&mut self, offset: u32, size: u32) -> u32 {
+        let located = match locate(self.map(), self.base(), offset, size) {
+            Some(located) => located,
+            None => return FOREIGN,
+        };
+        match located.swap(LIVE, FREE) {
+            Ok(()) => {
+                self.returned(located.slab, size, 1);
+                OK
+            }
+            Err(FREE) | Err(CACHED) => DOUBLE_FREE,
+            Err(_) => FOREIGN,
+        }
+    }
+
+    /// Whether a live small block of `size` bytes starts at `offset`.
+    pub(crate) fn check_small(&self, offset: u32, size: u32) -> u32 {
+        match locate(self.map(), self.base(), offset, size).map(|located| located.state()) {
+            Some(LIVE) => OK,
+            Some(FREE) | Some(CACHED) => DOUBLE_FREE,
+            _ => FOREIGN,
+        }
+    }
+
+    /// Fills `out` with cached blocks of `size` bytes for the thread cache of `owner` (slot + 1),
+    /// from slab `hint` if it still has free blocks of the class, else from one no other cache
+    /// fills from where possible (and points `hint` at it). Returns how many.
+    pub(crate) fn refill(&mut self, size: u32, owner: u32, hint: &mut u32, out: &mut [u32]) -> u32 {
+        let class = class_of(size);
+        let previous = *hint;
+        let has_free = self.is_slab(previous, class) && self.read(previous + USED) < blocks_per_slab(size);
+        let slab = if has_free { previous } else { self.choose_slab(class, owner) };
+        *hint = slab;
+        if slab == 0 {
+            return 0;
+        }
+        if slab != previous {
+            // One slab per class and cache at a time: the old one is anyone's again.
+            self.disown(previous, size, owner);
+        }
+        self.write(slab + OWNER, owner);
+        let taken = self.take(slab, size, CACHED, &mut out[1..]);
+        out[0] = taken & !(GRANULE - 1);
+        taken % GRANULE
+    }
+
+    /// Makes `slab` (a retiring cache's hint, which may be stale) anyone's to fill from again.
+    pub(crate) fn disown(&mut self, slab: u32, size: u32, owner: u32) {
+        if self.is_slab(slab, class_of(size)) && self.read(slab + OWNER) == owner {
+            self.write(slab + OWNER, 0);
+        }
+    }
+
+    /// Returns a cached block to its slab; false (and nothing changes) if it is not cached:
+    /// a stale cache entry.
+    #[inline(never)]
+    pub(crate) fn uncache(&mut self, offset: u32, size: u32) -> bool {
+        match locate(self.map(), self.base(), offset, size) {
+            Some(located) if located.swap(CACHED, FREE).is_ok() => {
+                self.returned(located.slab, size, 1);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Returns every cached block, in every slab, to its slab: for memory pressure and
+    /// `release_unused`, and to take back what a dead thread's cache held. Cache entries go
+    /// stale (their owners skip them). Returns how many blocks came back.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn sweep(&mut self) -> u32 {
+        let map = self.map();
+        let base = self.base();
+        let mut total = 0;
+        for w in 0..SLAB_MAP_WORDS {
+            let mut slabs = map.word(w);
+            while slabs != 0 {
+                let slab = ((w as u32) * 32 + slabs.trailing_zeros()) << SLAB_SHIFT;
+                slabs &= slabs - 1;
+                let swept = sweep_slab(base, slab);
+                if swept > 0 {
+                    let class = word_at(base, slab + TAG).load(Ordering::Acquire) ^ SLAB_TAG;
+                    self.returned(slab, (class + 1) * GRANULE, swept);
+                    total += swept;
+                }
             }
         }
-        if index == u32::MAX {
-            // A slab on the list with no free block: the heap is corrupt; fault (see pool.rs).
+        total
+    }
+
+    /// Whether `slab` (a cache's hint, which may be stale) is a slab of `class`.
+    fn is_slab(&self, slab: u32, class: usize) -> bool {
+        slab != 0 && slab % SLAB_SPAN == 0 && self.in_slab(slab) && self.read(slab + TAG) == SLAB_TAG | class as u32
+    }
+
+    /// A slab of `class` with a free block that no other cache fills from (one of the first
+    /// few of the list, else a new one), so that threads do not share the cache line of a
+    /// state map; any slab with a free block when there is no room for a new one.
+    fn choose_slab(&mut self, class: usize, owner: u32) -> u32 {
+        let head = self.partial[class];
+        let mut slab = head;
+        for _ in 0..OWNER_SEARCH {
+            if slab == 0 {
+                break;
+            }
+            let last = self.read(slab + OWNER);
+            if last == 0 || last == owner {
+                return slab;
+            }
+            slab = self.read(slab + NEXT);
+        }
+        match self.new_slab(class) {
+            0 => head,
+            fresh => fresh,
+        }
+    }
+
+    /// Moves FREE blocks of `slab` to state `to`: one more than `out` holds, listing all but
+    /// the first in `out`. Returns the first block's offset plus how many were taken (below 64:
+    /// offsets are multiples of 64, and the module has no stack to return two values on).
+    #[inline(never)]
+    fn take(&mut self, slab: u32, size: u32, to: u32, out: &mut [u32]) -> u32 {
+        let base = self.base();
+        let mut first = 0;
+        let mut n = 0;
+        for w in 0..STATE_WORDS {
+            if n > out.len() {
+                break;
+            }
+            let word = state_word(base, slab, w);
+            let bits = word.load(Ordering::Acquire);
+            let mut free = !(bits | bits >> 1) & EVEN;
+            let mut mask = 0;
+            while free != 0 && n <= out.len() {
+                let bit = free.trailing_zeros();
+                free &= free - 1;
+                mask |= to << bit;
+                let block = slab + SLAB_HEADER + (w * 16 + bit / 2) * size;
+                if n == 0 {
+                    first = block;
+                } else {
+                    out[n - 1] = block;
+                }
+                n += 1;
+            }
+            if mask != 0 {
+                // Only lock holders change FREE blocks, so or-ing them is exact.
+                word.fetch_or(mask, Ordering::AcqRel);
+            }
+        }
+        if n == 0 {
+            // A listed slab with no free block: the heap is corrupt; fault (see pool.rs).
             crate::trap();
         }
-        let used = self.read(slab + 12);
+        let used = self.read(slab + USED);
         if used == 0 {
             self.empty_slabs -= 1;
         }
-        self.write(slab + 12, used + 1);
-        if used + 1 == blocks_per_slab(size) {
-            self.unlink_slab(class, slab);
+        self.write(slab + USED, used + n as u32);
+        if used + n as u32 == blocks_per_slab(size) {
+            self.unlink_slab(class_of(size), slab);
         }
-        slab + HEADER + index * size
+        first + n as u32
     }
 
-    pub(crate) fn free_small(&mut self, offset: u32, size: u32) -> u32 {
-        let (slab, index, code) = self.check_small(offset, size);
-        if code != OK {
-            return code;
-        }
-        let word = slab + BITMAP + 4 * (index / 32);
-        let bits = self.read(word);
-        self.write(word, bits & !(1 << (index % 32)));
-        let used = self.read(slab + 12);
+    /// Books `count` blocks of `slab` (of `size` bytes) that became FREE.
+    fn returned(&mut self, slab: u32, size: u32, count: u32) {
+        let used = self.read(slab + USED);
         if used == blocks_per_slab(size) {
-            self.link_slab((size / GRANULE - 1) as usize, slab);
+            self.link_slab(class_of(size), slab);
         }
-        self.write(slab + 12, used - 1);
-        if used == 1 {
+        self.write(slab + USED, used - count);
+        if used == count {
             self.empty_slabs += 1;
-        }
-        OK
-    }
-
-    /// The slab and index of the small block at `offset`, and whether it is live (`OK`).
-    pub(crate) fn check_small(&self, offset: u32, size: u32) -> (u32, u32, u32) {
-        if offset % GRANULE != 0 || offset < self.start || offset >= self.end {
-            return (0, 0, FOREIGN);
-        }
-        let slab = offset & !(SLAB_SPAN - 1);
-        let class = size / GRANULE - 1;
-        if !self.in_slab(slab) || offset < slab + HEADER || self.read(slab + 8) != SLAB_TAG | class {
-            return (0, 0, FOREIGN);
-        }
-        let relative = offset - slab - HEADER;
-        let index = relative / size;
-        if relative % size != 0 || index >= blocks_per_slab(size) {
-            return (0, 0, FOREIGN);
-        }
-        let bits = self.read(slab + BITMAP + 4 * (index / 32));
-        let code = if bits & 1 << (index % 32) != 0 { OK } else { DOUBLE_FREE };
-        (slab, index, code)
-    }
-
-    /// Whether the 16 KiB chunk holding `offset` is (part of) a slab.
-    #[inline]
-    pub(crate) fn in_slab(&self, offset: u32) -> bool {
-        let chunk = (offset >> SLAB_SHIFT) as usize;
-        self.slab_map[chunk / 32] & 1 << (chunk % 32) != 0
-    }
-
-    fn mark_slab(&mut self, slab: u32, is_slab: bool) {
-        let chunk = (slab >> SLAB_SHIFT) as usize;
-        if is_slab {
-            self.slab_map[chunk / 32] |= 1 << (chunk % 32);
-        } else {
-            self.slab_map[chunk / 32] &= !(1 << (chunk % 32));
         }
     }
 
@@ -137,22 +264,23 @@ impl<M: Memory> Heap<M> {
             }
             slab = self.take_aligned(block);
         }
-        let size = (class as u32 + 1) * GRANULE;
-        let count = blocks_per_slab(size);
-        self.write(slab + 8, SLAB_TAG | class as u32);
-        self.write(slab + 12, 0);
-        for w in 0..BITMAP_WORDS {
-            let first = w * 32;
-            let bits = if first >= count {
-                u32::MAX
-            } else if count - first >= 32 {
-                0
-            } else {
-                u32::MAX << (count - first)
-            };
-            self.write(slab + BITMAP + 4 * w, bits);
+        let count = blocks_per_slab((class as u32 + 1) * GRANULE);
+        self.write(slab + USED, 0);
+        self.write(slab + OWNER, 0);
+        // FREE for each block, NONE (11) for every entry past the last; published below.
+        let full = (count + 15) / 16;
+        // SAFETY: the state map lies in the slab's header, inside the memory.
+        unsafe {
+            core::ptr::write_bytes(self.ptr(slab + STATES), 0, (4 * full) as usize);
+            core::ptr::write_bytes(self.ptr(slab + STATES + 4 * full), 0xff, (4 * (STATE_WORDS - full)) as usize);
         }
-        self.mark_slab(slab, true);
+        if count % 16 != 0 {
+            self.write(slab + STATES + 4 * (full - 1), u32::MAX << (2 * (count % 16)));
+        }
+        let base = self.base();
+        // The tag and states are in place before the map says this is a slab.
+        word_at(base, slab + TAG).store(SLAB_TAG | class as u32, Ordering::Release);
+        self.map().set(slab, true);
         self.link_slab(class, slab);
         self.empty_slabs += 1;
         slab
@@ -193,7 +321,7 @@ impl<M: Memory> Heap<M> {
             let mut slab = self.partial[class];
             while slab != 0 {
                 let next = self.read(slab + NEXT);
-                if self.read(slab + 12) == 0 {
+                if self.read(slab + USED) == 0 {
                     self.return_slab(class, slab);
                 }
                 slab = next;
@@ -206,8 +334,9 @@ impl<M: Memory> Heap<M> {
     #[inline(never)]
     fn return_slab(&mut self, class: usize, slab: u32) {
         self.unlink_slab(class, slab);
-        self.mark_slab(slab, false);
-        self.write(slab + 8, 0);
+        // Off the map before the tag goes, so lock-free readers never trust a stale tag.
+        self.map().set(slab, false);
+        word_at(self.base(), slab + TAG).store(0, Ordering::Release);
         self.release(slab);
     }
 
@@ -232,5 +361,26 @@ impl<M: Memory> Heap<M> {
         } else {
             self.partial[class] = next;
         }
+    }
+
+    /// Checks a slab's bookkeeping against its state map (for the heap check in tests).
+    #[cfg(test)]
+    pub(crate) fn check_slab(&self, slab: u32) {
+        let class = self.read(slab + TAG) ^ SLAB_TAG;
+        assert!(class < 16, "slab tag at {}", slab);
+        let count = blocks_per_slab((class + 1) * GRANULE);
+        let mut used = 0;
+        for w in 0..STATE_WORDS {
+            let bits = state_word(self.base(), slab, w).load(Ordering::Acquire);
+            for i in 0..16 {
+                let state = bits >> (2 * i) & 3;
+                let index = w * 16 + i;
+                assert_eq!(state == crate::states::NONE, index >= count, "state of block {} of slab {}", index, slab);
+                if state == LIVE || state == CACHED {
+                    used += 1;
+                }
+            }
+        }
+        assert_eq!(self.read(slab + USED), used, "used count of slab {}", slab);
     }
 }

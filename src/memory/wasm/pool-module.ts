@@ -3,14 +3,20 @@ import { POOL_MODULE_BASE64 } from './pool-module.generated.js';
 
 /**
  * The C ABI of wasm/src/lib.rs. Offsets and sizes are unsigned 32-bit: read results with
- * `>>> 0`. Results below 64 are codes (`CODE_*`), never offsets.
+ * `>>> 0`. Results below 64 are codes (`CODE_*`), never offsets. A `ticket` names the calling
+ * thread's cache (from `nf_attach`; 0 for none).
  */
 export interface PoolExports {
-  nf_init(limitPages: number): number;
-  nf_alloc(size: number): number;
-  nf_realloc(offset: number, oldSize: number, newSize: number): number;
-  nf_free(offset: number, size: number): number;
+  nf_init(limitPages: number, lockTimeoutMs: number): number;
+  nf_attach(hostId: number): number;
+  nf_detach(ticket: number): void;
+  nf_alloc(ticket: number, size: number): number;
+  nf_realloc(ticket: number, offset: number, oldSize: number, newSize: number): number;
+  nf_free(ticket: number, offset: number, size: number): number;
+  nf_release_unused(ticket: number): number;
   nf_poison(): void;
+  nf_poison_cause(): number;
+  nf_host_id(slot: number): number;
   nf_bytes_allocated(): number;
   nf_max_memory(): number;
   nf_num_allocations(): number;
@@ -24,8 +30,16 @@ export const CODE_OK_OR_OUT_OF_MEMORY = 0;
 export const CODE_DOUBLE_FREE = 1;
 /** Allocator result code: no live block of that size starts at that address. */
 export const CODE_FOREIGN = 2;
-/** Allocator result code: the pool is unusable since a call faulted (see `nf_poison`). */
+/** Allocator result code: the pool is unusable (see `nf_poison_cause`). */
 export const CODE_POISONED = 3;
+/** Allocator result code: the caller's thread cache went to another thread; attach again (nothing was done). */
+export const CODE_RETIRED = 4;
+/** `nf_poison_cause() & 0xff`: a call faulted (a trap). */
+export const POISON_FAULT = 1;
+/** `nf_poison_cause() & 0xff`: a thread held the lock past the lock timeout (the holder's id is `cause >>> 8`). */
+export const POISON_DEAD_HOLDER = 2;
+/** Pages of memory the module's static data needs: a pool's memory starts with this many. */
+export const INITIAL_PAGES = 2;
 
 /** Bytes in a wasm page. */
 export const WASM_PAGE = 65536;
@@ -65,6 +79,14 @@ function threadCanBlock(): boolean {
 
 let canBlock: boolean | undefined;
 
+/** This thread's id for messages about it in other threads: Node's `threadId` + 1, else 0. */
+export function hostThreadId(): number {
+  type WorkerThreads = { threadId?: unknown };
+  const process = (globalThis as { process?: { getBuiltinModule?: (name: string) => WorkerThreads | undefined } }).process;
+  const threadId = process?.getBuiltinModule?.('node:worker_threads')?.threadId;
+  return typeof threadId === 'number' ? threadId + 1 : 0;
+}
+
 /** Instantiates the allocator on `memory` for this thread. */
 export function instantiatePool(module: WebAssembly.Module, memory: WebAssembly.Memory): PoolExports {
   canBlock ??= threadCanBlock();
@@ -78,6 +100,8 @@ export function instantiatePool(module: WebAssembly.Module, memory: WebAssembly.
     nf_notify: (address: number) => {
       Atomics.notify(words, address >>> 2, 1);
     },
+    // The clock that bounds every wait for the pool's lock.
+    nf_now: () => performance.now(),
   };
   const instance = new WebAssembly.Instance(module, { env });
   return instance.exports as unknown as PoolExports;

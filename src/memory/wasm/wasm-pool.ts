@@ -1,13 +1,15 @@
-import { IOError, OutOfMemoryError } from '../../errors.js';
+import { OutOfMemoryError } from '../../errors.js';
 import { checkSize, describe } from '../../util/validate.js';
 import { ALIGNMENT, roundUpToAlignment, type MemoryBlock } from '../block-pool.js';
 import { Buffer } from '../buffer.js';
 import type { MemoryPool } from '../memory-pool.js';
 import { leftOut, wasmPoolLeftOut } from './build-flag.js';
+import { faulted, poisoned, refused } from './pool-errors.js';
 import {
-  CODE_DOUBLE_FREE,
-  CODE_FOREIGN,
   CODE_POISONED,
+  CODE_RETIRED,
+  hostThreadId,
+  INITIAL_PAGES,
   instantiatePool,
   poolModule,
   WASM_PAGE,
@@ -23,6 +25,8 @@ const FIRST_ADDRESS = ALIGNMENT;
 
 /** The most a wasm32 memory can hold. */
 const MAX_BYTES = 2 ** 32;
+/** The default of {@link WasmPoolOptions.lockTimeout}. */
+const DEFAULT_LOCK_TIMEOUT = 1000;
 
 /**
  * What another thread needs to use the same pool: structured-cloneable, so it can be posted
@@ -35,6 +39,8 @@ export interface WasmPoolHandle {
   readonly module: WasmModule;
   /** The shared memory every thread's instance allocates in, and the allocator's state with it. */
   readonly memory: WasmMemory;
+  /** The pool's {@link WasmPoolOptions.lockTimeout}, for the messages of other threads. */
+  readonly lockTimeout?: number;
 }
 
 /** A pool whose memory other threads can use, through its {@link WasmPoolHandle}. */
@@ -51,24 +57,51 @@ export interface SharedMemoryPool extends MemoryPool {
 export interface WasmPoolOptions {
   /** The most memory the pool may use, in bytes (rounded up to 64 KiB); default 4 GiB. */
   maxMemory?: number;
+  /**
+   * How long a thread waits, in milliseconds, for the pool's lock held by another thread that
+   * makes no progress, before it decides that thread died inside an allocator call and poisons
+   * the pool (`IOError` `EDEADLK` from then on, in every thread). Default 1000. The lock is
+   * held for microseconds (bookkeeping, never a copy of bytes), so only a thread terminated
+   * inside a call, or paused there in a debugger, holds it that long.
+   */
+  lockTimeout?: number;
 }
+
+/** Gives a collected pool's thread cache back (its blocks return to their slabs). */
+const detachWhenCollected = new FinalizationRegistry<{ exports: PoolExports; ticket: number }>(({ exports, ticket }) => {
+  try {
+    exports.nf_detach(ticket);
+  } catch {
+    // A finalizer has no caller to report to; the blocks stay cached until a sweep.
+  }
+});
 
 /**
  * The Rust allocator (wasm/) on a shared `WebAssembly.Memory`. Every thread that attaches
  * the same handle allocates from the same memory, and statistics are global.
  *
- * The allocator checks what it is given back: freeing or reallocating a block that was freed
- * already throws an `IOError` with code `'EDOUBLEFREE'`, one that is not a live block of this
- * pool (or not of that size) `'EFOREIGN'`; the pool is unchanged and stays usable. If a call
- * into the allocator faults (a wasm trap, which would otherwise leave its lock held and every
- * thread waiting for it), the pool is poisoned: that call and every later one, in every
- * thread, throw an `IOError` with code `'EPOISONED'` instead of hanging. Statistics stay readable.
+ * Each thread that attaches has a cache of small blocks (up to 1 KiB), so that most
+ * allocations and frees take no lock shared with other threads. The allocator checks what it
+ * is given back: freeing or reallocating a block that was freed already (in any thread) throws
+ * an `IOError` with code `'EDOUBLEFREE'`, one that is not a live block of this pool (or not of
+ * that size) `'EFOREIGN'`; the pool is unchanged and stays usable.
+ *
+ * No thread can hang another. If a call into the allocator faults (a wasm trap), the pool is
+ * poisoned: that call and every later one, in every thread, throw an `IOError` with code
+ * `'EPOISONED'`. If a thread dies inside a call while holding the pool's lock (a worker
+ * terminated mid-allocation), the others wait at most {@link WasmPoolOptions.lockTimeout} for
+ * it, then poison the pool with code `'EDEADLK'`, naming the thread. A thread that dies
+ * anywhere else leaves the pool usable: the blocks its cache held go back to the pool under
+ * memory pressure or on {@link MemoryPool.releaseUnused}; the buffers it still held stay
+ * allocated (and counted), as with any buffer never released. Statistics stay readable.
  */
 class WasmMemoryPool implements SharedMemoryPool {
   readonly backendName = 'wasm';
   readonly handle: WasmPoolHandle;
   readonly #exports: PoolExports;
   readonly #memory: WebAssembly.Memory;
+  /** This thread's cache: `ticket` goes with every call; shared with the collection backstop. */
+  readonly #cache: { exports: PoolExports; ticket: number };
   /** The memory's bytes as last seen; refreshed when a block lies past its end after growth. */
   #bytes: SharedArrayBuffer;
   /** `#bytes.byteLength`, kept as a number (reading it from the buffer costs more). */
@@ -80,11 +113,14 @@ class WasmMemoryPool implements SharedMemoryPool {
     this.#exports = instantiatePool(handle.module, handle.memory);
     this.#bytes = handle.memory.buffer as unknown as SharedArrayBuffer;
     this.#bytesEnd = this.#bytes.byteLength;
-    const ready = this.#call(() => this.#exports.nf_init(limitPages));
-    if (ready === CODE_POISONED) throw poisoned();
+    const ready = this.#call(() => this.#exports.nf_init(limitPages, handle.lockTimeout ?? DEFAULT_LOCK_TIMEOUT));
+    if (ready === CODE_POISONED) throw this.#poisoned();
     if (ready === 0) {
       throw new OutOfMemoryError(`the wasm pool could not set up its heap within ${limitPages * WASM_PAGE} bytes`);
     }
+    this.#cache = { exports: this.#exports, ticket: 0 };
+    this.#attach();
+    detachWhenCollected.register(this, this.#cache);
   }
 
   bytesAllocated(): number {
@@ -111,27 +147,38 @@ class WasmMemoryPool implements SharedMemoryPool {
     return BufferClass.allocate(this, size);
   }
 
+  /**
+   * Takes back the blocks every thread's cache holds and gives slabs with no used block back
+   * to the general heap, so that they can serve blocks of any size. The memory itself cannot
+   * shrink (a wasm memory only grows).
+   */
   releaseUnused(): void {
-    // A wasm memory cannot shrink; freed blocks stay in the heap for reuse.
+    const code = this.#call(() => this.#exports.nf_release_unused(this.#cache.ticket));
+    if (code === CODE_POISONED) throw this.#poisoned();
   }
 
   reserve(size: number): MemoryBlock {
     const capacity = this.#capacity(size);
     let address: number;
     try {
-      address = this.#exports.nf_alloc(capacity) >>> 0;
+      address = this.#exports.nf_alloc(this.#cache.ticket, capacity) >>> 0;
     } catch (cause) {
-      throw this.#faulted(cause);
+      throw faulted(this.#exports, cause);
     }
-    if (address < FIRST_ADDRESS) throw address === CODE_POISONED ? poisoned() : this.#outOfMemory(capacity);
+    if (address < FIRST_ADDRESS) {
+      if (address !== CODE_RETIRED) throw address === CODE_POISONED ? this.#poisoned() : this.#outOfMemory(capacity);
+      this.#attach();
+      return this.reserve(size);
+    }
     return { buffer: this.#covering(address + capacity), address, capacity };
   }
 
   reallocate(block: MemoryBlock, size: number): MemoryBlock {
     const capacity = this.#capacity(size);
-    const address = this.#call(() => this.#exports.nf_realloc(block.address, block.capacity, capacity) >>> 0);
-    if (address < ALIGNMENT) {
-      throw address === 0 ? this.#outOfMemory(capacity) : refused(address, 'reallocate', block);
+    const address = this.#call(() => this.#exports.nf_realloc(this.#cache.ticket, block.address, block.capacity, capacity) >>> 0);
+    if (address < FIRST_ADDRESS) {
+      if (address === 0) throw this.#outOfMemory(capacity);
+      throw address === CODE_POISONED ? this.#poisoned() : refused(address, 'reallocate', block);
     }
     return { buffer: this.#covering(address + capacity), address, capacity };
   }
@@ -139,11 +186,24 @@ class WasmMemoryPool implements SharedMemoryPool {
   free(block: MemoryBlock): void {
     let code: number;
     try {
-      code = this.#exports.nf_free(block.address, block.capacity);
+      code = this.#exports.nf_free(this.#cache.ticket, block.address, block.capacity);
     } catch (cause) {
-      throw this.#faulted(cause);
+      throw faulted(this.#exports, cause);
     }
-    if (code !== 0) throw refused(code, 'free', block);
+    if (code === 0) return;
+    if (code === CODE_RETIRED) {
+      this.#attach();
+      this.free(block);
+      return;
+    }
+    throw code === CODE_POISONED ? this.#poisoned() : refused(code, 'free', block);
+  }
+
+  /** Gets this thread a cache (again, after its slot went to another thread); 0 means none. */
+  #attach(): void {
+    const ticket = this.#call(() => this.#exports.nf_attach(hostThreadId())) >>> 0;
+    if (ticket === CODE_POISONED) throw this.#poisoned();
+    this.#cache.ticket = ticket;
   }
 
   /** Calls into the allocator, turning a fault into a poisoned pool (see the class notes). */
@@ -151,22 +211,12 @@ class WasmMemoryPool implements SharedMemoryPool {
     try {
       return f();
     } catch (cause) {
-      throw this.#faulted(cause);
+      throw faulted(this.#exports, cause);
     }
   }
 
-  /**
-   * Poisons the pool after a call threw. Whatever it was (a trap, or a stack overflow inside
-   * the call), the call may have been inside the allocator's critical section: its lock may
-   * be held and its heap half-updated, and nothing else would ever release it.
-   */
-  #faulted(cause: unknown): IOError {
-    this.#exports.nf_poison();
-    return new IOError(
-      `the wasm pool is unusable: its allocator faulted (${cause instanceof Error ? cause.message : String(cause)}) ` +
-        'and may have left its heap inconsistent; use another pool',
-      { code: 'EPOISONED', cause },
-    );
+  #poisoned() {
+    return poisoned(this.#exports, this.handle.lockTimeout ?? DEFAULT_LOCK_TIMEOUT);
   }
 
   #capacity(size: number): number {
@@ -192,26 +242,6 @@ class WasmMemoryPool implements SharedMemoryPool {
   }
 }
 
-/** The error of every call on a pool poisoned earlier, in this thread or another. */
-function poisoned(): IOError {
-  return new IOError(
-    'the wasm pool is unusable: its allocator faulted earlier (in this or another thread) and may have ' +
-      'left its heap inconsistent; use another pool',
-    { code: 'EPOISONED' },
-  );
-}
-
-/** The error for a block the allocator refused to `free` or `reallocate`. */
-function refused(code: number, operation: string, block: MemoryBlock): IOError {
-  if (code === CODE_POISONED) return poisoned();
-  const what = `cannot ${operation} address ${block.address} (${block.capacity} bytes) in the wasm pool`;
-  if (code === CODE_DOUBLE_FREE) {
-    return new IOError(`${what}: that block was freed already (double free)`, { code: 'EDOUBLEFREE' });
-  }
-  const reason = code === CODE_FOREIGN ? 'no live block of that size starts there' : `allocator code ${code}`;
-  return new IOError(`${what}: ${reason}`, { code: 'EFOREIGN' });
-}
-
 /** Whether this runtime can share memory between threads (Node; cross-origin isolated pages). */
 export function sharedMemoryAvailable(): boolean {
   if (typeof SharedArrayBuffer === 'undefined' || typeof WebAssembly === 'undefined') return false;
@@ -229,12 +259,17 @@ export function createWasmMemoryPool(options: WasmPoolOptions = {}): SharedMemor
     );
   }
   const maxMemory = checkSize(options.maxMemory ?? MAX_BYTES, 'options.maxMemory');
-  if (maxMemory > MAX_BYTES || maxMemory < WASM_PAGE) {
-    throw new RangeError(`options.maxMemory must be between 65536 and ${MAX_BYTES} bytes, got ${maxMemory}`);
+  const smallest = INITIAL_PAGES * WASM_PAGE;
+  if (maxMemory > MAX_BYTES || maxMemory < smallest) {
+    throw new RangeError(`options.maxMemory must be between ${smallest} and ${MAX_BYTES} bytes, got ${maxMemory}`);
+  }
+  const lockTimeout = checkSize(options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT, 'options.lockTimeout');
+  if (lockTimeout < 1 || lockTimeout > 2 ** 31) {
+    throw new RangeError(`options.lockTimeout must be between 1 and ${2 ** 31} ms, got ${lockTimeout}`);
   }
   const limitPages = Math.ceil(maxMemory / WASM_PAGE);
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: limitPages, shared: true });
-  return new WasmMemoryPool({ backend: 'wasm', module: poolModule(), memory }, limitPages);
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: limitPages, shared: true });
+  return new WasmMemoryPool({ backend: 'wasm', module: poolModule(), memory, lockTimeout }, limitPages);
 }
 
 let instance: SharedMemoryPool | undefined;
@@ -261,5 +296,6 @@ export function attachMemoryPool(handle: WasmPoolHandle): SharedMemoryPool {
     throw new TypeError(`handle must be a wasm pool's handle, got ${describe(handle)}`);
   }
   const limitPages = Math.ceil(MAX_BYTES / WASM_PAGE);
-  return new WasmMemoryPool({ backend: 'wasm', module: candidate.module, memory: candidate.memory }, limitPages);
+  const lockTimeout = typeof candidate.lockTimeout === 'number' ? candidate.lockTimeout : undefined;
+  return new WasmMemoryPool({ backend: 'wasm', module: candidate.module, memory: candidate.memory, lockTimeout }, limitPages);
 }

@@ -1,0 +1,86 @@
+/**
+ * How the wasm pool scales with threads: allocate + release from 2 worker threads against the
+ * same work from 1 (each of the 2 does half), interleaved rounds (bench/harness.ts), for small
+ * blocks (64 B to 1 KiB, which come from each thread's cache) and for mixed sizes up to 64 KiB
+ * (the larger ones take the pool's shared lock), and `new ArrayBuffer` for comparison. Each
+ * table also times plain arithmetic split the same way, in the same rounds: what this shared
+ * 2-core machine gives 2 threads at the time (rarely 2x). Ratios are paired by round.
+ */
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { afterAll, bench, describe } from 'vitest';
+import { createWasmMemoryPool } from 'nativefile';
+import { compare, median, type Row } from './harness.js';
+
+const pool = createWasmMemoryPool();
+const workers = [0, 1].map(
+  () => new Worker(new URL('./pool-thread.worker.mjs', import.meta.url), { workerData: { handle: pool.handle } }),
+);
+afterAll(async () => {
+  await Promise.all(workers.map((worker) => worker.terminate()));
+});
+
+/** 1,000 sizes, log-uniform from 64 B to `top`. */
+function sizesUpTo(top: number): number[] {
+  let state = 12345;
+  return Array.from({ length: 1000 }, () => {
+    state = (state * 1103515245 + 12345) >>> 0;
+    return Math.round(64 * (top / 64) ** (state / 2 ** 32));
+  });
+}
+
+/** Runs `repeat` rounds of the sizes on `threads` workers, split evenly between them. */
+async function run(kind: string, sizes: number[], repeat: number, threads: number): Promise<void> {
+  const used = workers.slice(0, threads);
+  for (const worker of used) worker.postMessage({ kind, sizes, repeat: repeat / threads });
+  await Promise.all(used.map((worker) => once(worker, 'message')));
+}
+
+/** Each kind's 2-thread round's speed over its 1-thread round's, paired by round. */
+function printPaired(rows: readonly Row[], kinds: readonly string[]): void {
+  const parts = kinds.map((kind, k) => {
+    const [two, one] = [rows[2 * k]!, rows[2 * k + 1]!];
+    const ratios = one.samples.map((ms, i) => ms / two.samples[i]!);
+    const sorted = ratios.slice().sort((a, b) => a - b);
+    return `${kind} ${median(ratios).toFixed(2)}x (${sorted[0]!.toFixed(2)}-${sorted[sorted.length - 1]!.toFixed(2)})`;
+  });
+  console.log(`  2 threads / 1, paired by round: ${parts.join(', ')}`);
+}
+
+const REPEAT = 200;
+const options = (sizes: number[]) => ({
+  rounds: 21,
+  warmup: 3,
+  per: { unit: 'M allocations/s', of: (ms: number) => (REPEAT * sizes.length) / 1e3 / ms },
+});
+
+// Each table times the pool and the control in the same rounds, so that load on the machine
+// hits both alike: the pool's ratio is to be read against the control's.
+const tables: Array<[string, string, string, number[]]> = [
+  ['wasm pool, allocate + release of 64 B to 1 KiB (thread caches), and arithmetic', 'pool', 'compute', sizesUpTo(1024)],
+  ['wasm pool, allocate + release of 64 B to 64 KiB, and arithmetic', 'pool', 'compute', sizesUpTo(65536)],
+  ['new ArrayBuffer of 64 B to 1 KiB, and arithmetic', 'arraybuffer', 'compute', sizesUpTo(1024)],
+];
+
+describe('threads: the same work from 2 worker threads / from 1', () => {
+  bench(
+    '(tables printed above)',
+    async () => {
+      for (const [title, kind, control, sizes] of tables) {
+        const rows = await compare(
+          'pool-threads',
+          title,
+          [
+            { name: `${kind}, 2 worker threads`, run: () => run(kind, sizes, REPEAT, 2) },
+            { name: `${kind}, 1 worker thread`, run: () => run(kind, sizes, REPEAT, 1) },
+            { name: `${control} (no memory shared), 2 worker threads`, run: () => run(control, sizes, REPEAT, 2) },
+            { name: `${control} (no memory shared), 1 worker thread`, run: () => run(control, sizes, REPEAT, 1) },
+          ],
+          options(sizes),
+        );
+        printPaired(rows, [kind, control]);
+      }
+    },
+    { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 },
+  );
+});

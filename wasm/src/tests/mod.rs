@@ -1,0 +1,7 @@
+//! Native unit tests of the allocator: `cargo test --release` in wasm/.
+
+mod caches;
+mod heap;
+mod stats;
+mod support;
+mod thread_death;

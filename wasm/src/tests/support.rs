@@ -1,0 +1,106 @@
+//! What the native tests share: a memory that grows like a wasm memory, a parking that yields,
+//! pools leaked so that threads can share them, and a deterministic random generator.
+
+use std::alloc::{alloc_zeroed, Layout};
+use std::sync::atomic::AtomicU32;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use crate::heap::Memory;
+use crate::lock::Parking;
+use crate::pool::Pool;
+
+const PAGE: u64 = 65536;
+
+/// A memory reserved up front that grows a page at a time, like a wasm memory.
+pub struct TestMemory {
+    base: usize,
+    size: u64,
+    reserved: u64,
+}
+
+impl TestMemory {
+    fn new(reserved: u64) -> Self {
+        let layout = Layout::from_size_align(reserved as usize, PAGE as usize).unwrap();
+        // Leaked on purpose: pools are leaked too, so that threads can share them.
+        let base = unsafe { alloc_zeroed(layout) } as usize;
+        assert_ne!(base, 0);
+        TestMemory { base, size: PAGE, reserved }
+    }
+}
+
+impl Memory for TestMemory {
+    fn base(&self) -> usize {
+        self.base
+    }
+    fn size(&self) -> u64 {
+        self.size
+    }
+    fn grow(&mut self, bytes: u64) -> bool {
+        if self.size + bytes > self.reserved {
+            return false;
+        }
+        self.size += bytes;
+        true
+    }
+}
+
+pub struct Yield;
+
+impl Parking for Yield {
+    fn wait(_: &AtomicU32, _: u32) {
+        std::thread::yield_now();
+    }
+    fn wake(_: &AtomicU32) {}
+    fn now_ms() -> f64 {
+        static START: OnceLock<Instant> = OnceLock::new();
+        START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
+    }
+}
+
+pub type TestPool = Pool<Yield, TestMemory>;
+
+/// A pool over `reserved` bytes that may grow to `limit`, whose lock waits at most `timeout_ms`.
+pub fn pool_with_timeout(reserved: u64, limit: u64, timeout_ms: u32) -> &'static TestPool {
+    let pool = Box::leak(Box::new(Pool::new(TestMemory::new(reserved))));
+    assert_eq!(pool.init(1000, limit, timeout_ms), 1);
+    pool
+}
+
+pub fn new_pool(reserved: u64, limit: u64) -> &'static TestPool {
+    pool_with_timeout(reserved, limit, 10_000)
+}
+
+/// Checks the heap's invariants; returns the bytes in free blocks.
+pub fn heap_check(pool: &TestPool) -> u64 {
+    pool.inspect(|heap| heap.check()).unwrap()
+}
+
+pub fn bytes(pool: &TestPool, offset: u32, size: u32) -> &'static mut [u8] {
+    let base = pool.inspect(|heap| heap.memory_base()).unwrap();
+    unsafe { std::slice::from_raw_parts_mut((base + offset as usize) as *mut u8, size as usize) }
+}
+
+/// A tiny deterministic generator (xorshift), so failures reproduce.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    /// Mostly small sizes, some large ones, now and then a huge one; multiples of 64.
+    pub fn size(&mut self) -> u32 {
+        let raw = match self.below(10) {
+            0..=5 => self.below(1100),
+            6..=8 => self.below(70_000),
+            _ => self.below(700_000),
+        };
+        ((raw + 63) / 64 * 64) as u32
+    }
+}
