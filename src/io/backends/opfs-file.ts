@@ -3,7 +3,7 @@ import { splitOpfsPath } from '../../opfs/paths.js';
 import { checkSize, describe } from '../../util/validate.js';
 import { copies } from '../core/copy.js';
 import { unpooledFileClass } from '../core/unpooled-file-class.js';
-import { parseFileMode, type FileModeInput } from '../core/file-mode.js';
+import { parseFileMode, type FileModeInput } from '../../util/file-mode.js';
 import type {
   Async,
   FileInterface,

@@ -8,7 +8,7 @@ import * as algorithms from './algorithms.js';
 import { checkCapability, type Need } from './checks.js';
 import { nameBackend } from './contract-checks.js';
 import { Cursor } from './cursor.js';
-import type { FileMode } from './file-mode.js';
+import type { FileMode } from '../../util/file-mode.js';
 import { OperationQueue } from './operation-queue.js';
 import { runAsync, runSync, type Steps } from './steps.js';
 import type { FileTraits, UnderlyingFile } from './underlying.js';

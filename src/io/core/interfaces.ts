@@ -13,7 +13,7 @@
 // it nor @types/node (a browser app with lib ES2022 and DOM, a worker).
 /// <reference lib="esnext.disposable" preserve="true" />
 import type { Buffer, BytesLike } from '../../memory/buffer.js';
-import type { FileMode } from './file-mode.js';
+import type { FileMode } from '../../util/file-mode.js';
 import type { ByteRange } from './underlying.js';
 import type { DownloadSink, TransferOptions, UploadSource } from './transfer.js';
 

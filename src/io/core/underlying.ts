@@ -7,7 +7,7 @@
  * @module
  */
 import type { Buffer } from '../../memory/buffer.js';
-import type { FileMode } from './file-mode.js';
+import type { FileMode } from '../../util/file-mode.js';
 import type { Copies } from './transfer.js';
 
 /** A value, or a promise of it. */
