@@ -33,7 +33,8 @@ export { NativeFile } from './io/core/native-file.js';
 export type { FileMode, FileModeInput } from './util/file-mode.js';
 export type { TransferOptions, UploadSource, DownloadSink, TransferReader, TransferWriter } from './io/core/transfer.js';
 export type { RawBytes } from './util/validate.js';
-export type { UnderlyingFile, FileTraits, ByteRange, Awaitable } from './io/core/underlying.js';
+export type { UnderlyingFile, ByteRange, Awaitable } from './io/core/underlying.js';
+export type { FileTraits } from './io/core/file-traits.js';
 export type {
   FileInterface,
   InputStream,
