@@ -46,6 +46,12 @@ export interface FileTraits {
    * The code of `upload` and `download` (`copies` of `copy.ts`), for a file class used where
    * code cannot be loaded later: module service workers refuse `import()`, with which the
    * core otherwise loads it on the first copy.
+   *
+   * Not for speed but for where code may load: OpfsFile carries the copies, since it runs in
+   * module service workers (test/browser/service-worker.test.ts); every other file class
+   * loads them (1.5-1.6 kB gzipped) on its first copy, which keeps them out of what an app
+   * loads at start (`.size-limit.mjs`: each check "at start" against the same "with what
+   * loads on first use").
    * @internal
    */
   readonly copies?: Copies;
