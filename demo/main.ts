@@ -1,6 +1,4 @@
-import { defaultMemoryPool, fromReadableStream, OpfsFile, type UploadSource } from '../src/index.js';
-// Until the package entry exports the OPFS file types, take them from their module.
-import type { OpfsReader } from '../src/io/backends/opfs-file.js';
+import { defaultMemoryPool, fromReadableStream, OpfsFile, type OpfsReader, type UploadSource } from '../src/index.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const drop = $('drop');

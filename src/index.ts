@@ -30,10 +30,11 @@ export { proxyMemoryPool } from './memory/proxy-pool.js';
 export { defaultMemoryPool, setMemoryPool, totalAllocatedBytes, supportedMemoryBackends } from './memory/default-pool.js';
 
 export { NativeFile } from './io/core/native-file.js';
-export type { FileMode, FileModeInput } from './io/core/file-mode.js';
+export type { FileMode, FileModeInput } from './util/file-mode.js';
 export type { TransferOptions, UploadSource, DownloadSink, TransferReader, TransferWriter } from './io/core/transfer.js';
 export type { RawBytes } from './util/validate.js';
-export type { UnderlyingFile, FileTraits, ByteRange, Awaitable } from './io/core/underlying.js';
+export type { UnderlyingFile, ByteRange, Awaitable } from './io/core/underlying.js';
+export type { FileTraits } from './io/core/file-traits.js';
 export type {
   FileInterface,
   InputStream,

@@ -17,8 +17,12 @@ import { uploadInto } from './upload.js';
 
 /** Where replies go: the worker's global scope, or a `MessagePort`. */
 export interface ReplyTarget {
-  /** Sends one reply or progress report; `transfer` lists what it moves rather than copies (a `readCopy`'s bytes). */
-  postMessage(message: WorkerMessage, transfer: Transferable[]): void;
+  /**
+   * Sends one reply or progress report; `transfer` lists what it moves rather than copies (a
+   * `readCopy`'s bytes). Typed by what it carries, not the DOM's `Transferable`, so the
+   * declarations compile in a Node program without the DOM library.
+   */
+  postMessage(message: WorkerMessage, transfer: ArrayBuffer[]): void;
 }
 
 /** Tells the page how far a running call has got. */

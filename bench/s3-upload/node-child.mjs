@@ -45,6 +45,21 @@ const contenders = {
     await out.upload(file);
     await out.close();
   },
+  // The same File as a stream: the route upload takes where the backend has no uploadFrom
+  // (each part read into memory and copied into the part buffer), for what the hook is worth.
+  async 'nativefile openOutputStream + upload(File.stream())'(file) {
+    const fs = new S3FileSystem({
+      endpoint: ENDPOINT,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials,
+      partSize,
+      uploadConcurrency: concurrency,
+    });
+    const out = await fs.openOutputStream(`${BUCKET}/${OBJECT}`);
+    await out.upload(file.stream());
+    await out.close();
+  },
   async '@aws-sdk/lib-storage Upload(File)'(file) {
     // The SDK's default checksums break this Ceph's streamed uploads: asked only when required.
     const client = new S3Client({

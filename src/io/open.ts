@@ -1,12 +1,12 @@
 import { Buffer, type BytesLike } from '../memory/buffer.js';
 import { isReadableStream, isWritableStream } from '../platform/stream-guards.js';
 import { checkSize, describe } from '../util/validate.js';
-import { fromReadableStream } from '../adapters/web-streams/from-readable-stream.js';
-import { fromWritableStream } from '../adapters/web-streams/from-writable-stream.js';
 import { BlobFile } from './backends/blob-file.js';
 import { BufferReader } from './backends/buffer-reader.js';
 import { FixedSizeBufferWriter } from './backends/fixed-size-buffer-writer.js';
 import { JsFile, type FileLike } from './backends/js-file.js';
+import { ReadableStreamFile } from './backends/readable-stream-file.js';
+import { WritableStreamFile } from './backends/writable-stream-file.js';
 import type { AnyInputStream, AnyOutputStream } from './core/interfaces.js';
 import { NativeFile } from './core/native-file.js';
 import { BufferedInputStream } from './wrappers/buffered-input-stream.js';
@@ -71,7 +71,7 @@ export function openInput(source: unknown, options: StreamOptions, openPath: Pat
   } else if (typeof Blob !== 'undefined' && source instanceof Blob) {
     file = new BlobFile(source) as unknown as NativeFile;
   } else if (isReadableStream(source)) {
-    file = fromReadableStream(source) as unknown as NativeFile;
+    file = new ReadableStreamFile(source) as unknown as NativeFile;
   } else if (typeof source === 'object' && source !== null) {
     file = new JsFile(source as FileLike, 'rb') as unknown as NativeFile;
   } else {
@@ -97,7 +97,7 @@ export function openOutput(sink: unknown, options: StreamOptions, openPath: Path
   } else if (isBytes(sink)) {
     file = new FixedSizeBufferWriter(sink instanceof Buffer ? sink : Buffer.wrap(sink)) as unknown as NativeFile;
   } else if (isWritableStream(sink)) {
-    file = fromWritableStream(sink as WritableStream<Uint8Array>) as unknown as NativeFile;
+    file = new WritableStreamFile(sink as WritableStream<Uint8Array>) as unknown as NativeFile;
   } else if (typeof sink === 'object' && sink !== null) {
     file = new JsFile(sink as FileLike, 'wb') as unknown as NativeFile;
   } else {

@@ -1,3 +1,7 @@
+// Files and buffers implement `Symbol.dispose`/`Symbol.asyncDispose`: the declarations bring
+// TypeScript's library of those names with them (`preserve`), for programs that have neither
+// it nor @types/node (a browser app with lib ES2022 and DOM, a worker).
+/// <reference lib="esnext.disposable" preserve="true" />
 import { Allocation } from './allocation.js';
 import type { BlockPool } from './block-pool.js';
 import { allocationChanged, cancelDropWhenCollected, dropWhenCollected } from './collection.js';

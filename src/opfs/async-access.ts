@@ -16,7 +16,7 @@
  * @module
  */
 import { IOError, UnsupportedOperationError } from '../errors.js';
-import type { FileMode } from '../io/core/file-mode.js';
+import type { FileMode } from '../util/file-mode.js';
 import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
 import { checkFileOrNothing, opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
 import { estimateQuota, isQuotaFailure, quotaError } from './quota.js';

@@ -9,7 +9,7 @@
  */
 import type { SharedBufferDescriptor } from '../memory/buffer.js';
 import type { WasmPoolHandle } from '../memory/wasm/wasm-pool.js';
-import type { FileMode } from '../io/core/file-mode.js';
+import type { FileMode } from '../util/file-mode.js';
 
 /** The protocol's version; the worker says which one it speaks in its `hello` answer. */
 export type ProtocolVersion = 1;

@@ -5,7 +5,7 @@
  * @module
  */
 import { IOError, UnsupportedOperationError } from '../errors.js';
-import type { FileMode } from '../io/core/file-mode.js';
+import type { FileMode } from '../util/file-mode.js';
 import { NO_SYNC_ACCESS, temporaryName, type AccessOptions } from './access-options.js';
 import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
 import { checkFileOrNothing, opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';

@@ -109,16 +109,16 @@ function pageModuleJs(file: string): string {
 }
 
 /**
- * A working copy of fixture `name` with the tarball installed. node_modules is reused while the
- * tarball, the fixture's package.json and the Node ABI stay the same; sources are copied afresh.
+ * A folder of the cache holding `template`'s package.json with the tarball installed as its
+ * `nativefile.tgz`, under the name `name`. node_modules is reused while the tarball, the
+ * package.json and the Node ABI stay the same; only the current copy of each name is kept.
  */
-export async function prepareFixture(name: 'vite-app' | 'webpack-app', tarball: string): Promise<string> {
-  const template = join(here, name);
+export async function installFixture(name: string, template: string, tarball: string): Promise<string> {
   const manifest = readFileSync(join(template, 'package.json'));
   const key = sha(readFileSync(tarball), manifest, process.versions.modules, process.platform, process.arch);
   const dir = join(cacheRoot, `${name}-${key}`);
   mkdirSync(cacheRoot, { recursive: true });
-  // Only the current copy of each fixture is kept: a stale one is hundreds of MB of node_modules.
+  // A stale copy is hundreds of MB of node_modules.
   for (const entry of readdirSync(cacheRoot)) {
     if (entry.startsWith(`${name}-`) && entry !== `${name}-${key}`)
       rmSync(join(cacheRoot, entry), { recursive: true, force: true });
@@ -133,6 +133,16 @@ export async function prepareFixture(name: 'vite-app' | 'webpack-app', tarball: 
     await runOk('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, timeoutMs: 600_000 });
     writeFileSync(marker, `${new Date().toISOString()} in ${Date.now() - started} ms\n`);
   }
+  return dir;
+}
+
+/**
+ * A working copy of fixture `name` with the tarball installed (see {@link installFixture});
+ * sources are copied afresh.
+ */
+export async function prepareFixture(name: 'vite-app' | 'webpack-app', tarball: string): Promise<string> {
+  const template = join(here, name);
+  const dir = await installFixture(name, template, tarball);
   for (const entry of readdirSync(template)) {
     if (entry !== 'package.json') cpSync(join(template, entry), join(dir, entry), { recursive: true });
   }

@@ -71,6 +71,11 @@ rgw dns name = localhost
 # radosgw's default "secure" monitor mode is impossible with auth none (it waits 300 s).
 ms mon client mode = crc
 rgw init timeout = 60
+# How long a deleted object's data waits for the garbage collector (Ceph's defaults: 2 h, run
+# hourly). The memstore OSD holds it in memory until then: a benchmark that writes and deletes
+# 1 GiB objects sets these low, or the OSD fills and radosgw stops reading requests.
+rgw gc obj min wait = ${CEPH_RGW_GC_MIN_WAIT:-7200}
+rgw gc processor period = ${CEPH_RGW_GC_PERIOD:-3600}
 CONF
 
 monmaptool --create --fsid "$FSID" --addv a "[v2:127.0.0.1:$MON_PORT]" "$DIR/monmap" >/dev/null

@@ -6,7 +6,7 @@
 import { UnsupportedOperationError } from '../../errors.js';
 import { bytesOf } from '../../memory/buffer.js';
 import { describe } from '../../util/validate.js';
-import type { FileMode } from '../core/file-mode.js';
+import type { FileMode } from '../../util/file-mode.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 import type { DuckReader, DuckWriter, FileHandleLike, NodeReadableLike, NodeWritableLike } from './js-file-like.js';
 

@@ -1,5 +1,5 @@
 import { describe } from '../../util/validate.js';
-import { parseFileMode, type FileModeInput } from '../core/file-mode.js';
+import { parseFileMode, type FileModeInput } from '../../util/file-mode.js';
 import { PooledFile } from '../core/file-class.js';
 import type { Async, InputStream, OutputStream, RandomAccessFile, ReadWriteFile } from '../core/interfaces.js';
 import type { NativeFile } from '../core/native-file.js';

@@ -3,7 +3,7 @@ import { IOError } from '../../errors.js';
 import { allocateBuffer } from '../../memory/allocate-buffer.js';
 import { Buffer } from '../../memory/buffer.js';
 import { checkSize, describe } from '../../util/validate.js';
-import { parseFileMode, type FileMode, type FileModeInput } from '../core/file-mode.js';
+import { parseFileMode, type FileMode, type FileModeInput } from '../../util/file-mode.js';
 import { fileClass } from '../core/file-class.js';
 import { NativeFile } from '../core/native-file.js';
 import type { SyncReadWriteFile } from '../core/interfaces.js';

@@ -1,9 +1,9 @@
 import { UnsupportedOperationError } from '../../errors.js';
 import { splitOpfsPath } from '../../opfs/paths.js';
+import { parseFileMode, type FileModeInput } from '../../util/file-mode.js';
 import { checkSize, describe } from '../../util/validate.js';
 import { copies } from '../core/copy.js';
 import { unpooledFileClass } from '../core/unpooled-file-class.js';
-import { parseFileMode, type FileModeInput } from '../core/file-mode.js';
 import type {
   Async,
   FileInterface,
@@ -18,7 +18,8 @@ import type {
 } from '../core/interfaces.js';
 import type { WorkerInstance } from '../../platform/globals.js';
 import { NativeFile } from '../core/native-file.js';
-import type { FileTraits, UnderlyingFile } from '../core/underlying.js';
+import type { FileTraits } from '../core/file-traits.js';
+import type { UnderlyingFile } from '../core/underlying.js';
 import { openOpfsBackend, type OpfsBackendChoice, type OpfsBackendName } from './opfs-open.js';
 
 export type { OpfsBackendChoice, OpfsBackendName } from './opfs-open.js';

@@ -8,7 +8,7 @@
 import type { AccessOptions } from '../../opfs/access-options.js';
 import { withCurrentQuota } from '../../opfs/quota.js';
 import { SyncAccess } from '../../opfs/sync-access.js';
-import type { FileMode } from '../core/file-mode.js';
+import type { FileMode } from '../../util/file-mode.js';
 import type { Awaitable, UnderlyingFile } from '../core/underlying.js';
 
 /** The backends of an OPFS file opened in a worker: synchronous, and an async face for close. */

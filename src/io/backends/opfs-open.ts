@@ -13,7 +13,7 @@ import { workerBlockedByPolicy } from '../../opfs/worker-policy.js';
 import type { Buffer } from '../../memory/buffer.js';
 import type { WorkerInstance } from '../../platform/globals.js';
 import { requireOpfs } from '../../platform/opfs-root.js';
-import type { FileMode } from '../core/file-mode.js';
+import type { FileMode } from '../../util/file-mode.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 import { asyncOpfs } from './opfs-async.js';
 import { remoteOpfs } from './opfs-remote.js';

@@ -1,7 +1,7 @@
 import { close as closeFd, closeSync, fstat, fstatSync, open, openSync, read, readSync, write, writeSync } from 'node:fs';
 import { IOError } from '../../errors.js';
 import { describe } from '../../util/validate.js';
-import { parseFileMode, type FileMode, type FileModeInput } from '../core/file-mode.js';
+import { parseFileMode, type FileMode, type FileModeInput } from '../../util/file-mode.js';
 import type { SyncOutputStream, SyncRandomAccessFile, SyncInputStream } from '../core/interfaces.js';
 import { PooledFile } from '../core/file-class.js';
 import type { UnderlyingFile } from '../core/underlying.js';

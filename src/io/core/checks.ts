@@ -5,7 +5,7 @@
  */
 import { ClosedFileError, UnsupportedOperationError } from '../../errors.js';
 import { checkSize, describe } from '../../util/validate.js';
-import type { FileMode } from './file-mode.js';
+import type { FileMode } from '../../util/file-mode.js';
 import type { LinesOptions } from './interfaces.js';
 import type { ByteRange } from './underlying.js';
 

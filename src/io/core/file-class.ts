@@ -6,7 +6,8 @@ import { runAsync, syncValue } from './steps.js';
 import { NativeFile } from './native-file.js';
 import type { FileInterface } from './interfaces.js';
 import type { FileClass } from './unpooled-file-class.js';
-import type { FileTraits, UnderlyingFile } from './underlying.js';
+import type { FileTraits } from './file-traits.js';
+import type { UnderlyingFile } from './underlying.js';
 
 export type { FileClass } from './unpooled-file-class.js';
 

@@ -1,13 +1,18 @@
+// Files and buffers implement `Symbol.dispose`/`Symbol.asyncDispose`: the declarations bring
+// TypeScript's library of those names with them (`preserve`), for programs that have neither
+// it nor @types/node (a browser app with lib ES2022 and DOM, a worker).
+/// <reference lib="esnext.disposable" preserve="true" />
 import { IOError, UnsupportedOperationError } from '../../errors.js';
+import type { FileMode } from '../../util/file-mode.js';
 import { checkInteger, describe } from '../../util/validate.js';
 import * as algorithms from './algorithms.js';
 import { checkCapability, type Need } from './checks.js';
 import { nameBackend } from './contract-checks.js';
 import { Cursor } from './cursor.js';
-import type { FileMode } from './file-mode.js';
+import type { FileTraits } from './file-traits.js';
 import { OperationQueue } from './operation-queue.js';
 import { runAsync, runSync, type Steps } from './steps.js';
-import type { FileTraits, UnderlyingFile } from './underlying.js';
+import type { UnderlyingFile } from './underlying.js';
 
 /**
  * The state every file has and the machinery that drives a backend: position, mode, closed

@@ -8,8 +8,12 @@
  * `false` in each, so testing it narrows a union such as {@link RandomAccessFile}.
  * @module
  */
+// Files and buffers implement `Symbol.dispose`/`Symbol.asyncDispose`: the declarations bring
+// TypeScript's library of those names with them (`preserve`), for programs that have neither
+// it nor @types/node (a browser app with lib ES2022 and DOM, a worker).
+/// <reference lib="esnext.disposable" preserve="true" />
 import type { Buffer, BytesLike } from '../../memory/buffer.js';
-import type { FileMode } from './file-mode.js';
+import type { FileMode } from '../../util/file-mode.js';
 import type { ByteRange } from './underlying.js';
 import type { DownloadSink, TransferOptions, UploadSource } from './transfer.js';
 

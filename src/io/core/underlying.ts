@@ -4,11 +4,14 @@
  * source is driven by one stream class, or hyparquet's `AsyncBuffer` returns `Awaitable`).
  * {@link NativeFile} drives it and owns everything else: position, mode, closed state,
  * argument validation, capability checks and the order of operations.
+ *
+ * Most operations are what a capability needs. Three are hooks for speed, each kept for the
+ * row of `npm run bench` that needs it and documented with it: `readFresh`, `takeAt` and
+ * `uploadFrom`. The figures are ratios measured interleaved in one run (Chromium 156,
+ * Firefox 153 ESR, Node 20 on a shared 2-core machine), against the peer the row names.
  * @module
  */
 import type { Buffer } from '../../memory/buffer.js';
-import type { FileMode } from './file-mode.js';
-import type { Copies } from './transfer.js';
 
 /** A value, or a promise of it. */
 export type Awaitable<T> = T | PromiseLike<T>;
@@ -46,6 +49,12 @@ export interface UnderlyingFile {
    * them out again nor writes to them): fewer only at the end, none at or past it. For
    * backends whose reads make new memory anyway (a Blob's `arrayBuffer()`), so that `read`,
    * `readAt` and `readBuffer` return those bytes instead of copying them once more.
+   *
+   * Hook for speed, of BlobFile and the async OPFS backend (a File snapshot's reads). Row
+   * "random 64 KiB reads from a 32 MiB Blob" (bench/browser.mjs): `BlobFile.readAt` runs at
+   * 0.99-1.00x of `blob.slice().arrayBuffer()` in Chromium and 0.97x in Firefox, where the
+   * same read copied once more into other memory (`blobSliceThenCopy`, what it costs without
+   * this hook) runs at 0.88-0.92x and 0.65-0.71x (two runs).
    */
   readFresh?(position: number, length: number): Awaitable<Uint8Array>;
   /** Appends all of `bytes` (streams, append mode). */
@@ -57,6 +66,11 @@ export interface UnderlyingFile {
    * `ArrayBuffer` the caller gives up (the core checks), which may be detached (the IO
    * worker's backend transfers it instead of copying). For `upload` of a byte stream, whose
    * chunks belong to the reader.
+   *
+   * Hook for speed, of the IO worker's backend (OpfsFile on a page). Row "write a 128 MiB Blob
+   * into OPFS from the page" (bench/browser.mjs): `upload(blob.stream())` runs at 0.97x of a
+   * sync access handle in a worker writing the Blob (`rawSyncWorkerWrite`) in Chromium and in
+   * Firefox; with each chunk copied into pool memory instead, 0.97x and 0.84x.
    */
   takeAt?(position: number, bytes: Uint8Array): Awaitable<void>;
   /** The size in bytes: of the file, or of what was written to an output stream. */
@@ -80,6 +94,17 @@ export interface UnderlyingFile {
    * chunk through `write`. Otherwise it resolves to the bytes written; `written` is told the
    * running total of bytes in the file so far (monotonic, at least once before settling, also
    * when it fails), and when `signal` aborts, it stops and rejects with the signal's reason.
+   *
+   * Hook for speed and memory, of S3 and Azure uploads (`src/remote/part-upload.ts`): given a
+   * Blob, each whole part goes out as a slice of it, which `fetch` streams from where the Blob
+   * keeps its bytes, instead of being read into memory and copied into the part buffer. Row
+   * "upload 1 GiB from a file to Ceph S3" (bench/s3-upload.bench.ts, Node): `upload(file)`
+   * 176 MB/s with a peak RSS growth of 103 MiB, against 131 MB/s and 129 MiB for
+   * `upload(file.stream())`, the route without this hook (the AWS SDK's `Upload`: 142 MB/s,
+   * 89 MiB; one run of two rounds). The IO worker's backend takes a Blob too, so the page's
+   * thread touches no chunk: in the OPFS row of `takeAt`, `upload(blob)` runs at 1.03x and
+   * 1.00x of `upload(blob.stream())` (Chromium, Firefox), and at 1.10x in Firefox when that
+   * stream's chunks are copied instead of taken.
    */
   uploadFrom?(
     source: Blob | ReadableStream<unknown>,
@@ -87,47 +112,4 @@ export interface UnderlyingFile {
     written: (total: number) => void,
     signal: AbortSignal | undefined,
   ): Awaitable<number> | undefined;
-}
-
-/** What the core needs to know of a backend besides its operations. */
-export interface FileTraits {
-  /** The name used in messages, such as `'BufferReader'` (class names do not survive minifiers). */
-  readonly kind: string;
-  /** How the file is open. */
-  readonly mode: FileMode;
-  /** Whether the file supports `seek` and positional reads. */
-  readonly seekable: boolean;
-  /** Whether the underlying file answers synchronously, so the `*Sync` methods work. */
-  readonly sync: boolean;
-  /**
-   * A second, asynchronous face of a synchronous backend, used by the async methods so they
-   * never block the event loop (Node files: the thread pool). Defaults to the backend itself.
-   */
-  readonly async?: UnderlyingFile;
-  /** Where the position starts (append mode starts at the end). Default 0. */
-  readonly position?: number;
-  /** Whether a seek may go past the end of the file. Default `true`. */
-  readonly seekPastEnd?: boolean;
-  /**
-   * Positional reads use nothing `close` releases (a Blob's reads), so `close` does not wait
-   * for them: tracking a read costs Firefox ~6 µs of a 64 KiB Blob read's ~165.
-   */
-  readonly untrackedReads?: boolean;
-  /** The size for `seek(offset, 2)` on an asynchronous file, which must not do I/O. */
-  readonly knownSize?: () => number;
-  /**
-   * Where `readBuffer` gets memory when the backend cannot slice (no `sliceAt`): a new
-   * mutable Buffer of `size` bytes. {@link fileClass} makes it the default pool
-   * (`allocateBuffer`) unless given; without it (`unpooledFileClass`) the core wraps the
-   * bytes it reads in a Buffer over JavaScript memory. A backend that always slices or reads
-   * fresh memory leaves it out, so the pools are not in its bundle.
-   */
-  readonly allocate?: (size: number) => Buffer;
-  /**
-   * The code of `upload` and `download` (`copies` of `copy.ts`), for a file class used where
-   * code cannot be loaded later: module service workers refuse `import()`, with which the
-   * core otherwise loads it on the first copy.
-   * @internal
-   */
-  readonly copies?: Copies;
 }

@@ -7,7 +7,8 @@
  */
 import type { FileInterface } from './interfaces.js';
 import { NativeFile } from './native-file.js';
-import type { FileTraits, UnderlyingFile } from './underlying.js';
+import type { FileTraits } from './file-traits.js';
+import type { UnderlyingFile } from './underlying.js';
 
 /** The constructor a backend class extends: it builds a {@link NativeFile} typed as `T`. */
 export type FileClass<T extends FileInterface> = abstract new (underlying: UnderlyingFile, traits: FileTraits) => T;

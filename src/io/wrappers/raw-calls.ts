@@ -1,5 +1,6 @@
 import type { NativeFile } from '../core/native-file.js';
-import type { Awaitable, FileTraits, UnderlyingFile } from '../core/underlying.js';
+import type { FileTraits } from '../core/file-traits.js';
+import type { Awaitable, UnderlyingFile } from '../core/underlying.js';
 
 /** The calls a wrapper makes on the file it wraps, synchronous or not. */
 export interface RawCalls {

@@ -1,4 +1,4 @@
-import { describe } from '../../util/validate.js';
+import { describe } from './validate.js';
 
 /** How a file is open: read-only, write (truncating), append, or read and write in place. */
 export type FileMode = 'rb' | 'wb' | 'ab' | 'rb+';

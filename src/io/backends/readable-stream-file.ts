@@ -1,0 +1,41 @@
+import { UnsupportedOperationError } from '../../errors.js';
+import { bytesOf } from '../../memory/buffer.js';
+import { fileClass } from '../core/file-class.js';
+import type { Async, InputStream } from '../core/interfaces.js';
+import type { UnderlyingFile } from '../core/underlying.js';
+
+/** Reads chunks from a stream's reader, keeping what a read did not take. */
+function readerSource(reader: ReadableStreamDefaultReader<unknown>): UnderlyingFile {
+  let pending: Uint8Array | undefined;
+  return {
+    async read(into) {
+      while (pending === undefined || pending.byteLength === 0) {
+        const { done, value } = await reader.read();
+        if (done) return 0;
+        pending = bytesOf(value, 'a chunk of the stream');
+      }
+      const count = Math.min(into.byteLength, pending.byteLength);
+      into.set(pending.subarray(0, count));
+      pending = pending.subarray(count);
+      return count;
+    },
+    size() {
+      throw new UnsupportedOperationError('the size of a ReadableStream is not known');
+    },
+    async close() {
+      pending = undefined;
+      await reader.cancel();
+    },
+  };
+}
+
+/**
+ * An input stream over a WHATWG `ReadableStream` of bytes: a fetch body, `File.stream()`...
+ * It locks the stream; closing the file cancels it. `fromReadableStream` and `inputStream`
+ * make these.
+ */
+export class ReadableStreamFile extends fileClass<Async<InputStream>>() {
+  constructor(stream: ReadableStream) {
+    super(readerSource(stream.getReader()), { kind: 'ReadableStreamFile', mode: 'rb', seekable: false, sync: false });
+  }
+}
