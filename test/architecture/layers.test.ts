@@ -23,6 +23,8 @@ const LAYERS: [name: string, files: RegExp][] = [
   ['backends', /^src\/io\/(backends\/|[^/]+\.ts$)/],
   ['wrappers', /^src\/io\/wrappers\//],
   ['file core', /^src\/io\/core\//],
+  // Codecs deal in bytes and buffers; the compressed streams (wrappers) drive them.
+  ['codecs', /^src\/codecs\//],
   ['opfs', /^src\/opfs\//],
   ['memory', /^src\/memory\//],
   ['base', /^src\/(errors\.ts|util\/|platform\/)/],

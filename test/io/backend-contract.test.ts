@@ -47,5 +47,4 @@ describe('a custom backend that breaks the contract', () => {
     const remote = new AsyncCustom({ size: async () => -5, readAt: async () => 0 });
     await expect(remote.size()).rejects.toThrow(/MyRemoteFile.*size returned -5/);
   });
-
 });
