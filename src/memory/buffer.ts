@@ -85,7 +85,7 @@ export class Buffer {
   registered = false;
 
   protected constructor(
-    token: typeof CONSTRUCTING,
+    token: symbol,
     memory: ArrayBuffer | SharedArrayBuffer,
     offset: number,
     size: number,

@@ -21,7 +21,7 @@ import { checkSize } from '../util/validate.js';
  * to keep bytes across a resize.
  */
 export class ResizableBuffer extends Buffer {
-  private constructor(token: typeof CONSTRUCTING, allocation: Allocation, size: number) {
+  private constructor(token: symbol, allocation: Allocation, size: number) {
     // Checked before the arguments of super() are read: JavaScript may pass anything.
     checkConstructing(token, 'ResizableBuffer');
     super(token, allocation.block.buffer, allocation.block.address, size, true, null, allocation);

@@ -33,22 +33,23 @@ interface App {
 }
 
 const apps: Record<string, App> = {
-  // Target 6 kB. Measured 7.12 kB: 0.4 kB of it is Vite's module-preload polyfill, which every
+  // Target 6 kB. Measured 7.37 kB (7.12 kB before the edges' checks and messages, issue 22;
+  // see .size-limit.mjs): 0.4 kB of it is Vite's module-preload polyfill, which every
   // Vite app's entry has, and 0.85 kB Vite's preload helper, for the import() of the copies
   // (src/io/core/native-file.ts), which an app's own dynamic imports share; without the helper
-  // it would be 6.3 kB (esbuild's measure of the library alone: 5.95 kB).
+  // it would be 6.5 kB (esbuild's measure of the library alone: 6.21 kB).
   BufferReader: {
     imports: 'BufferReader',
     code: 'const file = new BufferReader(new TextEncoder().encode("hello"));\nconsole.log(file.readSync(5));',
-    budget: 7200,
+    budget: 7400,
     target: 6000,
   },
-  // Target 10 kB. Measured 8.84 kB in two files: the code the entry shares with the lazily
+  // Target 10 kB. Measured 9.12 kB in two files: the code the entry shares with the lazily
   // loaded copies is a chunk of its own, preloaded.
   'BlobFile + toReadableStream': {
     imports: 'BlobFile, toReadableStream',
     code: 'const stream = toReadableStream(new BlobFile(new Blob(["hello"])));\nconsole.log(await new Response(stream).text());',
-    budget: 8900,
+    budget: 9200,
     target: 10000,
   },
 };
