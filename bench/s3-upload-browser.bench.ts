@@ -22,6 +22,10 @@ const MiB = 1024 * 1024;
 const SIZE_MIB = 1024;
 // The SDK takes over a minute a round in a page: three rounds keep the run under half an hour.
 const ROUNDS = Number(process.env.NATIVEFILE_UPLOAD_ROUNDS ?? 3);
+/** The engines to run, `NATIVEFILE_UPLOAD_ENGINES=firefox` for one (default both). */
+const ENGINES = (process.env.NATIVEFILE_UPLOAD_ENGINES ?? 'chromium,firefox')
+  .split(',')
+  .filter((name): name is 'chromium' | 'firefox' => name === 'chromium' || name === 'firefox');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run'];
 
@@ -84,7 +88,7 @@ describe('upload a 1 GiB File from a page to Ceph S3 (8 MiB parts, 4 in flight)'
       ]);
       await pages.listen();
       try {
-        for (const engine of ['chromium', 'firefox'] as const) {
+        for (const engine of ENGINES) {
           const browser = await launch(engine);
           try {
             const page = await browser.newPage();
