@@ -99,6 +99,8 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
     writeCopy: ({ file, position, bytes }) => access(file).write(position, bytes),
     async upload({ file, position, source, progressEvery }, id, progress) {
       const target = access(file);
+      // An atomic 'wb' sizes its file once for the Blob instead of growing it write by write.
+      target.expect(position + source.size);
       const controller = new AbortController();
       running.set(id, controller);
       try {

@@ -4,11 +4,13 @@ import { BlobFile, createWasmMemoryPool, OpfsFile } from '../../src/index.js';
 
 const MiB = 1024 * 1024;
 const PATH = 'bench/data.bin';
-const UPLOADS = 'bench-upload';
+/** The file every write contender replaces: 128 MiB before each of them, as after each. */
+const TARGET = 'bench-upload/target.bin';
 let blob: Blob | undefined;
 const rawWorker = wrap<{
   readAll(path: string, chunk: number, shared?: boolean): Promise<number>;
   writeBlob(path: string, blob: Blob): Promise<number>;
+  replaceBlob(path: string, blob: Blob): Promise<number>;
   writeStream(path: string, stream: ReadableStream<Uint8Array>): Promise<number>;
 }>(new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' }));
 
@@ -54,15 +56,16 @@ const bench = {
     for (let i = 0; i < mib / 4; i++) await file.write(chunk);
     await file.close();
     blob = new Blob(Array.from({ length: mib }, () => chunk.subarray(0, MiB)));
+    await rawWorker.writeBlob(TARGET, blob);
   },
 
   /**
-   * `OpfsFile.upload(blob.stream())` on the page: the page reads the stream and hands each chunk
-   * to the IO worker through pool memory (a stream moved to a worker would cross threads chunk
-   * by chunk as copies: see `rawSyncWorkerWriteStream`).
+   * `OpfsFile.upload(blob.stream())` on the page into a default (atomic) `'wb'`: the page reads
+   * the stream and moves each chunk, whole, to the IO worker (`takeAt`; a stream moved to a
+   * worker would cross threads chunk by chunk as copies: see `rawSyncWorkerWriteStream`).
    */
   opfsUploadStream: (): Promise<number> =>
-    timeUpload(async (path, source) => {
+    timeReplace(async (path, source) => {
       const file = await OpfsFile.open(path, 'wb');
       await file.upload(source.stream());
       await file.close();
@@ -70,38 +73,45 @@ const bench = {
 
   /** `OpfsFile.upload(blob)` on the page: the Blob itself goes to the IO worker. */
   opfsUploadBlob: (): Promise<number> =>
-    timeUpload(async (path, source) => {
+    timeReplace(async (path, source) => {
       const file = await OpfsFile.open(path, 'wb');
       await file.upload(source);
       await file.close();
     }),
 
-  /** The same without the atomic replace (`atomic: false`): no temporary sibling and move. */
+  /** The same without the atomic replace (`atomic: false`): the old file is rewritten in place. */
   opfsUploadBlobInPlace: (): Promise<number> =>
-    timeUpload(async (path, source) => {
+    timeReplace(async (path, source) => {
       const file = await OpfsFile.open(path, 'wb', { atomic: false });
       await file.upload(source);
       await file.close();
     }),
 
-  /** The platform's page-side route: piping the stream into `createWritable()`. */
+  /** The platform's page-side route: piping the stream into `createWritable()` (a swap file, crash-safe). */
   createWritablePipe: (): Promise<number> =>
-    timeUpload(async (path, source) => {
+    timeReplace(async (path, source) => {
       const [dir, name] = path.split('/') as [string, string];
       const root = await navigator.storage.getDirectory();
       const handle = await (await root.getDirectoryHandle(dir, { create: true })).getFileHandle(name, { create: true });
       await source.stream().pipeTo(await handle.createWritable());
     }),
 
-  /** A sync access handle in a worker writing the Blob's stream, read there (the limit). */
-  rawSyncWorkerWrite: (): Promise<number> => timeUpload(async (path, source) => void (await rawWorker.writeBlob(path, source))),
+  /** A sync access handle in a worker rewriting the file in place with the Blob's stream, read there (not crash-safe). */
+  rawSyncWorkerWrite: (): Promise<number> => timeReplace(async (path, source) => void (await rawWorker.writeBlob(path, source))),
+
+  /**
+   * The same crash-safe as an atomic `'wb'` is: a sibling written by a sync access handle in a
+   * worker, moved over the file (what raw code pays for keeping the old file on a crash).
+   */
+  rawSyncWorkerReplace: (): Promise<number> =>
+    timeReplace(async (path, source) => void (await rawWorker.replaceBlob(path, source))),
 
   /**
    * The same given the page's `blob.stream()`, transferred to the worker: what a stream from
    * the page costs at best (its chunks cross threads as copies).
    */
   rawSyncWorkerWriteStream: (): Promise<number> =>
-    timeUpload(async (path, source) => {
+    timeReplace(async (path, source) => {
       const stream = source.stream();
       await rawWorker.writeStream(path, transfer(stream, [stream as unknown as Transferable]));
     }),
@@ -202,17 +212,40 @@ const bench = {
     }
     return reads / ((performance.now() - started) / 1000);
   },
+
+  /**
+   * An atomic `'wb'` of 64 KiB over the 128 MiB {@link TARGET}: its sibling is sized ahead for
+   * the old file and cut back on close, which costs where little is written.
+   */
+  opfsSmallOverBig: (): Promise<number> => timeSmallOverBig({}),
+
+  /** The same rewriting the file in place (`atomic: false`). */
+  opfsSmallOverBigInPlace: (): Promise<number> => timeSmallOverBig({ atomic: false }),
 };
 
-/** MB/s of `upload` writing the prepared Blob to a fresh path, timed on the page, close included. */
-async function timeUpload(upload: (path: string, source: Blob) => Promise<void>): Promise<number> {
-  const source = blob!;
-  const path = `${UPLOADS}/${Math.random().toString(36).slice(2)}.bin`;
+/** Replaces per second: {@link TARGET}, made 128 MiB again first (untimed), replaced by 64 KiB. */
+async function timeSmallOverBig(options: { atomic?: boolean }): Promise<number> {
+  await rawWorker.writeBlob(TARGET, blob!);
   const started = performance.now();
-  await upload(path, source);
+  const file = await OpfsFile.open(TARGET, 'wb', options);
+  await file.write(new Uint8Array(64 * 1024).fill(1));
+  await file.close();
+  return 1000 / (performance.now() - started);
+}
+
+/**
+ * MB/s of `upload` replacing {@link TARGET} (as big as the Blob, written by the contender
+ * before) with the prepared Blob, timed on the page from opening the file to closing it.
+ */
+async function timeReplace(upload: (path: string, source: Blob) => Promise<void>): Promise<number> {
+  const source = blob!;
+  const started = performance.now();
+  await upload(TARGET, source);
   const ms = performance.now() - started;
-  // Headless Chromium's quota is a share of the free disk: give the space back each time.
-  await (await (await navigator.storage.getDirectory()).getDirectoryHandle(UPLOADS)).removeEntry(path.split('/')[1]!);
+  const [dir, name] = TARGET.split('/') as [string, string];
+  const root = await navigator.storage.getDirectory();
+  const size = (await (await (await root.getDirectoryHandle(dir)).getFileHandle(name)).getFile()).size;
+  if (size !== source.size) throw new Error(`${TARGET} has ${size} bytes after the write, not ${source.size}`);
   return source.size / 1e6 / (ms / 1000);
 }
 

@@ -35,10 +35,30 @@ expose({
 
   /** Writes a stream the page transferred here: what a stream from the page costs at best. */
   writeStream,
+
+  /**
+   * Replaces `path` crash-safely: writes the Blob's stream into a sibling and moves it over
+   * the file, so a crash mid-write keeps the old file (what an atomic `'wb'` promises).
+   */
+  async replaceBlob(path: string, blob: Blob): Promise<number> {
+    const [dir, name] = path.split('/') as [string, string];
+    const directory = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir, { create: true });
+    const sibling = (await directory.getFileHandle(`.${name}.raw-partial`, { create: true })) as FileSystemFileHandle & {
+      createSyncAccessHandle(): Promise<RawHandle>;
+      move(directory: FileSystemDirectoryHandle, name: string): Promise<void>;
+    };
+    const written = await writeInto(await sibling.createSyncAccessHandle(), blob.stream());
+    await sibling.move(directory, name);
+    return written;
+  },
 });
 
 async function writeStream(path: string, stream: ReadableStream<Uint8Array>): Promise<number> {
-  const handle = await open(path, true);
+  return writeInto(await open(path, true), stream);
+}
+
+/** Writes `stream` into `handle` from offset 0, the file cut to what it wrote; closes the handle. */
+async function writeInto(handle: RawHandle, stream: ReadableStream<Uint8Array>): Promise<number> {
   handle.truncate(0);
   const reader = stream.getReader();
   let at = 0;

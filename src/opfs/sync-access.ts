@@ -11,17 +11,8 @@ import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
 import { checkFileOrNothing, opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
 import { estimateQuota, isQuotaFailure, NO_SPACE_COUNT, quotaError } from './quota.js';
 import { canMove, moveIntoPlace } from './replace.js';
+import { ReservingHandle, type SyncHandle } from './reserving-handle.js';
 import { opfsRoot } from '../platform/opfs-root.js';
-
-/** The worker-only part of the OPFS API (TypeScript's DOM library lacks it). */
-interface SyncHandle {
-  read(buffer: ArrayBufferView, options?: { at?: number }): number;
-  write(buffer: ArrayBufferView, options?: { at?: number }): number;
-  getSize(): number;
-  truncate(size: number): void;
-  flush(): void;
-  close(): void;
-}
 
 type SyncCapableHandle = FileSystemFileHandle & {
   createSyncAccessHandle(options?: { mode?: 'read-only' | 'readwrite' }): Promise<SyncHandle>;
@@ -80,11 +71,12 @@ export class SyncAccess {
       // A crash mid-replace left a partial sibling; only a writer, holding writeLock, removes it.
       await location.directory.removeEntry(temporaryName(location.name)).catch(() => {});
       if (mode === 'wb' && options.atomic && canMove()) {
-        await checkFileOrNothing(location);
+        const old = await checkFileOrNothing(location);
         const temporary = (await location.directory.getFileHandle(temporaryName(location.name), {
           create: true,
         })) as SyncCapableHandle;
-        const handle = await createHandle(temporary, path, false);
+        // Sized on its first write for the file it replaces, unless told better (`expect`).
+        const handle = new ReservingHandle(await createHandle(temporary, path, false), await sizeOf(old));
         handle.truncate(0);
         await estimated;
         return new SyncAccess(path, handle, location, temporary, releases);
@@ -146,6 +138,11 @@ export class SyncAccess {
 
   size(): number {
     return this.handle.getSize();
+  }
+
+  /** Tells an atomic `'wb'` how big the file will be (an upload of a Blob knows), so it is sized once. */
+  expect(size: number): void {
+    if (this.handle instanceof ReservingHandle) this.handle.expect(size);
   }
 
   /**
@@ -233,6 +230,15 @@ export class SyncAccess {
     await this.location.directory.removeEntry(temporaryName(this.location.name)).catch(() => {});
   }
 }
+
+/** The size of the file `handle` names, 0 without one (or when it cannot be read now: it is only a hint). */
+const sizeOf = async (handle: FileSystemFileHandle | undefined): Promise<number> =>
+  handle === undefined
+    ? 0
+    : handle.getFile().then(
+        ({ size }) => size,
+        () => 0,
+      );
 
 /** A sync access handle on `file`; one held elsewhere is an `EBUSY` error naming `path`. */
 async function createHandle(file: SyncCapableHandle, path: string, readOnly: boolean): Promise<SyncHandle> {

@@ -120,25 +120,72 @@ export async function opfsContract(
     await lineReader.close();
     result.lines = seen;
     result.pattern = await patternRoundTrip(await open('big.bin', 'wb'), () => open('big.bin', 'rb'));
+
+    // An atomic 'wb' over a bigger file (its sibling is sized ahead for the old file) ends
+    // where its writes do, after a flush too (a seek from the end as well); skipped bytes are
+    // zeros, and a truncate in between cuts what was written before it.
+    const sevens = async () => {
+      const old = await open('old.bin', 'wb');
+      await old.write(new Uint8Array(MiB).fill(7));
+      await old.close();
+    };
+    await sevens();
+    const shrinking = await open('old.bin', 'wb');
+    await shrinking.write(encode('0123456789'));
+    await shrinking.flush();
+    result.sizeAfterFlush = await shrinking.size();
+    await shrinking.truncate(4);
+    await shrinking.writeAt(8, encode('xy'));
+    result.shrinkingEnd = shrinking.seek(0, 2);
+    await shrinking.close();
+    result.shrunk = await bytesOf(await open('old.bin', 'rb'));
+    // Over a smaller file, past the size it was sized for: all of it, and nothing more.
+    await sevens();
+    result.grown = await patternRoundTrip(await open('old.bin', 'wb'), () => open('old.bin', 'rb'));
+    // The same by an upload of a Blob (the IO worker sizes the file for the Blob).
+    const uploading = await open('big.bin', 'wb');
+    await uploading.write(encode('a '));
+    await uploading.upload(new Blob([encode('blob')]));
+    result.uploadingEnd = uploading.seek(0, 2);
+    await uploading.close();
+    result.uploadedOverBigger = await textOf('big.bin');
+    // An abort of a 'wb' over a bigger file keeps it whole, and leaves no sibling.
+    const abandoned = await open('old.bin', 'wb');
+    await abandoned.write(encode('gone'));
+    await abandoned.abort();
+    result.afterAbortOverBigger = await patternRoundTrip(null, () => open('old.bin', 'rb'));
+    result.listingAfterAbort = (await listDir(dir)).filter((name) => name.includes('old.bin'));
     return { backend, isSync, result };
   } finally {
     await removeEntry(dir);
   }
 }
 
-/** Writes 3 MiB + 5 in 100 000-byte writes; reads it back in 64 KiB reads, then 50 random ranges. */
+/** All of the file `reader` reads, as numbers; closes it. */
+async function bytesOf(reader: OpfsReader): Promise<number[]> {
+  try {
+    return Array.from(await reader.read());
+  } finally {
+    await reader.close();
+  }
+}
+
+/**
+ * Writes 3 MiB + 5 in 100 000-byte writes (unless `writer` is null: checks what is there);
+ * reads it back in 64 KiB reads, then 50 random ranges.
+ */
 async function patternRoundTrip(
-  writer: OpfsWriter,
+  writer: OpfsWriter | null,
   openReader: () => Promise<OpfsReader>,
 ): Promise<{ size: number; sequential: boolean; random: boolean }> {
   const total = 3 * MiB + 5;
   const chunk = new Uint8Array(100_000);
-  for (let offset = 0; offset < total; offset += chunk.length) {
+  for (let offset = 0; writer !== null && offset < total; offset += chunk.length) {
     const part = chunk.subarray(0, Math.min(chunk.length, total - offset));
     fillPattern(part, offset);
     await writer.write(part);
   }
-  await writer.close();
+  await writer?.close();
   const reader = await openReader();
   const size = await reader.size();
   let sequential = true;

@@ -154,6 +154,21 @@ describe.each(setups)('a full quota in $name', ({ engine, launch: options, repor
     );
 
     runs(
+      "an atomic 'wb' smaller than the file it replaces fits where the two files fit",
+      async () => {
+        const result = await runScenario(page, where, 'replaceBigNearFull', `big-${backend}-${route.sync}`, route);
+        expect(result.writeError).toBeUndefined();
+        expect(result.closeError).toBeUndefined();
+        expect({ size: result.size, intact: result.intact, entries: result.entries }).toEqual({
+          size: MiB,
+          intact: true,
+          entries: ['file.bin'],
+        });
+      },
+      120_000,
+    );
+
+    runs(
       'an upload() that runs out of room fails with ENOSPC and keeps the old file',
       async () => {
         const result = await runScenario(page, where, 'uploadUntilFull', `upload-${backend}-${route.sync}`, route);

@@ -56,7 +56,7 @@ async function contents(path: string, options: OpfsOpenOptions): Promise<{ size:
   }
 }
 
-const patterned = (length: number, offset: number): Uint8Array => {
+const patterned = (length: number, offset: number): Uint8Array<ArrayBuffer> => {
   const bytes = new Uint8Array(length);
   fillPattern(bytes, offset);
   return bytes;
@@ -145,6 +145,35 @@ export const scenarios = {
     const after = { ...(await contents(path, route.options)), entries: await listDir(dir) };
     await removeEntry(dir);
     return { ...result, ...after, progress };
+  },
+
+  /**
+   * Replaces a 6 MiB file (of a 10 MiB quota) with an atomic `'wb'` of 1 MiB: 512 KiB in
+   * 64 KiB writes, then an `upload()` of a 512 KiB Blob. Its sibling cannot be sized ahead
+   * for the old file (6 + 6 MiB do not fit): it is written without that, and succeeds.
+   */
+  async replaceBigNearFull(dir: string, route: Route): Promise<QuotaRun> {
+    const path = `${dir}/file.bin`;
+    const old = await OpfsFile.open(path, 'wb', route.options);
+    await old.write(patterned(6 * MiB, 0));
+    await old.close();
+    const file = await OpfsFile.open(path, 'wb', route.options);
+    const chunk = 64 * 1024;
+    let acknowledged = 0;
+    let writeError: ErrorInfo | undefined;
+    try {
+      for (; acknowledged < MiB / 2; acknowledged += chunk) await write(file, patterned(chunk, acknowledged), route);
+      await file.upload(new Blob([patterned(MiB / 2, acknowledged)]));
+      acknowledged += MiB / 2;
+    } catch (error) {
+      writeError = info(error);
+    }
+    const figures = await estimate();
+    const closeError = await file.close().then(() => undefined, info);
+    const result = { backend: file.backend, chunk, acknowledged, writeError, estimate: figures, closeError };
+    const after = { ...(await contents(path, route.options)), entries: await listDir(dir) };
+    await removeEntry(dir);
+    return { ...result, ...after };
   },
 
   /**

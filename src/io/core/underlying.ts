@@ -68,7 +68,8 @@ export interface UnderlyingFile {
    * chunks belong to the reader.
    *
    * Hook for speed, of the IO worker's backend (OpfsFile on a page). Row "write a 128 MiB Blob
-   * into OPFS from the page" (bench/browser.mjs): `upload(blob.stream())` runs at 0.97x of a
+   * over a 128 MiB OPFS file from the page" (bench/browser.mjs; measured when the row wrote a
+   * new file instead of replacing one): `upload(blob.stream())` runs at 0.97x of a
    * sync access handle in a worker writing the Blob (`rawSyncWorkerWrite`) in Chromium and in
    * Firefox; with each chunk copied into pool memory instead, 0.97x and 0.84x.
    */
