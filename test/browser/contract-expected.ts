@@ -28,7 +28,7 @@ export const CONTRACT = {
   missing: 'ENOENT',
   lines: ['one\n', 'two\n', 'three'],
   pattern: { size: 3 * 1024 * 1024 + 5, sequential: true, random: true },
-  sizeAfterFlush: 10,
+  sizeAfterFlush: 2 * 1024 * 1024 + 10,
   shrinkingEnd: 10,
   shrunk: [48, 49, 50, 51, 0, 0, 0, 0, 120, 121],
   grown: { size: 3 * 1024 * 1024 + 5, sequential: true, random: true },

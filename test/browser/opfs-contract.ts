@@ -126,12 +126,14 @@ export async function opfsContract(
     // zeros, and a truncate in between cuts what was written before it.
     const sevens = async () => {
       const old = await open('old.bin', 'wb');
-      await old.write(new Uint8Array(MiB).fill(7));
+      await old.write(new Uint8Array(8 * MiB).fill(7));
       await old.close();
     };
     await sevens();
     const shrinking = await open('old.bin', 'wb');
     await shrinking.write(encode('0123456789'));
+    // Past 1 MiB: the sibling is extended to 8 MiB here (reserving-handle.ts).
+    await shrinking.write(new Uint8Array(2 * MiB));
     await shrinking.flush();
     result.sizeAfterFlush = await shrinking.size();
     await shrinking.truncate(4);

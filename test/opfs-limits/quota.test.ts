@@ -160,7 +160,7 @@ describe.each(setups)('a full quota in $name', ({ engine, launch: options, repor
         expect(result.writeError).toBeUndefined();
         expect(result.closeError).toBeUndefined();
         expect({ size: result.size, intact: result.intact, entries: result.entries }).toEqual({
-          size: MiB,
+          size: 2 * MiB,
           intact: true,
           entries: ['file.bin'],
         });

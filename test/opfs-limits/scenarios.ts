@@ -148,7 +148,7 @@ export const scenarios = {
   },
 
   /**
-   * Replaces a 6 MiB file (of a 10 MiB quota) with an atomic `'wb'` of 1 MiB: 512 KiB in
+   * Replaces a 6 MiB file (of a 10 MiB quota) with an atomic `'wb'` of 2 MiB: 1.5 MiB in
    * 64 KiB writes, then an `upload()` of a 512 KiB Blob. Its sibling cannot be sized ahead
    * for the old file (6 + 6 MiB do not fit): it is written without that, and succeeds.
    */
@@ -162,7 +162,7 @@ export const scenarios = {
     let acknowledged = 0;
     let writeError: ErrorInfo | undefined;
     try {
-      for (; acknowledged < MiB / 2; acknowledged += chunk) await write(file, patterned(chunk, acknowledged), route);
+      for (; acknowledged < 1.5 * MiB; acknowledged += chunk) await write(file, patterned(chunk, acknowledged), route);
       await file.upload(new Blob([patterned(MiB / 2, acknowledged)]));
       acknowledged += MiB / 2;
     } catch (error) {

@@ -4,7 +4,7 @@
 // of the ways engines refuse (src/opfs/quota.ts). The browsers run it in test/browser (the
 // OPFS contract) and test/opfs-limits (full quotas).
 import { describe, expect, test } from 'vitest';
-import { ReservingHandle, RESERVE_STEP, type SyncHandle } from '../../src/opfs/reserving-handle.js';
+import { ReservingHandle, RESERVE_FROM, RESERVE_STEP, type SyncHandle } from '../../src/opfs/reserving-handle.js';
 
 const MiB = 1024 * 1024;
 
@@ -74,7 +74,7 @@ const readAll = (handle: SyncHandle) => {
 describe('ReservingHandle', () => {
   test('extends once to the expected size, and ends where the writes do after a flush', () => {
     const fake = new FakeHandle();
-    const handle = new ReservingHandle(fake, MiB);
+    const handle = new ReservingHandle(fake, MiB, 0);
     handle.write(bytes('0123456789'), { at: 0 });
     expect(fake.length).toBe(MiB);
     handle.write(bytes('ab'), { at: 10 });
@@ -94,7 +94,7 @@ describe('ReservingHandle', () => {
 
   test('a file growing past the expected size extends itself, and is not cut on close', () => {
     const fake = new FakeHandle();
-    const handle = new ReservingHandle(fake, 100);
+    const handle = new ReservingHandle(fake, 100, 0);
     const chunk = new Uint8Array(64).fill(5);
     for (let at = 0; at < 640; at += 64) handle.write(chunk, { at });
     handle.close();
@@ -104,7 +104,7 @@ describe('ReservingHandle', () => {
 
   test('a truncate cuts the extension: skipped bytes are zeros, the size ends at the last write', () => {
     const fake = new FakeHandle();
-    const handle = new ReservingHandle(fake, MiB);
+    const handle = new ReservingHandle(fake, MiB, 0);
     handle.write(bytes('0123456789'), { at: 0 });
     handle.truncate(4);
     handle.write(bytes('xy'), { at: 8 });
@@ -115,14 +115,25 @@ describe('ReservingHandle', () => {
 
   test('expect() sizes the file for what is coming (an upload of a Blob), a step at most past the write', () => {
     const fake = new FakeHandle();
-    const handle = new ReservingHandle(fake, 10);
+    const handle = new ReservingHandle(fake, 10, 0);
     handle.expect(5 * MiB);
     handle.write(bytes('a'), { at: 0 });
     expect(fake.length).toBe(5 * MiB);
     const bigFake = new FakeHandle();
-    const big = new ReservingHandle(bigFake, 4 * RESERVE_STEP);
+    const big = new ReservingHandle(bigFake, 4 * RESERVE_STEP, 0);
     big.write(bytes('a'), { at: 0 });
     expect({ size: big.getSize(), length: bigFake.length }).toEqual({ size: 1, length: RESERVE_STEP + 1 });
+  });
+
+  test('a file written no further than RESERVE_FROM is not extended', () => {
+    const fake = new FakeHandle();
+    const handle = new ReservingHandle(fake, 128 * MiB);
+    handle.write(new Uint8Array(RESERVE_FROM), { at: 0 });
+    expect(fake.truncates).toEqual([]);
+    handle.write(bytes('a'), { at: RESERVE_FROM });
+    expect(fake.truncates).toEqual([128 * MiB]);
+    handle.close();
+    expect(fake.length).toBe(RESERVE_FROM + 1);
   });
 
   describe.each<Refusal>(['QuotaExceededError', 'silent', 'NS_ERROR_FILE_NO_DEVICE_SPACE'])(
@@ -130,7 +141,7 @@ describe('ReservingHandle', () => {
     (refusal) => {
       test('writes without extending ahead, and what fits is written whole', () => {
         const fake = new FakeHandle(MiB, refusal);
-        const handle = new ReservingHandle(fake, 6 * MiB);
+        const handle = new ReservingHandle(fake, 6 * MiB, 0);
         const chunk = new Uint8Array(64 * 1024).fill(9);
         for (let at = 0; at < MiB; at += chunk.length) expect(handle.write(chunk, { at })).toBe(chunk.length);
         expect(fake.truncates).toEqual([6 * MiB]);
@@ -144,7 +155,7 @@ describe('ReservingHandle', () => {
 
       test('a write past it fails as the engine says, and the size stays', () => {
         const fake = new FakeHandle(MiB, refusal);
-        const handle = new ReservingHandle(fake, 0);
+        const handle = new ReservingHandle(fake, 0, 0);
         handle.write(new Uint8Array(MiB), { at: 0 });
         let count: number | undefined;
         try {
