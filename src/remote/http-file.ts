@@ -11,6 +11,7 @@ import { preconditionHeader, probe, type Validator } from './http-probe.js';
 import { remoteReader, type RemoteReadOptions } from './remote-reader.js';
 import { redactUrl } from './redact.js';
 import { retryPolicy } from './retry.js';
+import { platformFetch } from './platform-fetch.js';
 import type { FetchLike, RangeTransport } from './transport.js';
 import type { HeadersInput } from '../platform/globals.js';
 
@@ -71,7 +72,7 @@ export class HttpFile extends fileClass<Async<RandomAccessFile>>() {
     if (typeof url !== 'string' && !(url instanceof URL))
       throw new TypeError(`url must be a string or URL, got ${describe(url)}`);
     const href = new URL(url, globalThis.location?.href).href;
-    const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    const fetchFn = options.fetch ?? platformFetch;
     if (typeof fetchFn !== 'function') throw new TypeError(`options.fetch must be a function, got ${describe(options.fetch)}`);
     const headers = new Headers(options.headers);
     // Content-Range counts encoded bytes; ask for the bytes as stored (browsers do it themselves).

@@ -11,6 +11,7 @@ import { redactUrl } from '../../remote/redact.js';
 import { noRedirect, sendForText, sendWithRetries, type RetriedRequest, type TextAnswer } from '../../remote/request.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
 import type { RequestSigner } from '../../remote/signer.js';
+import { platformFetch } from '../../remote/platform-fetch.js';
 import type { FetchLike, RangeTransport } from '../../remote/transport.js';
 import { describe } from '../../util/validate.js';
 import { encodePath, encodeSegment } from '../paths.js';
@@ -87,7 +88,7 @@ export class AzureClient {
     this.#endpoint = (options.endpoint ?? `https://${accountName}.blob.core.windows.net`).replace(/\/+$/, '');
     if (!/^https?:\/\//.test(this.#endpoint))
       throw new TypeError(`options.endpoint must be an http(s) URL, got ${describe(redactUrl(this.#endpoint))}`);
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#fetch = options.fetch ?? platformFetch;
     this.retry = retryPolicy(options.retry);
     this.#sas = sasToken?.replace(/^\?/, '');
     this.#signer = signer ?? (accountKey === undefined ? undefined : azureSharedKeySigner(accountName, accountKey));

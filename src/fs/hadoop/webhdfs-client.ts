@@ -10,6 +10,7 @@ import { networkError } from '../../remote/http-errors.js';
 import { redactSecrets } from '../../remote/redact.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/retry.js';
 import { noRedirect, sendForText, sendWithRetries, type RetriedRequest } from '../../remote/request.js';
+import { platformFetch } from '../../remote/platform-fetch.js';
 import type { FetchLike, RangeTransport } from '../../remote/transport.js';
 import { describe } from '../../util/validate.js';
 import { absolutePath, encodePath } from '../paths.js';
@@ -56,7 +57,7 @@ export class WebHdfsClient {
     this.#auth = {};
     if (options.delegationToken !== undefined) this.#auth['delegation'] = options.delegationToken;
     else if (options.user !== undefined) this.#auth['user.name'] = options.user;
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#fetch = options.fetch ?? platformFetch;
     this.retry = retryPolicy(options.retry);
   }
 

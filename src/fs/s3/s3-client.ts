@@ -10,6 +10,7 @@ import { retryPolicy, type RetryOptions, type RetryPolicy } from '../../remote/r
 import { redactUrl } from '../../remote/redact.js';
 import { sendForText, sendWithRetries, type RetriedRequest, type TextAnswer } from '../../remote/request.js';
 import type { RequestSigner, SignedRequest } from '../../remote/signer.js';
+import { platformFetch } from '../../remote/platform-fetch.js';
 import type { FetchLike, RangeTransport } from '../../remote/transport.js';
 import { describe } from '../../util/validate.js';
 import { encodePath, encodeSegment } from '../paths.js';
@@ -87,7 +88,7 @@ export class S3Client {
     this.region = options.region;
     this.#endpoint = new URL(options.endpoint ?? `https://s3.${options.region}.amazonaws.com`);
     this.#pathStyle = options.forcePathStyle ?? false;
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#fetch = options.fetch ?? platformFetch;
     this.retry = retryPolicy(options.retry);
     const { credentials } = options;
     this.#signer =

@@ -1,0 +1,32 @@
+/**
+ * The `fetch` the stores and `HttpFile` use unless given one: the platform's, except that in
+ * Node a request whose body is a `Blob` (an upload's part sent as a slice of a file) goes out
+ * through `node:http`, which streams the Blob where Node's `fetch` first reads it whole
+ * (node-blob-request.ts). That module loads on the first such request, and only in Node.
+ * @module
+ */
+import type { FetchLike } from './transport.js';
+import type { HttpModule, StreamModule } from './node-blob-request.js';
+
+/** Node's built-in module `id` (Node 20.16 and later), where there is one. */
+function builtin(id: string): unknown {
+  const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return typeof runtime?.getBuiltinModule === 'function' ? runtime.getBuiltinModule(id) : undefined;
+}
+
+/** `fetch(input, init)`, with Blob bodies sent through `node:http(s)` in Node. */
+export const platformFetch: FetchLike = (input, init) => {
+  const body = init?.body;
+  const stream = body instanceof Blob ? (builtin('node:stream') as StreamModule | undefined) : undefined;
+  if (stream !== undefined && (typeof input === 'string' || input instanceof URL) && URL.canParse(String(input))) {
+    const url = new URL(input);
+    const http =
+      url.protocol === 'https:' || url.protocol === 'http:'
+        ? (builtin(`node:${url.protocol.slice(0, -1)}`) as HttpModule | undefined)
+        : undefined;
+    if (http !== undefined) {
+      return import('./node-blob-request.js').then(({ sendBlob }) => sendBlob(http, stream, url, init ?? {}, body as Blob));
+    }
+  }
+  return fetch(input, init);
+};
