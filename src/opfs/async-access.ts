@@ -17,12 +17,13 @@
  */
 import { IOError, UnsupportedOperationError } from '../errors.js';
 import type { FileMode } from '../util/file-mode.js';
-import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
-import { checkFileOrNothing, opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
+import { busy, type Release } from './locks.js';
+import { openOpfs, removeSibling } from './open-protocol.js';
+import type { OpfsLocation } from './paths.js';
 import { estimateQuota, isQuotaFailure, quotaError } from './quota.js';
-import { canMove, moveIntoPlace, type MovableHandle } from './replace.js';
+import { moveIntoPlace, type MovableHandle } from './replace.js';
 import { SnapshotReader } from './snapshot-reader.js';
-import { temporaryName, type AccessOptions } from './access-options.js';
+import type { AccessOptions } from './access-options.js';
 
 /** Whether this runtime can write OPFS files without sync access handles. */
 export const canWriteAsync = (): boolean =>
@@ -62,49 +63,34 @@ export class AsyncAccess {
    * `'wb'` creates it by the move on close).
    */
   static async open(path: string, mode: FileMode, options: AccessOptions): Promise<AsyncAccess> {
-    const key = splitOpfsPath(path).join('/');
-    const releases: Release[] = [];
-    const { wait, signal } = options;
-    try {
-      const location = await opfsLocation(key, mode !== 'rb');
-      const target = () => opfsFileHandle(location, mode !== 'rb', path);
-      if (mode === 'rb') {
-        // Readers only read committed snapshots: they share the path with each other.
-        releases.push(await acquire(pathLock(key), 'shared', path, wait, signal));
-        const file = await target();
-        return new AsyncAccess(path, file, location, false, releases, (await file.getFile()).size);
-      }
-      if (!canWriteAsync()) {
-        throw new UnsupportedOperationError(
-          `this browser has neither sync access handles nor createWritable(): cannot open ${path} in mode '${mode}'`,
-        );
-      }
-      releases.push(await acquire(writeLock(key), 'exclusive', path, wait, signal));
-      // A crash mid-replace left a partial sibling; only a writer, holding writeLock, removes it.
-      await location.directory.removeEntry(temporaryName(location.name)).catch(() => {});
-      // As the sync backend does, an atomic 'wb' writes a sibling and moves it over the file on
-      // close, so readers in other contexts (even on sync access handles, which a writable on
-      // the file itself would conflict with in Chromium) keep the old file until then.
-      if (mode === 'wb' && options.atomic && canMove()) {
-        await checkFileOrNothing(location);
-        const sibling = await location.directory.getFileHandle(temporaryName(location.name), { create: true });
-        const access = new AsyncAccess(path, sibling, location, true, releases, 0);
-        await access.#open(false);
+    const checkWrite = () => {
+      if (canWriteAsync()) return;
+      throw new UnsupportedOperationError(
+        `this browser has neither sync access handles nor createWritable(): cannot open ${path} in mode '${mode}'`,
+      );
+    };
+    const opening = openOpfs(
+      path,
+      mode,
+      options,
+      // Readers only read committed snapshots: they share the path with each other.
+      'shared',
+      undefined, // readers leave a crashed writer's sibling to the next writer
+      checkWrite,
+      async (location, file, releases, atomicSibling) => {
+        // 'wb' (and its sibling, created empty) starts from an empty swap file, committed on
+        // close (atomic even in place).
+        const size = mode === 'wb' ? 0 : (await file.getFile()).size;
+        const access = new AsyncAccess(path, file, location, atomicSibling, releases, size);
+        if (mode === 'wb') await access.#open(false);
         return access;
-      }
-      releases.push(await acquire(pathLock(key), 'exclusive', path, wait, signal));
-      const file = await target();
-      const size = mode === 'wb' ? 0 : (await file.getFile()).size;
-      const access = new AsyncAccess(path, file, location, false, releases, size);
-      // 'wb' starts from an empty swap file, committed on close (atomic even in place).
-      if (mode === 'wb') await access.#open(false);
-      return access;
-    } catch (cause) {
-      for (const release of releases) release();
-      if (isQuotaFailure(cause))
-        throw quotaError({ what: `opening ${path} in mode '${mode}'`, needed: 0 }, cause, await estimateQuota());
+      },
+    );
+    // The asynchronous API says a file is held elsewhere by a NoModificationAllowedError, at
+    // any step: EBUSY, as the sync access handles' layer says it.
+    return opening.catch((cause: unknown) => {
       throw busyOr(cause, path);
-    }
+    });
   }
 
   /** The file's size, counting writes not yet committed (this is the only writer). */
@@ -189,7 +175,7 @@ export class AsyncAccess {
       // Writes were acknowledged and then lost with a failed stream: closing must not look fine.
       if (this.#lost !== undefined && !this.atomicSibling) throw refusal(this.path, this.#lost);
       if (!this.atomicSibling) return;
-      await moveIntoPlace(this.path, this.written, this.location, this.#failed, () => this.#discard());
+      await moveIntoPlace(this.path, this.written, this.location, this.#failed, () => removeSibling(this.location));
     } finally {
       this.#reader.invalidate();
       for (const release of this.releases) release();
@@ -201,7 +187,7 @@ export class AsyncAccess {
     try {
       await this.#writable?.abort().catch(() => {});
       this.#writable = undefined;
-      if (this.atomicSibling) await this.#discard();
+      if (this.atomicSibling) await removeSibling(this.location);
     } finally {
       for (const release of this.releases) release();
     }
@@ -264,10 +250,6 @@ export class AsyncAccess {
     this.#failed = error;
     if (wasDirty || this.atomicSibling) this.#lost = error;
     return error;
-  }
-
-  async #discard(): Promise<void> {
-    await this.location.directory.removeEntry(temporaryName(this.location.name)).catch(() => {});
   }
 }
 

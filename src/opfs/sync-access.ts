@@ -6,11 +6,12 @@
  */
 import { IOError, UnsupportedOperationError } from '../errors.js';
 import type { FileMode } from '../util/file-mode.js';
-import { NO_SYNC_ACCESS, temporaryName, type AccessOptions } from './access-options.js';
-import { acquire, busy, pathLock, writeLock, type Release } from './locks.js';
-import { checkFileOrNothing, opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
+import { NO_SYNC_ACCESS, type AccessOptions } from './access-options.js';
+import { busy, type Release } from './locks.js';
+import { openOpfs, removeLeftover, removeSibling } from './open-protocol.js';
+import { splitOpfsPath, type OpfsLocation } from './paths.js';
 import { estimateQuota, isQuotaFailure, NO_SPACE_COUNT, quotaError } from './quota.js';
-import { canMove, moveIntoPlace } from './replace.js';
+import { moveIntoPlace } from './replace.js';
 import { ReservingHandle, type SyncHandle } from './reserving-handle.js';
 import { opfsRoot } from '../platform/opfs-root.js';
 
@@ -54,43 +55,25 @@ export class SyncAccess {
     // A write that does not fit names the quota, and a synchronous one cannot wait for it:
     // estimated now, alongside the open's own steps.
     const estimated = mode === 'rb' ? undefined : estimateQuota();
-    const releases: Release[] = [];
-    try {
-      const location = await opfsLocation(key, mode !== 'rb');
-      const target = () => opfsFileHandle(location, mode !== 'rb', path) as Promise<SyncCapableHandle>;
-      const { wait, signal } = options;
-      if (mode === 'rb') {
-        releases.push(await acquire(pathLock(key), readOnlyHandles() ? 'shared' : 'exclusive', path, wait, signal));
-        // A writer that crashed leaves its partial sibling, beside the old file or (a new path)
-        // alone: readers remove it either way.
-        const file = await target().finally(() => removeLeftover(location, key));
-        const handle = await createHandle(file, path, true);
-        return new SyncAccess(path, handle, location, undefined, releases);
-      }
-      releases.push(await acquire(writeLock(key), 'exclusive', path, wait, signal));
-      // A crash mid-replace left a partial sibling; only a writer, holding writeLock, removes it.
-      await location.directory.removeEntry(temporaryName(location.name)).catch(() => {});
-      if (mode === 'wb' && options.atomic && canMove()) {
-        const old = await checkFileOrNothing(location);
-        const temporary = (await location.directory.getFileHandle(temporaryName(location.name), {
-          create: true,
-        })) as SyncCapableHandle;
-        // Sized on its first write for the file it replaces, unless told better (`expect`).
-        const handle = new ReservingHandle(await createHandle(temporary, path, false), await sizeOf(old));
-        handle.truncate(0);
+    // Without read-only handles (before Chromium 121), a second handle on the file fails.
+    const readerLock = readOnlyHandles() ? 'shared' : 'exclusive';
+    return openOpfs(
+      path,
+      mode,
+      options,
+      readerLock,
+      removeLeftover,
+      undefined, // no check to write: syncAccessWorks() said handles work
+      async (location, file, releases, atomicSibling, replaced) => {
+        const handle = await createHandle(file as SyncCapableHandle, path, mode === 'rb');
+        // An atomic sibling is sized on its first write for the file it replaces, unless told
+        // better (`expect`).
+        const written = atomicSibling ? new ReservingHandle(handle, await sizeOf(replaced)) : handle;
+        if (mode === 'wb') written.truncate(0);
         await estimated;
-        return new SyncAccess(path, handle, location, temporary, releases);
-      }
-      releases.push(await acquire(pathLock(key), 'exclusive', path, wait, signal));
-      const handle = await createHandle(await target(), path, false);
-      if (mode === 'wb') handle.truncate(0);
-      await estimated;
-      return new SyncAccess(path, handle, location, undefined, releases);
-    } catch (cause) {
-      for (const release of releases) release();
-      if (!isQuotaFailure(cause)) throw cause;
-      throw quotaError({ what: `opening ${path} in mode '${mode}'`, needed: 0 }, cause, await estimateQuota());
-    }
+        return new SyncAccess(path, written, location, atomicSibling ? (file as SyncCapableHandle) : undefined, releases);
+      },
+    );
   }
 
   read(position: number, into: Uint8Array): number {
@@ -195,7 +178,7 @@ export class SyncAccess {
     this.handle.close();
     try {
       if (this.temporary === undefined) return;
-      await moveIntoPlace(this.path, this.temporary, this.location, this.#failed, () => this.#discard());
+      await moveIntoPlace(this.path, this.temporary, this.location, this.#failed, () => removeSibling(this.location));
     } finally {
       for (const release of this.releases) release();
     }
@@ -220,14 +203,10 @@ export class SyncAccess {
   async abort(): Promise<void> {
     this.handle.close();
     try {
-      if (this.temporary !== undefined) await this.#discard();
+      if (this.temporary !== undefined) await removeSibling(this.location);
     } finally {
       for (const release of this.releases) release();
     }
-  }
-
-  async #discard(): Promise<void> {
-    await this.location.directory.removeEntry(temporaryName(this.location.name)).catch(() => {});
   }
 }
 
@@ -281,21 +260,4 @@ function syncAccessWorks(): Promise<boolean> {
     }
   })();
   return probe;
-}
-
-/** Removes what a crashed atomic write left, unless a writer is at work on it right now. */
-async function removeLeftover(location: OpfsLocation, key: string): Promise<void> {
-  let release: Release;
-  try {
-    release = await acquire(writeLock(key), 'exclusive', key, false);
-  } catch {
-    return; // a writer holds it: its partial file is no leftover
-  }
-  try {
-    await location.directory.removeEntry(temporaryName(location.name));
-  } catch {
-    // Usually NotFoundError: nothing was left.
-  } finally {
-    release();
-  }
 }
