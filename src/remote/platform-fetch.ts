@@ -14,14 +14,28 @@ function builtin(id: string): unknown {
   return typeof runtime?.getBuiltinModule === 'function' ? runtime.getBuiltinModule(id) : undefined;
 }
 
-/** `fetch(input, init)`, with Blob bodies sent through `node:http(s)` in Node. */
+/**
+ * Whether this is Node itself, whose `node:http` streams a request body: Bun, Deno and
+ * Cloudflare's workerd offer `node:http` too, built on their own fetch.
+ */
+function isNode(): boolean {
+  const runtime = globalThis as { Bun?: unknown; Deno?: unknown; navigator?: { userAgent?: string } };
+  const agent = runtime.navigator?.userAgent;
+  return runtime.Bun === undefined && runtime.Deno === undefined && (agent === undefined || agent.startsWith('Node.js'));
+}
+
+/** `fetch(input, init)`, with Blob bodies of PUT and POST requests sent through `node:http(s)` in Node. */
 export const platformFetch: FetchLike = (input, init) => {
   const body = init?.body;
-  const stream = body instanceof Blob ? (builtin('node:stream') as StreamModule | undefined) : undefined;
+  const method = init?.method?.toUpperCase();
+  const stream =
+    body instanceof Blob && (method === 'PUT' || method === 'POST') && isNode()
+      ? (builtin('node:stream') as StreamModule | undefined)
+      : undefined;
   if (stream !== undefined && (typeof input === 'string' || input instanceof URL) && URL.canParse(String(input))) {
     const url = new URL(input);
     const http =
-      url.protocol === 'https:' || url.protocol === 'http:'
+      (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === ''
         ? (builtin(`node:${url.protocol.slice(0, -1)}`) as HttpModule | undefined)
         : undefined;
     if (http !== undefined) {

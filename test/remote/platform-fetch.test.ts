@@ -5,6 +5,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
+import * as http from 'node:http';
+import * as stream from 'node:stream';
+import { sendBlob } from '../../src/remote/node-blob-request.js';
 import { platformFetch } from '../../src/remote/platform-fetch.js';
 
 let server: Server | undefined;
@@ -113,8 +116,9 @@ describe('platformFetch with a Blob body, in Node', () => {
     const response = await platformFetch(url, { method: 'PUT', body: new Blob(['x']), signal: controller.signal });
     const reader = response.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('first part');
-    controller.abort(new Error('enough'));
-    await expect(reader.read()).rejects.toThrow();
+    const reason = new Error('enough');
+    controller.abort(reason);
+    await expect(reader.read()).rejects.toBe(reason);
   });
 
   test('other bodies, and a signal aborted before the start, behave as fetch', async () => {
@@ -124,5 +128,31 @@ describe('platformFetch with a Blob body, in Node', () => {
     await expect(platformFetch(url, { method: 'PUT', body: new Blob(['x']), signal: AbortSignal.abort(reason) })).rejects.toBe(
       reason,
     );
+  });
+
+  test('a server that takes the body and never answers fails the request, as fetch after its timeout', async () => {
+    const url = await serve((request) => void bodyOf(request));
+    const timeouts = { connect: 1000, idle: 300 };
+    const failure = await sendBlob(http, stream, new URL(url), { method: 'PUT' }, new Blob(['x']), timeouts).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(TypeError);
+    expect(String((failure as TypeError).cause)).toMatch(/no sign of life from the server for 300 ms/);
+  });
+
+  test('headers of the connection come from the request itself, not from the caller', async () => {
+    const seen: Record<string, string | undefined> = {};
+    const url = await serve(async (request, response) => {
+      await bodyOf(request);
+      Object.assign(seen, {
+        host: request.headers.host,
+        length: request.headers['content-length'],
+        expect: request.headers.expect,
+      });
+      response.end();
+    });
+    const headers = { host: 'elsewhere.example', 'content-length': '999', expect: '100-continue' };
+    await platformFetch(url, { method: 'PUT', body: new Blob(['four']), headers });
+    expect(seen).toEqual({ host: new URL(url).host, length: '4', expect: undefined });
   });
 });

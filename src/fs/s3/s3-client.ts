@@ -167,7 +167,11 @@ export class S3Client {
     const fetchInit: RequestInit = { ...(signal === undefined ? {} : { signal }), redirect: 'manual' };
     const signer = this.#signer;
     if (signer === undefined) return this.#fetch(url, { ...init, ...fetchInit });
-    if (typeof signer !== 'function') return this.#fetch(await signer.sign(url, init), fetchInit);
+    if (typeof signer !== 'function') {
+      // The body goes as given, not as the signed Request's stream: a Blob part stays a Blob.
+      const signed = await signer.sign(url, init);
+      return this.#fetch(signed.url, { ...init, headers: signed.headers, ...fetchInit });
+    }
     const headers: Record<string, string> = { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
     new Headers(init.headers).forEach((value, name) => (headers[name] = value));
     const method = init.method ?? 'GET';
