@@ -6,10 +6,10 @@
  * by 116–135 MiB, and through `http.request` fed from each slice's stream by 45–51 MiB. In the
  * S3 upload bench (bench/s3-upload.bench.ts, 1 GiB to Ceph) the peak RSS growth went from
  * +72–105 MiB to +42–43 MiB. Only that difference is wanted here, so the rest behaves as
- * `fetch` does for the requests
- * the stores send: no redirect is followed (a body is never sent twice), a network failure
- * rejects with `TypeError('fetch failed')` carrying the cause, an abort rejects with the
- * signal's reason and ends the body being read, and the answer is a `Response`.
+ * `fetch` does for the requests the stores send: no redirect is followed (a body is never sent
+ * twice), the connection's headers are its own, a network failure or undici's timeouts
+ * reject with `TypeError('fetch failed')` carrying the cause, an abort rejects with the
+ * signal's reason and errors the body being read, and the answer is a `Response`.
  * @module
  */
 import type * as Http from 'node:http';
