@@ -1,4 +1,7 @@
 /** The Vite dev servers the browser tests load pages from. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type Plugin, type ViteDevServer } from 'vite';
 
@@ -31,7 +34,11 @@ export async function startServer(
   plugins: Plugin[] = [],
   alias: Record<string, string> = {},
 ): Promise<ViteDevServer> {
+  // A dependency cache of its own: servers of other configurations (other test files, running at
+  // the same time) re-optimize a shared one, and a page holding the old cache's URLs never loads.
+  const cacheDir = mkdtempSync(join(tmpdir(), 'nativefile-vite-'));
   const server = await createServer({
+    cacheDir,
     configFile: false,
     root,
     logLevel: process.env.NATIVEFILE_VITE_LOG === '1' ? 'info' : 'error',
@@ -41,6 +48,7 @@ export async function startServer(
     server: { host: '127.0.0.1', port: 0, headers, hmr: false, watch: null },
     optimizeDeps: { include: ['comlink'] },
   });
+  server.httpServer?.once('close', () => rmSync(cacheDir, { recursive: true, force: true }));
   await server.listen();
   return server;
 }

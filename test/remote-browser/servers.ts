@@ -1,4 +1,7 @@
 /** The Vite dev server the remote-file browser tests load their harness page from. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
 
@@ -9,7 +12,11 @@ export const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-O
 
 /** A dev server over the repository with `headers` on every answer. */
 export async function startPageServer(headers: Record<string, string>): Promise<ViteDevServer> {
+  // A dependency cache of its own: servers of other configurations (other test files, running at
+  // the same time) re-optimize a shared one, and a page holding the old cache's URLs never loads.
+  const cacheDir = mkdtempSync(join(tmpdir(), 'nativefile-vite-'));
   const server = await createServer({
+    cacheDir,
     configFile: false,
     root,
     logLevel: 'error',
@@ -19,6 +26,7 @@ export async function startPageServer(headers: Record<string, string>): Promise<
     // Bundled up front: a dependency found later makes Vite re-optimize and reload the page.
     optimizeDeps: { include: ['comlink', 'aws4fetch', 'hyparquet'] },
   });
+  server.httpServer?.once('close', () => rmSync(cacheDir, { recursive: true, force: true }));
   await server.listen();
   return server;
 }
