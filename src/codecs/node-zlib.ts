@@ -8,7 +8,8 @@ import type * as Stream from 'node:stream';
 import type * as Zlib from 'node:zlib';
 import { corrupt, tooLarge, truncated } from './codec-errors.js';
 import type { CodecName } from './names.js';
-import { nodeBuiltin, type NodeZlib } from './zlib-module.js';
+import { nodeBuiltin } from '../platform/node-builtin.js';
+import type { NodeZlib } from './zlib-module.js';
 import type { StreamPair } from './platform.js';
 import type { BufferCodec } from './transform.js';
 

@@ -5,6 +5,7 @@
  * @module
  */
 import type * as Zlib from 'node:zlib';
+import { nodeBuiltin } from '../platform/node-builtin.js';
 import type { CodecName } from './names.js';
 
 /** The `zlib` module, with zstd where this Node has it. */
@@ -15,15 +16,6 @@ export type NodeZlib = typeof Zlib & {
   createZstdDecompress?: (options?: object) => Zlib.BrotliDecompress;
   constants: typeof Zlib.constants & { ZSTD_c_compressionLevel?: number; ZSTD_c_checksumFlag?: number };
 };
-
-/** What the program's `process` has of `getBuiltinModule`, where it has a `process`. */
-type BuiltinModules = { getBuiltinModule?: (id: string) => unknown } | undefined;
-
-/** Node's built-in module `id` (`'node:zlib'`, `'node:stream'`), or `undefined` outside Node. */
-export function nodeBuiltin(id: string): unknown {
-  const runtime = (globalThis as { process?: BuiltinModules }).process;
-  return typeof runtime?.getBuiltinModule === 'function' ? runtime.getBuiltinModule(id) : undefined;
-}
 
 /** Node's `zlib` in Node (and runtimes that have it), `undefined` elsewhere. */
 export function importNodeZlib(): Promise<NodeZlib | undefined> {

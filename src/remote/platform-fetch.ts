@@ -5,14 +5,9 @@
  * (node-blob-request.ts). That module loads on the first such request, and only in Node.
  * @module
  */
+import { nodeBuiltin } from '../platform/node-builtin.js';
 import type { FetchLike } from './transport.js';
 import type { HttpModule, StreamModule } from './node-blob-request.js';
-
-/** Node's built-in module `id` (Node 20.16 and later), where there is one. */
-function builtin(id: string): unknown {
-  const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return typeof runtime?.getBuiltinModule === 'function' ? runtime.getBuiltinModule(id) : undefined;
-}
 
 /**
  * Whether this is Node itself, whose `node:http` streams a request body: Bun, Deno and
@@ -30,13 +25,13 @@ export const platformFetch: FetchLike = (input, init) => {
   const method = init?.method?.toUpperCase();
   const stream =
     body instanceof Blob && (method === 'PUT' || method === 'POST') && isNode()
-      ? (builtin('node:stream') as StreamModule | undefined)
+      ? (nodeBuiltin('node:stream') as StreamModule | undefined)
       : undefined;
   if (stream !== undefined && (typeof input === 'string' || input instanceof URL) && URL.canParse(String(input))) {
     const url = new URL(input);
     const http =
       (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === ''
-        ? (builtin(`node:${url.protocol.slice(0, -1)}`) as HttpModule | undefined)
+        ? (nodeBuiltin(`node:${url.protocol.slice(0, -1)}`) as HttpModule | undefined)
         : undefined;
     if (http !== undefined) {
       return import('./node-blob-request.js').then(({ sendBlob }) => sendBlob(http, stream, url, init ?? {}, body as Blob));
