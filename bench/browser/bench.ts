@@ -20,8 +20,9 @@ const POOL_REPEAT = 200;
 let poolWorkers: Worker[] | undefined;
 
 /**
- * `POOL_REPEAT` rounds of `POOL_SIZES`, allocated and released (`kind` 'pool') or only computed
- * on, split between `threads` workers sharing one wasm pool. Returns M allocations/s.
+ * `POOL_REPEAT` rounds of `POOL_SIZES`, allocated and released (`kind` 'pool' from one wasm
+ * pool the workers share, 'own' from each worker's own) or only computed on, split between
+ * `threads` workers. Returns M allocations/s.
  */
 async function poolThreads(kind: string, threads: number): Promise<number> {
   if (poolWorkers === undefined) {
@@ -46,9 +47,15 @@ const bench = {
   /** The wasm pool from 2 workers, each doing half of the work 1 worker does in `poolOneWorker`. */
   poolTwoWorkers: (): Promise<number> => poolThreads('pool', 2),
   poolOneWorker: (): Promise<number> => poolThreads('pool', 1),
-  /** Arithmetic only, no shared memory: what the machine gives 2 threads at the time. */
+  /** The same from a pool of each worker's own: nothing shared, how far the shared pool could scale. */
+  ownPoolTwoWorkers: (): Promise<number> => poolThreads('own', 2),
+  ownPoolOneWorker: (): Promise<number> => poolThreads('own', 1),
+  /** Dependent arithmetic only, no shared memory: what the machine gives 2 threads at the time. */
   computeTwoWorkers: (): Promise<number> => poolThreads('compute', 2),
   computeOneWorker: (): Promise<number> => poolThreads('compute', 1),
+  /** Independent arithmetic, which uses a core's execution units as an allocator does. */
+  independentTwoWorkers: (): Promise<number> => poolThreads('independent', 2),
+  independentOneWorker: (): Promise<number> => poolThreads('independent', 1),
 
   async prepare(mib: number): Promise<void> {
     const file = await OpfsFile.open(PATH, 'wb');
