@@ -63,6 +63,8 @@ export async function openOpfs<T>(
   const writes = mode !== 'rb';
   const { wait, signal } = options;
   const releases: Release[] = [];
+  /** Where an atomic `'wb'` creates its sibling, until its handle is made. */
+  let created: OpfsLocation | undefined;
   try {
     const location = await opfsLocation(key, writes);
     const target = () => opfsFileHandle(location, writes, path);
@@ -83,12 +85,15 @@ export async function openOpfs<T>(
     // would conflict with in Chromium).
     if (mode === 'wb' && options.atomic && canMove()) {
       const replaced = await checkFileOrNothing(location);
+      created = location;
       const sibling = await location.directory.getFileHandle(temporaryName(location.name), { create: true });
       return await make(location, sibling, releases, true, replaced);
     }
     releases.push(await acquire(pathLock(key), 'exclusive', path, wait, signal));
     return await make(location, await target(), releases, false);
   } catch (cause) {
+    // A sibling whose handle could not be made is nobody's: removed while the write lock holds.
+    if (created) await removeSibling(created);
     for (const release of releases) release();
     if (!isQuotaFailure(cause)) throw cause;
     throw quotaError({ what: `opening ${path} in mode '${mode}'`, needed: 0 }, cause, await estimateQuota());

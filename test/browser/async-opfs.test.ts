@@ -69,6 +69,18 @@ describe.each(engines)('the async OPFS backend in %s', (engine) => {
   );
 
   runs(
+    "an atomic 'wb' whose swap file cannot be opened fails and leaves no partial sibling",
+    async () => {
+      expect(await call(page, 'failedWritableOpen')).toEqual({
+        open: 'InvalidStateError',
+        listing: ['f.txt'],
+        listingAfterReplace: ['f.txt'],
+      });
+    },
+    60_000,
+  );
+
+  runs(
     "new Response(toReadableStream(file)) gives an OPFS file's bytes on every backend",
     async () => {
       const expected = (backend: string) => ({ same: true, length: 300_001, backend });

@@ -6,6 +6,8 @@ import type { HarnessSharedWorker } from './harness-shared-worker.js';
 import type { HarnessWorker } from './harness-worker.js';
 import { contexts } from './opfs-contexts.js';
 import { opfsContract } from './opfs-contract.js';
+import { listDir } from './pattern.js';
+import { OpfsFile } from '../../src/io/backends/opfs-file.js';
 
 let shared: Remote<HarnessSharedWorker> | undefined;
 /** The SharedWorker every page of the origin shares (started by the first). */
@@ -37,6 +39,40 @@ export const asyncChecks = {
   sharedWorkerForcedSync: () => sharedWorker().forcedSync(),
   workerRoundTrip: (mib: number, options: OpfsOpenOptions = {}) => dedicatedWorker().roundTrip(mib, options),
   workerResponse: () => dedicatedWorker().responseOfFile(),
+
+  /**
+   * An atomic 'wb' on the async backend whose swap file cannot be opened (the page's
+   * `createWritable` made to fail once): what the open threw, what is left in the folder, and
+   * whether the file can be replaced right after.
+   */
+  async failedWritableOpen(): Promise<Record<string, unknown>> {
+    const dir = unique('failed-open');
+    const options = { backend: 'async' } as const;
+    const old = await OpfsFile.open(`${dir}/f.txt`, 'wb', options);
+    await old.write(new TextEncoder().encode('old'));
+    await old.close();
+    const prototype = FileSystemFileHandle.prototype;
+    const createWritable = Object.getOwnPropertyDescriptor(prototype, 'createWritable')!;
+    Object.defineProperty(prototype, 'createWritable', {
+      ...createWritable,
+      value: () => Promise.reject(new DOMException('injected failure', 'InvalidStateError')),
+    });
+    const out: Record<string, unknown> = {};
+    try {
+      out.open = await OpfsFile.open(`${dir}/f.txt`, 'wb', options).then(
+        (file) => file.close().then(() => 'opened'),
+        (error: unknown) => (error as Error).name,
+      );
+    } finally {
+      Object.defineProperty(prototype, 'createWritable', createWritable);
+    }
+    out.listing = await listDir(dir);
+    const again = await OpfsFile.open(`${dir}/f.txt`, 'wb', options);
+    await again.write(new TextEncoder().encode('new'));
+    await again.close();
+    out.listingAfterReplace = await listDir(dir);
+    return out;
+  },
 
   /**
    * One store, two contexts: what the SharedWorker meets while this page holds a file (through
