@@ -12,7 +12,8 @@ export {
   type IOErrorOptions,
 } from './errors.js';
 
-export { Buffer, type BytesLike, type SharedBufferDescriptor, type WrapOptions } from './memory/buffer.js';
+export { Buffer, type BytesLike, type WrapOptions } from './memory/buffer.js';
+export type { SharedBufferDescriptor } from './memory/shared-buffer-descriptor.js';
 export { ResizableBuffer } from './memory/resizable-buffer.js';
 export { allocateBuffer, type AllocateOptions } from './memory/allocate-buffer.js';
 export { ALIGNMENT, type MemoryPool, type MemoryBlock } from './memory/memory-pool.js';

@@ -6,6 +6,7 @@ import { Allocation } from './allocation.js';
 import type { BlockPool } from './block-pool.js';
 import { allocationChanged, cancelDropWhenCollected, dropWhenCollected } from './collection.js';
 import { IOError } from '../errors.js';
+import type { SharedBufferDescriptor } from './shared-buffer-descriptor.js';
 import { checkInteger, checkSize, describe, viewOf, type RawBytes } from '../util/validate.js';
 
 /** Anything nativefile accepts as bytes: a {@link Buffer}, an `ArrayBuffer`, a `SharedArrayBuffer` or any view. */
@@ -15,21 +16,6 @@ export type BytesLike = Buffer | RawBytes;
 export interface WrapOptions {
   /** Whether writers may change the bytes. Default `true`: JavaScript memory is writable. */
   mutable?: boolean;
-}
-
-/**
- * A structured-cloneable description of a Buffer's bytes in shared memory, from
- * {@link Buffer.share}; {@link Buffer.fromShared} turns it back into a Buffer in any thread.
- */
-export interface SharedBufferDescriptor {
-  /** The shared memory the bytes are in (the pool's, for a pool buffer). */
-  readonly buffer: SharedArrayBuffer;
-  /** Where the bytes start in {@link SharedBufferDescriptor.buffer}. */
-  readonly byteOffset: number;
-  /** How many bytes. */
-  readonly byteLength: number;
-  /** Whether the Buffer made from it may be written, as the shared one could. */
-  readonly mutable: boolean;
 }
 
 // What allocating and releasing import, read once: Vite's module runner (vitest, Vite's SSR dev

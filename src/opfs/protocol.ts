@@ -7,7 +7,7 @@
  * nothing global (such as comlink's transfer handlers) is touched in either thread.
  * @module
  */
-import type { SharedBufferDescriptor } from '../memory/buffer.js';
+import type { SharedBufferDescriptor } from '../memory/shared-buffer-descriptor.js';
 import type { WasmPoolHandle } from '../memory/wasm/wasm-pool.js';
 import type { FileMode } from '../util/file-mode.js';
 

@@ -1,6 +1,7 @@
 // A worker for the browser tests: it joins the page's pool and uses OPFS synchronously.
 import { expose } from 'comlink';
-import { Buffer, type SharedBufferDescriptor } from '../../src/memory/buffer.js';
+import { Buffer } from '../../src/memory/buffer.js';
+import type { SharedBufferDescriptor } from '../../src/memory/shared-buffer-descriptor.js';
 import { setMemoryPool } from '../../src/memory/default-pool.js';
 import type { MemoryPool } from '../../src/memory/memory-pool.js';
 import { attachMemoryPool, type WasmPoolHandle } from '../../src/memory/wasm/wasm-pool.js';

@@ -1,4 +1,5 @@
-import type { Buffer, SharedBufferDescriptor } from '../../memory/buffer.js';
+import type { Buffer } from '../../memory/buffer.js';
+import type { SharedBufferDescriptor } from '../../memory/shared-buffer-descriptor.js';
 import type { WorkerConnection } from '../../opfs/connection.js';
 import { sharedScratch as scratchOf, type DefaultPool } from '../../opfs/pool-loader.js';
 import { andThen } from '../core/awaitable.js';
