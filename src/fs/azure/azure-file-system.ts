@@ -24,7 +24,7 @@ import { AzureClient, type AzureClientOptions } from './azure-client.js';
 import { AzureFile, AzureOutputStream } from './azure-file.js';
 import { listBlobs, listContainers } from './azure-listing.js';
 import { blockUpload } from './azure-upload.js';
-import { copyBlob } from './azure-copy.js';
+import { copyChecked } from './azure-copy.js';
 
 /** Azure's largest block (API version 2019-12-12 and later): 4000 MiB. */
 export const MAX_BLOCK_SIZE = 4000 * 1024 * 1024;
@@ -255,7 +255,7 @@ export class AzureFileSystem implements FileSystem {
     if (stat.kind === 'missing') throw new FileNotFoundError(`no such file: ${source.container}/${source.blob}`);
     if (stat.kind === 'directory')
       throw new UnsupportedOperationError(`Azure Blob Storage cannot move directories (${source.container}/${source.blob})`);
-    if (!(await this.#copy(from, to, stat))) return;
+    if (!(await copyChecked(this.#client, from, to, stat.etag))) return;
     await keepParent(this.#client, source.container, source.blob);
     await this.#client.request({ method: 'DELETE', ...source, headers: { 'if-match': stat.etag }, accept: (s) => s === 404 });
   }
@@ -267,22 +267,7 @@ export class AzureFileSystem implements FileSystem {
     const stat = await this.#stat(source.container, source.blob);
     if (stat.kind === 'missing') throw new FileNotFoundError(`no such file: ${source.container}/${source.blob}`);
     if (stat.kind === 'directory') throw new IOError(`is a directory: ${source.container}/${source.blob}`, { code: 'EISDIR' });
-    await this.#copy(from, to, stat);
-  }
-
-  /** Copy Blob of `from` (whose stat is `stat`) onto `to`, checked; `false` when they are the same blob. */
-  async #copy(from: string, to: string, stat: Extract<BlobStat, { kind: 'file' }>): Promise<boolean> {
-    const source = needBlob(from, 'from');
-    const target = needBlob(to, 'to');
-    if (source.container === target.container && source.blob === target.blob) return false;
-    const [onTarget, targetParent] = await Promise.all([
-      this.#stat(target.container, target.blob),
-      parentPath(target.blob) === '' ? undefined : this.#stat(target.container, parentPath(target.blob)),
-    ]);
-    if (onTarget.kind === 'directory') throw new IOError(`cannot replace directory ${to} with a file`, { code: 'EISDIR' });
-    if (targetParent?.kind === 'file') throw new IOError(`not a directory: the parent of ${to}`, { code: 'ENOTDIR' });
-    await copyBlob(this.#client, source, target, stat.etag);
-    return true;
+    await copyChecked(this.#client, from, to, stat.etag);
   }
 
   #stat(container: string, blob: string): Promise<BlobStat> {
