@@ -58,7 +58,7 @@ export interface ResumableStreamOptions {
 /** Options of {@link FileSystem.openOutputStream}. */
 export interface OutputStreamOptions extends ResumableStreamOptions {
   /**
-   * Make the upload resumable (stores with multipart uploads): it starts at open, survives
+   * Make the upload resumable (S3's multipart uploads, Azure's staged blocks): it starts at open, survives
    * failures and {@link ResumableOutputStream.suspend}, and `resumeOutputStream` reopens it
    * from its token. Other stores reject it with `UnsupportedOperationError`. Default `false`.
    */
@@ -73,7 +73,7 @@ export interface OutputStreamOptions extends ResumableStreamOptions {
 export interface ResumableOutputStream extends Async<OutputStream> {
   /**
    * A JSON string saying which upload this is and which parts are done (the upload id, the
-   * part size, the parts' ETags, the bytes durable). Save it; `resumeOutputStream` takes it.
+   * part size, the parts' ETags or block ids, the bytes durable). Save it; `resumeOutputStream` takes it.
    */
   readonly resumeToken: string;
   /** The bytes the store holds for good: the parts done from the first on, without a gap. */
@@ -123,7 +123,7 @@ export interface FileSystem {
   copyFile?(from: string, to: string): Promise<void>;
 }
 
-/** A filesystem whose uploads can be resumed (S3's multipart uploads). */
+/** A filesystem whose uploads can be resumed (S3's multipart uploads, Azure's staged blocks). */
 export interface ResumableFileSystem extends FileSystem {
   /** Opens a resumable upload (see {@link OutputStreamOptions.resumable}). */
   openOutputStream(path: string, options: OutputStreamOptions & { resumable: true }): Promise<ResumableOutputStream>;
@@ -133,7 +133,8 @@ export interface ResumableFileSystem extends FileSystem {
    * Reopens a resumable upload of `path` from its token, after a crash or a reload: checks
    * the parts on the store and starts at `tell()` = the bytes durable there.
    * @throws TypeError for a token that is not one (or is corrupted); RangeError for a token of
-   * another path; FileNotFoundError when the upload is gone (completed or aborted).
+   * another path; FileNotFoundError when the upload is gone (completed or aborted; on Azure
+   * also when its staged blocks were dropped: see `AzureFileSystem.resumeOutputStream`).
    */
   resumeOutputStream(path: string, token: string, options?: ResumableStreamOptions): Promise<ResumableOutputStream>;
 }

@@ -99,7 +99,9 @@ export async function fileSystemChecks(fs: FileSystem, base: string): Promise<Fi
   const appendedSize = (await fs.getFileInfo(at('tree/log.bin'))).size;
   await fs.deleteFile(at('tree/log.bin'));
   const resumableRefused: Outcome | 'not asked' =
-    fs.typeName === 's3' ? 'not asked' : await outcome(() => fs.openOutputStream(at('tree/never.bin'), { resumable: true }));
+    'resumeOutputStream' in fs
+      ? 'not asked'
+      : await outcome(() => fs.openOutputStream(at('tree/never.bin'), { resumable: true }));
 
   const more = await fs.openOutputStream(at('tree/a.bin'));
   await more.write(bytes(0, 15));
@@ -221,7 +223,7 @@ export interface StoreTraits {
   readonly movesDirectories: boolean;
   /** `openAppendStream` works (S3 objects cannot be appended to: UnsupportedOperationError). */
   readonly appends: boolean;
-  /** `openOutputStream(path, { resumable: true })` works (S3); elsewhere UnsupportedOperationError. */
+  /** `openOutputStream(path, { resumable: true })` works (S3, Azure); elsewhere UnsupportedOperationError. */
   readonly resumable: boolean;
 }
 
@@ -269,6 +271,6 @@ export const STORE_TRAITS = {
   local: { movesDirectories: true, appends: true, resumable: false },
   opfs: { movesDirectories: false, appends: true, resumable: false },
   s3: { movesDirectories: false, appends: false, resumable: true },
-  azure: { movesDirectories: false, appends: true, resumable: false },
+  azure: { movesDirectories: false, appends: true, resumable: true },
   hdfs: { movesDirectories: true, appends: true, resumable: false },
 } as const satisfies Record<string, StoreTraits>;

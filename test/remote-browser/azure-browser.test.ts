@@ -2,7 +2,7 @@
  * AzureFileSystem in the browser: a cross-origin isolated page in Chromium and Firefox
  * reads and uploads through a SAS token, and through a signer that asks a signing server
  * holding the key, against Azurite on another origin with CORS rules set (so CORS and COEP
- * apply as they would in production). The page side is azure-harness.ts.
+ * apply as they would in production), and resumes an upload from its token in OPFS. The page side is azure-harness.ts.
  */
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -146,6 +146,23 @@ describe('AzureFileSystem in the browser', () => {
           closed: true,
         });
         expect(await names(`aborted/${engine}`)).toEqual([]);
+      },
+      120_000,
+    );
+
+    runs(
+      'resumableUpload of a File stopped by its signal resumes from the token in OPFS, sending only the blocks missing',
+      async () => {
+        const size = 6 * MiB + 11;
+        const path = `resumable/${engine}.bin`;
+        const result = await call(page, 'azureResumable', azurite.endpoint, sas, `web/${path}`, size);
+        expect(result).toMatchObject({ stopped: 'stop here', size, firstProgress: result.resumedFrom, lastProgress: size });
+        expect(result.monotonic).toBe(true);
+        expect(result.resumedFrom).toBeGreaterThanOrEqual(2 * MiB);
+        expect(result.resumedFrom).toBeLessThan(size);
+        const blob = sdkClient(azurite.endpoint).getContainerClient('web').getBlockBlobClient(path);
+        expect(Buffer.compare(await blob.downloadToBuffer(), pattern(0, size))).toBe(0);
+        expect((await blob.getBlockList('uncommitted')).uncommittedBlocks).toEqual([]);
       },
       120_000,
     );

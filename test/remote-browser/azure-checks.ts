@@ -1,7 +1,7 @@
 // AzureFileSystem checks run in the page against Azurite on another origin, through a SAS
 // token or a signer that asks the test's signing server (no key in the page). The Node side
 // puts the fixtures there and checks what is left on the server afterwards.
-import { AzureFileSystem, type AzureFile, type RequestSigner } from '../../src/index.js';
+import { AzureFileSystem, resumableUpload, type AzureFile, type RequestSigner } from '../../src/index.js';
 import { errorData, isPattern, MiB, pattern, type ErrorData } from './pattern.js';
 
 const ACCOUNT = 'devstoreaccount1';
@@ -117,4 +117,40 @@ export async function azureRefused(endpoint: string, sasToken: string, path: str
     const data = errorData(error);
     return { ...data, showsSecret: `${data.message}${String(error)}`.includes(secret) };
   }
+}
+
+/**
+ * resumableUpload of a File through the SAS token, stopped by its signal once 2 MiB are
+ * durable, then called again with the same File: it resumes from the token kept in OPFS.
+ */
+export async function azureResumable(endpoint: string, sasToken: string, path: string, size: number) {
+  const fs = withSas(endpoint, sasToken);
+  const file = new File([pattern(0, size)], 'resumable.bin', { lastModified: 1_700_000_000_000 });
+  const store = `.nativefile/test-uploads/${path.replace(/[^\w.-]/g, '-')}`;
+  const controller = new AbortController();
+  const first: number[] = [];
+  let stopped: string | undefined;
+  try {
+    await resumableUpload(fs, path, file, {
+      store,
+      signal: controller.signal,
+      onProgress: (bytes) => {
+        first.push(bytes);
+        if (bytes >= 2 * MiB) controller.abort(new Error('stop here'));
+      },
+    });
+  } catch (error) {
+    stopped = errorData(error).message;
+  }
+  const progress: number[] = [];
+  const result = await resumableUpload(fs, path, file, { store, onProgress: (bytes) => progress.push(bytes) });
+  return {
+    stopped,
+    stoppedAt: Math.max(...first),
+    resumedFrom: result.resumedFrom,
+    size: result.size,
+    firstProgress: progress[0],
+    lastProgress: progress.at(-1),
+    monotonic: progress.every((bytes, i) => i === 0 || bytes >= progress[i - 1]!),
+  };
 }

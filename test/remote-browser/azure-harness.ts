@@ -2,7 +2,16 @@
 // Azurite and the signing server run on other origins (other ports), so every request is a
 // real cross-origin one, under COEP require-corp.
 import { wrap } from 'comlink';
-import { azureAbort, azureOpenHeld, azureRead, azureReadHeld, azureRefused, azureSigned, azureWrite } from './azure-checks.js';
+import {
+  azureAbort,
+  azureOpenHeld,
+  azureRead,
+  azureReadHeld,
+  azureRefused,
+  azureResumable,
+  azureSigned,
+  azureWrite,
+} from './azure-checks.js';
 
 import type { AzureWorker } from './azure-worker.js';
 
@@ -25,6 +34,7 @@ const harness = {
   azureOpenHeld,
   azureReadHeld,
   azureRefused,
+  azureResumable,
   /** The SAS checks again, inside a dedicated module worker. */
   workerAzure: (endpoint: string, sasToken: string, path: string, dir: string, uploadPath: string, abortPath: string) =>
     inWorker(async (worker) => ({

@@ -6,7 +6,10 @@
  */
 import { IOError } from '../../errors.js';
 import { sleep } from '../../remote/retry.js';
+import { parentPath } from '../paths.js';
+import { statBlob } from './azure-blobs.js';
 import { AzureClient } from './azure-client.js';
+import { needBlob } from './azure-paths.js';
 
 /** How long a pending copy may go without progress before it is aborted. */
 const STALL_LIMIT_MS = 5 * 60 * 1000;
@@ -53,4 +56,22 @@ export async function copyBlob(client: AzureClient, source: BlobLocation, target
   if (status !== null && status !== 'success') {
     throw new IOError(`the copy of ${name} ended with status ${status}`, { code: 'EREMOTE' });
   }
+}
+
+/**
+ * Copy Blob of `from` (the version whose ETag is `etag`) onto `to`, once `to` is checked to be
+ * neither a directory nor below a file; `false` when they are the same blob (nothing to do).
+ */
+export async function copyChecked(client: AzureClient, from: string, to: string, etag: string): Promise<boolean> {
+  const source = needBlob(from, 'from');
+  const target = needBlob(to, 'to');
+  if (source.container === target.container && source.blob === target.blob) return false;
+  const [onTarget, targetParent] = await Promise.all([
+    statBlob(client, target.container, target.blob),
+    parentPath(target.blob) === '' ? undefined : statBlob(client, target.container, parentPath(target.blob)),
+  ]);
+  if (onTarget.kind === 'directory') throw new IOError(`cannot replace directory ${to} with a file`, { code: 'EISDIR' });
+  if (targetParent?.kind === 'file') throw new IOError(`not a directory: the parent of ${to}`, { code: 'ENOTDIR' });
+  await copyBlob(client, source, target, etag);
+  return true;
 }

@@ -10,11 +10,11 @@ import type {
   CreateDirOptions,
   DeleteDirContentsOptions,
   FileInfo,
-  FileSystem,
   ListDirOptions,
   OutputStreamOptions,
+  ResumableFileSystem,
+  ResumableStreamOptions,
 } from '../file-system.js';
-import { refuseResumable } from '../stream-options.js';
 import { checkDeleteOptions } from '../dir-contents.js';
 import { parentPath } from '../paths.js';
 import { checkBoolean, needBlob, split } from './azure-paths.js';
@@ -23,11 +23,9 @@ import { deletePrefix, ensureMarker, keepParent, statBlob, type BlobStat } from 
 import { AzureClient, type AzureClientOptions } from './azure-client.js';
 import { AzureFile, AzureOutputStream } from './azure-file.js';
 import { listBlobs, listContainers } from './azure-listing.js';
-import { blockUpload } from './azure-upload.js';
-import { copyBlob } from './azure-copy.js';
-
-/** Azure's largest block (API version 2019-12-12 and later): 4000 MiB. */
-export const MAX_BLOCK_SIZE = 4000 * 1024 * 1024;
+import { blockUpload, MAX_BLOCK_SIZE } from './azure-upload.js';
+import { copyChecked } from './azure-copy.js';
+import { openResumable, resumeResumable } from './azure-resumable.js';
 
 /** Options of {@link AzureFileSystem}. */
 export interface AzureFileSystemOptions extends AzureClientOptions, Omit<RemoteReadOptions, 'retry' | 'signal'> {
@@ -42,11 +40,11 @@ export interface AzureFileSystemOptions extends AzureClientOptions, Omit<RemoteR
 /**
  * Azure Blob Storage as a filesystem. Requests are authorized with Shared Key (an account
  * key), a SAS token, or the caller's signer, retried with backoff, and reads coalesced as
- * `HttpFile` does. Writes stage blocks and commit them on `close()`. The namespace is flat,
- * as in pyarrow: a directory is a prefix of blob names, or an empty `dir/` marker blob where
+ * `HttpFile` does. Writes stage blocks and commit them on `close()`, resumable ones too. The
+ * namespace is flat, as in pyarrow: a directory is a prefix of blob names, or an empty `dir/` marker blob where
  * a directory must exist empty (`createDir`, and after deleting a directory's last file).
  */
-export class AzureFileSystem implements FileSystem {
+export class AzureFileSystem implements ResumableFileSystem {
   /** `'abfs'`, as pyarrow's `AzureFileSystem.type_name`. */
   readonly typeName = 'abfs';
   readonly #client: AzureClient;
@@ -92,13 +90,28 @@ export class AzureFileSystem implements FileSystem {
     return this.openInputFile(path);
   }
 
-  /** Opens a blob for writing: blocks are staged as they fill and the blob appears (or is replaced) on `close()`. */
+  /**
+   * Opens a blob for writing: blocks are staged as they fill and the blob appears (or is
+   * replaced) on `close()`; `{ resumable: true }` has a resume token at once (`azure-resumable.ts`).
+   */
   async openOutputStream(path: string, options?: OutputStreamOptions): Promise<AzureOutputStream> {
-    refuseResumable(options, 'AzureFileSystem', path);
     const { container, blob } = needBlob(path);
     this.#throwIfNotWritable(await this.#stat(container, blob), container, blob);
+    if (options?.resumable === true) return openResumable(this.#client, container, blob, this.#uploadOptions(options));
     const underlying = blockUpload(this.#client, container, blob, this.#uploadOptions());
     return new AzureOutputStream(underlying, `${container}/${blob}`);
+  }
+
+  /**
+   * Reopens a resumable upload from its token, at `tell()` = the bytes of its first blocks
+   * without a gap, and whole, that Azure holds uncommitted (Get Block List).
+   * @throws TypeError for a token that is not one; RangeError for one of another path;
+   * FileNotFoundError when the upload is gone: Azure holds none of its blocks uncommitted (it
+   * completed or was aborted, another writer committed the blob, or a week passed).
+   */
+  async resumeOutputStream(path: string, token: string, options: ResumableStreamOptions = {}): Promise<AzureOutputStream> {
+    const { container, blob } = needBlob(path);
+    return resumeResumable(this.#client, container, blob, token, this.#uploadOptions(options));
   }
 
   /**
@@ -255,7 +268,7 @@ export class AzureFileSystem implements FileSystem {
     if (stat.kind === 'missing') throw new FileNotFoundError(`no such file: ${source.container}/${source.blob}`);
     if (stat.kind === 'directory')
       throw new UnsupportedOperationError(`Azure Blob Storage cannot move directories (${source.container}/${source.blob})`);
-    if (!(await this.#copy(from, to, stat))) return;
+    if (!(await copyChecked(this.#client, from, to, stat.etag))) return;
     await keepParent(this.#client, source.container, source.blob);
     await this.#client.request({ method: 'DELETE', ...source, headers: { 'if-match': stat.etag }, accept: (s) => s === 404 });
   }
@@ -267,22 +280,7 @@ export class AzureFileSystem implements FileSystem {
     const stat = await this.#stat(source.container, source.blob);
     if (stat.kind === 'missing') throw new FileNotFoundError(`no such file: ${source.container}/${source.blob}`);
     if (stat.kind === 'directory') throw new IOError(`is a directory: ${source.container}/${source.blob}`, { code: 'EISDIR' });
-    await this.#copy(from, to, stat);
-  }
-
-  /** Copy Blob of `from` (whose stat is `stat`) onto `to`, checked; `false` when they are the same blob. */
-  async #copy(from: string, to: string, stat: Extract<BlobStat, { kind: 'file' }>): Promise<boolean> {
-    const source = needBlob(from, 'from');
-    const target = needBlob(to, 'to');
-    if (source.container === target.container && source.blob === target.blob) return false;
-    const [onTarget, targetParent] = await Promise.all([
-      this.#stat(target.container, target.blob),
-      parentPath(target.blob) === '' ? undefined : this.#stat(target.container, parentPath(target.blob)),
-    ]);
-    if (onTarget.kind === 'directory') throw new IOError(`cannot replace directory ${to} with a file`, { code: 'EISDIR' });
-    if (targetParent?.kind === 'file') throw new IOError(`not a directory: the parent of ${to}`, { code: 'ENOTDIR' });
-    await copyBlob(this.#client, source, target, stat.etag);
-    return true;
+    await copyChecked(this.#client, from, to, stat.etag);
   }
 
   #stat(container: string, blob: string): Promise<BlobStat> {
@@ -294,7 +292,7 @@ export class AzureFileSystem implements FileSystem {
     if (stat.kind === 'missing' && stat.containerMissing) throw new FileNotFoundError(`no such container: ${container}`);
   }
 
-  #uploadOptions() {
-    return { partSize: this.#blockSize, maxInFlight: this.#uploadConcurrency };
+  #uploadOptions({ onCheckpoint }: ResumableStreamOptions = {}) {
+    return { partSize: this.#blockSize, maxInFlight: this.#uploadConcurrency, ...(onCheckpoint && { onCheckpoint }) };
   }
 }

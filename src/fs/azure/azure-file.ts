@@ -1,12 +1,15 @@
 /**
  * The file classes of {@link AzureFileSystem}: {@link AzureFile} reads a blob as a
  * random-access file through the same machinery as `HttpFile` (ranged GETs, authorized,
- * conditional on the ETag, retried, coalesced); {@link AzureOutputStream} writes one.
+ * conditional on the ETag, retried, coalesced); {@link AzureOutputStream} writes one, or
+ * resumably (`azure-resumable.ts`).
  * @module
  */
 import { fileClass } from '../../io/core/file-class.js';
 import type { Async, OutputStream, RandomAccessFile } from '../../io/core/interfaces.js';
 import type { UnderlyingFile } from '../../io/core/underlying.js';
+import { UnsupportedOperationError } from '../../errors.js';
+import { SUSPEND } from '../../remote/part-upload.js';
 
 /** A blob open for reading; `AzureFileSystem.openInputFile` makes them. */
 export class AzureFile extends fileClass<Async<RandomAccessFile>>() {
@@ -23,23 +26,72 @@ export class AzureFile extends fileClass<Async<RandomAccessFile>>() {
   }
 }
 
+/** What a resumable upload's stream asks of it: where it starts, its token, and how to stop it. */
+export interface ResumableControl {
+  /** The bytes durable when the stream opens: its first `tell()`. */
+  readonly position: number;
+  /** The current resume token. */
+  token(): string;
+  /** The bytes durable: the blocks staged from the first on. */
+  durable(): number;
+  /** Stops sending at once, cancelling the blocks in flight (to suspend the upload). */
+  cancel(): void;
+}
+
 /**
  * A blob open for writing (`'wb'`: staged blocks, committed on `close()`) or appending
- * (`'ab'`, `tell()` starting at the blob's size).
+ * (`'ab'`, `tell()` starting at the blob's size). A resumable one (`{ resumable: true }`, or
+ * `resumeOutputStream`) has a resume token.
  */
 export class AzureOutputStream extends fileClass<Async<OutputStream>>() {
   /** The blob's path, `container/blob`. */
   readonly path: string;
+  readonly #resumable: ResumableControl | undefined;
 
   /** @internal Use `AzureFileSystem.openOutputStream` or `openAppendStream`. */
-  constructor(underlying: UnderlyingFile, path: string, appendAt?: number) {
+  constructor(underlying: UnderlyingFile, path: string, appendAt?: number, resumable?: ResumableControl) {
+    const position = appendAt ?? resumable?.position;
     super(underlying, {
       kind: 'AzureOutputStream',
       mode: appendAt === undefined ? 'wb' : 'ab',
       seekable: false,
       sync: false,
-      ...(appendAt === undefined ? {} : { position: appendAt }),
+      ...(position === undefined ? {} : { position }),
     });
     this.path = path;
+    this.#resumable = resumable;
+  }
+
+  /**
+   * The resume token of a resumable upload (a JSON string: the upload id, the block size, the
+   * ids of the blocks done, the bytes durable), current as blocks are staged.
+   * @throws UnsupportedOperationError for a stream opened without `resumable: true`.
+   */
+  get resumeToken(): string {
+    return this.#control().token();
+  }
+
+  /** The bytes Azure holds staged for good: the blocks done from the first on, without a gap (0 if not resumable). */
+  get bytesDurable(): number {
+    return this.#resumable?.durable() ?? 0;
+  }
+
+  /**
+   * Stops a resumable upload without committing or discarding it: blocks in flight are
+   * cancelled and the stream closes; the staged blocks stay on Azure (about a week) to be
+   * resumed from the token returned. (`abort()` discards the upload instead.)
+   */
+  async suspend(): Promise<string> {
+    const resumable = this.#control();
+    // Cancelled now, not after the writes queued before (which wait for blocks in flight).
+    resumable.cancel();
+    await this.abort(SUSPEND);
+    return resumable.token();
+  }
+
+  #control(): ResumableControl {
+    if (this.#resumable === undefined)
+      throw new UnsupportedOperationError(`${this.path} was not opened with { resumable: true }`);
+    return this.#resumable;
   }
 }

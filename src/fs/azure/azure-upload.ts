@@ -31,19 +31,34 @@ export interface BlockUploadOptions extends PartOptions {
 /** The byte length of the block ids nativefile makes when it is free to choose. */
 export const BLOCK_ID_LENGTH = 32;
 
+/** Azure's largest block (API version 2019-12-12 and later): 4000 MiB. */
+export const MAX_BLOCK_SIZE = 4000 * 1024 * 1024;
+
+/** Digits of the block's number at the end of a block id. */
+const INDEX_DIGITS = 8;
+
+/** `length` random lower-case hex digits. */
+export function randomTag(length: number): string {
+  const random = new Uint8Array(Math.ceil(length / 2));
+  crypto.getRandomValues(random);
+  return Array.from(random, (b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .slice(0, length);
+}
+
+/** The id of block `index` of the upload tagged `tag`: the tag and the index in 8 digits, base64. */
+export function blockIdOf(tag: string, index: number): string {
+  return btoa(`${tag}${String(index).padStart(INDEX_DIGITS, '0')}`);
+}
+
 /**
  * Block ids of one upload: a random tag (so two writers of one blob never share an id) and
  * the block's number, `length` bytes before base64, as Azure wants every id of a blob the
  * same length.
  */
 export function blockIds(length = BLOCK_ID_LENGTH): (index: number) => string {
-  const digits = 8;
-  const random = new Uint8Array(Math.ceil((length - digits) / 2));
-  crypto.getRandomValues(random);
-  const tag = Array.from(random, (b) => b.toString(16).padStart(2, '0'))
-    .join('')
-    .slice(0, length - digits);
-  return (index) => btoa(`${tag}${String(index).padStart(digits, '0')}`);
+  const tag = randomTag(length - INDEX_DIGITS);
+  return (index) => blockIdOf(tag, index);
 }
 
 /** The Put Block List body. */
@@ -89,6 +104,27 @@ export async function stageBlock(
   return id;
 }
 
+/**
+ * Removes the blocks staged for `container/blob` where no blob exists: they form an
+ * "uncommitted blob" that listings with `include=uncommittedblobs` show. Committing an empty
+ * list only if no blob exists, then deleting exactly that version, removes it without any
+ * risk to a blob someone else wrote meanwhile (or the one being replaced), whose staged
+ * blocks stay, invisible, until Azure collects them (a week) or its next commit drops them.
+ */
+export async function removeUncommittedBlob(client: AzureClient, container: string, blob: string): Promise<void> {
+  const onlyIfMissing = { accept: (status: number) => status === 409 || status === 412 };
+  const made = await commitBlocks(client, container, blob, undefined, [], { 'if-none-match': '*' }, onlyIfMissing);
+  const etag = made.ok ? made.headers.get('etag') : null;
+  if (etag === null) return;
+  await client.request({
+    method: 'DELETE',
+    container,
+    blob,
+    headers: { 'if-match': etag },
+    accept: (s) => s === 404 || s === 412,
+  });
+}
+
 /** An upload to the block blob `container/blob`, as an {@link UnderlyingFile}. */
 export function blockUpload(client: AzureClient, container: string, blob: string, options: BlockUploadOptions): UnderlyingFile {
   const { keep } = options;
@@ -105,21 +141,7 @@ export function blockUpload(client: AzureClient, container: string, blob: string
         // An append's blocks hang on the blob the caller means to keep: they stay invisible
         // until Azure collects them (a week) or the blob's next commit drops them.
         if (keep !== undefined || sent === 0) return;
-        // Staged blocks of a blob that does not exist form an "uncommitted blob" that
-        // listings with include=uncommittedblobs show. Committing an empty list only if no
-        // blob exists, then deleting exactly that version, removes it without any risk to a
-        // blob someone else wrote meanwhile (or the one being replaced).
-        const onlyIfMissing = { accept: (status: number) => status === 409 || status === 412 };
-        const made = await commitBlocks(client, container, blob, undefined, [], { 'if-none-match': '*' }, onlyIfMissing);
-        const etag = made.ok ? made.headers.get('etag') : null;
-        if (etag === null) return;
-        await client.request({
-          method: 'DELETE',
-          container,
-          blob,
-          headers: { 'if-match': etag },
-          accept: (s) => s === 404 || s === 412,
-        });
+        await removeUncommittedBlob(client, container, blob);
       },
     },
     options,

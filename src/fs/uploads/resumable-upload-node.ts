@@ -21,7 +21,7 @@ export function defaultUploadDir(): string {
 
 /**
  * Uploads a `Blob` (`fs.openAsBlob`) or a random-access file (`OSFile`) to `path` of `fs`
- * (`S3FileSystem`) so that it survives a crash: called again with the same source after one,
+ * (`S3FileSystem`, `AzureFileSystem`) so that it survives a crash: called again with the same source after one,
  * it resumes, sending only the parts the store does not hold. The resume token is kept on
  * disk (`options.store`, default `nativefile-uploads-<uid>` under `os.tmpdir()`) until the upload
  * completes. `onProgress` counts bytes durable, those sent before a resume included.

@@ -12,7 +12,7 @@ export const DEFAULT_UPLOAD_STORE = '.nativefile/uploads';
 
 /**
  * Uploads a `Blob`/`File` (or a random-access file, such as an `OpfsFile`) to `path` of `fs`
- * (`S3FileSystem`) so that it survives a reload or a crash: called again with the same file
+ * (`S3FileSystem`, `AzureFileSystem`) so that it survives a reload or a crash: called again with the same file
  * after one, it resumes, sending only the parts the store does not hold. The resume token is
  * kept in OPFS (`options.store`, default `.nativefile/uploads`) until the upload completes.
  * `onProgress` counts bytes durable, those sent before a resume included.

@@ -54,7 +54,7 @@ function isResumable(fs: FileSystem): fs is ResumableFileSystem {
 }
 
 /**
- * Uploads `source` to `path` of `fs` (a store with resumable uploads: `S3FileSystem`) so that
+ * Uploads `source` to `path` of `fs` (a store with resumable uploads: `S3FileSystem`, `AzureFileSystem`) so that
  * it survives a reload or a crash: called again with the same source (same name, size,
  * modification time and sampled bytes) after an interruption, it resumes where the store's
  * durable parts end. The token is forgotten once the upload completes.
@@ -67,7 +67,8 @@ export async function uploadResumably(
   options: ResumableUploadOptions,
   stores: UploadStoreKind,
 ): Promise<ResumableUploadResult> {
-  if (!isResumable(fs)) throw new TypeError(`fs must be a filesystem with resumable uploads (S3FileSystem), got ${describe(fs)}`);
+  if (!isResumable(fs))
+    throw new TypeError(`fs must be a filesystem with resumable uploads (S3FileSystem, AzureFileSystem), got ${describe(fs)}`);
   checkPath(path);
   const readable = source instanceof Blob || typeof (source as { readAt?: unknown } | null)?.readAt === 'function';
   if (!readable) throw new TypeError(`source must be a Blob, a File or a random-access file, got ${describe(source)}`);

@@ -9,7 +9,7 @@ import { describe } from '../../util/validate.js';
 
 /** What a token says. */
 export interface ResumeState {
-  /** The kind of store (`FileSystem.typeName`): `'s3'`, `'azure'`. */
+  /** The kind of store: `'s3'` (`S3FileSystem`), `'azure'` (`AzureFileSystem`). */
   readonly store: string;
   /** The path the upload writes, in the store's own form. */
   readonly path: string;

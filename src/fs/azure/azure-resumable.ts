@@ -1,0 +1,176 @@
+/**
+ * Resumable block blob uploads. Azure has no upload object as S3 has: blocks staged with Put
+ * Block stay on the blob, uncommitted and invisible, until a Put Block List commits some of
+ * them (and drops the others), or for about a week. A resumable upload therefore names its
+ * blocks so that they can be found again: each id is the upload's id (24 random hex digits,
+ * in the token) and the block's index in 8 digits, base64, 32 bytes as every block id
+ * nativefile makes. Resuming lists the blob's uncommitted blocks (Get Block List), keeps the
+ * first ones of the upload without a gap whose size is the token's block size, and goes on
+ * after them. Nothing is committed before `close()`.
+ *
+ * An upload is gone when Azure holds none of its blocks uncommitted: it completed (its
+ * commit turned them into the blob's), another writer committed the blob (which drops every
+ * uncommitted block), a week passed, or nothing was ever staged; or when its abort marker is
+ * there. Where no blob exists, `abort()` removes the blocks; where one does, it must not be
+ * touched, so the blocks stay until Azure drops them and a one-byte marker block (index
+ * 99999999, past Azure's 50,000 blocks) says the upload was aborted.
+ * @module
+ */
+import { FileNotFoundError, IOError } from '../../errors.js';
+import { partedUpload, type PartTarget } from '../../remote/part-upload.js';
+import { xmlBlocks, xmlValue } from '../../remote/xml.js';
+import type { ResumableStreamOptions } from '../file-system.js';
+import { decodeResumeToken, encodeResumeToken } from '../uploads/resume-token.js';
+import { AzureClient } from './azure-client.js';
+import { AzureOutputStream } from './azure-file.js';
+import {
+  blockIdOf,
+  commitBlocks,
+  MAX_BLOCK_SIZE,
+  randomTag,
+  removeUncommittedBlob,
+  stageBlock,
+  type BlockUploadOptions,
+} from './azure-upload.js';
+
+/** The store kind in Azure's resume tokens. */
+const STORE = 'azure';
+/** What an upload id is: 24 lower-case hex digits (with the 8 of the index, 32-byte block ids). */
+const UPLOAD_ID = /^[0-9a-f]{24}$/;
+/** Azure's most committed blocks in one blob. */
+const MAX_BLOCKS = 50_000;
+/** The index of the block that marks an upload aborted. */
+const ABORTED = 99_999_999;
+
+/** Options of a resumable upload: how blocks are cut and sent, and who is told of checkpoints. */
+export type ResumableBlockOptions = Pick<BlockUploadOptions, 'partSize' | 'maxInFlight'> & ResumableStreamOptions;
+
+/** Opens a new resumable upload of `container/blob`: its id is made here, nothing is sent yet. */
+export function openResumable(
+  client: AzureClient,
+  container: string,
+  blob: string,
+  options: ResumableBlockOptions,
+): AzureOutputStream {
+  return resumableStream(client, container, blob, { ...options, uploadId: randomTag(24), parts: [] });
+}
+
+/**
+ * Reopens the resumable upload of `container/blob` that `token` names: its blocks Azure
+ * holds uncommitted decide what is durable, the first ones without a gap, each of the
+ * token's block size; the stream starts after them (`tell()`).
+ * @throws TypeError for a token that is not one (or is corrupted); RangeError for one of
+ * another path or store, or a block size Azure does not take; FileNotFoundError when the
+ * upload is gone (see the module's documentation).
+ */
+export async function resumeResumable(
+  client: AzureClient,
+  container: string,
+  blob: string,
+  token: string,
+  options: ResumableBlockOptions,
+): Promise<AzureOutputStream> {
+  const state = decodeResumeToken(token, STORE, `${container}/${blob}`);
+  const { uploadId, partSize } = state;
+  if (!UPLOAD_ID.test(uploadId) || state.parts.some((id, index) => id !== blockIdOf(uploadId, index)))
+    throw new TypeError(`not an Azure resume token, or a corrupted one: its upload id or block ids are not nativefile's`);
+  if (partSize > MAX_BLOCK_SIZE)
+    throw new RangeError(`the resume token's block size ${partSize} is past Azure's largest block (4000 MiB)`);
+  const held = await uncommittedBlocks(client, container, blob, uploadId);
+  if (held.size === 0 || held.has(blockIdOf(uploadId, ABORTED))) {
+    throw new FileNotFoundError(
+      `the upload ${uploadId} of ${AzureClient.nameOf(container, blob)} is gone: Azure holds none of its blocks (it completed, was aborted, another writer committed the blob, or its blocks expired)`,
+    );
+  }
+  const parts: string[] = [];
+  for (let index = 0; held.get(blockIdOf(uploadId, index)) === partSize; index++) parts.push(blockIdOf(uploadId, index));
+  return resumableStream(client, container, blob, { ...options, partSize, uploadId, parts });
+}
+
+/** The blocks of upload `uploadId` that Azure holds uncommitted for `container/blob`: their sizes by id. */
+async function uncommittedBlocks(
+  client: AzureClient,
+  container: string,
+  blob: string,
+  uploadId: string,
+): Promise<Map<string, number>> {
+  const held = new Map<string, number>();
+  let xml: string;
+  try {
+    const query = { comp: 'blocklist', blocklisttype: 'uncommitted' };
+    xml = (await client.requestText({ method: 'GET', container, blob, query })).text;
+  } catch (error) {
+    // No blob and no block staged (or no container): nothing of the upload is there.
+    if (error instanceof FileNotFoundError) return held;
+    throw error;
+  }
+  const ours = btoa(`${uploadId}00000000`).length;
+  for (const block of xmlBlocks(xmlBlocks(xml, 'UncommittedBlocks')[0] ?? '', 'Block')) {
+    const id = xmlValue(block, 'Name');
+    const size = Number(xmlValue(block, 'Size'));
+    if (id === undefined || id.length !== ours || !Number.isSafeInteger(size)) continue;
+    let text: string;
+    try {
+      text = atob(id);
+    } catch {
+      continue; // another writer's id that is not base64
+    }
+    if (text.startsWith(uploadId) && /^\d{8}$/.test(text.slice(uploadId.length))) held.set(id, size);
+  }
+  return held;
+}
+
+/** The stream of a resumable upload with these blocks durable already. */
+function resumableStream(
+  client: AzureClient,
+  container: string,
+  blob: string,
+  options: ResumableBlockOptions & { uploadId: string; parts: readonly string[] },
+): AzureOutputStream {
+  const { partSize, uploadId, onCheckpoint } = options;
+  const name = AzureClient.nameOf(container, blob);
+  const target: PartTarget = {
+    name,
+    async sendPart(index, body, signal) {
+      if (index >= MAX_BLOCKS) {
+        throw new IOError(`${name} would need more than ${MAX_BLOCKS} blocks of ${partSize} bytes: use a larger blockSize`, {
+          code: 'EFBIG',
+        });
+      }
+      return stageBlock(client, container, blob, blockIdOf(uploadId, index), body, signal);
+    },
+    async commit(ids, signal) {
+      try {
+        await commitBlocks(client, container, blob, undefined, ids, {}, { signal });
+      } catch (error) {
+        // The blocks listed are not all there: another writer's commit (or a week) dropped them.
+        if (error instanceof IOError && error.code === 'EINVAL' && error.message.startsWith('InvalidBlockList')) {
+          throw new FileNotFoundError(
+            `the upload ${uploadId} of ${name} is gone: its staged blocks were dropped (another writer committed the blob, or they expired)`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    },
+    async discard() {
+      // The marker first: resuming is refused even if what follows fails.
+      await stageBlock(client, container, blob, blockIdOf(uploadId, ABORTED), new Uint8Array(1));
+      await removeUncommittedBlob(client, container, blob);
+    },
+  };
+  const token = (parts: readonly string[]): string =>
+    encodeResumeToken({ store: STORE, path: `${container}/${blob}`, uploadId, partSize, parts });
+  const { underlying, control } = partedUpload(target, {
+    partSize,
+    maxInFlight: options.maxInFlight,
+    resume: options.parts,
+    onDurable: (parts, bytes) => onCheckpoint?.({ token: token(parts), bytesDurable: bytes }),
+  });
+  return new AzureOutputStream(underlying, `${container}/${blob}`, undefined, {
+    position: options.parts.length * partSize,
+    token: () => token(control.wholeIds()),
+    durable: () => control.durableBytes(),
+    cancel: () => control.cancel(),
+  });
+}
