@@ -4,8 +4,9 @@
 // every contender is measured in the same page, interleaved (the order rotates each round),
 // and reported as the median of the rounds against its peers in that engine. The tables are
 // printed and merged into bench/results.json beside the Node ones.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { arch, cpus, platform } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { arch, cpus, platform, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
@@ -18,13 +19,20 @@ const ROUNDS = 7;
 // NATIVEFILE_BENCH_ENGINE=chromium (or firefox) only that engine.
 const ONLY = process.env.NATIVEFILE_BENCH;
 const ENGINES = process.env.NATIVEFILE_BENCH_ENGINE?.split(',') ?? ['chromium', 'firefox'];
+// Chromium's pages open in Playwright's default context, which is off the record: Chromium
+// keeps its OPFS files in memory there, where growing a file allocates and zeroes memory in
+// the browser process (about 0.5 ms a MiB here). NATIVEFILE_BENCH_PROFILE=disk runs Chromium on
+// a profile of its own in a temporary folder instead, OPFS files on disk as in a normal window;
+// its tables are recorded apart ('chromium-disk').
+const ON_DISK = process.env.NATIVEFILE_BENCH_PROFILE === 'disk';
 // Each group may list `pairs`, [ours, peer]: printed as ours, the peer, ours / peer (ratio of
 // medians) and the median of each round's own ratio.
 const GROUPS = {
   // Every contender replaces the same existing 128 MiB file, timed from opening it to closing
-  // it. An atomic 'wb' writes a new sibling, which Chromium grants quota as it grows unless it
-  // is sized ahead (src/opfs/reserving-handle.ts); bench/replace-probe.mjs measures the raw
-  // sync access handle routes behind that (appending, extended ahead, in place).
+  // it. An atomic 'wb' writes a new sibling, which must grow from nothing where the file
+  // rewritten in place keeps its room; it is sized ahead (src/opfs/reserving-handle.ts).
+  // bench/replace-probe.mjs times the raw sync access handle routes behind that step by step
+  // (in place, appending, extended ahead, extended at open).
   'write a 128 MiB Blob over a 128 MiB OPFS file from the page': {
     unit: 'MB/s',
     names: [
@@ -115,14 +123,22 @@ const CHROMIUM_ARGS = [
 /** One engine's page, behind the few calls the benchmark needs. */
 async function open(engine, url) {
   if (engine === 'chromium') {
-    const browser = await chromium.launch({
-      executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-      args: CHROMIUM_ARGS,
-    });
+    const options = { executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined, args: CHROMIUM_ARGS };
+    const profile = ON_DISK ? mkdtempSync(join(tmpdir(), 'nativefile-bench-profile-')) : undefined;
+    // A persistent context is the browser's own profile, on disk; a launched browser's pages
+    // open in a new context, off the record.
+    const browser = profile ? await chromium.launchPersistentContext(profile, options) : await chromium.launch(options);
     const page = await browser.newPage();
     await page.goto(url);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 60_000 });
-    return { version: browser.version(), evaluate: (fn, arg) => page.evaluate(fn, arg), close: () => browser.close() };
+    return {
+      version: `${(browser.browser?.() ?? browser).version()}${profile ? ', profile on disk' : ''}`,
+      evaluate: (fn, arg) => page.evaluate(fn, arg),
+      close: async () => {
+        await browser.close();
+        if (profile) rmSync(profile, { recursive: true, force: true });
+      },
+    };
   }
   const executablePath = process.env.NATIVEFILE_FIREFOX ?? '/usr/bin/firefox-esr';
   if (!existsSync(executablePath)) return undefined;
@@ -215,7 +231,7 @@ try {
             `  ${`${ours} / ${peer}`.padEnd(50)} ${figures.padStart(18)} = ${ratio.toFixed(2)}x (paired ${paired.toFixed(2)}x)`,
           );
         }
-        tables[`browser ${engine}: ${title}`] = {
+        tables[`browser ${engine === 'chromium' && ON_DISK ? 'chromium-disk' : engine}: ${title}`] = {
           measuredAt: new Date().toISOString(),
           runtime: `${engine} ${page.version}`,
           unit,

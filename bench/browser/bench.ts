@@ -1,6 +1,7 @@
 // Browser benchmarks, driven by bench/browser.mjs: each returns MB/s (or reads/s) measured here.
 import { transfer, wrap } from 'comlink';
 import { BlobFile, createWasmMemoryPool, OpfsFile } from '../../src/index.js';
+import type { ReplaceRoute } from './raw-worker.js';
 
 const MiB = 1024 * 1024;
 const PATH = 'bench/data.bin';
@@ -12,6 +13,7 @@ const rawWorker = wrap<{
   writeBlob(path: string, blob: Blob): Promise<number>;
   replaceBlob(path: string, blob: Blob): Promise<number>;
   writeStream(path: string, stream: ReadableStream<Uint8Array>): Promise<number>;
+  replaceSteps(route: ReplaceRoute, path: string, blob: Blob): Promise<Record<string, number>>;
 }>(new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' }));
 
 /** 1,000 sizes, log-uniform from 64 B to 1 KiB (the blocks thread caches hold). */
@@ -122,6 +124,19 @@ const bench = {
       const stream = source.stream();
       await rawWorker.writeStream(path, transfer(stream, [stream as unknown as Transferable]));
     }),
+
+  /**
+   * The raw routes behind an atomic `'wb'`, step by step, replacing {@link TARGET} with the
+   * prepared Blob in the worker (bench/replace-probe.mjs): not a throughput, a record of ms.
+   */
+  async replaceSteps(route: ReplaceRoute): Promise<Record<string, number>> {
+    const steps = await rawWorker.replaceSteps(route, TARGET, blob!);
+    const [dir, name] = TARGET.split('/') as [string, string];
+    const root = await navigator.storage.getDirectory();
+    const size = (await (await (await root.getDirectoryHandle(dir)).getFileHandle(name)).getFile()).size;
+    if (size !== blob!.size) throw new Error(`${TARGET} has ${size} bytes after ${route}, not ${blob!.size}`);
+    return steps;
+  },
 
   /** OpfsFile on the main thread: readBuffer of 1 MiB at a time, into pool memory through the worker. */
   async opfsFileReads(): Promise<number> {

@@ -6,6 +6,7 @@ const MiB = 1024 * 1024;
 interface RawHandle {
   read(b: Uint8Array, o: { at: number }): number;
   write(b: Uint8Array, o: { at: number }): number;
+  getSize(): number;
   truncate(size: number): void;
   flush(): void;
   close(): void;
@@ -51,7 +52,85 @@ expose({
     await sibling.move(directory, name);
     return written;
   },
+
+  replaceSteps,
 });
+
+/** The routes of {@link replaceSteps}. */
+export type ReplaceRoute = 'inPlace' | 'appended' | 'extended' | 'extendedAtOpen';
+
+/**
+ * Replaces `path` with the Blob's stream by `route`, timing each step (ms, in order): in place
+ * (the file opened, cut to 0 and written), or crash-safe through a sibling moved over the file
+ * on close, as an atomic `'wb'` does: `appended` (the sibling grows write by write),
+ * `extended` (extended to the Blob's size once written past 1 MiB, as src/opfs/reserving-handle.ts
+ * does) or `extendedAtOpen` (extended before the first write). `writes` and `extend` are the
+ * time spent in those calls; `total` is the whole.
+ */
+async function replaceSteps(route: ReplaceRoute, path: string, blob: Blob): Promise<Record<string, number>> {
+  const started = performance.now();
+  const steps: Record<string, number> = {};
+  let last = started;
+  const step = (name: string) => {
+    const now = performance.now();
+    steps[name] = now - last;
+    last = now;
+  };
+  const [dir, name] = path.split('/') as [string, string];
+  const directory = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir, { create: true });
+  type SyncFile = FileSystemFileHandle & {
+    createSyncAccessHandle(): Promise<RawHandle>;
+    move(directory: FileSystemDirectoryHandle, name: string): Promise<void>;
+  };
+  let file: SyncFile;
+  const partial = `.${name}.probe-partial`;
+  if (route === 'inPlace') {
+    file = (await directory.getFileHandle(name)) as SyncFile;
+    step('lookup');
+  } else {
+    // What openOpfs does for an atomic 'wb': remove a leftover, check the file, create the sibling.
+    await directory.removeEntry(partial).catch(() => {});
+    step('removeLeftover');
+    await (await directory.getFileHandle(name)).getFile();
+    step('lookupOld');
+    file = (await directory.getFileHandle(partial, { create: true })) as SyncFile;
+    step('createSibling');
+  }
+  const handle = await file.createSyncAccessHandle();
+  step('syncHandle');
+  handle.truncate(0);
+  step('truncate0');
+  let extended = 0;
+  let extend = 0;
+  const extendTo = (size: number) => {
+    const before = performance.now();
+    handle.truncate(size);
+    extended = handle.getSize();
+    extend += performance.now() - before;
+  };
+  if (route === 'extendedAtOpen') extendTo(blob.size);
+  step('extendAtOpen');
+  const reader = blob.stream().getReader();
+  let at = 0;
+  let writes = 0;
+  for (let result = await reader.read(); !result.done; result = await reader.read()) {
+    const bytes = result.value;
+    const end = at + bytes.byteLength;
+    if (route === 'extended' && end > extended && end > 1024 * 1024) extendTo(blob.size);
+    const before = performance.now();
+    for (let done = 0; done < bytes.byteLength;) done += handle.write(bytes.subarray(done), { at: at + done });
+    writes += performance.now() - before;
+    at = end;
+  }
+  step('upload');
+  handle.flush();
+  step('flush');
+  handle.close();
+  step('close');
+  if (route !== 'inPlace') await file.move(directory, name);
+  step('move');
+  return { ...steps, writes, extend, total: performance.now() - started };
+}
 
 async function writeStream(path: string, stream: ReadableStream<Uint8Array>): Promise<number> {
   return writeInto(await open(path, true), stream);

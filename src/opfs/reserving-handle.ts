@@ -2,20 +2,32 @@
  * The sync access handle of an atomic `'wb'`'s temporary sibling, which sizes the file for
  * what it is expected to hold before writing into it.
  *
- * Chromium grants an OPFS file its storage quota as it grows: every write past the granted
- * capacity waits for the browser process (capacity requests double from 1 MiB to 128 MiB,
- * then go 128 MiB at a time), and a grant made while the file is being written costs much
- * more than one made before. A new sibling has no capacity, unlike the old file rewritten in
- * place (which keeps its own after `truncate(0)`). Extending the sibling once, once it is
- * written past 1 MiB, to the size it will have (the Blob being uploaded, or else the file it
- * replaces) and cutting it to what was written when it is flushed or closed makes replacing a
- * 128 MiB file nearly as fast as rewriting it in place (a raw probe of sync access handles in
- * Chromium: 1.02–1.05x of in place, against 0.74–0.82x appending). In bench/browser.mjs, row
- * "write a 128 MiB Blob over a 128 MiB OPFS file" (Chromium 156), `upload(blob.stream())` into
- * an atomic `'wb'` went from 0.74x to 0.90–0.99x (the median of each round's ratio: 0.91x in
- * two runs) of a sync access handle in a worker rewriting the file in place, and from 0.92x
- * to 1.24–1.33x of piping into `createWritable()`. Firefox writes at the same speed either
- * way, and as fast as when rewriting in place.
+ * A new sibling grows from nothing, where the old file rewritten in place keeps the room it
+ * had after `truncate(0)`. Chromium grants an OPFS file its storage quota as it grows
+ * (capacity requests double from 1 MiB to 128 MiB, then go 128 MiB at a time), and where it
+ * keeps OPFS files in memory (off the record, as in Playwright's default context, which
+ * bench/browser.mjs runs in) the browser process also allocates and zeroes the file's memory
+ * as it grows, about 0.5 ms a MiB, and reallocates it as its capacity doubles when the file is
+ * appended to. Extending the sibling once, once it is written past 1 MiB, to the size it will
+ * have (the Blob being uploaded, or else the file it replaces) and cutting it to what was
+ * written when it is flushed or closed pays that once. bench/replace-probe.mjs times the raw
+ * routes on sync access handles (Chromium 156, two runs): in memory, a sibling extended so and
+ * moved over the file runs at 0.89–0.91x of rewriting the file in place (0.91–0.92x extended at
+ * open), against 0.72–0.74x appending: the extension (67 ms for 128 MiB) and the move (8–9 ms,
+ * which frees the old file's memory) cost more than the writes gain (about 50 ms, into memory
+ * already zeroed). On disk every route is within noise of in place (0.97–1.06x): extending
+ * takes under 1 ms, and the move's 26 ms stand for the 25 ms in place spends in `truncate(0)`.
+ *
+ * In bench/browser.mjs, row "write a 128 MiB Blob over a 128 MiB OPFS file" (Chromium 156, OPFS
+ * in memory), `upload(blob.stream())` into an atomic `'wb'` went from 0.74x to 0.90–0.99x (the
+ * median of each round's ratio: 0.91–0.92x in four runs) of a sync access handle in a worker
+ * rewriting the file in place, and from 0.92x to 1.17–1.33x of piping into `createWritable()`.
+ * That is the raw route's own ratio (above): the gap left is the platform's, as the atomic path
+ * adds about 1 ms to the open and nothing measurable to the writes, the extension or the move
+ * (timed step by step in the IO worker). With OPFS on
+ * disk (`NATIVEFILE_BENCH_PROFILE=disk`), `upload(blob)` into an atomic `'wb'` runs at
+ * 0.97–1.00x of the same in place. Firefox writes at the same speed either way, and as fast as
+ * when rewriting in place.
  *
  * Bytes past what was written are zeros (the extension's), so reads and the size end where
  * the writes do. The extension is only ahead of need: when the quota cannot hold it, the
@@ -39,15 +51,15 @@ export interface SyncHandle {
 /**
  * How far the file is extended at once beyond what was written: a file expected bigger is
  * extended in steps of this, so replacing a big file by a small one grants little in vain
- * (a grant costs about 0.5 ms a MiB in Chromium here).
+ * (growing costs about 0.5 ms a MiB where Chromium keeps OPFS files in memory).
  */
 export const RESERVE_STEP = 256 * 1024 * 1024;
 
 /**
  * Where extending ahead starts: a file written no further is left to grow by itself. Its own
  * grants up to there are one (Chromium's first is 1 MiB), while extending it for a big old
- * file and cutting it back costs about 90 ms for 128 MiB (bench/browser.mjs, row "write
- * 64 KiB over a 128 MiB OPFS file").
+ * file and cutting it back costs about 90 ms for 128 MiB in memory (bench/browser.mjs, row
+ * "write 64 KiB over a 128 MiB OPFS file").
  */
 export const RESERVE_FROM = 1024 * 1024;
 

@@ -1,0 +1,88 @@
+// The raw routes behind an atomic 'wb' in Chromium, step by step: a sync access handle in a
+// worker replacing a 128 MiB OPFS file with a 128 MiB Blob in place, or through a sibling moved
+// over it on close (appended, extended once past 1 MiB as src/opfs/reserving-handle.ts does, or
+// extended at open). Routes interleave, the order rotating each round; each step is printed as
+// the median of the rounds (ms), with each route's speed against in place (the median of each
+// round's own ratio). No nativefile code runs in the routes.
+//
+//   node bench/replace-probe.mjs [rounds]
+//
+// NATIVEFILE_BENCH_PROFILE=disk runs Chromium on a profile on disk, as bench/browser.mjs does:
+// Playwright's default browser context is off the record, where Chromium keeps OPFS files in
+// memory (extending a file there allocates and zeroes its memory in the browser process).
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const ROUNDS = Number(process.argv[2] ?? 9);
+const ROUTES = ['inPlace', 'appended', 'extended', 'extendedAtOpen'];
+const median = (values) => values.slice().sort((a, b) => a - b)[values.length >> 1];
+
+const server = await createServer({
+  configFile: false,
+  root,
+  logLevel: 'error',
+  optimizeDeps: { entries: ['bench/browser/index.html'], include: ['comlink'] },
+  server: {
+    hmr: false,
+    watch: null,
+    host: '127.0.0.1',
+    port: 0,
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  },
+});
+await server.listen();
+const options = {
+  executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
+};
+const onDisk = process.env.NATIVEFILE_BENCH_PROFILE === 'disk';
+const profile = onDisk ? mkdtempSync(join(tmpdir(), 'nativefile-bench-profile-')) : undefined;
+const context = profile ? await chromium.launchPersistentContext(profile, options) : await chromium.launch(options);
+try {
+  const page = await context.newPage();
+  await page.goto(`${server.resolvedUrls.local[0]}bench/browser/index.html`);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 60_000 });
+  await page.evaluate(() => globalThis.bench.prepare(128));
+  const samples = Object.fromEntries(ROUTES.map((route) => [route, []]));
+  for (let round = 0; round < ROUNDS + 1; round++) {
+    for (let k = 0; k < ROUTES.length; k++) {
+      const route = ROUTES[(round + k) % ROUTES.length];
+      const steps = await page.evaluate((route) => globalThis.bench.replaceSteps(route), route);
+      if (round > 0) samples[route].push(steps); // round 0 warms up
+    }
+  }
+  const version = (context.browser?.() ?? context).version();
+  console.log(
+    `chromium ${version} (OPFS ${onDisk ? 'on disk' : 'in memory: off the record'}), median of ${ROUNDS} interleaved rounds, ms`,
+  );
+  const names = [
+    ...['lookup', 'removeLeftover', 'lookupOld', 'createSibling', 'syncHandle', 'truncate0', 'extendAtOpen'],
+    ...['upload', 'flush', 'close', 'move', 'total', 'writes', 'extend'],
+  ];
+  console.log(`  ${'step'.padEnd(16)}${ROUTES.map((route) => route.padStart(16)).join('')}`);
+  for (const name of names) {
+    const cells = ROUTES.map((route) =>
+      median(samples[route].map((steps) => steps[name] ?? 0))
+        .toFixed(1)
+        .padStart(16),
+    );
+    console.log(`  ${name.padEnd(16)}${cells.join('')}`);
+  }
+  const paired = ROUTES.map((route) =>
+    median(samples[route].map((steps, round) => samples.inPlace[round].total / steps.total))
+      .toFixed(2)
+      .padStart(15),
+  );
+  console.log(`  ${'x of inPlace'.padEnd(16)}${paired.map((ratio) => `${ratio}x`).join('')}`);
+  for (const route of ROUTES)
+    console.log(`  ${route} totals: ${samples[route].map((steps) => steps.total.toFixed(0)).join(' ')}`);
+} finally {
+  await context.close();
+  await server.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+}
