@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { Buffer, BufferOutputStream, BufferReader, MockOutputStream } from '../../src/index.js';
+import {
+  Buffer,
+  BufferOutputStream,
+  BufferReader,
+  FixedSizeBufferWriter,
+  MockOutputStream,
+  allocateBuffer,
+} from '../../src/index.js';
 import { randomBytes } from '../helpers.js';
 
 const data = randomBytes(300_000);
@@ -47,6 +54,52 @@ describe('upload', () => {
     });
     await expect(upload).rejects.toThrow('user cancelled');
     expect(out.tell()).toBe(3000);
+  });
+
+  test('reads the next chunk of a ReadableStream while the one before is written', async () => {
+    const out = new BufferOutputStream();
+    const writtenAtPull: number[] = [];
+    let sent = 0;
+    // No queue (high-water mark 0): a chunk is pulled only when the upload asks for one.
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          writtenAtPull.push(out.tell());
+          if (sent === 3) return controller.close();
+          controller.enqueue(data.subarray(sent * 1000, ++sent * 1000));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    expect(await out.upload(stream)).toBe(3000);
+    expect(out.getValue().equals(data.subarray(0, 3000))).toBe(true);
+    // Each pull after the first came while the chunk before it was still being written.
+    expect(writtenAtPull).toEqual([0, 0, 1000, 2000]);
+  });
+
+  test('a failed write rejects the upload with its error, and the chunk read ahead leaves no rejection unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let pulls = 0;
+      const stream = new ReadableStream<Uint8Array>(
+        {
+          // The read ahead of the second chunk fails at once, before the first one's write does.
+          pull: (controller) =>
+            ++pulls === 1 ? controller.enqueue(new Uint8Array(2000)) : controller.error(new Error('source broke')),
+        },
+        { highWaterMark: 0 },
+      );
+      const full = new FixedSizeBufferWriter(allocateBuffer(1000));
+      const failure = await full.upload(stream).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(Error);
+      expect(String(failure)).not.toContain('source broke');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   test('cancels a ReadableStream source when aborted', async () => {

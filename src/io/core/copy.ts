@@ -74,8 +74,14 @@ export async function copyFromSource(
     const cancel = () => void reader.cancel(signal?.reason).catch(() => {});
     signal?.addEventListener('abort', cancel, { once: true });
     try {
-      for (let result = await reader.read(); !result.done; result = await reader.read()) {
+      // The next chunk is read while this one is written: a write to a worker is a round trip
+      // per chunk, which reading after it would add to the stream's own wait.
+      let next = reader.read();
+      for (let result = await next; !result.done; result = await next) {
         signal?.throwIfAborted();
+        next = reader.read();
+        // Awaited next round, or settled by the cancel below if this write fails.
+        next.catch(() => {});
         await accept(bytesOf(result.value, 'chunk'));
       }
       signal?.throwIfAborted();
