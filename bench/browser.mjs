@@ -84,15 +84,16 @@ const GROUPS = {
   },
   'sequential 4 KiB reads from an 8 MiB Blob': { unit: 'reads/s', names: ['blobFileSequential', 'blobSliceSequential'] },
   // The same work split between 2 workers or done by 1, with controls split the same way in
-  // the same rounds: the same allocations from a pool of each worker's own (nothing shared: how
-  // far the shared pool could scale here), and arithmetic, dependent (scales about 2x on this
-  // machine's 2 vCPUs) and independent (which, as an allocator's work, competes for the units
-  // of a core: far less).
+  // the same rounds: the same allocations by the allocator's own calls (no Buffer objects), and
+  // from a pool of each worker's own (nothing shared: how far the shared pool could scale
+  // here), and arithmetic, dependent and independent (what the machine gives 2 threads now).
   'wasm pool, allocate + release of 64 B to 1 KiB, and controls, from 2 workers / from 1': {
     unit: 'M steps/s',
     names: [
       'poolTwoWorkers',
       'poolOneWorker',
+      'callsTwoWorkers',
+      'callsOneWorker',
       'ownPoolTwoWorkers',
       'ownPoolOneWorker',
       'computeTwoWorkers',
@@ -103,6 +104,7 @@ const GROUPS = {
     rounds: 21,
     pairs: [
       ['poolTwoWorkers', 'poolOneWorker'],
+      ['callsTwoWorkers', 'callsOneWorker'],
       ['ownPoolTwoWorkers', 'ownPoolOneWorker'],
       ['computeTwoWorkers', 'computeOneWorker'],
       ['independentTwoWorkers', 'independentOneWorker'],

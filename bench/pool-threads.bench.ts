@@ -5,11 +5,11 @@
  * (the larger ones take the pool's shared lock), and `new ArrayBuffer` for comparison.
  *
  * Each table times controls in the same rounds, so that load on the machine hits all alike:
- * the same allocations from a pool of each thread's own (the same code with nothing shared
- * between the threads: how far the shared pool could scale here), and arithmetic, both as a
- * chain of dependent multiplications and as independent additions. On this machine's 2 vCPUs
- * the first scales about 2x and the second hardly at all (they behave as 2 hardware threads of
- * one core): an allocator's work is of the second kind. Ratios are paired by round.
+ * the same allocations by the allocator's own calls (its wasm exports, with no Buffer objects:
+ * what sharing costs the allocator itself), from a pool of each thread's own (the library's
+ * code with nothing shared between the threads: how far the shared pool could scale here),
+ * and arithmetic, as a chain of dependent multiplications and as independent additions (what
+ * the machine gives 2 threads at the time). Ratios are paired by round.
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
@@ -61,9 +61,10 @@ const options = (sizes: number[]) => ({
 
 // Each table times the pool and the control in the same rounds, so that load on the machine
 // hits both alike: the pool's ratio is to be read against the control's.
-const CONTROLS = ['own', 'compute', 'independent'];
+const CONTROLS = ['calls', 'own', 'compute', 'independent'];
 const NAMES: Record<string, string> = {
   pool: 'shared pool',
+  calls: "shared pool, the allocator's own calls",
   own: "each thread's own pool (nothing shared)",
   arraybuffer: 'new ArrayBuffer',
   compute: 'dependent arithmetic',

@@ -49,13 +49,16 @@ const bench = {
   /** The wasm pool from 2 workers, each doing half of the work 1 worker does in `poolOneWorker`. */
   poolTwoWorkers: (): Promise<number> => poolThreads('pool', 2),
   poolOneWorker: (): Promise<number> => poolThreads('pool', 1),
+  /** The same by the allocator's own calls (its wasm exports, no Buffer objects) on the shared pool. */
+  callsTwoWorkers: (): Promise<number> => poolThreads('calls', 2),
+  callsOneWorker: (): Promise<number> => poolThreads('calls', 1),
   /** The same from a pool of each worker's own: nothing shared, how far the shared pool could scale. */
   ownPoolTwoWorkers: (): Promise<number> => poolThreads('own', 2),
   ownPoolOneWorker: (): Promise<number> => poolThreads('own', 1),
   /** Dependent arithmetic only, no shared memory: what the machine gives 2 threads at the time. */
   computeTwoWorkers: (): Promise<number> => poolThreads('compute', 2),
   computeOneWorker: (): Promise<number> => poolThreads('compute', 1),
-  /** Independent arithmetic, which uses a core's execution units as an allocator does. */
+  /** Independent arithmetic. */
   independentTwoWorkers: (): Promise<number> => poolThreads('independent', 2),
   independentOneWorker: (): Promise<number> => poolThreads('independent', 1),
 

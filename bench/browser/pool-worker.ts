@@ -1,13 +1,44 @@
 // A worker of the browser pool benchmark: attaches to the page's wasm pool and makes a pool of
 // its own, then on each request allocates and releases the sizes `repeat` times from the
-// shared pool ('pool') or from its own ('own': the same code, nothing shared with the other
-// worker), or only computes, for the machine's own scaling ('compute': dependent
-// multiplications; 'independent': independent additions, which share a core's execution units
-// as an allocator's work does), and answers when done.
+// shared pool ('pool'), by the allocator's own calls on it ('calls': its wasm exports with no
+// Buffer objects), or from its own pool ('own': the library's code, nothing shared with the
+// other worker), or only computes, for the machine's own scaling ('compute': dependent
+// multiplications; 'independent': independent additions), and answers when done.
 import { attachMemoryPool, createWasmMemoryPool, type MemoryPool, type WasmPoolHandle } from '../../src/index.js';
+
+interface AllocatorCalls {
+  nf_attach(hostId: number): number;
+  nf_alloc(ticket: number, size: number): number;
+  nf_free(ticket: number, offset: number, size: number): number;
+}
 
 let pool: MemoryPool | undefined;
 let own: MemoryPool | undefined;
+let allocator: AllocatorCalls | undefined;
+let ticket = 0;
+
+/** The allocator's exports on the pool's memory, instantiated as the library does. */
+function instantiate({ module, memory }: WasmPoolHandle): AllocatorCalls {
+  const words = new Int32Array(memory.buffer as unknown as SharedArrayBuffer);
+  const env = {
+    memory,
+    nf_wait: (address: number, expected: number) => Atomics.wait(words, address >>> 2, expected, 5),
+    nf_notify: (address: number) => Atomics.notify(words, address >>> 2, 1),
+    nf_now: () => performance.now(),
+  };
+  return new WebAssembly.Instance(module, { env }).exports as unknown as AllocatorCalls;
+}
+
+function calls(sizes: number[], repeat: number): void {
+  for (let r = 0; r < repeat; r++) {
+    for (const size of sizes) {
+      const capacity = (size + 63) & ~63;
+      const address = allocator!.nf_alloc(ticket, capacity);
+      sink += address;
+      allocator!.nf_free(ticket, address, capacity);
+    }
+  }
+}
 let sink = 0;
 
 function allocateAndRelease(from: MemoryPool, sizes: number[], repeat: number): void {
@@ -40,8 +71,12 @@ self.onmessage = (event: MessageEvent<{ handle?: WasmPoolHandle; kind: string; s
   if (handle !== undefined) {
     pool = attachMemoryPool(handle);
     own = createWasmMemoryPool();
+    allocator = instantiate(handle);
+    ticket = allocator.nf_attach(0);
   } else if (kind === 'pool') {
     allocateAndRelease(pool!, sizes, repeat);
+  } else if (kind === 'calls') {
+    calls(sizes, repeat);
   } else if (kind === 'own') {
     allocateAndRelease(own!, sizes, repeat);
   } else if (kind === 'independent') {
