@@ -153,7 +153,10 @@ function resumableStream(
         throw error;
       }
     },
-    async discard() {
+    async discard(sent) {
+      // Nothing staged, by this stream or the one it resumes: nothing to undo, and no commit
+      // that would drop the blocks another upload of the path has staged.
+      if (sent === 0) return;
       // The marker first: resuming is refused even if what follows fails.
       await stageBlock(client, container, blob, blockIdOf(uploadId, ABORTED), new Uint8Array(1));
       await removeUncommittedBlob(client, container, blob);
