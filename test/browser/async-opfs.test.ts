@@ -74,6 +74,7 @@ describe.each(engines)('the async OPFS backend in %s', (engine) => {
       expect(await call(page, 'failedWritableOpen')).toEqual({
         open: 'InvalidStateError',
         listing: ['f.txt'],
+        kept: 'old',
         listingAfterReplace: ['f.txt'],
       });
     },

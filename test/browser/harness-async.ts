@@ -42,8 +42,8 @@ export const asyncChecks = {
 
   /**
    * An atomic 'wb' on the async backend whose swap file cannot be opened (the page's
-   * `createWritable` made to fail once): what the open threw, what is left in the folder, and
-   * whether the file can be replaced right after.
+   * `createWritable` made to fail while it is patched): what the open threw, what is left in
+   * the folder, what the file holds, and whether it can be replaced right after.
    */
   async failedWritableOpen(): Promise<Record<string, unknown>> {
     const dir = unique('failed-open');
@@ -67,6 +67,9 @@ export const asyncChecks = {
       Object.defineProperty(prototype, 'createWritable', createWritable);
     }
     out.listing = await listDir(dir);
+    const kept = await OpfsFile.open(`${dir}/f.txt`, 'rb', options);
+    out.kept = new TextDecoder().decode(await kept.read());
+    await kept.close();
     const again = await OpfsFile.open(`${dir}/f.txt`, 'wb', options);
     await again.write(new TextEncoder().encode('new'));
     await again.close();

@@ -151,7 +151,7 @@ describe('AzureFileSystem in the browser', () => {
     );
 
     runs(
-      'resumableUpload of a File stopped by its signal resumes from the token in OPFS, sending only the blocks missing',
+      'resumableUpload of a File stopped by its signal resumes from the token in OPFS where its durable blocks end, byte-exact',
       async () => {
         const size = 6 * MiB + 11;
         const path = `resumable/${engine}.bin`;
