@@ -23,6 +23,8 @@ export type PartBody = Uint8Array<ArrayBuffer> | Blob;
 export interface PartTarget {
   /** The object's name, for messages. */
   readonly name: string;
+  /** The most parts the store puts in one object (S3 10,000, Azure 50,000 blocks). */
+  readonly maxParts: number;
   /** Sends part `index` (0-based; several run at once); resolves to its id (ETag, block id). */
   sendPart(index: number, body: PartBody, signal: AbortSignal): Promise<string>;
   /** Makes the parts with these ids, in order, the object (there may be none), once all are sent. */
@@ -127,6 +129,13 @@ export function partedUpload(
     ids.push('');
     sizes.push(body instanceof Uint8Array ? body.byteLength : body.size);
     const upload = (async () => {
+      // Refused before sending: an upload past the store's limit could never be committed.
+      if (index >= target.maxParts) {
+        throw new IOError(
+          `${target.name} would need more than ${target.maxParts} parts of ${partSize} bytes: upload it with a larger part size`,
+          { code: 'EFBIG' },
+        );
+      }
       ids[index] = await target.sendPart(index, body, controller.signal);
       advance();
     })();

@@ -8,8 +8,7 @@
 import { fileClass } from '../../io/core/file-class.js';
 import type { Async, OutputStream, RandomAccessFile } from '../../io/core/interfaces.js';
 import type { UnderlyingFile } from '../../io/core/underlying.js';
-import { UnsupportedOperationError } from '../../errors.js';
-import { SUSPEND } from '../../remote/part-upload.js';
+import { resumeTokenOf, suspendUpload, type UploadControl } from '../uploads/upload-control.js';
 
 /** A blob open for reading; `AzureFileSystem.openInputFile` makes them. */
 export class AzureFile extends fileClass<Async<RandomAccessFile>>() {
@@ -26,16 +25,10 @@ export class AzureFile extends fileClass<Async<RandomAccessFile>>() {
   }
 }
 
-/** What a resumable upload's stream asks of it: where it starts, its token, and how to stop it. */
-export interface ResumableControl {
+/** What a resumable upload's stream asks of it: where it starts, besides its control. */
+export interface ResumableControl extends UploadControl {
   /** The bytes durable when the stream opens: its first `tell()`. */
   readonly position: number;
-  /** The current resume token. */
-  token(): string;
-  /** The bytes durable: the blocks staged from the first on. */
-  durable(): number;
-  /** Stops sending at once, cancelling the blocks in flight (to suspend the upload). */
-  cancel(): void;
 }
 
 /**
@@ -68,7 +61,7 @@ export class AzureOutputStream extends fileClass<Async<OutputStream>>() {
    * @throws UnsupportedOperationError for a stream opened without `resumable: true`.
    */
   get resumeToken(): string {
-    return this.#control().token();
+    return resumeTokenOf(this.#resumable, this.path);
   }
 
   /** The bytes Azure holds staged for good: the blocks done from the first on, without a gap (0 if not resumable). */
@@ -81,17 +74,7 @@ export class AzureOutputStream extends fileClass<Async<OutputStream>>() {
    * cancelled and the stream closes; the staged blocks stay on Azure (about a week) to be
    * resumed from the token returned. (`abort()` discards the upload instead.)
    */
-  async suspend(): Promise<string> {
-    const resumable = this.#control();
-    // Cancelled now, not after the writes queued before (which wait for blocks in flight).
-    resumable.cancel();
-    await this.abort(SUSPEND);
-    return resumable.token();
-  }
-
-  #control(): ResumableControl {
-    if (this.#resumable === undefined)
-      throw new UnsupportedOperationError(`${this.path} was not opened with { resumable: true }`);
-    return this.#resumable;
+  suspend(): Promise<string> {
+    return suspendUpload(this.#resumable, this.path, (reason) => this.abort(reason));
   }
 }

@@ -27,6 +27,7 @@ import {
   blockIdOf,
   commitBlocks,
   MAX_BLOCK_SIZE,
+  MAX_BLOCKS,
   randomTag,
   removeUncommittedBlob,
   stageBlock,
@@ -37,8 +38,6 @@ import {
 const STORE = 'azure';
 /** What an upload id is: 24 lower-case hex digits (with the 8 of the index, 32-byte block ids). */
 const UPLOAD_ID = /^[0-9a-f]{24}$/;
-/** Azure's most committed blocks in one blob. */
-const MAX_BLOCKS = 50_000;
 /** The index of the block that marks an upload aborted. */
 const ABORTED = 99_999_999;
 
@@ -131,12 +130,8 @@ function resumableStream(
   const name = AzureClient.nameOf(container, blob);
   const target: PartTarget = {
     name,
+    maxParts: MAX_BLOCKS,
     async sendPart(index, body, signal) {
-      if (index >= MAX_BLOCKS) {
-        throw new IOError(`${name} would need more than ${MAX_BLOCKS} blocks of ${partSize} bytes: use a larger blockSize`, {
-          code: 'EFBIG',
-        });
-      }
       return stageBlock(client, container, blob, blockIdOf(uploadId, index), body, signal);
     },
     async commit(ids, signal) {

@@ -34,6 +34,9 @@ export const BLOCK_ID_LENGTH = 32;
 /** Azure's largest block (API version 2019-12-12 and later): 4000 MiB. */
 export const MAX_BLOCK_SIZE = 4000 * 1024 * 1024;
 
+/** Azure's most committed blocks in one blob. */
+export const MAX_BLOCKS = 50_000;
+
 /** Digits of the block's number at the end of a block id. */
 const INDEX_DIGITS = 8;
 
@@ -110,6 +113,8 @@ export async function stageBlock(
  * list only if no blob exists, then deleting exactly that version, removes it without any
  * risk to a blob someone else wrote meanwhile (or the one being replaced), whose staged
  * blocks stay, invisible, until Azure collects them (a week) or its next commit drops them.
+ * The commit drops every block staged at the path, whoever staged it: another upload of the
+ * same new path loses its blocks too.
  */
 export async function removeUncommittedBlob(client: AzureClient, container: string, blob: string): Promise<void> {
   const onlyIfMissing = { accept: (status: number) => status === 409 || status === 412 };
@@ -132,6 +137,7 @@ export function blockUpload(client: AzureClient, container: string, blob: string
   return partedUpload(
     {
       name: `azure://${container}/${blob}`,
+      maxParts: MAX_BLOCKS,
       sendPart: (index, bytes, signal) => stageBlock(client, container, blob, idOf(index), bytes, signal),
       async commit(ids, signal) {
         const condition: Record<string, string> = keep === undefined ? {} : { 'if-match': keep.etag };

@@ -6,9 +6,7 @@
 import { fileClass } from '../../io/core/file-class.js';
 import type { Async, OutputStream, RandomAccessFile } from '../../io/core/interfaces.js';
 import type { UnderlyingFile } from '../../io/core/underlying.js';
-import { UnsupportedOperationError } from '../../errors.js';
-import { SUSPEND } from '../../remote/part-upload.js';
-import type { UploadControl } from './s3-upload.js';
+import { resumeTokenOf, suspendUpload, type UploadControl } from '../uploads/upload-control.js';
 
 /** An S3 object open for reading; `S3FileSystem.openInputFile` makes them. */
 export class S3File extends fileClass<Async<RandomAccessFile>>() {
@@ -44,9 +42,7 @@ export class S3OutputStream extends fileClass<Async<OutputStream>>() {
    * @throws UnsupportedOperationError for an upload opened without `resumable: true`.
    */
   get resumeToken(): string {
-    const token = this.#control.token();
-    if (token === undefined) throw new UnsupportedOperationError(`${this.path} was not opened with { resumable: true }`);
-    return token;
+    return resumeTokenOf(this.#control, this.path);
   }
 
   /** The bytes S3 holds for good: the parts done from the first on, without a gap. */
@@ -59,11 +55,7 @@ export class S3OutputStream extends fileClass<Async<OutputStream>>() {
    * cancelled and the stream closes; the upload stays on S3 to be resumed from the token
    * returned. (`abort()` discards it instead.)
    */
-  async suspend(): Promise<string> {
-    const token = this.resumeToken;
-    // Cancelled now, not after the writes queued before (which wait for parts in flight).
-    this.#control.cancel();
-    await this.abort(SUSPEND);
-    return this.#control.token() ?? token;
+  suspend(): Promise<string> {
+    return suspendUpload(this.#control, this.path, (reason) => this.abort(reason));
   }
 }

@@ -6,11 +6,11 @@
  * outlives failures and suspension; its resume token records the whole parts durable.
  * @module
  */
-import { IOError } from '../../errors.js';
 import type { UnderlyingFile } from '../../io/core/underlying.js';
 import { partedUpload, type PartTarget } from '../../remote/part-upload.js';
 import type { UploadCheckpoint } from '../file-system.js';
 import { encodeResumeToken } from '../uploads/resume-token.js';
+import type { UploadControl } from '../uploads/upload-control.js';
 import { MAX_PARTS, type Multipart } from './s3-multipart.js';
 
 /** How an upload cuts and sends parts. */
@@ -26,15 +26,6 @@ export interface UploadOptions {
 }
 
 /** What an S3 output stream asks of its upload besides the backend calls. */
-export interface UploadControl {
-  /** The current resume token (resumable uploads), else `undefined`. */
-  token(): string | undefined;
-  /** The bytes durable: the parts done from the first on. */
-  durable(): number;
-  /** Stops sending at once, cancelling the parts in flight (to suspend a resumable upload). */
-  cancel(): void;
-}
-
 /** A multipart upload as an {@link UnderlyingFile}, and its control. */
 export function s3Upload(multipart: Multipart, options: UploadOptions): { underlying: UnderlyingFile; control: UploadControl } {
   const { name, client, bucket, key } = multipart;
@@ -47,12 +38,8 @@ export function s3Upload(multipart: Multipart, options: UploadOptions): { underl
 
   const target: PartTarget = {
     name,
+    maxParts: MAX_PARTS,
     async sendPart(index, body, signal) {
-      if (index >= MAX_PARTS) {
-        throw new IOError(`${name} would need more than ${MAX_PARTS} parts of ${partSize} bytes: use a larger partSize`, {
-          code: 'EFBIG',
-        });
-      }
       return multipart.uploadPart(await started(signal), index + 1, body, signal);
     },
     async commit(ids, signal) {

@@ -1,0 +1,51 @@
+// The parted upload under S3's and Azure's output streams, over a store kept in memory.
+import { describe, expect, test } from 'vitest';
+import { IOError } from '../../src/errors.js';
+import { partedUpload, type PartBody, type PartTarget } from '../../src/remote/part-upload.js';
+
+/** A store that holds parts in memory, takes at most `maxParts`, and records what it was asked. */
+function memoryStore(maxParts: number) {
+  const parts = new Map<number, number>();
+  const calls: string[] = [];
+  const target: PartTarget = {
+    name: 'memory://object',
+    maxParts,
+    async sendPart(index: number, body: PartBody) {
+      parts.set(index, body instanceof Uint8Array ? body.byteLength : body.size);
+      calls.push(`part ${index}`);
+      return `id${index}`;
+    },
+    async commit(ids: readonly string[]) {
+      calls.push(`commit ${ids.length}`);
+    },
+    async discard(sent: number) {
+      calls.push(`discard ${sent}`);
+    },
+  };
+  return { target, parts, calls };
+}
+
+describe('a parted upload', () => {
+  test("past the store's most parts fails with EFBIG before sending that part, and discards what it sent", async () => {
+    const { target, calls } = memoryStore(2);
+    const { underlying } = partedUpload(target, { partSize: 4, maxInFlight: 1 });
+    const failure = await (async () => {
+      await underlying.write!(new Uint8Array(8));
+      await underlying.write!(new Uint8Array(4));
+      await underlying.flush!();
+      await underlying.close!();
+    })().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(IOError);
+    expect((failure as IOError).code).toBe('EFBIG');
+    expect(String(failure)).toContain('memory://object would need more than 2 parts of 4 bytes');
+    expect(calls).toEqual(['part 0', 'part 1', 'discard 3']);
+  });
+
+  test("up to the store's most parts commits them all", async () => {
+    const { target, calls } = memoryStore(2);
+    const { underlying } = partedUpload(target, { partSize: 4, maxInFlight: 2 });
+    await underlying.write!(new Uint8Array(7));
+    await underlying.close!();
+    expect(calls).toEqual(['part 0', 'part 1', 'commit 2']);
+  });
+});
