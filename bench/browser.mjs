@@ -4,13 +4,11 @@
 // every contender is measured in the same page, interleaved (the order rotates each round),
 // and reported as the median of the rounds against its peers in that engine. The tables are
 // printed and merged into bench/results.json beside the Node ones.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { arch, cpus, platform, tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
-import { createServer } from 'vite';
+import { isolatedServer, openChromiumPage } from './browser/pages.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
@@ -111,36 +109,11 @@ const GROUPS = {
     ],
   },
 };
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /** One engine's page, behind the few calls the benchmark needs. */
 async function open(engine, url) {
   if (engine === 'chromium') {
-    const options = { executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined, args: CHROMIUM_ARGS };
-    const profile = ON_DISK ? mkdtempSync(join(tmpdir(), 'nativefile-bench-profile-')) : undefined;
-    // A persistent context is the browser's own profile, on disk; a launched browser's pages
-    // open in a new context, off the record.
-    const browser = profile ? await chromium.launchPersistentContext(profile, options) : await chromium.launch(options);
-    const page = await browser.newPage();
-    await page.goto(url);
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 60_000 });
-    return {
-      version: `${(browser.browser?.() ?? browser).version()}${profile ? ', profile on disk' : ''}`,
-      evaluate: (fn, arg) => page.evaluate(fn, arg),
-      close: async () => {
-        await browser.close();
-        if (profile) rmSync(profile, { recursive: true, force: true });
-      },
-    };
+    const { version, page, close } = await openChromiumPage(url, { onDisk: ON_DISK });
+    return { version, evaluate: (fn, arg) => page.evaluate(fn, arg), close };
   }
   const executablePath = process.env.NATIVEFILE_FIREFOX ?? '/usr/bin/firefox-esr';
   if (!existsSync(executablePath)) return undefined;
@@ -164,22 +137,7 @@ function record(tables) {
   writeFileSync(RESULTS, `${JSON.stringify({ machine, tables: { ...file?.tables, ...tables } }, null, 2)}\n`);
 }
 
-const server = await createServer({
-  configFile: false,
-  root,
-  logLevel: 'error',
-  // Others may edit the tree during a run: no reloads (no HMR) and no late dependency
-  // discovery (comlink is found up front), so a page never navigates away mid-measurement.
-  optimizeDeps: { entries: ['bench/browser/index.html'], include: ['comlink'] },
-  server: {
-    hmr: false,
-    watch: null,
-    host: '127.0.0.1',
-    port: 0,
-    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
-  },
-});
-await server.listen();
+const server = await isolatedServer(root, { entries: ['bench/browser/index.html'], include: ['comlink'] });
 let failed = false;
 try {
   for (const engine of ENGINES) {

@@ -10,43 +10,18 @@
 // NATIVEFILE_BENCH_PROFILE=disk runs Chromium on a profile on disk, as bench/browser.mjs does:
 // Playwright's default browser context is off the record, where Chromium keeps OPFS files in
 // memory (extending a file there allocates and zeroes its memory in the browser process).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { createServer } from 'vite';
+import { isolatedServer, openChromiumPage } from './browser/pages.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.argv[2] ?? 9);
 const ROUTES = ['inPlace', 'appended', 'extended', 'extendedAtOpen'];
 const median = (values) => values.slice().sort((a, b) => a - b)[values.length >> 1];
 
-const server = await createServer({
-  configFile: false,
-  root,
-  logLevel: 'error',
-  optimizeDeps: { entries: ['bench/browser/index.html'], include: ['comlink'] },
-  server: {
-    hmr: false,
-    watch: null,
-    host: '127.0.0.1',
-    port: 0,
-    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
-  },
-});
-await server.listen();
-const options = {
-  executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
-};
+const server = await isolatedServer(root, { entries: ['bench/browser/index.html'], include: ['comlink'] });
 const onDisk = process.env.NATIVEFILE_BENCH_PROFILE === 'disk';
-const profile = onDisk ? mkdtempSync(join(tmpdir(), 'nativefile-bench-profile-')) : undefined;
-const context = profile ? await chromium.launchPersistentContext(profile, options) : await chromium.launch(options);
+const { version, page, close } = await openChromiumPage(`${server.resolvedUrls.local[0]}bench/browser/index.html`, { onDisk });
 try {
-  const page = await context.newPage();
-  await page.goto(`${server.resolvedUrls.local[0]}bench/browser/index.html`);
-  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 60_000 });
   await page.evaluate(() => globalThis.bench.prepare(128));
   const samples = Object.fromEntries(ROUTES.map((route) => [route, []]));
   for (let round = 0; round < ROUNDS + 1; round++) {
@@ -56,7 +31,6 @@ try {
       if (round > 0) samples[route].push(steps); // round 0 warms up
     }
   }
-  const version = (context.browser?.() ?? context).version();
   console.log(
     `chromium ${version} (OPFS ${onDisk ? 'on disk' : 'in memory: off the record'}), median of ${ROUNDS} interleaved rounds, ms`,
   );
@@ -82,7 +56,6 @@ try {
   for (const route of ROUTES)
     console.log(`  ${route} totals: ${samples[route].map((steps) => steps.total.toFixed(0)).join(' ')}`);
 } finally {
-  await context.close();
+  await close();
   await server.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 }

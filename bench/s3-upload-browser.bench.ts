@@ -13,9 +13,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { createServer } from 'vite';
 import { bench, describe } from 'vitest';
 import { startS3 } from '../test/servers/s3.js';
+import { isolatedServer } from './browser/pages.mjs';
 import { median, record, type Row } from './harness.js';
 
 const MiB = 1024 * 1024;
@@ -72,21 +72,11 @@ describe('upload a 1 GiB File from a page to Ceph S3 (8 MiB parts, 4 in flight)'
     async () => {
       const [server, pages] = await Promise.all([
         startS3(['bench'], { cors: true }),
-        createServer({
-          configFile: false,
-          root,
-          logLevel: 'error',
-          optimizeDeps: { entries: ['bench/browser/s3-upload.html'], include: ['@aws-sdk/client-s3', '@aws-sdk/lib-storage'] },
-          server: {
-            hmr: false,
-            watch: null,
-            host: '127.0.0.1',
-            port: 0,
-            headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
-          },
+        isolatedServer(root, {
+          entries: ['bench/browser/s3-upload.html'],
+          include: ['@aws-sdk/client-s3', '@aws-sdk/lib-storage'],
         }),
       ]);
-      await pages.listen();
       try {
         for (const engine of ENGINES) {
           const browser = await launch(engine);

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { build } from 'esbuild';
-import { createServer } from 'vite';
+import { isolatedServer } from './pages.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RESULTS = join(root, 'bench/results.json');
@@ -76,20 +76,7 @@ async function open(engine, url) {
 }
 
 const median = (values) => values.slice().sort((a, b) => a - b)[values.length >> 1];
-const server = await createServer({
-  configFile: false,
-  root,
-  logLevel: 'error',
-  optimizeDeps: { entries: ['bench/browser/codecs.html'], include: ['fzstd', 'lz4js'] },
-  server: {
-    hmr: false,
-    watch: null,
-    host: '127.0.0.1',
-    port: 0,
-    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
-  },
-});
-await server.listen();
+const server = await isolatedServer(root, { entries: ['bench/browser/codecs.html'], include: ['fzstd', 'lz4js'] });
 let failed = false;
 const tables = {};
 try {

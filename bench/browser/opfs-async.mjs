@@ -10,22 +10,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
-import { createServer } from 'vite';
+import { isolatedServer } from './pages.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const [mib = '64', rounds = '7'] = process.argv.slice(2);
 let deliver = () => {};
-const server = await createServer({
-  configFile: false,
-  root,
-  logLevel: 'error',
-  server: {
-    host: '127.0.0.1',
-    port: 0,
-    hmr: false,
-    watch: null,
-    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
-  },
+const server = await isolatedServer(root, {
   plugins: [
     {
       name: 'bench-results',
@@ -44,7 +34,6 @@ const server = await createServer({
     },
   ],
 });
-await server.listen();
 const url = `${server.resolvedUrls.local[0]}bench/browser/opfs-async.html?mib=${mib}&rounds=${rounds}`;
 const nextResult = () =>
   new Promise((resolve, reject) => {
