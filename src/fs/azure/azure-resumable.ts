@@ -21,6 +21,7 @@ import { partedUpload, type PartTarget } from '../../remote/part-upload.js';
 import { xmlBlocks, xmlValue } from '../../remote/xml.js';
 import type { ResumableStreamOptions } from '../file-system.js';
 import { decodeResumeToken, encodeResumeToken } from '../uploads/resume-token.js';
+import { uploadControl } from '../uploads/upload-control.js';
 import { AzureClient } from './azure-client.js';
 import { AzureOutputStream } from './azure-file.js';
 import {
@@ -103,18 +104,12 @@ async function uncommittedBlocks(
     if (error instanceof FileNotFoundError) return held;
     throw error;
   }
-  const ours = btoa(`${uploadId}00000000`).length;
+  // 24 characters encode to 32 in base64, with no padding: the upload's ids start with these.
+  const ours = btoa(uploadId);
   for (const block of xmlBlocks(xmlBlocks(xml, 'UncommittedBlocks')[0] ?? '', 'Block')) {
     const id = xmlValue(block, 'Name');
     const size = Number(xmlValue(block, 'Size'));
-    if (id === undefined || id.length !== ours || !Number.isSafeInteger(size)) continue;
-    let text: string;
-    try {
-      text = atob(id);
-    } catch {
-      continue; // another writer's id that is not base64
-    }
-    if (text.startsWith(uploadId) && /^\d{8}$/.test(text.slice(uploadId.length))) held.set(id, size);
+    if (id?.startsWith(ours) && Number.isSafeInteger(size)) held.set(id, size);
   }
   return held;
 }
@@ -167,8 +162,6 @@ function resumableStream(
   });
   return new AzureOutputStream(underlying, `${container}/${blob}`, undefined, {
     position: options.parts.length * partSize,
-    token: () => token(control.wholeIds()),
-    durable: () => control.durableBytes(),
-    cancel: () => control.cancel(),
+    ...uploadControl(control, token),
   });
 }

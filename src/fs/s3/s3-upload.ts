@@ -10,7 +10,7 @@ import type { UnderlyingFile } from '../../io/core/underlying.js';
 import { partedUpload, type PartTarget } from '../../remote/part-upload.js';
 import type { UploadCheckpoint } from '../file-system.js';
 import { encodeResumeToken } from '../uploads/resume-token.js';
-import type { UploadControl } from '../uploads/upload-control.js';
+import { uploadControl, type UploadControl } from '../uploads/upload-control.js';
 import { MAX_PARTS, type Multipart } from './s3-multipart.js';
 
 /** How an upload cuts and sends parts. */
@@ -25,7 +25,6 @@ export interface UploadOptions {
   readonly onCheckpoint?: (checkpoint: UploadCheckpoint) => void;
 }
 
-/** What an S3 output stream asks of its upload besides the backend calls. */
 /** A multipart upload as an {@link UnderlyingFile}, and its control. */
 export function s3Upload(multipart: Multipart, options: UploadOptions): { underlying: UnderlyingFile; control: UploadControl } {
   const { name, client, bucket, key } = multipart;
@@ -67,8 +66,5 @@ export function s3Upload(multipart: Multipart, options: UploadOptions): { underl
     ...(resumable === undefined ? {} : { resume: resumable.parts }),
     onDurable: (parts, bytes) => onCheckpoint?.({ token: token(parts)!, bytesDurable: bytes }),
   });
-  return {
-    underlying,
-    control: { token: () => token(control.wholeIds()), durable: () => control.durableBytes(), cancel: () => control.cancel() },
-  };
+  return { underlying, control: uploadControl(control, token) };
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { UnsupportedOperationError } from '../../errors.js';
-import { SUSPEND } from '../../remote/part-upload.js';
+import { SUSPEND, type PartedUploadControl } from '../../remote/part-upload.js';
 
 /** A parted upload's side that its output stream drives. */
 export interface UploadControl {
@@ -15,6 +15,14 @@ export interface UploadControl {
   durable(): number;
   /** Stops sending at once, cancelling the parts in flight (to suspend a resumable upload). */
   cancel(): void;
+}
+
+/** The control of a parted upload whose resume tokens `token` makes from its whole parts' ids. */
+export function uploadControl(
+  parted: PartedUploadControl,
+  token: (parts: readonly string[]) => string | undefined,
+): UploadControl {
+  return { token: () => token(parted.wholeIds()), durable: () => parted.durableBytes(), cancel: () => parted.cancel() };
 }
 
 /** The resume token of the upload `control` drives. @throws UnsupportedOperationError if it is not resumable. */
