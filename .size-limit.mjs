@@ -83,6 +83,15 @@ import { initialChunkOnly } from './scripts/size-chunks.mjs';
 // Then an atomic 'wb' whose handle cannot be made removes its sibling (src/opfs/open-protocol.ts):
 // the IO worker 8.09 -> 8.10 kB (8.097 kB, within 8.1), OpfsFile 13.66 -> 13.68 kB.
 //
+// Then OpfsFile 13.7 -> 13.9 kB at start (13.83 kB; the 14 kB target holds), its first use
+// 27.6 -> 27.7 kB (27.65 kB; 16.56 kB without the wasm pool, 16.5 -> 16.6) and the IO worker
+// 8.1 -> 8.2 kB (8.16 kB) for an upload of a byte stream keeping one write ahead: each chunk
+// goes to the IO worker before it answered the one before, which refuses a write sent after
+// a failed one (src/io/core/copy.ts, worker/service.ts). Chromium upload(blob.stream())
+// replacing a 128 MiB file, against a sync handle in a worker rewriting it in place
+// (bench/browser.mjs): 0.91-0.92x -> 1.08-1.12x (OPFS in memory), on disk 0.73-0.84x ->
+// 0.84-0.94x (paired 0.88x).
+//
 // What Vite itself adds (its module-preload polyfill and preload helper) is measured by
 // test/size/vite-budgets.test.ts, which builds apps from the packed package with Vite.
 //
@@ -123,20 +132,20 @@ export default [
   // Loosened from 11.6 kB in the same stop, for the copies (service workers refuse import()),
   // by 0.1 kB for the second read-ahead batch of page reads (Firefox 0.47x -> 0.75x), and by
   // 0.1 kB for falling back when a page's CSP forbids workers (src/opfs/worker-policy.ts).
-  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...loadedAtStart, limit: '13.7 kB' },
+  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...loadedAtStart, limit: '13.9 kB' },
   // The file OpfsFile starts as its IO worker (its own request, not in the page's bundle).
-  { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...loadedAtStart, limit: '8.1 kB' },
+  { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...loadedAtStart, limit: '8.2 kB' },
   // The memory API: the default pool, the wasm allocator embedded (see docs/bundle-sizes.md).
   { name: 'allocateBuffer', ...app('allocateBuffer'), ...loadedAtStart, limit: '14.0 kB' },
   // Everything each app may load, and the same without the wasm pool (for its share).
   { name: `BufferReader${FIRST_USE}`, ...app('BufferReader'), ...withFirstUse, limit: '7.9 kB' },
   { name: `BlobFile + toReadableStream${FIRST_USE}`, ...app('BlobFile, toReadableStream'), ...withFirstUse, limit: '8.9 kB' },
-  { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '27.6 kB' },
+  { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '27.7 kB' },
   {
     name: `OpfsFile (page side)${FIRST_USE}${WITHOUT_WASM_POOL}`,
     ...app('OpfsFile'),
     ...withFirstUseWithoutWasmPool,
-    limit: '16.5 kB',
+    limit: '16.6 kB',
   },
   // Codecs (docs/codecs.md): an app using Codec or the compressed streams, at start (the streams
   // carry the pool, as every PooledFile does: 13.8 kB with gzip/deflate only), then each codec's

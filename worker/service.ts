@@ -5,7 +5,7 @@
  * Imports modules, never the package entry (which imports the page side of this protocol).
  * @module
  */
-import { ClosedFileError } from '../src/errors.js';
+import { ClosedFileError, IOError } from '../src/errors.js';
 import { Buffer } from '../src/memory/buffer.js';
 import { setMemoryPool } from '../src/memory/default-pool.js';
 import { attachMemoryPool } from '../src/memory/wasm/wasm-pool.js';
@@ -43,6 +43,8 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
   const running = new Map<number, AbortController>();
   /** Which call opened each file, so a `cancel` that arrives after the reply closes it. */
   const openedBy = new Map<number, number>();
+  /** Files whose last write failed: a `chained` write to them is refused, not written past the gap. */
+  const failedLast = new Set<number>();
   let nextFile = 1;
 
   const access = (file: number): SyncAccess => {
@@ -54,6 +56,7 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
   const forget = (file: number): SyncAccess => {
     const found = access(file);
     files.delete(file);
+    failedLast.delete(file);
     for (const [call, opened] of openedBy) if (opened === file) openedBy.delete(call);
     return found;
   };
@@ -96,7 +99,12 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
       return count === length ? out : out.slice(0, count);
     },
     writeShared: ({ file, position, from }) => access(file).write(position, Buffer.fromShared(from).view),
-    writeCopy: ({ file, position, bytes }) => access(file).write(position, bytes),
+    writeCopy({ file, position, bytes, chained }) {
+      if (chained && failedLast.has(file)) throw new IOError('the write before failed', { code: 'ECANCELED' });
+      failedLast.add(file);
+      access(file).write(position, bytes);
+      failedLast.delete(file);
+    },
     async upload({ file, position, source, progressEvery }, id, progress) {
       const target = access(file);
       // An atomic 'wb' sizes its file once for the Blob instead of growing it write by write.

@@ -123,6 +123,11 @@ export interface Operations {
       position: number;
       /** The bytes, moved to the worker. */
       bytes: Uint8Array;
+      /**
+       * Sent before the page heard how the write before it to this file went (an upload keeps
+       * one write ahead): refused if that one failed, so that nothing lands past what it left out.
+       */
+      chained?: boolean;
     };
     /** Nothing: all the bytes were written. */
     result: void;

@@ -137,6 +137,23 @@ describe.each(engines)('in %s', (engine) => {
       60_000,
     );
 
+    for (const [chunks, which] of [
+      [4, 'one of its writes'],
+      [2, 'its last write'],
+    ] as const) {
+      runs(`an upload of a stream rejects when ${which} fails, and the file ends where the writes before it did`, async () => {
+        // Each 256 KiB chunk goes to the worker before it answered the one before; it fails
+        // the second write, and must not make the third one past the gap.
+        expect(await call(page, 'uploadWriteFails', chunks)).toEqual({
+          failed: true,
+          position: 256 * 1024,
+          size: 256 * 1024,
+          onDisk: 256 * 1024,
+          intact: true,
+        });
+      });
+    }
+
     runs(
       'upload hands a Blob to the IO worker, from the position, with its size as the total',
       async () => {

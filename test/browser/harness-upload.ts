@@ -228,6 +228,38 @@ export const uploads = {
   },
 
   /**
+   * An upload of a byte stream of `chunks` 256 KiB pattern chunks, from the start of a file
+   * written in place, to an IO worker whose second write fails (failing-write-worker.ts):
+   * what the upload said, where the file's position and size are after it, and what is on
+   * disk. The page sends each chunk before the worker answered the one before.
+   */
+  async uploadWriteFails(chunks: number) {
+    const worker = new Worker(new URL('./failing-write-worker.ts', import.meta.url), { type: 'module' });
+    const size = 256 * 1024;
+    let produced = 0;
+    const stream = new ReadableStream({
+      type: 'bytes',
+      pull(controller) {
+        if (produced === chunks) return controller.close();
+        const chunk = new Uint8Array(size);
+        fillPattern(chunk, produced++ * size);
+        controller.enqueue(chunk);
+      },
+    });
+    const file = await OpfsFile.open('failing/file.bin', 'wb', { worker, atomic: false });
+    const failed = await file.upload(stream).then(
+      () => false,
+      () => true,
+    );
+    const after = { position: file.tell(), size: await file.size() };
+    await file.close();
+    worker.terminate();
+    const back = await readAll('failing/file.bin');
+    await removeEntry('failing');
+    return { failed, ...after, onDisk: back.length, intact: checkPattern(back, 0) };
+  },
+
+  /**
    * An upload of `mib` MiB into OPFS: from a Blob made beforehand (what a file input gives),
    * from its `stream()`, or from a stream the page generates. Reports the peak JS heap growth
    * (Chromium only; elsewhere it reads 0) and pool use.

@@ -75,6 +75,8 @@ export function remoteOpfs(
 ): RemoteOpfsBackend {
   const sharedScratch = (length: number) => scratchOf(pool, length);
   let size = openSize;
+  /** The write `takeAt` sent last, until `takeAt` or `settle` learn how it went. */
+  let writing: Promise<void> | undefined;
   /** Where the last read ended, to tell sequential reads. */
   let lastEnd = -1;
   /**
@@ -206,12 +208,24 @@ export function remoteOpfs(
       await writeNow(position, bytes);
       size = Math.max(size, position + bytes.byteLength);
     },
-    // A chunk the caller gives up moves to the worker as it is: no copy into pool memory.
+    // A chunk the caller gives up moves to the worker as it is: no copy into pool memory. It
+    // returns once the write before it is done, so the page reads the next chunk while the
+    // worker writes this one (a round trip per chunk otherwise); `settle` waits for the last.
     async takeAt(position, bytes) {
       forgetAhead();
       const end = position + bytes.byteLength; // sent, `bytes` is empty
-      await connection.call('writeCopy', { file, position, bytes }, [bytes.buffer as ArrayBuffer]);
-      size = Math.max(size, end);
+      const before = writing;
+      const args = { file, position, bytes, chained: before !== undefined };
+      writing = connection.call('writeCopy', args, [bytes.buffer as ArrayBuffer]).then(() => {
+        size = Math.max(size, end);
+      });
+      writing.catch(() => {}); // told by the next takeAt or settle
+      await before; // if it failed, the worker refuses this one (`chained`)
+    },
+    async settle() {
+      const last = writing;
+      writing = undefined;
+      await last;
     },
     // A Blob is cloned cheaply and the worker reads it itself. A ReadableStream is declined:
     // moved to a worker its chunks cross threads one message each, as copies (a sync handle in

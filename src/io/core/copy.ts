@@ -171,15 +171,40 @@ export async function upload(
   // A byte stream's chunks belong to its reader (the stream took them from whoever enqueued
   // them): a backend that can take memory gets each whole one instead of a copy.
   const owned = side.takeAt !== undefined && isOwnByteStream(source);
+  /** Where the chunk taken last starts, until its write is known done. */
+  let unconfirmed: number | undefined;
+  /** Waits for the write in flight: if it failed, the cursor goes back before it. */
+  const settle = () =>
+    Promise.resolve(side.settle?.()).then(
+      () => void (unconfirmed = undefined),
+      (error: unknown) => {
+        cursor.position = unconfirmed ?? cursor.position;
+        unconfirmed = undefined;
+        throw error;
+      },
+    );
   return copyFromSource(
     source,
-    (chunk) =>
-      Promise.resolve(
-        runAsync(
-          owned && isWholeArrayBuffer(chunk) ? algorithms.take(cursor, side, chunk) : algorithms.write(cursor, side, chunk),
-        ),
-      ),
+    async (chunk) => {
+      if (!owned || !isWholeArrayBuffer(chunk)) {
+        await settle(); // after the chunks taken, and only if they were written
+        return runAsync(algorithms.write(cursor, side, chunk));
+      }
+      const from = cursor.position;
+      // Rejects if the write before failed: the settle below then puts the cursor before it.
+      const count = await runAsync(algorithms.take(cursor, side, chunk));
+      unconfirmed = from;
+      return count;
+    },
     options,
+  ).then(
+    // The upload is done when the last chunk taken is written; when it stopped early, the
+    // failure that stopped it is the one to tell.
+    async (copied) => (await settle(), copied),
+    async (error: unknown) => {
+      await settle().catch(() => {});
+      throw error;
+    },
   );
 }
 

@@ -72,8 +72,20 @@ export interface UnderlyingFile {
    * new file instead of replacing one): `upload(blob.stream())` runs at 0.97x of a
    * sync access handle in a worker writing the Blob (`rawSyncWorkerWrite`) in Chromium and in
    * Firefox; with each chunk copied into pool memory instead, 0.97x and 0.84x.
+   *
+   * It may settle before the write is done, once the one before it is: the caller reads its
+   * next chunk meanwhile. A failure then rejects the next `takeAt` or `settle`, and the write
+   * sent after a failed one is not made. The caller calls `settle` when it has taken its last
+   * chunk (also when it stops early), before any other operation. Same row, replacing a
+   * 128 MiB file in Chromium: one write ahead against none, paired 1.19x with OPFS in memory,
+   * 0.99x and 1.11x on disk.
    */
   takeAt?(position: number, bytes: Uint8Array): Awaitable<void>;
+  /**
+   * Waits for the write `takeAt` left in flight; rejects with its failure. Where `takeAt`
+   * settles once its write is done, it may be missing.
+   */
+  settle?(): Awaitable<void>;
   /** The size in bytes: of the file, or of what was written to an output stream. */
   size?(): Awaitable<number>;
   /** Pushes buffered writes down. */
