@@ -1,14 +1,13 @@
 // Browser benchmarks (npm run bench runs them after the Node ones): the Vite dev server with
 // COOP/COEP, then the same page in headless Chromium (playwright-core) and in Firefox
-// (puppeteer-core over WebDriver BiDi, as test/browser/driver.ts launches it). In each engine
+// (puppeteer-core over WebDriver BiDi; bench/browser/pages.mjs opens both). In each engine
 // every contender is measured in the same page, interleaved (the order rotates each round),
 // and reported as the median of the rounds against its peers in that engine. The tables are
 // printed and merged into bench/results.json beside the Node ones.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import puppeteer from 'puppeteer-core';
-import { isolatedServer, openChromiumPage } from './browser/pages.mjs';
+import { isolatedServer, openPage } from './browser/pages.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
@@ -109,21 +108,6 @@ const GROUPS = {
     ],
   },
 };
-/** One engine's page, behind the few calls the benchmark needs. */
-async function open(engine, url) {
-  if (engine === 'chromium') {
-    const { version, page, close } = await openChromiumPage(url, { onDisk: ON_DISK });
-    return { version, evaluate: (fn, arg) => page.evaluate(fn, arg), close };
-  }
-  const executablePath = process.env.NATIVEFILE_FIREFOX ?? '/usr/bin/firefox-esr';
-  if (!existsSync(executablePath)) return undefined;
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath, headless: true });
-  const page = await browser.newPage();
-  await page.goto(url);
-  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', { timeout: 60_000 });
-  return { version: await browser.version(), evaluate: (fn, arg) => page.evaluate(fn, arg), close: () => browser.close() };
-}
-
 const median = (values) => values.slice().sort((a, b) => a - b)[values.length >> 1];
 
 function record(tables) {
@@ -143,7 +127,7 @@ try {
   for (const engine of ENGINES) {
     let page;
     try {
-      page = await open(engine, `${server.resolvedUrls.local[0]}bench/browser/index.html`);
+      page = await openPage(engine, `${server.resolvedUrls.local[0]}bench/browser/index.html`, { onDisk: ON_DISK });
       if (page === undefined) {
         console.log(`\n${engine}: not found (set NATIVEFILE_FIREFOX or apt-get install firefox-esr); its rows are skipped`);
         continue;

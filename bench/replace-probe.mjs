@@ -1,17 +1,18 @@
-// The raw routes behind an atomic 'wb' in Chromium, step by step: a sync access handle in a
+// The raw routes behind an atomic 'wb', step by step: a sync access handle in a
 // worker replacing a 128 MiB OPFS file with a 128 MiB Blob in place, or through a sibling moved
 // over it on close (appended, extended once past 1 MiB as src/opfs/reserving-handle.ts does, or
 // extended at open). Routes interleave, the order rotating each round; each step is printed as
 // the median of the rounds (ms), with each route's speed against in place (the median of each
 // round's own ratio). No nativefile code runs in the routes.
 //
-//   node bench/replace-probe.mjs [rounds]
+//   [NATIVEFILE_BENCH_ENGINE=firefox] node bench/replace-probe.mjs [rounds]
 //
-// NATIVEFILE_BENCH_PROFILE=disk runs Chromium on a profile on disk, as bench/browser.mjs does:
-// Playwright's default browser context is off the record, where Chromium keeps OPFS files in
-// memory (extending a file there allocates and zeroes its memory in the browser process).
+// Chromium by default; NATIVEFILE_BENCH_PROFILE=disk runs it on a profile on disk, as
+// bench/browser.mjs does: Playwright's default browser context is off the record, where
+// Chromium keeps OPFS files in memory (extending a file there allocates and zeroes its memory
+// in the browser process). Firefox keeps them on disk.
 import { fileURLToPath } from 'node:url';
-import { isolatedServer, openChromiumPage } from './browser/pages.mjs';
+import { isolatedServer, openPage } from './browser/pages.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.argv[2] ?? 9);
@@ -20,7 +21,10 @@ const median = (values) => values.slice().sort((a, b) => a - b)[values.length >>
 
 const server = await isolatedServer(root, { entries: ['bench/browser/index.html'], include: ['comlink'] });
 const onDisk = process.env.NATIVEFILE_BENCH_PROFILE === 'disk';
-const { version, page, close } = await openChromiumPage(`${server.resolvedUrls.local[0]}bench/browser/index.html`, { onDisk });
+const engine = process.env.NATIVEFILE_BENCH_ENGINE ?? 'chromium';
+const page = await openPage(engine, `${server.resolvedUrls.local[0]}bench/browser/index.html`, { onDisk });
+if (page === undefined) throw new Error(`${engine} is not installed`);
+const { version, close } = page;
 try {
   await page.evaluate(() => globalThis.bench.prepare(128));
   const samples = Object.fromEntries(ROUTES.map((route) => [route, []]));
@@ -32,7 +36,7 @@ try {
     }
   }
   console.log(
-    `chromium ${version} (OPFS ${onDisk ? 'on disk' : 'in memory: off the record'}), median of ${ROUNDS} interleaved rounds, ms`,
+    `${engine} ${version} (OPFS ${engine === 'chromium' && !onDisk ? 'in memory: off the record' : 'on disk'}), median of ${ROUNDS} interleaved rounds, ms`,
   );
   const names = [
     ...['lookup', 'removeLeftover', 'lookupOld', 'createSibling', 'syncHandle', 'truncate0', 'extendAtOpen'],

@@ -10,10 +10,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { arch, cpus, platform } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import puppeteer from 'puppeteer-core';
 import { build } from 'esbuild';
-import { isolatedServer } from './pages.mjs';
+import { isolatedServer, openPage } from './pages.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RESULTS = join(root, 'bench/results.json');
@@ -55,26 +53,6 @@ const TOOL_RUNS = {
   'tool:lz4 -1': () => toolSpeed('lz4 -1 -c', payloadPath),
 };
 
-async function open(engine, url) {
-  if (engine === 'chromium') {
-    const browser = await chromium.launch({
-      executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
-    });
-    const page = await browser.newPage();
-    await page.goto(url);
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, { timeout: 60_000 });
-    return { version: browser.version(), evaluate: (fn, arg) => page.evaluate(fn, arg), close: () => browser.close() };
-  }
-  const executablePath = process.env.NATIVEFILE_FIREFOX ?? '/usr/bin/firefox-esr';
-  if (!existsSync(executablePath)) return undefined;
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath, headless: true });
-  const page = await browser.newPage();
-  await page.goto(url);
-  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', { timeout: 60_000 });
-  return { version: await browser.version(), evaluate: (fn, arg) => page.evaluate(fn, arg), close: () => browser.close() };
-}
-
 const median = (values) => values.slice().sort((a, b) => a - b)[values.length >> 1];
 const server = await isolatedServer(root, { entries: ['bench/browser/codecs.html'], include: ['fzstd', 'lz4js'] });
 let failed = false;
@@ -83,7 +61,7 @@ try {
   for (const engine of ['chromium', 'firefox']) {
     let page;
     try {
-      page = await open(engine, `${server.resolvedUrls.local[0]}bench/browser/codecs.html`);
+      page = await openPage(engine, `${server.resolvedUrls.local[0]}bench/browser/codecs.html`);
       if (page === undefined) continue;
       await page.evaluate(() => globalThis.bench.prepare());
       for (const [title, names] of Object.entries(GROUPS)) {

@@ -11,3 +11,12 @@ export function openChromiumPage(
   url: string,
   options?: { onDisk?: boolean },
 ): Promise<{ version: string; page: import('playwright-core').Page; close(): Promise<void> }>;
+
+/** `engine`'s page at `url` once ready (`undefined`: Firefox is not installed); `onDisk` is Chromium's. */
+export function openPage(
+  engine: 'chromium' | 'firefox',
+  url: string,
+  options?: { onDisk?: boolean },
+): Promise<
+  { version: string; evaluate<T, A>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>; close(): Promise<void> } | undefined
+>;

@@ -1,9 +1,11 @@
-// What the browser benchmarks share: the Vite dev server their pages come from, and
-// Chromium's page (playwright-core) with OPFS in memory or on disk.
+// What the browser benchmarks share: the Vite dev server their pages come from, and a page in
+// Chromium (playwright-core, OPFS in memory or on disk) or Firefox (puppeteer-core over
+// WebDriver BiDi, as test/browser/driver.ts launches it).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
 import { createServer } from 'vite';
 
 /**
@@ -63,4 +65,23 @@ export async function openChromiumPage(url, { onDisk = false } = {}) {
       if (profile) rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `engine`'s page at `url` once ready, behind the few calls the benchmarks need; `undefined`
+ * when Firefox is not installed (NATIVEFILE_FIREFOX names another binary). `onDisk` is
+ * Chromium's (Firefox keeps OPFS on disk always).
+ */
+export async function openPage(engine, url, { onDisk = false } = {}) {
+  if (engine === 'chromium') {
+    const { version, page, close } = await openChromiumPage(url, { onDisk });
+    return { version, evaluate: (fn, arg) => page.evaluate(fn, arg), close };
+  }
+  const executablePath = process.env.NATIVEFILE_FIREFOX ?? '/usr/bin/firefox-esr';
+  if (!existsSync(executablePath)) return undefined;
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath, headless: true });
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', { timeout: 60_000 });
+  return { version: await browser.version(), evaluate: (fn, arg) => page.evaluate(fn, arg), close: () => browser.close() };
 }
