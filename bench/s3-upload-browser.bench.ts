@@ -29,25 +29,30 @@ const ENGINES = (process.env.NATIVEFILE_UPLOAD_ENGINES ?? 'chromium,firefox')
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run'];
 
-/** Resident bytes of `pid` and every process below it. */
-function treeRss(pid: number): number {
+/**
+ * Resident bytes of `pid` and every process below it: all of them, and the anonymous ones
+ * (the processes' own memory, without the file pages they map, which the kernel reclaims).
+ */
+function treeRss(pid: number): { resident: number; anonymous: number } {
   const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
+  const rss = new Map<number, { resident: number; anonymous: number }>();
+  const kib = (status: string, field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-      const resident = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
-      rss.set(Number(entry), Number(resident?.[1] ?? 0) * 1024);
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      rss.set(Number(entry), { resident: kib(status, 'VmRSS'), anonymous: kib(status, 'RssAnon') });
     } catch {
       // The process ended meanwhile.
     }
   }
-  let total = 0;
+  const total = { resident: 0, anonymous: 0 };
   const walk = (at: number): void => {
-    total += rss.get(at) ?? 0;
+    total.resident += rss.get(at)?.resident ?? 0;
+    total.anonymous += rss.get(at)?.anonymous ?? 0;
     for (const child of children.get(at) ?? []) walk(child);
   };
   walk(pid);
@@ -90,14 +95,20 @@ describe('upload a 1 GiB File from a page to Ceph S3 (8 MiB parts, 4 in flight)'
             );
             const names = await page.evaluate(() => (globalThis as never as { bench: { names: string[] } }).bench.names);
             const pid = browser.process()!.pid!;
-            const samples = names.map(() => [] as Array<{ ms: number; heapGrowth: number; rssGrowth: number }>);
+            const samples = names.map(
+              () => [] as Array<{ ms: number; heapGrowth: number; rssGrowth: number; anonymousGrowth: number }>,
+            );
             for (let round = 0; round < ROUNDS; round++) {
               for (let k = 0; k < names.length; k++) {
                 const i = (round + k) % names.length;
                 const key = `${engine}-${round}-${i}.bin`;
                 const base = treeRss(pid);
-                let peak = base;
-                const sampler = setInterval(() => (peak = Math.max(peak, treeRss(pid))), 50);
+                const peak = { ...base };
+                const sampler = setInterval(() => {
+                  const now = treeRss(pid);
+                  peak.resident = Math.max(peak.resident, now.resident);
+                  peak.anonymous = Math.max(peak.anonymous, now.anonymous);
+                }, 50);
                 const target = {
                   endpoint: server.endpoint,
                   credentials: server.credentials,
@@ -121,7 +132,11 @@ describe('upload a 1 GiB File from a page to Ceph S3 (8 MiB parts, 4 in flight)'
                 if (head.headers.get('content-length') !== String(SIZE_MIB * MiB))
                   throw new Error(`${names[i]} uploaded ${head.headers.get('content-length')} bytes`);
                 await server.request(`bench/${key}`, { method: 'DELETE' });
-                samples[i]!.push({ ...result, rssGrowth: peak - base });
+                samples[i]!.push({
+                  ...result,
+                  rssGrowth: peak.resident - base.resident,
+                  anonymousGrowth: peak.anonymous - base.anonymous,
+                });
               }
             }
             const ms = samples.map((s) => median(s.map((x) => x.ms)));
@@ -133,9 +148,10 @@ describe('upload a 1 GiB File from a page to Ceph S3 (8 MiB parts, 4 in flight)'
               const paired = median(samples[sdk]!.map((s, r) => s.ms / samples[i]![r]!.ms));
               const heapGrowth = median(samples[i]!.map((s) => s.heapGrowth)) / MiB;
               const rssGrowth = median(samples[i]!.map((s) => s.rssGrowth)) / MiB;
+              const anonymousGrowth = median(samples[i]!.map((s) => s.anonymousGrowth)) / MiB;
               const value = (SIZE_MIB * MiB) / 1e6 / (ms[i]! / 1000);
               lines.push(
-                `  ${name.padEnd(44)} ${value.toFixed(0).padStart(5)} MB/s  ${(ms[sdk]! / ms[i]!).toFixed(2)}x of the SDK (paired ${paired.toFixed(2)}x)  heap +${heapGrowth.toFixed(1)} MiB  browser RSS +${rssGrowth.toFixed(0)} MiB`,
+                `  ${name.padEnd(44)} ${value.toFixed(0).padStart(5)} MB/s  ${(ms[sdk]! / ms[i]!).toFixed(2)}x of the SDK (paired ${paired.toFixed(2)}x)  heap +${heapGrowth.toFixed(1)} MiB  browser RSS +${rssGrowth.toFixed(0)} MiB (anonymous +${anonymousGrowth.toFixed(0)})`,
               );
               return {
                 name,
