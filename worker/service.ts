@@ -43,8 +43,11 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
   const running = new Map<number, AbortController>();
   /** Which call opened each file, so a `cancel` that arrives after the reply closes it. */
   const openedBy = new Map<number, number>();
-  /** Files whose last write failed: a `chained` write to them is refused, not written past the gap. */
-  const failedLast = new Set<number>();
+  /**
+   * Where each file's last `writeCopy` ended, if it was written: a `chained` write that does not
+   * start there (the one before it failed, or never came) is refused, not written past a gap.
+   */
+  const ends = new Map<number, number>();
   let nextFile = 1;
 
   const access = (file: number): SyncAccess => {
@@ -56,7 +59,7 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
   const forget = (file: number): SyncAccess => {
     const found = access(file);
     files.delete(file);
-    failedLast.delete(file);
+    ends.delete(file);
     for (const [call, opened] of openedBy) if (opened === file) openedBy.delete(call);
     return found;
   };
@@ -100,10 +103,12 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
     },
     writeShared: ({ file, position, from }) => access(file).write(position, Buffer.fromShared(from).view),
     writeCopy({ file, position, bytes, chained }) {
-      if (chained && failedLast.has(file)) throw new IOError('the write before failed', { code: 'ECANCELED' });
-      failedLast.add(file);
-      access(file).write(position, bytes);
-      failedLast.delete(file);
+      const target = access(file);
+      const follows = ends.get(file) === position;
+      ends.delete(file);
+      if (chained && !follows) throw new IOError('not written: the write before it failed', { code: 'ECANCELED' });
+      target.write(position, bytes);
+      ends.set(file, position + bytes.byteLength);
     },
     async upload({ file, position, source, progressEvery }, id, progress) {
       const target = access(file);

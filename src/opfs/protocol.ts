@@ -125,7 +125,8 @@ export interface Operations {
       bytes: Uint8Array;
       /**
        * Sent before the page heard how the write before it to this file went (an upload keeps
-       * one write ahead): refused if that one failed, so that nothing lands past what it left out.
+       * one write ahead): refused unless that one was written and ended at `position`, so that
+       * nothing lands past what it left out.
        */
       chained?: boolean;
     };

@@ -137,20 +137,22 @@ describe.each(engines)('in %s', (engine) => {
       60_000,
     );
 
-    for (const [chunks, which] of [
-      [4, 'one of its writes'],
-      [2, 'its last write'],
+    for (const [chunks, failAt, which] of [
+      [4, 2, 'one of its writes'],
+      [2, 2, 'its last write'],
+      [4, 1, 'its first write'],
     ] as const) {
       runs(`an upload of a stream rejects when ${which} fails, and the file ends where the writes before it did`, async () => {
-        // Each 256 KiB chunk goes to the worker before it answered the one before; it fails
-        // the second write, and must not make the third one past the gap.
-        expect(await call(page, 'uploadWriteFails', chunks)).toEqual({
-          failed: true,
-          position: 256 * 1024,
-          size: 256 * 1024,
-          onDisk: 256 * 1024,
-          intact: true,
-        });
+        // Each 256 KiB chunk goes to the worker before it answered the one before: the worker
+        // must not write the one after a failed write past the gap.
+        const result = await call(page, 'uploadWriteFails', chunks, failAt);
+        const kept = (failAt - 1) * 256 * 1024;
+        expect(result).toMatchObject({ position: kept, size: kept, onDisk: kept, intact: true });
+        // The failure told is the failed write's own, not the refusal of the one after it.
+        expect(result.error).toBeDefined();
+        expect(result.error).not.toMatch(/not written/);
+        // The worker writes on: the rest appended after the failure completes the file.
+        expect(result.afterRest).toEqual({ size: chunks * 256 * 1024, intact: true });
       });
     }
 

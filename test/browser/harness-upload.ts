@@ -229,34 +229,51 @@ export const uploads = {
 
   /**
    * An upload of a byte stream of `chunks` 256 KiB pattern chunks, from the start of a file
-   * written in place, to an IO worker whose second write fails (failing-write-worker.ts):
-   * what the upload said, where the file's position and size are after it, and what is on
-   * disk. The page sends each chunk before the worker answered the one before.
+   * written in place, to an IO worker whose `failAt`-th write fails (failing-write-worker.ts;
+   * the page sends each chunk before the worker answered the one before): what the upload
+   * rejected with, the file's position and size after it and what is on disk; then what is on
+   * disk once the rest of the pattern is appended through the same worker.
    */
-  async uploadWriteFails(chunks: number) {
-    const worker = new Worker(new URL('./failing-write-worker.ts', import.meta.url), { type: 'module' });
+  async uploadWriteFails(chunks: number, failAt: number) {
+    const url = new URL('./failing-write-worker.ts', import.meta.url);
+    url.searchParams.set('fail', String(failAt));
+    const worker = new Worker(url, { type: 'module' });
     const size = 256 * 1024;
-    let produced = 0;
-    const stream = new ReadableStream({
-      type: 'bytes',
-      pull(controller) {
-        if (produced === chunks) return controller.close();
-        const chunk = new Uint8Array(size);
-        fillPattern(chunk, produced++ * size);
-        controller.enqueue(chunk);
-      },
-    });
-    const file = await OpfsFile.open('failing/file.bin', 'wb', { worker, atomic: false });
-    const failed = await file.upload(stream).then(
-      () => false,
-      () => true,
+    const pattern = (from: number) => {
+      let produced = from;
+      return new ReadableStream({
+        type: 'bytes',
+        pull(controller) {
+          if (produced >= chunks * size) return controller.close();
+          const chunk = new Uint8Array(size - (produced % size));
+          fillPattern(chunk, produced);
+          produced += chunk.length;
+          controller.enqueue(chunk);
+        },
+      });
+    };
+    const path = 'failing/file.bin';
+    const file = await OpfsFile.open(path, 'wb', { worker, atomic: false });
+    const error = await file.upload(pattern(0)).then(
+      () => undefined,
+      (failure: unknown) => (failure as Error).message,
     );
     const after = { position: file.tell(), size: await file.size() };
     await file.close();
+    const back = await readAll(path);
+    const rest = await OpfsFile.open(path, 'ab', { worker });
+    await rest.upload(pattern(back.length));
+    await rest.close();
     worker.terminate();
-    const back = await readAll('failing/file.bin');
+    const whole = await readAll(path);
     await removeEntry('failing');
-    return { failed, ...after, onDisk: back.length, intact: checkPattern(back, 0) };
+    return {
+      error,
+      ...after,
+      onDisk: back.length,
+      intact: checkPattern(back, 0),
+      afterRest: { size: whole.length, intact: checkPattern(whole, 0) },
+    };
   },
 
   /**

@@ -9,7 +9,12 @@ import type { UnderlyingFile } from './underlying.js';
 export interface TransferOptions {
   /** Bytes per read; default 1 MiB. */
   chunkSize?: number;
-  /** Called after each chunk with the bytes copied so far and, when known, the total. */
+  /**
+   * Called after each chunk with the bytes copied so far and, when known, the total. Copied
+   * means handed to the destination, which may still fail to store the last of them (an
+   * upload to the IO worker keeps one chunk in flight; an S3 stream buffers a part): the
+   * promise then rejects, and the file's position says how far it got.
+   */
   onProgress?: (bytesCopied: number, totalBytes: number | undefined) => void;
   /** Stops the copy; the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
