@@ -4,7 +4,7 @@ import { defaultMemoryPool } from '../../src/memory/default-pool.js';
 import { checkPattern, fillPattern, MiB, removeEntry } from './pattern.js';
 
 /** The whole file at `path`. */
-async function readAll(path: string): Promise<Uint8Array> {
+export async function readAll(path: string): Promise<Uint8Array> {
   const file = await OpfsFile.open(path, 'rb');
   try {
     return await file.read();
@@ -224,55 +224,6 @@ export const uploads = {
       teeRight: teeBack.length === 3 * MiB && teeBack.every((byte) => byte === 0x33),
       teeOtherKept:
         other.reduce((sum, chunk) => sum + chunk.length, 0) === 3 * MiB && other.every((c) => c.every((b) => b === 0x33)),
-    };
-  },
-
-  /**
-   * An upload of a byte stream of `chunks` 256 KiB pattern chunks, from the start of a file
-   * written in place, to an IO worker whose `failAt`-th write fails (failing-write-worker.ts;
-   * the page sends each chunk before the worker answered the one before): what the upload
-   * rejected with, the file's position and size after it and what is on disk; then what is on
-   * disk once the rest of the pattern is appended through the same worker.
-   */
-  async uploadWriteFails(chunks: number, failAt: number) {
-    const url = new URL('./failing-write-worker.ts', import.meta.url);
-    url.searchParams.set('fail', String(failAt));
-    const worker = new Worker(url, { type: 'module' });
-    const size = 256 * 1024;
-    const pattern = (from: number) => {
-      let produced = from;
-      return new ReadableStream({
-        type: 'bytes',
-        pull(controller) {
-          if (produced >= chunks * size) return controller.close();
-          const chunk = new Uint8Array(size - (produced % size));
-          fillPattern(chunk, produced);
-          produced += chunk.length;
-          controller.enqueue(chunk);
-        },
-      });
-    };
-    const path = 'failing/file.bin';
-    const file = await OpfsFile.open(path, 'wb', { worker, atomic: false });
-    const error = await file.upload(pattern(0)).then(
-      () => undefined,
-      (failure: unknown) => (failure as Error).message,
-    );
-    const after = { position: file.tell(), size: await file.size() };
-    await file.close();
-    const back = await readAll(path);
-    const rest = await OpfsFile.open(path, 'ab', { worker });
-    await rest.upload(pattern(back.length));
-    await rest.close();
-    worker.terminate();
-    const whole = await readAll(path);
-    await removeEntry('failing');
-    return {
-      error,
-      ...after,
-      onDisk: back.length,
-      intact: checkPattern(back, 0),
-      afterRest: { size: whole.length, intact: checkPattern(whole, 0) },
     };
   },
 

@@ -13,6 +13,7 @@ import { asyncChecks } from './harness-async.js';
 import { reliability } from './harness-opfs.js';
 import { reads } from './harness-reads.js';
 import { uploads } from './harness-upload.js';
+import { uploadFailures } from './harness-upload-failures.js';
 import { poolChecks } from './harness-pool.js';
 import { checkPattern, fillPattern, MiB, removeEntry } from './pattern.js';
 
@@ -36,6 +37,7 @@ const harness = {
   ...reliability,
   ...asyncChecks,
   ...uploads,
+  ...uploadFailures,
   ...reads,
   ...poolChecks,
 
