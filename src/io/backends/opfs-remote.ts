@@ -210,7 +210,7 @@ export function remoteOpfs(
     },
     // A chunk the caller gives up moves to the worker as it is: no copy into pool memory. It
     // returns once the write before it is done, so the page reads the next chunk while the
-    // worker writes this one (a round trip per chunk otherwise); `settle` waits for the last.
+    // worker writes this one (else each waits for the other); `settle` waits for the last.
     async takeAt(position, bytes) {
       forgetAhead();
       const end = position + bytes.byteLength; // sent, `bytes` is empty
