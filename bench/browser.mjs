@@ -55,10 +55,11 @@ const GROUPS = {
       ['opfsUploadStream', 'rawSyncWorkerWriteStream'],
     ],
   },
-  // What sizing the sibling ahead for the old file costs where little is written.
+  // What sizing the sibling ahead for the old file costs where little is written, and what a
+  // file costs beyond its bytes against a raw sync handle in a worker rewriting it in place.
   'write 64 KiB over a 128 MiB OPFS file from the page': {
     unit: 'files/s',
-    names: ['opfsSmallOverBig', 'opfsSmallOverBigInPlace'],
+    names: ['opfsSmallOverBig', 'opfsSmallOverBigInPlace', 'rawSmallOverBigInPlace'],
   },
   'read a 128 MiB OPFS file, 1 MiB at a time': {
     unit: 'MB/s',
