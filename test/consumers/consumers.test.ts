@@ -265,15 +265,19 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
 
         // WebKitGTK's IO worker would have no sync access handles, so the page uses the async backend.
         const workerSync = engine !== 'webkit';
-        engineTest(`OPFS write and read from the page ${workerSync ? 'through the IO worker' : 'on the async backend'}`, () => {
-          expect(checkOf(outcomes.get(target.label), 'opfs').detail).toEqual({
-            backend: workerSync ? 'worker' : 'async',
-            isSync: false,
-            size: 1024 * 1024 + 17,
-            same: true,
-            tail: true,
-          });
-        });
+        engineTest(
+          `OPFS write, read and stream upload from the page ${workerSync ? 'through the IO worker' : 'on the async backend'}`,
+          () => {
+            expect(checkOf(outcomes.get(target.label), 'opfs').detail).toEqual({
+              backend: workerSync ? 'worker' : 'async',
+              isSync: false,
+              size: 1024 * 1024 + 17,
+              same: true,
+              tail: true,
+              streamed: true,
+            });
+          },
+        );
 
         engineTest(
           `OPFS round trip in the app's dedicated worker, ${workerSync ? 'synchronous' : 'on the async backend'}, read through a Response`,

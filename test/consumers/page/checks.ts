@@ -104,7 +104,10 @@ const checks: Record<string, Check> = {
     return { fromBuffer: sameBytes(fromBuffer, bytes), fromBlob: sameBytes(fromBlob, bytes) };
   },
 
-  /** OPFS from the page: through the package's own IO worker, or the async backend where it has no sync handles. */
+  /**
+   * OPFS from the page: through the package's own IO worker, or the async backend where it has
+   * no sync handles; a write and a read, then an upload of a byte stream.
+   */
   async opfs(nf) {
     const bytes = pattern(1024 * 1024 + 17, 3);
     const path = `${OPFS_DIR}/round-trip.bin`;
@@ -118,7 +121,31 @@ const checks: Record<string, Check> = {
       const back = await input.read();
       const tail = await input.readAt(bytes.byteLength - 10, 10);
       await input.close();
-      return { backend, isSync, size, same: sameBytes(back, bytes), tail: sameBytes(tail, bytes.subarray(-10)) };
+      // An upload of a stream of four chunks, a byte stream where the engine has them (WebKitGTK
+      // has not): the IO worker is sent each before it has answered the one before.
+      let sent = 0;
+      const pull = (controller: ReadableStreamDefaultController<Uint8Array> | ReadableByteStreamController) =>
+        sent++ < 4 ? controller.enqueue(bytes.slice()) : controller.close();
+      const chunks =
+        typeof ReadableByteStreamController === 'function'
+          ? new ReadableStream({ type: 'bytes', pull })
+          : new ReadableStream<Uint8Array>({ pull });
+      const streamedPath = `${OPFS_DIR}/streamed.bin`;
+      const streamed = await nf.OpfsFile.open(streamedPath, 'wb');
+      const count = await streamed.upload(chunks);
+      await streamed.close();
+      const again = await nf.OpfsFile.open(streamedPath, 'rb');
+      const all = await again.read();
+      await again.close();
+      const quarters = [0, 1, 2, 3].every((i) => sameBytes(all.subarray(i * bytes.length, (i + 1) * bytes.length), bytes));
+      return {
+        backend,
+        isSync,
+        size,
+        same: sameBytes(back, bytes),
+        tail: sameBytes(tail, bytes.subarray(-10)),
+        streamed: count === 4 * bytes.length && all.length === count && quarters,
+      };
     } finally {
       await removeOpfsDir();
     }
