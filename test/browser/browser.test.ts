@@ -156,6 +156,10 @@ describe.each(engines)('in %s', (engine) => {
       });
     }
 
+    runs('an upload of a stream to an IO worker terminated mid-way rejects with EWORKER and stops reading', async () => {
+      expect(await call(page, 'uploadWorkerTerminated')).toEqual({ error: 'EWORKER', closed: 'EWORKER', stoppedReading: true });
+    });
+
     runs(
       'upload hands a Blob to the IO worker, from the position, with its size as the total',
       async () => {

@@ -53,4 +53,33 @@ export const uploadFailures = {
       afterRest: { size: whole.length, intact: checkPattern(whole, 0) },
     };
   },
+
+  /**
+   * An upload of an endless byte stream to an IO worker terminated after a few chunks (with a
+   * write in flight): how the upload ends, and whether the stream stopped being read.
+   */
+  async uploadWorkerTerminated() {
+    const url = new URL('./failing-write-worker.ts', import.meta.url);
+    url.searchParams.set('fail', '0'); // no write fails
+    const worker = new Worker(url, { type: 'module' });
+    const file = await OpfsFile.open('terminated/file.bin', 'wb', { worker, atomic: false });
+    let pulled = 0;
+    const stream = new ReadableStream({
+      type: 'bytes',
+      pull(controller) {
+        if (++pulled === 8) worker.terminate();
+        controller.enqueue(new Uint8Array(256 * 1024));
+      },
+    });
+    const error = await file.upload(stream).then(
+      () => undefined,
+      (failure: unknown) => (failure as { code?: string }).code,
+    );
+    const closed = await file.close().then(
+      () => 'ok',
+      (failure: unknown) => (failure as { code?: string }).code,
+    );
+    await removeEntry('terminated');
+    return { error, closed, stoppedReading: pulled < 64 };
+  },
 };
