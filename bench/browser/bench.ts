@@ -14,6 +14,9 @@ const rawWorker = wrap<{
   replaceBlob(path: string, blob: Blob): Promise<number>;
   writeStream(path: string, stream: ReadableStream<Uint8Array>): Promise<number>;
   replaceSteps(route: ReplaceRoute, path: string, blob: Blob): Promise<Record<string, number>>;
+  openChunks(path: string): Promise<void>;
+  writeChunk(at: number, bytes: Uint8Array): Promise<void>;
+  closeChunks(): Promise<void>;
 }>(new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' }));
 
 /** 1,000 sizes, log-uniform from 64 B to 1 KiB (the blocks thread caches hold). */
@@ -126,6 +129,29 @@ const bench = {
     timeReplace(async (path, source) => {
       const stream = source.stream();
       await rawWorker.writeStream(path, transfer(stream, [stream as unknown as Transferable]));
+    }),
+
+  /**
+   * The same read on the page, each chunk transferred to a sync access handle in a worker
+   * before the worker answered the one before (one write ahead, as `upload` does), in place:
+   * what a stream read on the page costs at best, without crash safety.
+   */
+  rawPageToWorkerAhead: (): Promise<number> =>
+    timeReplace(async (path, source) => {
+      await rawWorker.openChunks(path);
+      let at = 0;
+      let writing: Promise<void> | undefined;
+      for await (const read of source.stream() as unknown as AsyncIterable<Uint8Array>) {
+        // A view into a larger buffer is copied, as `upload` does, so that only its bytes move.
+        const chunk = read.byteLength === read.buffer.byteLength ? read : read.slice();
+        const before = writing;
+        const length = chunk.byteLength; // transferred, the chunk is empty
+        writing = rawWorker.writeChunk(at, transfer(chunk, [chunk.buffer]));
+        at += length;
+        await before;
+      }
+      await writing;
+      await rawWorker.closeChunks();
     }),
 
   /**

@@ -54,7 +54,28 @@ expose({
   },
 
   replaceSteps,
+
+  /** Opens `path` for {@link writeChunk}, cut to 0. */
+  async openChunks(path: string): Promise<void> {
+    chunked = await open(path, true);
+    chunked.truncate(0);
+  },
+
+  /** Writes a chunk the page transferred at `at` of the file `openChunks` opened. */
+  writeChunk(at: number, bytes: Uint8Array): void {
+    for (let done = 0; done < bytes.byteLength;) done += chunked!.write(bytes.subarray(done), { at: at + done });
+  },
+
+  /** Flushes and closes the file `openChunks` opened. */
+  closeChunks(): void {
+    chunked!.flush();
+    chunked!.close();
+    chunked = undefined;
+  },
 });
+
+/** The file the page writes chunk by chunk (`openChunks`, `writeChunk`, `closeChunks`). */
+let chunked: RawHandle | undefined;
 
 /** The routes of {@link replaceSteps}. */
 export type ReplaceRoute = 'inPlace' | 'appended' | 'extended' | 'extendedAtOpen';
