@@ -22,9 +22,10 @@
  * in memory), `upload(blob.stream())` into an atomic `'wb'` went from 0.74x to 0.90–0.99x (the
  * median of each round's ratio: 0.91–0.92x in four runs) of a sync access handle in a worker
  * rewriting the file in place, and from 0.92x to 1.17–1.33x of piping into `createWritable()`.
- * That is the raw route's own ratio (above): the gap left is the platform's, as the atomic path
- * adds about 1 ms to the open and nothing measurable to the writes, the extension or the move
- * (timed step by step in the IO worker). With OPFS on
+ * That is the raw route's own ratio (above): the atomic path adds about 1 ms to the open and
+ * nothing measurable to the writes, the extension or the move (timed step by step in the IO
+ * worker). The upload keeping one write ahead since (src/io/core/copy.ts) runs at 0.99–1.16x.
+ * With OPFS on
  * disk (`NATIVEFILE_BENCH_PROFILE=disk`), `upload(blob)` into an atomic `'wb'` runs at
  * 0.97–1.00x of the same in place. Firefox writes at the same speed either way, and as fast as
  * when rewriting in place.

@@ -171,23 +171,25 @@ export async function upload(
   // A byte stream's chunks belong to its reader (the stream took them from whoever enqueued
   // them): a backend that can take memory gets each whole one instead of a copy.
   const owned = side.takeAt !== undefined && isOwnByteStream(source);
-  /** Where the chunk taken last starts, until its write is known done. */
+  /** Where the chunk taken last starts, until its write is known done: set while one may be in flight. */
   let unconfirmed: number | undefined;
   /** Waits for the write in flight: if it failed, the cursor goes back before it. */
-  const settle = () =>
-    Promise.resolve(side.settle?.()).then(
-      () => void (unconfirmed = undefined),
-      (error: unknown) => {
-        cursor.position = unconfirmed ?? cursor.position;
-        unconfirmed = undefined;
-        throw error;
-      },
-    );
+  const settle = async () => {
+    if (unconfirmed === undefined) return;
+    try {
+      await side.settle?.();
+    } catch (error) {
+      cursor.position = unconfirmed;
+      throw error;
+    } finally {
+      unconfirmed = undefined;
+    }
+  };
   return copyFromSource(
     source,
     async (chunk) => {
       if (!owned || !isWholeArrayBuffer(chunk)) {
-        await settle(); // after the chunks taken, and only if they were written
+        if (unconfirmed !== undefined) await settle(); // after the chunks taken, and only if they were written
         return runAsync(algorithms.write(cursor, side, chunk));
       }
       const from = cursor.position;
