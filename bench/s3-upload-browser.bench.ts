@@ -14,6 +14,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { bench, describe } from 'vitest';
+import { CHROMIUM_ARGS } from '../test/browser/chromium-args.mjs';
 import { startS3 } from '../test/servers/s3.js';
 import { isolatedServer } from './browser/pages.mjs';
 import { median, record, type Row } from './harness.js';
@@ -27,7 +28,6 @@ const ENGINES = (process.env.NATIVEFILE_UPLOAD_ENGINES ?? 'chromium,firefox')
   .split(',')
   .filter((name): name is 'chromium' | 'firefox' => name === 'chromium' || name === 'firefox');
 const root = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run'];
 
 /**
  * Resident bytes of `pid` and every process below it: all of them, and the anonymous ones
@@ -64,7 +64,7 @@ async function launch(engine: 'chromium' | 'firefox'): Promise<Browser> {
     ? puppeteer.launch({
         browser: 'chrome',
         executablePath: '/usr/bin/chromium',
-        args: CHROMIUM_ARGS,
+        args: [...CHROMIUM_ARGS],
         headless: true,
         protocolTimeout: 900_000,
       })

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { createServer } from 'vite';
+import { CHROMIUM_ARGS } from '../../test/browser/chromium-args.mjs';
 
 /**
  * A Vite dev server over `root`, listening on a free loopback port, cross-origin isolated
@@ -33,17 +34,6 @@ export async function isolatedServer(root, { entries, include = [], plugins = []
   return server;
 }
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /**
  * Chromium's page at `url`, once its `#status` says ready. Playwright's launched browser opens
  * pages off the record, where Chromium keeps OPFS files in memory; `onDisk` runs it on a
@@ -51,7 +41,7 @@ const CHROMIUM_ARGS = [
  * removed on close.
  */
 export async function openChromiumPage(url, { onDisk = false } = {}) {
-  const options = { executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined, args: CHROMIUM_ARGS };
+  const options = { executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined, args: [...CHROMIUM_ARGS] };
   const profile = onDisk ? mkdtempSync(join(tmpdir(), 'nativefile-bench-profile-')) : undefined;
   const browser = profile ? await chromium.launchPersistentContext(profile, options) : await chromium.launch(options);
   const page = await browser.newPage();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
+import { CHROMIUM_ARGS } from './chromium-args.mjs';
 
 /** The engines the suite runs in. */
 export type Engine = 'chromium' | 'firefox';
@@ -50,22 +51,10 @@ export interface LaunchOptions {
   readonly firefoxPrefs?: Readonly<Record<string, unknown>>;
 }
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--js-flags=--expose-gc',
-];
-
 async function launchChromium(options: LaunchOptions): Promise<BrowserDriver> {
   const executablePath = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
   const viewport = { width: 1100, height: 820 };
-  const args = [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])];
+  const args = [...CHROMIUM_ARGS, '--js-flags=--expose-gc', ...(options.chromiumArgs ?? [])];
   let context: BrowserContext;
   let close: () => Promise<void>;
   if (options.profileOnDisk === true) {

@@ -5,6 +5,7 @@
  */
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
+import { CHROMIUM_ARGS } from '../browser/chromium-args.mjs';
 import type { CheckReport } from './page/checks.js';
 
 export interface PageOutcome {
@@ -20,21 +21,11 @@ export interface Driver {
   close(): Promise<void>;
 }
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 const reportReady = () => (globalThis as { nativefileReport?: unknown }).nativefileReport !== undefined;
 const readReport = () => (globalThis as { nativefileReport?: CheckReport }).nativefileReport!;
 
 export async function launchChromium(executablePath: string): Promise<Driver> {
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
   return {
     name: 'chromium',
     async open(url, timeoutMs) {
