@@ -115,6 +115,26 @@ const GROUPS = {
       ['independentTwoWorkers', 'independentOneWorker'],
     ],
   },
+  'wasm pool, allocate + release of 64 B to 64 KiB, and controls, from 2 workers / from 1': {
+    unit: 'M steps/s',
+    names: [
+      'poolMixedTwoWorkers',
+      'poolMixedOneWorker',
+      'callsMixedTwoWorkers',
+      'callsMixedOneWorker',
+      'ownPoolMixedTwoWorkers',
+      'ownPoolMixedOneWorker',
+      'computeTwoWorkers',
+      'computeOneWorker',
+    ],
+    rounds: 21,
+    pairs: [
+      ['poolMixedTwoWorkers', 'poolMixedOneWorker'],
+      ['callsMixedTwoWorkers', 'callsMixedOneWorker'],
+      ['ownPoolMixedTwoWorkers', 'ownPoolMixedOneWorker'],
+      ['computeTwoWorkers', 'computeOneWorker'],
+    ],
+  },
 };
 const median = (values) => values.slice().sort((a, b) => a - b)[values.length >> 1];
 

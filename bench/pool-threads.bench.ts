@@ -1,8 +1,8 @@
 /**
  * How the wasm pool scales with threads: allocate + release from 2 worker threads against the
  * same work from 1 (each of the 2 does half), interleaved rounds (bench/harness.ts), for small
- * blocks (64 B to 1 KiB, which come from each thread's cache) and for mixed sizes up to 64 KiB
- * (the larger ones take the pool's shared lock), and `new ArrayBuffer` for comparison.
+ * blocks (64 B to 1 KiB, slab blocks) and for mixed sizes up to 64 KiB (60 % of them past 1 KiB:
+ * TLSF blocks), both kept by each thread's cache, and `new ArrayBuffer` for comparison.
  *
  * Each table times controls in the same rounds, so that load on the machine hits all alike:
  * the same allocations by the allocator's own calls (its wasm exports, with no Buffer objects:
@@ -71,7 +71,7 @@ const NAMES: Record<string, string> = {
   independent: 'independent arithmetic',
 };
 const tables: Array<[string, string, string[], number[]]> = [
-  ['wasm pool, allocate + release of 64 B to 1 KiB (thread caches), and controls', 'pool', CONTROLS, sizesUpTo(1024)],
+  ['wasm pool, allocate + release of 64 B to 1 KiB, and controls', 'pool', CONTROLS, sizesUpTo(1024)],
   ['wasm pool, allocate + release of 64 B to 64 KiB, and controls', 'pool', CONTROLS, sizesUpTo(65536)],
   ['new ArrayBuffer of 64 B to 1 KiB, and arithmetic', 'arraybuffer', ['compute', 'independent'], sizesUpTo(1024)],
 ];

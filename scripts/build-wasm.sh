@@ -12,10 +12,10 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 "$RUSTC" --edition 2021 --target wasm32-unknown-unknown --crate-type cdylib --crate-name nativefile_pool \
-  -C opt-level=3 -C panic=abort -C lto=fat -C codegen-units=1 -C strip=symbols \
+  -C opt-level=s -C panic=abort -C lto=fat -C codegen-units=1 -C strip=symbols \
   -C target-feature=+atomics,+bulk-memory,+mutable-globals \
   -C link-arg=--shared-memory -C link-arg=--import-memory \
-  -C link-arg=--max-memory=4294967296 -C link-arg=--initial-memory=131072 \
+  -C link-arg=--max-memory=4294967296 -C link-arg=--initial-memory=196608 \
   -C link-arg=-zstack-size=0 -C link-arg=--stack-first \
   --remap-path-prefix="$PWD=/nativefile" \
   -o "$out/nativefile-pool.wasm" wasm/src/lib.rs

@@ -19,17 +19,20 @@ const rawWorker = wrap<{
   closeChunks(): Promise<void>;
 }>(new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' }));
 
-/** 1,000 sizes, log-uniform from 64 B to 1 KiB (the blocks thread caches hold). */
-const POOL_SIZES = Array.from({ length: 1000 }, (_, i) => Math.round(64 * 16 ** (((i * 7919) % 1000) / 1000)));
+/** 1,000 sizes, log-uniform from 64 B to `top` bytes. */
+const sizesUpTo = (top: number): number[] =>
+  Array.from({ length: 1000 }, (_, i) => Math.round(64 * (top / 64) ** (((i * 7919) % 1000) / 1000)));
+/** Small blocks (slabs), and mixed sizes of which 60 % are large (TLSF blocks; both thread-cached). */
+const POOL_SIZES = { small: sizesUpTo(1024), mixed: sizesUpTo(65536) };
 const POOL_REPEAT = 200;
 let poolWorkers: Worker[] | undefined;
 
 /**
- * `POOL_REPEAT` rounds of `POOL_SIZES`, allocated and released (`kind` 'pool' from one wasm
+ * `POOL_REPEAT` rounds of `sizes`, allocated and released (`kind` 'pool' from one wasm
  * pool the workers share, 'own' from each worker's own) or only computed on, split between
  * `threads` workers. Returns M allocations/s.
  */
-async function poolThreads(kind: string, threads: number): Promise<number> {
+async function poolThreads(kind: string, threads: number, sizes = POOL_SIZES.small): Promise<number> {
   if (poolWorkers === undefined) {
     const { handle } = createWasmMemoryPool();
     poolWorkers = [0, 1].map(() => new Worker(new URL('./pool-worker.ts', import.meta.url), { type: 'module' }));
@@ -37,8 +40,8 @@ async function poolThreads(kind: string, threads: number): Promise<number> {
   }
   const started = performance.now();
   const repeat = POOL_REPEAT / threads;
-  await Promise.all(poolWorkers.slice(0, threads).map((worker) => answer(worker, { kind, sizes: POOL_SIZES, repeat })));
-  return (POOL_REPEAT * POOL_SIZES.length) / 1e3 / (performance.now() - started);
+  await Promise.all(poolWorkers.slice(0, threads).map((worker) => answer(worker, { kind, sizes, repeat })));
+  return (POOL_REPEAT * sizes.length) / 1e3 / (performance.now() - started);
 }
 
 function answer(worker: Worker, message: object): Promise<unknown> {
@@ -64,6 +67,13 @@ const bench = {
   /** Independent arithmetic. */
   independentTwoWorkers: (): Promise<number> => poolThreads('independent', 2),
   independentOneWorker: (): Promise<number> => poolThreads('independent', 1),
+  /** The same three with sizes up to 64 KiB. */
+  poolMixedTwoWorkers: (): Promise<number> => poolThreads('pool', 2, POOL_SIZES.mixed),
+  poolMixedOneWorker: (): Promise<number> => poolThreads('pool', 1, POOL_SIZES.mixed),
+  callsMixedTwoWorkers: (): Promise<number> => poolThreads('calls', 2, POOL_SIZES.mixed),
+  callsMixedOneWorker: (): Promise<number> => poolThreads('calls', 1, POOL_SIZES.mixed),
+  ownPoolMixedTwoWorkers: (): Promise<number> => poolThreads('own', 2, POOL_SIZES.mixed),
+  ownPoolMixedOneWorker: (): Promise<number> => poolThreads('own', 1, POOL_SIZES.mixed),
 
   async prepare(mib: number): Promise<void> {
     const file = await OpfsFile.open(PATH, 'wb');

@@ -11,7 +11,7 @@ describe('the wasm pool with thread caches', () => {
       expect(() => createWasmMemoryPool({ lockTimeout })).toThrow(/options.lockTimeout/);
     }
     expect(() => createWasmMemoryPool({ lockTimeout: '1000' as never })).toThrow(TypeError);
-    expect(() => createWasmMemoryPool({ maxMemory: 65536 })).toThrow(/between 131072 and/);
+    expect(() => createWasmMemoryPool({ maxMemory: 65536 })).toThrow(/between 196608 and/);
     expect(createWasmMemoryPool({ lockTimeout: 50 }).handle.lockTimeout).toBe(50);
   });
 
@@ -24,6 +24,18 @@ describe('the wasm pool with thread caches', () => {
     const large = pool.allocate(6 << 20);
     large.view.fill(1);
     large.release();
+    expect(pool.bytesAllocated()).toBe(0);
+  });
+
+  test('large blocks a thread freed and keeps in its cache come back when a request needs their memory', () => {
+    const pool = createWasmMemoryPool({ maxMemory: 8 << 20 });
+    // The first few freed stay in this thread's cache (wasm/src/large.rs), at the start of the heap.
+    const blocks = Array.from({ length: 100 }, () => pool.allocate(48 << 10));
+    for (const buffer of blocks) buffer.release();
+    expect(pool.bytesAllocated()).toBe(0);
+    const whole = pool.allocate((8 << 20) - (224 << 10));
+    whole.view.fill(1);
+    whole.release();
     expect(pool.bytesAllocated()).toBe(0);
   });
 

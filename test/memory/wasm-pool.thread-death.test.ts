@@ -77,10 +77,11 @@ test('a worker terminated in a tight allocate loop never hangs another thread', 
 }, 120_000);
 
 test('when the dead worker held the lock, the others get EDEADLK naming the cause, not a hang', async () => {
-  // Large blocks only: every call takes the shared lock, so a kill often lands inside it.
+  // Blocks past what thread caches keep (64 KiB): every call takes the shared lock, so a kill
+  // often lands inside it.
   let deadlocked: Attempt | undefined;
   for (let i = 0; i < 40 && deadlocked === undefined; i++) {
-    const result = await killThenAllocate([70_000, 5000, 300_000], 10 + ((i * 7) % 30));
+    const result = await killThenAllocate([70_000, 150_000, 300_000], 10 + ((i * 7) % 30));
     expect(result.outcome, `attempt ${i}`).not.toBe('hung');
     if (result.outcome === 'error') deadlocked = result;
   }

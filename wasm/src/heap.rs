@@ -7,8 +7,9 @@
 //! ```text
 //! header +0  size of the block in bytes, header included; bit 0 set when free
 //!        +4  offset of the previous block in memory (0 for the first)
-//!        +8  next free block in the same list (free blocks only)
+//!        +8  next free block in the same list (free blocks); a tag (used blocks, below)
 //!        +12 previous free block in the same list (free blocks only)
+//!        +24 a used large block's state, +28 the size asked for (large.rs)
 //! ```
 //!
 //! The last granule of the heap is a sentinel: a used block that is never handed out, so every
@@ -23,6 +24,7 @@
 //! slab (states.rs). A double free or an address that is not a live block is reported
 //! (`DOUBLE_FREE`, `FOREIGN`) and changes nothing.
 
+use crate::large::{large_total, set_live};
 use crate::states::SlabMap;
 
 /// Allocation granularity and alignment, in bytes.
@@ -185,10 +187,15 @@ impl<M: Memory> Heap<M> {
 
     /// Grows or shrinks the large block at `offset` without moving it; false if it cannot.
     pub fn resize_large(&mut self, offset: u32, new_size: u32) -> bool {
-        match new_size.checked_add(HEADER) {
-            Some(total) => self.resize_in_place(offset - HEADER, total),
+        let block = offset - HEADER;
+        let resized = match large_total(new_size) {
+            Some(total) => self.resize_in_place(block, total),
             None => false,
+        };
+        if resized {
+            set_live(self.base(), block, new_size);
         }
+        resized
     }
 
     /// Whether the chunk holding `offset` is part of a slab.

@@ -24,6 +24,7 @@
 
 pub mod cache;
 pub mod heap;
+pub mod large;
 pub mod lock;
 pub mod pool;
 pub mod slabs;

@@ -2,27 +2,33 @@
 //! every thread can read.
 //!
 //! Small blocks (up to `SMALL_LIMIT`) of a thread with a cache come and go without the lock
-//! (cache.rs); a cache fills and flushes in batches under it. Everything else (large blocks,
-//! threads without a cache, reallocations) takes the lock. No wait for it is unbounded: a
-//! waiter that sees the holder make no progress for the pool's lock timeout poisons the pool,
-//! recording the holder (a thread terminated inside a call, most likely), and every call in
-//! every thread then fails with `POISONED` at once instead of hanging. Should the holder come
-//! back (it was only stalled), it lifts the poison when it releases the lock.
+//! (cache.rs); a cache fills and flushes in batches under it. Large blocks up to
+//! `CACHED_LIMIT` that the thread freed come back without it (large.rs). Everything else
+//! (larger blocks, threads without a cache, reallocations, a cache's misses) takes the lock.
+//! No wait for it is unbounded: a waiter that sees the holder make no progress for the pool's
+//! lock timeout poisons the pool, recording the holder (a thread terminated inside a call, most
+//! likely), and every call in every thread then fails with `POISONED` at once instead of
+//! hanging. Should the holder come back (it was only stalled), it lifts the poison when it
+//! releases the lock.
 
 use core::cell::UnsafeCell;
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use crate::cache::{slot_of, ThreadCache, EMPTY_CACHE, SLOTS, STALE};
-use crate::heap::{Heap, Memory, DOUBLE_FREE, FOREIGN, GRANULE, OK, POISONED, RETIRED, SMALL_LIMIT};
+use crate::heap::{Heap, Memory, DOUBLE_FREE, FOREIGN, FREE_BIT, GRANULE, HEADER, MIN_BLOCK, OK, POISONED, RETIRED, SMALL_LIMIT};
+use crate::large::{self, cached, class_size, large_class, live, swap, CACHED_LIMIT};
 use crate::lock::{Lock, Parking, REFUSED, TAKEN};
-use crate::states::{locate, SlabMap, CACHED, FREE, LIVE};
+use crate::states::{locate, word_at, SlabMap, CACHED, FREE, LIVE};
+use crate::tlsf::LARGE_TAG;
 use crate::stats::{Account, Stat, Stats, MAY_THAW, NEEDS_LOCK};
 
 /// Why a pool was poisoned (the low byte of `nf_poison_cause`; the holder's id is above it).
 pub const FAULT: u32 = 1;
 /// A thread held the lock for the whole lock timeout: it died inside a call.
 pub const DEAD_HOLDER: u32 = 2;
+/// `free_large_cached` found no room or no block it can vouch for: free under the lock.
+const TAKE_LOCK: u32 = 5;
 /// The lock holder id of threads without a cache slot (slots are 1 to `SLOTS`).
 const NO_SLOT: u32 = 0xffff;
 
@@ -186,7 +192,7 @@ impl<P: Parking, M: Memory> Pool<P, M> {
     /// A 64-byte aligned block of `size` bytes (a multiple of 64) for the holder of `ticket`
     /// (0: no cache); 0 when out of memory, `POISONED`, or `RETIRED` (attach again).
     pub fn alloc(&self, ticket: u32, size: u32) -> u32 {
-        if size.wrapping_sub(1) < SMALL_LIMIT && ticket != 0 {
+        if size.wrapping_sub(1) < CACHED_LIMIT && ticket != 0 {
             if let Some(cache) = self.own_cache(ticket) {
                 if !cache.owned_by(ticket) {
                     return if self.is_poisoned() { POISONED } else { RETIRED };
@@ -229,7 +235,8 @@ impl<P: Parking, M: Memory> Pool<P, M> {
             return POISONED;
         }
         let (map, base) = (&self.map, self.settings.base.load(Ordering::Relaxed));
-        let block = cache.pop(map, base, size);
+        let small = size <= SMALL_LIMIT;
+        let block = if small { cache.pop(map, base, size) } else { cache.pop_large(base, size) };
         if block != 0 && self.stats.allocate(Some(&cache.account), size) != NEEDS_LOCK {
             return block;
         }
@@ -237,7 +244,9 @@ impl<P: Parking, M: Memory> Pool<P, M> {
         let slot = slot_of(ticket).unwrap_or(0);
         let result = self.with_heap(ticket, |heap| {
             let mut block = block;
-            if block == 0 && cache.fill(heap, slot, size) > 0 {
+            if block == 0 && !small {
+                block = heap.alloc(size);
+            } else if block == 0 && cache.fill(heap, slot, size) > 0 {
                 block = cache.pop(map, base, size);
             }
             if block != 0 {
@@ -251,7 +260,7 @@ impl<P: Parking, M: Memory> Pool<P, M> {
     /// Returns a block obtained for `size` bytes: `OK`, or `DOUBLE_FREE` / `FOREIGN` (and
     /// nothing changes), or `POISONED`, or `RETIRED` (nothing changed: attach again).
     pub fn free(&self, ticket: u32, offset: u32, size: u32) -> u32 {
-        if size.wrapping_sub(1) < SMALL_LIMIT && size % GRANULE == 0 && ticket != 0 {
+        if size.wrapping_sub(1) < CACHED_LIMIT && size % GRANULE == 0 && ticket != 0 {
             if let Some(cache) = self.own_cache(ticket) {
                 if self.is_poisoned() {
                     return POISONED;
@@ -259,7 +268,13 @@ impl<P: Parking, M: Memory> Pool<P, M> {
                 if !cache.owned_by(ticket) {
                     return RETIRED;
                 }
-                return self.free_cached(cache, ticket, offset, size);
+                if size <= SMALL_LIMIT {
+                    return self.free_cached(cache, ticket, offset, size);
+                }
+                let code = self.free_large_cached(cache, ticket, offset, size);
+                if code != TAKE_LOCK {
+                    return code;
+                }
             }
         }
         let result = self.with_heap(ticket, |heap| match size {
@@ -299,6 +314,33 @@ impl<P: Parking, M: Memory> Pool<P, M> {
             Err(FREE) | Err(CACHED) => DOUBLE_FREE,
             Err(_) => FOREIGN,
         }
+    }
+
+    /// Keeps a large block in the caller's cache: `OK`, `DOUBLE_FREE` if its cache or another
+    /// holds it, or `TAKE_LOCK` when the cache is full or the block does not look like a live
+    /// one of its class (the locked free then says exactly what it is).
+    #[inline(never)]
+    fn free_large_cached(&self, cache: &ThreadCache, ticket: u32, offset: u32, size: u32) -> u32 {
+        let class = large_class(size);
+        if offset % GRANULE != 0 || offset < HEADER || offset as u64 > self.memory_size() || cache.large_is_full(class) {
+            return TAKE_LOCK;
+        }
+        // A live block of the class has this header (tlsf.rs), stable while it is live.
+        let (base, block) = (self.settings.base.load(Ordering::Relaxed), offset - HEADER);
+        let word = word_at(base, block).load(Ordering::Relaxed);
+        let total = class_size(class) + HEADER;
+        let tag = word_at(base, block + 8).load(Ordering::Relaxed);
+        if word & FREE_BIT != 0 || word < total || word - total >= MIN_BLOCK || tag != block ^ LARGE_TAG || large::asked(base, block) != size {
+            return TAKE_LOCK;
+        }
+        if !swap(base, block, live(block, class), cached(block, class)) {
+            return if large::state(base, block).load(Ordering::Relaxed) == cached(block, class) { DOUBLE_FREE } else { TAKE_LOCK };
+        }
+        cache.push_large(class, block);
+        if self.stats.free(Some(&cache.account), size) == MAY_THAW {
+            let _ = self.with_heap(ticket, |_| self.stats.thaw(&cache.account));
+        }
+        OK
     }
 
     /// Moves a block to `new_size` bytes, in place where it can. Returns the new offset, or
@@ -366,6 +408,7 @@ impl<P: Parking, M: Memory> Pool<P, M> {
     pub fn release_unused(&self, ticket: u32) -> u32 {
         self.with_heap(ticket, |heap| {
             heap.sweep();
+            heap.sweep_large();
             heap.return_empty_slabs();
             OK
         })

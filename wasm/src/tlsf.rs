@@ -3,10 +3,13 @@
 //! tags, and fragmentation stays low for the mix of sizes buffers see. A buddy allocator would
 //! waste up to half of each large block. Block layout: see heap.rs.
 
+use core::sync::atomic::Ordering;
+
 use crate::heap::{round_up, Heap, Memory, FL_COUNT, FOREIGN, FREE_BIT, GRANULE, HEADER, MIN_BLOCK, OK, PAGE, SL_COUNT, SL_LOG2, DOUBLE_FREE};
+use crate::large::{asked, cached, large_class, large_total, live, set_live, state};
 
 /// Tag of a used TLSF block at header +8, xor its offset (slabs carry their own tag there).
-const LARGE_TAG: u32 = 0x4e46_4c47;
+pub(crate) const LARGE_TAG: u32 = 0x4e46_4c47;
 /// Growth step: at least this much at once, so that small requests do not grow page by page.
 const MIN_GROWTH: u64 = 16 * PAGE;
 
@@ -28,7 +31,7 @@ fn mapping(granules: u32) -> (usize, usize) {
 
 impl<M: Memory> Heap<M> {
     pub(crate) fn alloc_large(&mut self, size: u32) -> u32 {
-        let total = match size.checked_add(HEADER) {
+        let total = match large_total(size) {
             Some(total) => total,
             None => return 0,
         };
@@ -40,12 +43,13 @@ impl<M: Memory> Heap<M> {
         self.set_free(block, false);
         self.split(block, total);
         self.write(block + 8, block ^ LARGE_TAG);
+        set_live(self.base(), block, size);
         block + HEADER
     }
 
     /// A free block of at least `total` bytes: from the lists, else after returning empty
     /// slabs, else after growing the memory, else after taking back every block the thread
-    /// caches hold (see `sweep`); 0 if there is none.
+    /// caches hold (see `sweep`, `sweep_large`) and growing again; 0 if there is none.
     pub(crate) fn find_or_make(&mut self, total: u32) -> u32 {
         let block = self.find(total);
         if block != 0 {
@@ -61,9 +65,14 @@ impl<M: Memory> Heap<M> {
         if self.grow(total) {
             return self.find(total);
         }
-        if self.sweep() > 0 && self.empty_slabs > 0 {
+        let slabs_back = self.sweep() > 0 && self.empty_slabs > 0;
+        if slabs_back {
             self.return_empty_slabs();
-            return self.find(total);
+        }
+        if self.sweep_large() > 0 || slabs_back {
+            // What came back may join the free end of the heap, which can then grow to fit.
+            let block = self.find(total);
+            return if block == 0 && self.grow(total) { self.find(total) } else { block };
         }
         0
     }
@@ -96,18 +105,25 @@ impl<M: Memory> Heap<M> {
         if freed {
             return DOUBLE_FREE;
         }
-        let total = match size.checked_add(HEADER) {
+        let total = match large_total(size) {
             Some(total) => total,
             None => return FOREIGN,
         };
         if self.read(block + 8) != block ^ LARGE_TAG || block_size < total || block_size - total >= MIN_BLOCK {
             return FOREIGN;
         }
-        OK
+        // A block a thread cache holds is used as far as TLSF knows: its state tells.
+        match state(self.base(), block).load(Ordering::Acquire) {
+            value if value == live(block, large_class(size)) && asked(self.base(), block) == size => OK,
+            value if value == cached(block, large_class(size)) => DOUBLE_FREE,
+            _ => FOREIGN,
+        }
     }
 
     /// Marks `block` free, merges it with free neighbours and files it.
     pub(crate) fn release(&mut self, mut block: u32) {
+        // No state in a free block: a stale cache entry or free finds nothing to swap.
+        state(self.base(), block).store(0, Ordering::Release);
         self.set_free(block, true);
         let prev = self.prev_phys(block);
         if prev != 0 && self.is_free(prev) {

@@ -39,7 +39,7 @@ export const POISON_FAULT = 1;
 /** `nf_poison_cause() & 0xff`: a thread held the lock past the lock timeout (the holder's id is `cause >>> 8`). */
 export const POISON_DEAD_HOLDER = 2;
 /** Pages of memory the module's static data needs: a pool's memory starts with this many. */
-export const INITIAL_PAGES = 2;
+export const INITIAL_PAGES = 3;
 
 /** Bytes in a wasm page. */
 export const WASM_PAGE = 65536;

@@ -2,6 +2,7 @@
 
 mod caches;
 mod heap;
+mod large_caches;
 mod stats;
 mod support;
 mod thread_death;
