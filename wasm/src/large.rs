@@ -65,13 +65,13 @@ pub fn large_total(size: u32) -> Option<u32> {
 /// The state of a block its caller has.
 #[inline]
 pub fn live(block: u32, class: u32) -> u32 {
-    block ^ LIVE_KEY ^ class << 8
+    block ^ LIVE_KEY ^ (class << 8)
 }
 
 /// The state of a block a thread cache holds.
 #[inline]
 pub fn cached(block: u32, class: u32) -> u32 {
-    block ^ CACHED_KEY ^ class << 8
+    block ^ CACHED_KEY ^ (class << 8)
 }
 
 /// The state word of the large block (or what may be one) whose header is at `block`.

@@ -80,9 +80,8 @@ const detachWhenCollected = new FinalizationRegistry<{ exports: PoolExports; tic
  * The Rust allocator (wasm/) on a shared `WebAssembly.Memory`. Every thread that attaches
  * the same handle allocates from the same memory, and statistics are global.
  *
- * Each thread that attaches has a cache of blocks up to 64 KiB (small ones taken in batches,
- * larger ones those it freed), so that most allocations and frees take no lock shared with
- * other threads. The allocator checks what it
+ * Each thread that attaches has a cache of blocks up to 64 KiB, so that most allocations and
+ * frees take no lock shared with other threads. The allocator checks what it
  * is given back: freeing or reallocating a block that was freed already (in any thread) throws
  * an `IOError` with code `'EDOUBLEFREE'`, one that is not a live block of this pool (or not of
  * that size) `'EFOREIGN'`; the pool is unchanged and stays usable.
