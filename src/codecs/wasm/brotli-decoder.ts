@@ -1,5 +1,5 @@
 import { ShimModule } from './shim-module.js';
-import { MODULE_BASE64 as DECODER } from './brotli-decoder.generated.js';
+import { MODULE_HEX as DECODER } from './brotli-decoder.generated.js';
 
 /** The brotli decoder module (wasm/codecs/brotli.c), instantiated on first use. */
 export function loadDecoder(): Promise<ShimModule> {

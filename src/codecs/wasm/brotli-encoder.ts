@@ -1,5 +1,5 @@
 import { ShimModule } from './shim-module.js';
-import { MODULE_BASE64 as ENCODER } from './brotli-encoder.generated.js';
+import { MODULE_HEX as ENCODER } from './brotli-encoder.generated.js';
 
 /** The brotli encoder module (wasm/codecs/brotli.c), instantiated on first use. */
 export function loadEncoder(): Promise<ShimModule> {

@@ -1,7 +1,7 @@
 import { ShimModule } from './shim-module.js';
-import { MODULE_BASE64 } from './lz4.generated.js';
+import { MODULE_HEX } from './lz4.generated.js';
 
 /** The lz4 module (wasm/codecs/lz4.c): decoder and encoder, instantiated on first use. */
 export function loadModule(): Promise<ShimModule> {
-  return ShimModule.load(MODULE_BASE64, 'lz4');
+  return ShimModule.load(MODULE_HEX, 'lz4');
 }

@@ -1,4 +1,5 @@
 import { IOError, OutOfMemoryError } from '../../errors.js';
+import { bytesOfHex } from '../../util/hex.js';
 import { corrupt } from '../codec-errors.js';
 import { CHUNK, type EncodeStep, type Pending, type SyncDecoder, type SyncEncoder } from '../transform.js';
 
@@ -26,27 +27,6 @@ const STEPS: { readonly [step in EncodeStep]: number } = { run: 0, flush: 1, end
 /** Input copied into the module per call, at most. */
 const IN = 256 * 1024;
 
-/** Decodes base64 (the embedded modules) without `atob`'s string of bytes per character. */
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const values = new Uint8Array(128);
-  for (let i = 0; i < alphabet.length; i++) values[alphabet.charCodeAt(i)] = i;
-  const end = text.endsWith('==') ? text.length - 2 : text.endsWith('=') ? text.length - 1 : text.length;
-  const bytes = new Uint8Array((end * 3) >> 2);
-  let bits = 0;
-  let count = 0;
-  let out = 0;
-  for (let i = 0; i < end; i++) {
-    bits = (bits << 6) | values[text.charCodeAt(i)]!;
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      bytes[out++] = (bits >> count) & 0xff;
-    }
-  }
-  return bytes;
-}
-
 /**
  * One instance of a codec module: its memory, the shim's call record and buffers, shared by
  * every coder of the codec in this thread (calls are synchronous, so they never interleave).
@@ -73,8 +53,8 @@ export class ShimModule {
   }
 
   /** Compiles and instantiates an embedded module. */
-  static async load(base64: string, codec: string): Promise<ShimModule> {
-    const module = await WebAssembly.compile(decodeBase64(base64));
+  static async load(hex: string, codec: string): Promise<ShimModule> {
+    const module = await WebAssembly.compile(bytesOfHex(hex));
     const instance = await WebAssembly.instantiate(module, IMPORTS);
     return new ShimModule(instance.exports as unknown as ShimExports, codec);
   }

@@ -1,5 +1,5 @@
 import { ShimModule } from './shim-module.js';
-import { MODULE_BASE64 as ENCODER } from './zstd-encoder.generated.js';
+import { MODULE_HEX as ENCODER } from './zstd-encoder.generated.js';
 
 /** The zstd encoder module (wasm/codecs/zstd.c), instantiated on first use. */
 export function loadEncoder(): Promise<ShimModule> {

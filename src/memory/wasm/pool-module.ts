@@ -1,5 +1,6 @@
 import { leftOut } from './build-flag.js';
-import { POOL_MODULE_BASE64 } from './pool-module.generated.js';
+import { bytesOfHex } from '../../util/hex.js';
+import { POOL_MODULE_HEX } from './pool-module.generated.js';
 
 /**
  * The C ABI of wasm/src/lib.rs. Offsets and sizes are unsigned 32-bit: read results with
@@ -53,12 +54,9 @@ let compiled: WebAssembly.Module | undefined;
 export function poolModule(): WebAssembly.Module {
   if (compiled === undefined) {
     // Spelled out, not wasmPoolLeftOut(): a bundler folds only the expression itself.
-    const base64 = typeof __NATIVEFILE_WASM_POOL__ === 'boolean' && !__NATIVEFILE_WASM_POOL__ ? undefined : POOL_MODULE_BASE64;
-    if (base64 === undefined) throw leftOut();
-    const text = atob(base64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    compiled = new WebAssembly.Module(bytes);
+    const hex = typeof __NATIVEFILE_WASM_POOL__ === 'boolean' && !__NATIVEFILE_WASM_POOL__ ? undefined : POOL_MODULE_HEX;
+    if (hex === undefined) throw leftOut();
+    compiled = new WebAssembly.Module(bytesOfHex(hex));
   }
   return compiled;
 }
