@@ -106,6 +106,10 @@ import { initialChunkOnly } from './scripts/size-chunks.mjs';
 // zstd encoder 182 -> 126.5 (126.10), lz4 64 -> 48 (47.55), bz2 39.5 -> 32 (31.76), brotli
 // decoder 108 -> 93 (92.50), brotli encoder 366 -> 314 (313.43); the wasm pool's share 11.6 ->
 // 10.5 kB. Decoding is as fast as base64's was (src/util/hex.ts).
+// Then +0.2 kB for the large caches' review fixes (a free under the lock claims its block by
+// compare-and-swap; a stale entry is used only where its header still looks like its block's):
+// allocateBuffer 13.4 -> 13.5 kB (13.50), OpfsFile's first use 27.1 -> 27.3 (27.28), the
+// compressed streams 20.2 -> 20.4 (20.34); the wasm pool's share 10.7 kB.
 //
 // What Vite itself adds (its module-preload polyfill and preload helper) is measured by
 // test/size/vite-budgets.test.ts, which builds apps from the packed package with Vite.
@@ -151,11 +155,11 @@ export default [
   // The file OpfsFile starts as its IO worker (its own request, not in the page's bundle).
   { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...loadedAtStart, limit: '8.2 kB' },
   // The memory API: the default pool, the wasm allocator embedded (see docs/bundle-sizes.md).
-  { name: 'allocateBuffer', ...app('allocateBuffer'), ...loadedAtStart, limit: '13.4 kB' },
+  { name: 'allocateBuffer', ...app('allocateBuffer'), ...loadedAtStart, limit: '13.5 kB' },
   // Everything each app may load, and the same without the wasm pool (for its share).
   { name: `BufferReader${FIRST_USE}`, ...app('BufferReader'), ...withFirstUse, limit: '7.9 kB' },
   { name: `BlobFile + toReadableStream${FIRST_USE}`, ...app('BlobFile, toReadableStream'), ...withFirstUse, limit: '8.9 kB' },
-  { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '27.1 kB' },
+  { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '27.3 kB' },
   {
     name: `OpfsFile (page side)${FIRST_USE}${WITHOUT_WASM_POOL}`,
     ...app('OpfsFile'),
@@ -171,7 +175,7 @@ export default [
     name: 'CompressedInputStream + CompressedOutputStream',
     ...app('CompressedInputStream, CompressedOutputStream'),
     ...loadedAtStart,
-    limit: '20.2 kB',
+    limit: '20.4 kB',
   },
   { name: 'codec chunk: zstd decoder (wasm)', ...chunk('wasm/zstd-decoder'), limit: '38.5 kB' },
   { name: 'codec chunk: zstd encoder (wasm)', ...chunk('wasm/zstd-encoder'), limit: '126.5 kB' },

@@ -4,13 +4,12 @@
 use core::sync::atomic::Ordering;
 
 use crate::cache::{slot_of, ThreadCache};
-use crate::heap::{Memory, DOUBLE_FREE, FOREIGN, FREE_BIT, GRANULE, HEADER, MIN_BLOCK, OK, POISONED, RETIRED, SMALL_LIMIT};
-use crate::large::{self, cached, class_size, large_class, live, swap, CACHED_LIMIT};
+use crate::heap::{Memory, DOUBLE_FREE, FOREIGN, GRANULE, HEADER, OK, POISONED, RETIRED, SMALL_LIMIT};
+use crate::large::{self, cached, large_class, live, looks_large, swap, CACHED_LIMIT};
 use crate::lock::Parking;
 use crate::pool::Pool;
-use crate::states::{locate, word_at, CACHED, FREE, LIVE};
+use crate::states::{locate, CACHED, FREE, LIVE};
 use crate::stats::{MAY_THAW, NEEDS_LOCK};
-use crate::tlsf::LARGE_TAG;
 
 /// `free_large_cached` found no room or no block it can vouch for: free under the lock.
 const TAKE_LOCK: u32 = 5;
@@ -63,7 +62,7 @@ impl<P: Parking, M: Memory> Pool<P, M> {
         }
         let (map, base) = (&self.map, self.settings.base.load(Ordering::Relaxed));
         let small = size <= SMALL_LIMIT;
-        let block = if small { cache.pop(map, base, size) } else { cache.pop_large(base, size) };
+        let block = if small { cache.pop(map, base, size) } else { cache.pop_large(map, base, size) };
         if block != 0 && self.stats.allocate(Some(&cache.account), size) != NEEDS_LOCK {
             return block;
         }
@@ -72,6 +71,7 @@ impl<P: Parking, M: Memory> Pool<P, M> {
         let result = self.with_heap(ticket, |heap| {
             let mut block = block;
             if block == 0 && !small {
+                cache.mark_active(heap.epoch);
                 block = heap.alloc(size);
             } else if block == 0 && cache.fill(heap, slot, size) > 0 {
                 block = cache.pop(map, base, size);
@@ -154,10 +154,7 @@ impl<P: Parking, M: Memory> Pool<P, M> {
         }
         // A live block of the class has this header (tlsf.rs), stable while it is live.
         let (base, block) = (self.settings.base.load(Ordering::Relaxed), offset - HEADER);
-        let word = word_at(base, block).load(Ordering::Relaxed);
-        let total = class_size(class) + HEADER;
-        let tag = word_at(base, block + 8).load(Ordering::Relaxed);
-        if word & FREE_BIT != 0 || word < total || word - total >= MIN_BLOCK || tag != block ^ LARGE_TAG || large::asked(base, block) != size {
+        if !looks_large(&self.map, base, block, class) || large::asked(base, block) != size {
             return TAKE_LOCK;
         }
         if !swap(base, block, live(block, class), cached(block, class)) {
@@ -192,7 +189,7 @@ impl<P: Parking, M: Memory> Pool<P, M> {
                 } else if new_size == 0 {
                     heap.free(offset, old_size);
                     (heap.zero_area(), false)
-                } else if old_size == new_size || old_size > SMALL_LIMIT && new_size > SMALL_LIMIT && heap.resize_large(offset, new_size) {
+                } else if old_size == new_size || old_size > SMALL_LIMIT && new_size > SMALL_LIMIT && heap.resize_large(offset, old_size, new_size) {
                     (offset, false)
                 } else {
                     (heap.alloc(new_size), true)

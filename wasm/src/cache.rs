@@ -18,7 +18,7 @@ use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use crate::heap::{Heap, Memory, CLASS_COUNT, HEADER};
-use crate::large::{cached, class_size, large_class, live, set_asked, swap, LARGE_CLASSES};
+use crate::large::{cached, class_size, large_class, live, looks_large, set_asked, swap, LARGE_CLASSES};
 use crate::states::{class_of, locate, SlabMap, CACHED, LIVE};
 use crate::stats::Account;
 
@@ -167,7 +167,7 @@ impl ThreadCache {
     /// offset; 0 if this cache has none left of that class. (Out of line, as the other large
     /// paths: inlined, they made the module a fifth larger for no measurable speed.)
     #[inline(never)]
-    pub fn pop_large(&self, base: usize, size: u32) -> u32 {
+    pub fn pop_large(&self, map: &SlabMap, base: usize, size: u32) -> u32 {
         let class = large_class(size);
         let (count, blocks, bytes) = self.large(class);
         let mut n = if (*count as usize) < LARGE_CAPACITY { *count as usize } else { LARGE_CAPACITY };
@@ -175,7 +175,7 @@ impl ThreadCache {
             n -= 1;
             let block = blocks[n];
             *bytes = bytes.saturating_sub(class_size(class));
-            if block != 0 && swap(base, block, cached(block, class), live(block, class)) {
+            if block != 0 && looks_large(map, base, block, class) && swap(base, block, cached(block, class), live(block, class)) {
                 set_asked(base, block, size);
                 *count = n as u32;
                 return block + HEADER;
@@ -281,6 +281,13 @@ impl ThreadCache {
 
     pub(crate) fn is_free(&self) -> bool {
         self.owner.load(Ordering::Relaxed) == 0
+    }
+
+    /// Under the lock: notes that the owner is active now (a miss of its large blocks), as a
+    /// fill or flush does, so that a busy slot is not taken for idle.
+    pub(crate) fn mark_active(&self, now: u32) {
+        // SAFETY: `last_active` only changes under the lock.
+        unsafe { *self.last_active.get() = now };
     }
 
     /// Under the lock: how many critical sections ago this cache was last active.

@@ -24,7 +24,7 @@
 //! slab (states.rs). A double free or an address that is not a live block is reported
 //! (`DOUBLE_FREE`, `FOREIGN`) and changes nothing.
 
-use crate::large::{large_total, set_live};
+use crate::large::{large_class, large_total, live, set_live, swap};
 use crate::states::SlabMap;
 
 /// Allocation granularity and alignment, in bytes.
@@ -179,22 +179,32 @@ impl<M: Memory> Heap<M> {
             return self.free_small(offset, size);
         }
         let code = self.check_large(offset, size);
-        if code == OK {
-            self.release(offset - HEADER);
+        if code != OK {
+            return code;
         }
-        code
+        // Claimed by compare-and-swap: a free through a thread cache, which takes no lock, may
+        // race this one (large.rs), and only one of them frees the block.
+        let block = offset - HEADER;
+        if !swap(self.base(), block, live(block, large_class(size)), 0) {
+            return DOUBLE_FREE;
+        }
+        self.release(block);
+        OK
     }
 
-    /// Grows or shrinks the large block at `offset` without moving it; false if it cannot.
-    pub fn resize_large(&mut self, offset: u32, new_size: u32) -> bool {
+    /// Grows or shrinks the live large block at `offset`, obtained for `old_size` bytes, without
+    /// moving it; false if it cannot (or a free through a thread cache took it meanwhile).
+    pub fn resize_large(&mut self, offset: u32, old_size: u32, new_size: u32) -> bool {
         let block = offset - HEADER;
+        // Claimed first, as `free` does: a racing free through a cache finds no live block.
+        if !swap(self.base(), block, live(block, large_class(old_size)), 0) {
+            return false;
+        }
         let resized = match large_total(new_size) {
             Some(total) => self.resize_in_place(block, total),
             None => false,
         };
-        if resized {
-            set_live(self.base(), block, new_size);
-        }
+        set_live(self.base(), block, if resized { new_size } else { old_size });
         resized
     }
 

@@ -10,14 +10,17 @@
 //! which TLSF leaves alone in used blocks and slab headers do not use: `live(block, class)` while its caller has it,
 //! `cached(block, class)` while a thread cache holds it, and 0 from its release (tlsf.rs). Only
 //! compare-exchanges move a block between LIVE and CACHED, so the free that caches a block and
-//! the allocation that takes it back never both win. Each value names its block and class: a
-//! cache entry gone stale (its block swept back to TLSF, the space perhaps handed out again as
-//! another block) matches no state and is skipped, as for small blocks (states.rs).
+//! the allocation that takes it back never both win, and a free under the lock claims the block
+//! the same way. Each value names its block and class, and an entry is used only where the
+//! header still looks like a used block of its class (`looks_large`): a cache entry gone stale
+//! (its block swept back to TLSF, the space perhaps handed out again) is skipped, as for small
+//! blocks (states.rs).
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use crate::heap::{Heap, Memory, GRANULE, HEADER, SMALL_LIMIT};
-use crate::states::word_at;
+use crate::heap::{Heap, Memory, FREE_BIT, GRANULE, HEADER, MIN_BLOCK, SMALL_LIMIT};
+use crate::states::{word_at, SlabMap};
+use crate::tlsf::LARGE_TAG;
 
 /// The largest request that thread caches keep.
 pub const CACHED_LIMIT: u32 = 64 * 1024;
@@ -100,6 +103,21 @@ pub fn set_live(base: usize, block: u32, size: u32) {
     state(base, block).store(live(block, large_class(size)), Ordering::Release);
 }
 
+/// Whether the words at `block` look like the header of a used large block of `class` (see
+/// tlsf.rs): outside the slabs, not free, the class's size, its tag. Read without the lock, so
+/// only a hint, but it keeps a stale cache entry from swapping a word of whatever its space
+/// holds now (a slab's states, a buffer's bytes) that happens to spell its state.
+#[inline(never)]
+pub fn looks_large(map: &SlabMap, base: usize, block: u32, class: u32) -> bool {
+    let word = word_at(base, block).load(Ordering::Relaxed);
+    let total = class_size(class) + HEADER;
+    !map.contains(block)
+        && word & FREE_BIT == 0
+        && word >= total
+        && word - total < MIN_BLOCK
+        && word_at(base, block + 8).load(Ordering::Relaxed) == block ^ LARGE_TAG
+}
+
 /// Moves the state of `block` from `from` to `to`; false if it was not `from`.
 #[inline]
 pub fn swap(base: usize, block: u32, from: u32, to: u32) -> bool {
@@ -111,7 +129,11 @@ impl<M: Memory> Heap<M> {
     /// if it is not cached: a stale cache entry.
     #[inline(never)]
     pub(crate) fn uncache_large(&mut self, block: u32, class: u32) -> bool {
-        let cached = block >= self.start + GRANULE && block < self.end && swap(self.base(), block, cached(block, class), 0);
+        let cached = block >= self.start + GRANULE
+            && block < self.end
+            && looks_large(self.map(), self.base(), block, class)
+            && self.prev_phys(block + self.size(block)) == block
+            && swap(self.base(), block, cached(block, class), 0);
         if cached {
             self.release(block);
         }

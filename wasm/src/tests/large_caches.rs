@@ -5,7 +5,7 @@
 use super::support::{bytes, heap_check, new_pool, Rng, TestPool};
 use crate::cache::LARGE_BUDGET;
 use crate::heap::{DOUBLE_FREE, FOREIGN, GRANULE, OK};
-use crate::large::{class_size, large_class, CACHED_LIMIT, LARGE_CLASSES};
+use crate::large::{cached, class_size, large_class, CACHED_LIMIT, LARGE_CLASSES};
 use crate::stats::Stat;
 
 /// Sizes from just past the small blocks to `CACHED_LIMIT`, one of each class and its extremes.
@@ -190,5 +190,70 @@ fn threads_freeing_and_sweeping_at_once_never_get_the_same_large_block() {
     }
     assert_eq!(pool.stat(Stat::BytesAllocated), 0);
     pool.release_unused(0);
+    heap_check(pool);
+}
+
+#[test]
+fn two_threads_freeing_one_large_block_at_once_get_one_ok_and_one_double_free() {
+    // One free through a thread cache (lock-free), the other under the lock (no cache), started
+    // together, many times: exactly one of them frees the block.
+    use std::sync::atomic::{AtomicU32, Ordering};
+    const ROUNDS: u32 = 100_000;
+    let pool = new_pool(64 << 20, 64 << 20);
+    let cached = pool.attach(0);
+    static ROUND: AtomicU32 = AtomicU32::new(0);
+    static BLOCK: AtomicU32 = AtomicU32::new(0);
+    static DONE: AtomicU32 = AtomicU32::new(0);
+    let locked = std::thread::spawn(move || {
+        let mut oks = 0;
+        for round in 1..=ROUNDS {
+            while ROUND.load(Ordering::Acquire) != round {
+                std::hint::spin_loop();
+            }
+            if pool.free(0, BLOCK.load(Ordering::Acquire), 3008) == OK {
+                oks += 1;
+            }
+            DONE.fetch_add(1, Ordering::AcqRel);
+        }
+        oks
+    });
+    let mut oks = 0;
+    for round in 1..=ROUNDS {
+        let block = pool.alloc(cached, 3008);
+        BLOCK.store(block, Ordering::Release);
+        ROUND.store(round, Ordering::Release);
+        let mine = pool.free(cached, block, 3008) == OK;
+        while DONE.load(Ordering::Acquire) != round {
+            std::hint::spin_loop();
+        }
+        oks += mine as u32;
+    }
+    let theirs = locked.join().unwrap();
+    assert_eq!(oks + theirs, ROUNDS, "each block freed once");
+    assert_eq!(pool.stat(Stat::BytesAllocated), 0);
+    pool.release_unused(0);
+    heap_check(pool);
+}
+
+#[test]
+fn a_stale_entry_is_not_taken_when_the_bytes_now_there_spell_its_state() {
+    let pool = new_pool(8 << 20, 8 << 20);
+    let t = pool.attach(0);
+    let before = pool.alloc(0, 2048);
+    let block = pool.alloc(t, 3008);
+    assert_eq!(pool.free(t, block, 3008), OK);
+    assert_eq!(pool.release_unused(0), OK, "t's entry is stale");
+    assert_eq!(pool.free(0, before, 2048), OK);
+    // A buffer now covers the old block's header, and its bytes spell the entry's state there.
+    let buffer = pool.alloc(0, 256 * 1024);
+    let header = block - GRANULE;
+    assert!(buffer < header && header + GRANULE <= buffer + 256 * 1024, "the buffer covers the old header");
+    let state = cached(header, large_class(3008)).to_le_bytes();
+    bytes(pool, header + 24, 4).copy_from_slice(&state);
+    let again = pool.alloc(t, 3008);
+    assert!(again >= buffer + 256 * 1024 || again + 3008 <= buffer, "{} is inside the buffer", again);
+    assert_eq!(bytes(pool, header + 24, 4), &state[..], "the buffer's bytes are untouched");
+    assert_eq!(pool.free(t, again, 3008), OK);
+    assert_eq!(pool.free(0, buffer, 256 * 1024), OK);
     heap_check(pool);
 }
