@@ -70,11 +70,15 @@ impl<P: Parking, M: Memory> Pool<P, M> {
         let slot = slot_of(ticket).unwrap_or(0);
         let result = self.with_heap(ticket, |heap| {
             let mut block = block;
-            if block == 0 && !small {
+            if block == 0 && small && cache.fill(heap, slot, size) > 0 {
+                block = cache.pop(map, base, size);
+            }
+            if block == 0 {
+                // A large miss; or the refill was emptied at once by another thread on this
+                // cache (a slot given away mid-call, cache.rs), which is no reason to say the
+                // pool is full: straight from the heap, as for a thread without a cache.
                 cache.mark_active(heap.epoch);
                 block = heap.alloc(size);
-            } else if block == 0 && cache.fill(heap, slot, size) > 0 {
-                block = cache.pop(map, base, size);
             }
             if block != 0 {
                 self.allocated_locked(ticket, size);

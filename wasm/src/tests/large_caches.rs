@@ -2,7 +2,7 @@
 //! back to it without the lock; frees stay checked; what caches hold comes back when memory
 //! runs short, on `release_unused` and when a thread leaves.
 
-use super::support::{bytes, heap_check, new_pool, Rng, TestPool};
+use super::support::{bytes, churn, heap_check, new_pool, Rng, TestPool};
 use crate::cache::LARGE_BUDGET;
 use crate::heap::{DOUBLE_FREE, FOREIGN, GRANULE, OK};
 use crate::large::{cached, class_size, large_class, CACHED_LIMIT, LARGE_CLASSES};
@@ -159,29 +159,12 @@ fn threads_freeing_and_sweeping_at_once_never_get_the_same_large_block() {
         .map(|i| {
             std::thread::spawn(move || {
                 let t = if i < 2 { shared } else { pool.attach(i as u32) };
-                let mut rng = Rng(0x5eed + i * 7919);
-                let mut live: Vec<(u32, u32, u8)> = Vec::new();
-                for step in 0..STEPS {
-                    if rng.below(2) == 0 || live.is_empty() {
-                        let granules = if rng.below(8) == 0 { 2048 } else { 1024 };
-                        let size = 64 * (1 + rng.below(granules) as u32);
-                        let block = pool.alloc(t, size);
-                        assert!(block >= 64, "alloc failed with {}", block);
-                        let fill = (step as u8) ^ (i as u8 * 0x55);
-                        bytes(pool, block, size).fill(fill);
-                        live.push((block, size, fill));
-                    } else {
-                        let (block, size, fill) = live.swap_remove(rng.below(live.len() as u64) as usize);
-                        assert!(bytes(pool, block, size).iter().all(|&b| b == fill), "a block was handed out twice");
-                        assert_eq!(pool.free(t, block, size), OK);
-                    }
-                    if i == 3 && step % 10_000 == 0 {
-                        assert_eq!(pool.release_unused(0), OK);
-                    }
-                }
-                for (block, size, _) in live {
-                    assert_eq!(pool.free(t, block, size), OK);
-                }
+                // One in eight up to 128 KiB, past what caches keep.
+                let size = |rng: &mut Rng| {
+                    let granules = if rng.below(8) == 0 { 2048 } else { 1024 };
+                    64 * (1 + rng.below(granules) as u32)
+                };
+                churn(pool, t, 0x5eed + i * 7919, STEPS, size, if i == 3 { Some(10_000) } else { None });
             })
         })
         .collect();

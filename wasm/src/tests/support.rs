@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicU32;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use crate::heap::Memory;
+use crate::heap::{Memory, OK};
 use crate::lock::Parking;
 use crate::pool::Pool;
 
@@ -76,9 +76,39 @@ pub fn heap_check(pool: &TestPool) -> u64 {
     pool.inspect(|heap| heap.check()).unwrap()
 }
 
+/// The bytes of a block. The memory's base is read without the lock (a test reserves the memory
+/// up front), so that looking at a block does not take the lock the code under test avoids.
 pub fn bytes(pool: &TestPool, offset: u32, size: u32) -> &'static mut [u8] {
-    let base = pool.inspect(|heap| heap.memory_base()).unwrap();
+    let base = pool.settings.base.load(std::sync::atomic::Ordering::Relaxed);
     unsafe { std::slice::from_raw_parts_mut((base + offset as usize) as *mut u8, size as usize) }
+}
+
+/// `steps` random allocations and frees of `size()` bytes through `ticket`, each block filled
+/// with its own byte and checked when freed (a block handed out twice shows), the pool swept
+/// every `sweep_every` steps if given; frees what is left at the end.
+pub fn churn(pool: &'static TestPool, ticket: u32, seed: u64, steps: u32, size: impl Fn(&mut Rng) -> u32, sweep_every: Option<u32>) {
+    let mut rng = Rng(seed);
+    let mut live: Vec<(u32, u32, u8)> = Vec::new();
+    for step in 0..steps {
+        if rng.below(2) == 0 || live.is_empty() {
+            let size = size(&mut rng);
+            let block = pool.alloc(ticket, size);
+            assert!(block >= 64, "alloc failed with {}", block);
+            let fill = (step as u8) ^ (seed as u8).wrapping_mul(0x55);
+            bytes(pool, block, size).fill(fill);
+            live.push((block, size, fill));
+        } else {
+            let (block, size, fill) = live.swap_remove(rng.below(live.len() as u64) as usize);
+            assert!(bytes(pool, block, size).iter().all(|&b| b == fill), "a block was handed out twice");
+            assert_eq!(pool.free(ticket, block, size), OK);
+        }
+        if sweep_every.map_or(false, |every| step % every == 0) {
+            assert_eq!(pool.release_unused(0), OK);
+        }
+    }
+    for (block, size, _) in live {
+        assert_eq!(pool.free(ticket, block, size), OK);
+    }
 }
 
 /// A tiny deterministic generator (xorshift), so failures reproduce.
