@@ -16,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, bench, describe } from 'vitest';
 import { createWasmMemoryPool } from 'nativefile';
 import { compare, median, type Row } from './harness.js';
+import { sizesUpTo } from './pool-work.mjs';
 
 const pool = createWasmMemoryPool();
 const workers = [0, 1].map(
@@ -24,15 +25,6 @@ const workers = [0, 1].map(
 afterAll(async () => {
   await Promise.all(workers.map((worker) => worker.terminate()));
 });
-
-/** 1,000 sizes, log-uniform from 64 B to `top`. */
-function sizesUpTo(top: number): number[] {
-  let state = 12345;
-  return Array.from({ length: 1000 }, () => {
-    state = (state * 1103515245 + 12345) >>> 0;
-    return Math.round(64 * (top / 64) ** (state / 2 ** 32));
-  });
-}
 
 /** Runs `repeat` rounds of the sizes on `threads` workers, split evenly between them. */
 async function run(kind: string, sizes: number[], repeat: number, threads: number): Promise<void> {

@@ -5,3 +5,6 @@ export function poolWork(
   handle: WasmPoolHandle,
   pools: { shared: MemoryPool; own: MemoryPool },
 ): (kind: string, sizes: number[], repeat: number) => number;
+
+/** 1,000 sizes, log-uniform from 64 B to `top` bytes, in a fixed scattered order. */
+export function sizesUpTo(top: number): number[];

@@ -7,6 +7,10 @@
 // gives 2 threads at the time ('compute': a chain of dependent multiplications;
 // 'independent': independent additions).
 
+/** 1,000 sizes, log-uniform from 64 B to `top` bytes, in a fixed scattered order. */
+export const sizesUpTo = (top) =>
+  Array.from({ length: 1000 }, (_, i) => Math.round(64 * (top / 64) ** (((i * 7919) % 1000) / 1000)));
+
 /** The allocator's exports on the shared pool's memory, instantiated as the library does. */
 function instantiate({ module, memory }) {
   const words = new Int32Array(memory.buffer);

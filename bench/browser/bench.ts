@@ -1,6 +1,7 @@
 // Browser benchmarks, driven by bench/browser.mjs: each returns MB/s (or reads/s) measured here.
 import { transfer, wrap } from 'comlink';
 import { BlobFile, createWasmMemoryPool, OpfsFile } from '../../src/index.js';
+import { sizesUpTo } from '../pool-work.mjs';
 import type { ReplaceRoute } from './raw-worker.js';
 
 const MiB = 1024 * 1024;
@@ -19,9 +20,6 @@ const rawWorker = wrap<{
   closeChunks(): Promise<void>;
 }>(new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' }));
 
-/** 1,000 sizes, log-uniform from 64 B to `top` bytes. */
-const sizesUpTo = (top: number): number[] =>
-  Array.from({ length: 1000 }, (_, i) => Math.round(64 * (top / 64) ** (((i * 7919) % 1000) / 1000)));
 /** Small blocks (slabs), and mixed sizes of which 60 % are large (TLSF blocks; both thread-cached). */
 const POOL_SIZES = { small: sizesUpTo(1024), mixed: sizesUpTo(65536) };
 const POOL_REPEAT = 200;
