@@ -21,6 +21,7 @@ const collected = new FinalizationRegistry<Allocation>((allocation) => {
   }
 });
 let pending: Collectable[] = [];
+let scheduled = false;
 const BATCH = 1024;
 
 /**
@@ -33,19 +34,30 @@ const BATCH = 1024;
  * job anyway.
  */
 export function dropWhenCollected(holder: Collectable): void {
-  const count = pending.push(holder);
-  if (count === 1) queueMicrotask(registerPending);
-  else if (count >= BATCH) registerPending();
+  if (pending.push(holder) >= BATCH) registerPending();
+  else if (!scheduled) {
+    scheduled = true;
+    queueMicrotask(registerScheduled);
+  }
 }
 
 /**
  * Cancels {@link dropWhenCollected}, for a holder that dropped its reference itself (its
- * `allocation` is `null` by now, so a pending registration is skipped).
+ * `allocation` is `null` by now, so a pending registration is skipped). A holder released
+ * while it is the newest one listed (as one released right after it was made is) leaves the
+ * list at once, with those listed before it that were released already. Listed, a released
+ * buffer stayed reachable, and its block with it (64 KiB system-pool buffers: 64 MB held by
+ * a loop of 1,000), until the batch was registered, and every young collection in between
+ * copied it.
  */
 export function cancelDropWhenCollected(holder: Collectable): void {
   if (holder.registered) {
     collected.unregister(holder);
     holder.registered = false;
+  } else if (pending[pending.length - 1] === holder) {
+    // With any before it that were released out of order.
+    do pending.pop();
+    while (pending.length > 0 && pending[pending.length - 1]!.allocation === null);
   }
 }
 
@@ -56,6 +68,11 @@ export function allocationChanged(holder: Collectable): void {
     collected.register(holder, holder.allocation, holder);
   }
   // A pending holder is registered later with whatever it holds then.
+}
+
+function registerScheduled(): void {
+  scheduled = false;
+  registerPending();
 }
 
 function registerPending(): void {

@@ -60,3 +60,27 @@ test('a buffer read from a BufferReader keeps its source alive (ARROW-421)', asy
   expect(new TextDecoder().decode(buf.view)).toBe('sample');
   expect(buf.parent).not.toBeNull();
 });
+
+test('buffers released at once are not kept alive by the collection backstop while the job runs', () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with node --expose-gc');
+  const arrayBuffersAfterGc = () => {
+    gc();
+    return process.memoryUsage().arrayBuffers;
+  };
+  const pool = systemMemoryPool(); // each block its own ArrayBuffer, so what stays reachable shows
+  pool.allocate(64).release(); // a registration scheduled for the end of this job
+  const before = arrayBuffersAfterGc();
+  // Fewer than a registration batch (1,024), in one synchronous job, so nothing flushes them.
+  for (let i = 0; i < 500; i++) pool.allocate(65536).release();
+  const held = arrayBuffersAfterGc() - before;
+  expect(held, `${held} bytes of released buffers still reachable`).toBeLessThan(4 * 65536);
+  // Released in the order they were made, not the reverse: the last release takes both.
+  for (let i = 0; i < 250; i++) {
+    const [first, second] = [pool.allocate(65536), pool.allocate(65536)];
+    first.release();
+    second.release();
+  }
+  const heldAfterPairs = arrayBuffersAfterGc() - before;
+  expect(heldAfterPairs, `${heldAfterPairs} bytes of released pairs still reachable`).toBeLessThan(4 * 65536);
+});
