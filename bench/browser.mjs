@@ -91,7 +91,8 @@ const GROUPS = {
   // The same work split between 2 workers or done by 1, with controls split the same way in
   // the same rounds: the same allocations by the allocator's own calls (no Buffer objects), and
   // from a pool of each worker's own (nothing shared: how far the shared pool could scale
-  // here), and arithmetic, dependent and independent (what the machine gives 2 threads now).
+  // here), and arithmetic, dependent and independent, and loads and stores in each worker's own
+  // small array (what the machine gives 2 threads now, to work that touches memory and not).
   'wasm pool, allocate + release of 64 B to 1 KiB, and controls, from 2 workers / from 1': {
     unit: 'M steps/s',
     names: [
@@ -101,6 +102,8 @@ const GROUPS = {
       'callsOneWorker',
       'ownPoolTwoWorkers',
       'ownPoolOneWorker',
+      'memoryTwoWorkers',
+      'memoryOneWorker',
       'computeTwoWorkers',
       'computeOneWorker',
       'independentTwoWorkers',
@@ -111,6 +114,7 @@ const GROUPS = {
       ['poolTwoWorkers', 'poolOneWorker'],
       ['callsTwoWorkers', 'callsOneWorker'],
       ['ownPoolTwoWorkers', 'ownPoolOneWorker'],
+      ['memoryTwoWorkers', 'memoryOneWorker'],
       ['computeTwoWorkers', 'computeOneWorker'],
       ['independentTwoWorkers', 'independentOneWorker'],
     ],
@@ -124,6 +128,8 @@ const GROUPS = {
       'callsMixedOneWorker',
       'ownPoolMixedTwoWorkers',
       'ownPoolMixedOneWorker',
+      'memoryTwoWorkers',
+      'memoryOneWorker',
       'computeTwoWorkers',
       'computeOneWorker',
     ],
@@ -132,6 +138,7 @@ const GROUPS = {
       ['poolMixedTwoWorkers', 'poolMixedOneWorker'],
       ['callsMixedTwoWorkers', 'callsMixedOneWorker'],
       ['ownPoolMixedTwoWorkers', 'ownPoolMixedOneWorker'],
+      ['memoryTwoWorkers', 'memoryOneWorker'],
       ['computeTwoWorkers', 'computeOneWorker'],
     ],
   },

@@ -8,8 +8,9 @@
  * the same allocations by the allocator's own calls (its wasm exports, with no Buffer objects:
  * what sharing costs the allocator itself), from a pool of each thread's own (the library's
  * code with nothing shared between the threads: how far the shared pool could scale here),
- * and arithmetic, as a chain of dependent multiplications and as independent additions (what
- * the machine gives 2 threads at the time). Ratios are paired by round.
+ * arithmetic, as a chain of dependent multiplications and as independent additions, and loads
+ * and stores in each thread's own small array (what the machine gives 2 threads at the time,
+ * to work that touches memory and to work that does not). Ratios are paired by round.
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
@@ -53,7 +54,7 @@ const options = (sizes: number[]) => ({
 
 // Each table times the pool and the control in the same rounds, so that load on the machine
 // hits both alike: the pool's ratio is to be read against the control's.
-const CONTROLS = ['calls', 'own', 'compute', 'independent'];
+const CONTROLS = ['calls', 'own', 'memory', 'compute', 'independent'];
 const NAMES: Record<string, string> = {
   pool: 'shared pool',
   calls: "shared pool, the allocator's own calls",
@@ -61,6 +62,7 @@ const NAMES: Record<string, string> = {
   arraybuffer: 'new ArrayBuffer',
   compute: 'dependent arithmetic',
   independent: 'independent arithmetic',
+  memory: "loads and stores in each thread's own 16 KiB",
 };
 const tables: Array<[string, string, string[], number[]]> = [
   ['wasm pool, allocate + release of 64 B to 1 KiB, and controls', 'pool', CONTROLS, sizesUpTo(1024)],

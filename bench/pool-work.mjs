@@ -5,7 +5,7 @@
 // calls on the shared pool ('calls': its wasm exports, instantiated here as the library does,
 // with no Buffer objects), or as `new ArrayBuffer`; or only arithmetic, for what the machine
 // gives 2 threads at the time ('compute': a chain of dependent multiplications;
-// 'independent': independent additions).
+// 'independent': independent additions; 'memory': loads and stores in the thread's own array).
 
 /** 1,000 sizes, log-uniform from 64 B to `top` bytes, in a fixed scattered order. */
 export const sizesUpTo = (top) =>
@@ -28,6 +28,7 @@ export function poolWork(handle, { shared, own }) {
   const allocator = instantiate(handle);
   const ticket = allocator.nf_attach(0);
   let sink = 0;
+  const scratch = new Int32Array(4096);
   const allocateAndRelease = (from, sizes, repeat) => {
     for (let r = 0; r < repeat; r++) {
       for (const size of sizes) {
@@ -56,6 +57,21 @@ export function poolWork(handle, { shared, own }) {
     // About as much work per step as an allocation and its release, touching no shared memory.
     compute(sizes, repeat) {
       for (let r = 0; r < repeat; r++) for (const size of sizes) for (let i = 0; i < 20; i++) sink = (sink * 31 + size + i) | 0;
+    },
+    // As much work per step, reading and writing a 16 KiB array of the thread's own (in its
+    // core's L1 cache): what the machine gives 2 threads whose work touches memory, which
+    // arithmetic alone does not show.
+    memory(sizes, repeat) {
+      let j = sink & 4095;
+      for (let r = 0; r < repeat; r++) {
+        for (const size of sizes) {
+          for (let i = 0; i < 16; i++) {
+            scratch[j] = (scratch[j] + size) | 0;
+            j = (j * 31 + scratch[(j + 1) & 4095] + 7) & 4095;
+          }
+        }
+      }
+      sink = j;
     },
     independent(sizes, repeat) {
       let [a, b, c, d] = [sink, 1, 2, 3];

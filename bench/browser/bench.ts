@@ -62,6 +62,9 @@ const bench = {
   /** Dependent arithmetic only, no shared memory: what the machine gives 2 threads at the time. */
   computeTwoWorkers: (): Promise<number> => poolThreads('compute', 2),
   computeOneWorker: (): Promise<number> => poolThreads('compute', 1),
+  /** Loads and stores in each worker's own small array: what it gives work that touches memory. */
+  memoryTwoWorkers: (): Promise<number> => poolThreads('memory', 2),
+  memoryOneWorker: (): Promise<number> => poolThreads('memory', 1),
   /** Independent arithmetic. */
   independentTwoWorkers: (): Promise<number> => poolThreads('independent', 2),
   independentOneWorker: (): Promise<number> => poolThreads('independent', 1),
