@@ -6,72 +6,89 @@ use crate::cache::{SLOTS, STALE};
 use crate::heap::{DOUBLE_FREE, FOREIGN, OK, RETIRED};
 use crate::stats::Stat;
 
-/// Not a test: how alloc + free pairs of small blocks scale from 1 thread to 2 here
-/// (`cargo test --release -- --ignored --nocapture scaling`).
-#[repr(C)]
-struct Timespec {
-    seconds: i64,
-    nanos: i64,
-}
-
-extern "C" {
-    fn clock_gettime(clock: i32, time: *mut Timespec) -> i32;
-}
-
-/// This thread's CPU time in nanoseconds: unlike wall time, other processes on a loaded
-/// machine do not inflate it, while stalls on cache lines shared with other threads do.
-fn thread_cpu_ns() -> f64 {
-    let mut time = Timespec { seconds: 0, nanos: 0 };
-    // SAFETY: CLOCK_THREAD_CPUTIME_ID (3) on Linux; the struct matches timespec on 64-bit.
-    unsafe { clock_gettime(3, &mut time) };
-    time.seconds as f64 * 1e9 + time.nanos as f64
-}
-
+/// Not a test: how alloc + free pairs of small blocks (64 B to 1 KiB, log-spread, as the
+/// benchmarks' sizes) scale from 1 thread to 2, in interleaved rounds on two threads that live
+/// through the run (`cargo test --release -- --ignored --nocapture scaling`): on one pool
+/// whose slabs the two threads' caches took in turn, class by class; on one pool where the
+/// first took all its slabs, then the second (as when one thread starts before the other);
+/// and on a pool each.
 #[test]
 #[ignore]
 fn scaling_of_small_blocks() {
-    /// CPU nanoseconds per alloc + free pair, summed over the threads.
-    fn run(pool: &'static TestPool, threads: u32, steps: u32, cached: bool) -> f64 {
-        let handles: Vec<_> = (0..threads)
-            .map(|i| {
-                std::thread::spawn(move || {
-                    let t = if cached { pool.attach(i) } else { 0 };
-                    let start = thread_cpu_ns();
-                    let mut sink = 0u64;
-                    for s in 0..steps / threads {
-                        let size = 64 * (1 + (s % 16));
-                        let block = pool.alloc(t, size);
-                        sink += block as u64;
-                        pool.free(t, block, size);
-                    }
-                    let cpu = thread_cpu_ns() - start + (sink & 1) as f64;
-                    if cached {
-                        if i == 0 {
-                            println!("  headrooms at the end: {:?}", &pool.headrooms());
-                        }
-                        pool.detach(t);
-                    }
-                    cpu
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).sum::<f64>() / steps as f64
-    }
-    let pool = new_pool(64 << 20, 64 << 20);
-    for cached in [true, false] {
-        for _ in 0..3 {
-            let before = pool.critical_sections();
-            let one = run(pool, 1, 4_000_000, cached);
-            let two = run(pool, 2, 4_000_000, cached);
-            println!(
-                "cached {}: CPU per pair: 1 thread {:.1} ns, 2 threads {:.1} ns; lock taken {} times",
-                cached,
-                one,
-                two,
-                pool.critical_sections().wrapping_sub(before)
-            );
+    use std::sync::{Arc, Barrier, Mutex};
+    use std::time::Instant;
+    const PAIRS: u32 = 400_000;
+    const LAYOUTS: [&str; 3] = ["one pool, slabs taken in turn", "one pool, slabs taken one thread after the other", "a pool each"];
+    let spread = |i: u32| 64.0 * 16f64.powf(((i * 7919) % 1000) as f64 / 1000.0);
+    let sizes: Arc<Vec<u32>> = Arc::new((0..1000).map(|i| (spread(i) as u32 + 63) & !63).collect());
+    let (in_turn, in_order) = (new_pool(64 << 20, 64 << 20), new_pool(64 << 20, 64 << 20));
+    let tickets = [[in_turn.attach(1), in_turn.attach(2)], [in_order.attach(1), in_order.attach(2)]];
+    let warm = |pool: &TestPool, ticket: u32, class: u32| pool.free(ticket, pool.alloc(ticket, class * 64), class * 64);
+    for class in 1..=16 {
+        for ticket in tickets[0] {
+            warm(in_turn, ticket, class);
         }
     }
+    for ticket in tickets[1] {
+        for class in 1..=16 {
+            warm(in_order, ticket, class);
+        }
+    }
+    // What the threads do next: the layout, how many of them work, or stop.
+    let plan = Arc::new(Mutex::new((0usize, 0u32, false)));
+    let (start, done) = (Arc::new(Barrier::new(3)), Arc::new(Barrier::new(3)));
+    let threads: Vec<_> = (0..2usize)
+        .map(|t| {
+            let (sizes, plan, start, done) = (sizes.clone(), plan.clone(), start.clone(), done.clone());
+            let own = new_pool(64 << 20, 64 << 20);
+            std::thread::spawn(move || {
+                let on_own = own.attach(t as u32 + 1);
+                let pools = [(in_turn, tickets[0][t]), (in_order, tickets[1][t]), (own, on_own)];
+                let mut sink = 0u64;
+                loop {
+                    start.wait();
+                    let (layout, working, stop) = *plan.lock().unwrap();
+                    if stop {
+                        return sink;
+                    }
+                    if (t as u32) < working {
+                        let (pool, ticket) = pools[layout];
+                        for _ in 0..PAIRS / 1000 / working {
+                            for &size in sizes.iter() {
+                                let block = pool.alloc(ticket, size);
+                                sink = sink.wrapping_add(block as u64);
+                                assert_eq!(pool.free(ticket, block, size), OK);
+                            }
+                        }
+                    }
+                    done.wait();
+                }
+            })
+        })
+        .collect();
+    let mut ratios = [Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..41 {
+        for (layout, ratio) in ratios.iter_mut().enumerate() {
+            let mut seconds = [0.0; 2];
+            for working in [1, 2] {
+                *plan.lock().unwrap() = (layout, working, false);
+                let began = Instant::now();
+                start.wait();
+                done.wait();
+                seconds[working as usize - 1] = began.elapsed().as_secs_f64();
+            }
+            ratio.push(seconds[0] / seconds[1]);
+        }
+    }
+    plan.lock().unwrap().2 = true;
+    start.wait();
+    let sinks: u64 = threads.into_iter().map(|thread| thread.join().unwrap()).sum();
+    for (name, mut ratio) in LAYOUTS.into_iter().zip(ratios) {
+        ratio.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        println!("{}: 2 threads / 1 = {:.2}x (quartiles {:.2}-{:.2})", name, ratio[20], ratio[10], ratio[30]);
+    }
+    let locks = in_turn.critical_sections() + in_order.critical_sections();
+    println!("the shared pools' locks taken {} times in all ({})", locks, sinks & 1);
 }
 
 #[test]
