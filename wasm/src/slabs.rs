@@ -3,7 +3,7 @@
 //! caches, so they change by atomic operations (states.rs).
 //!
 //! A slab is a used TLSF block of `SLAB_SPAN` bytes whose header sits at a `SLAB_SPAN`-aligned
-//! offset, so the slab of any small block is its offset rounded down. Its 128-byte header:
+//! offset, so the slab of any small block is its offset rounded down. Its 256-byte header:
 //!
 //! ```text
 //! +0  TLSF size       +4  TLSF previous block
@@ -12,7 +12,7 @@
 //! +16 the slot + 1 of the thread cache that last filled from it (0: none), so that threads
 //!     fill from different slabs and do not share the cache line of a state map
 //! +48 next and +52 previous slab in the class's list of slabs with a free block
-//! +64 the state map (states.rs)
+//! +64, +128 or +192 by the slab's colour: the state map (states.rs `states_of`)
 //! ```
 //!
 //! States in the slab header rather than a free list threaded through the blocks: a stale
@@ -22,7 +22,7 @@ use core::sync::atomic::Ordering;
 
 use crate::heap::{round_up, Heap, Memory, DOUBLE_FREE, FOREIGN, GRANULE, MIN_BLOCK, OK};
 use crate::states::{
-    blocks_per_slab, class_of, locate, state_word, word_at, CACHED, EVEN, FREE, LIVE, SLAB_HEADER, SLAB_MAP_WORDS, SLAB_SHIFT, SLAB_SPAN, STATES,
+    blocks_per_slab, class_of, locate, state_word, states_of, word_at, CACHED, EVEN, FREE, LIVE, SLAB_HEADER, SLAB_MAP_WORDS, SLAB_SHIFT, SLAB_SPAN,
     SLAB_TAG, STATE_WORDS, TAG,
 };
 
@@ -270,12 +270,13 @@ impl<M: Memory> Heap<M> {
         // FREE for each block, NONE (11) for every entry past the last; published below.
         let full = (count + 15) / 16;
         // SAFETY: the state map lies in the slab's header, inside the memory.
+        let states = states_of(slab);
         unsafe {
-            core::ptr::write_bytes(self.ptr(slab + STATES), 0, (4 * full) as usize);
-            core::ptr::write_bytes(self.ptr(slab + STATES + 4 * full), 0xff, (4 * (STATE_WORDS - full)) as usize);
+            core::ptr::write_bytes(self.ptr(states), 0, (4 * full) as usize);
+            core::ptr::write_bytes(self.ptr(states + 4 * full), 0xff, (4 * (STATE_WORDS - full)) as usize);
         }
         if count % 16 != 0 {
-            self.write(slab + STATES + 4 * (full - 1), u32::MAX << (2 * (count % 16)));
+            self.write(states + 4 * (full - 1), u32::MAX << (2 * (count % 16)));
         }
         let base = self.base();
         // The tag and states are in place before the map says this is a slab.

@@ -29,14 +29,33 @@ use crate::heap::GRANULE;
 pub const SLAB_SHIFT: u32 = 14;
 /// Bytes in a slab, its header included.
 pub const SLAB_SPAN: u32 = 1 << SLAB_SHIFT;
-/// The slab header: TLSF's words, the slab's own, and the state map in the second granule.
-pub const SLAB_HEADER: u32 = 2 * GRANULE;
+/// Granules a slab's state map may start at after the first (see `states_of`).
+const COLOURS: u32 = 3;
+/// The slab header: TLSF's words and the slab's own in the first granule, then room for the
+/// state map in any of the next `COLOURS`.
+pub const SLAB_HEADER: u32 = (1 + COLOURS) * GRANULE;
 /// Slab header +8: `SLAB_TAG | class`.
 pub const SLAB_TAG: u32 = 0x4e46_5300;
 pub(crate) const TAG: u32 = 8;
-/// Slab header +64: the state map, 16 words of 16 blocks each.
-pub(crate) const STATES: u32 = GRANULE;
+/// Words in a state map: 16 blocks each.
 pub(crate) const STATE_WORDS: u32 = 16;
+
+/// Where `slab`'s state map starts: +64, +128 or +192, by the slab's index (its colour).
+///
+/// Each cached call writes a state word in its block's slab, and one thread's slabs often lie
+/// together (a thread takes a slab per size class, then the next thread takes its own). With
+/// the map at one offset in every slab, two threads' state lines stood at one stride and the
+/// two cores slowed each other as if they shared those lines: 2 threads allocating small
+/// blocks gained 1.1-1.2x over 1 where their slabs lay one run after the other, 1.9x where
+/// they took slabs in turn or had a pool each (`scaling` in tests/caches.rs). A C model of the
+/// same accesses does the same, and moving one thread's lines by 64 bytes cures it there:
+/// likely each core's prefetching along its stride reaching into lines the other writes (this
+/// machine has no performance counters to show it). Colours break the stride, for 128 bytes
+/// of each slab's header.
+#[inline(always)]
+pub(crate) fn states_of(slab: u32) -> u32 {
+    slab + GRANULE * (1 + (slab >> SLAB_SHIFT) % COLOURS)
+}
 
 pub const FREE: u32 = 0;
 pub const LIVE: u32 = 1;
@@ -45,7 +64,7 @@ pub const NONE: u32 = 3;
 /// The low bit of every state in a word: `word & EVEN` has a bit per block that is LIVE or NONE.
 pub(crate) const EVEN: u32 = 0x5555_5555;
 
-/// Blocks of `size` bytes in one slab (at most 254, so the state map's 256 entries suffice).
+/// Blocks of `size` bytes in one slab (at most 252, so the state map's 256 entries suffice).
 #[inline]
 pub fn blocks_per_slab(size: u32) -> u32 {
     granules_over_class(SLAB_GRANULES, class_of(size))
@@ -165,7 +184,7 @@ impl Located {
 #[inline(always)]
 pub(crate) fn state_word(base: usize, slab: u32, w: u32) -> &'static AtomicU32 {
     // SAFETY: slab headers lie inside the memory; the word is aligned.
-    unsafe { &*((base + (slab + STATES + 4 * w) as usize) as *const AtomicU32) }
+    unsafe { &*((base + (states_of(slab) + 4 * w) as usize) as *const AtomicU32) }
 }
 
 /// The small block of `size` bytes (a multiple of 64 up to 1024) at `offset`, if a slab of
