@@ -21,7 +21,6 @@ const collected = new FinalizationRegistry<Allocation>((allocation) => {
   }
 });
 let pending: Collectable[] = [];
-let scheduled = false;
 const BATCH = 1024;
 
 /**
@@ -34,30 +33,26 @@ const BATCH = 1024;
  * job anyway.
  */
 export function dropWhenCollected(holder: Collectable): void {
-  if (pending.push(holder) >= BATCH) registerPending();
-  else if (!scheduled) {
-    scheduled = true;
-    queueMicrotask(registerScheduled);
-  }
+  const count = pending.push(holder);
+  if (count === 1) queueMicrotask(registerPending);
+  else if (count >= BATCH) registerPending();
 }
 
 /**
  * Cancels {@link dropWhenCollected}, for a holder that dropped its reference itself (its
- * `allocation` is `null` by now, so a pending registration is skipped). A holder released
- * while it is the newest one listed (as one released right after it was made is) leaves the
- * list at once, with those listed before it that were released already. Listed, a released
- * buffer stayed reachable, and its block with it (64 KiB system-pool buffers: 64 MB held by
- * a loop of 1,000), until the batch was registered, and every young collection in between
- * copied it.
+ * `allocation` is `null` by now, so a pending registration is skipped). Released holders at
+ * the end of the list leave it at once, as one released right after it was made is: listed,
+ * a released buffer stayed reachable, and its block with it (64 KiB system-pool buffers: 64 MB
+ * held by a loop of 1,000), until the batch was registered, and every young collection in
+ * between copied it. The first stays, so that the list never empties here: the push onto an
+ * empty list is what schedules the registration, once per job.
  */
 export function cancelDropWhenCollected(holder: Collectable): void {
   if (holder.registered) {
     collected.unregister(holder);
     holder.registered = false;
-  } else if (pending[pending.length - 1] === holder) {
-    // With any before it that were released out of order.
-    do pending.pop();
-    while (pending.length > 0 && pending[pending.length - 1]!.allocation === null);
+  } else {
+    while (pending.length > 1 && !pending.at(-1)!.allocation) pending.pop();
   }
 }
 
@@ -68,11 +63,6 @@ export function allocationChanged(holder: Collectable): void {
     collected.register(holder, holder.allocation, holder);
   }
   // A pending holder is registered later with whatever it holds then.
-}
-
-function registerScheduled(): void {
-  scheduled = false;
-  registerPending();
 }
 
 function registerPending(): void {
