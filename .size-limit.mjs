@@ -111,17 +111,17 @@ import { initialChunkOnly } from './scripts/size-chunks.mjs';
 // allocateBuffer 13.4 -> 13.5 kB (13.50), OpfsFile's first use 27.1 -> 27.3 (27.28), the
 // compressed streams 20.2 -> 20.4 (20.34); the wasm pool's share 10.7 kB.
 //
-// Then +0.1 kB on eight checks (each measured 26-121 bytes over) for two fixes: a buffer released
+// Then +0.1 kB on seven checks (each measured 3-89 bytes over) for two fixes: a buffer released
 // while it is the newest awaiting its collection backstop leaves the list at once
 // (src/memory/collection.ts; a loop of 1,000 allocate + release of 64 KiB system-pool buffers
 // had held 64 MB until the batch registered; allocating 1,000 wasm-pool buffers then releasing
-// them 2.1x as fast), 30-50 bytes on all that carries Buffers: the IO worker 8.2 -> 8.3 kB
-// (8.23), BufferReader's first use 7.9 -> 8.0 (7.95), BlobFile's 8.9 -> 9.0 (8.95), OpfsFile's
-// without the wasm pool 16.6 -> 16.7 (16.63), Codec 4.5 -> 4.6 (4.53), the compressed streams
-// 20.4 -> 20.5 (20.45); and the slabs' state maps at one of three offsets (wasm/src/states.rs
-// `states_of`: two threads allocating small blocks from one pool 1.44-1.70x -> 1.85-1.88x of
-// one in Node, as far as pools of their own), 94 bytes of wasm: allocateBuffer 13.5 -> 13.7 kB
-// (13.62), OpfsFile's first use 27.3 -> 27.4 (27.39).
+// them 2.1x as fast), about 20 bytes on all that carries Buffers: the IO worker 8.2 -> 8.3 kB
+// (8.21), BufferReader's first use 7.9 -> 8.0 (7.92), BlobFile's 8.9 -> 9.0 (8.92), Codec
+// 4.5 -> 4.6 (4.50), the compressed streams 20.4 -> 20.5 (20.42); and the slabs' state maps at
+// one of three offsets (wasm/src/states.rs `states_of`: two threads allocating small blocks
+// from one pool 1.44-1.70x -> 1.85-1.88x of one in Node, as far as pools of their own), 94
+// bytes of wasm: allocateBuffer 13.5 -> 13.6 kB (13.59), OpfsFile's first use 27.3 -> 27.4
+// (27.36).
 //
 // What Vite itself adds (its module-preload polyfill and preload helper) is measured by
 // test/size/vite-budgets.test.ts, which builds apps from the packed package with Vite.
@@ -167,7 +167,7 @@ export default [
   // The file OpfsFile starts as its IO worker (its own request, not in the page's bundle).
   { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...loadedAtStart, limit: '8.3 kB' },
   // The memory API: the default pool, the wasm allocator embedded (see docs/bundle-sizes.md).
-  { name: 'allocateBuffer', ...app('allocateBuffer'), ...loadedAtStart, limit: '13.7 kB' },
+  { name: 'allocateBuffer', ...app('allocateBuffer'), ...loadedAtStart, limit: '13.6 kB' },
   // Everything each app may load, and the same without the wasm pool (for its share).
   { name: `BufferReader${FIRST_USE}`, ...app('BufferReader'), ...withFirstUse, limit: '8.0 kB' },
   { name: `BlobFile + toReadableStream${FIRST_USE}`, ...app('BlobFile, toReadableStream'), ...withFirstUse, limit: '9.0 kB' },
@@ -176,7 +176,7 @@ export default [
     name: `OpfsFile (page side)${FIRST_USE}${WITHOUT_WASM_POOL}`,
     ...app('OpfsFile'),
     ...withFirstUseWithoutWasmPool,
-    limit: '16.7 kB',
+    limit: '16.6 kB',
   },
   // Codecs (docs/codecs.md): an app using Codec or the compressed streams, at start (the streams
   // carry the pool, as every PooledFile does: 13.8 kB with gzip/deflate only), then each codec's
