@@ -256,6 +256,8 @@ export class Buffer {
   release(): void {
     if (this.#view === RELEASED) return;
     this.#view = RELEASED;
+    // A released buffer may wait a while in the collection backstop's list: keep nothing big.
+    this.#memory = RELEASED.buffer;
     this.#parent = null;
     const allocation = this.allocation;
     if (allocation !== null) {

@@ -44,15 +44,16 @@ export function dropWhenCollected(holder: Collectable): void {
  * the end of the list leave it at once, as one released right after it was made is: listed,
  * a released buffer stayed reachable, and its block with it (64 KiB system-pool buffers: 64 MB
  * held by a loop of 1,000), until the batch was registered, and every young collection in
- * between copied it. The first stays, so that the list never empties here: the push onto an
- * empty list is what schedules the registration, once per job.
+ * between copied it (a released buffer also lets go of its memory, so one listed further up
+ * holds only itself). The first stays, so that the list never empties here: the push onto an
+ * empty list is what schedules the registration, once each time the list was emptied.
  */
 export function cancelDropWhenCollected(holder: Collectable): void {
   if (holder.registered) {
     collected.unregister(holder);
     holder.registered = false;
   } else {
-    while (pending.length > 1 && !pending.at(-1)!.allocation) pending.pop();
+    while (pending.length > 1 && pending.at(-1)!.allocation === null) pending.pop();
   }
 }
 

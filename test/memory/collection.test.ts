@@ -86,4 +86,25 @@ test('buffers released at once are not kept alive by the collection backstop whi
   }
   const heldAfterPairs = arrayBuffersAfterGc() - before;
   expect(heldAfterPairs, `${heldAfterPairs} bytes of released pairs still reachable`).toBeLessThan(4 * 65536);
+  // Released while a newer one is still held (an input released, its output kept).
+  const outputs = [];
+  for (let i = 0; i < 100; i++) {
+    const input = pool.allocate(65536);
+    outputs.push(pool.allocate(64));
+    input.release();
+  }
+  const heldWithOutputs = arrayBuffersAfterGc() - before;
+  expect(heldWithOutputs, `${heldWithOutputs} bytes held with 100 outputs of 64 bytes`).toBeLessThan(4 * 65536);
+  for (const output of outputs) output.release();
+});
+
+test('a buffer made after others were released in the same job is still watched by the backstop', async () => {
+  const pool = proxyMemoryPool(systemMemoryPool());
+  (() => {
+    for (let i = 0; i < 5; i++) pool.allocate(1000).release();
+    pool.allocate(1000); // dropped without release()
+  })();
+  expect(pool.bytesAllocated()).toBe(1024);
+  await collectGarbage(() => pool.bytesAllocated() === 0);
+  expect(pool.bytesAllocated()).toBe(0);
 });

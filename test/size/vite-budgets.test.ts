@@ -37,11 +37,14 @@ const apps: Record<string, App> = {
   // see .size-limit.mjs): 0.4 kB of it is Vite's module-preload polyfill, which every
   // Vite app's entry has, and 0.85 kB Vite's preload helper, for the import() of the copies
   // (src/io/core/native-file.ts), which an app's own dynamic imports share; without the helper
-  // it would be 6.5 kB (esbuild's measure of the library alone: 6.21 kB).
+  // it would be 6.5 kB (esbuild's measure of the library alone: 6.21 kB). Loosened to 7.41 kB
+  // (7.407 measured) for released buffers leaving the collection backstop's list and letting
+  // go of their memory (src/memory/collection.ts, src/memory/buffer.ts): a loop of allocate +
+  // release had held up to 64 MB until the list was registered.
   BufferReader: {
     imports: 'BufferReader',
     code: 'const file = new BufferReader(new TextEncoder().encode("hello"));\nconsole.log(file.readSync(5));',
-    budget: 7400,
+    budget: 7410,
     target: 6000,
   },
   // Target 10 kB. Measured 9.12 kB in two files: the code the entry shares with the lazily
