@@ -3,6 +3,7 @@
 mod caches;
 mod heap;
 mod large_caches;
+mod states;
 mod stats;
 mod support;
 mod thread_death;
