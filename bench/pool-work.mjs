@@ -58,7 +58,7 @@ export function poolWork(handle, { shared, own }) {
     compute(sizes, repeat) {
       for (let r = 0; r < repeat; r++) for (const size of sizes) for (let i = 0; i < 20; i++) sink = (sink * 31 + size + i) | 0;
     },
-    // As much work per step, reading and writing a 16 KiB array of the thread's own (in its
+    // About as much work per step, reading and writing a 16 KiB array of the thread's own (in its
     // core's L1 cache): what the machine gives 2 threads whose work touches memory, which
     // arithmetic alone does not show.
     memory(sizes, repeat) {
