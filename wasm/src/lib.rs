@@ -28,6 +28,7 @@ pub mod heap;
 pub mod large;
 pub mod lock;
 pub mod pool;
+pub mod slab_lists;
 pub mod slabs;
 pub mod states;
 pub mod stats;
