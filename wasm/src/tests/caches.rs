@@ -1,7 +1,7 @@
 //! Thread caches: small blocks without the lock, checked frees across threads, what a dead
 //! thread's cache becomes, slots given to new threads.
 
-use super::support::{churn, heap_check, new_pool, TestPool};
+use super::support::{assert_all_freed, churn, heap_check, new_pool, on_threads, TestPool};
 use crate::cache::{SLOTS, STALE};
 use crate::heap::{DOUBLE_FREE, FOREIGN, OK, RETIRED};
 use crate::stats::Stat;
@@ -228,18 +228,11 @@ fn threads_sharing_one_ticket_never_get_the_same_block() {
     const STEPS: u32 = 200_000;
     let pool = new_pool(256 << 20, 256 << 20);
     let shared = pool.attach(0);
-    let handles: Vec<_> = (0..2u64)
-        .map(|i| {
-            let sweep = if i == 0 { Some(50_000) } else { None };
-            std::thread::spawn(move || churn(pool, shared, 0xabcdef + i * 31, STEPS, |rng| 64 * (1 + rng.below(16) as u32), sweep))
-        })
-        .collect();
-    for handle in handles {
-        handle.join().unwrap();
-    }
-    assert_eq!(pool.stat(Stat::BytesAllocated), 0);
-    pool.release_unused(0);
-    heap_check(pool);
+    on_threads(2, move |i| {
+        let sweep = if i == 0 { Some(50_000) } else { None };
+        churn(pool, shared, 0xabcdef + i * 31, STEPS, |rng| 64 * (1 + rng.below(16) as u32), sweep)
+    });
+    assert_all_freed(pool);
 }
 
 #[test]
@@ -250,13 +243,6 @@ fn four_threads_on_one_cache_are_never_told_the_pool_is_full() {
     const STEPS: u32 = 100_000;
     let pool = new_pool(256 << 20, 256 << 20);
     let shared = pool.attach(0);
-    let handles: Vec<_> = (0..4u64)
-        .map(|i| std::thread::spawn(move || churn(pool, shared, 0x51 + i, STEPS, |rng| 64 * (1 + rng.below(2) as u32), None)))
-        .collect();
-    for handle in handles {
-        handle.join().unwrap();
-    }
-    assert_eq!(pool.stat(Stat::BytesAllocated), 0);
-    pool.release_unused(0);
-    heap_check(pool);
+    on_threads(4, move |i| churn(pool, shared, 0x51 + i, STEPS, |rng| 64 * (1 + rng.below(2) as u32), None));
+    assert_all_freed(pool);
 }

@@ -2,7 +2,7 @@
 //! back to it without the lock; frees stay checked; what caches hold comes back when memory
 //! runs short, on `release_unused` and when a thread leaves.
 
-use super::support::{bytes, churn, heap_check, new_pool, Rng, TestPool};
+use super::support::{assert_all_freed, bytes, churn, heap_check, new_pool, on_threads, Rng, TestPool};
 use crate::cache::LARGE_BUDGET;
 use crate::heap::{DOUBLE_FREE, FOREIGN, GRANULE, OK};
 use crate::large::{cached, class_size, large_class, CACHED_LIMIT, LARGE_CLASSES};
@@ -155,25 +155,16 @@ fn threads_freeing_and_sweeping_at_once_never_get_the_same_large_block() {
     const STEPS: u32 = 60_000;
     let pool = new_pool(512 << 20, 512 << 20);
     let shared = pool.attach(0);
-    let handles: Vec<_> = (0..4u64)
-        .map(|i| {
-            std::thread::spawn(move || {
-                let t = if i < 2 { shared } else { pool.attach(i as u32) };
-                // One in eight up to 128 KiB, past what caches keep.
-                let size = |rng: &mut Rng| {
-                    let granules = if rng.below(8) == 0 { 2048 } else { 1024 };
-                    64 * (1 + rng.below(granules) as u32)
-                };
-                churn(pool, t, 0x5eed + i * 7919, STEPS, size, if i == 3 { Some(10_000) } else { None });
-            })
-        })
-        .collect();
-    for handle in handles {
-        handle.join().unwrap();
-    }
-    assert_eq!(pool.stat(Stat::BytesAllocated), 0);
-    pool.release_unused(0);
-    heap_check(pool);
+    on_threads(4, move |i| {
+        let t = if i < 2 { shared } else { pool.attach(i as u32) };
+        // One in eight up to 128 KiB, past what caches keep.
+        let size = |rng: &mut Rng| {
+            let granules = if rng.below(8) == 0 { 2048 } else { 1024 };
+            64 * (1 + rng.below(granules) as u32)
+        };
+        churn(pool, t, 0x5eed + i * 7919, STEPS, size, if i == 3 { Some(10_000) } else { None });
+    });
+    assert_all_freed(pool);
 }
 
 #[test]
@@ -213,9 +204,7 @@ fn two_threads_freeing_one_large_block_at_once_get_one_ok_and_one_double_free() 
     }
     let theirs = locked.join().unwrap();
     assert_eq!(oks + theirs, ROUNDS, "each block freed once");
-    assert_eq!(pool.stat(Stat::BytesAllocated), 0);
-    pool.release_unused(0);
-    heap_check(pool);
+    assert_all_freed(pool);
 }
 
 #[test]

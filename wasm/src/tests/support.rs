@@ -9,6 +9,7 @@ use std::time::Instant;
 use crate::heap::{Memory, OK};
 use crate::lock::Parking;
 use crate::pool::Pool;
+use crate::stats::Stat;
 
 const PAGE: u64 = 65536;
 
@@ -109,6 +110,23 @@ pub fn churn(pool: &'static TestPool, ticket: u32, seed: u64, steps: u32, size: 
     for (block, size, _) in live {
         assert_eq!(pool.free(ticket, block, size), OK);
     }
+}
+
+/// Runs `work(i)` for `i` in `0..threads`, each on a thread of its own, all at once, and waits
+/// for them.
+pub fn on_threads(threads: u64, work: impl Fn(u64) + Copy + Send + 'static) {
+    let handles: Vec<_> = (0..threads).map(|i| std::thread::spawn(move || work(i))).collect();
+    for handle in handles {
+        handle.join().unwrap();
+    }
+}
+
+/// Checks that every byte came back: nothing allocated, and with the caches emptied the heap
+/// holds together.
+pub fn assert_all_freed(pool: &TestPool) {
+    assert_eq!(pool.stat(Stat::BytesAllocated), 0);
+    pool.release_unused(0);
+    heap_check(pool);
 }
 
 /// A tiny deterministic generator (xorshift), so failures reproduce.
