@@ -2,9 +2,7 @@
 // TypeScript's library of those names with them (`preserve`), for programs that have neither
 // it nor @types/node (a browser app with lib ES2022 and DOM, a worker).
 /// <reference lib="esnext.disposable" preserve="true" />
-import { Allocation } from './allocation.js';
-import type { BlockPool } from './block-pool.js';
-import { allocationChanged, cancelDropWhenCollected, dropWhenCollected } from './collection.js';
+import type { Allocation } from './allocation.js';
 import { IOError } from '../errors.js';
 import type { SharedBufferDescriptor } from './shared-buffer-descriptor.js';
 import { checkInteger, checkSize, describe, viewOf, type RawBytes } from '../util/validate.js';
@@ -17,13 +15,6 @@ export interface WrapOptions {
   /** Whether writers may change the bytes. Default `true`: JavaScript memory is writable. */
   mutable?: boolean;
 }
-
-// What allocating and releasing import, read once: Vite's module runner (vitest, Vite's SSR dev
-// server) reads an imported binding through a getter, about 12 ns a read, and these three would
-// add a third to an allocation (bench/memory-pools.bench.ts). Bundles read imports directly.
-const NewAllocation = Allocation;
-const watch = dropWhenCollected;
-const unwatch = cancelDropWhenCollected;
 
 /**
  * @internal The first argument of every construction the library makes. JavaScript code
@@ -88,7 +79,7 @@ export class Buffer {
     this.#mutable = mutable;
     this.#parent = parent;
     this.allocation = allocation;
-    if (allocation !== null) watch(this);
+    if (allocation !== null) allocation.watch(this);
   }
 
   /**
@@ -127,10 +118,13 @@ export class Buffer {
     return new Buffer(CONSTRUCTING, buffer, byteOffset!, byteLength!, mutable !== false, null, null);
   }
 
-  /** @internal A mutable buffer over `size` bytes of a new block from `pool`. */
-  static allocate(pool: BlockPool, size: number): Buffer {
-    const block = pool.reserve(size);
-    return new Buffer(CONSTRUCTING, block.buffer, block.address, size, true, null, new NewAllocation(pool, block));
+  /**
+   * @internal A mutable buffer over the first `size` bytes of `allocation`'s block, holding
+   * its reference (pools make them: `allocateFrom` in allocate-from.ts).
+   */
+  static fromAllocation(allocation: Allocation, size: number): Buffer {
+    const block = allocation.block;
+    return new Buffer(CONSTRUCTING, block.buffer, block.address, size, true, null, allocation);
   }
 
   /** The number of bytes. */
@@ -262,8 +256,7 @@ export class Buffer {
     const allocation = this.allocation;
     if (allocation !== null) {
       this.allocation = null;
-      unwatch(this);
-      allocation.drop();
+      allocation.release(this);
     }
   }
 
@@ -276,17 +269,6 @@ export class Buffer {
   toString(): string {
     if (this.#view === RELEASED) return 'Buffer(released)';
     return `Buffer(size=${this.#size}, ${this.#mutable ? 'mutable' : 'immutable'})`;
-  }
-
-  /**
-   * @internal Makes this buffer hold `next` instead of its current allocation, whose
-   * reference it drops (for {@link ResizableBuffer}, when its bytes move to a new block).
-   */
-  protected replaceAllocation(next: Allocation): void {
-    const previous = this.allocation!;
-    this.allocation = next;
-    allocationChanged(this);
-    previous.drop();
   }
 
   /** @internal Makes the bytes the first `size` of the allocation's block (for {@link ResizableBuffer}). */

@@ -1,4 +1,8 @@
-import type { Allocation } from './allocation.js';
+/** What the backstop drops for a collected holder: its reference to pool memory (an `Allocation`). */
+export interface Droppable {
+  /** Drops the reference. */
+  drop(): void;
+}
 
 /**
  * A holder of pool memory that the garbage-collection backstop can watch: a Buffer. The
@@ -6,12 +10,12 @@ import type { Allocation } from './allocation.js';
  */
 export interface Collectable {
   /** The reference to drop when the holder is collected; `null` once it dropped it itself. */
-  readonly allocation: Allocation | null;
+  readonly allocation: Droppable | null;
   /** Whether the holder is registered with the FinalizationRegistry (not merely pending). */
   registered: boolean;
 }
 
-const collected = new FinalizationRegistry<Allocation>((allocation) => {
+const collected = new FinalizationRegistry<Droppable>((allocation) => {
   // An exception thrown by a finalizer is an uncaught exception (fatal in Node), and there is
   // no caller to report it to: a pool that cannot take the block back keeps it.
   try {

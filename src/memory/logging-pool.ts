@@ -1,4 +1,5 @@
-import { Buffer } from './buffer.js';
+import { allocateFrom } from './allocate-from.js';
+import type { Buffer } from './buffer.js';
 import { checkPool, type MemoryBlock, type MemoryPool } from './memory-pool.js';
 import { describe } from '../util/validate.js';
 
@@ -32,7 +33,7 @@ class LoggingMemoryPool implements MemoryPool {
   }
 
   allocate(size: number): Buffer {
-    return Buffer.allocate(this, size);
+    return allocateFrom(this, size);
   }
 
   releaseUnused(): void {

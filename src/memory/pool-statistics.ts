@@ -1,4 +1,5 @@
-import { Buffer } from './buffer.js';
+import { allocateFrom } from './allocate-from.js';
+import type { Buffer } from './buffer.js';
 import type { MemoryBlock, MemoryPool } from './memory-pool.js';
 
 /** The statistics every pool keeps: current bytes, their peak, and the count of allocations. */
@@ -42,7 +43,7 @@ export abstract class CountingMemoryPool implements MemoryPool {
   }
 
   allocate(size: number): Buffer {
-    return Buffer.allocate(this, size);
+    return allocateFrom(this, size);
   }
 
   abstract releaseUnused(): void;

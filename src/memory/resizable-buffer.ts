@@ -1,6 +1,7 @@
 import { Allocation } from './allocation.js';
 import { roundUpToAlignment, viewOfBlock, type BlockPool } from './block-pool.js';
 import { Buffer, checkConstructing, CONSTRUCTING } from './buffer.js';
+import { allocationChanged } from './collection.js';
 import { checkSize } from '../util/validate.js';
 
 /**
@@ -78,6 +79,9 @@ export class ResizableBuffer extends Buffer {
     const block = pool.reserve(capacity);
     const kept = Math.min(this.size, block.capacity);
     viewOfBlock(block, kept).set(viewOfBlock(allocation.block, kept));
-    this.replaceAllocation(new Allocation(pool, block));
+    const previous = allocation;
+    this.allocation = new Allocation(pool, block);
+    allocationChanged(this);
+    previous.drop();
   }
 }

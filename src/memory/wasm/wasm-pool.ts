@@ -1,7 +1,8 @@
 import { OutOfMemoryError } from '../../errors.js';
 import { checkSize, describe } from '../../util/validate.js';
 import { ALIGNMENT, roundUpToAlignment, type MemoryBlock } from '../block-pool.js';
-import { Buffer } from '../buffer.js';
+import { allocateFrom } from '../allocate-from.js';
+import type { Buffer } from '../buffer.js';
 import type { MemoryPool } from '../memory-pool.js';
 import { leftOut, wasmPoolLeftOut } from './build-flag.js';
 import { faulted, poisoned, refused } from './pool-errors.js';
@@ -17,8 +18,10 @@ import {
 } from './pool-module.js';
 import type { WasmMemory, WasmModule } from '../../platform/globals.js';
 
-// What allocating imports, read once (see `NewAllocation` in buffer.ts for why).
-const BufferClass = Buffer;
+// What allocating imports, read once: Vite's module runner (vitest, Vite's SSR dev server)
+// reads an imported binding through a getter, about 12 ns a read, which adds up on a path as
+// short as an allocation (bench/memory-pools.bench.ts). Bundles read imports directly.
+const allocate = allocateFrom;
 const checkedSize = checkSize;
 const roundUp = roundUpToAlignment;
 const FIRST_ADDRESS = ALIGNMENT;
@@ -144,7 +147,7 @@ class WasmMemoryPool implements SharedMemoryPool {
   }
 
   allocate(size: number): Buffer {
-    return BufferClass.allocate(this, size);
+    return allocate(this, size);
   }
 
   /**
