@@ -16,7 +16,12 @@ export interface TransferOptions {
    * promise then rejects, and the file's position says how far it got.
    */
   onProgress?: (bytesCopied: number, totalBytes: number | undefined) => void;
-  /** Stops the copy; the promise then rejects with the signal's reason. */
+  /**
+   * Stops the copy; the promise then rejects with the signal's reason. A write still in flight
+   * is awaited first; if it fails, the rejection is still the reason (a `WritableStream`
+   * aborted during a failing write also ends errored with the abort's reason), and the file's
+   * position says where the bytes written end.
+   */
   signal?: AbortSignal;
 }
 
