@@ -1,11 +1,12 @@
 /**
  * The I/O algorithms of the file core, each written once as {@link Steps} and driven
- * synchronously or asynchronously by `steps.ts`. Backend calls copy at most
- * {@link PIECE} bytes each, so a large read never asks a backend for more than it can do at
- * once (`fs.read` stops at 2 GiB) and an async caller yields to the event loop between pieces.
+ * synchronously or asynchronously by `steps.ts`: the reads here, the writes in `writes.ts`.
+ * Backend calls copy at most {@link PIECE} bytes each, so a large read never asks a backend
+ * for more than it can do at once (`fs.read` stops at 2 GiB) and an async caller yields to the
+ * event loop between pieces.
  * @module
  */
-import { IOError, UnsupportedOperationError } from '../../errors.js';
+import { IOError } from '../../errors.js';
 import { Buffer } from '../../memory/buffer.js';
 import { countAnswer } from './contract-checks.js';
 import { concat, type Cursor } from './cursor.js';
@@ -249,37 +250,6 @@ export function* readline(cursor: Cursor, side: UnderlyingFile, limit: number, m
   return concat(parts, total);
 }
 
-/** Writes all of `bytes` at the cursor, in pieces, moving it; positionally where the backend can. */
-export function* write(cursor: Cursor, side: UnderlyingFile, bytes: Uint8Array): Steps<number> {
-  cursor.forget();
-  for (let done = 0; done < bytes.byteLength; done += PIECE) {
-    if (done > 0) yield YIELD_TO_EVENT_LOOP;
-    const piece = bytes.subarray(done, done + PIECE);
-    yield* settle(side.writeAt === undefined ? side.write!(piece) : side.writeAt(cursor.position, piece));
-    cursor.position += piece.byteLength;
-  }
-  return bytes.byteLength;
-}
-
-/** Writes all of `bytes` from the cursor in one piece, giving them to the backend (`takeAt`). */
-export function* take(cursor: Cursor, side: UnderlyingFile, bytes: Uint8Array): Steps<number> {
-  const length = bytes.byteLength; // taken, `bytes` may be empty
-  cursor.forget();
-  yield* settle(side.takeAt!(cursor.position, bytes));
-  cursor.position += length;
-  return length;
-}
-
-/** Writes all of `bytes` at `offset`, in pieces, moving nothing. */
-export function* writeAt(cursor: Cursor, side: UnderlyingFile, offset: number, bytes: Uint8Array): Steps<number> {
-  cursor.forget();
-  for (let done = 0; done < bytes.byteLength; done += PIECE) {
-    if (done > 0) yield YIELD_TO_EVENT_LOOP;
-    yield* settle(side.writeAt!(offset + done, bytes.subarray(done, done + PIECE)));
-  }
-  return bytes.byteLength;
-}
-
 function clampToRemaining(position: number, length: number | undefined, size: number): number {
   const remaining = Math.max(0, size - position);
   return length === undefined ? remaining : Math.min(length, remaining);
@@ -301,11 +271,4 @@ function copyInto(allocate: (size: number) => Buffer, bytes: Uint8Array): Buffer
 /** The backend's size. */
 export function* sizeOf(side: UnderlyingFile): Steps<number> {
   return countAnswer(side, 'size', yield* settle(side.size!()));
-}
-
-/** Cuts or extends the file to `size` bytes; the position stays. */
-export function* truncate(cursor: Cursor, side: UnderlyingFile, size: number): Steps<void> {
-  if (side.truncate === undefined) throw new UnsupportedOperationError('this file cannot be truncated');
-  cursor.forget();
-  yield* settle(side.truncate(size));
 }

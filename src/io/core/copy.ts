@@ -8,6 +8,7 @@ import { bytesOf, type BytesLike } from '../../memory/buffer.js';
 import { isOwnByteStream, isReadableStream, isWritableStream } from '../../platform/stream-guards.js';
 import { describe, isWholeArrayBuffer } from '../../util/validate.js';
 import * as algorithms from './algorithms.js';
+import * as writes from './writes.js';
 import type { Cursor } from './cursor.js';
 import { nextMacrotask, runAsync } from './steps.js';
 import type { UnderlyingFile } from './underlying.js';
@@ -190,11 +191,11 @@ export async function upload(
     async (chunk) => {
       if (!owned || !isWholeArrayBuffer(chunk)) {
         if (unconfirmed !== undefined) await settle(); // after the chunks taken, and only if they were written
-        return runAsync(algorithms.write(cursor, side, chunk));
+        return runAsync(writes.write(cursor, side, chunk));
       }
       const from = cursor.position;
       // Rejects if the write before failed: the settle below then puts the cursor before it.
-      const count = await runAsync(algorithms.take(cursor, side, chunk));
+      const count = await runAsync(writes.take(cursor, side, chunk));
       unconfirmed = from;
       return count;
     },

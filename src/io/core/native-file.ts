@@ -1,6 +1,7 @@
 import { bytesOf, type Buffer, type BytesLike } from '../../memory/buffer.js';
 import { checkOptionalSize, checkSize } from '../../util/validate.js';
 import * as algorithms from './algorithms.js';
+import * as writes from './writes.js';
 import { checkMaxLineLength, checkRanges } from './checks.js';
 import { countAnswer } from './contract-checks.js';
 import { FileCore } from './file-core.js';
@@ -186,46 +187,46 @@ export class NativeFile extends FileCore implements FileInterface {
   /** Writes all of `data` at the position; returns the number of bytes written. */
   async write(data: BytesLike): Promise<number> {
     const bytes = bytesOf(data, 'data');
-    return this.ordered('writable', (side) => algorithms.write(this.cursor, side, bytes));
+    return this.ordered('writable', (side) => writes.write(this.cursor, side, bytes));
   }
 
   /** Synchronous {@link NativeFile.write}. */
   writeSync(data: BytesLike): number {
     const bytes = bytesOf(data, 'data');
     const side = this.syncSide('writable');
-    // Fast path (`algorithms.write` of one piece, without a generator per call).
+    // Fast path (`writes.write` of one piece, without a generator per call).
     if (bytes.byteLength > 0 && bytes.byteLength <= algorithms.PIECE) {
       this.cursor.forget();
       syncValue(side.writeAt === undefined ? side.write!(bytes) : side.writeAt(this.cursor.position, bytes));
       this.cursor.position += bytes.byteLength;
       return bytes.byteLength;
     }
-    return runSync(algorithms.write(this.cursor, side, bytes));
+    return runSync(writes.write(this.cursor, side, bytes));
   }
 
   /** Writes all of `data` at `offset` without moving the position. */
   async writeAt(offset: number, data: BytesLike): Promise<number> {
     const bytes = bytesOf(data, 'data');
     checkSize(offset, 'offset');
-    return this.ordered('writeAt', (side) => algorithms.writeAt(this.cursor, side, offset, bytes));
+    return this.ordered('writeAt', (side) => writes.writeAt(this.cursor, side, offset, bytes));
   }
 
   /** Synchronous {@link NativeFile.writeAt}. */
   writeAtSync(offset: number, data: BytesLike): number {
     const bytes = bytesOf(data, 'data');
-    return runSync(algorithms.writeAt(this.cursor, this.syncSide('writeAt'), checkSize(offset, 'offset'), bytes));
+    return runSync(writes.writeAt(this.cursor, this.syncSide('writeAt'), checkSize(offset, 'offset'), bytes));
   }
 
   /** Cuts or extends the file to `size` bytes, in order with the writes before it; the position stays. */
   async truncate(size: number): Promise<void> {
     checkSize(size, 'size');
-    return this.ordered('writable', (side) => algorithms.truncate(this.cursor, side, size));
+    return this.ordered('writable', (side) => writes.truncate(this.cursor, side, size));
   }
 
   /** Synchronous {@link NativeFile.truncate}. */
   truncateSync(size: number): void {
     checkSize(size, 'size');
-    runSync(algorithms.truncate(this.cursor, this.syncSide('writable'), size));
+    runSync(writes.truncate(this.cursor, this.syncSide('writable'), size));
   }
 
   /** The size in bytes: of the file, or for output streams, of what was written. */

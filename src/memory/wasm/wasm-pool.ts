@@ -18,9 +18,8 @@ import {
 } from './pool-module.js';
 import type { WasmMemory, WasmModule } from '../../platform/globals.js';
 
-// What allocating imports, read once: Vite's module runner (vitest, Vite's SSR dev server)
-// reads an imported binding through a getter, about 12 ns a read, which adds up on a path as
-// short as an allocation (bench/memory-pools.bench.ts). Bundles read imports directly.
+// Imports of the allocation path, read once: Vite's module runner (vitest, SSR dev) reads an
+// import by getter, ~12 ns a read (bench/memory-pools.bench.ts); bundles read them directly.
 const allocate = allocateFrom;
 const checkedSize = checkSize;
 const roundUp = roundUpToAlignment;
