@@ -18,9 +18,8 @@ export interface TransferOptions {
   onProgress?: (bytesCopied: number, totalBytes: number | undefined) => void;
   /**
    * Stops the copy; the promise then rejects with the signal's reason. A write still in flight
-   * is awaited first; if it fails, the rejection is still the reason (a `WritableStream`
-   * aborted during a failing write also ends errored with the abort's reason), and the file's
-   * position says where the bytes written end.
+   * is awaited first, and the file's position then says where the bytes written end; if that
+   * write failed, the promise may reject with its error instead of the reason.
    */
   signal?: AbortSignal;
 }

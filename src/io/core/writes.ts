@@ -1,6 +1,7 @@
 /**
  * The write algorithms of the file core, as {@link Steps} (see `algorithms.ts`): writes go to
- * the backend in pieces of at most {@link PIECE} bytes, and forget what was read ahead.
+ * the backend in pieces of at most {@link PIECE} bytes (`take` hands its bytes over whole),
+ * and forget what was read ahead.
  * @module
  */
 import { UnsupportedOperationError } from '../../errors.js';
