@@ -42,6 +42,7 @@ const GROUPS = {
       'rawSyncWorkerReplace',
       'rawSyncWorkerWriteStream',
       'rawPageToWorkerAhead',
+      'rawPageToWorkerAheadByob',
     ],
     // Firefox writes a sample in ~0.2 s, where a few ms of the shared machine's noise show.
     rounds: 11,
@@ -60,6 +61,9 @@ const GROUPS = {
       ['opfsUploadStream', 'rawSyncWorkerWriteStream'],
       ['opfsUploadStream', 'rawPageToWorkerAhead'],
       ['rawPageToWorkerAhead', 'rawSyncWorkerWrite'],
+      ['rawPageToWorkerAheadByob', 'rawSyncWorkerWrite'],
+      ['opfsUploadStream', 'rawPageToWorkerAheadByob'],
+      ['rawPageToWorkerAheadByob', 'rawPageToWorkerAhead'],
     ],
   },
   // What sizing the sibling ahead for the old file costs where little is written, and what a

@@ -61,11 +61,6 @@ export function checkOptionalSize(value: unknown, name: string): number | undefi
 
 const hasDetachedProperty = 'detached' in ArrayBuffer.prototype;
 
-/** Whether `view` is all of an `ArrayBuffer` (not shared): moving its buffer moves nothing else. */
-export function isWholeArrayBuffer(view: ArrayBufferView): boolean {
-  return view.buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength;
-}
-
 /** Whether `buffer` is an `ArrayBuffer` that was transferred or otherwise detached. */
 export function isDetached(buffer: ArrayBufferLike): boolean {
   if (buffer.byteLength !== 0 || !(buffer instanceof ArrayBuffer)) return false;

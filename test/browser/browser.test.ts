@@ -119,7 +119,7 @@ describe.each(engines)('in %s', (engine) => {
     );
 
     runs(
-      "an upload takes a byte stream's chunks whole and leaves a default stream's chunks to their producer",
+      "an upload reads a byte stream into buffers of its own, handed to the worker whole, and leaves a default stream's chunks to their producer",
       async () => {
         expect(await call(page, 'uploadOwnership')).toEqual({
           defaultKept: true,
@@ -129,7 +129,7 @@ describe.each(engines)('in %s', (engine) => {
           tell: true,
           size: true,
           last: true,
-          poolCopies: 1, // the view into a larger buffer; the two whole chunks were taken
+          poolCopies: 0, // every piece is read into a buffer of the upload's own and moved whole
           teeRight: true,
           teeOtherKept: true,
         });

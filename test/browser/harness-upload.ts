@@ -154,9 +154,10 @@ export const uploads = {
   },
 
   /**
-   * Whose memory an upload of a stream takes: a byte stream's chunks belong to its reader and
-   * move to the IO worker whole (views into a larger buffer are copied); a default stream's
-   * chunks stay the producer's (here one array enqueued four times, still intact after).
+   * Whose memory an upload of a stream takes: a byte stream is read into buffers of the
+   * upload's own (a BYOB reader), which move to the IO worker whole, a view's bytes too; a
+   * default stream's chunks stay the producer's (here one array enqueued four times, still
+   * intact after).
    */
   async uploadOwnership() {
     const kept = new Uint8Array(MiB).fill(0x11);
@@ -194,7 +195,7 @@ export const uploads = {
     let last = 0;
     const allocations = defaultMemoryPool().numAllocations();
     const count = await second.upload(bytes, { onProgress: (done) => (last = done) });
-    // Chunks taken whole need no pool memory; the one view is copied through it.
+    // Buffers of the upload's own need no pool memory.
     const poolCopies = defaultMemoryPool().numAllocations() - allocations;
     const tell = second.tell();
     const size = await second.size();

@@ -38,6 +38,7 @@ function standInWorker(failAt: number | undefined, delays: number[]) {
   let madeAfterSettled = false;
   let settled = false;
   let lastEnd: number | undefined;
+  const sizes: number[] = [];
   let queue: Promise<unknown> = Promise.resolve();
   const write = (position: number, bytes: Uint8Array, chained: boolean | undefined) => {
     const follows = lastEnd === position;
@@ -45,6 +46,7 @@ function standInWorker(failAt: number | undefined, delays: number[]) {
     if (chained && !follows) throw new IOError('not written: the write before it failed', { code: 'ECANCELED' });
     if (++writes === failAt) throw new IOError('the disk failed', { code: 'EIO' });
     if (settled) madeAfterSettled = true;
+    sizes.push(bytes.byteLength);
     const end = position + bytes.byteLength;
     if (end > content.byteLength) {
       const grown = new Uint8Array(end);
@@ -82,6 +84,8 @@ function standInWorker(failAt: number | undefined, delays: number[]) {
     drained: () => queue,
     markSettled: () => (settled = true),
     madeAfterSettled: () => madeAfterSettled,
+    /** The size of each write made, in order. */
+    sizes: () => sizes,
   };
 }
 
@@ -146,5 +150,42 @@ describe('an upload keeping one write ahead agrees with the model', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  test('a byte stream that holds its bytes as one chunk is uploaded in pieces of the chunk size, each handed over whole', async () => {
+    // As Firefox's Blob streams do: one read would give all of it, which could only be written
+    // once it was all read, and held in memory whole.
+    const worker = standInWorker(undefined, [0]);
+    const side = remoteOpfs(worker.connection, 1, 0, undefined);
+    const cursor = new Cursor(true, 0);
+    const source = byteStream([{ size: 100_000, view: false }], () => {});
+    const count = await upload(cursor, side, source, { chunkSize: 16 * 1024 });
+    await worker.drained();
+    expect(count).toBe(100_000);
+    expect(worker.sizes()).toEqual([...Array<number>(6).fill(16 * 1024), 100_000 - 6 * 16 * 1024]);
+    expect(worker.content().byteLength).toBe(100_000);
+    expect(isPrefixOfSource(worker.content())).toBe(true);
+    expect(cursor.position).toBe(100_000);
+  });
+
+  test('an upload of a byte stream whose source closes it while a read waits ends, with every byte', async () => {
+    // A source written for default readers: close() in pull, never answering the read's request.
+    const worker = standInWorker(undefined, [0]);
+    const side = remoteOpfs(worker.connection, 1, 0, undefined);
+    let pulls = 0;
+    const source = new ReadableStream({
+      type: 'bytes',
+      pull(controller) {
+        if (++pulls > 3) return controller.close();
+        controller.enqueue(new Uint8Array(1000).fill(pulls));
+      },
+    });
+    const count = await Promise.race([
+      upload(new Cursor(true, 0), side, source, {}),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting after 2 s'), 2000)),
+    ]);
+    await worker.drained();
+    expect(count).toBe(3000);
+    expect(worker.content()).toEqual(new Uint8Array(3000).map((_, i) => 1 + Math.floor(i / 1000)));
   });
 });

@@ -7,7 +7,10 @@ import type { UnderlyingFile } from './underlying.js';
 
 /** Options of `upload` and `download`. */
 export interface TransferOptions {
-  /** Bytes per read; default 1 MiB. */
+  /**
+   * Bytes per read; default 1 MiB, and 4 MiB where `upload` reads a byte stream of the
+   * platform's own into buffers it hands over whole (to the IO worker of an `OpfsFile`).
+   */
   chunkSize?: number;
   /**
    * Called after each chunk with the bytes copied so far and, when known, the total. Copied
