@@ -153,7 +153,7 @@ const bench = {
       let at = 0;
       let writing: Promise<void> | undefined;
       for await (const read of source.stream() as unknown as AsyncIterable<Uint8Array>) {
-        // A view into a larger buffer is copied, as `upload` does, so that only its bytes move.
+        // A view into a larger buffer is copied, so that only its bytes move.
         const chunk = read.byteLength === read.buffer.byteLength ? read : read.slice();
         const before = writing;
         const length = chunk.byteLength; // transferred, the chunk is empty

@@ -1,6 +1,6 @@
 /**
  * Recognising WHATWG streams, native or ponyfilled, without loading a ponyfill, and this
- * platform's own byte streams, whose chunks belong to their reader.
+ * platform's own byte streams, which `upload` reads into buffers of its own (a BYOB reader).
  * @module
  */
 

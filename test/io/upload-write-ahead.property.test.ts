@@ -7,7 +7,8 @@
  * (worker/service.ts) is tested against the same failures in Chromium and Firefox
  * (test/browser/browser.test.ts, "an upload of a stream rejects when ...").
  *
- * Whatever the chunks (whole buffers, taken; views, copied), the failing write and the
+ * Whatever the chunks (whole buffers or views, read into buffers of the upload's own and each
+ * handed over whole), the failing write and the
  * moment of an abort: the file holds a prefix of the source with no gap, the cursor ends
  * where the file does, the upload tells the failure or the abort (never the refusal), and
  * nothing is written once it has settled.
@@ -21,7 +22,7 @@ import { Cursor } from '../../src/io/core/cursor.js';
 import type { WorkerConnection } from '../../src/opfs/connection.js';
 
 interface Case {
-  /** Chunk sizes; a view (a part of a larger buffer) is copied, a whole buffer taken. */
+  /** Chunk sizes, enqueued as whole buffers or as views (parts of larger buffers). */
   readonly chunks: Array<{ size: number; view: boolean }>;
   /** Which write fails (from 1), if any. */
   readonly failAt: number | undefined;

@@ -230,8 +230,8 @@ export function remoteOpfs(
     // A Blob is cloned cheaply and the worker reads it itself. A ReadableStream is declined:
     // moved to a worker its chunks cross threads one message each, as copies (a sync handle in
     // a worker given the page's stream: 3.6-4.6x slower than reading it here in Firefox,
-    // 1.07-1.15x in Chromium: bench/browser.mjs); read here, a byte stream's chunks move
-    // whole (takeAt).
+    // 1.07-1.15x in Chromium: bench/browser.mjs); read here into buffers of the upload's own, a
+    // byte stream's pieces move whole (takeAt).
     uploadFrom(source, position, written, signal) {
       if (!(source instanceof Blob)) return undefined;
       forgetAhead();

@@ -57,11 +57,16 @@ function isWritableFile(value: unknown): value is TransferWriter {
   return typeof file.write === 'function' && typeof file.mode === 'string';
 }
 
+/** The smallest buffer a BYOB read gets (see {@link readerOf}). */
+const LEAST_PIECE = 64 * 1024;
+
 /**
- * A reader of `stream` and its read: by a BYOB reader into a new buffer of `chunkSize` bytes
- * each time where that is given. Read so, a stream that holds its bytes as one chunk (Firefox
- * gives a Blob's 128 MiB at once) comes in pieces, written while the next is read, and the
- * page never holds it whole; Chromium's chunks are copied once more.
+ * A reader of `stream` and its read: where `chunkSize` is given, by a BYOB reader into a new
+ * buffer each time, of up to `chunkSize` bytes. Read so, a stream that holds its bytes as one
+ * chunk (Firefox gives a Blob's 128 MiB at once) comes in pieces, written while the next is
+ * read, and is never held whole; Chromium's chunks (64 KiB to 2 MiB) are copied once more. A
+ * buffer is twice what the read before it filled (at least 64 KiB): a new 4 MiB buffer for
+ * each 64 KiB of a network stream would cost 10 times the read.
  */
 function readerOf(
   stream: ReadableStream<BytesLike>,
@@ -72,11 +77,23 @@ function readerOf(
     return { reader, read: () => reader.read() };
   }
   const reader = (stream as ReadableStream<Uint8Array>).getReader({ mode: 'byob' });
+  let size = chunkSize;
+  const filled = (result: ReadableStreamReadResult<Uint8Array>) => {
+    if (!result.done) size = Math.min(chunkSize, Math.max(LEAST_PIECE, 2 * result.value.byteLength));
+    return result;
+  };
   // A source that closes its stream while a BYOB read waits leaves that read pending until it
-  // answers the read's request (a source written for default readers never does): once the
-  // stream is closed, nothing more can come, so the read is done.
-  const closed = reader.closed.then((): ReadableStreamReadDoneResult<Uint8Array> => ({ done: true, value: undefined }));
-  return { reader, read: () => Promise.race([reader.read(new Uint8Array(chunkSize)), closed]) };
+  // answers the read's request (a source written for default readers never does). A read the
+  // stream answered as it closed settles within microtasks (in Node after `closed` does): a
+  // macrotask after the close, the read still waiting gets nothing more, and is done.
+  let wake: (() => void) | undefined;
+  reader.closed.then(
+    () => void setTimeout(() => wake?.()),
+    () => {}, // an error rejects the read itself
+  );
+  const done = () =>
+    new Promise<ReadableStreamReadDoneResult<Uint8Array>>((resolve) => (wake = () => resolve({ done: true, value: undefined })));
+  return { reader, read: () => Promise.race([reader.read(new Uint8Array(size)).then(filled), done()]) };
 }
 
 /**
@@ -128,7 +145,11 @@ export async function copyFromSource(
       throw error;
     } finally {
       signal?.removeEventListener('abort', cancel);
-      reader.releaseLock();
+      try {
+        reader.releaseLock();
+      } catch {
+        // A BYOB read still waits: engines before whatwg/streams#1168 (WebKitGTK 2.50) throw.
+      }
     }
   } else if (isReadableFile(source)) {
     const chunk = new Uint8Array(chunkSize);
@@ -226,10 +247,7 @@ export async function upload(
   return copyFromSource(
     source,
     async (chunk) => {
-      if (!owned) {
-        if (unconfirmed !== undefined) await settle(); // after the chunks taken, and only if they were written
-        return runAsync(writes.write(cursor, side, chunk));
-      }
+      if (!owned) return runAsync(writes.write(cursor, side, chunk));
       const from = cursor.position;
       // Rejects if the write before failed: the settle below then puts the cursor before it.
       const count = await runAsync(writes.take(cursor, side, chunk));

@@ -8,8 +8,10 @@ import type { UnderlyingFile } from './underlying.js';
 /** Options of `upload` and `download`. */
 export interface TransferOptions {
   /**
-   * Bytes per read; default 1 MiB, and 4 MiB where `upload` reads a byte stream of the
-   * platform's own into buffers it hands over whole (to the IO worker of an `OpfsFile`).
+   * Bytes per read of a file source and per chunk of a download; default 1 MiB. Streams and
+   * iterables come in their own chunks, except where `upload` reads a byte stream of the
+   * platform's own into buffers it hands over whole (to the IO worker of an `OpfsFile` on a
+   * page): there, at most this per read, default 4 MiB.
    */
   chunkSize?: number;
   /**

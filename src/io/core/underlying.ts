@@ -62,10 +62,10 @@ export interface UnderlyingFile {
   /** Writes all of `bytes` at `position` (random-access writers). */
   writeAt?(position: number, bytes: Uint8Array): Awaitable<void>;
   /**
-   * Writes all of `bytes` at `position`, taking their memory: `bytes` is all of an
-   * `ArrayBuffer` the caller gives up (the core checks), which may be detached (the IO
-   * worker's backend transfers it instead of copying). For `upload` of a byte stream, whose
-   * chunks belong to the reader.
+   * Writes all of `bytes` at `position`, taking their memory: `bytes` views the start of an
+   * `ArrayBuffer` the caller gives up, which may be detached (the IO worker's backend transfers
+   * it instead of copying; only `bytes.byteLength` bytes are written, the buffer may be
+   * larger). For `upload` of a byte stream, read into buffers of the upload's own.
    *
    * Hook for speed, of the IO worker's backend (OpfsFile on a page). Row "write a 128 MiB Blob
    * over a 128 MiB OPFS file from the page" (bench/browser.mjs; measured when the row wrote a
