@@ -47,8 +47,11 @@ const GROUPS = {
     // Firefox writes a sample in ~0.2 s, where a few ms of the shared machine's noise show.
     rounds: 11,
     // Firefox gives a Blob's stream as one chunk: moved whole to the raw worker, its 128 MiB
-    // slowed the contenders after it (0.47-0.58x where they ran at 0.84-0.94x).
-    chromiumOnly: ['rawPageToWorkerAhead'],
+    // slowed the contenders after it (0.47-0.58x where they ran at 0.84-0.94x). And a stream
+    // transferred to a worker slows Firefox's page stream reads after it: upload(blob.stream())
+    // taking turns with it ran at 248-386 MB/s in every round, with the other raw routes at
+    // 611-715 (bench/upload-probe.mjs).
+    chromiumOnly: ['rawPageToWorkerAhead', 'rawSyncWorkerWriteStream'],
     pairs: [
       ['opfsUploadStream', 'rawSyncWorkerWrite'],
       ['opfsUploadBlob', 'rawSyncWorkerWrite'],
