@@ -32,7 +32,7 @@ const YIELD_EVERY = 4 * 1024 * 1024;
  * What a byte stream read into buffers of the upload's own reads at once, unless the options
  * say. Firefox's upload of a Blob's stream (one chunk) replacing a 128 MiB OPFS file from a
  * page, against a raw sync handle in a worker rewriting it (bench/browser.mjs): read whole
- * 0.41-0.42x, in 1 MiB pieces 0.81x, in 4 MiB pieces 0.87-0.88x; raw page-driven code alike.
+ * 0.39-0.42x, in 1 MiB pieces 0.81x, in 4 MiB pieces 0.94x and 1.04x; raw page-driven code alike.
  */
 const BYTE_STREAM_PIECE = 4 * 1024 * 1024;
 
