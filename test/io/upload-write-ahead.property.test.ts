@@ -168,25 +168,4 @@ describe('an upload keeping one write ahead agrees with the model', () => {
     expect(isPrefixOfSource(worker.content())).toBe(true);
     expect(cursor.position).toBe(100_000);
   });
-
-  test('an upload of a byte stream whose source closes it while a read waits ends, with every byte', async () => {
-    // A source written for default readers: close() in pull, never answering the read's request.
-    const worker = standInWorker(undefined, [0]);
-    const side = remoteOpfs(worker.connection, 1, 0, undefined);
-    let pulls = 0;
-    const source = new ReadableStream({
-      type: 'bytes',
-      pull(controller) {
-        if (++pulls > 3) return controller.close();
-        controller.enqueue(new Uint8Array(1000).fill(pulls));
-      },
-    });
-    const count = await Promise.race([
-      upload(new Cursor(true, 0), side, source, {}),
-      new Promise((resolve) => setTimeout(() => resolve('still waiting after 2 s'), 2000)),
-    ]);
-    await worker.drained();
-    expect(count).toBe(3000);
-    expect(worker.content()).toEqual(new Uint8Array(3000).map((_, i) => 1 + Math.floor(i / 1000)));
-  });
 });

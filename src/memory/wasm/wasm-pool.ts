@@ -18,8 +18,7 @@ import {
 } from './pool-module.js';
 import type { WasmMemory, WasmModule } from '../../platform/globals.js';
 
-// Imports of the allocation path, read once: Vite's module runner (vitest, SSR dev) reads an
-// import by getter, ~12 ns a read (bench/memory-pools.bench.ts); bundles read them directly.
+// Read once: Vite's module runner reads imports by getter, ~12 ns each (memory-pools.bench.ts).
 const allocate = allocateFrom;
 const checkedSize = checkSize;
 const roundUp = roundUpToAlignment;
