@@ -43,6 +43,7 @@ const GROUPS = {
       'rawSyncWorkerWriteStream',
       'rawPageToWorkerAhead',
       'rawPageToWorkerAheadByob',
+      'rawPageToWorkerAheadByobReplace',
     ],
     // Firefox writes a sample in ~0.2 s, where a few ms of the shared machine's noise show.
     rounds: 11,
@@ -66,6 +67,8 @@ const GROUPS = {
       ['rawPageToWorkerAhead', 'rawSyncWorkerWrite'],
       ['rawPageToWorkerAheadByob', 'rawSyncWorkerWrite'],
       ['opfsUploadStream', 'rawPageToWorkerAheadByob'],
+      ['opfsUploadStream', 'rawPageToWorkerAheadByobReplace'],
+      ['rawPageToWorkerAheadByobReplace', 'rawPageToWorkerAheadByob'],
       ['rawPageToWorkerAheadByob', 'rawPageToWorkerAhead'],
     ],
   },

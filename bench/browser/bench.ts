@@ -15,7 +15,7 @@ const rawWorker = wrap<{
   replaceBlob(path: string, blob: Blob): Promise<number>;
   writeStream(path: string, stream: ReadableStream<Uint8Array>): Promise<number>;
   replaceSteps(route: ReplaceRoute, path: string, blob: Blob): Promise<Record<string, number>>;
-  openChunks(path: string): Promise<void>;
+  openChunks(path: string, crashSafe?: boolean): Promise<void>;
   writeChunk(at: number, bytes: Uint8Array): Promise<void>;
   closeChunks(): Promise<void>;
 }>(new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' }));
@@ -174,6 +174,14 @@ const bench = {
   rawPageToWorkerAheadByob: (): Promise<number> => timeReplace((path, source) => pageToWorkerByob(path, source, 4 * MiB)),
 
   /**
+   * The same, crash-safe as an atomic `'wb'` is: the worker writes a new sibling (appending,
+   * as raw code would) and moves it over the file once closed. What raw code pays for
+   * `upload(blob.stream())`'s route and its promise.
+   */
+  rawPageToWorkerAheadByobReplace: (): Promise<number> =>
+    timeReplace((path, source) => pageToWorkerByob(path, source, 4 * MiB, true)),
+
+  /**
    * The raw routes behind an atomic `'wb'`, step by step, replacing {@link TARGET} with the
    * prepared Blob in the worker (bench/replace-probe.mjs): not a throughput, a record of ms.
    */
@@ -313,9 +321,12 @@ async function timeSmallOverBig(options: { atomic?: boolean } | undefined): Prom
   return 1000 / (performance.now() - started);
 }
 
-/** {@link bench.rawPageToWorkerAheadByob}'s route with buffers of `chunkSize` bytes. */
-async function pageToWorkerByob(path: string, source: Blob, chunkSize: number): Promise<void> {
-  await rawWorker.openChunks(path);
+/**
+ * {@link bench.rawPageToWorkerAheadByob}'s route with buffers of `chunkSize` bytes; `crashSafe`,
+ * into a sibling moved over `path`.
+ */
+async function pageToWorkerByob(path: string, source: Blob, chunkSize: number, crashSafe = false): Promise<void> {
+  await rawWorker.openChunks(path, crashSafe);
   const reader = source.stream().getReader({ mode: 'byob' });
   let at = 0;
   let writing: Promise<void> | undefined;

@@ -55,9 +55,21 @@ expose({
 
   replaceSteps,
 
-  /** Opens `path` for {@link writeChunk}, cut to 0. */
-  async openChunks(path: string): Promise<void> {
-    chunked = await open(path, true);
+  /**
+   * Opens `path` for {@link writeChunk}, cut to 0; `crashSafe`, a new sibling instead, which
+   * {@link closeChunks} moves over `path` (what an atomic `'wb'` promises: a crash mid-write
+   * keeps the old file).
+   */
+  async openChunks(path: string, crashSafe = false): Promise<void> {
+    if (crashSafe) {
+      const [dir, name] = path.split('/') as [string, string];
+      const directory = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir, { create: true });
+      const sibling = (await directory.getFileHandle(`.${name}.raw-partial`, { create: true })) as MovableFile;
+      chunked = await sibling.createSyncAccessHandle();
+      moveOnClose = () => sibling.move(directory, name);
+    } else {
+      chunked = await open(path, true);
+    }
     chunked.truncate(0);
   },
 
@@ -66,16 +78,26 @@ expose({
     for (let done = 0; done < bytes.byteLength;) done += chunked!.write(bytes.subarray(done), { at: at + done });
   },
 
-  /** Flushes and closes the file `openChunks` opened. */
-  closeChunks(): void {
+  /** Flushes and closes the file `openChunks` opened (and moves it over the file it replaces). */
+  async closeChunks(): Promise<void> {
     chunked!.flush();
     chunked!.close();
     chunked = undefined;
+    const move = moveOnClose;
+    moveOnClose = undefined;
+    await move?.();
   },
 });
 
 /** The file the page writes chunk by chunk (`openChunks`, `writeChunk`, `closeChunks`). */
 let chunked: RawHandle | undefined;
+/** Moves the crash-safe sibling `chunked` writes over the file it replaces. */
+let moveOnClose: (() => Promise<void>) | undefined;
+
+type MovableFile = FileSystemFileHandle & {
+  createSyncAccessHandle(): Promise<RawHandle>;
+  move(directory: FileSystemDirectoryHandle, name: string): Promise<void>;
+};
 
 /** The routes of {@link replaceSteps}. */
 export type ReplaceRoute = 'inPlace' | 'appended' | 'extended' | 'extendedAtOpen';
