@@ -18,14 +18,8 @@ export { ResizableBuffer } from './memory/resizable-buffer.js';
 export { allocateBuffer, type AllocateOptions } from './memory/allocate-buffer.js';
 export { ALIGNMENT, type MemoryPool, type MemoryBlock } from './memory/memory-pool.js';
 export { systemMemoryPool } from './memory/system-pool.js';
-export {
-  attachMemoryPool,
-  createWasmMemoryPool,
-  wasmMemoryPool,
-  type SharedMemoryPool,
-  type WasmPoolHandle,
-  type WasmPoolOptions,
-} from './memory/wasm/wasm-pool.js';
+export { attachMemoryPool, createWasmMemoryPool, wasmMemoryPool } from './memory/wasm/wasm-pool.js';
+export type { SharedMemoryPool, WasmPoolHandle, WasmPoolOptions } from './memory/wasm/wasm-pool-types.js';
 export { loggingMemoryPool, type PoolLogger } from './memory/logging-pool.js';
 export { proxyMemoryPool } from './memory/proxy-pool.js';
 export { defaultMemoryPool, setMemoryPool, totalAllocatedBytes, supportedMemoryBackends } from './memory/default-pool.js';

@@ -79,9 +79,8 @@ export class ResizableBuffer extends Buffer {
     const block = pool.reserve(capacity);
     const kept = Math.min(this.size, block.capacity);
     viewOfBlock(block, kept).set(viewOfBlock(allocation.block, kept));
-    const previous = allocation;
     this.allocation = new Allocation(pool, block);
     allocationChanged(this);
-    previous.drop();
+    allocation.drop();
   }
 }

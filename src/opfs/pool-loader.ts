@@ -6,7 +6,7 @@
  */
 import type { Buffer } from '../memory/buffer.js';
 import type { MemoryPool } from '../memory/memory-pool.js';
-import type { WasmPoolHandle } from '../memory/wasm/wasm-pool.js';
+import type { WasmPoolHandle } from '../memory/wasm/wasm-pool-types.js';
 
 /** The default pool, asked anew each time (`setMemoryPool` may change it). */
 export type DefaultPool = () => MemoryPool;

@@ -8,7 +8,7 @@
  * @module
  */
 import type { SharedBufferDescriptor } from '../memory/shared-buffer-descriptor.js';
-import type { WasmPoolHandle } from '../memory/wasm/wasm-pool.js';
+import type { WasmPoolHandle } from '../memory/wasm/wasm-pool-types.js';
 import type { FileMode } from '../util/file-mode.js';
 
 /** The protocol's version; the worker says which one it speaks in its `hello` answer. */

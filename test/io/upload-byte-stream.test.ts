@@ -43,6 +43,18 @@ async function uploadAll(source: ReadableStream) {
   return { count, content: content(), buffers };
 }
 
+/** A byte stream whose source enqueues `count` chunks of 1000 bytes (chunk i filled with i), one a pull, then closes in pull. */
+function thousandByteChunks(count: number): ReadableStream {
+  let pulls = 0;
+  return new ReadableStream({
+    type: 'bytes',
+    pull(controller) {
+      if (++pulls > count) return controller.close();
+      controller.enqueue(new Uint8Array(1000).fill(pulls));
+    },
+  });
+}
+
 describe('an upload of a byte stream read with a BYOB reader', () => {
   const bytes = pattern(300_001);
   const sources: Array<[string, () => ReadableStream]> = [
@@ -100,15 +112,7 @@ describe('an upload of a byte stream read with a BYOB reader', () => {
   }
 
   test('makes buffers about the size of what the reads fill, not 4 MiB for each small chunk', async () => {
-    let chunks = 0;
-    const source = new ReadableStream({
-      type: 'bytes',
-      pull(controller) {
-        if (++chunks > 50) return controller.close();
-        controller.enqueue(new Uint8Array(1000).fill(chunks));
-      },
-    });
-    const { count, buffers } = await uploadAll(source);
+    const { count, buffers } = await uploadAll(thousandByteChunks(50));
     expect(count).toBe(50_000);
     // The first read asks for 4 MiB; once it filled 1000 bytes, the next ask for 64 KiB.
     expect(buffers.slice(1).every((size) => size === 64 * 1024)).toBe(true);
@@ -136,15 +140,7 @@ describe('where releaseLock() throws while a BYOB read waits (WebKitGTK 2.50)', 
       if ((waiting.get(this) ?? 0) > 0) throw new TypeError('There are still pending read requests, cannot release the lock');
       releaseLock.call(this);
     };
-    let pulls = 0;
-    const source = new ReadableStream({
-      type: 'bytes',
-      pull(controller) {
-        if (++pulls > 3) return controller.close();
-        controller.enqueue(new Uint8Array(1000).fill(pulls));
-      },
-    });
-    const { count, content } = await uploadAll(source);
+    const { count, content } = await uploadAll(thousandByteChunks(3));
     expect(count).toBe(3000);
     expect(content.byteLength).toBe(3000);
   });

@@ -3,7 +3,6 @@ import { checkSize, describe } from '../../util/validate.js';
 import { ALIGNMENT, roundUpToAlignment, type MemoryBlock } from '../block-pool.js';
 import { allocateFrom } from '../allocate-from.js';
 import type { Buffer } from '../buffer.js';
-import type { MemoryPool } from '../memory-pool.js';
 import { leftOut, wasmPoolLeftOut } from './build-flag.js';
 import { faulted, poisoned, refused } from './pool-errors.js';
 import {
@@ -16,7 +15,7 @@ import {
   WASM_PAGE,
   type PoolExports,
 } from './pool-module.js';
-import type { WasmMemory, WasmModule } from '../../platform/globals.js';
+import type { SharedMemoryPool, WasmPoolHandle, WasmPoolOptions } from './wasm-pool-types.js';
 
 // Read once: Vite's module runner reads imports by getter, ~12 ns each (memory-pools.bench.ts).
 const allocate = allocateFrom;
@@ -28,45 +27,6 @@ const FIRST_ADDRESS = ALIGNMENT;
 const MAX_BYTES = 2 ** 32;
 /** The default of {@link WasmPoolOptions.lockTimeout}. */
 const DEFAULT_LOCK_TIMEOUT = 1000;
-
-/**
- * What another thread needs to use the same pool: structured-cloneable, so it can be posted
- * to a Web Worker or passed as `workerData` to a Node worker thread.
- */
-export interface WasmPoolHandle {
-  /** Always `'wasm'`: what kind of pool the handle attaches to. */
-  readonly backend: 'wasm';
-  /** The compiled allocator, instantiated again in the receiving thread (no recompilation). */
-  readonly module: WasmModule;
-  /** The shared memory every thread's instance allocates in, and the allocator's state with it. */
-  readonly memory: WasmMemory;
-  /** The pool's {@link WasmPoolOptions.lockTimeout}, for the messages of other threads. */
-  readonly lockTimeout?: number;
-}
-
-/** A pool whose memory other threads can use, through its {@link WasmPoolHandle}. */
-export interface SharedMemoryPool extends MemoryPool {
-  /** Pass it to {@link attachMemoryPool} in another thread. */
-  readonly handle: WasmPoolHandle;
-  /** The bytes of memory under the pool now (it grows on demand, never shrinks). */
-  memorySize(): number;
-  /** The most memory the pool may grow to, in bytes. */
-  limit(): number;
-}
-
-/** Options of {@link createWasmMemoryPool}. */
-export interface WasmPoolOptions {
-  /** The most memory the pool may use, in bytes (rounded up to 64 KiB); default 4 GiB. */
-  maxMemory?: number;
-  /**
-   * How long a thread waits, in milliseconds, for the pool's lock held by another thread that
-   * makes no progress, before it decides that thread died inside an allocator call and poisons
-   * the pool (`IOError` `EDEADLK` from then on, in every thread). Default 1000. The lock is
-   * held for microseconds (bookkeeping, never a copy of bytes), so only a thread terminated
-   * inside a call, or paused there in a debugger, holds it that long.
-   */
-  lockTimeout?: number;
-}
 
 /** Gives a collected pool's thread cache back (its blocks return to their slabs). */
 const detachWhenCollected = new FinalizationRegistry<{ exports: PoolExports; ticket: number }>(({ exports, ticket }) => {
@@ -93,7 +53,7 @@ const detachWhenCollected = new FinalizationRegistry<{ exports: PoolExports; tic
  * terminated mid-allocation), the others wait at most {@link WasmPoolOptions.lockTimeout} for
  * it, then poison the pool with code `'EDEADLK'`, naming the thread. A thread that dies
  * anywhere else leaves the pool usable: the blocks its cache held go back to the pool under
- * memory pressure or on {@link MemoryPool.releaseUnused}; the buffers it still held stay
+ * memory pressure or on `releaseUnused()`; the buffers it still held stay
  * allocated (and counted), as with any buffer never released. Statistics stay readable.
  */
 class WasmMemoryPool implements SharedMemoryPool {
