@@ -83,7 +83,7 @@ export async function copyFiles(
   for (const { from, to } of pairs) {
     signal?.throwIfAborted();
     if (serverSide) {
-      await source.copyFile!(from.path, to);
+      await source.copyFile!(from.path, to, signal === undefined ? {} : { signal });
       copied += from.size ?? 0;
     } else {
       copied += await copyOne(source, from.path, destination, to, chunkSize, signal, (bytes) =>
@@ -146,7 +146,10 @@ async function copyOne(
   onBytes: (bytes: number) => void,
 ): Promise<number> {
   if (COMMIT_ON_CLOSE.has(destination.typeName)) return copyInto(source, from, destination, to, chunkSize, signal, onBytes);
-  const sibling = `${to}.nativefile-${Math.random().toString(36).slice(2, 10)}.partial`;
+  // Named after the target, cut to 32 characters: a disk takes names of 255 bytes at most,
+  // and the target's may be that long already.
+  const named = Array.from(to.slice(to.lastIndexOf('/') + 1)).slice(0, 32).join('');
+  const sibling = joinPath(to.slice(0, to.lastIndexOf('/') + 1), `${named}.nativefile-${Math.random().toString(36).slice(2, 10)}.partial`);
   try {
     const count = await copyInto(source, from, destination, sibling, chunkSize, signal, onBytes);
     await destination.move(sibling, to);

@@ -4,9 +4,9 @@
  * @module
  */
 import { FileNotFoundError, IOError } from '../errors.js';
-import { Limiter } from '../remote/limiter.js';
+import { eachLimited } from '../remote/limiter.js';
 import { describe } from '../util/validate.js';
-import type { DeleteDirContentsOptions, FileSystem } from './file-system.js';
+import type { DeleteDirContentsOptions, FileInfo, FileSystem } from './file-system.js';
 
 /** Checks the options of `deleteDirContents`. */
 export function checkDeleteOptions(options: DeleteDirContentsOptions): Required<DeleteDirContentsOptions> {
@@ -19,14 +19,18 @@ export function checkDeleteOptions(options: DeleteDirContentsOptions): Required<
 }
 
 /**
- * Deletes what `path` of `fs` holds, keeping `path` (8 entries at a time).
+ * Deletes what `path` of `fs` holds, keeping `path` (8 entries at a time). A failure stops
+ * the rest, and is thrown once no deletion is still running.
  * @param isRoot whether `path` is the filesystem's root, which is emptied only when asked.
+ * @param entriesOf the entries to delete, each typed as what deletes it (the local disk's
+ * symbolic links are files here, where its `listDir` follows them).
  */
 export async function deleteContentsOf(
   fs: FileSystem,
   path: string,
   options: DeleteDirContentsOptions,
   isRoot: boolean,
+  entriesOf: (path: string) => Promise<readonly FileInfo[]> = (dir) => fs.listDir(dir),
 ): Promise<void> {
   const { missingDirOk, acceptRootDir } = checkDeleteOptions(options);
   if (isRoot && !acceptRootDir)
@@ -39,11 +43,7 @@ export async function deleteContentsOf(
     throw new FileNotFoundError(`no such directory: ${path}`);
   }
   if (info.type === 'file') throw new IOError(`not a directory: ${path}`, { code: 'ENOTDIR' });
-  const limiter = new Limiter(8);
-  const entries = await fs.listDir(path);
-  await Promise.all(
-    entries.map((entry) =>
-      limiter.run(() => (entry.type === 'directory' ? fs.deleteDir(entry.path) : fs.deleteFile(entry.path))),
-    ),
+  await eachLimited(await entriesOf(path), 8, (entry) =>
+    entry.type === 'directory' ? fs.deleteDir(entry.path) : fs.deleteFile(entry.path),
   );
 }

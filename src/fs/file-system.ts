@@ -33,6 +33,12 @@ export interface CreateDirOptions {
   recursive?: boolean;
 }
 
+/** Options of {@link FileSystem.copyFile}. */
+export interface CopyFileOptions {
+  /** Stops waiting for the copy, which then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /** Options of {@link FileSystem.deleteDirContents}. */
 export interface DeleteDirContentsOptions {
   /** Succeed, doing nothing, when the directory does not exist. Default `false`. */
@@ -118,9 +124,10 @@ export interface FileSystem {
   /**
    * Copies a file within this filesystem on the store's side, without the bytes passing
    * through here (S3's CopyObject, Azure's Copy Blob), where the store can; `copyFiles` uses
-   * it when both sides are this filesystem.
+   * it when both sides are this filesystem. An abort through `options.signal` rejects with
+   * its reason (Azure aborts a copy still pending; an S3 copy may complete on the server).
    */
-  copyFile?(from: string, to: string): Promise<void>;
+  copyFile?(from: string, to: string, options?: CopyFileOptions): Promise<void>;
 }
 
 /** A filesystem whose uploads can be resumed (S3's multipart uploads, Azure's staged blocks). */

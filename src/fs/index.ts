@@ -8,6 +8,7 @@ export type {
   FileType,
   ListDirOptions,
   CreateDirOptions,
+  CopyFileOptions,
   DeleteDirContentsOptions,
   OutputStreamOptions,
   ResumableFileSystem,

@@ -4,11 +4,12 @@
  */
 import { describe } from '../util/validate.js';
 
-/** Checks that `path` is a string and returns it without trailing slashes. */
+/** Checks that `path` is a string and returns it without trailing slashes (`//` is `/`). */
 export function checkPath(path: unknown, name = 'path'): string {
   if (typeof path !== 'string') throw new TypeError(`${name} must be a string, got ${describe(path)}`);
   if (path.includes('\0')) throw new TypeError(`${name} must not contain NUL characters, got ${describe(path)}`);
-  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+  const trimmed = path.replace(/\/+$/, '');
+  return trimmed === '' && path !== '' ? '/' : trimmed;
 }
 
 /**

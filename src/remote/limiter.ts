@@ -31,3 +31,26 @@ export class Limiter {
     }
   }
 }
+
+/**
+ * Runs `task` for each of `items`, at most `max` at a time. Once one fails, no more start,
+ * and the promise settles only when those running have: a caller told of a failure finds
+ * nothing still changing behind it. It then rejects with the first failure.
+ */
+export async function eachLimited<T>(items: readonly T[], max: number, task: (item: T) => Promise<unknown>): Promise<void> {
+  const limiter = new Limiter(max);
+  let failure: { error: unknown } | undefined;
+  await Promise.all(
+    items.map((item) =>
+      limiter.run(async () => {
+        if (failure !== undefined) return;
+        try {
+          await task(item);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }),
+    ),
+  );
+  if (failure !== undefined) throw failure.error;
+}

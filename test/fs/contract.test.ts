@@ -14,6 +14,7 @@ import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteServer } from '
 import { startS3, type S3Server } from '../servers/s3.js';
 import { startWebHdfs, type WebHdfsServer } from '../servers/webhdfs.js';
 import { expectedChecks, fileSystemChecks, STORE_TRAITS, type StoreTraits } from './filesystem-checks.js';
+import { edgeChecks, EXPECTED_EDGES } from './filesystem-edge-checks.js';
 
 interface Store {
   readonly traits: StoreTraits;
@@ -76,6 +77,10 @@ describe('the filesystem contract', () => {
     it(`${name}: infos, listings, reads, writes, appends, moves, deletes and their errors`, async () => {
       const { fs, base } = await store.make();
       expect(await fileSystemChecks(fs, base)).toEqual(expectedChecks(store.traits));
+    });
+    it(`${name}: a file moved onto a directory or below a file, the parent a deleted directory leaves, bad options`, async () => {
+      const { fs, base } = await store.make();
+      expect(await edgeChecks(fs, base)).toEqual(EXPECTED_EDGES);
     });
   }
 });

@@ -12,7 +12,7 @@ import type { FileSystem, FileType } from '../../src/fs/file-system.js';
 export type Outcome = { name: string; code: string } | 'resolved';
 
 /** Runs `call` and reports how it failed. */
-async function outcome(call: () => Promise<unknown>): Promise<Outcome> {
+export async function outcome(call: () => Promise<unknown>): Promise<Outcome> {
   try {
     await call();
     return 'resolved';

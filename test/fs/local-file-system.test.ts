@@ -2,7 +2,7 @@
  * LocalFileSystem against real temporary directories: the shared filesystem checks (the same
  * ones OpfsFileSystem passes in the browser), then what only the local disk has.
  */
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -78,5 +78,54 @@ describe('LocalFileSystem', () => {
   it('moving into a missing directory is a FileNotFoundError naming the target', async () => {
     writeFileSync(join(base, 'src'), 'x');
     await expect(fs.move(join(base, 'src'), join(base, 'no', 'dst'))).rejects.toThrow(/directory of .*no\/dst/);
+  });
+
+  describe('paths through symbolic links, as the OS resolves them', () => {
+    // base/real/sub, base/real/data.csv, base/data.csv, base/link -> base/real/sub: so
+    // base/link/.. is base/real, where text alone would say base.
+    beforeEach(() => {
+      mkdirSync(join(base, 'real', 'sub'), { recursive: true });
+      writeFileSync(join(base, 'real', 'data.csv'), 'inside');
+      writeFileSync(join(base, 'data.csv'), 'outside');
+      symlinkSync(join(base, 'real', 'sub'), join(base, 'link'));
+    });
+
+    it("lists link/.. as the OS finds it, each entry's path reaching that entry", async () => {
+      const listed = await fs.listDir(`${join(base, 'link')}/..`);
+      expect(listed.map((info) => `${info.path}:${info.type}`).sort()).toEqual([
+        `${join(base, 'link')}/../data.csv:file`,
+        `${join(base, 'link')}/../sub:directory`,
+      ]);
+      for (const info of listed) expect((await fs.getFileInfo(info.path)).type).toBe(info.type);
+    });
+
+    it('deleteDirContents of link/.. empties the directory the OS resolves, nothing beside it', async () => {
+      await fs.deleteDirContents(`${join(base, 'link')}/..`);
+      expect(readdirSync(join(base, 'real'))).toEqual([]);
+      expect(existsSync(join(base, 'data.csv'))).toBe(true);
+    });
+  });
+
+  it('deleteDirContents removes links (to directories, and dangling) and leaves their targets', async () => {
+    mkdirSync(join(base, 'dir'));
+    mkdirSync(join(base, 'target'));
+    writeFileSync(join(base, 'target', 'kept.bin'), 'x');
+    symlinkSync(join(base, 'target'), join(base, 'dir', 'to-dir'));
+    symlinkSync(join(base, 'nowhere'), join(base, 'dir', 'dangling'));
+    writeFileSync(join(base, 'dir', 'plain.bin'), 'x');
+    await fs.deleteDirContents(join(base, 'dir'));
+    expect(readdirSync(join(base, 'dir'))).toEqual([]);
+    expect(readdirSync(join(base, 'target'))).toEqual(['kept.bin']);
+  });
+
+  it("takes '//' for the root, as '/'", async () => {
+    expect(await fs.getFileInfo('//')).toMatchObject({ path: '/', type: 'directory' });
+    expect((await fs.listDir('//')).length).toBeGreaterThan(0);
+  });
+
+  it('names the whole path in a FileNotFoundError, however long', async () => {
+    const path = join(base, 'a-rather-long-directory-name', 'and-a-long-file-name.bin');
+    await expect(fs.openInputFile(path)).rejects.toThrow(path);
+    await expect(fs.listDir(path)).rejects.toThrow(path);
   });
 });

@@ -1,6 +1,7 @@
 // The page side of the OpfsFileSystem browser test: functions the Node runner calls with evaluate().
 import { OpfsFileSystem, type OpfsFileSystemOptions } from '../../src/fs/opfs/opfs-file-system.js';
 import { fileSystemChecks, type FileSystemCheckResults } from '../fs/filesystem-checks.js';
+import { edgeChecks, type EdgeCheckResults } from '../fs/filesystem-edge-checks.js';
 
 /** Removes `base` if a previous run left it, then creates it empty. */
 async function fresh(fs: OpfsFileSystem, base: string): Promise<void> {
@@ -15,7 +16,10 @@ const harness = {
   }),
 
   /** The shared checks on this page, with `options` for the files it opens. */
-  async checks(base: string, options: OpfsFileSystemOptions): Promise<FileSystemCheckResults & { backend: string }> {
+  async checks(
+    base: string,
+    options: OpfsFileSystemOptions,
+  ): Promise<FileSystemCheckResults & { backend: string; edges: EdgeCheckResults }> {
     const fs = new OpfsFileSystem(options);
     await fresh(fs, base);
     const probe = await fs.openOutputStream(`${base}/probe.bin`);
@@ -23,8 +27,9 @@ const harness = {
     await probe.close();
     await fs.deleteFile(`${base}/probe.bin`);
     const results = await fileSystemChecks(fs, base);
+    const edges = await edgeChecks(fs, base);
     await fs.deleteDir(base);
-    return { ...results, backend };
+    return { ...results, backend, edges };
   },
 
   /** The shared checks in a dedicated module worker. */

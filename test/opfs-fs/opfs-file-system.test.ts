@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { available, harnessCaller, launch, type BrowserDriver, type Engine, type PageDriver } from '../browser/driver.js';
 import { isolation, startServer, urlOf } from '../browser/servers.js';
 import { expectedChecks, STORE_TRAITS } from '../fs/filesystem-checks.js';
+import { EXPECTED_EDGES } from '../fs/filesystem-edge-checks.js';
 import type { Harness } from './harness.js';
 
 /** Calls `harness[name](...args)` in the page. */
@@ -53,6 +54,7 @@ describe('OpfsFileSystem in the browser', () => {
         expect(await call(page, 'checks', `fs-worker-${engine}`, {})).toEqual({
           ...expectedChecks(STORE_TRAITS.opfs),
           backend: 'worker',
+          edges: EXPECTED_EDGES,
         });
       },
       60_000,
@@ -64,6 +66,7 @@ describe('OpfsFileSystem in the browser', () => {
         expect(await call(page, 'checks', `fs-async-${engine}`, { backend: 'async' })).toEqual({
           ...expectedChecks(STORE_TRAITS.opfs),
           backend: 'async',
+          edges: EXPECTED_EDGES,
         });
       },
       60_000,

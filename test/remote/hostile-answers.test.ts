@@ -88,6 +88,12 @@ describe('pagination that never ends', () => {
 });
 
 describe('listings that do not hold what was asked', () => {
+  it("a WebHDFS GETFILESTATUS answered without a FileStatus is EPROTO naming the path, not a TypeError", async () => {
+    server = await startHostileServer((_request, response) => void response.writeHead(200).end('{"boolean":true}'));
+    const fs = new HadoopFileSystem({ url: server.url, retry: noRetry });
+    await expect(fs.getFileInfo('/odd')).rejects.toMatchObject({ name: 'IOError', code: 'EPROTO', message: expect.stringContaining('/odd') });
+  });
+
   it('an S3 listing with keys outside the prefix is EPROTO naming the key, and nothing is deleted', async () => {
     server = await startHostileServer((request, response) => {
       if (request.method === 'HEAD') return void response.writeHead(404).end();
@@ -144,6 +150,11 @@ describe('redirects of requests that change something', () => {
   /** A store that redirects every request but GETs, whose answer (to a followed redirect) is a 200. */
   async function redirecting(status: number): Promise<HostileServer> {
     return startHostileServer((request, response) => {
+      // Nothing at the target of a move, so that its RENAME is sent.
+      if (queryOf(request).get('op') === 'GETFILESTATUS')
+        return void response
+          .writeHead(404)
+          .end('{"RemoteException":{"exception":"FileNotFoundException","javaClassName":"java.io.FileNotFoundException","message":"no"}}');
       if (request.method === 'GET') return void response.writeHead(200).end('{"boolean":true}');
       response.writeHead(status, { location: '/elsewhere' }).end();
     });

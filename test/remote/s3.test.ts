@@ -174,6 +174,10 @@ describe('S3FileSystem against Ceph', () => {
     expect((await s3.getFileInfo('data/tree/nothing')).type).toBe('not-found');
     expect((await s3.getFileInfo('data')).type).toBe('directory');
     await expect(s3.listDir('data/tree/none')).rejects.toBeInstanceOf(FileNotFoundError);
+    // The root lists the buckets, and with `recursive` what is in them, as pyarrow and Azure do.
+    expect((await s3.listDir('')).map((i) => `${i.path}:${i.type}`)).toContain('data:directory');
+    const everything = (await s3.listDir('', { recursive: true })).map((i) => i.path);
+    expect(everything).toEqual(expect.arrayContaining(['data', 'data/tree', 'data/tree/sub/deep/c.txt']));
   });
 
   it('creates, moves and deletes files and directories', async () => {

@@ -24,7 +24,7 @@ import {
 } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, normalize } from 'node:path';
+import { basename, dirname, join, normalize } from 'node:path';
 
 /** A running fake: a NameNode and a DataNode on two loopback ports. */
 export interface WebHdfsServer {
@@ -188,8 +188,13 @@ export async function startWebHdfs(options: WebHdfsServerOptions = {}): Promise<
       if (op === 'RENAME' && req.method === 'PUT') {
         const destination = url.searchParams.get('destination');
         if (destination === null) throw new RemoteError(400, 'IllegalArgumentException', 'destination is missing');
-        const target = local(destination);
-        if (!existsSync(file) || existsSync(target) || !existsSync(dirname(target)))
+        // HDFS's RENAME (without renameoptions) moves the source into a directory that exists
+        // at the destination, and answers false when the source is missing, the destination
+        // exists or its parent is missing or a file.
+        let target = local(destination);
+        if (existsSync(target) && statSync(target).isDirectory()) target = join(target, basename(file));
+        const parent = dirname(target);
+        if (!existsSync(file) || existsSync(target) || !existsSync(parent) || !statSync(parent).isDirectory())
           return sendJson(res, 200, { boolean: false });
         renameSync(file, target);
         return sendJson(res, 200, { boolean: true });

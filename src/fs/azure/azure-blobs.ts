@@ -5,7 +5,7 @@
  * @module
  */
 import { FileNotFoundError } from '../../errors.js';
-import { Limiter } from '../../remote/limiter.js';
+import { eachLimited } from '../../remote/limiter.js';
 import { parentPath } from '../paths.js';
 import type { AzureClient } from './azure-client.js';
 import { forEachBlobPage, isFolderMetadata } from './azure-listing.js';
@@ -91,14 +91,10 @@ export async function keepParent(client: AzureClient, container: string, blob: s
  * does not grow with the tree), but those `keep` names.
  */
 export async function deletePrefix(client: AzureClient, container: string, prefix: string, keep?: string): Promise<void> {
-  const limiter = new Limiter(8);
   await forEachBlobPage(client, container, prefix, { recursive: true }, async (blobs) => {
-    await Promise.all(
-      blobs
-        .filter((blob) => blob.name !== keep)
-        .map((blob) =>
-          limiter.run(() => client.request({ method: 'DELETE', container, blob: blob.name, accept: (status) => status === 404 })),
-        ),
+    const doomed = blobs.filter((blob) => blob.name !== keep);
+    await eachLimited(doomed, 8, (blob) =>
+      client.request({ method: 'DELETE', container, blob: blob.name, accept: (status) => status === 404 }),
     );
   });
 }

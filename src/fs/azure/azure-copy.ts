@@ -1,7 +1,8 @@
 /**
  * Server-side copies within one account (Copy Blob): the bytes never pass through the
  * client. Azure may finish a copy later (`x-ms-copy-status: pending`); the copy is then
- * followed until it ends, and given up (aborted) if it stops making progress.
+ * followed until it ends, and given up (aborted) if it stops making progress or the
+ * caller's signal aborts.
  * @module
  */
 import { IOError } from '../../errors.js';
@@ -22,31 +23,41 @@ interface BlobLocation {
 
 /**
  * Copies `source` (the version whose ETag is `etag`: a newer one fails with `ESTALE`) to
- * `target`, replacing it, and resolves once the copy is complete.
+ * `target`, replacing it, and resolves once the copy is complete. An abort of `signal`
+ * aborts a copy still pending and rejects with the reason.
  */
-export async function copyBlob(client: AzureClient, source: BlobLocation, target: BlobLocation, etag: string): Promise<void> {
+export async function copyBlob(
+  client: AzureClient,
+  source: BlobLocation,
+  target: BlobLocation,
+  etag: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const headers: Record<string, string> = { 'x-ms-copy-source': client.url(source.container, source.blob, {}, true) };
   if (etag !== '') headers['x-ms-source-if-match'] = etag;
-  const started = await client.request({ method: 'PUT', ...target, headers });
+  const started = await client.request({ method: 'PUT', ...target, headers, signal });
   let status = started.headers.get('x-ms-copy-status');
   const id = started.headers.get('x-ms-copy-id');
   const name = `${AzureClient.nameOf(source.container, source.blob)} to ${AzureClient.nameOf(target.container, target.blob)}`;
+  const abortCopy = async () => {
+    if (id === null) return;
+    const query = { comp: 'copy', copyid: id };
+    await client.request({ method: 'PUT', ...target, query, headers: { 'x-ms-copy-action': 'abort' }, accept: () => true });
+  };
   let progress = '';
   let lastProgress = Date.now();
   for (let wait = 50; status === 'pending'; wait = Math.min(wait * 2, 2000)) {
     if (Date.now() - lastProgress > STALL_LIMIT_MS) {
-      if (id !== null)
-        await client.request({
-          method: 'PUT',
-          ...target,
-          query: { comp: 'copy', copyid: id },
-          headers: { 'x-ms-copy-action': 'abort' },
-          accept: () => true,
-        });
+      await abortCopy();
       throw new IOError(`the copy of ${name} made no progress for ${STALL_LIMIT_MS / 1000} s: aborted`, { code: 'ETIMEDOUT' });
     }
-    await sleep(wait);
-    const head = await client.request({ method: 'HEAD', ...target });
+    try {
+      await sleep(wait, signal);
+    } catch (reason) {
+      await abortCopy().catch(() => {});
+      throw reason;
+    }
+    const head = await client.request({ method: 'HEAD', ...target, signal });
     if (id !== null && head.headers.get('x-ms-copy-id') !== id)
       throw new IOError(`the copy of ${name} was replaced by another copy or write`, { code: 'ESTALE' });
     status = head.headers.get('x-ms-copy-status');
@@ -62,7 +73,13 @@ export async function copyBlob(client: AzureClient, source: BlobLocation, target
  * Copy Blob of `from` (the version whose ETag is `etag`) onto `to`, once `to` is checked to be
  * neither a directory nor below a file; `false` when they are the same blob (nothing to do).
  */
-export async function copyChecked(client: AzureClient, from: string, to: string, etag: string): Promise<boolean> {
+export async function copyChecked(
+  client: AzureClient,
+  from: string,
+  to: string,
+  etag: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const source = needBlob(from, 'from');
   const target = needBlob(to, 'to');
   if (source.container === target.container && source.blob === target.blob) return false;
@@ -72,6 +89,6 @@ export async function copyChecked(client: AzureClient, from: string, to: string,
   ]);
   if (onTarget.kind === 'directory') throw new IOError(`cannot replace directory ${to} with a file`, { code: 'EISDIR' });
   if (targetParent?.kind === 'file') throw new IOError(`not a directory: the parent of ${to}`, { code: 'ENOTDIR' });
-  await copyBlob(client, source, target, etag);
+  await copyBlob(client, source, target, etag, signal);
   return true;
 }

@@ -7,6 +7,7 @@ import { FileNotFoundError, IOError, UnsupportedOperationError } from '../../err
 import { remoteReader, type RemoteReadOptions } from '../../remote/remote-reader.js';
 import { checkPositiveSize } from '../../util/validate.js';
 import type {
+  CopyFileOptions,
   CreateDirOptions,
   DeleteDirContentsOptions,
   FileInfo,
@@ -16,8 +17,9 @@ import type {
   ResumableStreamOptions,
 } from '../file-system.js';
 import { checkDeleteOptions } from '../dir-contents.js';
+import { recursiveOption } from '../options.js';
 import { parentPath } from '../paths.js';
-import { checkBoolean, needBlob, split } from './azure-paths.js';
+import { needBlob, split } from './azure-paths.js';
 import { appendTo } from './azure-append.js';
 import { deletePrefix, ensureMarker, keepParent, statBlob, type BlobStat } from './azure-blobs.js';
 import { AzureClient, type AzureClientOptions } from './azure-client.js';
@@ -162,7 +164,7 @@ export class AzureFileSystem implements ResumableFileSystem {
 
   /** The entries of a directory (the whole tree with `recursive`); `''` lists the containers. */
   async listDir(path: string, options: ListDirOptions = {}): Promise<FileInfo[]> {
-    const recursive = checkBoolean(options.recursive, 'options.recursive') ?? false;
+    const recursive = recursiveOption(options, false);
     const { container, blob } = split(path);
     const pageSize = this.#pageSize;
     if (container === '') {
@@ -185,7 +187,7 @@ export class AzureFileSystem implements ResumableFileSystem {
    * missing level, as pyarrow does. Without `recursive` the parent must exist.
    */
   async createDir(path: string, options: CreateDirOptions = {}): Promise<void> {
-    const recursive = checkBoolean(options.recursive, 'options.recursive') ?? true;
+    const recursive = recursiveOption(options, true);
     const { container, blob } = split(path);
     if (container === '') throw new IOError('cannot create the root of an Azure account', { code: 'EEXIST' });
     if (blob === '') {
@@ -273,14 +275,17 @@ export class AzureFileSystem implements ResumableFileSystem {
     await this.#client.request({ method: 'DELETE', ...source, headers: { 'if-match': stat.etag }, accept: (s) => s === 404 });
   }
 
-  /** Copies a blob on the server (Copy Blob): `copyFiles` between two paths of this filesystem. */
-  async copyFile(from: string, to: string): Promise<void> {
+  /**
+   * Copies a blob on the server (Copy Blob): `copyFiles` between two paths of this
+   * filesystem. An abort ends a copy Azure is still making (Abort Copy Blob).
+   */
+  async copyFile(from: string, to: string, options: CopyFileOptions = {}): Promise<void> {
     const source = needBlob(from, 'from');
     needBlob(to, 'to'); // before any request
     const stat = await this.#stat(source.container, source.blob);
     if (stat.kind === 'missing') throw new FileNotFoundError(`no such file: ${source.container}/${source.blob}`);
     if (stat.kind === 'directory') throw new IOError(`is a directory: ${source.container}/${source.blob}`, { code: 'EISDIR' });
-    await copyChecked(this.#client, from, to, stat.etag);
+    await copyChecked(this.#client, from, to, stat.etag, options.signal);
   }
 
   #stat(container: string, blob: string): Promise<BlobStat> {

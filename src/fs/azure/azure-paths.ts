@@ -4,7 +4,6 @@
  * @module
  */
 import { IOError } from '../../errors.js';
-import { describe } from '../../util/validate.js';
 import { splitTop } from '../paths.js';
 
 /** Splits `container/blob` (either may be empty) after checking the path. */
@@ -19,10 +18,4 @@ export function needBlob(path: string, name = 'path'): { container: string; blob
   if (parts.container === '' || parts.blob === '')
     throw new IOError(`${JSON.stringify(path)} names a container, not a blob (paths are container/blob)`, { code: 'EISDIR' });
   return parts;
-}
-
-/** `value` when it is a boolean or undefined, else a TypeError naming it. */
-export function checkBoolean(value: unknown, name: string): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
-  return value;
 }

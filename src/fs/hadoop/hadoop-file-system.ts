@@ -16,7 +16,7 @@ import type {
   ListDirOptions,
   OutputStreamOptions,
 } from '../file-system.js';
-import { refuseResumable } from '../stream-options.js';
+import { recursiveOption, refuseResumable } from '../options.js';
 import { absolutePath, checkRemotePath, joinPath, parentPath } from '../paths.js';
 import { HdfsFile, HdfsOutputStream } from './hdfs-file.js';
 import { hdfsWriter } from './hdfs-writer.js';
@@ -36,7 +36,10 @@ interface FileStatus {
   readonly modificationTime: number;
 }
 
-function infoOf(path: string, status: FileStatus): FileInfo {
+/** The FileInfo of `path` from its status, checked: a server's answer may hold anything. */
+function infoOf(path: string, status: FileStatus | undefined): FileInfo {
+  if (typeof status?.type !== 'string' || typeof status.modificationTime !== 'number')
+    throw new IOError(`the NameNode answered for ${path} without a FileStatus`, { code: 'EPROTO' });
   const type = status.type === 'DIRECTORY' ? 'directory' : 'file';
   return { path, type, ...(type === 'file' ? { size: status.length } : {}), mtime: new Date(status.modificationTime) };
 }
@@ -113,7 +116,7 @@ export class HadoopFileSystem implements FileSystem {
   async getFileInfo(path: string): Promise<FileInfo> {
     const clean = absolutePath(checkRemotePath(path));
     try {
-      const { FileStatus: status } = await this.#client.json<{ FileStatus: FileStatus }>({
+      const { FileStatus: status } = await this.#client.json<{ FileStatus?: FileStatus }>({
         method: 'GET',
         path: clean,
         op: 'GETFILESTATUS',
@@ -126,7 +129,8 @@ export class HadoopFileSystem implements FileSystem {
   }
 
   /** LISTSTATUS (walked, 8 directories at a time, with `recursive`). */
-  async listDir(path: string, options: ListDirOptions = {}): Promise<FileInfo[]> {
+  async listDir(path: string, options?: ListDirOptions): Promise<FileInfo[]> {
+    const recursive = recursiveOption(options, false);
     const clean = absolutePath(checkRemotePath(path));
     const limiter = new Limiter(8);
     const list = async (dir: string): Promise<FileInfo[]> => {
@@ -139,7 +143,7 @@ export class HadoopFileSystem implements FileSystem {
         throw new IOError(`not a directory: ${dir}`, { code: 'ENOTDIR' });
       }
       const infos = statuses.map((status) => infoOf(joinPath(dir, checkSuffix(status.pathSuffix, dir)), status));
-      if (!(options.recursive ?? false)) return infos;
+      if (!recursive) return infos;
       const below = await Promise.all(infos.filter((i) => i.type === 'directory').map((i) => list(i.path)));
       return [...infos, ...below.flat()];
     };
@@ -147,9 +151,10 @@ export class HadoopFileSystem implements FileSystem {
   }
 
   /** MKDIRS; without `recursive`, the parent must exist. */
-  async createDir(path: string, options: CreateDirOptions = {}): Promise<void> {
+  async createDir(path: string, options?: CreateDirOptions): Promise<void> {
+    const recursive = recursiveOption(options, true);
     const clean = absolutePath(checkRemotePath(path));
-    if (options.recursive === false) {
+    if (!recursive) {
       const parent = await this.getFileInfo(parentPath(clean));
       if (parent.type === 'not-found') throw new FileNotFoundError(`the parent of ${clean} does not exist`);
       if (parent.type === 'file') throw new IOError(`the parent of ${clean} is a file`, { code: 'ENOTDIR' });
@@ -186,20 +191,26 @@ export class HadoopFileSystem implements FileSystem {
   /**
    * RENAME. A file moved onto a file replaces it, as pyarrow's does: WebHDFS's RENAME never
    * overwrites, so the target is deleted first (two requests, not one atomic step). HDFS
-   * answers `false` (no exception) when the source is missing or the target exists.
+   * answers `false` (no exception) when the source is missing or the target exists, and
+   * moves the source into a directory at the target: so a directory there is refused first
+   * (`EISDIR`, as on a disk), and a failed RENAME says which side was wrong.
    */
   async move(from: string, to: string): Promise<void> {
     const source = absolutePath(checkRemotePath(from, 'from'));
     const target = absolutePath(checkRemotePath(to, 'to'));
     if (source === target) return;
+    const there = await this.getFileInfo(target);
+    if (there.type === 'directory') throw new IOError(`cannot replace directory ${target}`, { code: 'EISDIR' });
     if (await this.#rename(source, target)) return;
-    const [was, there] = await Promise.all([this.getFileInfo(source), this.getFileInfo(target)]);
+    const [was, above] = await Promise.all([this.getFileInfo(source), this.getFileInfo(parentPath(target))]);
     if (was.type === 'not-found') throw new FileNotFoundError(`no such file or directory: ${source}`);
+    if (above.type === 'not-found') throw new FileNotFoundError(`the directory of ${target} does not exist`);
+    if (above.type === 'file') throw new IOError(`not a directory: the parent of ${target}`, { code: 'ENOTDIR' });
     if (was.type === 'file' && there.type === 'file') {
       await this.#delete(target, false);
       if (await this.#rename(source, target)) return;
     }
-    throw new IOError(`could not move ${source} to ${target} (does it exist, or its parent not?)`, { code: 'EEXIST' });
+    throw new IOError(`could not move ${source} to ${target}: HDFS refused the rename`, { code: 'EEXIST' });
   }
 
   async #rename(source: string, target: string): Promise<boolean> {

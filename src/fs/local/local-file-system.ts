@@ -5,12 +5,11 @@
  */
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
-import { join, parse, resolve } from 'node:path';
+import { parse, resolve } from 'node:path';
 import { FileNotFoundError, IOError } from '../../errors.js';
 import { OSFile, type OSFileMembers, type OSOutputFile } from '../../io/backends/os-file.js';
 import type { SyncRandomAccessFile } from '../../io/core/interfaces.js';
 import { fsError } from '../../io/fs-error.js';
-import { describe } from '../../util/validate.js';
 import { deleteContentsOf } from '../dir-contents.js';
 import type {
   CreateDirOptions,
@@ -20,18 +19,8 @@ import type {
   ListDirOptions,
   OutputStreamOptions,
 } from '../file-system.js';
-import { refuseResumable } from '../stream-options.js';
-import { checkPath } from '../paths.js';
-
-/** Checks an options object and its `recursive` flag, returning the flag (or `fallback`). */
-function recursiveOption(options: unknown, fallback: boolean): boolean {
-  if (options === undefined) return fallback;
-  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${describe(options)}`);
-  const { recursive } = options as { recursive?: unknown };
-  if (recursive === undefined) return fallback;
-  if (typeof recursive !== 'boolean') throw new TypeError(`options.recursive must be a boolean, got ${describe(recursive)}`);
-  return recursive;
-}
+import { recursiveOption, refuseResumable } from '../options.js';
+import { checkPath, joinPath } from '../paths.js';
 
 /** The FileInfo of `path` from its stats. Anything not a directory counts as a file, as it can be opened. */
 function infoOf(path: string, stats: Stats): FileInfo {
@@ -93,7 +82,9 @@ export class LocalFileSystem implements FileSystem {
 
   /**
    * The entries of a directory (the whole tree below it with `recursive`), each with its
-   * info; paths are `path` joined with the names. Order is the OS's, parents before children.
+   * info; paths are `path` joined with the names, as text, so that each reaches its entry
+   * the way `path` reached the directory (`link/..` is the OS's to resolve, through the
+   * link). Order is the OS's, parents before children.
    */
   async listDir(path: string, options?: ListDirOptions): Promise<FileInfo[]> {
     const clean = checkPath(path);
@@ -107,7 +98,7 @@ export class LocalFileSystem implements FileSystem {
       }
       const infos = await Promise.all(
         names.map(async (name) => {
-          const child = join(dir, name);
+          const child = joinPath(dir, name);
           // An entry deleted while listing, or a dangling link, is left out rather than failing the listing.
           const stats = await statOrNothing(child);
           return stats === undefined ? undefined : infoOf(child, stats);
@@ -167,10 +158,22 @@ export class LocalFileSystem implements FileSystem {
     }
   }
 
-  /** Deletes everything in a directory, keeping it; the root only with `acceptRootDir`. */
+  /**
+   * Deletes everything in a directory, keeping it; the root only with `acceptRootDir`.
+   * Symbolic links in it are removed, not followed, dangling ones too (as pyarrow's).
+   */
   async deleteDirContents(path: string, options: DeleteDirContentsOptions = {}): Promise<void> {
     const absolute = resolve(checkPath(path));
-    await deleteContentsOf(this, path, options, parse(absolute).root === absolute);
+    await deleteContentsOf(this, path, options, parse(absolute).root === absolute, async (dir) => {
+      const clean = checkPath(dir);
+      try {
+        const entries = await readdir(clean, { withFileTypes: true });
+        // A Dirent is typed as lstat types it: a link is not a directory, so deleteFile unlinks it.
+        return entries.map((entry) => ({ path: joinPath(clean, entry.name), type: entry.isDirectory() ? 'directory' : 'file' }));
+      } catch (error) {
+        throw fsError(error, clean);
+      }
+    });
   }
 
   /** Moves (renames) a file or directory, replacing a file at `to` as `rename(2)` does. */

@@ -21,7 +21,7 @@ import type {
   ListDirOptions,
   OutputStreamOptions,
 } from '../file-system.js';
-import { refuseResumable } from '../stream-options.js';
+import { recursiveOption, refuseResumable } from '../options.js';
 import { directoryAt, domError, entryAt, infoOf, listEntries, opfsPath, type OpfsEntry, type OpfsPath } from './opfs-handles.js';
 import {
   estimateStorage,
@@ -43,15 +43,6 @@ interface MovableHandle {
 
 /** Bytes copied per read when a move has to copy. */
 const COPY_CHUNK = 4 * 1024 * 1024;
-
-function recursiveOption(options: unknown, fallback: boolean): boolean {
-  if (options === undefined) return fallback;
-  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${describe(options)}`);
-  const { recursive } = options as { recursive?: unknown };
-  if (recursive === undefined) return fallback;
-  if (typeof recursive !== 'boolean') throw new TypeError(`options.recursive must be a boolean, got ${describe(recursive)}`);
-  return recursive;
-}
 
 /**
  * The Origin Private File System (`navigator.storage.getDirectory()`) as a filesystem, with
@@ -219,7 +210,11 @@ export class OpfsFileSystem implements FileSystem {
     if (target.segments.length === 0) throw new IOError('cannot move onto the root directory', { code: 'EISDIR' });
     try {
       const directory = await directoryAt(target.segments.slice(0, -1));
-      if (directory === undefined) throw new FileNotFoundError(`the directory of ${target.clean} does not exist`);
+      if (directory === undefined) {
+        const above = await entryAt({ ...target, segments: target.segments.slice(0, -1) });
+        if (above?.kind === 'file') throw new IOError(`not a directory: the parent of ${target.clean}`, { code: 'ENOTDIR' });
+        throw new FileNotFoundError(`the directory of ${target.clean} does not exist`);
+      }
       const existing = await entryAt(target);
       if (existing?.kind === 'directory') throw new IOError(`is a directory: ${target.clean}`, { code: 'EISDIR' });
       const name = target.segments[target.segments.length - 1]!;

@@ -8,6 +8,7 @@ import { remoteReader, type RemoteReadOptions } from '../../remote/remote-reader
 import { checkPositiveSize, checkSize } from '../../util/validate.js';
 import { checkDeleteOptions } from '../dir-contents.js';
 import type {
+  CopyFileOptions,
   CreateDirOptions,
   DeleteDirContentsOptions,
   FileInfo,
@@ -17,12 +18,13 @@ import type {
   ResumableStreamOptions,
 } from '../file-system.js';
 import { decodeResumeToken } from '../uploads/resume-token.js';
+import { recursiveOption } from '../options.js';
 import { checkRemotePath, parentPath } from '../paths.js';
 import { contentLength, needKey, split } from './s3-paths.js';
 import { S3Client, type S3ClientOptions } from './s3-client.js';
 import { S3File, S3OutputStream } from './s3-file.js';
-import { listBuckets, listObjects } from './s3-listing.js';
-import { copyObject, deleteKeys, hasMarker, keepParent, putMarker } from './s3-objects.js';
+import { listBuckets, listObjects, statPath } from './s3-listing.js';
+import { copyObject, deleteKeys, hasMarker, keepParent, putMarker, type ObjectPath } from './s3-objects.js';
 import { Multipart } from './s3-multipart.js';
 import { s3Upload } from './s3-upload.js';
 
@@ -144,34 +146,23 @@ export class S3FileSystem implements ResumableFileSystem {
   /** A bucket or a common prefix is a directory, an object a file. */
   async getFileInfo(path: string): Promise<FileInfo> {
     const { bucket, key } = split(path);
-    const clean = key === '' ? bucket : `${bucket}/${key}`;
-    if (bucket === '') return { path: '', type: 'directory' };
-    const head = await this.#client.request({ method: 'HEAD', bucket, ...(key === '' ? {} : { key }), accept: (s) => s === 404 });
-    if (key === '') return { path: clean, type: head.status === 404 ? 'not-found' : 'directory' };
-    if (head.status !== 404) {
-      const modified = head.headers.get('last-modified');
-      const size = contentLength(head);
-      return {
-        path: clean,
-        type: 'file',
-        ...(size === undefined ? {} : { size }),
-        ...(modified === null ? {} : { mtime: new Date(modified) }),
-      };
-    }
-    const children = await listObjects(this.#client, bucket, `${key}/`, { recursive: true, maxKeys: 1 }).catch(
-      (error: unknown) => {
-        if (error instanceof FileNotFoundError) return [];
-        throw error;
-      },
-    );
-    return { path: clean, type: children.length > 0 || (await hasMarker(this.#client, bucket, key)) ? 'directory' : 'not-found' };
+    return statPath(this.#client, bucket, key);
   }
 
-  /** The entries of a directory (all objects and prefixes below it with `recursive`). */
-  async listDir(path: string, options: ListDirOptions = {}): Promise<FileInfo[]> {
+  /**
+   * The entries of a directory (all objects and prefixes below it with `recursive`); `''`
+   * lists the buckets (and, with `recursive`, everything in each, as pyarrow does).
+   */
+  async listDir(path: string, options?: ListDirOptions): Promise<FileInfo[]> {
+    const recursive = recursiveOption(options, false);
     const { bucket, key } = split(path);
-    if (bucket === '') return listBuckets(this.#client);
-    const infos = await listObjects(this.#client, bucket, key === '' ? '' : `${key}/`, { recursive: options.recursive ?? false });
+    if (bucket === '') {
+      const buckets = await listBuckets(this.#client);
+      if (!recursive) return buckets;
+      const trees = await Promise.all(buckets.map((each) => listObjects(this.#client, each.path, '', { recursive })));
+      return [...buckets, ...trees.flat()];
+    }
+    const infos = await listObjects(this.#client, bucket, key === '' ? '' : `${key}/`, { recursive });
     if (infos.length === 0 && key !== '') {
       const info = await this.getFileInfo(path);
       if (info.type === 'not-found') throw new FileNotFoundError(`no such directory: ${path}`);
@@ -184,7 +175,8 @@ export class S3FileSystem implements ResumableFileSystem {
    * Creates a bucket (`bucket`) or an empty `key/` marker object (`bucket/key`). Without
    * `recursive` the parent must exist, as in pyarrow; a file at `path` is `EEXIST`.
    */
-  async createDir(path: string, options: CreateDirOptions = {}): Promise<void> {
+  async createDir(path: string, options?: CreateDirOptions): Promise<void> {
+    const recursive = recursiveOption(options, true);
     const { bucket, key } = split(path);
     if (bucket === '') throw new IOError('cannot create the root of S3', { code: 'EEXIST' });
     if (key === '') {
@@ -199,7 +191,7 @@ export class S3FileSystem implements ResumableFileSystem {
     const info = await this.getFileInfo(path);
     if (info.type === 'file') throw new IOError(`a file is at ${path}`, { code: 'EEXIST' });
     if (info.type === 'directory') return;
-    if (options.recursive === false) {
+    if (!recursive) {
       const parent = parentPath(key);
       const above = await this.getFileInfo(parent === '' ? bucket : `${bucket}/${parent}`);
       if (above.type === 'not-found') throw new FileNotFoundError(`the parent of ${path} does not exist`);
@@ -218,7 +210,10 @@ export class S3FileSystem implements ResumableFileSystem {
     await this.#client.request({ method: 'DELETE', bucket, key });
   }
 
-  /** Deletes every object below the prefix (and the bucket itself for a bucket path). */
+  /**
+   * Deletes every object below the prefix (and the bucket itself for a bucket path); the
+   * directory holding it stays (a `dir/` marker is written if it had none).
+   */
   async deleteDir(path: string): Promise<void> {
     const { bucket, key } = split(path);
     if (bucket === '') throw new IOError('cannot delete the root of S3', { code: 'EACCES' });
@@ -226,7 +221,10 @@ export class S3FileSystem implements ResumableFileSystem {
     if (info.type === 'not-found') throw new FileNotFoundError(`no such directory: ${path}`);
     if (info.type === 'file') throw new IOError(`not a directory: ${path}`, { code: 'ENOTDIR' });
     const keys = await this.#keysBelow(bucket, key);
-    if (key !== '') keys.push(`${key}/`);
+    if (key !== '') {
+      keys.push(`${key}/`);
+      await keepParent(this.#client, bucket, key);
+    }
     await deleteKeys(this.#client, bucket, keys);
     if (key === '') await this.#client.request({ method: 'DELETE', bucket });
   }
@@ -253,29 +251,49 @@ export class S3FileSystem implements ResumableFileSystem {
 
   /**
    * Moves an object (CopyObject then DeleteObject); S3 cannot move directories. A move onto
-   * itself does nothing, as in pyarrow (S3 refuses to copy an object onto itself).
+   * itself does nothing, as in pyarrow (S3 refuses to copy an object onto itself). As on a
+   * disk, a directory at `to` (an `EISDIR` {@link IOError}) or a file above it (`ENOTDIR`)
+   * refuses the move, where S3 alone would write an object that hides or sits below it.
    */
   async move(from: string, to: string): Promise<void> {
     const source = needKey(from);
     const target = needKey(to);
     if (source.bucket === target.bucket && source.key === target.key) return;
-    const info = await this.getFileInfo(from);
-    if (info.type === 'not-found') throw new FileNotFoundError(`no such file: ${from}`);
+    const info = await this.#copyable(from, to, target);
     if (info.type === 'directory') throw new UnsupportedOperationError(`S3 cannot move directories (${from})`);
     await copyObject(this.#client, source, target);
     await keepParent(this.#client, source.bucket, source.key);
     await this.#client.request({ method: 'DELETE', ...source });
   }
 
-  /** Copies an object on the server (CopyObject): `copyFiles` between two paths of this filesystem. */
-  async copyFile(from: string, to: string): Promise<void> {
+  /**
+   * Copies an object on the server (CopyObject): `copyFiles` between two paths of this
+   * filesystem. An abort stops waiting for S3's answer; the copy may still complete there.
+   */
+  async copyFile(from: string, to: string, options: CopyFileOptions = {}): Promise<void> {
     const source = needKey(from);
     const target = needKey(to);
-    const info = await this.getFileInfo(from);
-    if (info.type === 'not-found') throw new FileNotFoundError(`no such file: ${from}`);
+    const info = await this.#copyable(from, to, target);
     if (info.type === 'directory') throw new IOError(`is a directory: ${from}`, { code: 'EISDIR' });
     if (source.bucket === target.bucket && source.key === target.key) return;
-    await copyObject(this.#client, source, target);
+    await copyObject(this.#client, source, target, options.signal);
+  }
+
+  /**
+   * The info of `from`, which exists, once `to` is checked to be no directory and below no
+   * file: S3 alone would write an object that hides the directory or sits below the file.
+   */
+  async #copyable(from: string, to: string, target: ObjectPath): Promise<FileInfo> {
+    const above = parentPath(target.key);
+    const [info, onTarget, parent] = await Promise.all([
+      this.getFileInfo(from),
+      this.getFileInfo(to),
+      above === '' ? undefined : this.getFileInfo(`${target.bucket}/${above}`),
+    ]);
+    if (info.type === 'not-found') throw new FileNotFoundError(`no such file: ${from}`);
+    if (onTarget.type === 'directory') throw new IOError(`cannot replace directory ${to} with a file`, { code: 'EISDIR' });
+    if (parent?.type === 'file') throw new IOError(`not a directory: the parent of ${to}`, { code: 'ENOTDIR' });
+    return info;
   }
 
   /** The keys of every object below directory `key` of `bucket` (its own marker not included). */

@@ -3,9 +3,12 @@
  * is a common prefix of keys (or an empty `dir/` marker object, as pyarrow creates them).
  * @module
  */
+import { FileNotFoundError } from '../../errors.js';
 import { joinPath } from '../paths.js';
 import type { FileInfo } from '../file-system.js';
 import type { S3Client } from './s3-client.js';
+import { hasMarker } from './s3-objects.js';
+import { contentLength } from './s3-paths.js';
 import { listedName, PageTokens } from '../../remote/listing-checks.js';
 import { xmlBlocks, xmlValue } from '../../remote/xml.js';
 
@@ -68,4 +71,30 @@ export async function listObjects(
 export async function listBuckets(client: S3Client): Promise<FileInfo[]> {
   const { text: xml } = await client.requestText({ method: 'GET', bucket: '' });
   return xmlBlocks(xml, 'Bucket').map((block) => ({ path: xmlValue(block, 'Name')!, type: 'directory' as const }));
+}
+
+/**
+ * What `key` of `bucket` is (the root for `''`, a bucket for an empty key): an object is a
+ * file; a common prefix of objects, or a `key/` marker, a directory.
+ */
+export async function statPath(client: S3Client, bucket: string, key: string): Promise<FileInfo> {
+  const clean = key === '' ? bucket : `${bucket}/${key}`;
+  if (bucket === '') return { path: '', type: 'directory' };
+  const head = await client.request({ method: 'HEAD', bucket, ...(key === '' ? {} : { key }), accept: (s) => s === 404 });
+  if (key === '') return { path: clean, type: head.status === 404 ? 'not-found' : 'directory' };
+  if (head.status !== 404) {
+    const modified = head.headers.get('last-modified');
+    const size = contentLength(head);
+    return {
+      path: clean,
+      type: 'file',
+      ...(size === undefined ? {} : { size }),
+      ...(modified === null ? {} : { mtime: new Date(modified) }),
+    };
+  }
+  const children = await listObjects(client, bucket, `${key}/`, { recursive: true, maxKeys: 1 }).catch((error: unknown) => {
+    if (error instanceof FileNotFoundError) return [];
+    throw error;
+  });
+  return { path: clean, type: children.length > 0 || (await hasMarker(client, bucket, key)) ? 'directory' : 'not-found' };
 }

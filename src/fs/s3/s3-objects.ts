@@ -5,7 +5,7 @@
  * @module
  */
 import { IOError } from '../../errors.js';
-import { Limiter } from '../../remote/limiter.js';
+import { eachLimited } from '../../remote/limiter.js';
 import { redactSecrets } from '../../remote/redact.js';
 import { encodePath, parentPath } from '../paths.js';
 import type { S3Client } from './s3-client.js';
@@ -16,11 +16,15 @@ export interface ObjectPath {
   readonly key: string;
 }
 
-/** Copies `source` to `target` on the server (CopyObject); the bytes do not pass through here. */
-export async function copyObject(client: S3Client, source: ObjectPath, target: ObjectPath): Promise<void> {
+/**
+ * Copies `source` to `target` on the server (CopyObject); the bytes do not pass through here.
+ * An abort stops waiting for the answer (the copy may still complete on the server).
+ */
+export async function copyObject(client: S3Client, source: ObjectPath, target: ObjectPath, signal?: AbortSignal): Promise<void> {
   const copySource = `/${encodePath(source.bucket)}/${encodePath(source.key)}`;
   // S3 may answer 200 and fail in the body.
-  const { text } = await client.requestText({ method: 'PUT', ...target, headers: { 'x-amz-copy-source': copySource } });
+  const headers = { 'x-amz-copy-source': copySource };
+  const { text } = await client.requestText({ method: 'PUT', ...target, headers, signal });
   if (text.includes('<Error>')) {
     const detail = redactSecrets(text).slice(0, 300);
     throw new IOError(`copying ${source.bucket}/${source.key} to ${target.bucket}/${target.key} failed: ${detail}`, {
@@ -29,13 +33,13 @@ export async function copyObject(client: S3Client, source: ObjectPath, target: O
   }
 }
 
-/** Deletes `keys` of `bucket` (those already gone are fine), 8 at a time. */
+/**
+ * Deletes `keys` of `bucket` (those already gone are fine), 8 at a time; a failure stops the
+ * rest and is thrown once none is running.
+ */
 export async function deleteKeys(client: S3Client, bucket: string, keys: readonly string[]): Promise<void> {
   // DeleteObjects needs a Content-MD5 header, which Web Crypto cannot compute: one DELETE each.
-  const limiter = new Limiter(8);
-  await Promise.all(
-    keys.map((key) => limiter.run(() => client.request({ method: 'DELETE', bucket, key, accept: (s) => s === 404 }))),
-  );
+  await eachLimited(keys, 8, (key) => client.request({ method: 'DELETE', bucket, key, accept: (s) => s === 404 }));
 }
 
 /** Whether the `key/` marker of a directory exists. */
