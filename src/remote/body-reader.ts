@@ -76,10 +76,79 @@ function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number)
   return Promise.race([reader.read(), stalled]).finally(() => clearTimeout(timer));
 }
 
-/** Reads a whole body of at most `limit` bytes; `undefined` when it is longer (the rest is dropped). */
-export async function readWholeBody(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array | undefined> {
-  const into = new Uint8Array(limit + 1);
-  const { filled, overflow, error } = await readBodyInto(body, into);
-  if (error !== undefined) throw asError(error);
-  return overflow || filled > limit ? undefined : into.slice(0, filled);
+/**
+ * Reads a whole body of at most `limit` bytes, or fails once `idleTimeout` ms pass without a
+ * byte (0: no limit); `undefined` when it is longer (the rest is dropped). Memory grows with
+ * what arrives, not with `limit`.
+ */
+export async function readWholeBody(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+  idleTimeout = 0,
+): Promise<Uint8Array | undefined> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of boundedChunks(body, idleTimeout, limit + 1)) {
+    chunks.push(chunk);
+    total += chunk.byteLength;
+  }
+  if (total > limit) return undefined;
+  const whole = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return whole;
+}
+
+/**
+ * The chunks of `body`, failing once `idleTimeout` ms pass without one (0: no limit), and
+ * ending after `maxBytes` (the last chunk cut there, the rest cancelled).
+ */
+async function* boundedChunks(
+  body: ReadableStream<Uint8Array> | null,
+  idleTimeout: number,
+  maxBytes: number,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  if (body === null) return;
+  const reader = body.getReader();
+  let seen = 0;
+  try {
+    while (seen < maxBytes) {
+      const { done, value } = await readWithin(reader, idleTimeout);
+      if (done) return;
+      const room = maxBytes - seen;
+      seen += value.byteLength;
+      yield value.byteLength > room ? value.subarray(0, room) : value;
+    }
+  } finally {
+    // Ends a read left waiting by a stall, and drops what is left of a body cut at maxBytes.
+    reader.cancel().catch(() => {});
+  }
+}
+
+/** Statuses whose responses cannot be made with a body. */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * `response` with its body bounded as {@link boundedChunks} does, status and headers kept:
+ * what reads the body whole (`text()`, a store's error parser) then cannot wait for ever on
+ * a server that stalls, nor hold more than `maxBytes`.
+ */
+export function boundedResponse(response: Response, idleTimeout: number, maxBytes = Number.POSITIVE_INFINITY): Response {
+  if (response.body === null || NULL_BODY.has(response.status) || response.status < 200) return response;
+  const chunks = boundedChunks(response.body, idleTimeout, maxBytes);
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await chunks.next();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  const { status, statusText, headers } = response;
+  return new Response(body, { status, statusText, headers });
 }

@@ -20,6 +20,12 @@ export function statusError(status: number, statusText: string, url: string, det
   return new IOError(what, { code: 'EREMOTE' });
 }
 
+/**
+ * How much of an error answer's body is read: enough for any store's error document. Read
+ * through `boundedResponse`, with the answer timeout, so that one that stalls cannot hang.
+ */
+export const ERROR_BODY_LIMIT = 64 * 1024;
+
 /** The error of a response that is not ok, after reading (a little of) its body for detail. */
 export async function responseError(response: Response, url: string): Promise<IOError> {
   return statusError(response.status, response.statusText, url, await bodySnippet(response));

@@ -4,8 +4,8 @@
  * @module
  */
 import { FileNotFoundError, IOError } from '../errors.js';
-import { discardBody, readWholeBody } from './body-reader.js';
-import { isRetryableStatus, networkError, responseError, statusError } from './http-errors.js';
+import { boundedResponse, discardBody, readWholeBody } from './body-reader.js';
+import { ERROR_BODY_LIMIT, isRetryableStatus, networkError, responseError, statusError } from './http-errors.js';
 import { parseContentRange } from './range-reader.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
 import { timeoutSignal } from './signals.js';
@@ -53,6 +53,10 @@ export async function probe(request: ProbeRequest): Promise<Probe> {
     const length = head.headers.get('content-length');
     const validator = validatorOf(head);
     if (head.headers.get('accept-ranges')?.toLowerCase() === 'bytes' && length !== null && /^\d+$/.test(length)) {
+      if (!Number.isSafeInteger(Number(length)))
+        throw new IOError(`${request.name} answered Content-Length ${length}, past the largest size a file can have (2^53 - 1)`, {
+          code: 'EPROTO',
+        });
       return { size: Number(length), validator };
     }
   }
@@ -67,13 +71,18 @@ export async function probe(request: ProbeRequest): Promise<Probe> {
     discardBody(get);
     const range = parseContentRange(get.headers.get('content-range'));
     if (range?.total === undefined) {
-      throw new IOError(`${request.name} answered a range without its total size (is Content-Range exposed through CORS?)`, {
-        code: 'EPROTO',
-      });
+      const header = JSON.stringify(get.headers.get('content-range'));
+      throw new IOError(
+        `${request.name} answered a range without a total size to read in Content-Range ${header} (is it exposed through CORS?)`,
+        { code: 'EPROTO' },
+      );
     }
     return { size: range.total, validator };
   }
-  const whole = await readWholeBody(get.body, request.wholeFileLimit);
+  const whole = await readWholeBody(get.body, request.wholeFileLimit, request.retry.answerTimeout).catch((error: unknown) => {
+    if (request.signal?.aborted) throw request.signal.reason;
+    throw error instanceof IOError ? error : networkError(error, request.name);
+  });
   if (whole === undefined) {
     throw new IOError(
       `${request.name} ignores Range requests (HTTP ${get.status} with the whole body) and is larger than wholeFileLimit (${request.wholeFileLimit} bytes)`,
@@ -132,7 +141,9 @@ async function send(request: ProbeRequest, method: 'HEAD' | 'GET', range: string
       return undefined;
     }
     const error =
-      method === 'HEAD' ? statusError(response.status, response.statusText, name) : await responseError(response, name);
+      method === 'HEAD'
+        ? statusError(response.status, response.statusText, name)
+        : await responseError(boundedResponse(response, request.retry.answerTimeout, ERROR_BODY_LIMIT), name);
     if (isRetryableStatus(response.status)) throw new Transient(error, parseRetryAfter(response.headers.get('retry-after')));
     throw error;
   });

@@ -97,9 +97,11 @@ export function partedUpload(
 
   const discard = (): Promise<void> => {
     discarding ??= (async () => {
-      // Parts in flight finish first: a part landing after the discard would stay behind.
-      await Promise.allSettled([...inFlight]);
+      // Parts in flight are cancelled, then awaited before the discard (a part landing after
+      // it would stay behind): waiting for them to finish by themselves could be for ever,
+      // as a part's request, which sends a body, has no answer timeout.
       controller.abort(failure ?? new IOError(`upload to ${target.name} aborted`, { code: 'EABORT' }));
+      await Promise.allSettled([...inFlight]);
       await target.discard(ids.length);
     })();
     return discarding;
@@ -117,9 +119,18 @@ export function partedUpload(
     throw asError(failure);
   };
 
-  /** Waits until another part may go (fewer than `maxInFlight` in flight). */
-  const slot = async (): Promise<void> => {
-    while (inFlight.size >= options.maxInFlight) await Promise.race(inFlight).catch(() => {});
+  /** Waits until another part may go (fewer than `maxInFlight` in flight), or `signal` aborts. */
+  const slot = async (signal?: AbortSignal): Promise<void> => {
+    let stop = (): void => {};
+    const aborted = new Promise<void>((resolve) => (stop = resolve));
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      while (inFlight.size >= options.maxInFlight && signal?.aborted !== true)
+        await Promise.race([...inFlight, aborted]).catch(() => {});
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+    signal?.throwIfAborted();
     await throwIfFailed();
   };
 
@@ -193,7 +204,7 @@ export function partedUpload(
         while (offset < size) {
           signal?.throwIfAborted();
           if (filled === 0 && size - offset >= partSize) {
-            await slot();
+            await slot(signal);
             written += partSize;
             await send(source.slice(offset, offset + partSize));
             offset += partSize;

@@ -5,8 +5,8 @@
  * @module
  */
 import { IOError } from '../errors.js';
-import { discardBody, readBodyInto } from './body-reader.js';
-import { isRetryableStatus, networkError, responseError } from './http-errors.js';
+import { boundedResponse, discardBody, readBodyInto } from './body-reader.js';
+import { ERROR_BODY_LIMIT, isRetryableStatus, networkError, responseError } from './http-errors.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
 import { timeoutSignal } from './signals.js';
 import type { RangeTransport } from './transport.js';
@@ -45,7 +45,8 @@ export async function readRangeInto(context: ReadContext, offset: number, into: 
     }
     if (!response.ok) {
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-      const error = await (transport.error?.(response) ?? responseError(response, transport.name));
+      const failed = boundedResponse(response, context.retry.answerTimeout, ERROR_BODY_LIMIT);
+      const error = await (transport.error?.(failed) ?? responseError(failed, transport.name));
       if (isRetryableStatus(response.status)) throw new Transient(error, retryAfter);
       throw error;
     }
@@ -102,5 +103,8 @@ export function parseContentRange(value: string | null): { start: number; end: n
   const match = value === null ? null : /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i.exec(value.trim());
   if (match === null) return undefined;
   const total = match[3] === '*' ? undefined : Number(match[3]);
-  return { start: Number(match[1]), end: Number(match[2]), ...(total === undefined ? {} : { total }) };
+  const [start, end] = [Number(match[1]), Number(match[2])];
+  // Past 2^53 - 1 a number no longer holds the value exactly: not a range to act on.
+  if (![start, end, total ?? 0].every(Number.isSafeInteger)) return undefined;
+  return { start, end, ...(total === undefined ? {} : { total }) };
 }

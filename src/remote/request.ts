@@ -4,7 +4,8 @@
  * @module
  */
 import { IOError } from '../errors.js';
-import { isRetryableStatus, networkError, responseError } from './http-errors.js';
+import { boundedResponse } from './body-reader.js';
+import { ERROR_BODY_LIMIT, isRetryableStatus, networkError, responseError } from './http-errors.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
 import { timeoutSignal } from './signals.js';
 
@@ -48,10 +49,11 @@ export async function sendForText(request: RetriedRequest): Promise<TextAnswer> 
   return withRetries(request.retry, signal, async () => {
     const response = await attempt(request);
     try {
-      return { response, text: await response.text() };
+      // A body that stalls mid-way fails as one that never comes does (ETIMEDOUT, retried).
+      return { response, text: await boundedResponse(response, request.retry.answerTimeout).text() };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      throw new Transient(networkError(error, request.name));
+      throw new Transient(error instanceof IOError ? error : networkError(error, request.name));
     }
   });
 }
@@ -73,7 +75,8 @@ async function attempt(request: RetriedRequest): Promise<Response> {
     bounded.clear();
   }
   if (response.ok || request.accept?.(response.status) === true) return response;
-  const error = await (request.error?.(response) ?? responseError(response, request.name));
+  const failed = boundedResponse(response, request.retry.answerTimeout, ERROR_BODY_LIMIT);
+  const error = await (request.error?.(failed) ?? responseError(failed, request.name));
   if (isRetryableStatus(response.status)) throw new Transient(error, parseRetryAfter(response.headers.get('retry-after')));
   throw error;
 }

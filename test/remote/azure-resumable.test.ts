@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FileNotFoundError, IOError } from '../../src/errors.js';
 import { AzureFileSystem } from '../../src/fs/azure/azure-file-system.js';
 import type { UploadCheckpoint } from '../../src/fs/file-system.js';
+import { uploadResumably, type UploadStoreKind } from '../../src/fs/uploads/resumable-upload.js';
 import { resumableUpload } from '../../src/node.js';
 import type { FetchLike } from '../../src/remote/transport.js';
 import { randomBytes } from '../helpers.js';
@@ -325,5 +326,23 @@ describe('resumable Azure uploads against Azurite', () => {
     expectBytes(await read(fsFor(), 'uploads/big.bin'), data);
     expect(await uncommitted('big.bin')).toEqual([]);
     expect(readdirSync(store)).toEqual([]);
+  });
+
+  it('resumableUpload whose tokens cannot be saved still completes: the blob is there', async () => {
+    const data = randomBytes(3 * MiB + 5, 13);
+    const forgotten: string[] = [];
+    const failing: UploadStoreKind = {
+      defaultDir: 'nowhere',
+      open: () => ({
+        load: async () => undefined,
+        save: () => Promise.reject(new Error('disk full')),
+        forget: async (key) => void forgotten.push(key),
+      }),
+    };
+    const source = new Blob([data as Uint8Array<ArrayBuffer>]);
+    const result = await uploadResumably(fsFor(undefined, 1), 'uploads/unsaved.bin', source, {}, failing);
+    expect(result).toMatchObject({ size: data.byteLength, resumedFrom: 0 });
+    expectBytes(await read(fsFor(), 'uploads/unsaved.bin'), data);
+    expect(forgotten).toHaveLength(1);
   });
 });

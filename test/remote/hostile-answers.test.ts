@@ -7,6 +7,7 @@ import { IOError } from '../../src/errors.js';
 import { AzureFileSystem } from '../../src/fs/azure/azure-file-system.js';
 import { HadoopFileSystem } from '../../src/fs/hadoop/hadoop-file-system.js';
 import { S3FileSystem } from '../../src/fs/s3/s3-file-system.js';
+import { HttpFile } from '../../src/remote/http-file.js';
 import { queryOf, startHostileServer, type HostileServer } from '../servers/hostile.js';
 
 const noRetry = { retries: 0 };
@@ -87,11 +88,33 @@ describe('pagination that never ends', () => {
   });
 });
 
+describe('sizes no number holds', () => {
+  it('a Content-Length or Content-Range total past 2^53 - 1 is EPROTO quoting it at open, not a file of a rounded size', async () => {
+    const huge = '18446744073709551615';
+    server = await startHostileServer((request, response) => {
+      if (request.method === 'HEAD') return void response.writeHead(200, { 'content-length': huge, 'accept-ranges': 'bytes' }).end();
+      response.writeHead(206, { 'content-range': `bytes 0-0/${huge}`, 'content-length': '1' }).end('x');
+    });
+    await expect(HttpFile.open(`${server.url}/big`, { retry: noRetry })).rejects.toMatchObject({
+      code: 'EPROTO',
+      message: expect.stringContaining(huge),
+    });
+    await expect(HttpFile.open(`${server.url}/big?X-Amz-Signature=x`, { retry: noRetry })).rejects.toMatchObject({
+      code: 'EPROTO',
+      message: expect.stringContaining(huge),
+    });
+  });
+});
+
 describe('listings that do not hold what was asked', () => {
-  it("a WebHDFS GETFILESTATUS answered without a FileStatus is EPROTO naming the path, not a TypeError", async () => {
+  it('a WebHDFS GETFILESTATUS answered without a FileStatus is EPROTO naming the path, not a TypeError', async () => {
     server = await startHostileServer((_request, response) => void response.writeHead(200).end('{"boolean":true}'));
     const fs = new HadoopFileSystem({ url: server.url, retry: noRetry });
-    await expect(fs.getFileInfo('/odd')).rejects.toMatchObject({ name: 'IOError', code: 'EPROTO', message: expect.stringContaining('/odd') });
+    await expect(fs.getFileInfo('/odd')).rejects.toMatchObject({
+      name: 'IOError',
+      code: 'EPROTO',
+      message: expect.stringContaining('/odd'),
+    });
   });
 
   it('an S3 listing with keys outside the prefix is EPROTO naming the key, and nothing is deleted', async () => {
@@ -154,7 +177,9 @@ describe('redirects of requests that change something', () => {
       if (queryOf(request).get('op') === 'GETFILESTATUS')
         return void response
           .writeHead(404)
-          .end('{"RemoteException":{"exception":"FileNotFoundException","javaClassName":"java.io.FileNotFoundException","message":"no"}}');
+          .end(
+            '{"RemoteException":{"exception":"FileNotFoundException","javaClassName":"java.io.FileNotFoundException","message":"no"}}',
+          );
       if (request.method === 'GET') return void response.writeHead(200).end('{"boolean":true}');
       response.writeHead(status, { location: '/elsewhere' }).end();
     });

@@ -48,4 +48,43 @@ describe('a parted upload', () => {
     await underlying.close!();
     expect(calls).toEqual(['part 0', 'part 1', 'commit 2']);
   });
+
+  /** A store whose parts never answer; each settles only when its signal aborts. */
+  function silentStore() {
+    const calls: string[] = [];
+    const target: PartTarget = {
+      name: 'silent://object',
+      maxParts: 100,
+      sendPart: (index, _body, signal) =>
+        new Promise<string>((_resolve, reject) => {
+          calls.push(`part ${index}`);
+          signal.addEventListener('abort', () => {
+            calls.push(`part ${index} cancelled`);
+            reject(signal.reason);
+          });
+        }),
+      commit: async () => void calls.push('commit'),
+      discard: async (sent) => void calls.push(`discard ${sent}`),
+    };
+    return { target, calls };
+  }
+
+  test('abort() cancels the parts in flight, then discards once they settled: a store that never answers cannot hang it', async () => {
+    const { target, calls } = silentStore();
+    const { underlying } = partedUpload(target, { partSize: 4, maxInFlight: 2 });
+    await underlying.write!(new Uint8Array(8));
+    await underlying.abort!(new Error('user abort'));
+    expect(calls).toEqual(['part 0', 'part 1', 'part 0 cancelled', 'part 1 cancelled', 'discard 2']);
+  });
+
+  test("uploading a Blob that waits for a free slot rejects with the caller's abort reason at once", async () => {
+    const { target } = silentStore();
+    const { underlying } = partedUpload(target, { partSize: 4, maxInFlight: 1 });
+    const controller = new AbortController();
+    const reason = new Error('user abort');
+    const uploading = underlying.uploadFrom!(new Blob([new Uint8Array(16)]), 0, () => {}, controller.signal);
+    setTimeout(() => controller.abort(reason), 20);
+    await expect(uploading).rejects.toBe(reason);
+    await underlying.abort!(reason);
+  });
 });

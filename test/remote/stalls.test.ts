@@ -3,11 +3,12 @@
 // does the same, and so close(), which waits for the reads in flight, settles.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AzureFileSystem } from '../../src/fs/azure/azure-file-system.js';
 import { HadoopFileSystem } from '../../src/fs/hadoop/hadoop-file-system.js';
 import { S3FileSystem } from '../../src/fs/s3/s3-file-system.js';
 import { HttpFile } from '../../src/remote/http-file.js';
+import { startHostileServer, type HostileServer } from '../servers/hostile.js';
 
 const SIZE = 1_000_000;
 const quick = { retries: 1, baseDelay: 1, answerTimeout: 200 };
@@ -65,5 +66,63 @@ describe('servers that stall', () => {
     await expect(azure.getFileInfo('container/blob')).rejects.toMatchObject({ code: 'ETIMEDOUT' });
     const hdfs = new HadoopFileSystem({ url: endpoint, retry: quick });
     await expect(hdfs.getFileInfo('/x')).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  });
+});
+
+describe('bodies that stall where only a little was expected', () => {
+  let server: HostileServer | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+
+  it('an error answer whose body stalls is retried, then fails ETIMEDOUT or with its status, not hangs', async () => {
+    server = await startHostileServer((request, response) => {
+      if (request.method === 'HEAD')
+        return void response.writeHead(200, { 'content-length': '1000', 'accept-ranges': 'bytes', etag: '"a"' }).end();
+      response.writeHead(503, { 'content-length': '100' }).flushHeaders(); // and no body, ever
+    });
+    const file = await HttpFile.open(`${server.url}/e.bin`, { readAhead: 0, retry: quick });
+    await expect(file.readAt(0, 100)).rejects.toMatchObject({
+      name: 'IOError',
+      code: expect.stringMatching(/ETIMEDOUT|EREMOTE/),
+    });
+    await file.close();
+  });
+
+  it('an S3 listing whose body stalls mid-way fails ETIMEDOUT after the retries', async () => {
+    server = await startHostileServer((_request, response) => {
+      response.writeHead(200, { 'content-length': '5000' });
+      response.write('<?xml version="1.0"?><ListBucketResult>');
+    });
+    const fs = new S3FileSystem({ endpoint: server.url, region: 'us-east-1', forcePathStyle: true, retry: quick });
+    await expect(fs.listDir('bucket/dir')).rejects.toMatchObject({ name: 'IOError', code: 'ETIMEDOUT' });
+  });
+
+  it('opening a file whose server ignores Range: a whole body that stalls is ETIMEDOUT, one cut is ECONNRESET naming the URL', async () => {
+    let cut = false;
+    server = await startHostileServer((request, response) => {
+      if (request.method === 'HEAD') return void response.writeHead(405).end();
+      response.writeHead(200, { 'content-length': '1000' });
+      response.write(new Uint8Array(10));
+      if (cut) setTimeout(() => response.destroy(), 10);
+    });
+    await expect(HttpFile.open(`${server.url}/whole.bin`, { retry: quick })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    cut = true;
+    await expect(HttpFile.open(`${server.url}/whole.bin`, { retry: quick })).rejects.toMatchObject({
+      name: 'IOError',
+      code: 'ECONNRESET',
+      message: expect.stringContaining('/whole.bin'),
+    });
+  });
+
+  it('a whole-file limit far above the file costs no memory of that size', async () => {
+    server = await startHostileServer((request, response) => {
+      if (request.method === 'HEAD') return void response.writeHead(405).end();
+      response.writeHead(200, { 'content-length': '10' }).end('0123456789');
+    });
+    const file = await HttpFile.open(`${server.url}/small.bin`, { retry: quick, wholeFileLimit: 2 ** 40 });
+    expect(new TextDecoder().decode(await file.readAt(2, 3))).toBe('234');
+    await file.close();
   });
 });
