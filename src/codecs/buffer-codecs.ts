@@ -16,7 +16,15 @@ const isFlate = (name: CodecName): name is Flate => name === 'gzip' || name === 
 /** A whole-buffer codec of `name` at `level` (its default level when `undefined`). */
 export async function bufferCodec(name: CodecName, level: number | undefined): Promise<BufferCodec> {
   const zlib = await importNodeZlib();
-  if (zlib !== undefined && zlibHas(zlib, name)) return (await import('./node-zlib.js')).nodeBufferCodec(zlib, name, level);
+  if (zlib !== undefined && zlibHas(zlib, name)) {
+    const node = (await import('./node-zlib.js')).nodeBufferCodec(zlib, name, level);
+    if (name !== 'zstd') return node;
+    // Node's zstd decoder stops at the end of the first frame and reports a cut frame as a
+    // clean end (nodejs/node#64741), and nothing it returns tells the two apart: the wasm
+    // decoder, which reads every frame and knows where each ends, decompresses.
+    const decoder = await wasm('zstd-decoder');
+    return { compress: (data) => node.compress(data), decompress: decoding(name, () => decoder.decoder()) };
+  }
   if (isFlate(name)) {
     const m = await fflate();
     return fromCoders(
@@ -57,10 +65,11 @@ export async function bufferCodec(name: CodecName, level: number | undefined): P
 }
 
 function fromCoders(name: CodecName, decoder: () => SyncDecoder, encoder: () => SyncEncoder): BufferCodec {
-  return {
-    compress: (data) => encodeAll(encoder(), data),
-    decompress: (data, limit) => decodeAll(decoder(), data, limit, name, name === 'zstd' ? zstdContentSize(data) : undefined),
-  };
+  return { compress: (data) => encodeAll(encoder(), data), decompress: decoding(name, decoder) };
+}
+
+function decoding(name: CodecName, decoder: () => SyncDecoder): BufferCodec['decompress'] {
+  return (data, limit) => decodeAll(decoder(), data, limit, name, name === 'zstd' ? zstdContentSize(data) : undefined);
 }
 
 function raise(error: Error): never {

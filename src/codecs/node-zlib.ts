@@ -1,7 +1,8 @@
 /**
- * Node's `zlib` as a codec: gzip, deflate, deflate-raw and brotli, and zstd where Node has it
- * (22.15 and later). The module is passed in: it is imported only in Node
- * (zlib-module.ts), so browser bundles never see `node:zlib`. Loaded on first use in Node.
+ * Node's `zlib` as a codec: gzip, deflate, deflate-raw and brotli, and zstd compression where
+ * Node has it (22.15 and later; its zstd decoder is not used: buffer-codecs.ts says why). The
+ * module is passed in: it is imported only in Node (zlib-module.ts), so browser bundles never
+ * see `node:zlib`. Loaded on first use in Node.
  * @module
  */
 import type * as Stream from 'node:stream';
@@ -29,41 +30,44 @@ function options(zlib: NodeZlib, name: CodecName, level: number | undefined): Zl
   return { level };
 }
 
-/** A Node transform stream that compresses `name` at `level`. */
-export function nodeCompressor(zlib: NodeZlib, name: CodecName, level: number | undefined): Stream.Duplex {
+/** A Node zlib compressor: its transform stream, and how to make it emit what it holds. */
+export interface NodeCompression {
+  readonly stream: Stream.Duplex;
+  /** Emits all the stream holds as output a decoder can read to here (Arrow's Flush), then calls `done`. */
+  readonly flush: (done: (error?: Error | null) => void) => void;
+}
+
+/** A Node zlib compressor of `name` at `level`. */
+export function nodeCompressor(zlib: NodeZlib, name: CodecName, level: number | undefined): NodeCompression {
   const settings = { ...options(zlib, name, level), chunkSize: CHUNK_SIZE };
-  switch (name) {
-    case 'gzip':
-      return zlib.createGzip(settings);
-    case 'deflate':
-      return zlib.createDeflate(settings);
-    case 'deflate-raw':
-      return zlib.createDeflateRaw(settings);
-    case 'brotli':
-      return zlib.createBrotliCompress(settings);
-    default:
-      return zlib.createZstdCompress!(settings);
-  }
+  const { constants } = zlib;
+  // Each stream's own flush (Node's default for zlib is a full flush, which resets the window).
+  const [stream, kind] =
+    name === 'gzip'
+      ? [zlib.createGzip(settings), constants.Z_SYNC_FLUSH]
+      : name === 'deflate'
+        ? [zlib.createDeflate(settings), constants.Z_SYNC_FLUSH]
+        : name === 'deflate-raw'
+          ? [zlib.createDeflateRaw(settings), constants.Z_SYNC_FLUSH]
+          : name === 'brotli'
+            ? [zlib.createBrotliCompress(settings), constants.BROTLI_OPERATION_FLUSH]
+            : [zlib.createZstdCompress!(settings), constants.ZSTD_e_flush!];
+  return { stream, flush: (done) => stream.flush(kind, done) };
 }
 
 /** Output chunks of Node's zlib streams: its default, 16 KiB, costs half the speed in chunk handling. */
 const CHUNK_SIZE = 256 * 1024;
 
-/**
- * A Node transform stream that decompresses `name`: gzip (concatenated members included),
- * deflate, deflate-raw or zstd (concatenated frames included).
- */
-export function nodeDecompressor(zlib: NodeZlib, name: CodecName): Stream.Duplex {
+/** A Node transform stream that decompresses `name`: gzip (concatenated members included), deflate or deflate-raw. */
+export function nodeDecompressor(zlib: NodeZlib, name: 'gzip' | 'deflate' | 'deflate-raw'): Stream.Duplex {
   const settings = { chunkSize: CHUNK_SIZE };
   switch (name) {
     case 'gzip':
       return zlib.createGunzip(settings);
     case 'deflate':
       return zlib.createInflate(settings);
-    case 'deflate-raw':
-      return zlib.createInflateRaw(settings);
     default:
-      return zlib.createZstdDecompress!(settings);
+      return zlib.createInflateRaw(settings);
   }
 }
 

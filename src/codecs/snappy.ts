@@ -108,6 +108,13 @@ function decompressSnappy(input: Uint8Array, limit: number): Uint8Array {
     if (byte < 0x80) break;
   }
   if (size > limit) throw tooLarge('snappy', limit);
+  if (size > 0xffffffff) throw corrupt('snappy', new Error(`the length ${size} is over 32 bits`));
+  // Believed only as far as the elements could expand (a 3-byte copy makes at most 64 bytes,
+  // more than any other element per byte): a forged header must not allocate gigabytes.
+  const most = Math.floor(((end - ip) * 64) / 3);
+  if (size > most) {
+    throw corrupt('snappy', new Error(`the length ${size} is more than ${end - ip} bytes of elements can make (${most})`));
+  }
   const out = new Uint8Array(size);
   const op = decodeElements(input, ip, out);
   if (op < 0)

@@ -8,11 +8,18 @@ import { UnsupportedOperationError } from '../errors.js';
 import { fflate, wasm } from './codec-modules.js';
 import type { CodecName } from './names.js';
 import { platformHas, platformPair, platformReadsGzipMembers, type StreamPair } from './platform.js';
+import type { NodeCompression } from './node-zlib.js';
 import type { SyncDecoder, SyncEncoder } from './transform.js';
 import { importNodeZlib, zlibHas } from './zlib-module.js';
 
 /** How a stream (de)compresses: through a platform transform, or a synchronous coder. */
 export type StreamCoding<Coder> = { readonly platform: () => StreamPair } | { readonly sync: () => Coder };
+
+/**
+ * How a stream compresses: as {@link StreamCoding}, or in Node through a zlib stream driven
+ * directly, whose flush a platform transform would hide.
+ */
+export type StreamEncoding = StreamCoding<SyncEncoder> | { readonly node: () => NodeCompression };
 
 type Flate = 'gzip' | 'deflate' | 'deflate-raw';
 const isFlate = (name: CodecName): name is Flate => name === 'gzip' || name === 'deflate' || name === 'deflate-raw';
@@ -25,9 +32,11 @@ function bufferOnly(name: CodecName): never {
 
 /** The decoder a stream of `name` reads with. */
 export async function streamDecoding(name: CodecName): Promise<StreamCoding<SyncDecoder>> {
-  // Node: its zlib streams (gzip members and zstd frames are read in turn).
+  // Node: its zlib streams for gzip (members are read in turn), deflate and deflate-raw. Not
+  // its brotli and zstd decoders: they stop at the end of the first stream or frame, and
+  // zstd's reports a cut frame as a clean end (nodejs/node#64741).
   const zlib = await importNodeZlib();
-  if (zlib !== undefined && name !== 'brotli' && zlibHas(zlib, name)) {
+  if (zlib !== undefined && isFlate(name)) {
     const { nodeDecompressor, nodePair } = await import('./node-zlib.js');
     return { platform: nodePair(() => nodeDecompressor(zlib, name)) };
   }
@@ -39,10 +48,10 @@ export async function streamDecoding(name: CodecName): Promise<StreamCoding<Sync
     case 'deflate-raw':
       if (platformHas(name, 'decompress')) return { platform: () => platformPair(name, 'decompress') };
       return fflate().then((m) => ({ sync: () => m.fflateDecoder(name) }));
+    // zstd and brotli everywhere through the wasm decoders: the platforms' stop at the end of
+    // the first frame or stream (Node drops the rest, Firefox errors), and input may hold several.
     case 'zstd':
       return wasm('zstd-decoder').then((m) => ({ sync: () => m.decoder() }));
-    // Brotli everywhere through the wasm decoder: the platforms' decoders stop at the end of
-    // the first stream (Node drops the rest, Firefox errors), and input may hold several.
     case 'brotli':
       return wasm('brotli-decoder').then((m) => ({ sync: () => m.decoder() }));
     case 'lz4':
@@ -55,11 +64,11 @@ export async function streamDecoding(name: CodecName): Promise<StreamCoding<Sync
 }
 
 /** The encoder a stream of `name` writes with, at `level` (`undefined` for the default). */
-export async function streamEncoding(name: CodecName, level: number | undefined): Promise<StreamCoding<SyncEncoder>> {
+export async function streamEncoding(name: CodecName, level: number | undefined): Promise<StreamEncoding> {
   const zlib = await importNodeZlib();
   if (zlib !== undefined && zlibHas(zlib, name)) {
-    const { nodeCompressor, nodePair } = await import('./node-zlib.js');
-    return { platform: nodePair(() => nodeCompressor(zlib, name, level)) };
+    const { nodeCompressor } = await import('./node-zlib.js');
+    return { node: () => nodeCompressor(zlib, name, level) };
   }
   if (isFlate(name)) {
     if ((level === undefined || level === PLATFORM_FLATE_LEVEL) && platformHas(name, 'compress')) {

@@ -14,7 +14,7 @@ export type NodeZlib = typeof Zlib & {
   zstdDecompressSync?: (data: Uint8Array, options?: object) => globalThis.Buffer;
   createZstdCompress?: (options?: object) => Zlib.BrotliCompress;
   createZstdDecompress?: (options?: object) => Zlib.BrotliDecompress;
-  constants: typeof Zlib.constants & { ZSTD_c_compressionLevel?: number; ZSTD_c_checksumFlag?: number };
+  constants: typeof Zlib.constants & { ZSTD_c_compressionLevel?: number; ZSTD_c_checksumFlag?: number; ZSTD_e_flush?: number };
 };
 
 /** Node's `zlib` in Node (and runtimes that have it), `undefined` elsewhere. */
@@ -22,8 +22,8 @@ export function importNodeZlib(): Promise<NodeZlib | undefined> {
   return Promise.resolve(nodeBuiltin('node:zlib') as NodeZlib | undefined);
 }
 
-/** Whether `zlib` has `name` (zstd only from Node 22.15). */
+/** Whether `zlib` has `name` (zstd only from Node 22.15); its zstd is used to compress only (buffer-codecs.ts). */
 export function zlibHas(zlib: NodeZlib, name: CodecName): boolean {
-  if (name === 'zstd') return typeof zlib.zstdDecompressSync === 'function' && typeof zlib.createZstdDecompress === 'function';
+  if (name === 'zstd') return typeof zlib.zstdCompressSync === 'function' && typeof zlib.createZstdCompress === 'function';
   return name === 'gzip' || name === 'deflate' || name === 'deflate-raw' || name === 'brotli';
 }

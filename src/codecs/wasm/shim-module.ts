@@ -182,31 +182,35 @@ export class ShimModule {
   compressBlock(data: Uint8Array, level: number): Uint8Array {
     const exports = this.#exports;
     const capacity = exports.nf_block_bound!(data.byteLength);
-    const source = this.#malloc(Math.max(data.byteLength, 1));
-    const target = this.#malloc(Math.max(capacity, 1));
-    try {
-      this.#heap.set(data, source);
+    return this.#withBlocks(data, capacity, (source, target) => {
       const written = exports.nf_block_compress!(source, data.byteLength, target, capacity, level);
       if (written < 0) this.#fail(NO_MEMORY, 'encoding');
       return this.#heap.slice(target, target + written);
-    } finally {
-      exports.nf_free(source);
-      exports.nf_free(target);
-    }
+    });
   }
 
   /** Decompresses one raw block of exactly `size` bytes (lz4_raw); `null` if it is corrupt. */
   decompressBlock(data: Uint8Array, size: number): Uint8Array | null {
     const exports = this.#exports;
-    const source = this.#malloc(Math.max(data.byteLength, 1));
-    const target = this.#malloc(Math.max(size, 1));
-    try {
-      this.#heap.set(data, source);
+    return this.#withBlocks(data, size, (source, target) => {
       const written = exports.nf_block_decompress!(source, data.byteLength, target, size);
       return written === size ? this.#heap.slice(target, target + written) : null;
+    });
+  }
+
+  /** Runs `use` on a copy of `data` and `capacity` bytes for output in the module's memory, freed on every path. */
+  #withBlocks<T>(data: Uint8Array, capacity: number, use: (source: number, target: number) => T): T {
+    const source = this.#malloc(Math.max(data.byteLength, 1));
+    try {
+      const target = this.#malloc(Math.max(capacity, 1));
+      try {
+        this.#heap.set(data, source);
+        return use(source, target);
+      } finally {
+        this.#exports.nf_free(target);
+      }
     } finally {
-      exports.nf_free(source);
-      exports.nf_free(target);
+      this.#exports.nf_free(source);
     }
   }
 }

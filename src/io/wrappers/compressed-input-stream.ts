@@ -20,9 +20,13 @@ export interface CompressedInputOptions {
   maxOutputBytes?: number;
 }
 
-/** Decompressed chunks of `raw`, handed out as the core asks. */
+/**
+ * Decompressed chunks of `raw`, handed out as the core asks. Once a read fails, every later
+ * one fails with the same error (Arrow's stream stays failed): the decompressor cannot go on.
+ */
 class DecompressingSource implements UnderlyingFile {
   #decompressor: Promise<Decompressor> | undefined;
+  #failure: { readonly error: unknown } | undefined;
   #pending: Uint8Array | undefined;
   #produced = 0;
 
@@ -59,12 +63,14 @@ class DecompressingSource implements UnderlyingFile {
   }
 
   async #next(): Promise<Uint8Array | undefined> {
+    if (this.#failure !== undefined) throw this.#failure.error;
     this.#decompressor ??= openDecompressor(this.raw, this.codec);
     try {
       return await (await this.#decompressor).next();
-    } catch (cause) {
-      if (cause instanceof IOError) throw cause;
-      throw new IOError(`${this.codec} data is corrupt or truncated: ${(cause as Error).message}`, { code: 'EINVAL', cause });
+    } catch (error) {
+      // Corrupt data is an IOError already (decompressors.ts); the source's own error stays its own.
+      this.#failure = { error };
+      throw error;
     }
   }
 }

@@ -1,4 +1,5 @@
 import { truncated } from '../../codecs/codec-errors.js';
+import { IOError } from '../../errors.js';
 import { streamDecoding } from '../../codecs/stream-codings.js';
 import type { CodecName } from '../../codecs/names.js';
 import type { StreamPair } from '../../codecs/platform.js';
@@ -8,7 +9,10 @@ import type { NativeFile } from '../core/native-file.js';
 const READ_CHUNK = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 
-/** Decompressed chunks of a file, one at a time; `undefined` at the end. */
+/**
+ * Decompressed chunks of a file, one at a time; `undefined` at the end. Corrupt or truncated
+ * data is an `IOError` (`EINVAL`); an error reading the file is that error, unchanged.
+ */
 export interface Decompressor {
   next(): Promise<Uint8Array | undefined>;
   cancel(): Promise<void>;
@@ -17,28 +21,46 @@ export interface Decompressor {
 /** A decompressor reading `raw`: the platform's transform where it has the codec, else the codec's decoder. */
 export async function openDecompressor(raw: NativeFile, codec: CodecName): Promise<Decompressor> {
   const coding = await streamDecoding(codec);
-  return 'platform' in coding ? platformDecompressor(raw, coding.platform()) : syncDecompressor(raw, codec, coding.sync());
+  return 'platform' in coding ? platformDecompressor(raw, codec, coding.platform()) : syncDecompressor(raw, codec, coding.sync());
 }
 
-function platformDecompressor(raw: NativeFile, stream: StreamPair): Decompressor {
+/** What made reading the source fail, once it has. */
+interface SourceFailure {
+  error?: { readonly reason: unknown };
+}
+
+function platformDecompressor(raw: NativeFile, codec: CodecName, stream: StreamPair): Decompressor {
   const reader = stream.readable.getReader();
-  void feed(raw, stream.writable.getWriter());
+  const source: SourceFailure = {};
+  void feed(raw, stream.writable.getWriter(), source);
   return {
     async next() {
-      const result = await reader.read();
-      return result.done ? undefined : result.value;
+      try {
+        const result = await reader.read();
+        return result.done ? undefined : result.value;
+      } catch (cause) {
+        // The transform errors with the source's error too (feed aborts it): that one is not the data's fault.
+        if (source.error !== undefined) throw source.error.reason;
+        throw new IOError(`${codec} data is corrupt or truncated: ${(cause as Error).message}`, { code: 'EINVAL', cause });
+      }
     },
     cancel: () => reader.cancel().catch(() => {}),
   };
 }
 
-/** Copies `raw` into the decompressor as it asks for more (backpressure). */
-async function feed(raw: NativeFile, writer: WritableStreamDefaultWriter<BufferSource>): Promise<void> {
+/** Copies `raw` into the decompressor as it asks for more (backpressure); a failed read is kept in `source`. */
+async function feed(raw: NativeFile, writer: WritableStreamDefaultWriter<BufferSource>, source: SourceFailure): Promise<void> {
   try {
     for (;;) {
       await writer.ready;
-      // At most one read: a live stream's bytes are decompressed as they come.
-      const chunk = await raw.read1(READ_CHUNK);
+      let chunk: Uint8Array;
+      try {
+        // At most one read: a live stream's bytes are decompressed as they come.
+        chunk = await raw.read1(READ_CHUNK);
+      } catch (reason) {
+        source.error = { reason };
+        throw reason;
+      }
       if (chunk.byteLength === 0) break;
       await writer.write(chunk as Uint8Array<ArrayBuffer>); // read1 returns fresh, unshared memory
     }
