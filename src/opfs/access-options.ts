@@ -27,3 +27,6 @@ export const lacksSyncAccess = (error: unknown): boolean => (error as { code?: u
 
 /** The sibling an atomic `'wb'` writes; a crash leaves it behind, and the next open removes it. */
 export const temporaryName = (name: string): string => `.${name}.nativefile-partial`;
+
+/** Whether `name` is such a sibling's, which listings leave out: it is no file of the user's. */
+export const isTemporaryName = (name: string): boolean => name.startsWith('.') && name.endsWith('.nativefile-partial');

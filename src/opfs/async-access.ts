@@ -182,6 +182,14 @@ export class AsyncAccess {
     }
   }
 
+  /**
+   * What a file dropped without `close()` gets: an atomic `'wb'`, which may be half-written, is
+   * abandoned (the old file stays); any other is closed, keeping what was written.
+   */
+  drop(): Promise<void> {
+    return this.atomicSibling ? this.abort() : this.close();
+  }
+
   /** Closes discarding what was not committed: an atomic `'wb'` leaves the old file as it was. */
   async abort(): Promise<void> {
     try {

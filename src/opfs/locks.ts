@@ -15,6 +15,12 @@ export const pathLock = (path: string): string => `nativefile:opfs:${path}`;
 /** The lock every writer of `path` holds alone (an atomic `'wb'` writes a sibling, not the file). */
 export const writeLock = (path: string): string => `nativefile:opfs-write:${path}`;
 
+/** How many times each lock is held in this context (this tab's IO worker, this worker). */
+const heldHere = new Map<string, number>();
+
+/** Whether this context holds the lock `name` (a reader of the path here, say). */
+export const holdsHere = (name: string): boolean => heldHere.has(name);
+
 /**
  * Takes the lock `name`. Without `wait`, a lock held elsewhere is an `EBUSY` {@link IOError}
  * naming `path` at once; with it, this waits (until `signal` aborts). Where the runtime has no
@@ -39,7 +45,16 @@ export async function acquire(name: string, mode: LockMode, path: string, wait: 
       .catch(reject);
   });
   if (!granted) throw busy(path);
-  return release;
+  heldHere.set(name, (heldHere.get(name) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const count = heldHere.get(name)! - 1;
+    if (count === 0) heldHere.delete(name);
+    else heldHere.set(name, count);
+    release();
+  };
 }
 
 /** The error for a file another tab or worker holds. */

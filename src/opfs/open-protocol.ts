@@ -84,7 +84,7 @@ export async function openOpfs<T>(
     // file until then (even on sync access handles, which a writable on the file itself
     // would conflict with in Chromium).
     if (mode === 'wb' && options.atomic && canMove()) {
-      const replaced = await checkFileOrNothing(location);
+      const replaced = await checkFileOrNothing(location, path);
       created = location;
       const sibling = await location.directory.getFileHandle(temporaryName(location.name), { create: true });
       return await make(location, sibling, releases, true, replaced);

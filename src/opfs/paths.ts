@@ -2,7 +2,7 @@
  * OPFS paths such as `'uploads/2026/data.bin'`: checking them, and finding their directory.
  * @module
  */
-import { FileNotFoundError } from '../errors.js';
+import { FileNotFoundError, IOError } from '../errors.js';
 import { describe } from '../util/validate.js';
 import { opfsRoot } from '../platform/opfs-root.js';
 
@@ -34,7 +34,7 @@ export async function opfsLocation(path: string, create: boolean): Promise<OpfsL
   try {
     for (const name of segments.slice(0, -1)) directory = await directory.getDirectoryHandle(name, { create });
   } catch (cause) {
-    throw notFound(cause, path);
+    throw opfsError(cause, path, 'ENOTDIR');
   }
   return { directory, name: segments[segments.length - 1]! };
 }
@@ -44,7 +44,7 @@ export async function opfsFileHandle(location: OpfsLocation, create: boolean, pa
   try {
     return await location.directory.getFileHandle(location.name, { create });
   } catch (cause) {
-    throw notFound(cause, path);
+    throw opfsError(cause, path, 'EISDIR');
   }
 }
 
@@ -54,15 +54,24 @@ export async function opfsFileHandle(location: OpfsLocation, create: boolean, pa
  * which is cheaper than creating it first and moving over it (Firefox: 2.5 ms an open).
  * Resolves to the file's handle, or `undefined` when there is none.
  */
-export async function checkFileOrNothing(location: OpfsLocation): Promise<FileSystemFileHandle | undefined> {
+export async function checkFileOrNothing(location: OpfsLocation, path: string): Promise<FileSystemFileHandle | undefined> {
   return location.directory.getFileHandle(location.name).catch((cause: unknown) => {
-    if ((cause as DOMException).name !== 'NotFoundError') throw cause;
+    if ((cause as DOMException).name !== 'NotFoundError') throw opfsError(cause, path, 'EISDIR');
     return undefined;
   });
 }
 
-/** A `NotFoundError` as a {@link FileNotFoundError} naming `path`; anything else unchanged. */
-function notFound(cause: unknown, path: string): unknown {
-  if ((cause as DOMException | undefined)?.name !== 'NotFoundError') return cause;
-  return new FileNotFoundError(`no such file in the origin private file system: ${describe(path)}`, { cause });
+/**
+ * A lookup's failure naming `path`: `NotFoundError` as a {@link FileNotFoundError}, and
+ * `TypeMismatchError` (an entry of the other kind) as an {@link IOError} with `mismatch`,
+ * `EISDIR` where a file was looked for, `ENOTDIR` where a directory on the way; anything else
+ * unchanged.
+ */
+function opfsError(cause: unknown, path: string, mismatch: 'EISDIR' | 'ENOTDIR'): unknown {
+  const name = (cause as DOMException | undefined)?.name;
+  const where = JSON.stringify(path);
+  if (name === 'NotFoundError') return new FileNotFoundError(`no such file in the origin private file system: ${where}`, { cause });
+  if (name !== 'TypeMismatchError') return cause;
+  const what = mismatch === 'EISDIR' ? `is a directory: ${where}` : `a file is on the way to ${where}, not a directory`;
+  return new IOError(what, { code: mismatch, cause });
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { IOError } from '../errors.js';
-import { acquire, busy, pathLock } from './locks.js';
+import { acquire, busy, holdsHere, pathLock } from './locks.js';
 import { splitOpfsPath, type OpfsLocation } from './paths.js';
 
 /** A file handle with `move()` (Chromium, Firefox; TypeScript's DOM library lacks it). */
@@ -35,7 +35,18 @@ export async function moveIntoPlace(
     const why = failed instanceof Error ? ` (${failed.message})` : '';
     throw new IOError(`${path} was not replaced: a write failed${why}, and the old file is kept`, { code, cause: failed });
   }
-  const release = await acquire(pathLock(splitOpfsPath(path).join('/')), 'exclusive', path, true);
+  const lock = pathLock(splitOpfsPath(path).join('/'));
+  // A reader of the path in this very context would be waited for by the code that must close
+  // it (`await using` closes a writer opened after its reader first): that wait never ends.
+  if (holdsHere(lock)) {
+    await discard();
+    throw new IOError(
+      `${path} was not replaced: a reader of it is open in this same tab or worker, which the replacement would wait for; ` +
+        'close the reader first. The old file is kept',
+      { code: 'EBUSY' },
+    );
+  }
+  const release = await acquire(lock, 'exclusive', path, true);
   try {
     await sibling.move!(location.directory, location.name);
   } catch (cause) {

@@ -447,7 +447,38 @@ describe.each(engines)('in %s', (engine) => {
       60_000,
     );
 
+    runs(
+      'an atomic writer closed before a reader of its path in the same context is EBUSY at once, the old file kept',
+      async () => {
+        const refused = { closed: 'EBUSY', text: 'old' };
+        expect(await call(page, 'writersClosedBeforeTheirReaders')).toEqual({
+          worker: refused,
+          async: refused,
+          dedicated: refused,
+        });
+      },
+    );
+
+    runs('opening a directory is IOError EISDIR, and a path through a file ENOTDIR, on every backend', async () => {
+      const isDirectory = { name: 'IOError', code: 'EISDIR' };
+      const expected = {
+        readDirectory: isDirectory,
+        writeDirectory: isDirectory,
+        belowFile: { name: 'IOError', code: 'ENOTDIR' },
+      };
+      expect(await call(page, 'openErrors')).toEqual({ worker: expected, async: expected, dedicated: expected });
+    });
+
     // Only Chromium lets a page call gc(); in Firefox this is skipped, not passed.
+    (engine === 'chromium' ? runs : test.skip)(
+      'an atomic writer dropped half-way leaves the old file whole once collected, and the path free, on every backend',
+      async () => {
+        const kept = { text: 'old complete file', reopened: true };
+        expect(await call(page, 'droppedAtomicWriters')).toEqual({ worker: kept, async: kept, dedicated: kept });
+      },
+      60_000,
+    );
+
     (engine === 'chromium' ? runs : test.skip)(
       'a dropped remote file releases its handle when collected',
       async () => {

@@ -8,6 +8,9 @@ import { attachMemoryPool } from '../../src/memory/wasm/wasm-pool.js';
 import type { WasmPoolHandle } from '../../src/memory/wasm/wasm-pool-types.js';
 import { OpfsFile } from '../../src/io/backends/opfs-file.js';
 import { contexts } from './opfs-contexts.js';
+import { droppedAtomicWriter } from './dropped-writer.js';
+import { openErrors } from './open-errors.js';
+import { writerClosedBeforeItsReader } from './same-context-reader.js';
 import { opfsContract } from './opfs-contract.js';
 
 const kept: Buffer[] = [];
@@ -17,6 +20,9 @@ const held: Array<{ close(): Promise<void> }> = [];
 const api = {
   contract: opfsContract,
   roundTrip: contexts.roundTrip,
+  droppedAtomicWriter,
+  openErrors,
+  writerClosedBeforeItsReader,
   responseOfFile: contexts.responseOfFile,
   attach(handle: WasmPoolHandle): void {
     pool = attachMemoryPool(handle);

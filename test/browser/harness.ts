@@ -10,6 +10,9 @@ import { OpfsFile } from '../../src/io/backends/opfs-file.js';
 import { BufferReader } from '../../src/io/backends/buffer-reader.js';
 import type { HarnessWorker } from './harness-worker.js';
 import { asyncChecks } from './harness-async.js';
+import { droppedAtomicWriter } from './dropped-writer.js';
+import { openErrors } from './open-errors.js';
+import { writerClosedBeforeItsReader } from './same-context-reader.js';
 import { reliability } from './harness-opfs.js';
 import { reads } from './harness-reads.js';
 import { uploads } from './harness-upload.js';
@@ -118,6 +121,30 @@ const harness = {
     return ok;
   },
 
+  /** An atomic writer dropped half-way, on the page's backends and in a dedicated worker (needs gc()). */
+  async droppedAtomicWriters() {
+    return {
+      worker: await droppedAtomicWriter('dropped/atomic-worker.txt'),
+      async: await droppedAtomicWriter('dropped/atomic-async.txt', { backend: 'async' }),
+      dedicated: await startHarnessWorker().droppedAtomicWriter('dropped/atomic-dedicated.txt'),
+    };
+  },
+  /** What opening a directory, or a path through a file, throws on each backend. */
+  async openErrors() {
+    return {
+      worker: await openErrors('errors/worker'),
+      async: await openErrors('errors/async', { backend: 'async' }),
+      dedicated: await startHarnessWorker().openErrors('errors/dedicated'),
+    };
+  },
+  /** An atomic writer closed before a reader of its path opened in the same context, on each backend. */
+  async writersClosedBeforeTheirReaders() {
+    return {
+      worker: await writerClosedBeforeItsReader('same-context/worker.txt'),
+      async: await writerClosedBeforeItsReader('same-context/async.txt', { backend: 'async' }),
+      dedicated: await startHarnessWorker().writerClosedBeforeItsReader('same-context/dedicated.txt'),
+    };
+  },
   async workerSyncOpfs() {
     const result = await startHarnessWorker().syncOpfs('worker/sync.txt');
     const page = await OpfsFile.open('worker/sync.txt', 'rb');

@@ -69,6 +69,26 @@ const harness = {
     return { before, platform: { usage, quota }, after, persistedBefore, granted, persistedAfter, aborted };
   },
 
+  /** A crashed atomic write's partial sibling, beside its file: what the listings show. */
+  async listingsWithPartialSibling(base: string): Promise<{ listed: string[]; recursive: string[] }> {
+    const fs = new OpfsFileSystem();
+    await fresh(fs, `${base}/sub`);
+    const out = await fs.openOutputStream(`${base}/sub/a.bin`);
+    await out.write(Uint8Array.of(1, 2, 3));
+    await out.close();
+    // As a writer that crashed mid-replace leaves it (src/opfs/access-options.ts temporaryName).
+    let directory = await navigator.storage.getDirectory();
+    for (const name of [...base.split('/'), 'sub']) directory = await directory.getDirectoryHandle(name);
+    await directory.getFileHandle('.a.bin.nativefile-partial', { create: true });
+    const paths = (infos: { path: string }[]) => infos.map((info) => info.path).sort();
+    const result = {
+      listed: paths(await fs.listDir(`${base}/sub`)),
+      recursive: paths(await fs.listDir(base, { recursive: true })),
+    };
+    await fs.deleteDir(base);
+    return result;
+  },
+
   /** A file move where the browser has no `FileSystemFileHandle.move()`: copy, then delete. */
   async moveWithoutHandleMove(base: string): Promise<{ from: string; to: string; bytes: number[]; replaced: boolean }> {
     const fs = new OpfsFileSystem();

@@ -72,6 +72,14 @@ describe('OpfsFileSystem in the browser', () => {
       60_000,
     );
 
+    runs("hides a crashed atomic write's partial sibling from listings", async () => {
+      const base = `fs-partial-${engine}`;
+      expect(await call(page, 'listingsWithPartialSibling', base)).toEqual({
+        listed: [`${base}/sub/a.bin`],
+        recursive: [`${base}/sub`, `${base}/sub/a.bin`],
+      });
+    });
+
     runs(
       'behaves the same inside a dedicated worker, on sync access handles',
       async () => {

@@ -4,6 +4,7 @@
  * @module
  */
 import { FileNotFoundError, IOError, OutOfMemoryError } from '../../errors.js';
+import { isTemporaryName } from '../../opfs/access-options.js';
 import { splitOpfsPath } from '../../opfs/paths.js';
 import type { FileInfo } from '../file-system.js';
 import { checkPath, joinPath } from '../paths.js';
@@ -102,13 +103,18 @@ export async function infoOf(path: string, entry: OpfsEntry): Promise<FileInfo> 
   return { path, type: 'file', size: file.size, mtime: new Date(file.lastModified) };
 }
 
-/** The infos of everything in `directory` (the whole tree with `recursive`), paths below `path`. */
+/**
+ * The infos of everything in `directory` (the whole tree with `recursive`), paths below
+ * `path`, but the partial siblings of atomic writes that crashed.
+ */
 export async function listEntries(directory: FileSystemDirectoryHandle, path: string, recursive: boolean): Promise<FileInfo[]> {
   const found: FileInfo[] = [];
   const subdirectories: [FileSystemDirectoryHandle, string][] = [];
   for await (const [name, handle] of directory.entries()) {
     const child = joinPath(path, name);
     if (handle.kind === 'file') {
+      // A crashed atomic write's sibling: removed by the next open of its file, never listed.
+      if (isTemporaryName(name)) continue;
       found.push(await infoOf(child, { kind: 'file', handle: handle as FileSystemFileHandle, parent: directory }));
     } else {
       found.push({ path: child, type: 'directory' });

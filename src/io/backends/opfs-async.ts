@@ -1,8 +1,11 @@
 import type { AsyncAccess } from '../../opfs/async-access.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 
-/** Closes the files of the async backend that were dropped without `close()`, releasing their locks. */
-const dropped = new FinalizationRegistry<AsyncAccess>((access) => void access.close().catch(() => {}));
+/**
+ * Releases the files of the async backend dropped without `close()` (their locks too): an
+ * atomic `'wb'` left half-written is discarded, its old file kept; others are closed.
+ */
+const dropped = new FinalizationRegistry<AsyncAccess>((access) => void access.drop().catch(() => {}));
 
 /** The async OPFS backend, with the size it keeps for seeks from the end. */
 export interface AsyncOpfsBackend extends UnderlyingFile {

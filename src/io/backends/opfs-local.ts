@@ -17,7 +17,16 @@ export interface LocalOpfsBackend {
   readonly async: UnderlyingFile;
   /** The size at open. */
   readonly size: number;
+  /** Releases the file when `owner` is garbage-collected without being closed. */
+  watch(owner: object): void;
 }
+
+/**
+ * Releases the files dropped without `close()`, as `abort()` does: the sync access handle is
+ * closed (what was written stays) and an atomic `'wb'` left half-written is discarded, its old
+ * file kept. Until then the path stayed busy for as long as the worker lived.
+ */
+const dropped = new FinalizationRegistry<SyncAccess>((access) => void access.abort().catch(() => {}));
 
 /** Runs `step`; if it throws, rejects with the error, a quota error estimated afresh. No promise when it succeeds. */
 function withFreshQuota(step: () => void): Awaitable<void> {
@@ -39,7 +48,10 @@ export async function openLocalOpfs(path: string, mode: FileMode, options: Acces
     truncate: (size) => access.truncate(size),
     flush: () => access.flush(),
     // closeSync cannot wait for an atomic file's move into place: it finishes in the background.
-    close: () => access.closeNow(),
+    close: () => {
+      dropped.unregister(access);
+      access.closeNow();
+    },
   };
   // The async close waits for the move, so `await file.close()` reports its failure; a full
   // quota is reported with the quota as it is now, which the synchronous call could not wait for.
@@ -47,8 +59,15 @@ export async function openLocalOpfs(path: string, mode: FileMode, options: Acces
     ...sync,
     writeAt: (position, bytes) => withFreshQuota(() => access.write(position, bytes)),
     truncate: (size) => withFreshQuota(() => access.truncate(size)),
-    close: () => access.close(),
-    abort: () => access.abort(),
+    close: () => {
+      dropped.unregister(access);
+      return access.close();
+    },
+    abort: () => {
+      dropped.unregister(access);
+      return access.abort();
+    },
   };
-  return { sync, async, size: access.size() };
+  const watch = (owner: object): void => dropped.register(owner, access, access);
+  return { sync, async, size: access.size(), watch };
 }

@@ -86,8 +86,8 @@ export async function openOpfsBackend(path: string, mode: FileMode, request: Opf
     if (inWorker() && hasSyncAccess() && !skipSync) {
       // Loaded here only: a page's bundle need not carry sync access handles for its workers.
       const [local, pool] = await Promise.all([import('./opfs-local.js'), loadDefaultPool()]);
-      const { sync, async, size } = await local.openLocalOpfs(path, mode, options);
-      return { name: 'sync', backend: sync, async, size, allocate: (bytes) => pool().allocate(bytes) };
+      const { sync, async, size, watch } = await local.openLocalOpfs(path, mode, options);
+      return { name: 'sync', backend: sync, async, size, allocate: (bytes) => pool().allocate(bytes), watch };
     }
     // A page starts the IO worker; a shared or service worker cannot (or it never answers).
     if (!inWorker() && canStartWorkers() && !skipSync) return await openRemote(path, mode, request, undefined);

@@ -11,8 +11,12 @@ interface Handle {
   readonly file: number;
 }
 
-/** Closes, in the worker, the handles of remote files that were dropped without `close()`. */
-const dropped = new FinalizationRegistry<Handle>(({ connection, file }) => connection.post('close', { file }));
+/**
+ * Abandons, in the worker, the remote files dropped without `close()`, as `abort()` does: the
+ * handle is released, and an atomic `'wb'` left half-written is discarded, its old file kept
+ * (closing would commit the half over it). Other modes' writes are in the file already.
+ */
+const dropped = new FinalizationRegistry<Handle>(({ connection, file }) => connection.post('abort', { file }));
 
 /** The remote OPFS backend, with the size it keeps for seeks from the end. */
 export interface RemoteOpfsBackend extends UnderlyingFile {
