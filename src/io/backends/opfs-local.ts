@@ -18,7 +18,7 @@ export interface LocalOpfsBackend {
   /** The size at open. */
   readonly size: number;
   /** Releases the file when `owner` is garbage-collected without being closed. */
-  watch(owner: object): void;
+  readonly watch: (owner: object) => void;
 }
 
 /**
