@@ -16,7 +16,8 @@ export class PoolStatistics {
 
   didReallocate(oldBytes: number, newBytes: number): void {
     this.bytesAllocated += newBytes - oldBytes;
-    this.numAllocations += 1;
+    // As Arrow's `DidReallocateBytes`: only growth counts as an allocation.
+    if (newBytes > oldBytes) this.numAllocations += 1;
     if (this.bytesAllocated > this.maxMemory) this.maxMemory = this.bytesAllocated;
   }
 

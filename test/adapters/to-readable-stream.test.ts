@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import {
   Buffer,
   BufferOutputStream,
   BufferReader,
+  fromReadableStream,
   JsFile,
   MockOutputStream,
   toReadableStream,
@@ -19,6 +20,18 @@ async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
   const out = new BufferOutputStream();
   for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) out.writeSync(chunk);
   return out.getValue().view;
+}
+
+/** A stream whose pull never settles, as a live feed with nothing to say. */
+function silentSource() {
+  let cancelled = false;
+  const stream = new ReadableStream<Uint8Array>({
+    pull: () => new Promise<void>(() => {}),
+    cancel() {
+      cancelled = true;
+    },
+  });
+  return { stream, cancelled: () => cancelled };
 }
 
 /** A reader that fails after `okBytes` bytes, as a broken disk or network would. */
@@ -247,6 +260,35 @@ for (const [name, byteStreams] of [
         await expect(reader.read()).rejects.toThrow('stop');
         await new Promise((resolve) => setTimeout(resolve, 0));
         expect(file.closed).toBe(true);
+      }),
+    );
+
+    test(
+      'cancel while a read waits on a silent stream resolves, closes the file and cancels the stream',
+      withClasses(async () => {
+        const silent = silentSource();
+        const file = fromReadableStream(silent.stream);
+        const reader = toReadableStream(file).getReader();
+        const read = reader.read();
+        await new Promise((resolve) => setTimeout(resolve, 0)); // the stream's pull is now waiting
+        await reader.cancel('enough');
+        expect(await read).toEqual({ done: true, value: undefined });
+        expect(file.closed).toBe(true);
+        expect(silent.cancelled()).toBe(true);
+      }),
+    );
+
+    test(
+      'an AbortSignal while a read waits on a silent stream cancels that stream',
+      withClasses(async () => {
+        const silent = silentSource();
+        const controller = new AbortController();
+        const reader = toReadableStream(fromReadableStream(silent.stream), { signal: controller.signal }).getReader();
+        const read = reader.read();
+        await new Promise((resolve) => setTimeout(resolve, 0)); // the stream's pull is now waiting
+        controller.abort(new Error('stop'));
+        await expect(read).rejects.toThrow('stop');
+        await vi.waitFor(() => expect(silent.cancelled()).toBe(true));
       }),
     );
 

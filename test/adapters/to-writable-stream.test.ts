@@ -41,6 +41,14 @@ import { encode } from '../helpers.js';
       await expect(writer.write('text' as never)).rejects.toThrow(TypeError);
     });
 
+    test('a chunk that is not bytes aborts the file', async () => {
+      const out = new BufferOutputStream();
+      const writer = toWritableStream(out).getWriter();
+      await writer.write(encode('kept'));
+      await expect(writer.write(42 as never)).rejects.toThrow(/got 42/);
+      expect(out.closed).toBe(true);
+    });
+
     test('abort closes the file and keeps what was written', async () => {
       const out = new BufferOutputStream();
       const writer = toWritableStream(out).getWriter();

@@ -144,4 +144,13 @@ describe('BlobOutputStream', () => {
     expect(Buffer.wrap(bytes.subarray(1_500_004)).equals(big)).toBe(true);
     expect(() => out.writeSync(encode('late'))).toThrow(ClosedFileError);
   });
+
+  test('getValue right after an unawaited close returns the Blob', async () => {
+    const out = new BlobOutputStream();
+    out.writeSync(encode('abc'));
+    const closing = out.close();
+    const blob = out.getValue();
+    expect(await blob.text()).toBe('abc');
+    await closing;
+  });
 });

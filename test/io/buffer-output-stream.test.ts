@@ -7,7 +7,7 @@ import {
   systemMemoryPool,
   UnsupportedOperationError,
 } from '../../src/index.js';
-import { encode } from '../helpers.js';
+import { decode, encode } from '../helpers.js';
 
 describe('BufferOutputStream', () => {
   test('collects writes into one buffer (PyArrow test_memory_output_stream)', () => {
@@ -51,6 +51,35 @@ describe('BufferOutputStream', () => {
     const empty = new BufferOutputStream();
     empty.closeSync();
     expect(empty.getValue().size).toBe(0);
+  });
+
+  test('getValue right after an unawaited close returns the bytes', async () => {
+    const f = new BufferOutputStream();
+    f.writeSync(encode('abc'));
+    const closing = f.close();
+    expect(decode(f.getValue().view)).toBe('abc');
+    await closing;
+  });
+
+  test('getValue while close waits for a pending write is an EBUSY error naming the stream, then the bytes', async () => {
+    const f = new BufferOutputStream();
+    const write = f.write(new Uint8Array(9 << 20)); // more than one piece: it yields
+    const closing = f.close();
+    expect(() => f.getValue()).toThrow(
+      expect.objectContaining({ code: 'EBUSY', message: expect.stringMatching(/BufferOutputStream/) }) as Error,
+    );
+    await write;
+    await closing;
+    expect(f.getValue().size).toBe(9 << 20);
+  });
+
+  test('getValue gives back the capacity the bytes do not use', () => {
+    const pool = proxyMemoryPool(systemMemoryPool());
+    const f = new BufferOutputStream(pool);
+    f.writeSync(new Uint8Array(1));
+    const value = f.getValue();
+    expect(value.size).toBe(1);
+    expect(pool.bytesAllocated()).toBe(64);
   });
 
   test('is write-only and not seekable', () => {

@@ -25,6 +25,26 @@ describe('FixedSizeBufferWriter', () => {
     expect(target.subarray(8)).toEqual(encode('xy'));
   });
 
+  test.each(['writeSync', 'write', 'writeAtSync', 'writeAt'] as const)(
+    'a write larger than 8 MiB that does not fit writes nothing and leaves the position (%s)',
+    async (method) => {
+      const target = new Uint8Array(12 << 20);
+      const writer = new FixedSizeBufferWriter(Buffer.wrap(target));
+      const data = new Uint8Array(13 << 20).fill(7);
+      const attempt = async () => {
+        if (method === 'writeSync') return writer.writeSync(data);
+        if (method === 'writeAtSync') return writer.writeAtSync(0, data);
+        return method === 'write' ? writer.write(data) : writer.writeAt(0, data);
+      };
+      await expect(attempt()).rejects.toMatchObject({
+        code: 'ENOSPC',
+        message: expect.stringMatching(/13631488 bytes at offset 0/),
+      });
+      expect(writer.tell()).toBe(0);
+      expect(target.some((byte) => byte !== 0)).toBe(false);
+    },
+  );
+
   test('needs a mutable Buffer', () => {
     expect(() => new FixedSizeBufferWriter(Buffer.wrap(new Uint8Array(4), { mutable: false }))).toThrow(/mutable/);
     expect(() => new FixedSizeBufferWriter(new Uint8Array(4) as never)).toThrow(TypeError);

@@ -89,6 +89,29 @@ describe('memoryMap (PyArrow test_memory_map_*)', () => {
     expect(new Uint8Array(readFileSync(path))).toEqual(data);
   });
 
+  test('resize below the position moves it back to the new end, as Arrow ResizeMap does', () => {
+    using m = createMemoryMap(fresh(), 10);
+    m.writeSync(encode('hello'));
+    m.resize(3);
+    expect(m.tell()).toBe(3);
+    m.resize(0);
+    expect(m.tell()).toBe(0);
+    m.resize(8);
+    m.seek(6);
+    m.resize(7);
+    expect(m.tell()).toBe(6);
+  });
+
+  test('reads after readline see bytes another map of the file wrote meanwhile', () => {
+    const path = fresh();
+    writeFileSync(path, 'line1\nline2\nline3\n');
+    using reader = memoryMap(path, 'r');
+    using writer = memoryMap(path, 'r+');
+    expect(decode(reader.readlineSync())).toBe('line1\n');
+    writer.writeAtSync(6, encode('LINE2'));
+    expect(decode(reader.readlineSync())).toBe('LINE2\n');
+  });
+
   test('modes (test_native_file_modes)', () => {
     const { path } = sampleFile();
     for (const [mode, canonical, readable, writable] of [

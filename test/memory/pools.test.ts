@@ -76,6 +76,22 @@ describe('proxyMemoryPool', () => {
   });
 });
 
+describe('numAllocations', () => {
+  test.each([
+    ['systemMemoryPool', () => systemMemoryPool()],
+    ['proxyMemoryPool', () => proxyMemoryPool(systemMemoryPool())],
+  ])('%s counts a reallocation that grows, not one that shrinks, as Arrow does', (_name, make) => {
+    const pool = make();
+    const buffer = allocateBuffer(1000, { pool, resizable: true });
+    const before = pool.numAllocations();
+    buffer.resize(10, true);
+    expect(pool.numAllocations()).toBe(before);
+    buffer.resize(5000);
+    expect(pool.numAllocations()).toBe(before + 1);
+    buffer.release();
+  });
+});
+
 describe('loggingMemoryPool', () => {
   test('logs every event and forwards statistics to the parent', () => {
     const lines: string[] = [];

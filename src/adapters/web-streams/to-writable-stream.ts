@@ -34,6 +34,16 @@ export function toWritableStream(file: OutputStream, options: ToWritableStreamOp
       close: () => sink.close(),
       abort: (reason: unknown) => sink.abort(reason),
     },
-    { highWaterMark, size: (chunk) => bytesOf(chunk, 'chunk').byteLength },
+    // A chunk that is not bytes counts nothing here: thrown from `size`, its error would error
+    // the stream without calling `abort`, leaving the file open; `write` refuses it and aborts.
+    { highWaterMark, size: byteCount },
   );
+}
+
+function byteCount(chunk: BytesLike): number {
+  try {
+    return bytesOf(chunk, 'chunk').byteLength;
+  } catch {
+    return 0;
+  }
 }

@@ -1,5 +1,6 @@
 import { describe } from '../../util/validate.js';
 import { fileClass } from '../core/file-class.js';
+import { closeStillPending } from '../core/file-core.js';
 import type { SyncOutputStream } from '../core/interfaces.js';
 import type { UnderlyingFile } from '../core/underlying.js';
 
@@ -62,6 +63,6 @@ export class BlobOutputStream extends fileClass<SyncOutputStream>() {
   /** The bytes written, as a Blob. Closes the stream; calling it again returns the same Blob. */
   getValue(): Blob {
     this.closeSync();
-    return this.#sink.result!;
+    return this.#sink.result ?? closeStillPending('BlobOutputStream');
   }
 }

@@ -13,16 +13,19 @@ export class FixedSizeBufferWriter extends fileClass<SyncWritableFile>() {
   constructor(buffer: Buffer) {
     if (!(buffer instanceof Buffer)) throw new TypeError(`buffer must be a Buffer, got ${describe(buffer)}`);
     if (!buffer.isMutable) throw new TypeError('FixedSizeBufferWriter needs a mutable Buffer');
+    const fits = (position: number, length: number) => {
+      const size = buffer.size;
+      if (position + length > size) {
+        throw new IOError(`write of ${length} bytes at offset ${position} does not fit in a buffer of ${size} bytes`, {
+          code: 'ENOSPC',
+        });
+      }
+    };
     super(
       {
+        fits,
         writeAt(position, bytes) {
-          const size = buffer.size;
-          if (position + bytes.byteLength > size) {
-            throw new IOError(
-              `write of ${bytes.byteLength} bytes at offset ${position} does not fit in a buffer of ${size} bytes`,
-              { code: 'ENOSPC' },
-            );
-          }
+          fits(position, bytes.byteLength);
           buffer.view.set(bytes, position);
         },
         size: () => buffer.size,

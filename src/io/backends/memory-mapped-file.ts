@@ -41,6 +41,7 @@ const dropped = new FinalizationRegistry<number>((fd) => {
 /** A mapped file's windows, size and descriptor: the backend of {@link MemoryMappedFile}. */
 class Mapping implements UnderlyingFile {
   readonly #windows = new Map<number, ArrayBuffer>();
+  readonly sharedMemory = true;
 
   constructor(
     readonly path: string,
@@ -77,14 +78,18 @@ class Mapping implements UnderlyingFile {
     return buffer;
   }
 
-  writeAt(position: number, bytes: Uint8Array): void {
-    this.#checkFresh();
-    if (position + bytes.byteLength > this.length) {
+  fits(position: number, length: number): void {
+    if (position + length > this.length) {
       throw new IOError(
-        `write of ${bytes.byteLength} bytes at offset ${position} passes the end of a ${this.length}-byte memory map; resize() it first`,
+        `write of ${length} bytes at offset ${position} passes the end of a ${this.length}-byte memory map; resize() it first`,
         { code: 'ENOSPC' },
       );
     }
+  }
+
+  writeAt(position: number, bytes: Uint8Array): void {
+    this.#checkFresh();
+    this.fits(position, bytes.byteLength);
     for (let done = 0; done < bytes.byteLength;) {
       const [mapping, start] = this.#window(position + done);
       const count = Math.min(bytes.byteLength - done, start + mapping.byteLength - (position + done));
@@ -245,13 +250,15 @@ export class MemoryMappedFile extends fileClass<SyncReadWriteFile>() {
     );
   }
 
-  /** Changes the file's size to `newSize` bytes and remaps it; the position stays. */
+  /** Changes the file's size to `newSize` bytes and remaps it; the position stays, moved back to the new end if past it. */
   resize(newSize: number): void {
     checkSize(newSize, 'newSize');
     if (!this.writable())
       throw new IOError(`cannot resize ${describe(this.path)}: the map is read-only`, { code: 'EUNSUPPORTED' });
     // Through the core: it orders the change with pending calls and forgets bytes read ahead.
     NativeFile.prototype.truncateSync.call(this as unknown as NativeFile, newSize);
+    // A map cannot be positioned past its end (Arrow's `ResizeMap` moves the position back too).
+    if (this.tell() > newSize) this.seek(newSize);
   }
 }
 

@@ -1,4 +1,4 @@
-import { UnsupportedOperationError } from '../../errors.js';
+import { ClosedFileError, UnsupportedOperationError } from '../../errors.js';
 import { bytesOf } from '../../memory/buffer.js';
 import { fileClass } from '../core/file-class.js';
 import type { Async, InputStream } from '../core/interfaces.js';
@@ -7,11 +7,17 @@ import type { UnderlyingFile } from '../core/underlying.js';
 /** Reads chunks from a stream's reader, keeping what a read did not take. */
 function readerSource(reader: ReadableStreamDefaultReader<unknown>): UnderlyingFile {
   let pending: Uint8Array | undefined;
+  let cancelled: Promise<void> | undefined;
+  const cancel = () => (cancelled ??= reader.cancel());
   return {
     async read(into) {
       while (pending === undefined || pending.byteLength === 0) {
         const { done, value } = await reader.read();
-        if (done) return 0;
+        if (done) {
+          // Cancelled by `close`: what this read waited for is not the end of the stream.
+          if (cancelled !== undefined) throw new ClosedFileError('ReadableStreamFile closed while a read waited');
+          return 0;
+        }
         pending = bytesOf(value, 'a chunk of the stream');
       }
       const count = Math.min(into.byteLength, pending.byteLength);
@@ -22,9 +28,13 @@ function readerSource(reader: ReadableStreamDefaultReader<unknown>): UnderlyingF
     size() {
       throw new UnsupportedOperationError('the size of a ReadableStream is not known');
     },
+    interrupt() {
+      // Its failure is `close`'s to report.
+      cancel().catch(() => {});
+    },
     async close() {
       pending = undefined;
-      await reader.cancel();
+      await cancel();
     },
   };
 }

@@ -40,24 +40,34 @@ export function* fillAt(side: UnderlyingFile, position: number, into: Uint8Array
 /** Reads from the cursor until `into` is full or the file ends, moving the cursor. */
 export function* fill(cursor: Cursor, side: UnderlyingFile, into: Uint8Array): Steps<number> {
   let filled = 0;
-  let sinceYield = 0;
   while (filled < into.byteLength) {
-    if (sinceYield >= PIECE) {
-      yield YIELD_TO_EVENT_LOOP;
-      sinceYield = 0;
-    }
     const got = yield* pull(cursor, side, into.subarray(filled, filled + PIECE));
     if (got === 0) break;
     filled += got;
-    sinceYield += got;
     cursor.position += got;
   }
   return filled;
 }
 
-/** Reads some bytes into `into` from the cursor, without moving it (see `Cursor.pull`). */
+/**
+ * Bytes read from cursors since the event loop last had a turn, by any read: a backend that
+ * answers at once (memory) settles every step of an async read, line after line or chunk
+ * after chunk, in microtasks, which would starve timers and I/O until the end.
+ */
+let sinceYield = 0;
+
+/**
+ * Reads some bytes into `into` from the cursor, without moving it (see `Cursor.pull`); first
+ * yields to the event loop (async callers) once a {@link PIECE} was read since the last time.
+ */
 function* pull(cursor: Cursor, side: UnderlyingFile, into: Uint8Array): Steps<number> {
-  return countAnswer(side, cursor.seekable ? 'readAt' : 'read', yield* settle(cursor.pull(side, into)), into.byteLength);
+  if (sinceYield >= PIECE) {
+    sinceYield = 0;
+    yield YIELD_TO_EVENT_LOOP;
+  }
+  const got = countAnswer(side, cursor.seekable ? 'readAt' : 'read', yield* settle(cursor.pull(side, into)), into.byteLength);
+  sinceYield += got;
+  return got;
 }
 
 /** `length` bytes (all that remain if `undefined`) from the cursor. */
@@ -240,7 +250,7 @@ export function* readline(cursor: Cursor, side: UnderlyingFile, limit: number, m
     parts.push(chunk.subarray(0, taken));
     total += taken;
     cursor.position += taken;
-    cursor.giveBack(chunk.subarray(taken, got));
+    if (!side.sharedMemory) cursor.giveBack(chunk.subarray(taken, got));
     if (total > maxLineLength) {
       throw new IOError(`a line is longer than maxLineLength (${maxLineLength} bytes)`, { code: 'ELINE' });
     }

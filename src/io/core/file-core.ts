@@ -12,7 +12,7 @@ import { Cursor } from './cursor.js';
 import type { FileTraits } from './file-traits.js';
 import { OperationQueue } from './operation-queue.js';
 import { runAsync, runSync, type Steps } from './steps.js';
-import type { UnderlyingFile } from './underlying.js';
+import type { Awaitable, UnderlyingFile } from './underlying.js';
 
 /**
  * The state every file has and the machinery that drives a backend: position, mode, closed
@@ -100,12 +100,18 @@ export class FileCore {
 
   /**
    * Closes the file once every pending operation has settled (positional reads that use
-   * nothing closing releases are not waited for: `FileTraits.untrackedReads`). Closing again
-   * does nothing.
+   * nothing closing releases are not waited for: `FileTraits.untrackedReads`); a read waiting
+   * on a stream that may never answer is interrupted instead, and rejects with
+   * `ClosedFileError`. Closing again does nothing.
    */
   async close(): Promise<void> {
-    this.closing ??= this.queue.drained().then(() => this.async.close?.());
+    this.closing ??= this.#release(() => this.async.close?.());
     return this.closing;
+  }
+
+  /** @internal Interrupts reads waiting on a source that may never answer (`UnderlyingFile.interrupt`). */
+  interrupt(): void {
+    this.async.interrupt?.();
   }
 
   /** Synchronous {@link NativeFile.close}. */
@@ -124,8 +130,18 @@ export class FileCore {
   async abort(reason?: unknown): Promise<void> {
     if (this.closing !== undefined) return this.closing;
     const side = this.async;
-    this.closing = this.queue.drained().then(() => (side.abort === undefined ? side.close?.() : side.abort(reason)));
+    this.closing = this.#release(() => (side.abort === undefined ? side.close?.() : side.abort(reason)));
     return this.closing;
+  }
+
+  /**
+   * Runs `release` once every pending operation has settled, after interrupting the reads
+   * that wait on a source (they would never settle). With nothing pending it runs now, not a
+   * tick later, so that `getValue()` right after an unawaited `close()` finds the result.
+   */
+  #release(release: () => Awaitable<void>): Promise<void> {
+    this.interrupt();
+    return this.queue.active ? this.queue.drained().then(release) : new Promise((resolve) => resolve(release()));
   }
 
   /** Closes the file, for `await using`. */
@@ -179,4 +195,12 @@ export class FileCore {
     if (this.sync !== undefined) return runSync(this.sizeSteps(this.sync));
     throw new UnsupportedOperationError(`${kind} cannot seek from the end without I/O`);
   }
+}
+
+/**
+ * For `getValue()` after `closeSync()` found no result: a `close()` still waits for pending
+ * writes, and the result is made when they settled.
+ */
+export function closeStillPending(kind: string): never {
+  throw new IOError(`getValue() on ${kind} while close() waits for pending writes: await it first`, { code: 'EBUSY' });
 }

@@ -33,6 +33,12 @@ export interface ByteRange {
  * `*Sync` methods); one returning promises is asynchronous.
  */
 export interface UnderlyingFile {
+  /**
+   * The bytes are memory that others may change (a memory map, shared with every map of the
+   * file), read at once: the core keeps nothing a line read ahead, which would save no I/O
+   * and could go stale.
+   */
+  readonly sharedMemory?: boolean;
   /** Reads up to `into.byteLength` bytes from where the stream is; 0 only at its end. */
   read?(into: Uint8Array): Awaitable<number>;
   /** Reads up to `into.byteLength` bytes at `position`; 0 at or past the end. */
@@ -59,6 +65,12 @@ export interface UnderlyingFile {
   readFresh?(position: number, length: number): Awaitable<Uint8Array>;
   /** Appends all of `bytes` (streams, append mode). */
   write?(bytes: Uint8Array): Awaitable<void>;
+  /**
+   * Throws if `length` bytes at `position` cannot be written: a file that writes cannot grow.
+   * The core asks before a write's first piece, so a write that does not fit leaves nothing
+   * (as Arrow checks the whole range first).
+   */
+  fits?(position: number, length: number): void;
   /** Writes all of `bytes` at `position` (random-access writers). */
   writeAt?(position: number, bytes: Uint8Array): Awaitable<void>;
   /**
@@ -90,6 +102,12 @@ export interface UnderlyingFile {
   size?(): Awaitable<number>;
   /** Pushes buffered writes down. */
   flush?(): Awaitable<void>;
+  /**
+   * Makes reads waiting on a source that may never answer settle (a stream's reader: cancels
+   * it), with `ClosedFileError`; `close` and `abort` call it before they wait for pending
+   * operations. Writes are never interrupted: a close still lands what was written before it.
+   */
+  interrupt?(): void;
   /** Releases the backend's resources; called once, after every operation has settled. */
   close?(): Awaitable<void>;
   /** Discards what was written where the store can (S3: aborts the upload), then releases. */

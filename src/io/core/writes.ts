@@ -1,7 +1,7 @@
 /**
  * The write algorithms of the file core, as {@link Steps} (see `algorithms.ts`): writes go to
  * the backend in pieces of at most {@link PIECE} bytes (`take` hands its bytes over whole),
- * and forget what was read ahead.
+ * after the backend checked the whole write fits (`fits`), and forget what was read ahead.
  * @module
  */
 import { UnsupportedOperationError } from '../../errors.js';
@@ -12,6 +12,7 @@ import type { UnderlyingFile } from './underlying.js';
 
 /** Writes all of `bytes` at the cursor, in pieces, moving it; positionally where the backend can. */
 export function* write(cursor: Cursor, side: UnderlyingFile, bytes: Uint8Array): Steps<number> {
+  side.fits?.(cursor.position, bytes.byteLength);
   cursor.forget();
   for (let done = 0; done < bytes.byteLength; done += PIECE) {
     if (done > 0) yield YIELD_TO_EVENT_LOOP;
@@ -33,6 +34,7 @@ export function* take(cursor: Cursor, side: UnderlyingFile, bytes: Uint8Array): 
 
 /** Writes all of `bytes` at `offset`, in pieces, moving nothing. */
 export function* writeAt(cursor: Cursor, side: UnderlyingFile, offset: number, bytes: Uint8Array): Steps<number> {
+  side.fits?.(offset, bytes.byteLength);
   cursor.forget();
   for (let done = 0; done < bytes.byteLength; done += PIECE) {
     if (done > 0) yield YIELD_TO_EVENT_LOOP;

@@ -35,6 +35,7 @@ function bufferedSource(state: ReadBuffer, raw: RawCalls): UnderlyingFile {
       });
     },
     close: () => (state.detached ? undefined : raw.close()),
+    interrupt: () => (state.detached ? undefined : raw.interrupt()),
   };
 }
 

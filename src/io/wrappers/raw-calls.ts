@@ -12,6 +12,8 @@ export interface RawCalls {
   write(bytes: Uint8Array): Awaitable<unknown>;
   flush(): Awaitable<void>;
   close(): Awaitable<void>;
+  /** Interrupts `raw`'s reads waiting on a source (a wrapper's `close` ends in closing `raw`). */
+  interrupt(): void;
 }
 
 function copyInto(view: Uint8Array, bytes: Uint8Array): number {
@@ -26,6 +28,7 @@ function syncCalls(raw: NativeFile): RawCalls {
     write: (bytes) => raw.writeSync(bytes),
     flush: () => raw.flushSync(),
     close: () => raw.closeSync(),
+    interrupt: () => raw.interrupt(),
   };
 }
 
@@ -36,6 +39,7 @@ function asyncCalls(raw: NativeFile): RawCalls {
     write: (bytes) => raw.write(bytes),
     flush: () => raw.flush(),
     close: () => raw.close(),
+    interrupt: () => raw.interrupt(),
   };
 }
 

@@ -84,15 +84,54 @@ export function encoderFor(encoding: string): TextToBytes {
   }
 }
 
-/** A decoder for `encoding`: the platform's `TextDecoder` (fatal), or latin-1 byte by byte. */
+/**
+ * A decoder for `encoding`: latin-1 and ascii byte by byte (the WHATWG label 'ascii' is
+ * windows-1252, where Python's ascii refuses bytes from 0x80), UTF-16 in the order its byte
+ * order mark says, else the platform's `TextDecoder` (fatal).
+ */
 export function decoderFor(encoding: string): BytesToText {
-  if (encoding === 'latin-1') return (bytes) => Array.from(bytes, (byte) => String.fromCharCode(byte)).join('');
-  const label = encoding.replace(/^utf-(16|32)-(le|be)$/, 'utf-$1$2');
+  if (encoding === 'latin-1' || encoding === 'ascii') return singleBytes(encoding, encoding === 'ascii' ? 0x7f : 0xff);
+  if (encoding === 'utf-16') return utf16();
+  return platformDecoder(encoding.replace(/^utf-(16|32)-(le|be)$/, 'utf-$1$2'), encoding);
+}
+
+function platformDecoder(label: string, encoding: string): BytesToText {
   let decoder: TextDecoder;
   try {
-    decoder = new TextDecoder(label === 'utf-16' ? 'utf-16le' : label, { fatal: true });
+    decoder = new TextDecoder(label, { fatal: true });
   } catch {
     throw new RangeError(`unsupported source encoding ${describe(encoding)}`);
   }
   return (bytes, end) => decoder.decode(bytes, { stream: !end });
+}
+
+/** One character per byte up to `max`; a larger byte is a `RangeError` naming its position. */
+function singleBytes(encoding: string, max: number): BytesToText {
+  let position = 0;
+  return (bytes) => {
+    let text = '';
+    for (const byte of bytes) {
+      if (byte > max) throw new RangeError(`'${encoding}' cannot decode byte 0x${byte.toString(16)} at position ${position}`);
+      text += String.fromCharCode(byte);
+      position++;
+    }
+    return text;
+  };
+}
+
+/**
+ * Python's 'utf-16': big-endian after a byte order mark FE FF, else little-endian (the mark
+ * FF FE is dropped). The first two bytes wait until both came, to tell which.
+ */
+function utf16(): BytesToText {
+  let decode: BytesToText | undefined;
+  const head: number[] = [];
+  return (bytes, end) => {
+    if (decode !== undefined) return decode(bytes, end);
+    const taken = Math.min(bytes.byteLength, 2 - head.length);
+    head.push(...bytes.subarray(0, taken));
+    if (head.length < 2 && !end) return '';
+    decode = platformDecoder(head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : 'utf-16le', 'utf-16');
+    return decode(Uint8Array.from(head), false) + decode(bytes.subarray(taken), end);
+  };
 }

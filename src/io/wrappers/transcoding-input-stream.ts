@@ -36,7 +36,7 @@ export function transcodingInputStream(
     try {
       text = decode(chunk, ended);
     } catch (cause) {
-      throw new IOError(`the input is not valid '${source}' text`, { code: 'EILSEQ', cause });
+      throw new IOError(`the input is not valid '${source}' text: ${(cause as Error).message}`, { code: 'EILSEQ', cause });
     }
     try {
       pending = encode(text);

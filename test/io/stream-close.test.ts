@@ -1,0 +1,51 @@
+/** Closing a file over a source that may never answer: close cancels it instead of waiting. */
+import { describe, expect, test } from 'vitest';
+import { BufferedInputStream, ClosedFileError, fromReadableStream } from '../../src/index.js';
+import { decode, encode } from '../helpers.js';
+
+/** A stream whose pull never settles, and whether it was cancelled. */
+function silentSource() {
+  const state = { cancelled: false };
+  const stream = new ReadableStream<Uint8Array>({
+    pull: () => new Promise<void>(() => {}),
+    cancel() {
+      state.cancelled = true;
+    },
+  });
+  return { stream, state };
+}
+
+describe('closing a ReadableStream file while a read waits', () => {
+  test('close cancels the source, the waiting read rejects with ClosedFileError, close resolves', async () => {
+    const { stream, state } = silentSource();
+    const file = fromReadableStream(stream);
+    const read = file.read(10);
+    const settled = expect(read).rejects.toBeInstanceOf(ClosedFileError);
+    await file.close();
+    await settled;
+    expect(state.cancelled).toBe(true);
+    expect(file.closed).toBe(true);
+  });
+
+  test('a read whose bytes the stream had already delivered still gets them', async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encode('ready'));
+      },
+    });
+    const file = fromReadableStream(stream);
+    const read = file.read(5);
+    await file.close();
+    expect(decode(await read)).toBe('ready');
+  });
+
+  test('closing a BufferedInputStream over it cancels the source as well', async () => {
+    const { stream, state } = silentSource();
+    const buffered = new BufferedInputStream(fromReadableStream(stream), 1024);
+    const read = buffered.read(10);
+    const settled = expect(read).rejects.toBeInstanceOf(ClosedFileError);
+    await buffered.close();
+    await settled;
+    expect(state.cancelled).toBe(true);
+  });
+});
