@@ -1,6 +1,6 @@
 /** Closing a file over a source that may never answer: close cancels it instead of waiting. */
 import { describe, expect, test } from 'vitest';
-import { BufferedInputStream, ClosedFileError, fromReadableStream } from '../../src/index.js';
+import { BufferedInputStream, ClosedFileError, CompressedInputStream, fromReadableStream } from '../../src/index.js';
 import { decode, encode } from '../helpers.js';
 
 /** A stream whose pull never settles, and whether it was cancelled. */
@@ -37,6 +37,16 @@ describe('closing a ReadableStream file while a read waits', () => {
     const read = file.read(5);
     await file.close();
     expect(decode(await read)).toBe('ready');
+  });
+
+  test('closing a CompressedInputStream over it cancels the source as well', async () => {
+    const { stream, state } = silentSource();
+    const compressed = new CompressedInputStream(fromReadableStream(stream), 'gzip');
+    const read = compressed.read(10).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await compressed.close();
+    expect(await read).toBeInstanceOf(ClosedFileError);
+    expect(state.cancelled).toBe(true);
   });
 
   test('closing a BufferedInputStream over it cancels the source as well', async () => {

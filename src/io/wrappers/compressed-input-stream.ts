@@ -52,6 +52,11 @@ class DecompressingSource implements UnderlyingFile {
     return count;
   }
 
+  /** Interrupts `raw`'s read waiting on a source that may never answer (the decompressor waits on it). */
+  interrupt(): void {
+    this.raw.interrupt();
+  }
+
   async close(): Promise<void> {
     this.#pending = undefined;
     try {
