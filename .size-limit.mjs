@@ -149,6 +149,23 @@ import { initialChunkOnly } from './scripts/size-chunks.mjs';
 // BlobFile's 8.7 -> 8.8 (8.72), OpfsFile's 27.5 -> 27.6 (27.55), 16.7 -> 16.8 without the
 // wasm pool (16.76).
 //
+// Then, for a round of reviews' fixes (2026-12-07), budgets loosened by what each measured:
+// the file core's share (about 70 bytes on everything that carries it) for closing a file
+// whose read waits on a stream that never answers (UnderlyingFile.interrupt), a write that
+// does not fit a FixedSizeBufferWriter or a memory map writing nothing (fits), getValue()
+// right after an unawaited close(), and async reads yielding to the event loop every 8 MiB:
+// BufferReader 6.0 -> 6.1 kB (6.015), BlobFile + toReadableStream 7.1 -> 7.2 (7.116). OPFS
+// besides (about 260 bytes): a dropped atomic writer abandoned rather than committed, a writer
+// refused at once where a reader of its path in the same context would be waited for for ever
+// (src/opfs/locks.ts counts the locks held here), a directory or a file on the way as EISDIR /
+// ENOTDIR on every backend, a crashed write's sibling left out of listings: OpfsFile 13.7 ->
+// 14.1 (14.003), the IO worker 8.3 -> 8.5 (8.434), OpfsFile's first use 27.6 -> 27.9
+// (27.877), 16.8 -> 17.1 without the wasm pool (17.090). Codecs: the compressed streams
+// 20.5 -> 20.9 (20.873) for Node's zlib compressors driven directly (flush() reaches raw,
+// raw's failure is close()'s) and abort() aborting raw; snappy 1.4 -> 1.5 (1.432) for refusing
+// forged lengths before allocating; fflate's chunk 6.3 -> 7.1 (7.009) for the gzip CRC-32 and
+// length and zlib Adler-32 checks fflate lacks (src/codecs/checksums.ts).
+//
 // What Vite itself adds (its module-preload polyfill and preload helper) is measured by
 // test/size/vite-budgets.test.ts, which builds apps from the packed package with Vite.
 //
@@ -182,27 +199,27 @@ export const WITHOUT_WASM_POOL = ', without the wasm pool';
 
 export default [
   // Target 6 kB.
-  { name: 'BufferReader', ...app('BufferReader'), ...loadedAtStart, limit: '6.0 kB' },
+  { name: 'BufferReader', ...app('BufferReader'), ...loadedAtStart, limit: '6.1 kB' },
   // Target 10 kB.
-  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...loadedAtStart, limit: '7.1 kB' },
+  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...loadedAtStart, limit: '7.2 kB' },
   // Target 14 kB.
   // Loosened from 11.6 kB in the same stop, for the copies (service workers refuse import()),
   // by 0.1 kB for the second read-ahead batch of page reads (Firefox 0.47x -> 0.75x), and by
   // 0.1 kB for falling back when a page's CSP forbids workers (src/opfs/worker-policy.ts).
-  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...loadedAtStart, limit: '13.7 kB' },
+  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...loadedAtStart, limit: '14.1 kB' },
   // The file OpfsFile starts as its IO worker (its own request, not in the page's bundle).
-  { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...loadedAtStart, limit: '8.3 kB' },
+  { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...loadedAtStart, limit: '8.5 kB' },
   // The memory API: the default pool, the wasm allocator embedded (see docs/bundle-sizes.md).
   { name: 'allocateBuffer', ...app('allocateBuffer'), ...loadedAtStart, limit: '13.7 kB' },
   // Everything each app may load, and the same without the wasm pool (for its share).
   { name: `BufferReader${FIRST_USE}`, ...app('BufferReader'), ...withFirstUse, limit: '7.8 kB' },
   { name: `BlobFile + toReadableStream${FIRST_USE}`, ...app('BlobFile, toReadableStream'), ...withFirstUse, limit: '8.8 kB' },
-  { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '27.6 kB' },
+  { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '27.9 kB' },
   {
     name: `OpfsFile (page side)${FIRST_USE}${WITHOUT_WASM_POOL}`,
     ...app('OpfsFile'),
     ...withFirstUseWithoutWasmPool,
-    limit: '16.8 kB',
+    limit: '17.1 kB',
   },
   // Codecs (docs/codecs.md): an app using Codec or the compressed streams, at start (the streams
   // carry the pool, as every PooledFile does: 13.8 kB with gzip/deflate only), then each codec's
@@ -213,7 +230,7 @@ export default [
     name: 'CompressedInputStream + CompressedOutputStream',
     ...app('CompressedInputStream, CompressedOutputStream'),
     ...loadedAtStart,
-    limit: '20.5 kB',
+    limit: '20.9 kB',
   },
   { name: 'codec chunk: zstd decoder (wasm)', ...chunk('wasm/zstd-decoder'), limit: '38.5 kB' },
   { name: 'codec chunk: zstd encoder (wasm)', ...chunk('wasm/zstd-encoder'), limit: '126.5 kB' },
@@ -221,6 +238,6 @@ export default [
   { name: 'codec chunk: bz2 (wasm)', ...chunk('wasm/bz2'), limit: '32 kB' },
   { name: 'codec chunk: brotli decoder (wasm; not Node)', ...chunk('wasm/brotli-decoder'), limit: '93 kB' },
   { name: 'codec chunk: brotli encoder (wasm; not Node or Firefox streams)', ...chunk('wasm/brotli-encoder'), limit: '314 kB' },
-  { name: 'codec chunk: snappy', ...chunk('snappy'), limit: '1.4 kB' },
-  { name: 'codec chunk: gzip/deflate for buffers in browsers (fflate)', ...chunk('fflate-coders'), limit: '6.3 kB' },
+  { name: 'codec chunk: snappy', ...chunk('snappy'), limit: '1.5 kB' },
+  { name: 'codec chunk: gzip/deflate for buffers in browsers (fflate)', ...chunk('fflate-coders'), limit: '7.1 kB' },
 ];

@@ -43,20 +43,22 @@ const apps: Record<string, App> = {
   // release had held up to 64 MB until the list was registered. Tightened to 7.13 kB (7.128)
   // when Buffers over foreign memory stopped carrying that backstop (src/memory/allocation.ts).
   // Vite adds its helper for any import() it can resolve, even with nothing to preload
-  // (vitejs/vite#13952, open): about 0.77 kB of the figure.
+  // (vitejs/vite#13952, open): about 0.77 kB of the figure. Loosened to 7.18 kB (7.17) for
+  // the file core's share of a round of reviews' fixes (.size-limit.mjs says which).
   BufferReader: {
     imports: 'BufferReader',
     code: 'const file = new BufferReader(new TextEncoder().encode("hello"));\nconsole.log(file.readSync(5));',
-    budget: 7130,
+    budget: 7180,
     target: 6000,
   },
   // Target 10 kB. Measured 9.12 kB in two files (the code the entry shares with the lazily
   // loaded copies is a chunk of its own, preloaded); 8.87 kB (8.865) since Buffers over
-  // foreign memory carry no collection backstop.
+  // foreign memory carry no collection backstop; 8.91 kB (8.90) for the file core's share of a
+  // round of reviews' fixes (.size-limit.mjs).
   'BlobFile + toReadableStream': {
     imports: 'BlobFile, toReadableStream',
     code: 'const stream = toReadableStream(new BlobFile(new Blob(["hello"])));\nconsole.log(await new Response(stream).text());',
-    budget: 8870,
+    budget: 8910,
     target: 10000,
   },
 };
