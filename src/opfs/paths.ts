@@ -70,7 +70,8 @@ export async function checkFileOrNothing(location: OpfsLocation, path: string): 
 function opfsError(cause: unknown, path: string, mismatch: 'EISDIR' | 'ENOTDIR'): unknown {
   const name = (cause as DOMException | undefined)?.name;
   const where = JSON.stringify(path);
-  if (name === 'NotFoundError') return new FileNotFoundError(`no such file in the origin private file system: ${where}`, { cause });
+  if (name === 'NotFoundError')
+    return new FileNotFoundError(`no such file in the origin private file system: ${where}`, { cause });
   if (name !== 'TypeMismatchError') return cause;
   const what = mismatch === 'EISDIR' ? `is a directory: ${where}` : `a file is on the way to ${where}, not a directory`;
   return new IOError(what, { code: mismatch, cause });

@@ -92,7 +92,8 @@ describe('sizes no number holds', () => {
   it('a Content-Length or Content-Range total past 2^53 - 1 is EPROTO quoting it at open, not a file of a rounded size', async () => {
     const huge = '18446744073709551615';
     server = await startHostileServer((request, response) => {
-      if (request.method === 'HEAD') return void response.writeHead(200, { 'content-length': huge, 'accept-ranges': 'bytes' }).end();
+      if (request.method === 'HEAD')
+        return void response.writeHead(200, { 'content-length': huge, 'accept-ranges': 'bytes' }).end();
       response.writeHead(206, { 'content-range': `bytes 0-0/${huge}`, 'content-length': '1' }).end('x');
     });
     await expect(HttpFile.open(`${server.url}/big`, { retry: noRetry })).rejects.toMatchObject({
