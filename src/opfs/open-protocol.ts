@@ -105,6 +105,12 @@ export async function openOpfs<T>(
  * readers (`readersClean` of {@link openOpfs}), which hold no write lock.
  */
 export async function removeLeftover(location: OpfsLocation, key: string): Promise<void> {
+  // Looked for first: taking the write lock, even briefly, turns away a writer opening now.
+  const found = await location.directory.getFileHandle(temporaryName(location.name)).then(
+    () => true,
+    () => false,
+  );
+  if (!found) return;
   const release = await acquire(writeLock(key), 'exclusive', key, false).catch(() => undefined);
   // A writer holds it: its partial file is no leftover.
   if (release === undefined) return;

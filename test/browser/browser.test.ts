@@ -459,6 +459,10 @@ describe.each(engines)('in %s', (engine) => {
       },
     );
 
+    runs('a reader and an atomic writer of one path opened at once never turn each other away', async () => {
+      expect(await call(page, 'readerAndWriterAtOnce', 40)).toEqual({ refused: 0, failures: [] });
+    });
+
     runs('opening a directory is IOError EISDIR, and a path through a file ENOTDIR, on every backend', async () => {
       const isDirectory = { name: 'IOError', code: 'EISDIR' };
       const expected = {

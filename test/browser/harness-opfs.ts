@@ -157,6 +157,23 @@ export const reliability = {
     return { busyBefore, openedAfter: false };
   },
 
+  /** A reader and an atomic writer of one path opened at once, `rounds` times: how many writers were refused. */
+  async readerAndWriterAtOnce(rounds: number): Promise<{ refused: number; failures: string[] }> {
+    await reliability.writeText('at-once/data.txt', 'data');
+    const failures: string[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const [reader, writer] = await Promise.allSettled([
+        OpfsFile.open('at-once/data.txt', 'rb'),
+        OpfsFile.open('at-once/data.txt', 'wb'),
+      ]);
+      for (const opened of [reader, writer]) {
+        if (opened.status === 'fulfilled') await opened.value.close();
+        else failures.push(String((opened.reason as IOError).code));
+      }
+    }
+    return { refused: failures.length, failures };
+  },
+
   /** Keeps the endless upload referenced (a test closes the page under it). */
   uploadStarted: (): boolean => uploading !== undefined,
 };
