@@ -102,6 +102,7 @@ export class WorkerConnection {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (signal?.aborted) return Promise.reject(signal.reason);
     const id = this.#nextId++;
+    let onAbort = (): void => {};
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       try {
@@ -110,16 +111,14 @@ export class WorkerConnection {
         this.#pending.delete(id); // DataCloneError: nothing was sent
         throw error;
       }
-      signal?.addEventListener(
-        'abort',
-        () => {
-          if (!this.#pending.delete(id)) return;
-          this.post('cancel', { call: id });
-          reject(signal.reason);
-        },
-        { once: true },
-      );
-    });
+      onAbort = () => {
+        if (!this.#pending.delete(id)) return;
+        this.post('cancel', { call: id });
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      // Removed once the call settles: a long-lived signal would otherwise keep one per call.
+    }).finally(() => signal?.removeEventListener('abort', onAbort));
   }
 
   #settle(reply: WorkerMessage): void {

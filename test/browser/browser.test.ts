@@ -459,6 +459,10 @@ describe.each(engines)('in %s', (engine) => {
       },
     );
 
+    runs('opening files with one long-lived signal leaves no listener on it', async () => {
+      expect(await call(page, 'listenersLeftBySignal', 20)).toBe(0);
+    });
+
     runs('a reader and an atomic writer of one path opened at once never turn each other away', async () => {
       expect(await call(page, 'readerAndWriterAtOnce', 40)).toEqual({ refused: 0, failures: [] });
     });

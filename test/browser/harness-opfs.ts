@@ -174,6 +174,24 @@ export const reliability = {
     return { refused: failures.length, failures };
   },
 
+  /** Listeners left on one long-lived signal after `count` opens and closes with it. */
+  async listenersLeftBySignal(count: number): Promise<number> {
+    const signal = new AbortController().signal;
+    let listeners = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args: Parameters<AbortSignal['addEventListener']>) => {
+      listeners += 1;
+      add(...args);
+    };
+    signal.removeEventListener = (...args: Parameters<AbortSignal['removeEventListener']>) => {
+      listeners -= 1;
+      remove(...args);
+    };
+    for (let i = 0; i < count; i++) await (await OpfsFile.open('signal/file.bin', 'wb', { signal })).close();
+    return listeners;
+  },
+
   /** Keeps the endless upload referenced (a test closes the page under it). */
   uploadStarted: (): boolean => uploading !== undefined,
 };
