@@ -39,6 +39,14 @@ describe('closing a ReadableStream file while a read waits', () => {
     expect(decode(await read)).toBe('ready');
   });
 
+  test('closing after a read reported the stream failing succeeds: the error is not thrown twice', async () => {
+    const failure = new Error('the network went away');
+    const file = fromReadableStream(new ReadableStream({ start: (controller) => controller.error(failure) }));
+    await expect(file.read(10)).rejects.toBe(failure);
+    await expect(file.close()).resolves.toBeUndefined();
+    expect(file.closed).toBe(true);
+  });
+
   test('closing a CompressedInputStream over it cancels the source as well', async () => {
     const { stream, state } = silentSource();
     const compressed = new CompressedInputStream(fromReadableStream(stream), 'gzip');

@@ -8,11 +8,18 @@ import type { UnderlyingFile } from '../core/underlying.js';
 function readerSource(reader: ReadableStreamDefaultReader<unknown>): UnderlyingFile {
   let pending: Uint8Array | undefined;
   let cancelled: Promise<void> | undefined;
+  /** The stream's error, once a read reported it. */
+  let failed: { readonly error: unknown } | undefined;
   const cancel = () => (cancelled ??= reader.cancel());
+  const next = () =>
+    reader.read().catch((error: unknown) => {
+      failed = { error };
+      throw error;
+    });
   return {
     async read(into) {
       while (pending === undefined || pending.byteLength === 0) {
-        const { done, value } = await reader.read();
+        const { done, value } = await next();
         if (done) {
           // Cancelled by `close`: what this read waited for is not the end of the stream.
           if (cancelled !== undefined) throw new ClosedFileError('ReadableStreamFile closed while a read waited');
@@ -34,7 +41,11 @@ function readerSource(reader: ReadableStreamDefaultReader<unknown>): UnderlyingF
     },
     async close() {
       pending = undefined;
-      await cancel();
+      // Cancelling an errored stream rejects with its error, which a read reported already:
+      // closing after it succeeds (`await using` would otherwise throw it a second time).
+      await cancel().catch((error: unknown) => {
+        if (failed === undefined) throw error;
+      });
     },
   };
 }
