@@ -90,7 +90,9 @@ export async function uploadResumably(
     }
   };
 
-  const stream = await open(fs, path, store, key, onCheckpoint);
+  const stream = await unlessAborted(open(fs, path, store, key, onCheckpoint), signal, (late) =>
+    saver.save({ path, fingerprint, token: late.resumeToken }),
+  );
   saver.save({ path, fingerprint, token: stream.resumeToken });
   const resumedFrom = stream.tell();
   durable = Math.max(durable, resumedFrom);
@@ -132,6 +134,39 @@ export async function uploadResumably(
   await store.forget(key).catch(() => {});
   onProgress?.(size, size);
   return { path, size, resumedFrom };
+}
+
+/**
+ * `opening`, or a rejection with `signal`'s reason as soon as it aborts: the store's answers
+ * (ListParts, the upload's creation) may take their whole answer timeout. A stream that opens
+ * after the abort is suspended and given to `keep`, as an abort later keeps its upload.
+ */
+async function unlessAborted(
+  opening: Promise<ResumableOutputStream>,
+  signal: AbortSignal | undefined,
+  keep: (late: ResumableOutputStream) => void,
+): Promise<ResumableOutputStream> {
+  if (signal === undefined) return opening;
+  let onAbort = (): void => {};
+  const aborted = new Promise<never>((_, reject) => (onAbort = () => reject(signal.reason)));
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    signal.throwIfAborted();
+    return await Promise.race([opening, aborted]);
+  } catch (error) {
+    if (signal.aborted) {
+      void opening.then(
+        async (late) => {
+          await late.suspend().catch(() => {});
+          keep(late);
+        },
+        () => {},
+      );
+    }
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
 /** The upload's stream: resumed from the token kept under `key`, or a new upload. */
