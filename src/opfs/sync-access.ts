@@ -13,6 +13,7 @@ import { splitOpfsPath, type OpfsLocation } from './paths.js';
 import { estimateQuota, isQuotaFailure, NO_SPACE_COUNT, quotaError } from './quota.js';
 import { moveIntoPlace } from './replace.js';
 import { ReservingHandle, type SyncHandle } from './reserving-handle.js';
+import { sharedReader } from './shared-readers.js';
 import { opfsRoot } from '../platform/opfs-root.js';
 
 type SyncCapableHandle = FileSystemFileHandle & {
@@ -55,13 +56,23 @@ export class SyncAccess {
     // A write that does not fit names the quota, and a synchronous one cannot wait for it:
     // estimated now, alongside the open's own steps.
     const estimated = mode === 'rb' ? undefined : estimateQuota();
-    // Without read-only handles (before Chromium 121), a second handle on the file fails.
-    const readerLock = readOnlyHandles() ? 'shared' : 'exclusive';
+    // Without read-only handles (Firefox; Chromium before 121), a second handle on the file
+    // fails: a reader takes the path alone, and readers here share its handle.
+    if (mode === 'rb' && !readOnlyHandles()) {
+      const { handle, location } = await sharedReader(key, () =>
+        openOpfs(path, mode, options, 'exclusive', removeLeftover, undefined, async (location, file, releases) => ({
+          handle: await createHandle(file as SyncCapableHandle, path, true),
+          location,
+          releases,
+        })),
+      );
+      return new SyncAccess(path, handle, location, undefined, []);
+    }
     return openOpfs(
       path,
       mode,
       options,
-      readerLock,
+      'shared',
       removeLeftover,
       undefined, // no check to write: syncAccessWorks() said handles work
       async (location, file, releases, atomicSibling, replaced) => {

@@ -459,6 +459,15 @@ describe.each(engines)('in %s', (engine) => {
       },
     );
 
+    runs('two readers of one file on a page coexist, one after the other or at once, and free the path when closed', async () => {
+      expect(await call(page, 'twoReadersOfOneFile')).toEqual({
+        opened: 'opened',
+        texts: ['shared bytes', 'shared bytes'],
+        atOnce: ['fulfilled', 'fulfilled'],
+        writerAfter: 'opened',
+      });
+    });
+
     runs('opening files with one long-lived signal leaves no listener on it', async () => {
       expect(await call(page, 'listenersLeftBySignal', 20)).toBe(0);
     });

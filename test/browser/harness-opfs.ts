@@ -174,6 +174,29 @@ export const reliability = {
     return { refused: failures.length, failures };
   },
 
+  /** Two readers of one file on this page, one after the other and at once; then a writer. */
+  async twoReadersOfOneFile() {
+    await reliability.writeText('readers/data.txt', 'shared bytes');
+    const first = await OpfsFile.open('readers/data.txt', 'rb');
+    const second = await OpfsFile.open('readers/data.txt', 'rb').catch(failure);
+    const opened = 'readAt' in second ? 'opened' : second;
+    const texts =
+      'readAt' in second ? [await first.read(), await second.read()].map((bytes) => new TextDecoder().decode(bytes)) : [];
+    if ('readAt' in second) await second.close();
+    await first.close();
+    const atOnce = await Promise.allSettled([OpfsFile.open('readers/data.txt', 'rb'), OpfsFile.open('readers/data.txt', 'rb')]);
+    for (const each of atOnce) if (each.status === 'fulfilled') await each.value.close();
+    // Both closed: the path is free for a writer.
+    const writer = await OpfsFile.open('readers/data.txt', 'rb+').catch(failure);
+    if ('close' in writer) await writer.close();
+    return {
+      opened,
+      texts,
+      atOnce: atOnce.map((each) => each.status),
+      writerAfter: 'close' in writer ? 'opened' : writer,
+    };
+  },
+
   /** Listeners left on one long-lived signal after `count` opens and closes with it. */
   async listenersLeftBySignal(count: number): Promise<number> {
     const signal = new AbortController().signal;

@@ -1,0 +1,75 @@
+/**
+ * Readers of one path in this context sharing one sync access handle, where handles cannot
+ * be opened read-only (Firefox): there a second handle on a file fails, and a reader takes
+ * the path's lock alone, so a second reader of a file in the same page or worker was turned
+ * away (`EBUSY`) though nothing wrote it. The handle and its locks go with the last reader.
+ * @module
+ */
+import type { Release } from './locks.js';
+import type { OpfsLocation } from './paths.js';
+import type { SyncHandle } from './reserving-handle.js';
+
+/** A handle readers share, its locks, and how many readers have it open. */
+interface Shared {
+  readonly handle: SyncHandle;
+  readonly location: OpfsLocation;
+  readonly releases: Release[];
+  readers: number;
+}
+
+/** What opens the first reader's handle here: the handle, where it is, and its locks. */
+export type OpenReader = () => Promise<{ handle: SyncHandle; location: OpfsLocation; releases: Release[] }>;
+
+/** The readers' handle of each path here, once opened or being opened. */
+const byPath = new Map<string, Promise<Shared>>();
+
+/**
+ * A reader of `key`: a share of the handle readers have open here, or of a new one `open`
+ * makes. Each share's `close` counts down; the last closes the handle and releases its locks.
+ */
+export async function sharedReader(key: string, open: OpenReader): Promise<{ handle: SyncHandle; location: OpfsLocation }> {
+  for (let entry = byPath.get(key); entry !== undefined; entry = byPath.get(key)) {
+    const shared = await entry.catch(() => undefined);
+    if (shared !== undefined && shared.readers > 0) {
+      shared.readers += 1;
+      return { handle: share(key, entry, shared), location: shared.location };
+    }
+    // That open failed: its opener removed it, or will; open anew below.
+    if (byPath.get(key) === entry) byPath.delete(key);
+  }
+  const entry = open().then(({ handle, location, releases }): Shared => ({ handle, location, releases, readers: 1 }));
+  byPath.set(key, entry);
+  try {
+    const shared = await entry;
+    return { handle: share(key, entry, shared), location: shared.location };
+  } catch (error) {
+    if (byPath.get(key) === entry) byPath.delete(key);
+    throw error;
+  }
+}
+
+/** One reader's view of `shared`: reads go through, `close` counts down (once). */
+function share(key: string, entry: Promise<Shared>, shared: Shared): SyncHandle {
+  let closed = false;
+  const { handle } = shared;
+  return {
+    read: (buffer, options) => handle.read(buffer, options),
+    write: (buffer, options) => handle.write(buffer, options),
+    getSize: () => handle.getSize(),
+    truncate: (size) => handle.truncate(size),
+    // A reader writes nothing to flush.
+    flush: () => {},
+    close() {
+      if (closed) return;
+      closed = true;
+      shared.readers -= 1;
+      if (shared.readers > 0) return;
+      if (byPath.get(key) === entry) byPath.delete(key);
+      try {
+        handle.close();
+      } finally {
+        for (const release of shared.releases) release();
+      }
+    },
+  };
+}
