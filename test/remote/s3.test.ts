@@ -296,7 +296,9 @@ describe('S3FileSystem against Ceph', () => {
     expect(file.url).not.toContain(new URL(signed.url).searchParams.get('X-Amz-Signature'));
   });
 
-  it('rejects a part size below S3 minimum, naming it', () => {
+  it('rejects a part size below S3 minimum or above its largest, naming it', () => {
     expect(() => new S3FileSystem({ region: 'us-east-1', partSize: MiB })).toThrow(/partSize.*5 MiB/);
+    // S3 would refuse such parts only once their bytes were sent.
+    expect(() => new S3FileSystem({ region: 'us-east-1', partSize: 6 * 1024 * MiB })).toThrow(/partSize.*5 GiB.*6442450944/);
   });
 });

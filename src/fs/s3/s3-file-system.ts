@@ -60,8 +60,8 @@ export class S3FileSystem implements ResumableFileSystem {
     const { readAhead, concurrency, holeSizeLimit, rangeSizeLimit } = options;
     this.#readOptions = { readAhead, concurrency, holeSizeLimit, rangeSizeLimit, retry: this.#client.retry };
     this.#partSize = checkSize(options.partSize ?? 8 * 1024 * 1024, 'partSize');
-    if (this.#partSize < MIN_PART_SIZE)
-      throw new RangeError(`partSize must be at least 5 MiB (${MIN_PART_SIZE}), got ${this.#partSize}`);
+    if (this.#partSize < MIN_PART_SIZE || this.#partSize > MAX_PART_SIZE)
+      throw new RangeError(`partSize must be from 5 MiB to 5 GiB (${MIN_PART_SIZE} to ${MAX_PART_SIZE}), got ${this.#partSize}`);
     this.#uploadConcurrency = checkPositiveSize(options.uploadConcurrency ?? 4, 'uploadConcurrency');
   }
 
