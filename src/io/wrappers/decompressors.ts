@@ -24,9 +24,10 @@ export async function openDecompressor(raw: NativeFile, codec: CodecName): Promi
   return 'platform' in coding ? platformDecompressor(raw, codec, coding.platform()) : syncDecompressor(raw, codec, coding.sync());
 }
 
-/** What made reading the source fail, once it has. */
+/** What made reading the source fail, once it has; and whether it ended without a byte. */
 interface SourceFailure {
   error?: { readonly reason: unknown };
+  empty?: boolean;
 }
 
 function platformDecompressor(raw: NativeFile, codec: CodecName, stream: StreamPair): Decompressor {
@@ -41,6 +42,9 @@ function platformDecompressor(raw: NativeFile, codec: CodecName, stream: StreamP
       } catch (cause) {
         // The transform errors with the source's error too (feed aborts it): that one is not the data's fault.
         if (source.error !== undefined) throw source.error.reason;
+        // No bytes at all is no stream begun, so none cut short (as Arrow's fresh decompressor
+        // ends): the platform's decoders (Node's zlib) call it truncated.
+        if (source.empty === true) return undefined;
         throw new IOError(`${codec} data is corrupt or truncated: ${(cause as Error).message}`, { code: 'EINVAL', cause });
       }
     },
@@ -50,6 +54,7 @@ function platformDecompressor(raw: NativeFile, codec: CodecName, stream: StreamP
 
 /** Copies `raw` into the decompressor as it asks for more (backpressure); a failed read is kept in `source`. */
 async function feed(raw: NativeFile, writer: WritableStreamDefaultWriter<BufferSource>, source: SourceFailure): Promise<void> {
+  let fed = 0;
   try {
     for (;;) {
       await writer.ready;
@@ -62,8 +67,10 @@ async function feed(raw: NativeFile, writer: WritableStreamDefaultWriter<BufferS
         throw reason;
       }
       if (chunk.byteLength === 0) break;
+      fed += chunk.byteLength;
       await writer.write(chunk as Uint8Array<ArrayBuffer>); // read1 returns fresh, unshared memory
     }
+    source.empty = fed === 0;
     await writer.close();
   } catch (error) {
     await writer.abort(error).catch(() => {});
