@@ -1,6 +1,12 @@
 /** Closing a file over a source that may never answer: close cancels it instead of waiting. */
 import { describe, expect, test } from 'vitest';
-import { BufferedInputStream, ClosedFileError, CompressedInputStream, fromReadableStream } from '../../src/index.js';
+import {
+  BufferedInputStream,
+  ClosedFileError,
+  CompressedInputStream,
+  fromReadableStream,
+  transcodingInputStream,
+} from '../../src/index.js';
 import { decode, encode } from '../helpers.js';
 
 /** A stream whose pull never settles, and whether it was cancelled. */
@@ -53,6 +59,16 @@ describe('closing a ReadableStream file while a read waits', () => {
     const read = compressed.read(10).catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 20));
     await compressed.close();
+    expect(await read).toBeInstanceOf(ClosedFileError);
+    expect(state.cancelled).toBe(true);
+  });
+
+  test('closing a transcoding stream over it cancels the source as well', async () => {
+    const { stream, state } = silentSource();
+    const transcoded = transcodingInputStream(fromReadableStream(stream), 'latin-1', 'utf-8');
+    const read = transcoded.read(10).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await transcoded.close();
     expect(await read).toBeInstanceOf(ClosedFileError);
     expect(state.cancelled).toBe(true);
   });

@@ -53,6 +53,8 @@ export function transcodingInputStream(
       return count;
     },
     close: () => raw.close(),
+    // A read waiting on raw (a stream that may never answer) is interrupted, so close settles.
+    interrupt: () => raw.interrupt(),
   };
   return new NativeFile(backend, {
     kind: 'TranscodingInputStream',
