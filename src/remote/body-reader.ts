@@ -137,18 +137,24 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
  * a server that stalls, nor hold more than `maxBytes`.
  */
 export function boundedResponse(response: Response, idleTimeout: number, maxBytes = Number.POSITIVE_INFINITY): Response {
-  if (response.body === null || NULL_BODY.has(response.status) || response.status < 200) return response;
+  // `new Response` takes 200-599 only, and a body-less status no body.
+  const { status } = response;
+  if (response.body === null || NULL_BODY.has(status) || status < 200 || status > 599) return response;
   const chunks = boundedChunks(response.body, idleTimeout, maxBytes);
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await chunks.next();
-      if (done) controller.close();
-      else controller.enqueue(value);
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      async cancel() {
+        await chunks.return(undefined);
+      },
     },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
-  const { status, statusText, headers } = response;
+    // Nothing is read before the reader asks: a body nobody reads arms no idle timer.
+    { highWaterMark: 0 },
+  );
+  const { statusText, headers } = response;
   return new Response(body, { status, statusText, headers });
 }

@@ -90,6 +90,22 @@ describe('bodies that stall where only a little was expected', () => {
     await file.close();
   });
 
+  it('an answer with a status past 599 is IOError EREMOTE naming it, not a RangeError of the bounded body', async () => {
+    const raw = createServer();
+    raw.on('connection', (socket) => {
+      socket.once('data', () => socket.end('HTTP/1.1 600 Weird\r\ncontent-length: 5\r\n\r\nweird'));
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+      const fs = new S3FileSystem({ endpoint: url, region: 'us-east-1', forcePathStyle: true, retry: quick });
+      await expect(fs.listDir('bucket/dir')).rejects.toMatchObject({ name: 'IOError', message: expect.stringContaining('600') });
+    } finally {
+      raw.closeAllConnections();
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+    }
+  });
+
   it('an S3 listing whose body stalls mid-way fails ETIMEDOUT after the retries', async () => {
     server = await startHostileServer((_request, response) => {
       response.writeHead(200, { 'content-length': '5000' });
