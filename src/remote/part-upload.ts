@@ -49,6 +49,8 @@ export interface PartedUploadOptions extends PartOptions {
   readonly resume?: readonly string[];
   /** Told each time the durable parts grow: the whole ones' ids, and the bytes durable. */
   readonly onDurable?: (wholeIds: readonly string[], bytes: number) => void;
+  /** How long a discard lets the parts in flight finish before it cancels them, in ms. Default 5000. */
+  readonly discardGrace?: number;
 }
 
 /** What a stream asks of its upload besides the backend calls. */
@@ -97,9 +99,13 @@ export function partedUpload(
 
   const discard = (): Promise<void> => {
     discarding ??= (async () => {
-      // Parts in flight are cancelled, then awaited before the discard (a part landing after
-      // it would stay behind): waiting for them to finish by themselves could be for ever,
-      // as a part's request, which sends a body, has no answer timeout.
+      // Parts in flight settle before the discard: one the store finishes after it would stay
+      // behind (S3 keeps a part that lands after an abort). They get a grace to finish; then
+      // they are cancelled, as a part's request, which sends a body, has no answer timeout.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.discardGrace ?? 5000)));
+      await Promise.race([Promise.allSettled([...inFlight]), grace]);
+      clearTimeout(timer);
       controller.abort(failure ?? new IOError(`upload to ${target.name} aborted`, { code: 'EABORT' }));
       await Promise.allSettled([...inFlight]);
       await target.discard(ids.length);

@@ -69,9 +69,9 @@ describe('a parted upload', () => {
     return { target, calls };
   }
 
-  test('abort() cancels the parts in flight, then discards once they settled: a store that never answers cannot hang it', async () => {
+  test('abort() lets the parts in flight finish for a grace, then cancels them and discards: a store that never answers cannot hang it', async () => {
     const { target, calls } = silentStore();
-    const { underlying } = partedUpload(target, { partSize: 4, maxInFlight: 2 });
+    const { underlying } = partedUpload(target, { partSize: 4, maxInFlight: 2, discardGrace: 50 });
     await underlying.write!(new Uint8Array(8));
     await underlying.abort!(new Error('user abort'));
     expect(calls).toEqual(['part 0', 'part 1', 'part 0 cancelled', 'part 1 cancelled', 'discard 2']);
@@ -79,7 +79,7 @@ describe('a parted upload', () => {
 
   test("uploading a Blob that waits for a free slot rejects with the caller's abort reason at once", async () => {
     const { target } = silentStore();
-    const { underlying } = partedUpload(target, { partSize: 4, maxInFlight: 1 });
+    const { underlying } = partedUpload(target, { partSize: 4, maxInFlight: 1, discardGrace: 50 });
     const controller = new AbortController();
     const reason = new Error('user abort');
     const uploading = underlying.uploadFrom!(new Blob([new Uint8Array(16)]), 0, () => {}, controller.signal);
