@@ -17,9 +17,18 @@ export const canMove = (): boolean =>
   'function';
 
 /**
+ * How long a replacement waits for readers of the path in its own context: they are being
+ * closed alongside (`Promise.all`), or never will be before this close ends (`await using`
+ * closes a writer opened after its reader first), which a longer wait cannot tell apart.
+ */
+const SAME_CONTEXT_GRACE_MS = 1000;
+
+/**
  * Moves `sibling` over the file `path` names at `location`. If a write failed (`failed`), or
  * the move does, `discard()` removes the sibling and the old file stays.
- * @throws IOError `EIO` after a failed write, `EBUSY` when another context holds the file.
+ * @throws IOError `EIO` after a failed write; `EBUSY` when the move finds the file held, or a
+ * reader of it in this same context stays open past {@link SAME_CONTEXT_GRACE_MS} (readers in
+ * other contexts are waited for).
  */
 export async function moveIntoPlace(
   path: string,
@@ -36,17 +45,17 @@ export async function moveIntoPlace(
     throw new IOError(`${path} was not replaced: a write failed${why}, and the old file is kept`, { code, cause: failed });
   }
   const lock = pathLock(splitOpfsPath(path).join('/'));
-  // A reader of the path in this very context would be waited for by the code that must close
-  // it (`await using` closes a writer opened after its reader first): that wait never ends.
-  if (holdsHere(lock)) {
+  // A reader in this very context may be waited for by the code that must close it.
+  const grace = holdsHere(lock) ? AbortSignal.timeout(SAME_CONTEXT_GRACE_MS) : undefined;
+  const release = await acquire(lock, 'exclusive', path, true, grace).catch(async (cause: unknown) => {
     await discard();
+    if (grace?.aborted !== true) throw cause;
     throw new IOError(
-      `${path} was not replaced: a reader of it is open in this same tab or worker, which the replacement would wait for; ` +
-        'close the reader first. The old file is kept',
-      { code: 'EBUSY' },
+      `${path} was not replaced: a reader of it stays open in this same tab or worker, which the replacement waited ` +
+        `for ${SAME_CONTEXT_GRACE_MS} ms; close the reader first. The old file is kept`,
+      { code: 'EBUSY', cause },
     );
-  }
-  const release = await acquire(lock, 'exclusive', path, true);
+  });
   try {
     await sibling.move!(location.directory, location.name);
   } catch (cause) {

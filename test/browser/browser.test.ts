@@ -448,9 +448,9 @@ describe.each(engines)('in %s', (engine) => {
     );
 
     runs(
-      'an atomic writer closed before a reader of its path in the same context is EBUSY at once, the old file kept',
+      'an atomic writer closed while a reader of its path in the same context stays open is EBUSY, the old file kept; closed together, it replaces the file',
       async () => {
-        const refused = { closed: 'EBUSY', text: 'old' };
+        const refused = { closed: 'EBUSY', text: 'old', together: 'closed', after: 'newer' };
         expect(await call(page, 'writersClosedBeforeTheirReaders')).toEqual({
           worker: refused,
           async: refused,

@@ -20,8 +20,21 @@ export async function writerClosedBeforeItsReader(path: string, options: OpfsOpe
     timeout,
   ]);
   await reader.close();
-  const after = await OpfsFile.open(path, 'rb', options);
-  const text = new TextDecoder().decode(await after.read());
-  await after.close();
-  return { closed, text };
+  const text = await textOf(path, options);
+  // Both closed at once: the writer waits for the reader, which is closing, and replaces the file.
+  const reader2 = await OpfsFile.open(path, 'rb', options);
+  const writer2 = await OpfsFile.open(path, 'wb', options);
+  await writer2.write(encode('newer'));
+  const together = await Promise.all([writer2.close(), reader2.close()]).then(
+    () => 'closed',
+    (error: { code?: string }) => error.code ?? 'no code',
+  );
+  return { closed, text, together, after: await textOf(path, options) };
+}
+
+async function textOf(path: string, options: OpfsOpenOptions): Promise<string> {
+  const file = await OpfsFile.open(path, 'rb', options);
+  const text = new TextDecoder().decode(await file.read());
+  await file.close();
+  return text;
 }
