@@ -26,10 +26,18 @@ const byPath = new Map<string, Promise<Shared>>();
 /**
  * A reader of `key`: a share of the handle readers have open here, or of a new one `open`
  * makes. Each share's `close` counts down; the last closes the handle and releases its locks.
+ * Waiting for another reader's open here ends when `signal` aborts.
  */
-export async function sharedReader(key: string, open: OpenReader): Promise<{ handle: SyncHandle; location: OpfsLocation }> {
+export async function sharedReader(
+  key: string,
+  open: OpenReader,
+  signal?: AbortSignal,
+): Promise<{ handle: SyncHandle; location: OpfsLocation }> {
   for (let entry = byPath.get(key); entry !== undefined; entry = byPath.get(key)) {
-    const shared = await entry.catch(() => undefined);
+    const shared = await untilAborted(entry, signal).catch((error: unknown) => {
+      if (signal?.aborted) throw error;
+      return undefined;
+    });
     if (shared !== undefined && shared.readers > 0) {
       shared.readers += 1;
       return { handle: share(key, entry, shared), location: shared.location };
@@ -45,6 +53,20 @@ export async function sharedReader(key: string, open: OpenReader): Promise<{ han
   } catch (error) {
     if (byPath.get(key) === entry) byPath.delete(key);
     throw error;
+  }
+}
+
+/** `promise`, or its rejection with `signal`'s reason as soon as that aborts. */
+async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  signal.throwIfAborted();
+  let onAbort = (): void => {};
+  const aborted = new Promise<never>((_, reject) => (onAbort = () => reject(signal.reason)));
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
 

@@ -59,12 +59,15 @@ export class SyncAccess {
     // Without read-only handles (Firefox; Chromium before 121), a second handle on the file
     // fails: a reader takes the path alone, and readers here share its handle.
     if (mode === 'rb' && !readOnlyHandles()) {
-      const { handle, location } = await sharedReader(key, () =>
-        openOpfs(path, mode, options, 'exclusive', removeLeftover, undefined, async (location, file, releases) => ({
-          handle: await createHandle(file as SyncCapableHandle, path, true),
-          location,
-          releases,
-        })),
+      const { handle, location } = await sharedReader(
+        key,
+        () =>
+          openOpfs(path, mode, options, 'exclusive', removeLeftover, undefined, async (location, file, releases) => ({
+            handle: await createHandle(file as SyncCapableHandle, path, true),
+            location,
+            releases,
+          })),
+        options.signal,
       );
       return new SyncAccess(path, handle, location, undefined, []);
     }

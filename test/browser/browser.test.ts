@@ -468,6 +468,10 @@ describe.each(engines)('in %s', (engine) => {
       });
     });
 
+    runs("a reader waiting behind another reader's open here stops when its own signal aborts", async () => {
+      expect(await call(page, 'secondReaderAborted')).toBe('stopped');
+    });
+
     runs('opening files with one long-lived signal leaves no listener on it', async () => {
       expect(await call(page, 'listenersLeftBySignal', 20)).toBe(0);
     });

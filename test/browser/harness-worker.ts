@@ -11,6 +11,7 @@ import { contexts } from './opfs-contexts.js';
 import { droppedAtomicWriter } from './dropped-writer.js';
 import { openErrors } from './open-errors.js';
 import { writerClosedBeforeItsReader } from './same-context-reader.js';
+import { closeFirstReader, secondReaderAborted } from './waiting-readers.js';
 import { opfsContract } from './opfs-contract.js';
 
 const kept: Buffer[] = [];
@@ -23,6 +24,8 @@ const api = {
   droppedAtomicWriter,
   openErrors,
   writerClosedBeforeItsReader,
+  secondReaderAborted,
+  closeFirstReader,
   responseOfFile: contexts.responseOfFile,
   attach(handle: WasmPoolHandle): void {
     pool = attachMemoryPool(handle);

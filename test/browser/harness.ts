@@ -145,6 +145,18 @@ const harness = {
       dedicated: await startHarnessWorker().writerClosedBeforeItsReader('same-context/dedicated.txt'),
     };
   },
+  /** Readers waiting in a dedicated worker behind a writer here: the second's signal ends its wait. */
+  async secondReaderAborted(): Promise<string> {
+    const writer = await OpfsFile.open('joiner/data.txt', 'wb');
+    await writer.write(new TextEncoder().encode('data'));
+    await writer.close();
+    const holder = await OpfsFile.open('joiner/data.txt', 'rb+');
+    const worker = startHarnessWorker();
+    const outcome = await worker.secondReaderAborted('joiner/data.txt');
+    await holder.close();
+    await worker.closeFirstReader();
+    return outcome;
+  },
   async workerSyncOpfs() {
     const result = await startHarnessWorker().syncOpfs('worker/sync.txt');
     const page = await OpfsFile.open('worker/sync.txt', 'rb');
