@@ -51,13 +51,15 @@ export async function copyBlob(
       await abortCopy();
       throw new IOError(`the copy of ${name} made no progress for ${STALL_LIMIT_MS / 1000} s: aborted`, { code: 'ETIMEDOUT' });
     }
+    let head: Response;
     try {
       await sleep(wait, signal);
+      head = await client.request({ method: 'HEAD', ...target, signal });
     } catch (reason) {
-      await abortCopy().catch(() => {});
+      // Aborted while waiting or polling: the copy still pending on the store is aborted too.
+      if (signal?.aborted) await abortCopy().catch(() => {});
       throw reason;
     }
-    const head = await client.request({ method: 'HEAD', ...target, signal });
     if (id !== null && head.headers.get('x-ms-copy-id') !== id)
       throw new IOError(`the copy of ${name} was replaced by another copy or write`, { code: 'ESTALE' });
     status = head.headers.get('x-ms-copy-status');
