@@ -93,7 +93,12 @@ describe('bodies that stall where only a little was expected', () => {
   it('an answer with a status past 599 is IOError EREMOTE naming it, not a RangeError of the bounded body', async () => {
     const raw = createServer();
     raw.on('connection', (socket) => {
-      socket.once('data', () => socket.end('HTTP/1.1 600 Weird\r\ncontent-length: 5\r\n\r\nweird'));
+      // Answered once the request's head has come whole, and the connection closed with it.
+      let head = '';
+      socket.on('data', (chunk: Buffer) => {
+        head += chunk.toString('latin1');
+        if (head.includes('\r\n\r\n')) socket.end('HTTP/1.1 600 Weird\r\nconnection: close\r\ncontent-length: 5\r\n\r\nweird');
+      });
     });
     await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
     try {
