@@ -9,7 +9,7 @@
 import { FileNotFoundError, IOError } from '../errors.js';
 import { checkPositiveSize, describe } from '../util/validate.js';
 import type { FileInfo, FileSystem } from './file-system.js';
-import { checkPath, joinPath } from './paths.js';
+import { baseName, checkPath, joinPath, parentPath } from './paths.js';
 
 /** Options of {@link copyFiles}. */
 export interface CopyFilesOptions {
@@ -148,13 +148,8 @@ async function copyOne(
   if (COMMIT_ON_CLOSE.has(destination.typeName)) return copyInto(source, from, destination, to, chunkSize, signal, onBytes);
   // Named after the target, cut to 32 characters: a disk takes names of 255 bytes at most,
   // and the target's may be that long already.
-  const named = Array.from(to.slice(to.lastIndexOf('/') + 1))
-    .slice(0, 32)
-    .join('');
-  const sibling = joinPath(
-    to.slice(0, to.lastIndexOf('/') + 1),
-    `${named}.nativefile-${Math.random().toString(36).slice(2, 10)}.partial`,
-  );
+  const named = Array.from(baseName(to)).slice(0, 32).join('');
+  const sibling = joinPath(parentPath(to), `${named}.nativefile-${Math.random().toString(36).slice(2, 10)}.partial`);
   try {
     const count = await copyInto(source, from, destination, sibling, chunkSize, signal, onBytes);
     await destination.move(sibling, to);

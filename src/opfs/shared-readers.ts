@@ -5,6 +5,7 @@
  * away (`EBUSY`) though nothing wrote it. The handle and its locks go with the last reader.
  * @module
  */
+import { untilAborted } from '../util/until-aborted.js';
 import type { Release } from './locks.js';
 import type { OpfsLocation } from './paths.js';
 import type { SyncHandle } from './reserving-handle.js';
@@ -53,20 +54,6 @@ export async function sharedReader(
   } catch (error) {
     if (byPath.get(key) === entry) byPath.delete(key);
     throw error;
-  }
-}
-
-/** `promise`, or its rejection with `signal`'s reason as soon as that aborts. */
-async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  signal.throwIfAborted();
-  let onAbort = (): void => {};
-  const aborted = new Promise<never>((_, reject) => (onAbort = () => reject(signal.reason)));
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await Promise.race([promise, aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
   }
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { IOError } from '../errors.js';
+import { concat } from '../io/core/cursor.js';
 
 /** What {@link readBodyInto} got. */
 export interface BodyResult {
@@ -92,14 +93,7 @@ export async function readWholeBody(
     chunks.push(chunk);
     total += chunk.byteLength;
   }
-  if (total > limit) return undefined;
-  const whole = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    whole.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return whole;
+  return total > limit ? undefined : concat(chunks, total);
 }
 
 /**

@@ -4,6 +4,7 @@
  * @module
  */
 import { FileNotFoundError, IOError } from '../errors.js';
+import { boundedResponse } from './body-reader.js';
 import { redactSecrets } from './redact.js';
 
 /** What a status maps to when the store says nothing more specific. */
@@ -20,11 +21,23 @@ export function statusError(status: number, statusText: string, url: string, det
   return new IOError(what, { code: 'EREMOTE' });
 }
 
+/** How much of an error answer's body is read: enough for any store's error document. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
 /**
- * How much of an error answer's body is read: enough for any store's error document. Read
- * through `boundedResponse`, with the answer timeout, so that one that stalls cannot hang.
+ * The error of a failed answer: what the store makes of it (`store.error`: S3's XML, a
+ * WebHDFS RemoteException), else {@link responseError}. Its body is read through
+ * `boundedResponse`, within `idleTimeout` and to 64 KiB, so that one that stalls cannot hang.
  */
-export const ERROR_BODY_LIMIT = 64 * 1024;
+export function failureOf(
+  response: Response,
+  name: string,
+  idleTimeout: number,
+  store?: { error?(response: Response): Promise<IOError> },
+): Promise<IOError> {
+  const bounded = boundedResponse(response, idleTimeout, ERROR_BODY_LIMIT);
+  return store?.error?.(bounded) ?? responseError(bounded, name);
+}
 
 /** The error of a response that is not ok, after reading (a little of) its body for detail. */
 export async function responseError(response: Response, url: string): Promise<IOError> {

@@ -4,8 +4,8 @@
  * @module
  */
 import { FileNotFoundError, IOError } from '../errors.js';
-import { boundedResponse, discardBody, readWholeBody } from './body-reader.js';
-import { ERROR_BODY_LIMIT, isRetryableStatus, networkError, responseError, statusError } from './http-errors.js';
+import { discardBody, readWholeBody } from './body-reader.js';
+import { failureOf, isRetryableStatus, networkError, statusError } from './http-errors.js';
 import { parseContentRange } from './range-reader.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
 import { timeoutSignal } from './signals.js';
@@ -143,7 +143,7 @@ async function send(request: ProbeRequest, method: 'HEAD' | 'GET', range: string
     const error =
       method === 'HEAD'
         ? statusError(response.status, response.statusText, name)
-        : await responseError(boundedResponse(response, request.retry.answerTimeout, ERROR_BODY_LIMIT), name);
+        : await failureOf(response, name, request.retry.answerTimeout);
     if (isRetryableStatus(response.status)) throw new Transient(error, parseRetryAfter(response.headers.get('retry-after')));
     throw error;
   });

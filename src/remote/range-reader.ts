@@ -5,8 +5,8 @@
  * @module
  */
 import { IOError } from '../errors.js';
-import { boundedResponse, discardBody, readBodyInto } from './body-reader.js';
-import { ERROR_BODY_LIMIT, isRetryableStatus, networkError, responseError } from './http-errors.js';
+import { discardBody, readBodyInto } from './body-reader.js';
+import { failureOf, isRetryableStatus, networkError } from './http-errors.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
 import { timeoutSignal } from './signals.js';
 import type { RangeTransport } from './transport.js';
@@ -45,8 +45,7 @@ export async function readRangeInto(context: ReadContext, offset: number, into: 
     }
     if (!response.ok) {
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-      const failed = boundedResponse(response, context.retry.answerTimeout, ERROR_BODY_LIMIT);
-      const error = await (transport.error?.(failed) ?? responseError(failed, transport.name));
+      const error = await failureOf(response, transport.name, context.retry.answerTimeout, transport);
       if (isRetryableStatus(response.status)) throw new Transient(error, retryAfter);
       throw error;
     }

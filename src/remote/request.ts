@@ -5,7 +5,7 @@
  */
 import { IOError } from '../errors.js';
 import { boundedResponse } from './body-reader.js';
-import { ERROR_BODY_LIMIT, isRetryableStatus, networkError, responseError } from './http-errors.js';
+import { failureOf, isRetryableStatus, networkError } from './http-errors.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
 import { timeoutSignal } from './signals.js';
 
@@ -75,8 +75,7 @@ async function attempt(request: RetriedRequest): Promise<Response> {
     bounded.clear();
   }
   if (response.ok || request.accept?.(response.status) === true) return response;
-  const failed = boundedResponse(response, request.retry.answerTimeout, ERROR_BODY_LIMIT);
-  const error = await (request.error?.(failed) ?? responseError(failed, request.name));
+  const error = await failureOf(response, request.name, request.retry.answerTimeout, request);
   if (isRetryableStatus(response.status)) throw new Transient(error, parseRetryAfter(response.headers.get('retry-after')));
   throw error;
 }

@@ -5,6 +5,7 @@
  */
 import { UnsupportedOperationError } from '../../errors.js';
 import { requireOpfs } from '../../platform/opfs-root.js';
+import { untilAborted } from '../../util/until-aborted.js';
 import { describe } from '../../util/validate.js';
 
 /** What {@link OpfsFileSystem.estimate} reports, in bytes. */
@@ -57,19 +58,7 @@ export async function persistStorage(options: PersistOptions = {}): Promise<bool
   const { signal } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal))
     throw new TypeError(`options.signal must be an AbortSignal, got ${describe(signal)}`);
-  const asked = storage('persist').persist();
-  if (signal === undefined) return asked;
-  signal.throwIfAborted();
-  let stop: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    stop = () => reject(signal.reason);
-    signal.addEventListener('abort', stop, { once: true });
-  });
-  try {
-    return await Promise.race([asked, aborted]);
-  } finally {
-    signal.removeEventListener('abort', stop!);
-  }
+  return untilAborted(storage('persist').persist(), signal);
 }
 
 /** `navigator.storage.persisted()`. */

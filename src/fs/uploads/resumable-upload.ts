@@ -8,6 +8,7 @@
  * @module
  */
 import { FileNotFoundError, IOError } from '../../errors.js';
+import { untilAborted } from '../../util/until-aborted.js';
 import { checkPositiveSize, describe } from '../../util/validate.js';
 import type { FileSystem, ResumableFileSystem, ResumableOutputStream, UploadCheckpoint } from '../file-system.js';
 import { checkPath } from '../paths.js';
@@ -146,15 +147,10 @@ async function unlessAborted(
   signal: AbortSignal | undefined,
   keep: (late: ResumableOutputStream) => void,
 ): Promise<ResumableOutputStream> {
-  if (signal === undefined) return opening;
-  let onAbort = (): void => {};
-  const aborted = new Promise<never>((_, reject) => (onAbort = () => reject(signal.reason)));
-  signal.addEventListener('abort', onAbort, { once: true });
   try {
-    signal.throwIfAborted();
-    return await Promise.race([opening, aborted]);
+    return await untilAborted(opening, signal);
   } catch (error) {
-    if (signal.aborted) {
+    if (signal?.aborted === true) {
       void opening.then(
         async (late) => {
           await late.suspend().catch(() => {});
@@ -164,8 +160,6 @@ async function unlessAborted(
       );
     }
     throw error;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
   }
 }
 
