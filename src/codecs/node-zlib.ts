@@ -10,6 +10,7 @@ import type * as Zlib from 'node:zlib';
 import { corrupt, tooLarge, truncated } from './codec-errors.js';
 import type { CodecName } from './names.js';
 import { nodeBuiltin } from '../platform/node-builtin.js';
+import { concat } from '../util/concat.js';
 import type { NodeZlib } from './zlib-module.js';
 import type { StreamPair } from './platform.js';
 import type { BufferCodec } from './transform.js';
@@ -92,7 +93,7 @@ export function nodeBufferCodec(zlib: NodeZlib, name: CodecName, level: number |
         const used = (engine as unknown as { bytesWritten: number }).bytesWritten;
         offset += used > 0 ? used : data.byteLength - offset;
       } while (name === 'brotli' && offset < data.byteLength);
-      return parts.length === 1 ? parts[0]! : concat(parts, total);
+      return concat(parts, total);
     },
   };
 }
@@ -141,14 +142,4 @@ function oneShots(zlib: NodeZlib, name: CodecName): [OneShot, OneShot] {
 /** A Node Buffer's bytes as a plain Uint8Array over the same memory. */
 function bytes(buffer: globalThis.Buffer): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const joined = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.byteLength;
-  }
-  return joined;
 }

@@ -1,3 +1,4 @@
+import { concat } from '../util/concat.js';
 import { tooLarge, truncated } from './codec-errors.js';
 
 /**
@@ -99,19 +100,7 @@ export function encodeAll(encoder: SyncEncoder, data: Uint8Array): Uint8Array {
   } finally {
     encoder.dispose();
   }
-  return join(parts, total);
-}
-
-/** The parts as one array (the part itself when there is one). */
-export function join(parts: readonly Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const joined = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.byteLength;
-  }
-  return joined;
+  return concat(parts, total);
 }
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 import { IOError } from '../errors.js';
-import { concat } from '../io/core/cursor.js';
+import { concat } from '../util/concat.js';
 
 /** What {@link readBodyInto} got. */
 export interface BodyResult {

@@ -9,7 +9,8 @@
 import { IOError } from '../../errors.js';
 import { Buffer } from '../../memory/buffer.js';
 import { countAnswer } from './contract-checks.js';
-import { concat, type Cursor } from './cursor.js';
+import type { Cursor } from './cursor.js';
+import { concat } from '../../util/concat.js';
 import { isThenable } from './awaitable.js';
 import { runAsync, runSync, settle, syncValue, YIELD_TO_EVENT_LOOP, type Steps } from './steps.js';
 import type { Awaitable, ByteRange, UnderlyingFile } from './underlying.js';

@@ -1,4 +1,5 @@
 import type { Awaitable, UnderlyingFile } from './underlying.js';
+import { concat } from '../../util/concat.js';
 
 /**
  * Where a file is: its position, and the bytes read ahead but not consumed (a line reader
@@ -55,16 +56,4 @@ export class Cursor {
   forget(): void {
     this.#unread = undefined;
   }
-}
-
-/** The parts joined into one array (the part itself when there is one). */
-export function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
 }
