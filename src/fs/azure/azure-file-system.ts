@@ -18,7 +18,6 @@ import type {
 } from '../file-system.js';
 import { checkDeleteOptions } from '../dir-contents.js';
 import { recursiveOption } from '../options.js';
-import { parentPath } from '../paths.js';
 import { needBlob, split } from './azure-paths.js';
 import { appendTo } from './azure-append.js';
 import { deletePrefix, ensureMarker, keepParent, statBlob, type BlobStat } from './azure-blobs.js';
@@ -27,6 +26,7 @@ import { AzureFile, AzureOutputStream } from './azure-file.js';
 import { listBlobs, listContainers } from './azure-listing.js';
 import { blockUpload, MAX_BLOCK_SIZE } from './azure-upload.js';
 import { copyChecked } from './azure-copy.js';
+import { createBlobDir, createContainer } from './azure-create-dir.js';
 import { openResumable, resumeResumable } from './azure-resumable.js';
 
 /** Options of {@link AzureFileSystem}. */
@@ -190,25 +190,8 @@ export class AzureFileSystem implements ResumableFileSystem {
     const recursive = recursiveOption(options, true);
     const { container, blob } = split(path);
     if (container === '') throw new IOError('cannot create the root of an Azure account', { code: 'EEXIST' });
-    if (blob === '') {
-      await this.#client.request({ method: 'PUT', container, query: { restype: 'container' }, accept: (s) => s === 409 });
-      return;
-    }
-    const levels: string[] = [];
-    for (let level = blob; level !== '' && level !== '/'; level = parentPath(level)) levels.unshift(level);
-    const stats = await Promise.all(levels.map((level) => this.#stat(container, level)));
-    const [itself, ...above] = [stats.at(-1)!, ...stats.slice(0, -1)];
-    if (itself.kind === 'file') throw new IOError(`a file exists at ${container}/${blob}`, { code: 'EEXIST' });
-    const fileAbove = above.findIndex((stat) => stat.kind === 'file');
-    if (fileAbove >= 0) throw new IOError(`not a directory: ${container}/${levels[fileAbove]}`, { code: 'ENOTDIR' });
-    if (itself.kind === 'directory') return;
-    const containerMissing = stats.some((stat) => stat.kind === 'missing' && stat.containerMissing);
-    const parentMissing = levels.length > 1 && above.at(-1)!.kind === 'missing';
-    if (!recursive && (containerMissing || parentMissing))
-      throw new FileNotFoundError(`the parent of ${container}/${blob} does not exist (createDir without recursive)`);
-    if (containerMissing) await this.createDir(container);
-    for (const [i, level] of levels.entries())
-      if (stats[i]!.kind === 'missing') await ensureMarker(this.#client, container, level);
+    if (blob === '') await createContainer(this.#client, container);
+    else await createBlobDir(this.#client, container, blob, recursive);
   }
 
   /** Deletes a blob (not a directory); its directory stays, as a marker if it has no other entry. */
