@@ -41,7 +41,16 @@ export class WorkerConnection {
         : ' (its script could not be fetched or run: a 404, a wrong MIME type, a CSP or syntax error)';
       this.#fail(`the nativefile IO worker failed${detail}`);
     });
-    this.#ready = this.#handshake(startTimeout);
+    // A start that fails otherwise than by an error event or the timeout (the worker answers
+    // `hello` with an error, the page's pool does not load, `hello` cannot be posted) fails the
+    // connection as they do: else `failed` stays false and the package's own worker, never
+    // replaced, leaves every later call to reject with that first error for the page's life.
+    this.#ready = this.#handshake(startTimeout).catch((error: unknown) => {
+      throw this.#fail(
+        `the nativefile IO worker did not start: ${(error as Error | undefined)?.message ?? String(error)}`,
+        error,
+      );
+    });
     this.#ready.catch(() => {}); // callers see the failure through their own calls
   }
 
@@ -161,10 +170,10 @@ export class WorkerConnection {
     }
   }
 
-  /** Rejects every pending and later call with an `EWORKER` error saying `why`. */
-  #fail(why: string): IOError {
+  /** Rejects every pending and later call with an `EWORKER` error saying `why` (caused by `cause`). */
+  #fail(why: string, cause?: unknown): IOError {
     if (this.#failure !== undefined) return this.#failure;
-    const failure = new IOError(why, { code: 'EWORKER' });
+    const failure = new IOError(why, { code: 'EWORKER', ...(cause === undefined ? {} : { cause }) });
     this.#failure = failure;
     for (const pending of this.#pending.values()) pending.reject(failure);
     this.#pending.clear();
