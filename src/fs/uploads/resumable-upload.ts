@@ -22,6 +22,8 @@ export interface ResumableUploadOptions {
   /**
    * Stops the upload: parts in flight are cancelled, the upload stays on the store and its
    * token in `store`, so a later call resumes it; the call rejects with the signal's reason.
+   * Aborted before the upload has opened, the call rejects at once and a new upload the
+   * store opens after that is discarded, not kept (it has no durable parts to resume).
    */
   signal?: AbortSignal;
   /** The folder that keeps the tokens: an OPFS path in browsers (default `.nativefile/uploads`), a path in Node (default a folder under `os.tmpdir()`). */
@@ -91,9 +93,7 @@ export async function uploadResumably(
     }
   };
 
-  const stream = await unlessAborted(open(fs, path, store, key, onCheckpoint), signal, (late) =>
-    saver.save({ path, fingerprint, token: late.resumeToken }),
-  );
+  const { stream } = await unlessAborted(open(fs, path, store, key, onCheckpoint), signal);
   saver.save({ path, fingerprint, token: stream.resumeToken });
   const resumedFrom = stream.tell();
   durable = Math.max(durable, resumedFrom);
@@ -139,28 +139,35 @@ export async function uploadResumably(
 
 /**
  * `opening`, or a rejection with `signal`'s reason as soon as it aborts: the store's answers
- * (ListParts, the upload's creation) may take their whole answer timeout. A stream that opens
- * after the abort is suspended and given to `keep`, as an abort later keeps its upload.
+ * (ListParts, the upload's creation) may take their whole answer timeout. Once the call has
+ * rejected, nothing may outlive it that the caller cannot see: a stream that opens later is
+ * not saved. A new upload is aborted (S3's multipart upload released; Azure has staged
+ * nothing), since no token of it is kept to resume it from; a resumed one is suspended, its
+ * record left as it was, so the parts it held before are not thrown away.
  */
-async function unlessAborted(
-  opening: Promise<ResumableOutputStream>,
-  signal: AbortSignal | undefined,
-  keep: (late: ResumableOutputStream) => void,
-): Promise<ResumableOutputStream> {
+async function unlessAborted(opening: Promise<Opened>, signal: AbortSignal | undefined): Promise<Opened> {
   try {
     return await untilAborted(opening, signal);
   } catch (error) {
     if (signal?.aborted === true) {
-      void opening.then(
-        async (late) => {
-          await late.suspend().catch(() => {});
-          keep(late);
-        },
-        () => {},
-      );
+      void opening
+        .then(
+          async ({ stream, resumed }) => {
+            if (resumed) await stream.suspend();
+            else await stream.abort(signal.reason);
+          },
+          () => {},
+        )
+        .catch(() => {}); // nobody is left to tell: the call has rejected already
     }
     throw error;
   }
+}
+
+/** An upload's stream, and whether it resumes one a token names (else it is a new upload). */
+interface Opened {
+  readonly stream: ResumableOutputStream;
+  readonly resumed: boolean;
 }
 
 /** The upload's stream: resumed from the token kept under `key`, or a new upload. */
@@ -170,15 +177,15 @@ async function open(
   store: UploadStore,
   key: string,
   onCheckpoint: (checkpoint: UploadCheckpoint) => void,
-): Promise<ResumableOutputStream> {
+): Promise<Opened> {
   const record = await store.load(key);
   if (record !== undefined) {
     try {
-      return await fs.resumeOutputStream(path, record.token, { onCheckpoint });
+      return { stream: await fs.resumeOutputStream(path, record.token, { onCheckpoint }), resumed: true };
     } catch (error) {
       // Gone (completed or aborted elsewhere) or unreadable: a new upload, the record replaced.
       if (!(error instanceof FileNotFoundError || error instanceof TypeError || error instanceof RangeError)) throw error;
     }
   }
-  return fs.openOutputStream(path, { resumable: true, onCheckpoint });
+  return { stream: await fs.openOutputStream(path, { resumable: true, onCheckpoint }), resumed: false };
 }
