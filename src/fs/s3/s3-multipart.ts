@@ -6,11 +6,27 @@
  */
 import { FileNotFoundError, IOError } from '../../errors.js';
 import type { S3Client } from './s3-client.js';
+import { md5, toHex } from './md5.js';
 import { s3Error } from './s3-errors.js';
 import { escapeXml, xmlBlocks, xmlValue } from '../../remote/xml.js';
 
 /** S3's most parts in one upload. */
 export const MAX_PARTS = 10_000;
+
+/**
+ * The ETag S3 (and Ceph, measured) gives the object a multipart upload of these parts makes:
+ * the MD5 of the parts' binary MD5s, then `-` and the part count. `undefined` when a part's
+ * ETag is not a plain MD5 (S3's with SSE-KMS or SSE-C are not).
+ */
+export function multipartEtag(etags: readonly string[]): string | undefined {
+  const digests = new Uint8Array(16 * etags.length);
+  for (const [i, etag] of etags.entries()) {
+    const hex = /^"?([0-9a-fA-F]{32})"?$/.exec(etag)?.[1];
+    if (hex === undefined) return undefined;
+    for (let j = 0; j < 16; j++) digests[i * 16 + j] = parseInt(hex.slice(j * 2, j * 2 + 2), 16);
+  }
+  return `${toHex(md5(digests))}-${etags.length}`;
+}
 
 /** A part the store holds. */
 export interface StoredPart {
@@ -60,15 +76,64 @@ export class Multipart {
     return etag;
   }
 
-  /** Completes the upload from its parts' ETags, in order: the object appears. */
+  /**
+   * Completes the upload from its parts' ETags, in order: the object appears.
+   * @throws FileNotFoundError when the upload is gone and the object at the key is not the
+   * one these parts make (the message says which of those it is).
+   */
   async complete(id: string, etags: readonly string[], signal: AbortSignal | undefined): Promise<void> {
     const parts = etags.map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${escapeXml(etag)}</ETag></Part>`);
     const body = `<CompleteMultipartUpload>${parts.join('')}</CompleteMultipartUpload>`;
     const { bucket, key } = this;
+    const query = { uploadId: id };
+    const accept = (status: number): boolean => status === 404;
+    const { response, text } = await this.client.requestText({ method: 'POST', bucket, key, query, body, signal, accept });
+    if (response.status === 404) {
+      const error = s3Error(404, response.statusText, this.name, text);
+      if (xmlValue(text, 'Code') !== 'NoSuchUpload') throw error;
+      // An attempt whose answer was lost (a cut connection, a timeout) may have completed the
+      // upload: AWS then answers the retry NoSuchUpload (Ceph answers 200 itself when the
+      // object there matches). The object at the key tells whether it was this upload.
+      return this.#completedBefore(id, etags, error, signal);
+    }
     // S3 may answer 200 and still fail, with an error document in the body.
-    const { text } = await this.client.requestText({ method: 'POST', bucket, key, query: { uploadId: id }, body, signal });
     if (xmlValue(text, 'Code') !== undefined && text.includes('<Error'))
       throw s3Error(500, 'CompleteMultipartUpload failed', this.name, text);
+  }
+
+  /**
+   * Resolves if the object at the key is the one the parts `etags` make, which a Complete of
+   * upload `id` whose answer was lost wrote; else throws, the upload's state said.
+   */
+  async #completedBefore(id: string, etags: readonly string[], gone: IOError, signal: AbortSignal | undefined): Promise<void> {
+    const { bucket, key } = this;
+    const state = `the upload ${id} of ${this.name} is gone (CompleteMultipartUpload answered NoSuchUpload: completed or aborted)`;
+    const expected = multipartEtag(etags);
+    if (expected === undefined) {
+      throw new FileNotFoundError(
+        `${state}, and whether it made the object there cannot be told: its parts' ETags are not MD5s (SSE-KMS or SSE-C encryption?)`,
+        { cause: gone },
+      );
+    }
+    let head: Response;
+    try {
+      head = await this.client.request({ method: 'HEAD', bucket, key, signal, accept: (status) => status === 404 });
+    } catch (error) {
+      if (signal?.aborted === true) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new IOError(`${state}, and looking for the object it would have made failed: ${reason}`, {
+        code: error instanceof IOError ? error.code : 'EIO',
+        cause: error,
+      });
+    }
+    if (head.status === 404)
+      throw new FileNotFoundError(`${state}, and no object is there: nothing was written`, { cause: gone });
+    const found = head.headers.get('etag');
+    if (found !== null && found.replace(/^"|"$/g, '').toLowerCase() === expected) return;
+    throw new FileNotFoundError(
+      `${state}, and the object there has ETag ${found ?? '(none given)'}, not "${expected}" that these ${etags.length} parts make: it is another write`,
+      { cause: gone },
+    );
   }
 
   /** Aborts the upload: its parts are deleted. An upload already gone is not an error. */

@@ -30,6 +30,9 @@ export function s3Upload(multipart: Multipart, options: UploadOptions): { underl
   const { name, client, bucket, key } = multipart;
   const { partSize, resumable, onCheckpoint } = options;
   let uploadId: Promise<string> | undefined = resumable === undefined ? undefined : Promise.resolve(resumable.uploadId);
+  // A Create whose answer was lost, then retried, leaves an upload of the key nobody learnt the
+  // id of. It is not looked for: S3's list of uploads cannot tell it from another writer's of
+  // the same key, which must not be aborted. It holds no part; a lifecycle rule ends it (README).
   const started = (signal: AbortSignal): Promise<string> => (uploadId ??= multipart.create(signal));
   const put = async (body: Uint8Array<ArrayBuffer>, signal: AbortSignal): Promise<void> => {
     await client.request({ method: 'PUT', bucket, key, body, signal });
