@@ -18,10 +18,10 @@ export interface RetriedRequest {
   /** Sends one attempt (signing anew each time, since signatures carry the time). */
   send(signal: AbortSignal | undefined): Promise<Response>;
   /**
-   * Whether the request sends a body: then the answer may take as long as the body takes to
-   * go, and only a request without one is bounded by `retry.answerTimeout`.
+   * The body the request sends, if any. The attempt, sending and answer together, may then take
+   * `retry.answerTimeout` and one more for each 256 KiB of it ({@link attemptTimeout}).
    */
-  readonly sendsBody?: boolean;
+  readonly body?: Uint8Array | Blob | string | undefined;
   /** Statuses that are an answer rather than a failure (such as 404 for an existence check). */
   readonly accept?: (status: number) => boolean;
   /** The store's error for a failed response (S3 XML, WebHDFS RemoteException). */
@@ -61,7 +61,7 @@ export async function sendForText(request: RetriedRequest): Promise<TextAnswer> 
 /** One attempt of a request, judged. */
 async function attempt(request: RetriedRequest): Promise<Response> {
   const { signal } = request;
-  const bounded = timeoutSignal(signal, request.sendsBody === true ? 0 : request.retry.answerTimeout, request.name);
+  const bounded = timeoutSignal(signal, attemptTimeout(request.retry.answerTimeout, request.body), request.name);
   let response: Response;
   try {
     response = await request.send(bounded.signal);
@@ -78,6 +78,29 @@ async function attempt(request: RetriedRequest): Promise<Response> {
   const error = await failureOf(response, request.name, request.retry.answerTimeout, request);
   if (isRetryableStatus(response.status)) throw new Transient(error, parseRetryAfter(response.headers.get('retry-after')));
   throw error;
+}
+
+/**
+ * How many bytes of a request's body one `answerTimeout` covers: 256 KiB, a floor of about
+ * 4.3 KiB/s a request with the default 60 s. An upload sends several parts at once over one
+ * link, each slower than the link: with 4 in flight (the default) a link of about 140 kbit/s
+ * still gets its parts through, and a server that takes an 8 MiB part and never answers is
+ * given up on after 33 answer timeouts (33 min by default) rather than never.
+ */
+const BYTES_PER_ANSWER_TIMEOUT = 256 * 1024;
+
+/**
+ * The time an attempt sending `body` may take, body and answer: `answerTimeout` for the answer
+ * and one more for each {@link BYTES_PER_ANSWER_TIMEOUT} of body; 0 (no timeout) stays 0.
+ * `fetch` does not tell when a body has gone (and a streamed body, which would, has no
+ * Content-Length, which stores need), so the clock cannot start there: it runs from the start
+ * and grows with the body, so that a slow link is not taken for a server that never answers.
+ */
+export function attemptTimeout(answerTimeout: number, body: Uint8Array | Blob | string | undefined): number {
+  if (answerTimeout === 0 || body === undefined) return answerTimeout;
+  // A string's UTF-16 length: near enough for a timeout.
+  const bytes = typeof body === 'string' ? body.length : body instanceof Uint8Array ? body.byteLength : body.size;
+  return Math.ceil(answerTimeout * (1 + bytes / BYTES_PER_ANSWER_TIMEOUT));
 }
 
 /**

@@ -128,7 +128,7 @@ export class AzureClient {
       retry: this.retry,
       signal: request.signal,
       send: (signal) => this.send(request.method, url, request.headers ?? {}, request.body, signal),
-      sendsBody: request.body !== undefined,
+      body: request.body,
       ...(request.accept === undefined ? {} : { accept: request.accept }),
       error: (response: Response): Promise<IOError> => azureResponseError(response, name),
     };

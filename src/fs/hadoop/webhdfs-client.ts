@@ -147,7 +147,7 @@ export class WebHdfsClient {
     discardBody(answer);
     await sendWithRetries({
       name,
-      sendsBody: true,
+      body,
       retry: retryData ? this.retry : { ...this.retry, retries: 0 },
       send: (signal) =>
         this.#fetch(new URL(location, this.#base).href, {

@@ -154,7 +154,7 @@ export class S3Client {
           },
           signal,
         ),
-      sendsBody: request.body !== undefined,
+      body: request.body,
       ...(request.accept === undefined ? {} : { accept: request.accept }),
       error: (response: Response): Promise<IOError> => s3ResponseError(response, name),
     };
