@@ -2,7 +2,7 @@
  * The parts joined into one array of `total` bytes: the part itself when there is one, so a
  * caller that gathered a single chunk pays no copy.
  */
-export function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+export function concat<T extends ArrayBufferLike>(parts: readonly Uint8Array<T>[], total: number): Uint8Array<T | ArrayBuffer> {
   if (parts.length === 1) return parts[0]!;
   const joined = new Uint8Array(total);
   let offset = 0;

@@ -13,6 +13,8 @@ export interface EdgeCheckResults {
   moveOntoDirectory: { outcome: Outcome; target: FileType; child: FileType; source: FileType };
   /** `move(file, file/below)`: refused. */
   moveBelowFile: { outcome: Outcome; source: FileType };
+  /** `openOutputStream(directory)`: refused at open, the directory and its child left as they were. */
+  writeOntoDirectory: { outcome: Outcome; target: FileType; child: FileType };
   /** `deleteDir(a/b)` where `a` held only `b`: `a` is still a directory. */
   parentAfterDeleteDir: FileType;
   /** `listDir(dir, { recursive: 'no' })` and `createDir(dir, { recursive: 0 })`. */
@@ -44,6 +46,15 @@ export async function edgeChecks(fs: FileSystem, base: string): Promise<EdgeChec
     child: await type(at('edge/dir/child.bin')),
     source: await type(at('edge/file.bin')),
   };
+  const writeOntoDirectory = {
+    outcome: await outcome(async () => {
+      // Refused at open, not at the first flush or close: nothing is written over a tree.
+      const out = await fs.openOutputStream(at('edge/dir'));
+      await out.abort();
+    }),
+    target: await type(at('edge/dir')),
+    child: await type(at('edge/dir/child.bin')),
+  };
   const belowFile = await outcome(() => fs.move(at('edge/file.bin'), at('edge/other.bin/below.bin')));
   const moveBelowFile = { outcome: belowFile, source: await type(at('edge/file.bin')) };
 
@@ -57,13 +68,14 @@ export async function edgeChecks(fs: FileSystem, base: string): Promise<EdgeChec
     createDir: await thrown(() => fs.createDir(at('edge/new'), { recursive: 0 as unknown as boolean })),
   };
   await fs.deleteDir(at('edge'));
-  return { moveOntoDirectory, moveBelowFile, parentAfterDeleteDir, badOptions };
+  return { moveOntoDirectory, moveBelowFile, writeOntoDirectory, parentAfterDeleteDir, badOptions };
 }
 
 /** What every filesystem should report. */
 export const EXPECTED_EDGES: EdgeCheckResults = {
   moveOntoDirectory: { outcome: { name: 'IOError', code: 'EISDIR' }, target: 'directory', child: 'file', source: 'file' },
   moveBelowFile: { outcome: { name: 'IOError', code: 'ENOTDIR' }, source: 'file' },
+  writeOntoDirectory: { outcome: { name: 'IOError', code: 'EISDIR' }, target: 'directory', child: 'file' },
   parentAfterDeleteDir: 'directory',
   badOptions: { listDir: 'TypeError', createDir: 'TypeError' },
 };

@@ -196,6 +196,9 @@ describe('redirects of requests that change something', () => {
             .end('<InitiateMultipartUploadResult><UploadId>u</UploadId></InitiateMultipartUploadResult>');
         if (request.method === 'PUT' && query.has('partNumber')) return void response.writeHead(200, { etag: '"p"' }).end();
         if (request.method === 'DELETE' && query.has('uploadId')) return void response.writeHead(204).end();
+        // The open's look for a directory at the key: an empty listing, no marker.
+        if (request.method === 'GET' && query.has('list-type')) return void response.writeHead(200).end('<ListBucketResult/>');
+        if (request.method === 'HEAD') return void response.writeHead(404).end();
         if (request.method === 'GET') return void response.writeHead(200).end('<Fine/>');
         response.writeHead(status, { location: '/elsewhere' }).end();
       });
@@ -213,7 +216,7 @@ describe('redirects of requests that change something', () => {
       await large.write(new Uint8Array(MiB5 + 1));
       await expect(large.close()).rejects.toThrow(IOError);
       await expect(fs.createDir('bkt')).rejects.toThrow(IOError);
-      expect(server.log.filter((line) => line.startsWith('GET'))).toEqual([]);
+      expect(server.log.filter((line) => line.includes('/elsewhere'))).toEqual([]);
     });
 
     it(`Azure: a commit answered ${status} fails, and so does a delete`, async () => {

@@ -30,6 +30,10 @@ describe('S3 requests that send a body to a server that never answers', () => {
         if (part(++attempts)) response.writeHead(200, { etag: '"0123456789abcdef0123456789abcdef"' }).end();
       } else if (request.method === 'POST' && query.has('uploadId')) {
         response.writeHead(200).end('<CompleteMultipartUploadResult><ETag></ETag></CompleteMultipartUploadResult>');
+      } else if (request.method === 'GET' && query.has('list-type')) {
+        response.writeHead(200).end('<ListBucketResult/>'); // the open's look for a directory
+      } else if (request.method === 'HEAD') {
+        response.writeHead(404).end();
       } else if (request.method === 'DELETE') {
         response.writeHead(204).end();
       } else if (request.method === 'PUT') {
@@ -75,7 +79,7 @@ describe('S3 requests that send a body to a server that never answers', () => {
       const out = await fsOn(server.url).openOutputStream('bucket/small.bin');
       await out.write(new Uint8Array(1000));
       await expect(out.close()).rejects.toMatchObject({ name: 'IOError', code: 'ETIMEDOUT' });
-      expect(server.log).toEqual(['PUT /bucket/small.bin', 'PUT /bucket/small.bin']);
+      expect(server.log.filter((line) => line.startsWith('PUT'))).toEqual(['PUT /bucket/small.bin', 'PUT /bucket/small.bin']);
     },
     HANG,
   );

@@ -93,14 +93,17 @@ export class HadoopFileSystem implements FileSystem {
     return this.openInputFile(path);
   }
 
-  /** Opens a file for writing: it is replaced at the first flush (or at close). */
-  openOutputStream(path: string, options?: OutputStreamOptions): Promise<HdfsOutputStream> {
-    // No request yet (the file is created at the first flush), but bad paths still reject.
-    return Promise.resolve().then(() => {
-      refuseResumable(options, 'HadoopFileSystem', path);
-      const clean = absolutePath(checkRemotePath(path));
-      return new HdfsOutputStream(hdfsWriter(this.#client, clean, { exists: false, bufferSize: this.#bufferSize }), clean, false);
-    });
+  /**
+   * Opens a file for writing: it is replaced at the first flush (or at close). A directory at
+   * `path` is refused here (`EISDIR`), as on every other store, not at the first flush.
+   */
+  async openOutputStream(path: string, options?: OutputStreamOptions): Promise<HdfsOutputStream> {
+    refuseResumable(options, 'HadoopFileSystem', path);
+    const clean = absolutePath(checkRemotePath(path));
+    // One GETFILESTATUS, as openAppendStream makes: CREATE alone would find the directory
+    // only when the first bytes are sent.
+    if ((await this.getFileInfo(clean)).type === 'directory') throw new IOError(`is a directory: ${clean}`, { code: 'EISDIR' });
+    return new HdfsOutputStream(hdfsWriter(this.#client, clean, { exists: false, bufferSize: this.#bufferSize }), clean, false);
   }
 
   /** Opens a file for appending, creating it if missing. */

@@ -8,6 +8,7 @@
  */
 import type { UnderlyingFile } from '../../io/core/underlying.js';
 import { asError } from '../../remote/body-reader.js';
+import { concat } from '../../util/concat.js';
 import type { WebHdfsClient } from './webhdfs-client.js';
 
 /** How a writer starts and buffers. */
@@ -20,7 +21,7 @@ export interface HdfsWriterOptions {
 
 /** A writer of `path`. */
 export function hdfsWriter(client: WebHdfsClient, path: string, options: HdfsWriterOptions): UnderlyingFile {
-  let chunks: Uint8Array[] = [];
+  let chunks: Uint8Array<ArrayBuffer>[] = [];
   let buffered = 0;
   let written = 0;
   let exists = options.exists;
@@ -33,12 +34,7 @@ export function hdfsWriter(client: WebHdfsClient, path: string, options: HdfsWri
   const send = async (force: boolean): Promise<void> => {
     throwIfFailed();
     if (buffered === 0 && (exists || !force)) return;
-    const body = new Uint8Array(buffered);
-    let at = 0;
-    for (const chunk of chunks) {
-      body.set(chunk, at);
-      at += chunk.byteLength;
-    }
+    const body = concat(chunks, buffered);
     try {
       if (exists) {
         await client.write('POST', path, 'APPEND', {}, body, false);

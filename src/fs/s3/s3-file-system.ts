@@ -23,8 +23,8 @@ import { checkRemotePath, parentPath } from '../paths.js';
 import { contentLength, needKey, split } from './s3-paths.js';
 import { S3Client, type S3ClientOptions } from './s3-client.js';
 import { S3File, S3OutputStream } from './s3-file.js';
-import { listBuckets, listObjects, statPath } from './s3-listing.js';
-import { copyObject, deleteKeys, hasMarker, keepParent, putMarker, type ObjectPath } from './s3-objects.js';
+import { isDirectory, listBuckets, listObjects, statPath } from './s3-listing.js';
+import { copyObject, createBucket, deleteKeys, hasMarker, keepParent, putMarker, type ObjectPath } from './s3-objects.js';
 import { Multipart } from './s3-multipart.js';
 import { s3Upload } from './s3-upload.js';
 
@@ -91,12 +91,14 @@ export class S3FileSystem implements ResumableFileSystem {
   }
 
   /**
-   * Starts a multipart upload: the object appears when the stream closes, not before. An
-   * ordinary one sends nothing until its first part is full; a resumable one
-   * (`{ resumable: true }`) starts the upload now, to have a resume token at once.
+   * Starts a multipart upload: the object appears when the stream closes, not before. A
+   * directory at `path` is refused (`EISDIR`) as on a disk, where S3 alone would write an
+   * object that hides it. An ordinary upload then sends nothing until its first part is full;
+   * a resumable one (`{ resumable: true }`) starts now, to have a resume token at once.
    */
   async openOutputStream(path: string, options: OutputStreamOptions = {}): Promise<S3OutputStream> {
     const { bucket, key } = needKey(path);
+    if (await isDirectory(this.#client, bucket, key)) throw new IOError(`is a directory: ${bucket}/${key}`, { code: 'EISDIR' });
     const multipart = new Multipart(this.#client, bucket, key);
     const resumable = options.resumable === true ? { uploadId: await multipart.create(undefined), parts: [] } : undefined;
     return this.#stream(multipart, options, resumable);
@@ -179,15 +181,7 @@ export class S3FileSystem implements ResumableFileSystem {
     const recursive = recursiveOption(options, true);
     const { bucket, key } = split(path);
     if (bucket === '') throw new IOError('cannot create the root of S3', { code: 'EEXIST' });
-    if (key === '') {
-      const region = this.#client.region;
-      const body =
-        region === 'us-east-1'
-          ? ''
-          : `<CreateBucketConfiguration><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`;
-      await this.#client.request({ method: 'PUT', bucket, body, accept: (s) => s === 409 });
-      return;
-    }
+    if (key === '') return createBucket(this.#client, bucket);
     const info = await this.getFileInfo(path);
     if (info.type === 'file') throw new IOError(`a file is at ${path}`, { code: 'EEXIST' });
     if (info.type === 'directory') return;

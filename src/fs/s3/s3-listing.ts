@@ -92,9 +92,17 @@ export async function statPath(client: S3Client, bucket: string, key: string): P
       ...(modified === null ? {} : { mtime: new Date(modified) }),
     };
   }
+  return { path: clean, type: (await isDirectory(client, bucket, key)) ? 'directory' : 'not-found' };
+}
+
+/**
+ * Whether `key` of `bucket` is a directory: objects below it, or its `key/` marker. A missing
+ * bucket holds no directory.
+ */
+export async function isDirectory(client: S3Client, bucket: string, key: string): Promise<boolean> {
   const children = await listObjects(client, bucket, `${key}/`, { recursive: true, maxKeys: 1 }).catch((error: unknown) => {
     if (error instanceof FileNotFoundError) return [];
     throw error;
   });
-  return { path: clean, type: children.length > 0 || (await hasMarker(client, bucket, key)) ? 'directory' : 'not-found' };
+  return children.length > 0 || (await hasMarker(client, bucket, key));
 }

@@ -48,6 +48,16 @@ export async function hasMarker(client: S3Client, bucket: string, key: string): 
   return head.status !== 404;
 }
 
+/** Creates a bucket in the client's region (accepting that it exists). */
+export async function createBucket(client: S3Client, bucket: string): Promise<void> {
+  const { region } = client;
+  const body =
+    region === 'us-east-1'
+      ? ''
+      : `<CreateBucketConfiguration><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`;
+  await client.request({ method: 'PUT', bucket, body, accept: (s) => s === 409 });
+}
+
 /** Writes the `key/` marker of a directory. */
 export async function putMarker(client: S3Client, bucket: string, key: string): Promise<void> {
   await client.request({ method: 'PUT', bucket, key: `${key}/`, body: new Uint8Array(0) });
