@@ -3,6 +3,7 @@
  * Parquet from `HttpFile`, S3, HDFS, OPFS or memory.
  * @module
  */
+import { IOError } from '../errors.js';
 import type { ByteRange } from '../io/core/underlying.js';
 import { describe } from '../util/validate.js';
 
@@ -34,8 +35,20 @@ export async function asyncBufferOf(file: RangeReadable): Promise<AsyncBufferLik
   const flush = () => {
     const pending = batch;
     batch = [];
-    Promise.resolve(file.readRanges(pending.map((p) => p.range))).then(
-      (parts) => parts.forEach((part, i) => pending[i]!.resolve(toArrayBuffer(part))),
+    // A promise's executor catches a synchronous throw: the slices reject rather than wait for ever.
+    new Promise<Uint8Array[]>((resolve) => resolve(file.readRanges(pending.map((p) => p.range)))).then(
+      (parts) => {
+        for (const [i, { range, resolve, reject }] of pending.entries()) {
+          const part = parts[i];
+          if (part?.byteLength === range.length) {
+            resolve(toArrayBuffer(part));
+            continue;
+          }
+          // Bytes of the wrong length would be parsed as Parquet all the same: refused.
+          const got = part === undefined ? `${parts.length} parts for ${pending.length} ranges` : `${part.byteLength} bytes`;
+          reject(new IOError(`readRanges answered ${got}, not ${range.length} bytes at ${range.offset}`, { code: 'EPROTO' }));
+        }
+      },
       (error: unknown) => pending.forEach((p) => p.reject(error)),
     );
   };
