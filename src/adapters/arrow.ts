@@ -6,6 +6,7 @@
  * @module
  */
 import type { OutputStream, RandomAccessFile } from '../io/core/interfaces.js';
+import { nextMacrotask } from '../io/core/steps.js';
 import { describe } from '../util/validate.js';
 
 /** What {@link recordBatchReaderOf} reads: `size` and `readAt`, as every random-access file has. */
@@ -104,7 +105,21 @@ export async function writeIpc(out: IpcWritable, ipc: AsyncIterable<Uint8Array> 
     throw new TypeError(`out must be an output stream, got ${describe(out)}`);
   }
   let written = 0;
-  for await (const chunk of ipc) written += await out.write(chunk);
+  let sinceYield = 0;
+  for await (const chunk of ipc) {
+    const count = await out.write(chunk);
+    written += count;
+    sinceYield += count;
+    // A source and a sink that both settle at once would hold the event loop for the whole
+    // stream: other tasks get a turn every 8 MiB, as the core's reads give them.
+    if (sinceYield >= YIELD_EVERY) {
+      sinceYield = 0;
+      await nextMacrotask();
+    }
+  }
   await out.flush();
   return written;
 }
+
+/** The bytes written between two turns given to other tasks. */
+const YIELD_EVERY = 8 * 1024 * 1024;
