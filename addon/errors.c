@@ -17,6 +17,7 @@ const char *nf_errno_name(int error) {
     case EAGAIN: return "EAGAIN";
     case EBADF: return "EBADF";
     case EBUSY: return "EBUSY";
+    case ECANCELED: return "ECANCELED";
     case EEXIST: return "EEXIST";
     case EFAULT: return "EFAULT";
     case EFBIG: return "EFBIG";
@@ -43,13 +44,11 @@ const char *nf_errno_name(int error) {
 }
 
 /*
- * Builds the error object by hand (not napi_throw_error) so it can carry more properties.
- * If even that fails, napi_throw_error is the last resort; a pending exception is kept.
+ * Builds the error object by hand (not napi_throw_error) so it can carry more properties;
+ * NULL if N-API cannot make it.
  */
-static napi_value throw_with(napi_env env, enum nf_error_kind kind, const char *code,
-                             const char *message, int error, const char *syscall) {
-  bool pending = false;
-  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) return NULL;
+static napi_value make_error(napi_env env, enum nf_error_kind kind, const char *code, const char *message,
+                             int error, const char *syscall) {
   napi_value code_value, message_value, value;
   napi_status status = napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_value);
   if (status == napi_ok) status = napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &message_value);
@@ -60,7 +59,8 @@ static napi_value throw_with(napi_env env, enum nf_error_kind kind, const char *
       default: status = napi_create_error(env, code_value, message_value, &value); break;
     }
   }
-  if (status == napi_ok && syscall != NULL) {
+  if (status != napi_ok) return NULL;
+  if (syscall != NULL) {
     napi_value errno_value, syscall_value;
     if (napi_create_int32(env, -error, &errno_value) == napi_ok) {
       napi_set_named_property(env, value, "errno", errno_value);
@@ -69,7 +69,16 @@ static napi_value throw_with(napi_env env, enum nf_error_kind kind, const char *
       napi_set_named_property(env, value, "syscall", syscall_value);
     }
   }
-  if (status != napi_ok || napi_throw(env, value) != napi_ok) napi_throw_error(env, code, message);
+  return value;
+}
+
+/* Throws what make_error made; napi_throw_error is the last resort. A pending exception is kept. */
+static napi_value throw_with(napi_env env, enum nf_error_kind kind, const char *code,
+                             const char *message, int error, const char *syscall) {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) return NULL;
+  napi_value value = make_error(env, kind, code, message, error, syscall);
+  if (value == NULL || napi_throw(env, value) != napi_ok) napi_throw_error(env, code, message);
   return NULL;
 }
 
@@ -82,11 +91,30 @@ napi_value nf_throw(napi_env env, enum nf_error_kind kind, const char *code, con
   return throw_with(env, kind, code, message, 0, NULL);
 }
 
+/* The message of a failed system call: what was being done, the call, strerror and the name. */
+static void errno_message(char *message, size_t size, const char *syscall, int error, const char *what) {
+  snprintf(message, size, "%s: %s failed: %s (%s)", what, syscall, strerror(error), nf_errno_name(error));
+}
+
 napi_value nf_throw_errno(napi_env env, const char *syscall, int error, const char *what) {
   char message[256];
-  snprintf(message, sizeof message, "%s: %s failed: %s (%s)", what, syscall, strerror(error),
-           nf_errno_name(error));
+  errno_message(message, sizeof message, syscall, error, what);
   return throw_with(env, NF_ERROR, nf_errno_name(error), message, error, syscall);
+}
+
+napi_value nf_error(napi_env env, const char *code, const char *format, ...) {
+  char message[256];
+  va_list arguments;
+  va_start(arguments, format);
+  vsnprintf(message, sizeof message, format, arguments);
+  va_end(arguments);
+  return make_error(env, NF_ERROR, code, message, 0, NULL);
+}
+
+napi_value nf_errno_error(napi_env env, const char *syscall, int error, const char *what) {
+  char message[256];
+  errno_message(message, sizeof message, syscall, error, what);
+  return make_error(env, NF_ERROR, nf_errno_name(error), message, error, syscall);
 }
 
 bool nf_get_index(napi_env env, napi_value value, const char *name, uint64_t max, uint64_t *out) {

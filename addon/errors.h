@@ -5,7 +5,7 @@
  * into an IOError without parsing messages: an errno name for failed system calls (with
  * `errno`, negative as in Node's own errors, and `syscall`), 'EINVAL' for bad arguments
  * (a TypeError for a wrong type, a RangeError for a number out of range), 'ESTALE' for a
- * mapping whose file shrank under it.
+ * mapping whose file shrank under it. Promises are rejected with the same errors.
  */
 #ifndef NATIVEFILE_ERRORS_H
 #define NATIVEFILE_ERRORS_H
@@ -25,6 +25,13 @@ napi_value nf_throw(napi_env env, enum nf_error_kind kind, const char *code, con
 
 /* Throws the failure of `syscall` with errno `error`, naming what it was doing in `what`. */
 napi_value nf_throw_errno(napi_env env, const char *syscall, int error, const char *what);
+
+/*
+ * The errors above as values, not thrown: for rejecting a promise once work on the thread
+ * pool is done. NULL only if N-API cannot make even a string (the environment is going away).
+ */
+napi_value nf_error(napi_env env, const char *code, const char *format, ...) __attribute__((format(printf, 3, 4)));
+napi_value nf_errno_error(napi_env env, const char *syscall, int error, const char *what);
 
 /*
  * Reads argument `name` as an integer in [0, max] into `out`. On a wrong type or value it

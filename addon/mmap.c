@@ -8,6 +8,11 @@
  *     `offset` must be a multiple of pageSize(); `length` must be > 0.
  *   sync(mapping, offset, length) -> undefined: msync(MS_SYNC) of that range; throws ESTALE
  *     when the mapping is stale (what was written past the file's new end is lost).
+ *   syncAsync(mapping, offset, length) -> Promise<undefined>: the same msync on libuv's thread
+ *     pool, so the event loop keeps turning while the kernel writes (tens of ms for 100 MiB).
+ *     Arguments and staleness are checked at the call (it throws as sync does); the promise
+ *     rejects with msync's errno error. It holds the mapping until msync returns, so the
+ *     mapping cannot be unmapped (collected) under it.
  *   isStale(mapping) -> boolean: whether an access past the end of the mapped file (it was
  *     truncated after mapping) faulted and was answered with zeros; see registry.h.
  *   pageSize() -> the system page size. apiVersion, maxMappings: numbers.
@@ -29,7 +34,7 @@
 #include "registry.h"
 
 /* Bumped whenever the functions above change; the TypeScript loader checks it. */
-#define NF_API_VERSION 2
+#define NF_API_VERSION 3
 
 /* What a mapping's ArrayBuffer finalizer needs; owned by the ArrayBuffer once it exists. */
 struct mapping {
@@ -132,32 +137,123 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
                   (unsigned long long)length, pending ? " (longer than this Node allows)" : "");
 }
 
-static napi_value sync_range(napi_env env, napi_callback_info info) {
+/*
+ * Reads sync's and syncAsync's arguments into the page-aligned range msync takes (msync
+ * wants a page-aligned start; the mapping itself starts on a page). False, having thrown, on
+ * bad arguments or a stale mapping.
+ */
+static bool sync_arguments(napi_env env, napi_callback_info info, const char *call, napi_value *mapping,
+                           void **start, size_t *length) {
   size_t argc = 3;
   napi_value argv[3];
   void *data;
   size_t byte_length;
-  uint64_t offset, length;
+  uint64_t offset, count;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) {
-    return nf_throw(env, NF_TYPE_ERROR, "EINVAL", "sync(mapping, offset, length) takes 3 arguments");
+    nf_throw(env, NF_TYPE_ERROR, "EINVAL", "%s(mapping, offset, length) takes 3 arguments", call);
+    return false;
   }
   long slot = find_mapping(env, argv[0], &data, &byte_length);
   if (slot < 0 || !nf_get_index(env, argv[1], "offset", byte_length, &offset) ||
-      !nf_get_index(env, argv[2], "length", byte_length - offset, &length)) {
-    return NULL;
+      !nf_get_index(env, argv[2], "length", byte_length - offset, &count)) {
+    return false;
   }
   if (nf_registry_is_stale(slot)) {
-    return nf_throw(env, NF_ERROR, "ESTALE",
-                    "the mapped file shrank under this mapping: what was written past its new end is lost");
+    nf_throw(env, NF_ERROR, "ESTALE", "the mapped file shrank under this mapping: what was written past its new end is lost");
+    return false;
   }
-  if (length == 0) return NULL;
-  /* msync wants a page-aligned start; the mapping itself starts on a page. */
-  uintptr_t start = (uintptr_t)data + (uintptr_t)offset;
-  uintptr_t aligned = start - start % nf_page_size();
-  if (msync((void *)aligned, (size_t)(start - aligned + length), MS_SYNC) != 0) {
+  uintptr_t first = (uintptr_t)data + (uintptr_t)offset;
+  uintptr_t aligned = first - first % nf_page_size();
+  *mapping = argv[0];
+  *start = (void *)aligned;
+  *length = count == 0 ? 0 : (size_t)(first - aligned + count);
+  return true;
+}
+
+static napi_value sync_range(napi_env env, napi_callback_info info) {
+  napi_value mapping;
+  void *start;
+  size_t length;
+  if (!sync_arguments(env, info, "sync", &mapping, &start, &length) || length == 0) return NULL;
+  if (msync(start, length, MS_SYNC) != 0) {
     return nf_throw_errno(env, "msync", errno, "cannot write the mapping back to the file");
   }
   return NULL;
+}
+
+/* One syncAsync call: made on the main thread, run on the pool, freed by sync_complete. */
+struct sync_work {
+  napi_async_work work;
+  napi_deferred deferred;
+  /* A strong reference to the mapping's ArrayBuffer: while it lives, nothing unmaps the range. */
+  napi_ref mapping;
+  void *start;
+  size_t length;
+  /* msync's errno, 0 on success; written on the pool thread, read after it is done. */
+  int error;
+};
+
+static void sync_execute(napi_env env, void *data) {
+  (void)env;
+  struct sync_work *work = data;
+  work->error = msync(work->start, work->length, MS_SYNC) == 0 ? 0 : errno;
+}
+
+/*
+ * Settles the promise and frees everything, whatever happened: the promise must never be left
+ * pending. napi_cancelled comes only when the environment tears down before the work ran.
+ */
+static void sync_complete(napi_env env, napi_status status, void *data) {
+  struct sync_work *work = data;
+  int error = status == napi_ok ? work->error : ECANCELED;
+  napi_value value = NULL;
+  if (error == 0) {
+    napi_get_undefined(env, &value);
+    napi_resolve_deferred(env, work->deferred, value);
+  } else {
+    value = nf_errno_error(env, "msync", error, "cannot write the mapping back to the file");
+    if (value == NULL) napi_get_undefined(env, &value);
+    napi_reject_deferred(env, work->deferred, value);
+  }
+  napi_delete_reference(env, work->mapping);
+  napi_delete_async_work(env, work->work);
+  free(work);
+}
+
+static napi_value sync_async(napi_env env, napi_callback_info info) {
+  napi_value mapping, promise, name, value;
+  void *start;
+  size_t length;
+  if (!sync_arguments(env, info, "syncAsync", &mapping, &start, &length)) return NULL;
+  struct sync_work *work = calloc(1, sizeof *work);
+  if (work == NULL) return nf_throw(env, NF_ERROR, "ENOMEM", "out of memory for a background msync");
+  if (napi_create_promise(env, &work->deferred, &promise) != napi_ok) {
+    free(work);
+    return nf_throw(env, NF_ERROR, "ENOMEM", "cannot make the promise of a background msync");
+  }
+  if (length == 0) {
+    napi_get_undefined(env, &value);
+    napi_resolve_deferred(env, work->deferred, value);
+    free(work);
+    return promise;
+  }
+  work->start = start;
+  work->length = length;
+  napi_status status = napi_create_reference(env, mapping, 1, &work->mapping);
+  if (status == napi_ok) status = napi_create_string_utf8(env, "nativefile.msync", NAPI_AUTO_LENGTH, &name);
+  if (status == napi_ok) {
+    status = napi_create_async_work(env, NULL, name, sync_execute, sync_complete, work, &work->work);
+  }
+  if (status == napi_ok) status = napi_queue_async_work(env, work->work);
+  if (status == napi_ok) return promise;
+  /* Not queued, so sync_complete will never run: settle and free here. */
+  if (work->work != NULL) napi_delete_async_work(env, work->work);
+  if (work->mapping != NULL) napi_delete_reference(env, work->mapping);
+  value = nf_error(env, "EIO", "cannot start msync on the thread pool (N-API status %d)", (int)status);
+  if (value == NULL) napi_get_undefined(env, &value);
+  napi_reject_deferred(env, work->deferred, value);
+  free(work);
+  return promise;
 }
 
 static napi_value is_stale(napi_env env, napi_callback_info info) {
@@ -197,6 +293,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"map", NULL, map_file, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sync", NULL, sync_range, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"syncAsync", NULL, sync_async, NULL, NULL, NULL, napi_enumerable, NULL},
       {"isStale", NULL, is_stale, NULL, NULL, NULL, napi_enumerable, NULL},
       {"pageSize", NULL, page_size, NULL, NULL, NULL, napi_enumerable, NULL},
       {"apiVersion", NULL, NULL, NULL, NULL, api_version, napi_enumerable, NULL},

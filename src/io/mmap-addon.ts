@@ -27,6 +27,13 @@ export interface MmapAddon {
   /** msync(MS_SYNC) of `[offset, offset + length)` of a mapping; throws ESTALE if it is stale. */
   sync(mapping: ArrayBuffer, offset: number, length: number): void;
   /**
+   * {@link MmapAddon.sync} on libuv's thread pool, so the event loop keeps turning while the
+   * kernel writes. Arguments and staleness are checked at the call (it throws as `sync`
+   * does); the promise rejects with msync's error. The addon holds `mapping` until msync
+   * returns: it cannot be collected, and so unmapped, under it.
+   */
+  syncAsync(mapping: ArrayBuffer, offset: number, length: number): Promise<void>;
+  /**
    * Whether an access through this mapping touched pages past the end of the file (it shrank
    * after mapping) and was answered with zeros instead of killing the process with SIGBUS.
    * Once true, it stays true.
@@ -37,7 +44,7 @@ export interface MmapAddon {
 }
 
 /** The `apiVersion` this loader expects from addon/mmap.c. */
-const API_VERSION = 2;
+const API_VERSION = 3;
 
 /** node-gyp-build's CommonJS entry: loads `build/Release`, else `prebuilds/<platform>-<arch>/`. */
 interface NodeGypBuild {
@@ -79,7 +86,7 @@ function notAvailable(reason: string, cause?: unknown): IOError {
 }
 
 function isMmapAddon(value: unknown): value is MmapAddon {
-  return typeof value === 'object' && value !== null && 'apiVersion' in value && 'isStale' in value;
+  return typeof value === 'object' && value !== null && 'apiVersion' in value && 'syncAsync' in value;
 }
 
 /**

@@ -33,8 +33,8 @@ describe('the memory-map addon, loaded through src/io/mmap-addon.ts', () => {
   const page = addon.pageSize();
 
   test('exports its API, enumerable', () => {
-    expect(Object.keys(addon).sort()).toEqual(['apiVersion', 'isStale', 'map', 'maxMappings', 'pageSize', 'sync']);
-    expect(addon.apiVersion).toBe(2);
+    expect(Object.keys(addon).sort()).toEqual(['apiVersion', 'isStale', 'map', 'maxMappings', 'pageSize', 'sync', 'syncAsync']);
+    expect(addon.apiVersion).toBe(3);
     expect(addon.maxMappings).toBe(65536);
     expect(page % 4096).toBe(0);
     expect(mmapAddon()).toBe(addon);
