@@ -138,6 +138,8 @@ export function createService(): (call: Call, reply: ReplyTarget) => void {
     const fail = (error: unknown) =>
       void withCurrentQuota(error).then((current) => target.postMessage({ id: call.id, ok: false, error: toWire(current) }, []));
     try {
+      // Own operations only: a call naming 'constructor' or 'toString' would run it and answer ok.
+      if (!Object.hasOwn(handlers, call.op)) throw new TypeError(`the IO worker has no operation ${JSON.stringify(call.op)}`);
       const handler = handlers[call.op] as (args: unknown, id: number, progress: Progress) => unknown;
       const result = handler(call.args, call.id, (done) => target.postMessage({ id: call.id, progress: true, done }, []));
       if (result instanceof Promise) result.then(answer, fail);

@@ -31,7 +31,8 @@ export function toWire(error: unknown): WireError {
 
 /** The error `wire` describes, as an instance of its nativefile (or built-in) class. */
 export function fromWire(wire: WireError): Error {
-  const Class = classes[wire.name];
+  // Own names only: a name such as 'toString' or 'constructor' is not a class of ours.
+  const Class = Object.hasOwn(classes, wire.name) ? classes[wire.name] : undefined;
   if (Class !== undefined) return new Class(wire.message, { code: wire.code });
   // An error nativefile does not know (a DOMException the worker did not map): keep its name.
   return new IOError(`${wire.name}: ${wire.message}`, { code: wire.code ?? 'EIO' });
