@@ -30,9 +30,9 @@ export {
 export { resumableUpload, DEFAULT_UPLOAD_STORE } from './uploads/resumable-upload-web.js';
 export type { ResumableUploadOptions, ResumableUploadResult } from './uploads/resumable-upload.js';
 export type { ResumableUploadSource, SourceFingerprint } from './uploads/fingerprint.js';
-export { AzureFileSystem, type AzureFileSystemOptions } from './azure/azure-file-system.js';
+export { AzureFileSystem, type AzureFileSystemOptions, type AzureTransferOptions } from './azure/azure-file-system.js';
 export { MAX_BLOCK_SIZE } from './azure/azure-upload.js';
-export type { AzureClientOptions } from './azure/azure-client.js';
+export type { AzureAccountOptions, AzureClientOptions, AzureCredentialOptions } from './azure/azure-client.js';
 export { azureSharedKeySigner } from './azure/azure-shared-key.js';
 export { AzureFile, AzureOutputStream } from './azure/azure-file.js';
 export { copyFiles, type CopyFilesOptions, type CopyFilesResult } from './copy-files.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IOError } from '../../src/errors.js';
-import { AzureFileSystem, type AzureFileSystemOptions } from '../../src/fs/azure/azure-file-system.js';
+import type { AzureAccountOptions } from '../../src/fs/azure/azure-client.js';
+import { AzureFileSystem, type AzureTransferOptions } from '../../src/fs/azure/azure-file-system.js';
 import type { RequestSigner } from '../../src/remote/signer.js';
 import { decode, encode, randomBytes } from '../helpers.js';
 import { freePort } from '../servers/ports.js';
@@ -30,7 +31,7 @@ async function roundTrip(fs: AzureFileSystem, path: string, bytes: Uint8Array): 
 describe('AzureFileSystem authorization and appends, against Azurite', () => {
   let server: AzuriteServer;
   let signing: AzureSigningServer;
-  const withKey = (options: Partial<AzureFileSystemOptions> = {}) =>
+  const withKey = (options: Partial<AzureAccountOptions> & AzureTransferOptions = {}) =>
     new AzureFileSystem({
       accountName: AZURITE_ACCOUNT,
       accountKey: AZURITE_KEY,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileNotFoundError, IOError, UnsupportedOperationError } from '../../src/errors.js';
-import { AzureFileSystem, type AzureFileSystemOptions } from '../../src/fs/azure/azure-file-system.js';
+import type { AzureAccountOptions } from '../../src/fs/azure/azure-client.js';
+import { AzureFileSystem, type AzureTransferOptions } from '../../src/fs/azure/azure-file-system.js';
 import { expectedChecks, fileSystemChecks, STORE_TRAITS } from '../fs/filesystem-checks.js';
 import { decode, encode, randomBytes } from '../helpers.js';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteServer } from '../servers/azurite.js';
@@ -21,7 +22,7 @@ async function sdkNames(server: AzuriteServer, container: string, prefix = ''): 
 
 describe('AzureFileSystem against Azurite', () => {
   let server: AzuriteServer;
-  const fsWith = (options: Partial<AzureFileSystemOptions> = {}) =>
+  const fsWith = (options: Partial<AzureAccountOptions> & AzureTransferOptions & { accountKey?: string } = {}) =>
     new AzureFileSystem({
       accountName: AZURITE_ACCOUNT,
       accountKey: AZURITE_KEY,

@@ -4,6 +4,7 @@
  * if the line it marks compiles).
  */
 import {
+  AzureFileSystem,
   BlobFile,
   BufferedInputStream,
   BufferOutputStream,
@@ -85,6 +86,9 @@ export async function uses(blob: Blob, path: string): Promise<void> {
   await HttpFile.open('https://example.com/a.bin', { headers: { authorization: 'Bearer x' } });
   // @ts-expect-error headers are a HeadersInit
   await HttpFile.open('https://example.com/a.bin', { headers: 42 });
+  new AzureFileSystem({ accountName: 'a', sasToken: 'sv=1&sig=x' });
+  // @ts-expect-error at most one credential (a TypeError at run time)
+  new AzureFileSystem({ accountName: 'a', accountKey: 'a2V5', sasToken: 'sv=1&sig=x' });
   const handle = (defaultMemoryPool() as SharedMemoryPool).handle;
   const memory: WebAssembly.Memory = handle.memory;
   void memory;

@@ -21,16 +21,10 @@ import { azureSharedKeySigner } from './azure-shared-key.js';
 /** The REST API version requests ask for (Put Block up to 4000 MiB, Copy Blob, Append Block). */
 export const AZURE_API_VERSION = '2021-12-02';
 
-/** How to reach an Azure storage account's Blob service. */
-export interface AzureClientOptions {
+/** Where an Azure storage account's Blob service is, and how requests reach it. */
+export interface AzureAccountOptions {
   /** The storage account's name. */
   accountName: string;
-  /** The account key (base64), for Shared Key: only where the key may be (Node, a server). */
-  accountKey?: string;
-  /** A shared access signature (the query string, with or without its leading `?`), added to every URL. */
-  sasToken?: string;
-  /** Signs each request elsewhere, such as on the app's server (pages: no key in the page). */
-  signer?: RequestSigner;
   /** The Blob service URL. Default `https://<accountName>.blob.core.windows.net`; Azurite's is `http://127.0.0.1:10000/devstoreaccount1`. */
   endpoint?: string;
   /** The `fetch` to use; default the global one. */
@@ -38,6 +32,35 @@ export interface AzureClientOptions {
   /** How failed requests are retried. */
   retry?: RetryOptions;
 }
+
+/**
+ * How requests are authorized: at most one of an account key, a SAS token and a signer (none:
+ * anonymous, for public containers). Giving two is a type error, as it is a `TypeError` at run
+ * time.
+ */
+export type AzureCredentialOptions =
+  | {
+      /** The account key (base64), for Shared Key: only where the key may be (Node, a server). */
+      accountKey: string;
+      sasToken?: undefined;
+      signer?: undefined;
+    }
+  | {
+      accountKey?: undefined;
+      /** A shared access signature (the query string, with or without its leading `?`), added to every URL. */
+      sasToken: string;
+      signer?: undefined;
+    }
+  | {
+      accountKey?: undefined;
+      sasToken?: undefined;
+      /** Signs each request elsewhere, such as on the app's server (pages: no key in the page). */
+      signer: RequestSigner;
+    }
+  | { accountKey?: undefined; sasToken?: undefined; signer?: undefined };
+
+/** How to reach an Azure storage account's Blob service: where it is, and one credential. */
+export type AzureClientOptions = AzureAccountOptions & AzureCredentialOptions;
 
 /** What one request sends. */
 export interface AzureRequest {

@@ -29,8 +29,8 @@ import { copyChecked } from './azure-copy.js';
 import { createBlobDir, createContainer } from './azure-create-dir.js';
 import { openResumable, resumeResumable } from './azure-resumable.js';
 
-/** Options of {@link AzureFileSystem}. */
-export interface AzureFileSystemOptions extends AzureClientOptions, Omit<RemoteReadOptions, 'retry' | 'signal'> {
+/** How {@link AzureFileSystem} uploads and lists, besides the account and its credential. */
+export interface AzureTransferOptions extends Omit<RemoteReadOptions, 'retry' | 'signal'> {
   /** Bytes per staged block of uploads (a blob has at most 50,000 blocks). Default 8 MiB. */
   blockSize?: number;
   /** Blocks of one upload sent at once; memory is about `(this + 1) × blockSize`. Default 4. */
@@ -38,6 +38,9 @@ export interface AzureFileSystemOptions extends AzureClientOptions, Omit<RemoteR
   /** Entries per listing request (1 to 5000, the service's default). */
   listPageSize?: number;
 }
+
+/** Options of {@link AzureFileSystem}: the account, at most one credential, and how it transfers. */
+export type AzureFileSystemOptions = AzureClientOptions & AzureTransferOptions;
 
 /**
  * Azure Blob Storage as a filesystem. Requests are authorized with Shared Key (an account
