@@ -35,6 +35,12 @@ export function checkConstructing(token: unknown, name: string): void {
 /** What a released buffer holds instead of its bytes. */
 const RELEASED = new Uint8Array(0);
 
+/**
+ * The buffer of each view the collection backstop could free the memory of, so that it lives as long as its view. Only
+ * registered buffers get entries (before, the backstop's list holds them): an entry costs more than an allocation.
+ */
+const viewOwners = new WeakMap<Uint8Array, Buffer>();
+
 const HEX_DIGITS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).toUpperCase().padStart(2, '0'));
 
 /**
@@ -154,10 +160,18 @@ export class Buffer {
     return this.#offset;
   }
 
-  /** A zero-copy `Uint8Array` over the bytes (PyArrow's `memoryview`). */
+  /**
+   * A zero-copy `Uint8Array` over the bytes (PyArrow's `memoryview`), which keeps this buffer alive as a memoryview
+   * does: `allocateBuffer(n).view` is safe to keep. Arrays made from it (`view.subarray()`) do not: keep the buffer or
+   * its view reachable while using them, or copy the bytes with {@link Buffer.toBytes}.
+   */
   get view(): Uint8Array {
     this.checkLive();
-    return (this.#view ??= new Uint8Array(this.#memory, this.#offset, this.#size));
+    if (this.#view === undefined) {
+      this.#view = new Uint8Array(this.#memory, this.#offset, this.#size);
+      if (this.registered) viewOwners.set(this.#view, this);
+    }
+    return this.#view;
   }
 
   /** Whether {@link Buffer.release} was called. */
@@ -207,6 +221,7 @@ export class Buffer {
   /**
    * A structured-cloneable descriptor of these bytes, for {@link Buffer.fromShared} in another
    * thread (no copy). The memory must be shared: wasm pool memory or a `SharedArrayBuffer`.
+   * The descriptor does not keep this buffer alive: keep it, unreleased, while the other thread uses the bytes.
    * @throws TypeError for memory in a plain `ArrayBuffer`.
    */
   share(): SharedBufferDescriptor {
@@ -269,6 +284,11 @@ export class Buffer {
   toString(): string {
     if (this.#view === RELEASED) return 'Buffer(released)';
     return `Buffer(size=${this.#size}, ${this.#mutable ? 'mutable' : 'immutable'})`;
+  }
+
+  /** @internal The backstop registered this buffer: its view must keep it alive from now on. */
+  keepAlive(): void {
+    if (this.#view !== undefined) viewOwners.set(this.#view, this);
   }
 
   /** @internal Makes the bytes the first `size` of the allocation's block (for {@link ResizableBuffer}). */

@@ -13,6 +13,12 @@ export interface Collectable {
   readonly allocation: Droppable | null;
   /** Whether the holder is registered with the FinalizationRegistry (not merely pending). */
   registered: boolean;
+  /**
+   * Called once the holder is registered: from then on its collection frees its memory, so
+   * whatever else reaches that memory must keep the holder alive (a Buffer's view). Until
+   * then the pending list holds the holder.
+   */
+  keepAlive(): void;
 }
 
 const collected = new FinalizationRegistry<Droppable>((allocation) => {
@@ -78,6 +84,7 @@ function registerPending(): void {
     if (allocation !== null && !holder.registered) {
       collected.register(holder, allocation, holder);
       holder.registered = true;
+      holder.keepAlive();
     }
   }
 }
