@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import {
   allocateBuffer,
+  createWasmMemoryPool,
   defaultMemoryPool,
   loggingMemoryPool,
   proxyMemoryPool,
@@ -80,14 +81,33 @@ describe('numAllocations', () => {
   test.each([
     ['systemMemoryPool', () => systemMemoryPool()],
     ['proxyMemoryPool', () => proxyMemoryPool(systemMemoryPool())],
+    ['createWasmMemoryPool', () => createWasmMemoryPool()],
+    ['proxyMemoryPool over a wasm pool', () => proxyMemoryPool(createWasmMemoryPool())],
   ])('%s counts a reallocation that grows, not one that shrinks, as Arrow does', (_name, make) => {
     const pool = make();
-    const buffer = allocateBuffer(1000, { pool, resizable: true });
-    const before = pool.numAllocations();
-    buffer.resize(10, true);
-    expect(pool.numAllocations()).toBe(before);
-    buffer.resize(5000);
-    expect(pool.numAllocations()).toBe(before + 1);
+    // Small and large blocks: the wasm pool reallocates them on different paths.
+    for (const size of [1000, 200_000]) {
+      const buffer = allocateBuffer(size, { pool, resizable: true });
+      const before = pool.numAllocations();
+      buffer.resize(10, true);
+      expect(pool.numAllocations()).toBe(before);
+      buffer.resize(size * 5);
+      expect(pool.numAllocations()).toBe(before + 1);
+      buffer.resize(size * 4, true);
+      expect(pool.numAllocations()).toBe(before + 1);
+      buffer.release();
+    }
+  });
+
+  test('a wasm pool and a proxy over it count the same reallocations', () => {
+    const wasm = createWasmMemoryPool();
+    const proxy = proxyMemoryPool(wasm);
+    const buffer = allocateBuffer(100_000, { pool: proxy, resizable: true });
+    const [wasmBefore, proxyBefore] = [wasm.numAllocations(), proxy.numAllocations()];
+    buffer.resize(64, true);
+    buffer.resize(300_000);
+    buffer.resize(200_000, true);
+    expect([wasm.numAllocations() - wasmBefore, proxy.numAllocations() - proxyBefore]).toEqual([1, 1]);
     buffer.release();
   });
 });

@@ -242,14 +242,19 @@ impl Stats {
         }
     }
 
-    /// Under the pool's lock: records a reallocation from `old_size` to `new_size` bytes (one
-    /// allocation), as a free and an allocation of the new size.
+    /// Under the pool's lock: records a reallocation from `old_size` to `new_size` bytes. As
+    /// Arrow's `DidReallocateBytes` (and the TypeScript pools), growth is an allocation of the
+    /// difference; shrinking frees the difference and counts no allocation.
     #[cold]
     #[inline(never)]
     pub fn reallocated<'a>(&self, old_size: u32, new_size: u32, accounts: impl Iterator<Item = &'a Account> + Clone) {
-        self.free(None, old_size);
-        if self.allocate(None, new_size) == NEEDS_LOCK {
-            self.allocate_locked(None, new_size, accounts);
+        if new_size > old_size {
+            let grown = new_size - old_size;
+            if self.allocate(None, grown) == NEEDS_LOCK {
+                self.allocate_locked(None, grown, accounts);
+            }
+        } else {
+            self.free(None, old_size - new_size);
         }
     }
 

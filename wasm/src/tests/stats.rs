@@ -100,3 +100,40 @@ fn random_traffic_from_threads_keeps_the_statistics_exact_and_the_peak_bounded()
     assert!(results.iter().all(|r| peak >= r.0));
     assert!(peak <= results.iter().map(|r| r.0).sum::<u64>());
 }
+
+#[test]
+fn a_reallocation_counts_as_an_allocation_only_when_it_grows() {
+    // As Arrow's MemoryPoolStats::DidReallocateBytes, and the TypeScript pools: growth is an
+    // allocation; shrinking or keeping the size frees bytes (or none) and counts nothing.
+    let pool = new_pool(64 << 20, 64 << 20);
+    let t = pool.attach(0);
+    let counted = |expected: u64, bytes: u64| {
+        assert_eq!(pool.stat(Stat::NumAllocations), expected);
+        assert_eq!(pool.stat(Stat::BytesAllocated), bytes);
+    };
+    // A small block: shrinking moves it to a smaller slab block, by a copy.
+    let small = pool.alloc(t, 4096);
+    counted(1, 4096);
+    let small = pool.realloc(t, small, 4096, 64);
+    counted(1, 64);
+    let small = pool.realloc(t, small, 64, 64);
+    counted(1, 64);
+    let small = pool.realloc(t, small, 64, 8192);
+    counted(2, 8192);
+    // A large block: shrinking and growing in place.
+    let large = pool.alloc(t, 1 << 20);
+    counted(3, 8192 + (1 << 20));
+    let large = pool.realloc(t, large, 1 << 20, 200 * 1024);
+    counted(3, 8192 + 200 * 1024);
+    let large = pool.realloc(t, large, 200 * 1024, 2 << 20);
+    counted(4, 8192 + (2 << 20));
+    // To nothing and back: the zero-size area.
+    let zero = pool.realloc(t, small, 8192, 0);
+    counted(4, 2 << 20);
+    let small = pool.realloc(t, zero, 0, 128);
+    counted(5, 128 + (2 << 20));
+    assert_eq!(pool.stat(Stat::MaxMemory), 8192 + (2 << 20));
+    assert_eq!(pool.free(t, small, 128), OK);
+    assert_eq!(pool.free(t, large, 2 << 20), OK);
+    counted(5, 0);
+}
