@@ -6,6 +6,8 @@
  * @module
  */
 
+import { IOError } from '../errors.js';
+
 /** Pool memory is handed out in multiples of this many bytes, aligned to it, as in Arrow. */
 export const ALIGNMENT = 64;
 
@@ -56,6 +58,22 @@ export interface BlockPool {
    * new block may be at the same address (grown or shrunk in place) or elsewhere.
    */
   reallocate(block: MemoryBlock, size: number): MemoryBlock;
-  /** Returns a block obtained from `reserve` or `reallocate`. */
+  /**
+   * Returns a block obtained from `reserve` or `reallocate`. The library's pools refuse any
+   * other, changing nothing: an `IOError` with code `EDOUBLEFREE` for a block freed (or
+   * reallocated) already, `EFOREIGN` for one that is not theirs; `reallocate` does the same.
+   */
   free(block: MemoryBlock): void;
+}
+
+/**
+ * The error of a pool that refuses to `free` or `reallocate` `block`, not one of its live
+ * blocks, and changed nothing: `reason` says why (code `EFOREIGN`); without one, the block was
+ * freed already (`EDOUBLEFREE`). `pool` names the pool in the message.
+ */
+export function refusedBlock(operation: string, block: MemoryBlock, pool: string, reason?: string): IOError {
+  const what = `cannot ${operation} address ${block.address} (${block.capacity} bytes) in ${pool}: `;
+  return reason === undefined
+    ? new IOError(`${what}that block was freed already (double free)`, { code: 'EDOUBLEFREE' })
+    : new IOError(what + reason, { code: 'EFOREIGN' });
 }

@@ -17,16 +17,23 @@ export interface MemoryPool extends BlockPool {
   allocate(size: number): Buffer;
 }
 
-/** Throws a `TypeError` unless `pool` looks like a {@link MemoryPool}; returns it. */
+/**
+ * Throws a `TypeError` unless `pool` has the methods of a {@link MemoryPool}; returns it. All
+ * are checked, so that a wrong pool fails where it is given, not at its first allocation.
+ */
 export function checkPool(pool: unknown, name: string): MemoryPool {
   const candidate = pool as Partial<MemoryPool> | null;
   const isPool =
     typeof candidate === 'object' &&
     candidate !== null &&
+    typeof candidate.allocate === 'function' &&
     typeof candidate.reserve === 'function' &&
     typeof candidate.reallocate === 'function' &&
     typeof candidate.free === 'function' &&
-    typeof candidate.bytesAllocated === 'function';
+    typeof candidate.bytesAllocated === 'function' &&
+    typeof candidate.maxMemory === 'function' &&
+    typeof candidate.numAllocations === 'function' &&
+    typeof candidate.releaseUnused === 'function';
   if (!isPool) throw new TypeError(`${name} must be a MemoryPool, got ${describe(pool)}`);
   return candidate as MemoryPool;
 }

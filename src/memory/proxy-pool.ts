@@ -1,5 +1,13 @@
 import { checkPool, type MemoryBlock, type MemoryPool } from './memory-pool.js';
-import { CountingMemoryPool } from './pool-statistics.js';
+import { CountingMemoryPool, type OwnedBlock } from './pool-statistics.js';
+
+/**
+ * A proxy's block: the parent's, wrapped, so that the proxy knows its own blocks (several
+ * proxies may share a parent) and one freed already.
+ */
+interface ProxyBlock extends OwnedBlock {
+  readonly parentBlock: MemoryBlock;
+}
 
 /** A pool that takes its memory from a parent and keeps statistics of its own. */
 class ProxyMemoryPool extends CountingMemoryPool {
@@ -21,19 +29,27 @@ class ProxyMemoryPool extends CountingMemoryPool {
   reserve(size: number): MemoryBlock {
     const block = this.#parent.reserve(size);
     this.stats.didAllocate(block.capacity);
-    return block;
+    return this.#own(block);
   }
 
   reallocate(block: MemoryBlock, size: number): MemoryBlock {
-    const oldBytes = block.capacity;
-    const moved = this.#parent.reallocate(block, size);
-    this.stats.didReallocate(oldBytes, moved.capacity);
-    return moved;
+    const old = this.liveBlock(block, 'reallocate') as ProxyBlock;
+    const moved = this.#parent.reallocate(old.parentBlock, size);
+    old.owner = null;
+    this.stats.didReallocate(old.capacity, moved.capacity);
+    return this.#own(moved);
   }
 
   free(block: MemoryBlock): void {
-    this.#parent.free(block);
-    this.stats.didFree(block.capacity);
+    const own = this.liveBlock(block, 'free') as ProxyBlock;
+    this.#parent.free(own.parentBlock);
+    own.owner = null;
+    this.stats.didFree(own.capacity);
+  }
+
+  #own(parentBlock: MemoryBlock): ProxyBlock {
+    const { buffer, address, capacity } = parentBlock;
+    return { buffer, address, capacity, owner: this, parentBlock };
   }
 }
 

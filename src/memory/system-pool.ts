@@ -1,5 +1,5 @@
 import { roundUpToAlignment, type MemoryBlock, type MemoryPool } from './memory-pool.js';
-import { CountingMemoryPool } from './pool-statistics.js';
+import { CountingMemoryPool, type OwnedBlock } from './pool-statistics.js';
 import { OutOfMemoryError } from '../errors.js';
 import { checkSize } from '../util/validate.js';
 
@@ -13,20 +13,24 @@ class SystemMemoryPool extends CountingMemoryPool {
 
   reserve(size: number): MemoryBlock {
     const capacity = roundUpToAlignment(checkSize(size, 'size'));
-    const block = { buffer: newArrayBuffer(capacity), address: 0, capacity };
+    const block: OwnedBlock = { buffer: newArrayBuffer(capacity), address: 0, capacity, owner: this };
     this.stats.didAllocate(capacity);
     return block;
   }
 
   reallocate(block: MemoryBlock, size: number): MemoryBlock {
+    const old = this.liveBlock(block, 'reallocate');
     const capacity = roundUpToAlignment(checkSize(size, 'size'));
     const buffer = newArrayBuffer(capacity);
-    new Uint8Array(buffer).set(new Uint8Array(block.buffer, block.address, Math.min(block.capacity, capacity)));
-    this.stats.didReallocate(block.capacity, capacity);
-    return { buffer, address: 0, capacity };
+    new Uint8Array(buffer).set(new Uint8Array(old.buffer, 0, Math.min(old.capacity, capacity)));
+    old.owner = null;
+    this.stats.didReallocate(old.capacity, capacity);
+    const moved: OwnedBlock = { buffer, address: 0, capacity, owner: this };
+    return moved;
   }
 
   free(block: MemoryBlock): void {
+    this.liveBlock(block, 'free').owner = null;
     this.stats.didFree(block.capacity);
   }
 }

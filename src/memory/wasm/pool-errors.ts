@@ -1,5 +1,5 @@
 import { IOError } from '../../errors.js';
-import type { MemoryBlock } from '../block-pool.js';
+import { refusedBlock, type MemoryBlock } from '../block-pool.js';
 import { CODE_DOUBLE_FREE, CODE_FOREIGN, POISON_DEAD_HOLDER, type PoolExports } from './pool-module.js';
 
 /** The threads with a cache slot (wasm/src/cache.rs); other lock holders have the id 0xffff. */
@@ -49,10 +49,6 @@ export function faulted(exports: PoolExports, cause: unknown): IOError {
 
 /** The error for a block the allocator refused to `free` or `reallocate` (codes other than poisoned). */
 export function refused(code: number, operation: string, block: MemoryBlock): IOError {
-  const what = `cannot ${operation} address ${block.address} (${block.capacity} bytes) in the wasm pool`;
-  if (code === CODE_DOUBLE_FREE) {
-    return new IOError(`${what}: that block was freed already (double free)`, { code: 'EDOUBLEFREE' });
-  }
   const reason = code === CODE_FOREIGN ? 'no live block of that size starts there' : `allocator code ${code}`;
-  return new IOError(`${what}: ${reason}`, { code: 'EFOREIGN' });
+  return refusedBlock(operation, block, 'the wasm pool', code === CODE_DOUBLE_FREE ? undefined : reason);
 }
