@@ -184,6 +184,17 @@ import { initialChunkOnly } from './scripts/size-chunks.mjs';
 // function in a module of its own lands elsewhere in the bundle (its import's place moved the
 // figures by 1-5 bytes, not back).
 //
+// Then, for a second round of reviews' fixes (2026-12-07), loosened by what each measured: a
+// Buffer's view keeps the Buffer alive once the collection backstop holds it (a buffer
+// reachable only through its view had been collected and its block reused under the view),
+// the system and proxy pools refusing double and foreign frees as the wasm pool does, every
+// method of a pool checked where it is given, the default IO worker replaced after any failed
+// start, and the worker boundary looking at own names only: OpfsFile 14.1 -> 14.2 kB (14.137;
+// over the 14 kB target, by the view's link and the worker's restart), the IO worker 8.9 ->
+// 9.0 (8.963), allocateBuffer 13.7 -> 13.9 (13.823), BufferReader's first use 7.82 -> 7.9
+// (7.851), BlobFile's 8.82 -> 8.9 (8.840), OpfsFile's 28.4 -> 28.6 (28.558) and 17.6 -> 17.9
+// without the wasm pool (17.821), the compressed streams 20.9 -> 21.1 (21.074).
+//
 // What Vite itself adds (its module-preload polyfill and preload helper) is measured by
 // test/size/vite-budgets.test.ts, which builds apps from the packed package with Vite.
 //
@@ -224,20 +235,20 @@ export default [
   // Loosened from 11.6 kB in the same stop, for the copies (service workers refuse import()),
   // by 0.1 kB for the second read-ahead batch of page reads (Firefox 0.47x -> 0.75x), and by
   // 0.1 kB for falling back when a page's CSP forbids workers (src/opfs/worker-policy.ts).
-  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...loadedAtStart, limit: '14.1 kB' },
+  { name: 'OpfsFile (page side)', ...app('OpfsFile'), ...loadedAtStart, limit: '14.2 kB' },
   // The file OpfsFile starts as its IO worker (its own request, not in the page's bundle).
-  { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...loadedAtStart, limit: '8.9 kB' },
+  { name: 'IO worker (dist/worker.js, its own file)', path: 'dist/worker.js', ...loadedAtStart, limit: '9.0 kB' },
   // The memory API: the default pool, the wasm allocator embedded (see docs/bundle-sizes.md).
-  { name: 'allocateBuffer', ...app('allocateBuffer'), ...loadedAtStart, limit: '13.7 kB' },
+  { name: 'allocateBuffer', ...app('allocateBuffer'), ...loadedAtStart, limit: '13.9 kB' },
   // Everything each app may load, and the same without the wasm pool (for its share).
-  { name: `BufferReader${FIRST_USE}`, ...app('BufferReader'), ...withFirstUse, limit: '7.82 kB' },
-  { name: `BlobFile + toReadableStream${FIRST_USE}`, ...app('BlobFile, toReadableStream'), ...withFirstUse, limit: '8.82 kB' },
-  { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '28.4 kB' },
+  { name: `BufferReader${FIRST_USE}`, ...app('BufferReader'), ...withFirstUse, limit: '7.9 kB' },
+  { name: `BlobFile + toReadableStream${FIRST_USE}`, ...app('BlobFile, toReadableStream'), ...withFirstUse, limit: '8.9 kB' },
+  { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '28.6 kB' },
   {
     name: `OpfsFile (page side)${FIRST_USE}${WITHOUT_WASM_POOL}`,
     ...app('OpfsFile'),
     ...withFirstUseWithoutWasmPool,
-    limit: '17.6 kB',
+    limit: '17.9 kB',
   },
   // Codecs (docs/codecs.md): an app using Codec or the compressed streams, at start (the streams
   // carry the pool, as every PooledFile does: 13.8 kB with gzip/deflate only), then each codec's
@@ -248,7 +259,7 @@ export default [
     name: 'CompressedInputStream + CompressedOutputStream',
     ...app('CompressedInputStream, CompressedOutputStream'),
     ...loadedAtStart,
-    limit: '20.9 kB',
+    limit: '21.1 kB',
   },
   { name: 'codec chunk: zstd decoder (wasm)', ...chunk('wasm/zstd-decoder'), limit: '38.5 kB' },
   { name: 'codec chunk: zstd encoder (wasm)', ...chunk('wasm/zstd-encoder'), limit: '126.5 kB' },

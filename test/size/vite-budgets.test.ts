@@ -44,21 +44,22 @@ const apps: Record<string, App> = {
   // when Buffers over foreign memory stopped carrying that backstop (src/memory/allocation.ts).
   // Vite adds its helper for any import() it can resolve, even with nothing to preload
   // (vitejs/vite#13952, open): about 0.77 kB of the figure. Loosened to 7.18 kB (7.17) for
-  // the file core's share of a round of reviews' fixes (.size-limit.mjs says which).
+  // the file core's share of a round of reviews' fixes (.size-limit.mjs says which). Loosened
+  // to 7.21 kB (7.201) for a second round's (a Buffer's view keeps it alive; .size-limit.mjs).
   BufferReader: {
     imports: 'BufferReader',
     code: 'const file = new BufferReader(new TextEncoder().encode("hello"));\nconsole.log(file.readSync(5));',
-    budget: 7180,
+    budget: 7210,
     target: 6000,
   },
   // Target 10 kB. Measured 9.12 kB in two files (the code the entry shares with the lazily
   // loaded copies is a chunk of its own, preloaded); 8.87 kB (8.865) since Buffers over
   // foreign memory carry no collection backstop; 8.91 kB (8.90) for the file core's share of a
-  // round of reviews' fixes (.size-limit.mjs).
+  // round of reviews' fixes (.size-limit.mjs); 8.95 kB (8.942) for a second round's.
   'BlobFile + toReadableStream': {
     imports: 'BlobFile, toReadableStream',
     code: 'const stream = toReadableStream(new BlobFile(new Blob(["hello"])));\nconsole.log(await new Response(stream).text());',
-    budget: 8910,
+    budget: 8950,
     target: 10000,
   },
 };
