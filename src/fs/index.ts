@@ -32,7 +32,15 @@ export type { ResumableUploadOptions, ResumableUploadResult } from './uploads/re
 export type { ResumableUploadSource, SourceFingerprint } from './uploads/fingerprint.js';
 export { AzureFileSystem, type AzureFileSystemOptions, type AzureTransferOptions } from './azure/azure-file-system.js';
 export { MAX_BLOCK_SIZE } from './azure/azure-upload.js';
-export type { AzureAccountOptions, AzureClientOptions, AzureCredentialOptions } from './azure/azure-client.js';
+export type {
+  AzureAccountKey,
+  AzureAccountOptions,
+  AzureAnonymous,
+  AzureClientOptions,
+  AzureCredentialOptions,
+  AzureSasToken,
+  AzureSigner,
+} from './azure/azure-client.js';
 export { azureSharedKeySigner } from './azure/azure-shared-key.js';
 export { AzureFile, AzureOutputStream } from './azure/azure-file.js';
 export { copyFiles, type CopyFilesOptions, type CopyFilesResult } from './copy-files.js';

@@ -33,31 +33,51 @@ export interface AzureAccountOptions {
   retry?: RetryOptions;
 }
 
+/** Shared Key: requests signed with the account key. */
+export interface AzureAccountKey {
+  /** The account key (base64): only where the key may be (Node, a server). */
+  accountKey: string;
+  /** Not with an account key. */
+  sasToken?: undefined;
+  /** Not with an account key. */
+  signer?: undefined;
+}
+
+/** A shared access signature added to every URL. */
+export interface AzureSasToken {
+  /** Not with a SAS token. */
+  accountKey?: undefined;
+  /** The signature: the query string, with or without its leading `?`. */
+  sasToken: string;
+  /** Not with a SAS token. */
+  signer?: undefined;
+}
+
+/** Requests signed elsewhere, such as on the app's server (pages: no key in the page). */
+export interface AzureSigner {
+  /** Not with a signer. */
+  accountKey?: undefined;
+  /** Not with a signer. */
+  sasToken?: undefined;
+  /** Signs each request. */
+  signer: RequestSigner;
+}
+
+/** No credential: anonymous requests, for public containers. */
+export interface AzureAnonymous {
+  /** Not given. */
+  accountKey?: undefined;
+  /** Not given. */
+  sasToken?: undefined;
+  /** Not given. */
+  signer?: undefined;
+}
+
 /**
- * How requests are authorized: at most one of an account key, a SAS token and a signer (none:
- * anonymous, for public containers). Giving two is a type error, as it is a `TypeError` at run
- * time.
+ * How requests are authorized: at most one of an account key, a SAS token and a signer.
+ * Giving two is a type error, as it is a `TypeError` at run time.
  */
-export type AzureCredentialOptions =
-  | {
-      /** The account key (base64), for Shared Key: only where the key may be (Node, a server). */
-      accountKey: string;
-      sasToken?: undefined;
-      signer?: undefined;
-    }
-  | {
-      accountKey?: undefined;
-      /** A shared access signature (the query string, with or without its leading `?`), added to every URL. */
-      sasToken: string;
-      signer?: undefined;
-    }
-  | {
-      accountKey?: undefined;
-      sasToken?: undefined;
-      /** Signs each request elsewhere, such as on the app's server (pages: no key in the page). */
-      signer: RequestSigner;
-    }
-  | { accountKey?: undefined; sasToken?: undefined; signer?: undefined };
+export type AzureCredentialOptions = AzureAccountKey | AzureSasToken | AzureSigner | AzureAnonymous;
 
 /** How to reach an Azure storage account's Blob service: where it is, and one credential. */
 export type AzureClientOptions = AzureAccountOptions & AzureCredentialOptions;
