@@ -168,6 +168,27 @@ describe('AzureFileSystem in the browser', () => {
     );
 
     runs(
+      'resumableUpload: two calls for one File run one after the other on a Web Lock, a waiting one stops with its signal',
+      async () => {
+        const size = 8 * MiB + 3;
+        const result = await call(page, 'azureLockedCalls', azurite.endpoint, sas, `web/locked/${engine}.bin`, size);
+        expect(result).toMatchObject({ outcomes: ['ok', 'ok', 'gave up waiting'], held: 1, pending: 2, records: [] });
+        const blob = sdkClient(azurite.endpoint).getContainerClient('web').getBlockBlobClient(`locked/${engine}.bin`);
+        expect(Buffer.compare(await blob.downloadToBuffer(), pattern(0, size))).toBe(0);
+      },
+      120_000,
+    );
+
+    runs(
+      'resumableUpload of a File changed under the same name, size and time keeps only the blocks still its own',
+      async () => {
+        const result = await call(page, 'azureChangedFile', azurite.endpoint, sas, `web/changed/${engine}.bin`, 5 * MiB + 3);
+        expect(result).toEqual({ resumedFrom: MiB, same: true });
+      },
+      120_000,
+    );
+
+    runs(
       'a blob replaced between two reads fails the second with ESTALE',
       async () => {
         const blob = sdkClient(azurite.endpoint).getContainerClient('web').getBlockBlobClient(`stale-${engine}.bin`);

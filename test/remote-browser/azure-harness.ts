@@ -12,6 +12,7 @@ import {
   azureSigned,
   azureWrite,
 } from './azure-checks.js';
+import { azureChangedFile, azureLockedCalls } from './upload-lock-checks.js';
 
 import type { AzureWorker } from './azure-worker.js';
 
@@ -35,6 +36,8 @@ const harness = {
   azureReadHeld,
   azureRefused,
   azureResumable,
+  azureLockedCalls,
+  azureChangedFile,
   /** The SAS checks again, inside a dedicated module worker. */
   workerAzure: (endpoint: string, sasToken: string, path: string, dir: string, uploadPath: string, abortPath: string) =>
     inWorker(async (worker) => ({

@@ -2,7 +2,7 @@
 // suite and on random inputs of every length around the padding's block boundaries.
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { md5, toHex } from '../../src/fs/s3/md5.js';
+import { md5, toHex } from '../../src/util/md5.js';
 
 const reference = (bytes: Uint8Array): string => createHash('md5').update(bytes).digest('hex');
 

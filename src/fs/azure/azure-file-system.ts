@@ -28,6 +28,7 @@ import { blockUpload, MAX_BLOCK_SIZE } from './azure-upload.js';
 import { copyChecked } from './azure-copy.js';
 import { createBlobDir, createContainer } from './azure-create-dir.js';
 import { openResumable, resumeResumable } from './azure-resumable.js';
+import { STORE_IDENTITY, storeIdentity, VERIFY_PARTS, type VerifiedResumeOptions } from '../uploads/resume-hooks.js';
 
 /** How {@link AzureFileSystem} uploads and lists, besides the account and its credential. */
 export interface AzureTransferOptions extends Omit<RemoteReadOptions, 'retry' | 'signal'> {
@@ -57,10 +58,13 @@ export class AzureFileSystem implements ResumableFileSystem {
   readonly #blockSize: number;
   readonly #uploadConcurrency: number;
   readonly #pageSize: number | undefined;
+  /** @internal The account's Blob service, for keeping `resumableUpload`'s records of two accounts apart. */
+  readonly [STORE_IDENTITY]: string;
 
   /** @param options the account and how to authorize. */
   constructor(options: AzureFileSystemOptions) {
     this.#client = new AzureClient(options);
+    this[STORE_IDENTITY] = storeIdentity('azure', options.endpoint ?? `https://${options.accountName}.blob.core.windows.net`);
     const { readAhead, concurrency, holeSizeLimit, rangeSizeLimit } = options;
     this.#readOptions = { readAhead, concurrency, holeSizeLimit, rangeSizeLimit, retry: this.#client.retry };
     this.#blockSize = checkPositiveSize(options.blockSize ?? 8 * 1024 * 1024, 'blockSize');
@@ -116,7 +120,9 @@ export class AzureFileSystem implements ResumableFileSystem {
    */
   async resumeOutputStream(path: string, token: string, options: ResumableStreamOptions = {}): Promise<AzureOutputStream> {
     const { container, blob } = needBlob(path);
-    return resumeResumable(this.#client, container, blob, token, this.#uploadOptions(options));
+    const verify = (options as VerifiedResumeOptions)[VERIFY_PARTS];
+    const upload = { ...this.#uploadOptions(options), ...(verify === undefined ? {} : { [VERIFY_PARTS]: verify }) };
+    return resumeResumable(this.#client, container, blob, token, upload);
   }
 
   /**

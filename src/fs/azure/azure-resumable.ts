@@ -8,6 +8,12 @@
  * first ones of the upload without a gap whose size is the token's block size, and goes on
  * after them. Nothing is committed before `close()`.
  *
+ * Get Block List gives sizes, no digest: the token carries the SHA-256 of each block as it
+ * was sent (Web Crypto), so that `resumableUpload` checks the blocks against the source
+ * before it keeps them (`VERIFY_PARTS`). A Blob's slice is therefore read, hashed and sent
+ * from memory (a block per block in flight, as for written bytes). Blocks of older tokens,
+ * or of those the token did not record yet, have no digest: a verified resume sends them again.
+ *
  * An upload is gone when Azure holds none of its blocks uncommitted: it completed (its
  * commit turned them into the blob's), another writer committed the blob (which drops every
  * uncommitted block), a week passed, or nothing was ever staged; or when its abort marker is
@@ -19,7 +25,8 @@
 import { FileNotFoundError, IOError } from '../../errors.js';
 import { partedUpload, type PartTarget } from '../../remote/part-upload.js';
 import { xmlBlocks, xmlValue } from '../../remote/xml.js';
-import type { ResumableStreamOptions } from '../file-system.js';
+import { sha256Hex } from '../uploads/fingerprint.js';
+import { verifiedCount, type VerifiedResumeOptions } from '../uploads/resume-hooks.js';
 import { decodeResumeToken, encodeResumeToken } from '../uploads/resume-token.js';
 import { uploadControl } from '../uploads/upload-control.js';
 import { AzureClient } from './azure-client.js';
@@ -43,7 +50,14 @@ const UPLOAD_ID = /^[0-9a-f]{24}$/;
 const ABORTED = 99_999_999;
 
 /** Options of a resumable upload: how blocks are cut and sent, and who is told of checkpoints. */
-export type ResumableBlockOptions = Pick<BlockUploadOptions, 'partSize' | 'maxInFlight'> & ResumableStreamOptions;
+export type ResumableBlockOptions = Pick<BlockUploadOptions, 'partSize' | 'maxInFlight'> & VerifiedResumeOptions;
+
+/** An upload's identity and what is durable of it: its blocks' ids, and the digests known of the first ones. */
+interface UploadState {
+  readonly uploadId: string;
+  readonly parts: readonly string[];
+  readonly digests: readonly string[];
+}
 
 /** Opens a new resumable upload of `container/blob`: its id is made here, nothing is sent yet. */
 export function openResumable(
@@ -52,13 +66,14 @@ export function openResumable(
   blob: string,
   options: ResumableBlockOptions,
 ): AzureOutputStream {
-  return resumableStream(client, container, blob, { ...options, uploadId: randomTag(24), parts: [] });
+  return resumableStream(client, container, blob, options, { uploadId: randomTag(24), parts: [], digests: [] });
 }
 
 /**
  * Reopens the resumable upload of `container/blob` that `token` names: its blocks Azure
  * holds uncommitted decide what is durable, the first ones without a gap, each of the
- * token's block size; the stream starts after them (`tell()`).
+ * token's block size; the stream starts after them (`tell()`). Given a verifier
+ * (`VERIFY_PARTS`), it keeps only the first of those it accepts, told their digests.
  * @throws TypeError for a token that is not one (or is corrupted); RangeError for one of
  * another path or store, or a block size Azure does not take; FileNotFoundError when the
  * upload is gone (see the module's documentation).
@@ -84,7 +99,19 @@ export async function resumeResumable(
   }
   const parts: string[] = [];
   for (let index = 0; held.get(blockIdOf(uploadId, index)) === partSize; index++) parts.push(blockIdOf(uploadId, index));
-  return resumableStream(client, container, blob, { ...options, partSize, uploadId, parts });
+  const digests = state.digests ?? [];
+  const kept = await verifiedCount(
+    options,
+    parts.map((_, index) => (digests[index] === undefined ? {} : { sha256: digests[index] })),
+    partSize,
+  );
+  return resumableStream(
+    client,
+    container,
+    blob,
+    { ...options, partSize },
+    { uploadId, parts: parts.slice(0, kept), digests: digests.slice(0, kept) },
+  );
 }
 
 /** The blocks of upload `uploadId` that Azure holds uncommitted for `container/blob`: their sizes by id. */
@@ -119,15 +146,23 @@ function resumableStream(
   client: AzureClient,
   container: string,
   blob: string,
-  options: ResumableBlockOptions & { uploadId: string; parts: readonly string[] },
+  options: ResumableBlockOptions,
+  state: UploadState,
 ): AzureOutputStream {
-  const { partSize, uploadId, onCheckpoint } = options;
+  const { partSize, onCheckpoint } = options;
+  const { uploadId } = state;
   const name = AzureClient.nameOf(container, blob);
+  // Each block's SHA-256 by index, once staged; none where Web Crypto is missing (an insecure page).
+  const digests: (string | undefined)[] = [...state.digests];
   const target: PartTarget = {
     name,
     maxParts: MAX_BLOCKS,
     async sendPart(index, body, signal) {
-      return stageBlock(client, container, blob, blockIdOf(uploadId, index), body, signal);
+      const bytes = body instanceof Uint8Array ? body : new Uint8Array(await body.arrayBuffer());
+      const digest = typeof crypto === 'undefined' || crypto.subtle === undefined ? undefined : await sha256Hex(bytes);
+      const id = await stageBlock(client, container, blob, blockIdOf(uploadId, index), bytes, signal);
+      digests[index] = digest;
+      return id;
     },
     async commit(ids, signal) {
       try {
@@ -152,16 +187,24 @@ function resumableStream(
       await removeUncommittedBlob(client, container, blob);
     },
   };
-  const token = (parts: readonly string[]): string =>
-    encodeResumeToken({ store: STORE, path: `${container}/${blob}`, uploadId, partSize, parts });
+  const token = (parts: readonly string[]): string => {
+    // The digests of the first parts, up to the first one unknown (a check stops there anyway):
+    // a resume without a check keeps blocks the token had no digest of, before new ones.
+    const prefix: string[] = [];
+    for (const digest of digests.slice(0, parts.length)) {
+      if (digest === undefined) break;
+      prefix.push(digest);
+    }
+    return encodeResumeToken({ store: STORE, path: `${container}/${blob}`, uploadId, partSize, parts, digests: prefix });
+  };
   const { underlying, control } = partedUpload(target, {
     partSize,
     maxInFlight: options.maxInFlight,
-    resume: options.parts,
+    resume: state.parts,
     onDurable: (parts, bytes) => onCheckpoint?.({ token: token(parts), bytesDurable: bytes }),
   });
   return new AzureOutputStream(underlying, `${container}/${blob}`, undefined, {
-    position: options.parts.length * partSize,
+    position: state.parts.length * partSize,
     ...uploadControl(control, token),
   });
 }

@@ -25,7 +25,8 @@ import { S3Client, type S3ClientOptions } from './s3-client.js';
 import { S3File, S3OutputStream } from './s3-file.js';
 import { isDirectory, listBuckets, listObjects, statPath } from './s3-listing.js';
 import { copyObject, createBucket, deleteKeys, hasMarker, keepParent, putMarker, type ObjectPath } from './s3-objects.js';
-import { Multipart } from './s3-multipart.js';
+import { Multipart, resumedParts } from './s3-multipart.js';
+import { STORE_IDENTITY, storeIdentity } from '../uploads/resume-hooks.js';
 import { s3Upload } from './s3-upload.js';
 
 /** S3's smallest part but the last. */
@@ -53,10 +54,13 @@ export class S3FileSystem implements ResumableFileSystem {
   readonly #readOptions: RemoteReadOptions;
   readonly #partSize: number;
   readonly #uploadConcurrency: number;
+  /** @internal The endpoint, for keeping `resumableUpload`'s records of two stores apart. */
+  readonly [STORE_IDENTITY]: string;
 
   /** @param options where the store is and how to sign for it. */
   constructor(options: S3FileSystemOptions) {
     this.#client = new S3Client(options);
+    this[STORE_IDENTITY] = storeIdentity('s3', options.endpoint ?? `https://s3.${options.region}.amazonaws.com`);
     const { readAhead, concurrency, holeSizeLimit, rangeSizeLimit } = options;
     this.#readOptions = { readAhead, concurrency, holeSizeLimit, rangeSizeLimit, retry: this.#client.retry };
     this.#partSize = checkSize(options.partSize ?? 8 * 1024 * 1024, 'partSize');
@@ -105,21 +109,18 @@ export class S3FileSystem implements ResumableFileSystem {
   }
 
   /**
-   * Reopens a resumable upload from its token: the parts S3 holds (ListParts) decide what is
-   * durable, the first ones without a gap and whole, and the stream starts there (`tell()`).
-   * @throws TypeError for a token that is not one; RangeError for one of another path;
-   * FileNotFoundError when the upload is gone (completed or aborted).
+   * Reopens a resumable upload from its token, at `tell()` = the bytes of the first parts S3
+   * holds (ListParts) without a gap and whole, those a check accepts if given (`resumedParts`).
+   * @throws TypeError for a token that is not one; RangeError for one of another path; FileNotFoundError when the upload is gone.
    */
   async resumeOutputStream(path: string, token: string, options: ResumableStreamOptions = {}): Promise<S3OutputStream> {
     const { bucket, key } = needKey(path);
-    const state = decodeResumeToken(token, 's3', `${bucket}/${key}`);
-    if (state.partSize < MIN_PART_SIZE || state.partSize > MAX_PART_SIZE)
-      throw new RangeError(`the resume token's part size ${state.partSize} is not one S3 takes (5 MiB to 5 GiB)`);
+    const { uploadId, partSize } = decodeResumeToken(token, 's3', `${bucket}/${key}`);
+    if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE)
+      throw new RangeError(`the resume token's part size ${partSize} is not one S3 takes (5 MiB to 5 GiB)`);
     const multipart = new Multipart(this.#client, bucket, key);
-    const stored = await multipart.listParts(state.uploadId, undefined);
-    const parts: string[] = [];
-    for (let number = 1; stored.get(number)?.size === state.partSize; number++) parts.push(stored.get(number)!.etag);
-    return this.#stream(multipart, options, { uploadId: state.uploadId, parts }, state.partSize);
+    const parts = await resumedParts(multipart, uploadId, partSize, options);
+    return this.#stream(multipart, options, { uploadId, parts }, partSize);
   }
 
   #stream(

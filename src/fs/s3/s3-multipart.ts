@@ -6,9 +6,10 @@
  */
 import { FileNotFoundError, IOError } from '../../errors.js';
 import type { S3Client } from './s3-client.js';
-import { md5, toHex } from './md5.js';
+import { md5, toHex } from '../../util/md5.js';
 import { s3Error } from './s3-errors.js';
 import { escapeXml, xmlBlocks, xmlValue } from '../../remote/xml.js';
+import { md5OfEtag, verifiedCount, type VerifiedResumeOptions } from '../uploads/resume-hooks.js';
 
 /** S3's most parts in one upload. */
 export const MAX_PARTS = 10_000;
@@ -180,4 +181,26 @@ export class Multipart {
       marker = next;
     }
   }
+}
+
+/**
+ * The ETags of the parts a resume of upload `id` keeps: the first ones S3 holds (ListParts)
+ * without a gap and each `partSize` long, then, given a verifier (`resumableUpload`'s), only
+ * the first of those whose ETag, the MD5 of the bytes S3 holds, is the source's.
+ * @throws FileNotFoundError when the upload is gone (completed or aborted).
+ */
+export async function resumedParts(
+  multipart: Multipart,
+  id: string,
+  partSize: number,
+  options: VerifiedResumeOptions,
+): Promise<string[]> {
+  const stored = await multipart.listParts(id, undefined);
+  const parts: string[] = [];
+  for (let number = 1; stored.get(number)?.size === partSize; number++) parts.push(stored.get(number)!.etag);
+  const digests = parts.map((etag) => {
+    const md5 = md5OfEtag(etag);
+    return md5 === undefined ? {} : { md5 };
+  });
+  return parts.slice(0, await verifiedCount(options, digests, partSize));
 }

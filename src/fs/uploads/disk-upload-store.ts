@@ -3,13 +3,15 @@
  * it over the record, so a crash mid-save leaves the record before. The default folder is
  * under the shared temporary folder, where another local user may create files first: the
  * folder must be the user's own (made `0700`), and temporary files get unguessable names and
- * are created, never opened, so no link planted there is written through.
+ * are created, never opened, so no link planted there is written through. A call holds the
+ * record's lock file while it works on it (`disk-upload-lock.ts`).
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { IOError } from '../../errors.js';
+import { lockFile } from './disk-upload-lock.js';
 import { parseRecord, type UploadStore } from './upload-store.js';
 
 const isNotFound = (error: unknown): boolean => (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
@@ -63,6 +65,20 @@ export function diskUploadStore(dir: string): UploadStore {
     },
     async forget(key) {
       await rm(join(dir, `${key}.json`), { force: true });
+    },
+    async lock(key, signal) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await ownFolder(dir);
+      const release = await lockFile(resolve(dir, `${key}.lock`), signal);
+      // Held, no save of this record runs elsewhere: temporary files left are of saves a crash
+      // (a killed process) cut short, and would stay for ever.
+      try {
+        const torn = (await readdir(dir)).filter((name) => name.startsWith(`${key}.json.`) && name.endsWith('.tmp'));
+        await Promise.all(torn.map((name) => rm(join(dir, name), { force: true })));
+      } catch {
+        // Left for the next call: the upload does not depend on it.
+      }
+      return release;
     },
   };
 }

@@ -1,8 +1,10 @@
 /**
- * What identifies an upload's source across a reload: its name, size, last modification and
- * a hash of bytes sampled across it. A re-picked file that changed (same name and size,
- * other bytes) gets another fingerprint, so its upload is not resumed wrongly; sampling
- * keeps this to 64 KiB read whatever the size.
+ * What identifies an upload's source across a reload: its name, size, last modification
+ * (a `File`'s; in Node an `OSFile`'s, with its inode, from `fstat`) and a hash of bytes
+ * sampled across it. A re-picked file that changed (same name and size, other bytes) mostly
+ * gets another fingerprint, so its upload is not resumed; sampling keeps this to 64 KiB read
+ * whatever the size, so an edit between the samples of a source without a modification time
+ * (a Node `Blob`) goes unseen: the resume itself checks the parts against the source.
  * @module
  */
 import type { AnyRandomAccessFile } from '../../io/core/interfaces.js';
@@ -16,8 +18,10 @@ export interface SourceFingerprint {
   readonly name: string;
   /** The bytes of the source. */
   readonly size: number;
-  /** `File.lastModified`, when the source has one. */
+  /** `File.lastModified`, or the modification time (ms) of a Node file (`OSFile`), when the source has one. */
   readonly lastModified?: number;
+  /** The inode of a Node file (`OSFile`): a file replaced by another (a save by rename) is another source. */
+  readonly inode?: number;
   /** SHA-256 (hex) of the bytes sampled. */
   readonly sample: string;
 }
@@ -36,7 +40,10 @@ export async function readSource(source: ResumableUploadSource, offset: number, 
   return source.readAt(offset, length);
 }
 
-/** The fingerprint of `source`. */
+/** What the platform tells of a source besides its bytes (Node: `fstat` of an `OSFile`). */
+export type SourceStamp = Pick<SourceFingerprint, 'lastModified' | 'inode'>;
+
+/** The fingerprint of `source` as its bytes and properties tell (the platform's {@link SourceStamp} is added to it). */
 export async function fingerprintOf(source: ResumableUploadSource): Promise<SourceFingerprint> {
   const size = await sourceSize(source);
   const span = Math.max(0, size - SAMPLE_BYTES);

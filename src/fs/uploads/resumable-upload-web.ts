@@ -15,8 +15,14 @@ export const DEFAULT_UPLOAD_STORE = '.nativefile/uploads';
  * (`S3FileSystem`, `AzureFileSystem`) so that it survives a reload or a crash: called again with the same file
  * after one, it resumes, sending only the parts the store does not hold. The resume token is
  * kept in OPFS (`options.store`, default `.nativefile/uploads`) until the upload completes.
- * `onProgress` counts bytes durable, those sent before a resume included.
- * @throws TypeError for a source or filesystem of the wrong kind; the store's errors.
+ * `onProgress` counts bytes durable, those sent before a resume included. A resume first
+ * checks the parts the store holds against the file (reading them back: MD5 for S3's ETags,
+ * SHA-256 for Azure's blocks) and sends again from the first that differs. A second call for
+ * the same file, path and store waits for the first (a Web Lock), or for its own signal.
+ * @throws TypeError for a source, filesystem or `options.store` of the wrong kind (`''` too);
+ * IOError when the token cannot be saved as the upload opens (the upload is not kept); when a
+ * later token could not be saved, a call that fails rejects with an IOError whose `cause` is
+ * its failure (or the signal's reason) and `suppressed` the save's error; the store's errors.
  */
 export function resumableUpload(
   fs: FileSystem,

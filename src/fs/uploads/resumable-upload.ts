@@ -1,19 +1,23 @@
 /**
  * {@link resumableUpload}: an upload of a `Blob`/`File` or a random-access file that survives
  * a reload or a crash. Its resume token is kept in a folder (OPFS in browsers, the disk in
- * Node: `nativefile/node` exports the same function with that default), keyed by the path
- * and the source's fingerprint, so calling it again with the same source resumes, sending
- * only the parts the store does not hold. Memory stays at about the store's
+ * Node: `nativefile/node` exports the same function with that default), keyed by the store
+ * (kind, endpoint, account), the path and the source's fingerprint, so calling it again with
+ * the same source resumes, sending only the parts the store does not hold, once they are
+ * checked against the source (`source-check.ts`). One call at a time works on a key: a
+ * second waits for the first (the store's lock). Memory stays at about the store's
  * `(uploadConcurrency + 1) × partSize` plus one chunk read.
  * @module
  */
-import { FileNotFoundError, IOError } from '../../errors.js';
-import { untilAborted } from '../../util/until-aborted.js';
+import { IOError } from '../../errors.js';
 import { checkPositiveSize, describe } from '../../util/validate.js';
-import type { FileSystem, ResumableFileSystem, ResumableOutputStream, UploadCheckpoint } from '../file-system.js';
+import type { FileSystem, ResumableFileSystem, UploadCheckpoint } from '../file-system.js';
 import { checkPath } from '../paths.js';
-import { fingerprintOf, readSource, sha256Hex, sourceSize, type ResumableUploadSource } from './fingerprint.js';
-import { LatestSaver, type UploadStore } from './upload-store.js';
+import { fingerprintOf, readSource, sha256Hex, sourceSize, type ResumableUploadSource, type SourceStamp } from './fingerprint.js';
+import { codeOf, openUpload, saveFirst, unlessAborted } from './resumable-open.js';
+import { STORE_IDENTITY } from './resume-hooks.js';
+import { sourceCheck } from './source-check.js';
+import { inProcessLock, LatestSaver, type UploadRecord, type UploadStore } from './upload-store.js';
 
 /** Options of {@link resumableUpload}. */
 export interface ResumableUploadOptions {
@@ -26,7 +30,7 @@ export interface ResumableUploadOptions {
    * store opens after that is discarded, not kept (it has no durable parts to resume).
    */
   signal?: AbortSignal;
-  /** The folder that keeps the tokens: an OPFS path in browsers (default `.nativefile/uploads`), a path in Node (default a folder under `os.tmpdir()`). */
+  /** The folder that keeps the tokens: an OPFS path in browsers (default `.nativefile/uploads`), a path in Node (default a folder under `os.tmpdir()`); not `''`. */
   store?: string;
   /** Bytes read from the source at once. Default 4 MiB. */
   chunkSize?: number;
@@ -48,6 +52,8 @@ export interface UploadStoreKind {
   open(dir: string): UploadStore;
   /** The folder when the caller names none. */
   readonly defaultDir: string;
+  /** What the platform tells of a source besides its bytes (Node: an `OSFile`'s modification time and inode). */
+  stampOf?(source: ResumableUploadSource): Promise<SourceStamp>;
 }
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
@@ -56,12 +62,39 @@ function isResumable(fs: FileSystem): fs is ResumableFileSystem {
   return typeof (fs as Partial<ResumableFileSystem>).resumeOutputStream === 'function';
 }
 
+/** The folder `options.store` names. @throws TypeError for one that is not a path (`''` included). */
+function storeDir(store: unknown): string {
+  if (store === '') throw new TypeError(`options.store must name a folder, got ''`);
+  return checkPath(store, 'options.store');
+}
+
+/**
+ * The error of a call that failed or was aborted (`error`) when the latest token could not be
+ * saved (`saveFailure`): `error` stays the cause and its message comes first; the record kept
+ * is an older one, so a later call resumes from an earlier point, or starts over.
+ */
+function unsaved(error: unknown, saveFailure: Error | undefined, dir: string): unknown {
+  if (saveFailure === undefined) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return Object.assign(
+    new IOError(
+      `${reason} (and the upload's latest resume token could not be saved in ${dir}: ${saveFailure.message}; a later call resumes from an earlier point, or starts over)`,
+      { code: codeOf(error), cause: error },
+    ),
+    { suppressed: saveFailure },
+  );
+}
+
 /**
  * Uploads `source` to `path` of `fs` (a store with resumable uploads: `S3FileSystem`, `AzureFileSystem`) so that
  * it survives a reload or a crash: called again with the same source (same name, size,
  * modification time and sampled bytes) after an interruption, it resumes where the store's
- * durable parts end. The token is forgotten once the upload completes.
- * @throws TypeError for a source or filesystem of the wrong kind; the store's errors.
+ * durable parts end, keeping only those that hold the source's bytes. The token is
+ * forgotten once the upload completes.
+ * @throws TypeError for a source, filesystem or `store` of the wrong kind; IOError when the
+ * first token cannot be saved (the upload is then not kept); a failed or aborted call whose
+ * latest token could not be saved rejects with an IOError whose `cause` is the failure (or the
+ * abort's reason) and `suppressed` the save's error; the store's errors.
  */
 export async function uploadResumably(
   fs: FileSystem,
@@ -76,25 +109,78 @@ export async function uploadResumably(
   const readable = source instanceof Blob || typeof (source as { readAt?: unknown } | null)?.readAt === 'function';
   if (!readable) throw new TypeError(`source must be a Blob, a File or a random-access file, got ${describe(source)}`);
   const chunkSize = checkPositiveSize(options.chunkSize ?? DEFAULT_CHUNK, 'chunkSize');
-  const { signal, onProgress } = options;
+  const dir = options.store === undefined ? stores.defaultDir : storeDir(options.store);
+  const { signal } = options;
   signal?.throwIfAborted();
 
   const size = await sourceSize(source);
-  const fingerprint = await fingerprintOf(source);
-  const key = (await sha256Hex(`${fs.typeName}\n${path}\n${JSON.stringify(fingerprint)}`)).slice(0, 40);
-  const store = stores.open(options.store === undefined ? stores.defaultDir : checkPath(options.store, 'options.store'));
+  const sampled = await fingerprintOf(source);
+  const fingerprint = { ...sampled, ...(await stores.stampOf?.(source)) };
+  // The store's identity keeps apart the records of two accounts or endpoints with the same path.
+  const identity = (fs as { [STORE_IDENTITY]?: unknown })[STORE_IDENTITY];
+  const named = `${fs.typeName}\n${typeof identity === 'string' ? identity : ''}\n${path}`;
+  const key = (await sha256Hex(`${named}\n${JSON.stringify(fingerprint)}`)).slice(0, 40);
+  // Where versions before the store's identity (and Node's stamp) kept the record: read once.
+  const legacy = (await sha256Hex(`${fs.typeName}\n${path}\n${JSON.stringify(sampled)}`)).slice(0, 40);
+  const store = stores.open(dir);
+  // One call at a time per record: two would each upload everything and clobber the record.
+  const release = await (store.lock?.(key, signal) ?? inProcessLock(`${dir}\n${key}`, signal));
+  try {
+    return await upload({ fs, path, source, size, chunkSize, options, store, key, legacy, dir, record: { path, fingerprint } });
+  } finally {
+    await release().catch(() => {});
+  }
+}
+
+/** What an upload needs once its record is locked. */
+interface Upload {
+  readonly fs: ResumableFileSystem;
+  readonly path: string;
+  readonly source: ResumableUploadSource;
+  readonly size: number;
+  readonly chunkSize: number;
+  readonly options: ResumableUploadOptions;
+  readonly store: UploadStore;
+  readonly key: string;
+  /** The key of the record an older version kept, used when there is none under `key`. */
+  readonly legacy: string;
+  readonly dir: string;
+  /** The record's fields but the token. */
+  readonly record: Omit<UploadRecord, 'token'>;
+}
+
+async function upload(u: Upload): Promise<ResumableUploadResult> {
+  const { fs, path, source, size, chunkSize, store, key, legacy, dir } = u;
+  const { signal, onProgress } = u.options;
   const saver = new LatestSaver(store, key);
   let durable = 0;
   const onCheckpoint = ({ token, bytesDurable }: UploadCheckpoint): void => {
-    saver.save({ path, fingerprint, token });
+    saver.save({ ...u.record, token });
     if (bytesDurable > durable) {
       durable = bytesDurable;
       onProgress?.(durable, size);
     }
   };
 
-  const { stream } = await unlessAborted(open(fs, path, store, key, onCheckpoint), signal);
-  saver.save({ path, fingerprint, token: stream.resumeToken });
+  const check = sourceCheck(source, size, signal);
+  let fromLegacy = false;
+  const opened = await unlessAborted(
+    (async () => {
+      let record = await store.load(key);
+      if (record === undefined && legacy !== key) {
+        record = await store.load(legacy);
+        fromLegacy = record !== undefined;
+      }
+      return openUpload(fs, path, record, check, onCheckpoint);
+    })(),
+    signal,
+  );
+  const { stream } = opened;
+  // Before any part is sent: a resume that dropped parts the source does not have must not
+  // leave a record whose digests name them once they are sent again.
+  await saveFirst(store, key, { ...u.record, token: stream.resumeToken }, opened, dir);
+  // Kept under its own key now: the old one would be found again by no one but older versions.
+  if (fromLegacy) await store.forget(legacy).catch(() => {});
   const resumedFrom = stream.tell();
   durable = Math.max(durable, resumedFrom);
   onProgress?.(durable, size);
@@ -120,72 +206,17 @@ export async function uploadResumably(
     // The upload stays on the store, and its token here, for the next call to resume.
     if (signal?.aborted) {
       await stream.suspend().catch(() => {});
-      saver.save({ path, fingerprint, token: stream.resumeToken });
-      await saver.settled().catch(() => {});
-      throw signal.reason;
+      saver.save({ ...u.record, token: stream.resumeToken });
+      throw unsaved(signal.reason, await saver.settled(), dir);
     }
-    await saver.settled().catch(() => {});
-    throw error;
+    throw unsaved(error, await saver.settled(), dir);
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
   // The object is on the store: tokens that could not be saved, or the one left behind, no
   // longer matter (a later call finds its upload gone and starts anew), so they fail nothing.
-  await saver.settled().catch(() => {});
+  await saver.settled();
   await store.forget(key).catch(() => {});
   onProgress?.(size, size);
   return { path, size, resumedFrom };
-}
-
-/**
- * `opening`, or a rejection with `signal`'s reason as soon as it aborts: the store's answers
- * (ListParts, the upload's creation) may take their whole answer timeout. Once the call has
- * rejected, nothing may outlive it that the caller cannot see: a stream that opens later is
- * not saved. A new upload is aborted (S3's multipart upload released; Azure has staged
- * nothing), since no token of it is kept to resume it from; a resumed one is suspended, its
- * record left as it was, so the parts it held before are not thrown away.
- */
-async function unlessAborted(opening: Promise<Opened>, signal: AbortSignal | undefined): Promise<Opened> {
-  try {
-    return await untilAborted(opening, signal);
-  } catch (error) {
-    if (signal?.aborted === true) {
-      void opening
-        .then(
-          async ({ stream, resumed }) => {
-            if (resumed) await stream.suspend();
-            else await stream.abort(signal.reason);
-          },
-          () => {},
-        )
-        .catch(() => {}); // nobody is left to tell: the call has rejected already
-    }
-    throw error;
-  }
-}
-
-/** An upload's stream, and whether it resumes one a token names (else it is a new upload). */
-interface Opened {
-  readonly stream: ResumableOutputStream;
-  readonly resumed: boolean;
-}
-
-/** The upload's stream: resumed from the token kept under `key`, or a new upload. */
-async function open(
-  fs: ResumableFileSystem,
-  path: string,
-  store: UploadStore,
-  key: string,
-  onCheckpoint: (checkpoint: UploadCheckpoint) => void,
-): Promise<Opened> {
-  const record = await store.load(key);
-  if (record !== undefined) {
-    try {
-      return { stream: await fs.resumeOutputStream(path, record.token, { onCheckpoint }), resumed: true };
-    } catch (error) {
-      // Gone (completed or aborted elsewhere) or unreadable: a new upload, the record replaced.
-      if (!(error instanceof FileNotFoundError || error instanceof TypeError || error instanceof RangeError)) throw error;
-    }
-  }
-  return { stream: await fs.openOutputStream(path, { resumable: true, onCheckpoint }), resumed: false };
 }

@@ -1,8 +1,11 @@
 /**
  * The resume token of a resumable upload: a JSON string saying which upload it is (the store,
  * the path, the store's upload id), the part size, and the parts done in order (their ETags or
- * block ids), which make up the bytes durable. Decoding checks every field, so a corrupted
- * token or one for another path is a clear error, never a write to the wrong object.
+ * block ids), which make up the bytes durable, and where the store gives no digest of a part
+ * (Azure) the SHA-256 of each, recorded as it was sent, to check them against the source on a
+ * resume. Decoding checks every field, so a corrupted token or one for another path is a
+ * clear error, never a write to the wrong object. `digests` is optional and the version
+ * unchanged: a token without it (older ones) decodes, its parts unverifiable.
  * @module
  */
 import { describe } from '../../util/validate.js';
@@ -19,7 +22,14 @@ export interface ResumeState {
   readonly partSize: number;
   /** The ETags (or block ids) of the parts done, from the first on, without a gap. */
   readonly parts: readonly string[];
+  /**
+   * The SHA-256 (hex) of the first parts' bytes, as sent (Azure; S3's ETags are digests
+   * already). Parts past its length have none: they cannot be checked against the source.
+   */
+  readonly digests?: readonly string[];
 }
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 const VERSION = 1;
 
@@ -30,7 +40,7 @@ export function durableBytes(state: ResumeState): number {
 
 /** The token of `state`. */
 export function encodeResumeToken(state: ResumeState): string {
-  const { store, path, uploadId, partSize, parts } = state;
+  const { store, path, uploadId, partSize, parts, digests } = state;
   return JSON.stringify({
     nativefile: 'resume',
     v: VERSION,
@@ -40,6 +50,7 @@ export function encodeResumeToken(state: ResumeState): string {
     partSize,
     parts,
     durable: durableBytes(state),
+    ...(digests === undefined ? {} : { digests: digests.slice(0, parts.length) }),
   });
 }
 
@@ -70,7 +81,11 @@ export function decodeResumeToken(token: unknown, store: string, path: string): 
     (t['partSize'] as number) > 0 &&
     Array.isArray(t['parts']) &&
     t['parts'].every((part) => typeof part === 'string' && part !== '') &&
-    t['durable'] === t['parts'].length * (t['partSize'] as number);
+    t['durable'] === t['parts'].length * (t['partSize'] as number) &&
+    (t['digests'] === undefined ||
+      (Array.isArray(t['digests']) &&
+        t['digests'].length <= t['parts'].length &&
+        t['digests'].every((digest) => typeof digest === 'string' && SHA256_HEX.test(digest))));
   if (!valid) throw new TypeError(`not a resume token, or a corrupted one: ${describe(token)}`);
   if (t['store'] !== store) throw new RangeError(`the resume token is for a ${String(t['store'])} upload, not ${store}`);
   if (t['path'] !== path) {
@@ -78,5 +93,12 @@ export function decodeResumeToken(token: unknown, store: string, path: string): 
       `the resume token is for ${JSON.stringify(t['path'])}, not ${JSON.stringify(path)}: it would write another object`,
     );
   }
-  return { store, path, uploadId: t['uploadId'] as string, partSize: t['partSize'] as number, parts: t['parts'] as string[] };
+  const state = {
+    store,
+    path,
+    uploadId: t['uploadId'] as string,
+    partSize: t['partSize'] as number,
+    parts: t['parts'] as string[],
+  };
+  return t['digests'] === undefined ? state : { ...state, digests: t['digests'] as string[] };
 }

@@ -1,10 +1,13 @@
 /**
  * Where resumable uploads keep their tokens between runs: one small JSON file per upload in
  * a folder (OPFS in browsers, the disk in Node), named by a hash of the store, the path and
- * the source's fingerprint. A crash mid-save leaves the previous record.
+ * the source's fingerprint. A crash mid-save leaves the previous record. One call at a time
+ * works on a record: {@link UploadStore.lock} (Web Locks, a lock file; else
+ * {@link inProcessLock}) makes a second call for the same key wait for the first.
  * @module
  */
-import { asError } from '../../remote/body-reader.js';
+import { IOError } from '../../errors.js';
+import { untilAborted } from '../../util/until-aborted.js';
 import type { SourceFingerprint } from './fingerprint.js';
 
 /** What is kept of an upload. */
@@ -27,6 +30,39 @@ export interface UploadStore {
   save(key: string, record: UploadRecord): Promise<void>;
   /** Forgets the record under `key`, if any. */
   forget(key: string): Promise<void>;
+  /**
+   * Waits until no other call (in any page, worker or process the store's lock reaches)
+   * works on `key`, then holds it until the function returned is called. Rejects with
+   * `signal`'s reason if it aborts first. Without it, calls of this realm alone are serialised.
+   */
+  lock?(key: string, signal: AbortSignal | undefined): Promise<() => Promise<void>>;
+}
+
+/** The holders and waiters of each in-process lock: the promise the last one in line resolves on release. */
+const queues = new Map<string, Promise<void>>();
+
+/**
+ * A lock on `name` within this realm (page, worker, process): waits for the calls that asked
+ * before, or until `signal` aborts (its reason rejects; the turn passes on to the next).
+ */
+export async function inProcessLock(name: string, signal: AbortSignal | undefined): Promise<() => Promise<void>> {
+  const before = queues.get(name) ?? Promise.resolve();
+  let release = (): void => {};
+  const mine = new Promise<void>((resolve) => (release = resolve));
+  const last = before.then(() => mine);
+  queues.set(name, last);
+  const done = (): Promise<void> => {
+    release();
+    if (queues.get(name) === last) queues.delete(name);
+    return Promise.resolve();
+  };
+  try {
+    await untilAborted(before, signal);
+  } catch (error) {
+    await done();
+    throw error;
+  }
+  return done;
 }
 
 /** The record `text` holds, or `undefined` when it is not one (torn by something else: start over). */
@@ -41,12 +77,13 @@ export function parseRecord(text: string): UploadRecord | undefined {
 
 /**
  * Saves the latest of a run of records one save at a time: a save asked for while one runs
- * waits, and only the newest waiting one is written.
+ * waits, and only the newest waiting one is written. A failure does not stop later saves;
+ * {@link LatestSaver.settled} tells whether the last one written failed.
  */
 export class LatestSaver {
   #running: Promise<void> = Promise.resolve();
   #next: UploadRecord | undefined;
-  #failure: unknown;
+  #failure: Error | undefined;
 
   constructor(
     readonly store: UploadStore,
@@ -61,16 +98,19 @@ export class LatestSaver {
     this.#running = this.#running.then(async () => {
       const latest = this.#next!;
       this.#next = undefined;
-      await this.store.save(this.key, latest).catch((error: unknown) => {
-        this.#failure ??= error;
-      });
+      try {
+        await this.store.save(this.key, latest);
+        this.#failure = undefined; // the record is the latest again
+      } catch (error) {
+        this.#failure = error instanceof Error ? error : new IOError(`the save failed: ${String(error)}`, { cause: error });
+      }
     });
   }
 
-  /** Resolves once every save asked for is written; rejects with the first failure. */
-  async settled(): Promise<void> {
+  /** Resolves once every save asked for is written: to the last one's failure, if it failed (the record kept is then older). */
+  async settled(): Promise<Error | undefined> {
     while (this.#next !== undefined) await this.#running;
     await this.#running;
-    if (this.#failure !== undefined) throw asError(this.#failure);
+    return this.#failure;
   }
 }
