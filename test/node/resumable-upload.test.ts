@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OSFile, resumableUpload, S3FileSystem } from '../../src/node.js';
+import { OSFile, resumableUpload, S3FileSystem, type ResumableFileSystem } from '../../src/node.js';
 import { expectBytes } from '../remote/expect-bytes.js';
 import { randomBytes } from '../helpers.js';
 import { startFaultProxy, type FaultProxy } from '../servers/fault-proxy.js';
@@ -144,7 +144,9 @@ describe('resumableUpload in Node', () => {
 
   it('refuses a filesystem without resumable uploads, and a source that is not one', async () => {
     const { LocalFileSystem } = await import('../../src/node.js');
-    await expect(resumableUpload(new LocalFileSystem(), join(dir, 'x'), new Blob(['x']))).rejects.toThrow(TypeError);
+    // A type error too (fs is a ResumableFileSystem); JavaScript callers get the TypeError.
+    const local = new LocalFileSystem() as unknown as ResumableFileSystem;
+    await expect(resumableUpload(local, join(dir, 'x'), new Blob(['x']))).rejects.toThrow(TypeError);
     await expect(resumableUpload(fsFor(), 'resume/x', 'text' as unknown as Blob)).rejects.toThrow(TypeError);
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AzureFileSystem } from '../../src/fs/azure/azure-file-system.js';
-import type { FileSystem } from '../../src/fs/file-system.js';
+import type { FileSystem, ResumableFileSystem } from '../../src/fs/file-system.js';
 import { fingerprintOf, sha256Hex, type ResumableUploadSource } from '../../src/fs/uploads/fingerprint.js';
 import { S3FileSystem } from '../../src/fs/s3/s3-file-system.js';
 import { OSFile, resumableUpload } from '../../src/node.js';
@@ -22,7 +22,7 @@ import { expectBytes } from './expect-bytes.js';
 const MiB = 1024 * 1024;
 
 /** Starts an upload of `source` and stops it (signal) once `atLeast` bytes are durable. */
-async function interrupted(fs: FileSystem, path: string, source: ResumableUploadSource, store: string, atLeast: number) {
+async function interrupted(fs: ResumableFileSystem, path: string, source: ResumableUploadSource, store: string, atLeast: number) {
   const controller = new AbortController();
   await expect(
     resumableUpload(fs, path, source, {
@@ -233,7 +233,7 @@ describe('a resumed resumableUpload checks the parts held against the source (Ce
       openInputFile: s3.openInputFile.bind(s3),
       resumeOutputStream: (path: string, token: string, options?: { onCheckpoint?: () => void }) =>
         s3.resumeOutputStream(path, token, { ...(options?.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}) }),
-    } as unknown as FileSystem;
+    } as unknown as ResumableFileSystem;
     const data = randomBytes(11 * MiB, 12);
     const source = new Blob([data as Uint8Array<ArrayBuffer>]);
     const store = join(dir, 'store-unchecked');

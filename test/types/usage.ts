@@ -18,7 +18,7 @@ import {
   type AnyRandomAccessFile,
   type SharedMemoryPool,
 } from 'nativefile';
-import { memoryMap, OSFile } from 'nativefile/node';
+import { LocalFileSystem, memoryMap, OSFile, resumableUpload, S3FileSystem } from 'nativefile/node';
 
 export async function uses(blob: Blob, path: string): Promise<void> {
   const reader = new BufferReader(new Uint8Array(8));
@@ -86,6 +86,9 @@ export async function uses(blob: Blob, path: string): Promise<void> {
   await HttpFile.open('https://example.com/a.bin', { headers: { authorization: 'Bearer x' } });
   // @ts-expect-error headers are a HeadersInit
   await HttpFile.open('https://example.com/a.bin', { headers: 42 });
+  await resumableUpload(new S3FileSystem({ region: 'us-east-1' }), 'bucket/key', blob);
+  // @ts-expect-error a filesystem without resumable uploads (a TypeError at run time)
+  await resumableUpload(new LocalFileSystem(), path, blob);
   new AzureFileSystem({ accountName: 'a', sasToken: 'sv=1&sig=x' });
   // @ts-expect-error at most one credential (a TypeError at run time)
   new AzureFileSystem({ accountName: 'a', accountKey: 'a2V5', sasToken: 'sv=1&sig=x' });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { diskUploadStore } from './disk-upload-store.js';
-import type { FileSystem } from '../file-system.js';
+import type { ResumableFileSystem } from '../file-system.js';
 import type { ResumableUploadSource, SourceStamp } from './fingerprint.js';
 import { uploadResumably, type ResumableUploadOptions, type ResumableUploadResult } from './resumable-upload.js';
 
@@ -53,7 +53,7 @@ async function stampOf(source: ResumableUploadSource): Promise<SourceStamp> {
  * its failure (or the signal's reason) and `suppressed` the save's error; the store's errors.
  */
 export function resumableUpload(
-  fs: FileSystem,
+  fs: ResumableFileSystem,
   path: string,
   source: ResumableUploadSource,
   options: ResumableUploadOptions = {},

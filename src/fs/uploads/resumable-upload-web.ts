@@ -3,7 +3,7 @@
  * @module
  */
 import { opfsUploadStore } from './opfs-upload-store.js';
-import type { FileSystem } from '../file-system.js';
+import type { ResumableFileSystem } from '../file-system.js';
 import type { ResumableUploadSource } from './fingerprint.js';
 import { uploadResumably, type ResumableUploadOptions, type ResumableUploadResult } from './resumable-upload.js';
 
@@ -25,7 +25,7 @@ export const DEFAULT_UPLOAD_STORE = '.nativefile/uploads';
  * its failure (or the signal's reason) and `suppressed` the save's error; the store's errors.
  */
 export function resumableUpload(
-  fs: FileSystem,
+  fs: ResumableFileSystem,
   path: string,
   source: ResumableUploadSource,
   options: ResumableUploadOptions = {},
