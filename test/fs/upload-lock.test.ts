@@ -1,11 +1,12 @@
 // The lock file of an upload record on disk (resumableUpload in Node): a holder that is alive
 // makes the next call wait (until it releases, or the call's signal aborts), one that is gone
-// (killed: its pid runs no more, or it is this process's own pid, a dead predecessor's) or
+// (killed: its pid runs no more, or it names this process and thread, a dead predecessor's) or
 // that stopped refreshing the file for a minute does not; a folder where no lock can be made
-// fails the call; calls of one process queue in memory.
+// fails the call; calls of one thread queue in memory, and another thread's lock is live.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
+import { threadId } from 'node:worker_threads';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IOError } from '../../src/errors.js';
@@ -13,7 +14,7 @@ import { lockFile } from '../../src/fs/uploads/disk-upload-lock.js';
 import { diskUploadStore } from '../../src/fs/uploads/disk-upload-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nativefile-lock-'));
-const holder = (pid: number, host = hostname()) => JSON.stringify({ host, pid, nonce: 'x' });
+const holder = (pid: number, host = hostname(), thread = threadId) => JSON.stringify({ host, pid, thread, nonce: 'x' });
 const pending = async (promise: Promise<unknown>, ms = 150): Promise<boolean> =>
   Promise.race([promise.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), ms))]);
 
@@ -61,7 +62,32 @@ describe('the lock file of an upload record', () => {
     }
   });
 
-  it('breaks the lock of a process that is gone, of its own pid (a dead predecessor), or not refreshed for a minute', async () => {
+  it('a third call waits for the holder after a second one gave up (its signal aborted)', async () => {
+    const path = join(dir, 'e.lock');
+    const first = await lockFile(path, undefined);
+    const giveUp = new AbortController();
+    const second = lockFile(path, giveUp.signal);
+    giveUp.abort();
+    await expect(second).rejects.toThrow();
+    const third = lockFile(path, undefined);
+    expect(await pending(third)).toBe(true);
+    await first();
+    await (
+      await third
+    )();
+  });
+
+  it('a lock of another thread of this process is waited for, as a live holder', async () => {
+    const path = join(dir, 'f.lock');
+    writeFileSync(path, holder(process.pid, hostname(), threadId + 1));
+    const controller = new AbortController();
+    const waiting = lockFile(path, controller.signal);
+    expect(await pending(waiting)).toBe(true);
+    controller.abort();
+    await expect(waiting).rejects.toThrow();
+  });
+
+  it('breaks the lock of a process that is gone, of its own pid and thread (a dead predecessor), or not refreshed for a minute', async () => {
     const gone = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
     await new Promise((resolve) => gone.once('exit', resolve));
     const cases = {

@@ -2,17 +2,18 @@
  * The lock of an upload record on disk (Node), so that two calls uploading the same source to
  * the same path, in one process or two, do not both upload it and clobber each other's
  * record: `<key>.lock` beside the record, created exclusively (`wx`), naming its holder
- * (host, pid, a random nonce), its modification time refreshed every 10 s while held. A call
+ * (host, pid, thread, a random nonce), its modification time refreshed every 10 s while held. A call
  * that finds one waits, polling (25 ms, backing off to 1 s) until it is released or the
  * call's signal aborts, unless it is stale: its holder is a process of this host that is
  * gone (killed mid-upload: the next call must not wait for it), or it was not refreshed for a
  * minute (a holder on another host sharing the folder, or a file torn by a crash). Calls of
- * this process queue in memory first ({@link inProcessLock}), since its own pid is alive.
+ * this thread queue in memory first ({@link inProcessLock}), since its own pid is alive.
  * @module
  */
 import { randomUUID } from 'node:crypto';
 import { link, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { threadId } from 'node:worker_threads';
 import { IOError } from '../../errors.js';
 import { inProcessLock } from './upload-store.js';
 
@@ -38,16 +39,18 @@ function alive(pid: number): boolean {
 /** Whether the lock whose text is `text`, last refreshed at `mtimeMs`, is held by no one. */
 function stale(text: string, mtimeMs: number): boolean {
   if (Date.now() - mtimeMs > STALE_MS) return true;
-  let holder: { host?: unknown; pid?: unknown };
+  let holder: { host?: unknown; pid?: unknown; thread?: unknown };
   try {
-    holder = JSON.parse(text) as { host?: unknown; pid?: unknown };
+    holder = JSON.parse(text) as { host?: unknown; pid?: unknown; thread?: unknown };
   } catch {
     return false; // being written (or torn): its age decides
   }
   if (holder.host !== hostname() || typeof holder.pid !== 'number') return false;
-  // This process's own calls queue in memory: a lock file naming its pid is a dead
-  // predecessor's that had the same pid (a container's process restarted).
-  return holder.pid === process.pid || !alive(holder.pid);
+  if (holder.pid !== process.pid) return !alive(holder.pid);
+  // This thread's own calls queue in memory, so a lock naming this process and thread is a
+  // dead predecessor's that had the same pid (a container's process restarted). Another
+  // thread of this process (worker_threads) queues apart: its lock is live until its age says.
+  return holder.thread === threadId;
 }
 
 /**
@@ -99,7 +102,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  */
 export async function lockFile(path: string, signal: AbortSignal | undefined): Promise<() => Promise<void>> {
   const releaseHere = await inProcessLock(path, signal);
-  const text = JSON.stringify({ host: hostname(), pid: process.pid, nonce: randomUUID() });
+  const text = JSON.stringify({ host: hostname(), pid: process.pid, thread: threadId, nonce: randomUUID() });
   try {
     for (let wait = FIRST_POLL_MS; ; wait = Math.min(wait * 2, LAST_POLL_MS)) {
       signal?.throwIfAborted();

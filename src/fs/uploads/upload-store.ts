@@ -53,7 +53,11 @@ export async function inProcessLock(name: string, signal: AbortSignal | undefine
   queues.set(name, last);
   const done = (): Promise<void> => {
     release();
-    if (queues.get(name) === last) queues.delete(name);
+    // The entry goes once the line has drained: a waiter that gives up (its signal) passes its
+    // turn on, and the call asking next must still wait for those before it.
+    void last.then(() => {
+      if (queues.get(name) === last) queues.delete(name);
+    });
     return Promise.resolve();
   };
   try {
