@@ -96,6 +96,9 @@ function unfollow({ ref, inputs }: Omit<Follower, 'controller'>): void {
   }
 }
 
+/** The longest delay `setTimeout` keeps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * `signal` combined with a timer of `ms` milliseconds (none when 0) whose abort reason is an
  * `ETIMEDOUT` IOError saying `what`; `clear()` stops the timer once the wait is over.
@@ -107,7 +110,10 @@ export function timeoutSignal(
 ): { signal: AbortSignal | undefined; clear: () => void } {
   if (ms === 0) return { signal, clear: () => {} };
   const timer = new AbortController();
-  const id = setTimeout(() => timer.abort(new IOError(`no answer from ${what} in ${ms} ms`, { code: 'ETIMEDOUT' })), ms);
+  // A timer holds at most 2^31 - 1 ms (24.8 days) and fires a longer one at once: a wait that
+  // long is as good as none, so it is cut there.
+  const delay = Math.min(ms, MAX_TIMER_MS);
+  const id = setTimeout(() => timer.abort(new IOError(`no answer from ${what} in ${ms} ms`, { code: 'ETIMEDOUT' })), delay);
   return { signal: anySignal([signal, timer.signal]), clear: () => clearTimeout(id) };
 }
 
