@@ -23,7 +23,7 @@ import { checkRemotePath, parentPath } from '../paths.js';
 import { contentLength, needKey, split } from './s3-paths.js';
 import { S3Client, type S3ClientOptions } from './s3-client.js';
 import { S3File, S3OutputStream } from './s3-file.js';
-import { isDirectory, listBuckets, listObjects, statPath } from './s3-listing.js';
+import { hidesDirectory, listBuckets, listObjects, statPath } from './s3-listing.js';
 import { copyObject, createBucket, deleteKeys, hasMarker, keepParent, putMarker, type ObjectPath } from './s3-objects.js';
 import { Multipart, resumedParts } from './s3-multipart.js';
 import { STORE_IDENTITY, storeIdentity } from '../uploads/resume-hooks.js';
@@ -102,7 +102,8 @@ export class S3FileSystem implements ResumableFileSystem {
    */
   async openOutputStream(path: string, options: OutputStreamOptions = {}): Promise<S3OutputStream> {
     const { bucket, key } = needKey(path);
-    if (await isDirectory(this.#client, bucket, key)) throw new IOError(`is a directory: ${bucket}/${key}`, { code: 'EISDIR' });
+    if (await hidesDirectory(this.#client, bucket, key))
+      throw new IOError(`is a directory: ${bucket}/${key}`, { code: 'EISDIR' });
     const multipart = new Multipart(this.#client, bucket, key);
     const resumable = options.resumable === true ? { uploadId: await multipart.create(undefined), parts: [] } : undefined;
     return this.#stream(multipart, options, resumable);

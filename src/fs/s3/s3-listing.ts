@@ -3,7 +3,7 @@
  * is a common prefix of keys (or an empty `dir/` marker object, as pyarrow creates them).
  * @module
  */
-import { FileNotFoundError } from '../../errors.js';
+import { FileNotFoundError, IOError } from '../../errors.js';
 import { joinPath } from '../paths.js';
 import type { FileInfo } from '../file-system.js';
 import type { S3Client } from './s3-client.js';
@@ -105,4 +105,18 @@ export async function isDirectory(client: S3Client, bucket: string, key: string)
     throw error;
   });
   return children.length > 0 || (await hasMarker(client, bucket, key));
+}
+
+/**
+ * Whether a write to `key` would hide a directory ({@link isDirectory}). A look the
+ * credentials may not take says no: write-only rights (`s3:PutObject` alone, a common
+ * upload-only policy) deny listing, and the write must go on as S3 allows it.
+ */
+export async function hidesDirectory(client: S3Client, bucket: string, key: string): Promise<boolean> {
+  try {
+    return await isDirectory(client, bucket, key);
+  } catch (error) {
+    if (error instanceof IOError && error.code === 'EACCES') return false;
+    throw error;
+  }
 }
