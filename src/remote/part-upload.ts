@@ -101,8 +101,8 @@ export function partedUpload(
     discarding ??= (async () => {
       // Parts in flight settle before the discard: one the store finishes after it would stay
       // behind (S3 keeps a part that lands after an abort). They get a grace to finish; then
-      // they are cancelled: a part's answer timeout grows with its size (S3's, s3-client.ts),
-      // and may be minutes, or a store's client may have none, and abort() waits for neither.
+      // they are cancelled: a part's timeout grows with its size (src/remote/request.ts) and
+      // may be minutes, or a store's client may have none, and abort() waits for neither.
       let timer: ReturnType<typeof setTimeout> | undefined;
       const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.discardGrace ?? 5000)));
       await Promise.race([Promise.allSettled([...inFlight]), grace]);

@@ -18,10 +18,11 @@ export interface RetryOptions {
    */
   maxDelay?: number;
   /**
-   * How long to wait, in milliseconds, for a server to answer a request that sends no body
-   * (its status and headers), and for the next bytes of a body being read, before the
-   * attempt counts as failed (`ETIMEDOUT`) and is tried again. A server that accepts and
-   * never answers cannot hang a call. Default 60 000; 0 waits for ever.
+   * How long to wait, in milliseconds, for a server to answer a request (its status and
+   * headers), and for the next bytes of a body being read, before the attempt counts as
+   * failed (`ETIMEDOUT`) and is tried again. A request that sends a body gets one more of
+   * these per 256 KiB of it, sending included. A server that accepts and never answers
+   * cannot hang a call. Default 60 000; 0 waits for ever.
    */
   answerTimeout?: number;
 }

@@ -22,7 +22,7 @@ export const MAX_PARTS = 10_000;
 export function multipartEtag(etags: readonly string[]): string | undefined {
   const digests = new Uint8Array(16 * etags.length);
   for (const [i, etag] of etags.entries()) {
-    const hex = /^"?([0-9a-fA-F]{32})"?$/.exec(etag)?.[1];
+    const hex = md5OfEtag(etag);
     if (hex === undefined) return undefined;
     for (let j = 0; j < 16; j++) digests[i * 16 + j] = parseInt(hex.slice(j * 2, j * 2 + 2), 16);
   }
