@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IOError } from '../../src/errors.js';
+import { BufferReader } from '../../src/index.js';
 import { AzureFileSystem } from '../../src/fs/azure/azure-file-system.js';
 import { uploadResumably, type UploadStoreKind } from '../../src/fs/uploads/resumable-upload.js';
 import type { UploadRecord } from '../../src/fs/uploads/upload-store.js';
@@ -182,5 +183,45 @@ describe('resumableUpload records (Azurite)', () => {
     expect(run.requests, 'the waiting call sent nothing').toEqual([]);
     expectBytes(await read(fsOn(a), 'uploads/wait.bin'), data);
     expect(readdirSync(store)).toEqual([]);
+  });
+
+  it('a source that fails mid-way stops the blocks in flight: no token is saved once the call has failed', async () => {
+    const data = randomBytes(8 * MiB, 31);
+    const source = new BufferReader(data);
+    const readAt = source.readAt.bind(source);
+    // The fingerprint's 4 KiB samples read; the upload's 1 MiB reads fail from 4 MiB on.
+    source.readAt = (offset: number, length: number) =>
+      offset >= 4 * MiB && length > 4096 ? Promise.reject(new Error('the disk went away')) : readAt(offset, length);
+    // Blocks answered late, four at once: some are in flight when the source fails.
+    const slow = recordingFetch({ delay: (request) => (isPutBlock(request) ? 300 : 0) });
+    const fs = new AzureFileSystem({
+      accountName: AZURITE_ACCOUNT,
+      accountKey: AZURITE_KEY,
+      endpoint: a.endpoint,
+      blockSize: MiB,
+      uploadConcurrency: 4,
+      fetch: slow.fetch,
+    });
+    let failed = false;
+    let savesAfter = 0;
+    const kept = new Map<string, UploadRecord>();
+    const kind: UploadStoreKind = {
+      defaultDir: 'memory',
+      open: () => ({
+        load: async (key) => kept.get(key),
+        save: async (key, record) => {
+          if (failed) savesAfter += 1;
+          kept.set(key, record);
+        },
+        forget: async (key) => void kept.delete(key),
+      }),
+    };
+    await expect(uploadResumably(fs, 'uploads/failing.bin', source, { chunkSize: MiB }, kind)).rejects.toThrow(
+      'the disk went away',
+    );
+    failed = true;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(savesAfter).toBe(0);
+    expect(kept.size).toBe(1); // the token of what is durable, for the next call
   });
 });

@@ -203,13 +203,16 @@ async function upload(u: Upload): Promise<ResumableUploadResult> {
     signal?.throwIfAborted();
     await stream.close();
   } catch (error) {
-    // The upload stays on the store, and its token here, for the next call to resume.
-    if (signal?.aborted) {
-      await stream.suspend().catch(() => {});
+    // Aborted or failed (the source, a part), the upload stays on the store and its token here
+    // for the next call to resume; its parts in flight are stopped first, so that no token is
+    // saved once this call has returned and let the next one take the record.
+    await stream.suspend().catch(() => {});
+    try {
       saver.save({ ...u.record, token: stream.resumeToken });
-      throw unsaved(signal.reason, await saver.settled(), dir);
+    } catch {
+      // A stream that failed outright has no token to give: the last one saved stands.
     }
-    throw unsaved(error, await saver.settled(), dir);
+    throw unsaved(signal?.aborted === true ? signal.reason : error, await saver.settled(), dir);
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
