@@ -54,7 +54,10 @@ export function md5OfEtag(etag: string): string | undefined {
   return /^"?([0-9a-fA-F]{32})"?$/.exec(etag)?.[1]?.toLowerCase();
 }
 
-/** The identity of a store of kind `kind` at `endpoint` (normalised as a URL). */
+/**
+ * The identity of a store of kind `kind` at `endpoint`, normalised as a URL without trailing
+ * slashes (as the clients reach it), so that one store spelt two ways keeps one record.
+ */
 export function storeIdentity(kind: string, endpoint: string): string {
-  return `${kind} ${new URL(endpoint).href}`;
+  return `${kind} ${new URL(endpoint).href.replace(/\/+$/, '')}`;
 }
