@@ -13,9 +13,18 @@
 import { randomUUID } from 'node:crypto';
 import { link, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { threadId } from 'node:worker_threads';
+import { nodeBuiltin } from '../../platform/node-builtin.js';
 import { IOError } from '../../errors.js';
 import { inProcessLock } from './upload-store.js';
+
+/**
+ * This thread's id (`worker_threads`), asked for when a lock is taken: importing the module
+ * would load worker_threads into every program that imports nativefile/node.
+ */
+function threadId(): number {
+  const id = (nodeBuiltin('node:worker_threads') as { threadId?: unknown } | undefined)?.threadId;
+  return typeof id === 'number' ? id : 0;
+}
 
 /** How often a held lock's modification time is refreshed. */
 const REFRESH_MS = 10_000;
@@ -50,7 +59,7 @@ function stale(text: string, mtimeMs: number): boolean {
   // This thread's own calls queue in memory, so a lock naming this process and thread is a
   // dead predecessor's that had the same pid (a container's process restarted). Another
   // thread of this process (worker_threads) queues apart: its lock is live until its age says.
-  return holder.thread === threadId;
+  return holder.thread === threadId();
 }
 
 /**
@@ -102,7 +111,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  */
 export async function lockFile(path: string, signal: AbortSignal | undefined): Promise<() => Promise<void>> {
   const releaseHere = await inProcessLock(path, signal);
-  const text = JSON.stringify({ host: hostname(), pid: process.pid, thread: threadId, nonce: randomUUID() });
+  const text = JSON.stringify({ host: hostname(), pid: process.pid, thread: threadId(), nonce: randomUUID() });
   try {
     for (let wait = FIRST_POLL_MS; ; wait = Math.min(wait * 2, LAST_POLL_MS)) {
       signal?.throwIfAborted();
