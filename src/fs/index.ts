@@ -16,9 +16,10 @@ export type {
   ResumableStreamOptions,
   UploadCheckpoint,
 } from './file-system.js';
-export { S3FileSystem, MIN_PART_SIZE, type S3FileSystemOptions } from './s3/s3-file-system.js';
+export { S3FileSystem, type S3FileSystemOptions } from './s3/s3-file-system.js';
+export { MIN_PART_SIZE } from './s3/s3-upload.js';
 export type { S3Credentials, S3Signer } from './s3/s3-client.js';
-export { S3File, S3OutputStream } from './s3/s3-file.js';
+export { S3File, S3OutputStream, S3ResumableOutputStream } from './s3/s3-file.js';
 export { HadoopFileSystem, type HadoopFileSystemOptions } from './hadoop/hadoop-file-system.js';
 export { HdfsFile, HdfsOutputStream } from './hadoop/hdfs-file.js';
 export {
@@ -42,5 +43,5 @@ export type {
   AzureSigner,
 } from './azure/azure-client.js';
 export { azureSharedKeySigner } from './azure/azure-shared-key.js';
-export { AzureFile, AzureOutputStream } from './azure/azure-file.js';
+export { AzureFile, AzureOutputStream, AzureResumableOutputStream } from './azure/azure-file.js';
 export { copyFiles, type CopyFilesOptions, type CopyFilesResult } from './copy-files.js';

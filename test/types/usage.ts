@@ -86,7 +86,13 @@ export async function uses(blob: Blob, path: string): Promise<void> {
   await HttpFile.open('https://example.com/a.bin', { headers: { authorization: 'Bearer x' } });
   // @ts-expect-error headers are a HeadersInit
   await HttpFile.open('https://example.com/a.bin', { headers: 42 });
-  await resumableUpload(new S3FileSystem({ region: 'us-east-1' }), 'bucket/key', blob);
+  const s3 = new S3FileSystem({ region: 'us-east-1' });
+  await resumableUpload(s3, 'bucket/key', blob);
+  const resumable = await s3.openOutputStream('bucket/key', { resumable: true });
+  void resumable.resumeToken;
+  const plain = await s3.openOutputStream('bucket/key');
+  // @ts-expect-error a stream opened without { resumable: true } has no resume token
+  void plain.resumeToken;
   // @ts-expect-error a filesystem without resumable uploads (a TypeError at run time)
   await resumableUpload(new LocalFileSystem(), path, blob);
   new AzureFileSystem({ accountName: 'a', sasToken: 'sv=1&sig=x' });

@@ -22,7 +22,7 @@ import { needBlob, split } from './azure-paths.js';
 import { appendTo } from './azure-append.js';
 import { deletePrefix, ensureMarker, keepParent, statBlob, type BlobStat } from './azure-blobs.js';
 import { AzureClient, type AzureClientOptions } from './azure-client.js';
-import { AzureFile, AzureOutputStream } from './azure-file.js';
+import { AzureFile, AzureOutputStream, type AzureResumableOutputStream } from './azure-file.js';
 import { listBlobs, listContainers } from './azure-listing.js';
 import { blockUpload, MAX_BLOCK_SIZE } from './azure-upload.js';
 import { copyChecked } from './azure-copy.js';
@@ -103,12 +103,13 @@ export class AzureFileSystem implements ResumableFileSystem {
    * Opens a blob for writing: blocks are staged as they fill and the blob appears (or is
    * replaced) on `close()`; `{ resumable: true }` has a resume token at once (`azure-resumable.ts`).
    */
+  openOutputStream(path: string, options: OutputStreamOptions & { resumable: true }): Promise<AzureResumableOutputStream>;
+  openOutputStream(path: string, options?: OutputStreamOptions): Promise<AzureOutputStream>;
   async openOutputStream(path: string, options?: OutputStreamOptions): Promise<AzureOutputStream> {
     const { container, blob } = needBlob(path);
     this.#throwIfNotWritable(await this.#stat(container, blob), container, blob);
     if (options?.resumable === true) return openResumable(this.#client, container, blob, this.#uploadOptions(options));
-    const underlying = blockUpload(this.#client, container, blob, this.#uploadOptions());
-    return new AzureOutputStream(underlying, `${container}/${blob}`);
+    return new AzureOutputStream(blockUpload(this.#client, container, blob, this.#uploadOptions()), `${container}/${blob}`);
   }
 
   /**
@@ -118,7 +119,11 @@ export class AzureFileSystem implements ResumableFileSystem {
    * FileNotFoundError when the upload is gone: Azure holds none of its blocks uncommitted (it
    * completed or was aborted, another writer committed the blob, or a week passed).
    */
-  async resumeOutputStream(path: string, token: string, options: ResumableStreamOptions = {}): Promise<AzureOutputStream> {
+  async resumeOutputStream(
+    path: string,
+    token: string,
+    options: ResumableStreamOptions = {},
+  ): Promise<AzureResumableOutputStream> {
     const { container, blob } = needBlob(path);
     const verify = (options as VerifiedResumeOptions)[VERIFY_PARTS];
     const upload = { ...this.#uploadOptions(options), ...(verify === undefined ? {} : { [VERIFY_PARTS]: verify }) };

@@ -33,13 +33,14 @@ export interface ResumableControl extends UploadControl {
 
 /**
  * A blob open for writing (`'wb'`: staged blocks, committed on `close()`) or appending
- * (`'ab'`, `tell()` starting at the blob's size). A resumable one (`{ resumable: true }`, or
- * `resumeOutputStream`) has a resume token.
+ * (`'ab'`, `tell()` starting at the blob's size). One opened with `{ resumable: true }` (or
+ * by `resumeOutputStream`) is an {@link AzureResumableOutputStream}, with a resume token.
  */
 export class AzureOutputStream extends fileClass<Async<OutputStream>>() {
   /** The blob's path, `container/blob`. */
   readonly path: string;
-  readonly #resumable: ResumableControl | undefined;
+  /** @internal A resumable upload's control; `undefined` for others. */
+  protected readonly resumable: ResumableControl | undefined;
 
   /** @internal Use `AzureFileSystem.openOutputStream` or `openAppendStream`. */
   constructor(underlying: UnderlyingFile, path: string, appendAt?: number, resumable?: ResumableControl) {
@@ -52,29 +53,34 @@ export class AzureOutputStream extends fileClass<Async<OutputStream>>() {
       ...(position === undefined ? {} : { position }),
     });
     this.path = path;
-    this.#resumable = resumable;
-  }
-
-  /**
-   * The resume token of a resumable upload (a JSON string: the upload id, the block size, the
-   * ids of the blocks done, the bytes durable), current as blocks are staged.
-   * @throws UnsupportedOperationError for a stream opened without `resumable: true`.
-   */
-  get resumeToken(): string {
-    return resumeTokenOf(this.#resumable, this.path);
+    this.resumable = resumable;
   }
 
   /** The bytes Azure holds staged for good: the blocks done from the first on, without a gap (0 if not resumable). */
   get bytesDurable(): number {
-    return this.#resumable?.durable() ?? 0;
+    return this.resumable?.durable() ?? 0;
+  }
+}
+
+/**
+ * A resumable upload of a blob (`openOutputStream(path, { resumable: true })`, or
+ * `resumeOutputStream`): its resume token reopens it after a crash or a reload.
+ */
+export class AzureResumableOutputStream extends AzureOutputStream {
+  /**
+   * The resume token (a JSON string: the upload id, the block size, the ids of the blocks
+   * done, the bytes durable), current as blocks are staged.
+   */
+  get resumeToken(): string {
+    return resumeTokenOf(this.resumable, this.path);
   }
 
   /**
-   * Stops a resumable upload without committing or discarding it: blocks in flight are
-   * cancelled and the stream closes; the staged blocks stay on Azure (about a week) to be
-   * resumed from the token returned. (`abort()` discards the upload instead.)
+   * Stops the upload without committing or discarding it: blocks in flight are cancelled and
+   * the stream closes; the staged blocks stay on Azure (about a week) to be resumed from the
+   * token returned. (`abort()` discards the upload instead.)
    */
   suspend(): Promise<string> {
-    return suspendUpload(this.#resumable, this.path, (reason) => this.abort(reason));
+    return suspendUpload(this.resumable, this.path, (reason) => this.abort(reason));
   }
 }

@@ -30,7 +30,7 @@ import { verifiedCount, type VerifiedResumeOptions } from '../uploads/resume-hoo
 import { decodeResumeToken, encodeResumeToken } from '../uploads/resume-token.js';
 import { uploadControl } from '../uploads/upload-control.js';
 import { AzureClient } from './azure-client.js';
-import { AzureOutputStream } from './azure-file.js';
+import { AzureResumableOutputStream } from './azure-file.js';
 import {
   blockIdOf,
   commitBlocks,
@@ -65,7 +65,7 @@ export function openResumable(
   container: string,
   blob: string,
   options: ResumableBlockOptions,
-): AzureOutputStream {
+): AzureResumableOutputStream {
   return resumableStream(client, container, blob, options, { uploadId: randomTag(24), parts: [], digests: [] });
 }
 
@@ -84,7 +84,7 @@ export async function resumeResumable(
   blob: string,
   token: string,
   options: ResumableBlockOptions,
-): Promise<AzureOutputStream> {
+): Promise<AzureResumableOutputStream> {
   const state = decodeResumeToken(token, STORE, `${container}/${blob}`);
   const { uploadId, partSize } = state;
   if (!UPLOAD_ID.test(uploadId) || state.parts.some((id, index) => id !== blockIdOf(uploadId, index)))
@@ -148,7 +148,7 @@ function resumableStream(
   blob: string,
   options: ResumableBlockOptions,
   state: UploadState,
-): AzureOutputStream {
+): AzureResumableOutputStream {
   const { partSize, onCheckpoint } = options;
   const { uploadId } = state;
   const name = AzureClient.nameOf(container, blob);
@@ -203,7 +203,7 @@ function resumableStream(
     resume: state.parts,
     onDurable: (parts, bytes) => onCheckpoint?.({ token: token(parts), bytesDurable: bytes }),
   });
-  return new AzureOutputStream(underlying, `${container}/${blob}`, undefined, {
+  return new AzureResumableOutputStream(underlying, `${container}/${blob}`, undefined, {
     position: state.parts.length * partSize,
     ...uploadControl(control, token),
   });

@@ -22,17 +22,12 @@ import { recursiveOption } from '../options.js';
 import { checkRemotePath, parentPath } from '../paths.js';
 import { contentLength, needKey, split } from './s3-paths.js';
 import { S3Client, type S3ClientOptions } from './s3-client.js';
-import { S3File, S3OutputStream } from './s3-file.js';
+import { S3File, S3OutputStream, S3ResumableOutputStream } from './s3-file.js';
 import { hidesDirectory, listBuckets, listObjects, statPath } from './s3-listing.js';
 import { copyObject, createBucket, deleteKeys, hasMarker, keepParent, putMarker, type ObjectPath } from './s3-objects.js';
 import { Multipart, resumedParts } from './s3-multipart.js';
 import { STORE_IDENTITY, storeIdentity } from '../uploads/resume-hooks.js';
-import { s3Upload } from './s3-upload.js';
-
-/** S3's smallest part but the last. */
-export const MIN_PART_SIZE = 5 * 1024 * 1024;
-/** S3's largest part: a token asking for more would only grow the part buffer until memory runs out. */
-const MAX_PART_SIZE = 5 * 1024 * 1024 * 1024;
+import { checkPartSize, s3Upload } from './s3-upload.js';
 
 /** Options of {@link S3FileSystem}. */
 export interface S3FileSystemOptions extends S3ClientOptions, Omit<RemoteReadOptions, 'retry' | 'signal'> {
@@ -63,9 +58,7 @@ export class S3FileSystem implements ResumableFileSystem {
     this[STORE_IDENTITY] = storeIdentity('s3', options.endpoint ?? `https://s3.${options.region}.amazonaws.com`);
     const { readAhead, concurrency, holeSizeLimit, rangeSizeLimit } = options;
     this.#readOptions = { readAhead, concurrency, holeSizeLimit, rangeSizeLimit, retry: this.#client.retry };
-    this.#partSize = checkSize(options.partSize ?? 8 * 1024 * 1024, 'partSize');
-    if (this.#partSize < MIN_PART_SIZE || this.#partSize > MAX_PART_SIZE)
-      throw new RangeError(`partSize must be from 5 MiB to 5 GiB (${MIN_PART_SIZE} to ${MAX_PART_SIZE}), got ${this.#partSize}`);
+    this.#partSize = checkPartSize(checkSize(options.partSize ?? 8 * 1024 * 1024, 'partSize'), 'partSize');
     this.#uploadConcurrency = checkPositiveSize(options.uploadConcurrency ?? 4, 'uploadConcurrency');
   }
 
@@ -100,13 +93,15 @@ export class S3FileSystem implements ResumableFileSystem {
    * object that hides it. An ordinary upload then sends nothing until its first part is full;
    * a resumable one (`{ resumable: true }`) starts now, to have a resume token at once.
    */
+  openOutputStream(path: string, options: OutputStreamOptions & { resumable: true }): Promise<S3ResumableOutputStream>;
+  openOutputStream(path: string, options?: OutputStreamOptions): Promise<S3OutputStream>;
   async openOutputStream(path: string, options: OutputStreamOptions = {}): Promise<S3OutputStream> {
     const { bucket, key } = needKey(path);
     if (await hidesDirectory(this.#client, bucket, key))
       throw new IOError(`is a directory: ${bucket}/${key}`, { code: 'EISDIR' });
     const multipart = new Multipart(this.#client, bucket, key);
-    const resumable = options.resumable === true ? { uploadId: await multipart.create(undefined), parts: [] } : undefined;
-    return this.#stream(multipart, options, resumable);
+    if (options.resumable !== true) return this.#stream(S3OutputStream, multipart, options, undefined);
+    return this.#stream(S3ResumableOutputStream, multipart, options, { uploadId: await multipart.create(undefined), parts: [] });
   }
 
   /**
@@ -114,22 +109,22 @@ export class S3FileSystem implements ResumableFileSystem {
    * holds (ListParts) without a gap and whole, those a check accepts if given (`resumedParts`).
    * @throws TypeError for a token that is not one; RangeError for one of another path; FileNotFoundError when the upload is gone.
    */
-  async resumeOutputStream(path: string, token: string, options: ResumableStreamOptions = {}): Promise<S3OutputStream> {
+  async resumeOutputStream(path: string, token: string, options: ResumableStreamOptions = {}): Promise<S3ResumableOutputStream> {
     const { bucket, key } = needKey(path);
     const { uploadId, partSize } = decodeResumeToken(token, 's3', `${bucket}/${key}`);
-    if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE)
-      throw new RangeError(`the resume token's part size ${partSize} is not one S3 takes (5 MiB to 5 GiB)`);
+    checkPartSize(partSize, "the resume token's part size");
     const multipart = new Multipart(this.#client, bucket, key);
     const parts = await resumedParts(multipart, uploadId, partSize, options);
-    return this.#stream(multipart, options, { uploadId, parts }, partSize);
+    return this.#stream(S3ResumableOutputStream, multipart, options, { uploadId, parts }, partSize);
   }
 
-  #stream(
+  #stream<T extends S3OutputStream>(
+    Stream: new (...args: ConstructorParameters<typeof S3OutputStream>) => T,
     multipart: Multipart,
     options: ResumableStreamOptions,
     resumable: { uploadId: string; parts: string[] } | undefined,
     partSize = this.#partSize,
-  ): S3OutputStream {
+  ): T {
     const { underlying, control } = s3Upload(multipart, {
       partSize,
       maxInFlight: this.#uploadConcurrency,
@@ -137,7 +132,7 @@ export class S3FileSystem implements ResumableFileSystem {
       ...(options.onCheckpoint === undefined ? {} : { onCheckpoint: options.onCheckpoint }),
     });
     const position = (resumable?.parts.length ?? 0) * partSize;
-    return new S3OutputStream(underlying, `${multipart.bucket}/${multipart.key}`, control, position);
+    return new Stream(underlying, `${multipart.bucket}/${multipart.key}`, control, position);
   }
 
   /** S3 objects cannot be appended to. */

@@ -21,41 +21,48 @@ export class S3File extends fileClass<Async<RandomAccessFile>>() {
 }
 
 /**
- * An S3 multipart upload open for writing; `S3FileSystem.openOutputStream` makes them. A
- * resumable one (`{ resumable: true }`, or `resumeOutputStream`) has a resume token.
+ * An S3 multipart upload open for writing; `S3FileSystem.openOutputStream` makes them. One
+ * opened with `{ resumable: true }` (or by `resumeOutputStream`) is an
+ * {@link S3ResumableOutputStream}, with a resume token.
  */
 export class S3OutputStream extends fileClass<Async<OutputStream>>() {
   /** The object's path, `bucket/key`. */
   readonly path: string;
-  readonly #control: UploadControl;
+  /** @internal The upload's parts: what is durable, and for a resumable one its token. */
+  protected readonly control: UploadControl;
 
   /** @internal Use `S3FileSystem.openOutputStream`. */
   constructor(underlying: UnderlyingFile, path: string, control: UploadControl, position = 0) {
     super(underlying, { kind: 'S3OutputStream', mode: 'wb', seekable: false, sync: false, position });
     this.path = path;
-    this.#control = control;
-  }
-
-  /**
-   * The resume token of a resumable upload (a JSON string: the upload id, the part size, the
-   * parts done and their ETags, the bytes durable), current as parts complete.
-   * @throws UnsupportedOperationError for an upload opened without `resumable: true`.
-   */
-  get resumeToken(): string {
-    return resumeTokenOf(this.#control, this.path);
+    this.control = control;
   }
 
   /** The bytes S3 holds for good: the parts done from the first on, without a gap. */
   get bytesDurable(): number {
-    return this.#control.durable();
+    return this.control.durable();
+  }
+}
+
+/**
+ * A resumable S3 multipart upload (`openOutputStream(path, { resumable: true })`, or
+ * `resumeOutputStream`): its resume token reopens it after a crash or a reload.
+ */
+export class S3ResumableOutputStream extends S3OutputStream {
+  /**
+   * The resume token (a JSON string: the upload id, the part size, the parts done and their
+   * ETags, the bytes durable), current as parts complete.
+   */
+  get resumeToken(): string {
+    return resumeTokenOf(this.control, this.path);
   }
 
   /**
-   * Stops a resumable upload without completing or discarding it: parts in flight are
-   * cancelled and the stream closes; the upload stays on S3 to be resumed from the token
-   * returned. (`abort()` discards it instead.)
+   * Stops the upload without completing or discarding it: parts in flight are cancelled and
+   * the stream closes; the upload stays on S3 to be resumed from the token returned.
+   * (`abort()` discards it instead.)
    */
   suspend(): Promise<string> {
-    return suspendUpload(this.#control, this.path, (reason) => this.abort(reason));
+    return suspendUpload(this.control, this.path, (reason) => this.abort(reason));
   }
 }

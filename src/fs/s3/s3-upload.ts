@@ -13,6 +13,18 @@ import { encodeResumeToken } from '../uploads/resume-token.js';
 import { uploadControl, type UploadControl } from '../uploads/upload-control.js';
 import { MAX_PARTS, type Multipart } from './s3-multipart.js';
 
+/** S3's smallest part but the last. */
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
+/** S3's largest part: a token asking for more would only grow the part buffer until memory runs out. */
+const MAX_PART_SIZE = 5 * 1024 * 1024 * 1024;
+
+/** `size`, a part size S3 takes (5 MiB to 5 GiB); else a RangeError naming `what`. */
+export function checkPartSize(size: number, what: string): number {
+  if (size < MIN_PART_SIZE || size > MAX_PART_SIZE)
+    throw new RangeError(`${what} must be from 5 MiB to 5 GiB (${MIN_PART_SIZE} to ${MAX_PART_SIZE}), got ${size}`);
+  return size;
+}
+
 /** How an upload cuts and sends parts. */
 export interface UploadOptions {
   /** Bytes per part (S3 takes 5 MiB to 5 GiB, the last part smaller). */
