@@ -15,6 +15,7 @@ import { link, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/pro
 import { hostname } from 'node:os';
 import { nodeBuiltin } from '../../platform/node-builtin.js';
 import { IOError } from '../../errors.js';
+import { sleep } from '../../remote/retry.js';
 import { inProcessLock } from './upload-store.js';
 
 /**
@@ -87,21 +88,6 @@ async function breakIfStale(path: string): Promise<boolean> {
   if ((await readFile(aside, 'utf8').catch(() => '')) !== text) await link(aside, path).catch(() => {});
   await rm(aside, { force: true });
   return true;
-}
-
-/** Resolves after `ms`, or rejects with `signal`'s reason when it aborts first. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

@@ -9,7 +9,7 @@ const READ_CHUNK = 64 * 1024;
 
 /**
  * A stream that reads `stream` as text in `srcEncoding` and yields it re-encoded in
- * `destEncoding` (PyArrow's `transcoding_input_stream`). Sources: any encoding the platform's
+ * `destEncoding` (PyArrow's `transcoding_input_stream`). Sources: every encoding the platform's
  * `TextDecoder` knows, and latin-1; destinations: UTF-8, UTF-16 and UTF-32 (plain with a byte
  * order mark, or `-le`/`-be`), latin-1 and ascii. Bytes that are not valid in the source, or
  * characters the destination cannot hold, make the read fail with an `IOError` (`EILSEQ`)
