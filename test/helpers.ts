@@ -58,3 +58,28 @@ export function tempFiles(prefix: string): {
   };
   return { dir, fresh, sampleFile };
 }
+
+/** Runs full collections until `until()` holds or FinalizationRegistry callbacks had 50 chances (node --expose-gc). */
+export async function collectGarbage(until: () => boolean): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with node --expose-gc');
+  for (let i = 0; i < 50 && !until(); i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Counts the event-loop turns (macrotasks) other tasks got while `work` ran. */
+export async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
+  let turns = 0;
+  let running = true;
+  const tick = () => {
+    if (!running) return;
+    turns++;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  const result = await work();
+  running = false;
+  return { result, turns };
+}

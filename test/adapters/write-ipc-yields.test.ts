@@ -4,30 +4,16 @@
 import { describe, expect, it } from 'vitest';
 import { writeIpc } from '../../src/adapters/arrow.js';
 import { BufferOutputStream } from '../../src/index.js';
+import { turnsDuring } from '../helpers.js';
 
 const MiB = 1024 * 1024;
-
-/** Runs `work`, counting the event-loop turns that other tasks got meanwhile. */
-async function turnsDuring<T>(work: () => Promise<T>): Promise<number> {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    if (!running) return;
-    turns++;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  await work();
-  running = false;
-  return turns;
-}
 
 describe('writeIpc', () => {
   it('lets the event loop run while it writes 64 MiB in 64 KiB chunks', async () => {
     const out = new BufferOutputStream();
     const chunk = new Uint8Array(64 * 1024);
     const chunks = Array.from({ length: (64 * MiB) / chunk.byteLength }, () => chunk);
-    const turns = await turnsDuring(() => writeIpc(out, chunks));
+    const { turns } = await turnsDuring(() => writeIpc(out, chunks));
     expect(out.getValue().size).toBe(64 * MiB);
     expect(turns).toBeGreaterThanOrEqual(4);
   });
@@ -37,7 +23,7 @@ describe('writeIpc', () => {
     async function* source() {
       for (let i = 0; i < 64; i++) yield new Uint8Array(MiB);
     }
-    const turns = await turnsDuring(() => writeIpc(out, source()));
+    const { turns } = await turnsDuring(() => writeIpc(out, source()));
     expect(out.getValue().size).toBe(64 * MiB);
     expect(turns).toBeGreaterThanOrEqual(4);
   });

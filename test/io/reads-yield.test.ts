@@ -4,23 +4,9 @@
  */
 import { describe, expect, test } from 'vitest';
 import { BufferedInputStream, BufferReader } from '../../src/index.js';
+import { turnsDuring } from '../helpers.js';
 
 const SIZE = 64 << 20;
-
-/** Counts event-loop turns (macrotasks) while `work` runs. */
-async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    if (!running) return;
-    turns++;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  const result = await work();
-  running = false;
-  return { result, turns };
-}
 
 /** `SIZE` bytes of lines of `lineLength` bytes (no newline at all when 0). */
 function text(lineLength: number): Uint8Array {

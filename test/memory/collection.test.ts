@@ -7,16 +7,7 @@ import {
   systemMemoryPool,
   type Buffer,
 } from '../../src/index.js';
-
-/** Runs full collections until FinalizationRegistry callbacks had a chance to run. */
-async function collectGarbage(until: () => boolean): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error('run with node --expose-gc');
-  for (let i = 0; i < 50 && !until(); i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { collectGarbage } from '../helpers.js';
 
 test('a pool buffer that is dropped without release() goes back to the pool when collected', async () => {
   const pool = proxyMemoryPool(systemMemoryPool());

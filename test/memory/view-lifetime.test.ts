@@ -14,16 +14,7 @@ import {
   systemMemoryPool,
   type MemoryPool,
 } from '../../src/index.js';
-
-/** Runs full collections until `until()` holds or FinalizationRegistry callbacks had 50 chances. */
-async function collectGarbage(until: () => boolean): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error('run with node --expose-gc');
-  for (let i = 0; i < 50 && !until(); i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { collectGarbage } from '../helpers.js';
 
 const pools: Array<[string, () => MemoryPool]> = [
   ['wasm pool', () => createWasmMemoryPool()],

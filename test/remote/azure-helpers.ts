@@ -10,6 +10,8 @@ import {
   generateAccountSASQueryParameters,
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
+import { AzureFileSystem, type AzureTransferOptions } from '../../src/fs/azure/azure-file-system.js';
+import type { RetryOptions } from '../../src/remote/retry.js';
 import type { FetchLike } from '../../src/remote/transport.js';
 import { AZURITE_ACCOUNT, AZURITE_KEY } from '../servers/azurite.js';
 
@@ -79,3 +81,23 @@ export function recordingFetch(
 /** Whether a recorded request stages a block. */
 export const isPutBlock = (request: Recorded): boolean =>
   request.method === 'PUT' && request.url.searchParams.get('comp') === 'block';
+
+/**
+ * An AzureFileSystem on the Azurite account at `endpoint`, with the account key: blocks of
+ * 1 MiB, sent one at a time, unless `options` say otherwise.
+ */
+export function azuriteFileSystem(
+  endpoint: string,
+  options: AzureTransferOptions & { fetch?: FetchLike | undefined; retry?: RetryOptions } = {},
+): AzureFileSystem {
+  const { fetch, ...rest } = options;
+  return new AzureFileSystem({
+    accountName: AZURITE_ACCOUNT,
+    accountKey: AZURITE_KEY,
+    endpoint,
+    blockSize: 1024 * 1024,
+    uploadConcurrency: 1,
+    ...rest,
+    ...(fetch ? { fetch } : {}),
+  });
+}

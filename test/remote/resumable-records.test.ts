@@ -7,15 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IOError } from '../../src/errors.js';
+import type { AzureFileSystem } from '../../src/fs/azure/azure-file-system.js';
 import { BufferReader } from '../../src/index.js';
-import { AzureFileSystem } from '../../src/fs/azure/azure-file-system.js';
 import { uploadResumably, type UploadStoreKind } from '../../src/fs/uploads/resumable-upload.js';
 import type { UploadRecord } from '../../src/fs/uploads/upload-store.js';
 import { resumableUpload } from '../../src/node.js';
 import type { FetchLike } from '../../src/remote/transport.js';
 import { randomBytes } from '../helpers.js';
-import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteServer } from '../servers/azurite.js';
-import { isPutBlock, recordingFetch, sdkClient } from './azure-helpers.js';
+import { startAzurite, type AzuriteServer } from '../servers/azurite.js';
+import { azuriteFileSystem, isPutBlock, recordingFetch, sdkClient } from './azure-helpers.js';
 import { expectBytes } from './expect-bytes.js';
 
 const MiB = 1024 * 1024;
@@ -43,15 +43,7 @@ describe('resumableUpload records (Azurite)', () => {
   let a: AzuriteServer;
   let b: AzuriteServer;
   let dir: string;
-  const fsOn = (server: AzuriteServer, fetch?: FetchLike) =>
-    new AzureFileSystem({
-      accountName: AZURITE_ACCOUNT,
-      accountKey: AZURITE_KEY,
-      endpoint: server.endpoint,
-      blockSize: MiB,
-      uploadConcurrency: 1,
-      ...(fetch ? { fetch } : {}),
-    });
+  const fsOn = (server: AzuriteServer, fetch?: FetchLike) => azuriteFileSystem(server.endpoint, { fetch });
   const read = async (fs: AzureFileSystem, path: string) => {
     await using file = await fs.openInputFile(path);
     return file.read();
@@ -194,14 +186,7 @@ describe('resumableUpload records (Azurite)', () => {
       offset >= 4 * MiB && length > 4096 ? Promise.reject(new Error('the disk went away')) : readAt(offset, length);
     // Blocks answered late, four at once: some are in flight when the source fails.
     const slow = recordingFetch({ delay: (request) => (isPutBlock(request) ? 300 : 0) });
-    const fs = new AzureFileSystem({
-      accountName: AZURITE_ACCOUNT,
-      accountKey: AZURITE_KEY,
-      endpoint: a.endpoint,
-      blockSize: MiB,
-      uploadConcurrency: 4,
-      fetch: slow.fetch,
-    });
+    const fs = azuriteFileSystem(a.endpoint, { uploadConcurrency: 4, fetch: slow.fetch });
     let failed = false;
     let savesAfter = 0;
     const kept = new Map<string, UploadRecord>();

@@ -7,16 +7,15 @@ import { mkdtempSync, openAsBlob, readdirSync, readFileSync, renameSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AzureFileSystem } from '../../src/fs/azure/azure-file-system.js';
 import type { FileSystem, ResumableFileSystem } from '../../src/fs/file-system.js';
 import { fingerprintOf, sha256Hex, type ResumableUploadSource } from '../../src/fs/uploads/fingerprint.js';
 import { S3FileSystem } from '../../src/fs/s3/s3-file-system.js';
 import { OSFile, resumableUpload } from '../../src/node.js';
 import type { FetchLike } from '../../src/remote/transport.js';
 import { randomBytes } from '../helpers.js';
-import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteServer } from '../servers/azurite.js';
+import { startAzurite, type AzuriteServer } from '../servers/azurite.js';
 import { startS3, type S3Server } from '../servers/s3.js';
-import { isPutBlock, recordingFetch, sdkClient } from './azure-helpers.js';
+import { azuriteFileSystem, isPutBlock, recordingFetch, sdkClient } from './azure-helpers.js';
 import { expectBytes } from './expect-bytes.js';
 
 const MiB = 1024 * 1024;
@@ -42,15 +41,7 @@ const records = (store: string) => readdirSync(store).filter((name) => name.ends
 describe('a resumed resumableUpload checks the parts held against the source (Azurite)', () => {
   let server: AzuriteServer;
   let dir: string;
-  const fsFor = (fetch?: FetchLike) =>
-    new AzureFileSystem({
-      accountName: AZURITE_ACCOUNT,
-      accountKey: AZURITE_KEY,
-      endpoint: server.endpoint,
-      blockSize: MiB,
-      uploadConcurrency: 1,
-      ...(fetch ? { fetch } : {}),
-    });
+  const fsFor = (fetch?: FetchLike) => azuriteFileSystem(server.endpoint, { fetch });
 
   beforeAll(async () => {
     [server, dir] = [await startAzurite(), mkdtempSync(join(tmpdir(), 'nativefile-verify-'))];

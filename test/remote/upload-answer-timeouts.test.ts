@@ -4,12 +4,11 @@
 // (src/remote/request.ts, attemptTimeout) and is retried; the upload fails, it never hangs.
 // test/remote/s3-part-timeout.test.ts does the same for S3 against a scripted server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AzureFileSystem } from '../../src/fs/azure/azure-file-system.js';
 import { HadoopFileSystem } from '../../src/fs/hadoop/hadoop-file-system.js';
 import type { FetchLike } from '../../src/remote/transport.js';
-import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteServer } from '../servers/azurite.js';
+import { startAzurite, type AzuriteServer } from '../servers/azurite.js';
 import { startWebHdfs, type WebHdfsServer } from '../servers/webhdfs.js';
-import { sdkClient } from './azure-helpers.js';
+import { azuriteFileSystem, sdkClient } from './azure-helpers.js';
 
 const MiB = 1024 * 1024;
 /** Small timeouts: a 1 MiB body is given 100 ms and 4 more, half a second. */
@@ -51,15 +50,7 @@ describe('uploads whose answers never come', () => {
     await hdfs?.stop();
   });
 
-  const azure = (fetch: FetchLike) =>
-    new AzureFileSystem({
-      accountName: AZURITE_ACCOUNT,
-      accountKey: AZURITE_KEY,
-      endpoint: azurite.endpoint,
-      blockSize: MiB,
-      retry: quick,
-      fetch,
-    });
+  const azure = (fetch: FetchLike) => azuriteFileSystem(azurite.endpoint, { retry: quick, uploadConcurrency: 4, fetch });
 
   it(
     'an Azure upload whose Put Block is never answered fails ETIMEDOUT after its retry',
