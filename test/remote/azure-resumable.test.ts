@@ -18,10 +18,10 @@ import { expectBytes } from './expect-bytes.js';
 
 const MiB = 1024 * 1024;
 
-/** The block id's text: the upload id, then the block's index in 8 digits. */
+/** The block id's text: the upload id (24 digits), the run's tag (3), then the block's index in 5 digits. */
 const decodeId = (id: string) => {
   const text = atob(id);
-  return { uploadId: text.slice(0, -8), index: Number(text.slice(-8)) };
+  return { uploadId: text.slice(0, 24), index: Number(text.slice(-5)) };
 };
 /** The index of the block a recorded Put Block stages. */
 const blockIndex = (request: Recorded) => decodeId(request.url.searchParams.get('blockid')!).index;

@@ -83,6 +83,36 @@ describe('a resumed resumableUpload checks the parts held against the source (Az
     expectBytes(await read(fsFor(), 'uploads/edited-later.bin'), v2);
   });
 
+  it('a block of the interrupted run landing late, after the resume sent it again, is not what is committed', async () => {
+    const path = join(dir, 'late.bin');
+    const store = join(dir, 'store-late');
+    const v1 = randomBytes(6 * MiB + 10, 15);
+    writeFileSync(path, v1);
+    await interrupted(fsFor(), 'uploads/late.bin', await openAsBlob(path), store, 4 * MiB);
+    const { token } = JSON.parse(readFileSync(join(store, records(store)[0]!), 'utf8')) as { token: string };
+    const firstRunIds = (JSON.parse(token) as { parts: string[] }).parts;
+    const v2 = v1.slice();
+    v2.fill(0xee, 2 * MiB + 5000, 2 * MiB + 5100); // block 2
+    writeFileSync(path, v2);
+    // The first run's Put Block of block 2, held up on the way (a proxy, a slow server), lands
+    // once the resume has sent block 2 again: Azure replaces an uncommitted block of the same id.
+    const blob = sdkClient(server.endpoint).getContainerClient('uploads').getBlockBlobClient('late.bin');
+    const run = recordingFetch();
+    let landed = false;
+    const fetch: FetchLike = async (input, init) => {
+      const response = await run.fetch(input, init);
+      if (!landed && run.requests.some(isPutBlock)) {
+        landed = true;
+        await blob.stageBlock(firstRunIds[2]!, v1.slice(2 * MiB, 3 * MiB), MiB);
+      }
+      return response;
+    };
+    const result = await resumableUpload(fsFor(fetch), 'uploads/late.bin', await openAsBlob(path), { store });
+    expect(landed).toBe(true);
+    expect(result.resumedFrom).toBe(2 * MiB);
+    expectBytes(await read(fsFor(), 'uploads/late.bin'), v2);
+  });
+
   it('an OSFile edited in place gets another fingerprint (its mtime): a new upload of the new bytes', async () => {
     const path = join(dir, 'edited.bin');
     const store = join(dir, 'store-osfile');

@@ -3,10 +3,11 @@
  * Block stay on the blob, uncommitted and invisible, until a Put Block List commits some of
  * them (and drops the others), or for about a week. A resumable upload therefore names its
  * blocks so that they can be found again: each id is the upload's id (24 random hex digits,
- * in the token) and the block's index in 8 digits, base64, 32 bytes as every block id
- * nativefile makes. Resuming lists the blob's uncommitted blocks (Get Block List), keeps the
- * first ones of the upload without a gap whose size is the token's block size, and goes on
- * after them. Nothing is committed before `close()`.
+ * in the token), the run's tag and the block's index (azure-run-ids.ts: a block of an
+ * interrupted run landing late never takes the place of one a resume sent again). Resuming
+ * lists the blob's uncommitted blocks (Get Block List), keeps the first ones of the upload
+ * without a gap whose size is the token's block size, and goes on after them in a run of its
+ * own. Nothing is committed before `close()`.
  *
  * Get Block List gives sizes, no digest: the token carries the SHA-256 of each block as it
  * was sent (Web Crypto), so that `resumableUpload` checks the blocks against the source
@@ -31,6 +32,7 @@ import { decodeResumeToken, encodeResumeToken } from '../uploads/resume-token.js
 import { uploadControl } from '../uploads/upload-control.js';
 import { AzureClient } from './azure-client.js';
 import { AzureResumableOutputStream } from './azure-file.js';
+import { FIRST_RUN, heldParts, newRun, parseRunBlockId, runBlockId } from './azure-run-ids.js';
 import {
   blockIdOf,
   commitBlocks,
@@ -52,9 +54,13 @@ const ABORTED = 99_999_999;
 /** Options of a resumable upload: how blocks are cut and sent, and who is told of checkpoints. */
 export type ResumableBlockOptions = Pick<BlockUploadOptions, 'partSize' | 'maxInFlight'> & VerifiedResumeOptions;
 
-/** An upload's identity and what is durable of it: its blocks' ids, and the digests known of the first ones. */
+/**
+ * An upload's identity and what is durable of it: its blocks' ids, and the digests known of
+ * the first ones; and the tag of this run, which names the blocks it sends.
+ */
 interface UploadState {
   readonly uploadId: string;
+  readonly run: string;
   readonly parts: readonly string[];
   readonly digests: readonly string[];
 }
@@ -66,7 +72,7 @@ export function openResumable(
   blob: string,
   options: ResumableBlockOptions,
 ): AzureResumableOutputStream {
-  return resumableStream(client, container, blob, options, { uploadId: randomTag(24), parts: [], digests: [] });
+  return resumableStream(client, container, blob, options, { uploadId: randomTag(24), run: FIRST_RUN, parts: [], digests: [] });
 }
 
 /**
@@ -87,7 +93,7 @@ export async function resumeResumable(
 ): Promise<AzureResumableOutputStream> {
   const state = decodeResumeToken(token, STORE, `${container}/${blob}`);
   const { uploadId, partSize } = state;
-  if (!UPLOAD_ID.test(uploadId) || state.parts.some((id, index) => id !== blockIdOf(uploadId, index)))
+  if (!UPLOAD_ID.test(uploadId) || state.parts.some((id, index) => parseRunBlockId(uploadId, id)?.index !== index))
     throw new TypeError(`not an Azure resume token, or a corrupted one: its upload id or block ids are not nativefile's`);
   if (partSize > MAX_BLOCK_SIZE)
     throw new RangeError(`the resume token's block size ${partSize} is past Azure's largest block (4000 MiB)`);
@@ -97,8 +103,7 @@ export async function resumeResumable(
       `the upload ${uploadId} of ${AzureClient.nameOf(container, blob)} is gone: Azure holds none of its blocks (it completed, was aborted, another writer committed the blob, or its blocks expired)`,
     );
   }
-  const parts: string[] = [];
-  for (let index = 0; held.get(blockIdOf(uploadId, index)) === partSize; index++) parts.push(blockIdOf(uploadId, index));
+  const { parts, runs } = heldParts(uploadId, held, partSize, state.parts);
   const digests = state.digests ?? [];
   const kept = await verifiedCount(
     options,
@@ -110,7 +115,7 @@ export async function resumeResumable(
     container,
     blob,
     { ...options, partSize },
-    { uploadId, parts: parts.slice(0, kept), digests: digests.slice(0, kept) },
+    { uploadId, run: newRun(runs), parts: parts.slice(0, kept), digests: digests.slice(0, kept) },
   );
 }
 
@@ -150,7 +155,7 @@ function resumableStream(
   state: UploadState,
 ): AzureResumableOutputStream {
   const { partSize, onCheckpoint } = options;
-  const { uploadId } = state;
+  const { uploadId, run } = state;
   const name = AzureClient.nameOf(container, blob);
   // Each block's SHA-256 by index, once staged; none where Web Crypto is missing (an insecure page).
   const digests: (string | undefined)[] = [...state.digests];
@@ -160,7 +165,7 @@ function resumableStream(
     async sendPart(index, body, signal) {
       const bytes = body instanceof Uint8Array ? body : new Uint8Array(await body.arrayBuffer());
       const digest = typeof crypto === 'undefined' || crypto.subtle === undefined ? undefined : await sha256Hex(bytes);
-      const id = await stageBlock(client, container, blob, blockIdOf(uploadId, index), bytes, signal);
+      const id = await stageBlock(client, container, blob, runBlockId(uploadId, run, index), bytes, signal);
       digests[index] = digest;
       return id;
     },
