@@ -75,6 +75,23 @@ describe('S3FileSystem against Ceph', () => {
     expect(recorder.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
   });
 
+  it('looks at a path in one listing: a write checks for a directory, a missing path is stat-ed, in one request each', async () => {
+    const recorder = recordingFetch();
+    const s3 = fsFor(recorder.fetch);
+    const out = await s3.openOutputStream('data/looks/one.bin');
+    await out.write(randomBytes(10, 4));
+    await out.close();
+    const describe = (r: Recorded) => `${r.method} ${r.url.searchParams.has('list-type') ? 'listing' : r.url.pathname}`;
+    expect(recorder.requests.map(describe)).toEqual(['GET listing', 'PUT /data/looks/one.bin']);
+    recorder.requests.length = 0;
+    expect((await s3.getFileInfo('data/looks/none')).type).toBe('not-found');
+    expect(recorder.requests.map(describe)).toEqual(['HEAD /data/looks/none', 'GET listing']);
+    // A directory only its marker makes is one still.
+    await s3.createDir('data/looks/empty');
+    await expect(s3.openOutputStream('data/looks/empty')).rejects.toMatchObject({ code: 'EISDIR' });
+    expect((await s3.getFileInfo('data/looks/empty')).type).toBe('directory');
+  });
+
   it('uploads 16 MiB in 5 MiB parts, visible only once closed', async () => {
     const recorder = recordingFetch();
     const s3 = fsFor(recorder.fetch);

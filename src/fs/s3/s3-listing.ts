@@ -7,7 +7,6 @@ import { FileNotFoundError, IOError } from '../../errors.js';
 import { joinPath } from '../paths.js';
 import type { FileInfo } from '../file-system.js';
 import type { S3Client } from './s3-client.js';
-import { hasMarker } from './s3-objects.js';
 import { contentLength } from './s3-paths.js';
 import { listedName, PageTokens } from '../../remote/listing-checks.js';
 import { xmlBlocks, xmlValue } from '../../remote/xml.js';
@@ -96,15 +95,19 @@ export async function statPath(client: S3Client, bucket: string, key: string): P
 }
 
 /**
- * Whether `key` of `bucket` is a directory: objects below it, or its `key/` marker. A missing
+ * Whether `key` of `bucket` is a directory: objects below it, or its `key/` marker, which the
+ * same listing of one key finds (one request where a HEAD of the marker made two). A missing
  * bucket holds no directory.
  */
 export async function isDirectory(client: S3Client, bucket: string, key: string): Promise<boolean> {
-  const children = await listObjects(client, bucket, `${key}/`, { recursive: true, maxKeys: 1 }).catch((error: unknown) => {
-    if (error instanceof FileNotFoundError) return [];
+  const query = { 'list-type': '2', prefix: `${key}/`, 'max-keys': '1' };
+  try {
+    const { text: xml } = await client.requestText({ method: 'GET', bucket, query });
+    return xmlBlocks(xml, 'Contents').length > 0 || xmlBlocks(xml, 'CommonPrefixes').length > 0;
+  } catch (error) {
+    if (error instanceof FileNotFoundError) return false;
     throw error;
-  });
-  return children.length > 0 || (await hasMarker(client, bucket, key));
+  }
 }
 
 /**
