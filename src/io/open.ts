@@ -11,8 +11,8 @@ import type { AnyInputStream, AnyOutputStream } from './core/interfaces.js';
 import { NativeFile } from './core/native-file.js';
 import { BufferedInputStream } from './wrappers/buffered-input-stream.js';
 import { BufferedOutputStream } from './wrappers/buffered-output-stream.js';
-import { checkCodecName, codecFromPath, type CodecName } from '../codecs/names.js';
-import { CompressedInputStream } from './wrappers/compressed-input-stream.js';
+import { checkCodecName, checkLevel, codecFromPath, type CodecName } from '../codecs/names.js';
+import { checkStreamCodec, CompressedInputStream } from './wrappers/compressed-input-stream.js';
 import { CompressedOutputStream } from './wrappers/compressed-output-stream.js';
 
 /** Options of {@link inputStream} and {@link outputStream}. */
@@ -60,6 +60,10 @@ export function outputStream(sink: OutputSink, options: StreamOptions = {}): Any
 export function openInput(source: unknown, options: StreamOptions, openPath: PathOpener | undefined): AnyInputStream {
   const bufferSize = checkSize(options.bufferSize ?? 0, 'options.bufferSize');
   const path = pathOf(source, openPath);
+  // Checked before a path is opened, so that a refusal leaves no descriptor open.
+  const codec = chooseCodec(options.compression, path);
+  if (codec !== undefined) checkStreamCodec(codec);
+  if (options.maxOutputBytes !== undefined) checkSize(options.maxOutputBytes, 'options.maxOutputBytes');
   let file: NativeFile;
   if (path !== undefined) {
     file = openPath!(path, 'rb');
@@ -77,7 +81,6 @@ export function openInput(source: unknown, options: StreamOptions, openPath: Pat
   } else {
     throw new TypeError(`cannot read from ${describe(source)}${typeof source === 'string' ? pathHint : ''}`);
   }
-  const codec = chooseCodec(options.compression, path);
   if (codec !== undefined) {
     file = new CompressedInputStream(file, codec, { maxOutputBytes: options.maxOutputBytes }) as unknown as NativeFile;
   }
@@ -88,6 +91,12 @@ export function openInput(source: unknown, options: StreamOptions, openPath: Pat
 export function openOutput(sink: unknown, options: StreamOptions, openPath: PathOpener | undefined): AnyOutputStream {
   const bufferSize = checkSize(options.bufferSize ?? 0, 'options.bufferSize');
   const path = pathOf(sink, openPath);
+  // Checked before a path is opened: opening it 'wb' empties the file there.
+  const codec = chooseCodec(options.compression, path);
+  if (codec !== undefined) {
+    const checked = checkStreamCodec(codec);
+    if (options.level !== undefined) checkLevel(checked, options.level);
+  }
   let file: NativeFile;
   if (path !== undefined) {
     file = openPath!(path, 'wb');
@@ -103,7 +112,6 @@ export function openOutput(sink: unknown, options: StreamOptions, openPath: Path
   } else {
     throw new TypeError(`cannot write to ${describe(sink)}${typeof sink === 'string' ? pathHint : ''}`);
   }
-  const codec = chooseCodec(options.compression, path);
   if (codec !== undefined) {
     file = new CompressedOutputStream(file, codec, { level: options.level }) as unknown as NativeFile;
   }

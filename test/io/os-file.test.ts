@@ -181,6 +181,21 @@ describe('inputStream and outputStream with paths (PyArrow input_stream/output_s
     expect(await inputStream(path).read()).toEqual(text);
     expect(await inputStream(path, { compression: null }).read()).toEqual(new Uint8Array(readFileSync(path)));
   });
+
+  test('options a stream refuses are refused before the path is opened: the file kept, no descriptor left', () => {
+    const path = `${fresh()}.gz`;
+    writeFileSync(path, 'precious');
+    const descriptors = () => readdirSync('/proc/self/fd').length;
+    const before = descriptors();
+    for (let i = 0; i < 20; i++) {
+      expect(() => outputStream(path, { compression: 'gzip', level: 99 })).toThrow(RangeError);
+      expect(() => outputStream(path, { compression: 'snappy' })).toThrow(/snappy/);
+      expect(() => inputStream(path, { compression: 'snappy' })).toThrow(/snappy/);
+      expect(() => inputStream(path, { maxOutputBytes: -1 })).toThrow(RangeError);
+    }
+    expect(readFileSync(path, 'utf8')).toBe('precious');
+    expect(descriptors() - before).toBeLessThan(5);
+  });
 });
 
 describe('OSFile reads into pool memory', () => {
