@@ -51,6 +51,12 @@ export async function readRangeInto(context: ReadContext, offset: number, into: 
     }
     checkAnswer(context, response, start, length);
     const body = await readBodyInto(response.body, into.subarray(filled), context.retry.answerTimeout);
+    // More than the range holds: the body is not the range its status and headers say.
+    if (body.overflow) {
+      throw new IOError(`${transport.name} sent more than the ${length} bytes asked at ${start}: its body is not that range`, {
+        code: 'EPROTO',
+      });
+    }
     filled += body.filled;
     // A server that sends a little then stalls, every time, makes no progress worth resetting
     // the retries for: a stall counts as a failure whatever came before it.

@@ -107,6 +107,26 @@ describe('sizes no number holds', () => {
   });
 });
 
+describe('ranges answered with other bytes', () => {
+  it('a 206 whose body is longer than its Content-Range is EPROTO, not the first bytes of another range', async () => {
+    const data = new Uint8Array(4096).map((_, i) => (i * 31 + 7) & 0xff);
+    server = await startHostileServer((request, response) => {
+      if (request.method === 'HEAD')
+        return void response.writeHead(200, { 'content-length': '4096', 'accept-ranges': 'bytes', etag: '"v1"' }).end();
+      const [from, to] = /bytes=(\d+)-(\d+)/
+        .exec(request.headers.range ?? '')!
+        .slice(1)
+        .map(Number) as [number, number];
+      // The header says the range asked; the body (chunked) starts 64 bytes before it.
+      response.writeHead(206, { 'content-range': `bytes ${from}-${to}/4096`, etag: '"v1"' });
+      response.end(data.subarray(Math.max(0, from - 64), to + 1));
+    });
+    const file = await HttpFile.open(`${server.url}/f.bin`, { readAhead: 0, retry: noRetry });
+    await expectProtocolError(file.readAt(1000, 100), 'more than the 100 bytes');
+    await file.close();
+  });
+});
+
 describe('listings that do not hold what was asked', () => {
   it('a WebHDFS GETFILESTATUS answered without a FileStatus is EPROTO naming the path, not a TypeError', async () => {
     server = await startHostileServer((_request, response) => void response.writeHead(200).end('{"boolean":true}'));
