@@ -4,7 +4,10 @@
  * and the sink's own errors come through unchanged, and flush pushes the compressor's output.
  */
 import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { describe, expect, test } from 'vitest';
+import * as zlib from 'node:zlib';
+import { describe, expect, test, vi } from 'vitest';
+import { wasm, type WasmModuleName } from '../../src/codecs/codec-modules.js';
+import { nodeBuiltin } from '../../src/platform/node-builtin.js';
 import {
   BufferOutputStream,
   BufferReader,
@@ -132,3 +135,48 @@ function decodeFlushed(name: CodecName, bytes: Uint8Array): Uint8Array | undefin
       return undefined;
   }
 }
+
+describe('after the sink fails, close() releases the compressor', () => {
+  test.each([
+    ['zstd', 'zstd-encoder'],
+    ['lz4', 'lz4'],
+    ['bz2', 'bz2'],
+  ] as Array<[CodecName, WasmModuleName]>)('%s: the wasm encoder is disposed', async (name, module) => {
+    const coders = await wasm(module);
+    const make = coders.encoder.bind(coders);
+    let disposed = 0;
+    const spy = vi.spyOn(coders, 'encoder').mockImplementation((level: number) => {
+      const encoder = make(level);
+      const dispose = encoder.dispose.bind(encoder);
+      encoder.dispose = () => void (disposed++, dispose());
+      return encoder;
+    });
+    try {
+      const out = new CompressedOutputStream(recordingSink(new Error('disk full')).file, name);
+      await expect(out.write(sample(3_000_000, 13))).rejects.toThrow('disk full');
+      await expect(out.close()).rejects.toThrow('disk full');
+      expect(disposed).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test("gzip: Node's zlib stream is destroyed", async () => {
+    const node = nodeBuiltin('node:zlib') as typeof zlib;
+    const made: zlib.Gzip[] = [];
+    const create = node.createGzip;
+    const spy = vi.spyOn(node, 'createGzip').mockImplementation((options) => {
+      const stream = create(options);
+      made.push(stream);
+      return stream;
+    });
+    try {
+      const out = new CompressedOutputStream(recordingSink(new Error('disk full')).file, 'gzip');
+      await expect(out.write(sample(3_000_000, 14))).rejects.toThrow('disk full');
+      await expect(out.close()).rejects.toThrow('disk full');
+      expect(made.map((stream) => stream.destroyed)).toEqual([true]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

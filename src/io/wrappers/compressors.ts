@@ -49,6 +49,11 @@ export function compressingSink(raw: NativeFile, codec: CodecName, level: number
     async close() {
       try {
         await run((c) => c.end());
+      } catch (error) {
+        // No end of stream follows a failure: what the compressor holds is dropped, and its
+        // memory (a wasm encoder's, a zlib stream's) released now, not at collection.
+        await compressor?.then((c) => c.discard(error)).catch(() => {});
+        throw error;
       } finally {
         await raw.close();
       }
