@@ -52,6 +52,16 @@ describe.each(STREAMS)('%s', (name) => {
     expect(await readAll(name, bomb)).toBe(64 * MiB);
   });
 
+  test('reads within maxOutputBytes get their bytes; the first read past it throws E2BIG, never a short end', async () => {
+    const data = sample(100_000, 15);
+    const input = new CompressedInputStream(new BufferReader(await packStream(name, data)), name, { maxOutputBytes: 60_000 });
+    expect(Buffer.from(await input.read(50_000)).equals(Buffer.from(data.subarray(0, 50_000)))).toBe(true);
+    expect(Buffer.from(await input.read(10_000)).equals(Buffer.from(data.subarray(50_000, 60_000)))).toBe(true);
+    await expect(input.read(1)).rejects.toMatchObject({ code: 'E2BIG' });
+    await expect(input.read()).rejects.toMatchObject({ code: 'E2BIG' });
+    await input.close();
+  });
+
   test('truncated input is an IOError naming the codec, at every cut', async () => {
     const data = sample(200_000, 5);
     const packed = await packStream(name, data);

@@ -29,6 +29,8 @@ class DecompressingSource implements UnderlyingFile {
   #failure: { readonly error: unknown } | undefined;
   #pending: Uint8Array | undefined;
   #produced = 0;
+  /** Whether bytes past `maxOutputBytes` were dropped: a read that needs more fails, never ends short. */
+  #overLimit = false;
 
   constructor(
     readonly raw: NativeFile,
@@ -38,13 +40,16 @@ class DecompressingSource implements UnderlyingFile {
 
   async read(into: Uint8Array): Promise<number> {
     while (this.#pending === undefined || this.#pending.byteLength === 0) {
-      const chunk = await this.#next();
-      if (chunk === undefined) return 0;
-      this.#produced += chunk.byteLength;
-      if (this.#produced > this.maxOutputBytes) {
+      if (this.#overLimit) {
         throw new IOError(`${this.codec} data expands past maxOutputBytes (${this.maxOutputBytes} bytes)`, { code: 'E2BIG' });
       }
-      this.#pending = chunk;
+      const chunk = await this.#next();
+      if (chunk === undefined) return 0;
+      // The bytes up to the limit are read; those past it are dropped, and the read that needs them fails.
+      const allowed = this.maxOutputBytes - this.#produced;
+      this.#overLimit = chunk.byteLength > allowed;
+      this.#pending = this.#overLimit ? chunk.subarray(0, allowed) : chunk;
+      this.#produced += this.#pending.byteLength;
     }
     const count = Math.min(into.byteLength, this.#pending.byteLength);
     into.set(this.#pending.subarray(0, count));
