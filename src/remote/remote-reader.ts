@@ -101,11 +101,6 @@ export function remoteReader(
     },
     readRanges: (ranges) => cache.readRanges(clamp(ranges)),
     willNeed: (ranges) => cache.willNeed(clamp(ranges)),
-    // A read waiting on a server that does not answer would hold close() for its timeouts and
-    // retries (minutes by default): it rejects with ClosedFileError instead.
-    interrupt() {
-      closer.abort(new ClosedFileError(`${transport.name} was closed`));
-    },
     close() {
       // Prefetches nobody waits for any more stop now; the core has already drained the reads.
       closer.abort(new ClosedFileError(`${transport.name} was closed`));
