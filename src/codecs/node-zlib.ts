@@ -60,8 +60,8 @@ export function nodeCompressor(zlib: NodeZlib, name: CodecName, level: number | 
 const CHUNK_SIZE = 256 * 1024;
 
 /**
- * A Node transform stream that decompresses `name`: gzip, deflate or deflate-raw, members or
- * streams joined one after another included (what follows them, if not another, is corrupt).
+ * A Node transform stream that decompresses `name`: gzip (concatenated members included),
+ * deflate or deflate-raw (one stream: bytes after it are corrupt data).
  */
 export function nodeDecompressor(zlib: NodeZlib, name: 'gzip' | 'deflate' | 'deflate-raw'): Stream.Duplex {
   const settings = { chunkSize: CHUNK_SIZE };
@@ -69,62 +69,49 @@ export function nodeDecompressor(zlib: NodeZlib, name: 'gzip' | 'deflate' | 'def
     case 'gzip':
       return zlib.createGunzip(settings);
     case 'deflate':
-      return eachStream(() => zlib.createInflate(settings));
+      return oneStream(zlib.createInflate(settings));
     default:
-      return eachStream(() => zlib.createInflateRaw(settings));
+      return oneStream(zlib.createInflateRaw(settings));
   }
 }
 
 /**
- * Node's inflate streams end at the end of the first stream and drop the bytes after it, where
- * its gunzip reads the next member. This one hands what the engine left to a new one, as many
- * times as it takes: a stream joined after is read, anything else fails as corrupt data.
- * An engine took all of a write unless its stream ended in it (`bytesWritten` says how much).
+ * Node's inflate streams stop at the end of their stream and drop the bytes after it without a
+ * word; browsers' `DecompressionStream` refuses them. This one refuses them too, as corrupt
+ * data: the engine took all of a write unless its stream ended in it (`bytesWritten`).
  */
-function eachStream(make: () => Zlib.Inflate | Zlib.InflateRaw): Stream.Duplex {
+function oneStream(engine: Zlib.Inflate | Zlib.InflateRaw): Stream.Duplex {
   const { Transform } = nodeBuiltin('node:stream') as typeof Stream;
-  let engine: Zlib.Inflate | Zlib.InflateRaw;
-  let ended: Promise<void>;
   let fed = 0;
+  let ended = false;
   const output = new Transform({
     transform(chunk: Uint8Array, _encoding, done) {
-      write(chunk).then(() => done(), done);
+      fed += chunk.byteLength;
+      engine.write(chunk, (error) => {
+        const left = fed - engine.bytesWritten;
+        done(error ?? (left > 0 ? new Error(`${left} bytes follow the end of the stream`) : null));
+      });
     },
     flush(done) {
       engine.end();
-      ended.then(() => done(), done);
+      if (ended) done();
+      else engine.once('end', () => done());
+    },
+    destroy(error, done) {
+      engine.destroy();
+      done(error);
     },
   });
-  const start = () => {
-    engine = make();
-    fed = 0;
-    // The engine pauses while the output is full, and goes on once it is read.
-    engine.on('data', (data: Uint8Array) => output.push(data) || engine.pause());
-    ended = new Promise((resolve, reject) => {
-      engine.on('end', resolve);
-      engine.on('error', reject);
-    });
-    ended.catch((error: unknown) => output.destroy(error as Error));
-  };
+  // The engine pauses while the output is full, and goes on once it is read. A failure
+  // (corrupt data) may leave a write without its callback: the output fails with it.
+  engine.on('data', (data: Uint8Array) => output.push(data) || engine.pause());
+  engine.on('end', () => (ended = true));
+  engine.on('error', (error) => output.destroy(error));
   const read = output._read.bind(output);
   output._read = (size) => {
     engine.resume();
     read(size);
   };
-  async function write(chunk: Uint8Array): Promise<void> {
-    fed += chunk.byteLength;
-    await new Promise<void>((resolve, reject) => {
-      engine.write(chunk, (error) => (error ? reject(error) : resolve()));
-      ended.catch(reject); // corrupt data: the engine fails, and may not call back
-    });
-    const left = fed - engine.bytesWritten;
-    if (left === 0) return;
-    engine.end();
-    await ended;
-    start();
-    await write(chunk.subarray(chunk.byteLength - left));
-  }
-  start();
   return output;
 }
 
@@ -137,8 +124,9 @@ export function nodeBufferCodec(zlib: NodeZlib, name: CodecName, level: number |
   return {
     compress: (data) => bytes(compressSync(data, settings)),
     decompress(data, limit) {
-      // Brotli's and inflate's decoders stop at the end of a stream and zlib drops what
-      // follows: read each concatenated stream in turn ("info" tells how much input a call used).
+      // Brotli's decoder stops at the end of a stream and zlib drops what follows: read each
+      // concatenated stream in turn ("info" tells how much input a call used). Inflate's too,
+      // but one deflate stream is all there is (browsers' decoders refuse what follows).
       const parts: Uint8Array[] = [];
       let total = 0;
       let offset = 0;
@@ -148,7 +136,9 @@ export function nodeBufferCodec(zlib: NodeZlib, name: CodecName, level: number |
         parts.push(bytes(buffer));
         const used = (engine as unknown as { bytesWritten: number }).bytesWritten;
         offset += used > 0 ? used : data.byteLength - offset;
-      } while (name !== 'gzip' && offset < data.byteLength);
+      } while (name === 'brotli' && offset < data.byteLength);
+      if (offset < data.byteLength && name !== 'gzip')
+        throw corrupt(name, new Error(`${data.byteLength - offset} bytes follow the end of the stream`));
       return concat(parts, total);
     },
   };

@@ -180,3 +180,23 @@ describe('after the sink fails, close() releases the compressor', () => {
     }
   });
 });
+
+test("deflate: close() before the end destroys Node's inflate engine, not left to garbage collection", async () => {
+  const node = nodeBuiltin('node:zlib') as typeof zlib;
+  const made: zlib.Inflate[] = [];
+  const create = node.createInflate;
+  const spy = vi.spyOn(node, 'createInflate').mockImplementation((options) => {
+    const engine = create(options);
+    made.push(engine);
+    return engine;
+  });
+  try {
+    const input = new CompressedInputStream(new BufferReader(zlib.deflateSync(sample(4_000_000, 15))), 'deflate');
+    expect((await input.read(1000)).byteLength).toBe(1000);
+    await input.close();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(made.map((engine) => engine.destroyed)).toEqual([true]);
+  } finally {
+    spy.mockRestore();
+  }
+});
