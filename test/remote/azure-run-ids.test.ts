@@ -23,12 +23,12 @@ describe("a resumable upload's block ids", () => {
     expect([...runs].sort()).toEqual([FIRST_RUN, 'a01']);
   });
 
-  it('past the token, keeps a block one run staged and stops where two did: which holds the source is not known', () => {
-    const blocks = held([FIRST_RUN, 0], [FIRST_RUN, 1], [FIRST_RUN, 2], ['b77', 2], ['b77', 3]);
-    expect(heldParts(upload, blocks, MiB, [runBlockId(upload, FIRST_RUN, 0)]).parts).toEqual([
-      runBlockId(upload, FIRST_RUN, 0),
-      runBlockId(upload, FIRST_RUN, 1),
-    ]);
+  it("past the token, keeps the blocks of the run that staged its last one: an earlier run's there are not taken", () => {
+    const blocks = held([FIRST_RUN, 0], [FIRST_RUN, 1], [FIRST_RUN, 2], [FIRST_RUN, 3], ['b77', 1], ['b77', 2]);
+    const listed = [runBlockId(upload, FIRST_RUN, 0), runBlockId(upload, 'b77', 1)];
+    expect(heldParts(upload, blocks, MiB, listed).parts).toEqual([...listed, runBlockId(upload, 'b77', 2)]);
+    // A token that lists none: the first run's.
+    expect(heldParts(upload, blocks, MiB, []).parts).toEqual([0, 1, 2, 3].map((i) => runBlockId(upload, FIRST_RUN, i)));
     // A short block is not durable, and another upload's blocks are not looked at.
     const others = new Map([[btoa(`${'e'.repeat(24)}00000000`), MiB]]);
     expect(heldParts(upload, new Map([...held([FIRST_RUN, 0, 1000]), ...others]), MiB, []).parts).toEqual([]);
@@ -41,5 +41,6 @@ describe("a resumable upload's block ids", () => {
     );
     for (let i = 0; i < 5; i++) expect(newRun(taken)).toBe('fff');
     for (let i = 0; i < 200; i++) expect(newRun(new Set())).toMatch(/^[a-f][0-9a-f]{2}$/);
+    expect(() => newRun(new Set([...taken, 'fff']))).toThrow(expect.objectContaining({ code: 'EBUSY' }));
   });
 });

@@ -11,7 +11,7 @@
  * index in 8 digits); a resumed run takes a tag no block of the upload has (`a`-`f` first).
  * @module
  */
-import { randomTag } from './azure-upload.js';
+import { IOError } from '../../errors.js';
 
 /** The tag of an upload's first run. */
 export const FIRST_RUN = '000';
@@ -35,20 +35,31 @@ export function parseRunBlockId(uploadId: string, id: string): { run: string; in
   return match === null ? undefined : { run: match[1]!, index: Number(match[2]) };
 }
 
-/** A tag for a resumed run: none of `taken` (the runs whose blocks Azure holds). */
+/**
+ * A tag for a resumed run, at random among those none of `taken` (the runs whose blocks Azure
+ * holds) has: `a00` to `fff`, 1,536 of them.
+ * @throws IOError `EBUSY` when every one is taken (1,536 runs in the week Azure keeps blocks).
+ */
 export function newRun(taken: ReadonlySet<string>): string {
-  for (;;) {
-    const run = `${'abcdef'[Math.floor(Math.random() * 6)]}${randomTag(2)}`;
-    if (!taken.has(run)) return run;
+  const free: string[] = [];
+  for (const first of 'abcdef') {
+    for (let rest = 0; rest < 256; rest++) {
+      const run = `${first}${rest.toString(16).padStart(2, '0')}`;
+      if (!taken.has(run)) free.push(run);
+    }
   }
+  if (free.length === 0)
+    throw new IOError('every run tag of this upload has staged blocks: start a new upload', { code: 'EBUSY' });
+  return free[Math.floor(Math.random() * free.length)]!;
 }
 
 /**
  * The blocks a resume keeps, from the first on without a gap, each `partSize` bytes: where
  * the token lists a block, that one (another run's block of that index is not the token's);
- * past the token (a block staged after it was saved), the one block held for the index, and
- * none where two runs staged it, since which of them the source's bytes are is not known.
- * Also the runs whose blocks are held, which a new run's tag must not be.
+ * past the token (blocks staged after it was saved), those of the run that staged its last
+ * block (the first run's, if it lists none): an earlier run's blocks there may be ones a later
+ * run found the source no longer holds. Also the runs whose blocks are held, which a new run's
+ * tag must not be.
  */
 export function heldParts(
   uploadId: string,
@@ -56,20 +67,18 @@ export function heldParts(
   partSize: number,
   listed: readonly string[],
 ): { parts: string[]; runs: Set<string> } {
-  const byIndex = new Map<number, string[]>();
   const runs = new Set<string>();
-  for (const [id, size] of held) {
+  for (const id of held.keys()) {
     const named = parseRunBlockId(uploadId, id);
-    if (named === undefined) continue;
-    runs.add(named.run);
-    if (size === partSize) byIndex.set(named.index, [...(byIndex.get(named.index) ?? []), id]);
+    if (named !== undefined) runs.add(named.run);
   }
+  const last = listed.length === 0 ? undefined : parseRunBlockId(uploadId, listed[listed.length - 1]!);
+  const latest = last?.run ?? FIRST_RUN;
   const parts: string[] = [];
   for (;;) {
-    const candidates = byIndex.get(parts.length) ?? [];
-    const want = listed[parts.length];
-    const id = want === undefined ? (candidates.length === 1 ? candidates[0] : undefined) : candidates.find((c) => c === want);
-    if (id === undefined) return { parts, runs };
+    const index = parts.length;
+    const id = listed[index] ?? runBlockId(uploadId, latest, index);
+    if (held.get(id) !== partSize) return { parts, runs };
     parts.push(id);
   }
 }
