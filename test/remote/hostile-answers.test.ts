@@ -153,6 +153,18 @@ describe('listings that do not hold what was asked', () => {
     expect(server.log.filter((line) => line.startsWith('DELETE'))).toEqual([]);
   });
 
+  it('an S3 store that ignores the prefix makes no path a directory: a write is EPROTO naming the key, not EISDIR', async () => {
+    server = await startHostileServer((request, response) => {
+      if (request.method === 'HEAD') return void response.writeHead(404).end();
+      response
+        .writeHead(200)
+        .end('<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>other/x</Key></Contents></ListBucketResult>');
+    });
+    const fs = new S3FileSystem({ endpoint: server.url, region: 'us-east-1', forcePathStyle: true, retry: noRetry });
+    await expectProtocolError(fs.openOutputStream('bkt/d/new.bin'), '"other/x"');
+    await expectProtocolError(fs.getFileInfo('bkt/d/new.bin'), '"other/x"');
+  });
+
   it('an Azure listing with blobs outside the prefix is EPROTO naming the blob', async () => {
     server = await startHostileServer((_request, response) => {
       response

@@ -100,10 +100,15 @@ export async function statPath(client: S3Client, bucket: string, key: string): P
  * bucket holds no directory.
  */
 export async function isDirectory(client: S3Client, bucket: string, key: string): Promise<boolean> {
-  const query = { 'list-type': '2', prefix: `${key}/`, 'max-keys': '1' };
+  const prefix = `${key}/`;
+  const query = { 'list-type': '2', prefix, 'max-keys': '1' };
   try {
     const { text: xml } = await client.requestText({ method: 'GET', bucket, query });
-    return xmlBlocks(xml, 'Contents').length > 0 || xmlBlocks(xml, 'CommonPrefixes').length > 0;
+    // A key outside the prefix (a store that ignores it) is EPROTO, not a directory everywhere.
+    const keys = xmlBlocks(xml, 'Contents').map((block) =>
+      listedName(xmlValue(block, 'Key'), prefix, `s3://${bucket}/${prefix}`),
+    );
+    return keys.length > 0;
   } catch (error) {
     if (error instanceof FileNotFoundError) return false;
     throw error;
