@@ -196,6 +196,11 @@ import { initialChunkOnly } from './scripts/size-chunks.mjs';
 // (7.851), BlobFile's 8.82 -> 8.9 (8.840), OpfsFile's 28.4 -> 28.6 (28.558) and 17.6 -> 17.9
 // without the wasm pool (17.821), the compressed streams 20.9 -> 21.1 (21.074).
 //
+// Then the compressed streams 21.1 -> 21.2 kB (21.109) for a third round's: a stream whose sink
+// failed releases its compressor on close() (a wasm encoder had waited for collection), and
+// maxOutputBytes lets reads within it have their bytes (a read of 5 under a limit of 10 had
+// failed, its decoded chunk being longer).
+//
 // What Vite itself adds (its module-preload polyfill and preload helper) is measured by
 // test/size/vite-budgets.test.ts, which builds apps from the packed package with Vite.
 //
@@ -260,7 +265,7 @@ export default [
     name: 'CompressedInputStream + CompressedOutputStream',
     ...app('CompressedInputStream, CompressedOutputStream'),
     ...loadedAtStart,
-    limit: '21.1 kB',
+    limit: '21.2 kB',
   },
   { name: 'codec chunk: zstd decoder (wasm)', ...chunk('wasm/zstd-decoder'), limit: '38.5 kB' },
   { name: 'codec chunk: zstd encoder (wasm)', ...chunk('wasm/zstd-encoder'), limit: '126.5 kB' },
