@@ -162,41 +162,40 @@ describe('after the sink fails, close() releases the compressor', () => {
   });
 
   test("gzip: Node's zlib stream is destroyed", async () => {
-    const node = nodeBuiltin('node:zlib') as typeof zlib;
-    const made: zlib.Gzip[] = [];
-    const create = node.createGzip;
-    const spy = vi.spyOn(node, 'createGzip').mockImplementation((options) => {
-      const stream = create(options);
-      made.push(stream);
-      return stream;
-    });
+    const made = madeBy('createGzip');
     try {
       const out = new CompressedOutputStream(recordingSink(new Error('disk full')).file, 'gzip');
       await expect(out.write(sample(3_000_000, 14))).rejects.toThrow('disk full');
       await expect(out.close()).rejects.toThrow('disk full');
-      expect(made.map((stream) => stream.destroyed)).toEqual([true]);
+      expect(made.streams.map((stream) => stream.destroyed)).toEqual([true]);
     } finally {
-      spy.mockRestore();
+      made.restore();
     }
   });
 });
 
 test("deflate: close() before the end destroys Node's inflate engine, not left to garbage collection", async () => {
-  const node = nodeBuiltin('node:zlib') as typeof zlib;
-  const made: zlib.Inflate[] = [];
-  const create = node.createInflate;
-  const spy = vi.spyOn(node, 'createInflate').mockImplementation((options) => {
-    const engine = create(options);
-    made.push(engine);
-    return engine;
-  });
+  const made = madeBy('createInflate');
   try {
     const input = new CompressedInputStream(new BufferReader(zlib.deflateSync(sample(4_000_000, 15))), 'deflate');
     expect((await input.read(1000)).byteLength).toBe(1000);
     await input.close();
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(made.map((engine) => engine.destroyed)).toEqual([true]);
+    expect(made.streams.map((engine) => engine.destroyed)).toEqual([true]);
   } finally {
-    spy.mockRestore();
+    made.restore();
   }
 });
+
+/** The streams Node's zlib makes through `create` (the one nativefile's code reaches) until `restore()`. */
+function madeBy(create: 'createGzip' | 'createInflate'): { streams: Array<{ destroyed: boolean }>; restore: () => void } {
+  const node = nodeBuiltin('node:zlib') as typeof zlib;
+  const original = node[create] as (options?: zlib.ZlibOptions) => zlib.Gzip | zlib.Inflate;
+  const streams: Array<{ destroyed: boolean }> = [];
+  const spy = vi.spyOn(node, create).mockImplementation((options?: zlib.ZlibOptions) => {
+    const stream = original(options);
+    streams.push(stream);
+    return stream as zlib.Gzip & zlib.Inflate;
+  });
+  return { streams, restore: () => spy.mockRestore() };
+}
