@@ -12,8 +12,13 @@ import { watchWorkerPolicy } from './worker-policy.js';
 import type { Operation, Operations, WorkerMessage } from './protocol.js';
 import { fromWire } from './wire-errors.js';
 
-/** How long the start-up handshake may take by default, in milliseconds. */
-export const DEFAULT_START_TIMEOUT = 5000;
+/**
+ * How long the start-up handshake may take by default, in milliseconds. A script that cannot
+ * load fails at once by the worker's `error` event; this only bounds one that loads and never
+ * answers. Generous, because the time includes fetching the worker's modules: a cold Vite dev
+ * server serving them one by one on a busy machine took over 5 s.
+ */
+export const DEFAULT_START_TIMEOUT = 30_000;
 
 interface Pending {
   resolve(value: unknown): void;

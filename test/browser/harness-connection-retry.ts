@@ -39,6 +39,14 @@ const harness = {
     await removeEntry('retry');
     return { waiting, later };
   },
+
+  /** One open with the default start timeout, while the page's first IO worker starts. */
+  async lateStart(): Promise<Attempt> {
+    await removeEntry('retry');
+    const result = await attempt('retry/late.txt', 'after a late script');
+    await removeEntry('retry');
+    return result;
+  },
 };
 
 /** The functions this page exposes to the test. */

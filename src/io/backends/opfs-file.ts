@@ -42,7 +42,10 @@ export interface OpfsOpenOptions {
   wait?: boolean;
   /** Stops waiting (`wait: true`); the open then rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** How long the IO worker may take to start, in milliseconds (default 5000): then `EWORKER`. */
+  /**
+   * How long the IO worker may take to start, fetching its script included, in milliseconds
+   * (default 30000): then `EWORKER`. A script that fails to load is `EWORKER` at once.
+   */
   startTimeout?: number;
   /**
    * Which backend serves the file. `'auto'` (the default): a sync access handle in a dedicated
