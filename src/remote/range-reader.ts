@@ -17,6 +17,8 @@ export interface ReadContext {
   readonly retry: RetryPolicy;
   /** Aborted when the caller's signal aborts or the file closes. */
   readonly signal: AbortSignal;
+  /** Aborted when a close is asked: reads in flight then make no new attempt. */
+  readonly closing?: AbortSignal;
   /** The object's size, known since open: a range past it is a bug of the caller. */
   readonly size: number;
 }
@@ -29,46 +31,54 @@ export interface ReadContext {
 export async function readRangeInto(context: ReadContext, offset: number, into: Uint8Array): Promise<void> {
   const { transport, signal } = context;
   let filled = 0;
-  await withRetries(context.retry, signal, async (madeProgress) => {
-    const start = offset + filled;
-    const length = into.byteLength - filled;
-    const bounded = timeoutSignal(signal, context.retry.answerTimeout, transport.name);
-    let response: Response;
-    try {
-      response = await transport.get(start, length, bounded.signal!);
-    } catch (error) {
+  await withRetries(
+    context.retry,
+    signal,
+    async (madeProgress) => {
+      const start = offset + filled;
+      const length = into.byteLength - filled;
+      const bounded = timeoutSignal(signal, context.retry.answerTimeout, transport.name);
+      let response: Response;
+      try {
+        response = await transport.get(start, length, bounded.signal!);
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        if (bounded.signal?.aborted) throw new Transient(bounded.signal.reason as IOError);
+        throw new Transient(networkError(error, transport.name));
+      } finally {
+        bounded.clear();
+      }
+      if (!response.ok) {
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+        const error = await failureOf(response, transport.name, context.retry.answerTimeout, transport);
+        if (isRetryableStatus(response.status)) throw new Transient(error, retryAfter);
+        throw error;
+      }
+      checkAnswer(context, response, start, length);
+      const body = await readBodyInto(response.body, into.subarray(filled), context.retry.answerTimeout);
+      // More than the range holds: the body is not the range its status and headers say.
+      if (body.overflow) {
+        throw new IOError(`${transport.name} sent more than the ${length} bytes asked at ${start}: its body is not that range`, {
+          code: 'EPROTO',
+        });
+      }
+      filled += body.filled;
+      // A server that sends a little then stalls, every time, makes no progress worth resetting
+      // the retries for: a stall counts as a failure whatever came before it.
+      if (body.filled > 0 && (body.error as IOError | undefined)?.code !== 'ETIMEDOUT') madeProgress();
+      if (filled === into.byteLength) return;
       if (signal.aborted) throw signal.reason;
-      if (bounded.signal?.aborted) throw new Transient(bounded.signal.reason as IOError);
-      throw new Transient(networkError(error, transport.name));
-    } finally {
-      bounded.clear();
-    }
-    if (!response.ok) {
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-      const error = await failureOf(response, transport.name, context.retry.answerTimeout, transport);
-      if (isRetryableStatus(response.status)) throw new Transient(error, retryAfter);
-      throw error;
-    }
-    checkAnswer(context, response, start, length);
-    const body = await readBodyInto(response.body, into.subarray(filled), context.retry.answerTimeout);
-    // More than the range holds: the body is not the range its status and headers say.
-    if (body.overflow) {
-      throw new IOError(`${transport.name} sent more than the ${length} bytes asked at ${start}: its body is not that range`, {
-        code: 'EPROTO',
-      });
-    }
-    filled += body.filled;
-    // A server that sends a little then stalls, every time, makes no progress worth resetting
-    // the retries for: a stall counts as a failure whatever came before it.
-    if (body.filled > 0 && (body.error as IOError | undefined)?.code !== 'ETIMEDOUT') madeProgress();
-    if (filled === into.byteLength) return;
-    if (signal.aborted) throw signal.reason;
-    const cut = new IOError(`the body from ${transport.name} stopped after ${filled} of ${into.byteLength} bytes at ${offset}`, {
-      code: (body.error as IOError | undefined)?.code === 'ETIMEDOUT' ? 'ETIMEDOUT' : 'ECONNRESET',
-      cause: body.error,
-    });
-    throw new Transient(cut);
-  });
+      const cut = new IOError(
+        `the body from ${transport.name} stopped after ${filled} of ${into.byteLength} bytes at ${offset}`,
+        {
+          code: (body.error as IOError | undefined)?.code === 'ETIMEDOUT' ? 'ETIMEDOUT' : 'ECONNRESET',
+          cause: body.error,
+        },
+      );
+      throw new Transient(cut);
+    },
+    context.closing,
+  );
 }
 
 /** Checks that a successful answer carries the bytes asked for, of the object opened. */

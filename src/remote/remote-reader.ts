@@ -55,11 +55,13 @@ export function remoteReader(
   const readAhead = checkSize(options.readAhead ?? DEFAULT_READ_AHEAD, 'readAhead');
   const limiter = new Limiter(options.concurrency ?? 8);
   const closer = new AbortController();
+  const closing = new AbortController();
   const context: ReadContext = {
     transport,
     size,
     retry: retryPolicy(options.retry),
     signal: anySignal([options.signal, closer.signal]),
+    closing: closing.signal,
   };
   const fetchRange = (offset: number, length: number): Promise<Uint8Array> =>
     limiter.run(async () => {
@@ -101,6 +103,11 @@ export function remoteReader(
     },
     readRanges: (ranges) => cache.readRanges(clamp(ranges)),
     willNeed: (ranges) => cache.willNeed(clamp(ranges)),
+    // Reads issued before close() still get their bytes, but a failed attempt is their last:
+    // else a server that stopped answering held close() for every retry (minutes by default).
+    interrupt() {
+      closing.abort();
+    },
     close() {
       // Prefetches nobody waits for any more stop now; the core has already drained the reads.
       closer.abort(new ClosedFileError(`${transport.name} was closed`));

@@ -73,22 +73,31 @@ export class Transient extends Error {
   }
 }
 
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Waits `ms`, or rejects with the signal's reason as soon as it aborts; resolves early when
+ * `wake` aborts.
+ */
+export function sleep(ms: number, signal?: AbortSignal, wake?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
       return;
     }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+    if (wake?.aborted) {
       resolve();
-    }, ms);
+      return;
+    }
+    const settle = (how: () => void) => () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      wake?.removeEventListener('abort', onWake);
+      how();
+    };
+    const onAbort = settle(() => reject(signal!.reason));
+    const onWake = settle(resolve);
+    const timer = setTimeout(onWake, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
+    wake?.addEventListener('abort', onWake, { once: true });
   });
 }
 
@@ -96,11 +105,14 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * Runs `attempt` until it returns, retrying while it throws {@link Transient}. `attempt`
  * returns `true` through `madeProgress` when a failed attempt still moved forward (bytes
  * of a body arrived): the budget then starts again, since the next attempt resumes there.
+ * Once `stopRetries` aborts (its file is closing), the attempt under way may still succeed,
+ * but a failed one is final: a close waits for one attempt, not for every retry.
  */
 export async function withRetries<T>(
   policy: RetryPolicy,
   signal: AbortSignal | undefined,
   attempt: (madeProgress: () => void) => Promise<T>,
+  stopRetries?: AbortSignal,
 ): Promise<T> {
   let failures = 0;
   for (;;) {
@@ -112,6 +124,7 @@ export async function withRetries<T>(
     } catch (error) {
       if (!(error instanceof Transient)) throw error;
       if (signal?.aborted) throw signal.reason;
+      if (stopRetries?.aborted) throw notRetried(error);
       failures = progressed ? 0 : failures + 1;
       if (failures > policy.retries) {
         throw new IOError(`gave up after ${failures} attempts: ${error.error.message}`, {
@@ -128,7 +141,16 @@ export async function withRetries<T>(
           },
         );
       }
-      await sleep(error.retryAfter ?? backoffDelay(policy, failures - 1), signal);
+      await sleep(error.retryAfter ?? backoffDelay(policy, failures - 1), signal, stopRetries);
+      if (stopRetries?.aborted) throw notRetried(error);
     }
   }
+}
+
+/** The final error of a read whose retries a close stopped. */
+function notRetried(failure: Transient): IOError {
+  return new IOError(`${failure.error.message} (not retried: the file is closing)`, {
+    code: failure.error.code,
+    cause: failure.error,
+  });
 }

@@ -85,6 +85,23 @@ describe.skipIf(!hasNginx)('HttpFile through a faulty network', () => {
     expect(proxy.requests).toBe(4);
   });
 
+  it('a close while a read waits to retry ends the wait: the read fails with its last error, no attempt follows', async () => {
+    const file = await HttpFile.open(`${proxy.url}data.bin`, { retry: fast });
+    proxy.reset(); // count reads only, not the HEAD of open
+    proxy.plan = () => ({ kind: 'status', status: 503, retryAfter: 2 }); // two seconds between attempts
+    const reading = file.readAt(0, 10).catch((error: unknown) => error);
+    while (proxy.requests === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = performance.now();
+    await file.close();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(await reading).toMatchObject({
+      code: 'EREMOTE',
+      message: expect.stringMatching(/HTTP 503.*not retried: the file is closing/),
+    });
+    expect(proxy.requests).toBe(1);
+  });
+
   it('gives up at once when Retry-After is longer than maxDelay', async () => {
     await using file = await HttpFile.open(`${proxy.url}data.bin`, { retry: fast });
     proxy.reset(); // count reads only, not the HEAD of open

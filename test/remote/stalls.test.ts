@@ -1,6 +1,6 @@
 // Servers that stop answering cannot hang a call: a request without a body gets its answer
 // within retry.answerTimeout or fails ETIMEDOUT (retried first), a body that stalls mid-way
-// does the same, and so close(), which waits for the reads in flight, settles.
+// does the same, and so close(), which waits for the reads in flight but stops their retries, settles.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,23 @@ describe('servers that stall', () => {
     await file.close(); // waits for the read, as for any file: it cannot wait for ever
     expect(performance.now() - started).toBeLessThan(3000);
     expect(await reading).toMatchObject({ code: 'ETIMEDOUT' });
+  });
+
+  it('close() stops the retries of a read in flight: it waits for the attempt under way, not for every retry', async () => {
+    // Six attempts of 400 ms each without the stop; one with it.
+    const file = await HttpFile.open(`${base}/stalls.bin`, {
+      readAhead: 0,
+      retry: { retries: 5, baseDelay: 1, answerTimeout: 400 },
+    });
+    const reading = file.readAt(0, 100_000).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await file.close();
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(await reading).toMatchObject({
+      code: 'ETIMEDOUT',
+      message: expect.stringMatching(/not retried: the file is closing/),
+    });
   });
 
   it('a body that stalls mid-way fails ETIMEDOUT after the retries, and a server that never answers too', async () => {

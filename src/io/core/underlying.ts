@@ -104,8 +104,9 @@ export interface UnderlyingFile {
   flush?(): Awaitable<void>;
   /**
    * Makes reads waiting on a source that may never answer settle (a stream's reader: cancels
-   * it), with `ClosedFileError`; `close` and `abort` call it before they wait for pending
-   * operations. Writes are never interrupted: a close still lands what was written before it.
+   * it), with `ClosedFileError`, or stop retrying (a remote file: the attempt under way may
+   * still succeed); `close` and `abort` call it before they wait for pending operations.
+   * Writes are never interrupted: a close still lands what was written before it.
    */
   interrupt?(): void;
   /** Releases the backend's resources; called once, after every operation has settled. */
