@@ -43,7 +43,11 @@ export interface CopyFileOptions {
 export interface DeleteDirContentsOptions {
   /** Succeed, doing nothing, when the directory does not exist. Default `false`. */
   missingDirOk?: boolean;
-  /** Allow emptying the root of the filesystem. Default `false`: it is refused (`EACCES`). */
+  /**
+   * Allow emptying the root of the filesystem. Default `false`: it is refused (`EACCES`). S3
+   * and Azure refuse it either way (`UnsupportedOperationError`), as pyarrow does: their
+   * root holds every bucket or container of the account.
+   */
   acceptRootDir?: boolean;
 }
 

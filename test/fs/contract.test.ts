@@ -73,6 +73,23 @@ describe('the filesystem contract', () => {
     rmSync(local, { recursive: true, force: true });
   });
 
+  for (const name of ['s3 (Ceph)', 'azure (Azurite)'] as const) {
+    it(`${name}: the root is never emptied, acceptRootDir or not, and every bucket or container stays`, async () => {
+      const { fs, base } = await stores[name]!.make();
+      const kept = `${base}/kept.bin`;
+      const out = await fs.openOutputStream(kept);
+      await out.write(new Uint8Array([1, 2, 3]));
+      await out.close();
+      await expect(fs.deleteDirContents('')).rejects.toMatchObject({ code: 'EACCES' });
+      await expect(fs.deleteDirContents('', { acceptRootDir: true })).rejects.toMatchObject({
+        name: 'UnsupportedOperationError',
+        message: expect.stringMatching(/does not empty its root/),
+      });
+      expect((await fs.getFileInfo(kept)).type).toBe('file');
+      expect((await fs.listDir('')).map((info) => info.path)).toContain('contract');
+    });
+  }
+
   for (const [name, store] of Object.entries(stores)) {
     it(`${name}: infos, listings, reads, writes, appends, moves, deletes and their errors`, async () => {
       const { fs, base } = await store.make();

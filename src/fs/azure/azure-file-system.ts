@@ -241,9 +241,11 @@ export class AzureFileSystem implements ResumableFileSystem {
     const { container, blob } = split(path);
     if (container === '' && !acceptRootDir)
       throw new IOError('refusing to delete every container of the account (pass acceptRootDir: true)', { code: 'EACCES' });
+    // As pyarrow: one call deleting every container of the account is too easy a mistake.
     if (container === '') {
-      for (const entry of await listContainers(this.#client)) await this.deleteDir(entry.path);
-      return;
+      throw new UnsupportedOperationError(
+        'Azure Blob Storage does not empty its root (every container): empty each container with deleteDirContents(container)',
+      );
     }
     const info = await this.getFileInfo(path);
     if (info.type === 'not-found') {

@@ -226,10 +226,11 @@ export class S3FileSystem implements ResumableFileSystem {
     const { missingDirOk, acceptRootDir } = checkDeleteOptions(options);
     if (bucket === '' && !acceptRootDir)
       throw new IOError('refusing to empty every bucket (pass acceptRootDir: true)', { code: 'EACCES' });
-    if (bucket === '') {
-      for (const each of await listBuckets(this.#client)) await this.deleteDirContents(each.path);
-      return;
-    }
+    // As pyarrow: one call emptying every bucket of the account is too easy a mistake.
+    if (bucket === '')
+      throw new UnsupportedOperationError(
+        'S3 does not empty its root (every bucket): empty each bucket with deleteDirContents(bucket)',
+      );
     const info = await this.getFileInfo(path);
     if (info.type === 'not-found') {
       if (missingDirOk) return;
