@@ -230,7 +230,7 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
       driver = await launchers[engine](browsers[engine]);
       // All pages at once: a check that times out then costs its timeout once per engine.
       outcomes = await timed(`${engine} pages`, () => openTargets((target) => driver!.open(target.url(), PAGE_TIMEOUT_MS)));
-    }, 240_000);
+    }, 400_000);
 
     afterAll(async () => {
       await driver?.close();

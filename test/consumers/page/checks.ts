@@ -21,8 +21,12 @@ export interface CheckReport {
   checks: Record<string, CheckResult>;
 }
 
-/** A failing check must fail fast, never hang the page (the OPFS worker may never answer). */
-export const CHECK_TIMEOUT_MS = 15_000;
+/**
+ * A failing check must fail, never hang the page (the OPFS worker may never answer); one that
+ * works gets as long as the IO worker's own start may take (30 s), since a cold dev server on
+ * a busy machine serves the worker's modules slowly. The checks run at once: it is paid once.
+ */
+export const CHECK_TIMEOUT_MS = 35_000;
 
 function withTimeout<T>(name: string, work: () => Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
