@@ -5,7 +5,7 @@
  * their {@link RangeTransport}.
  * @module
  */
-import { ClosedFileError } from '../errors.js';
+import { ClosedFileError, IOError } from '../errors.js';
 import type { ByteRange, UnderlyingFile } from '../io/core/underlying.js';
 import { checkSize } from '../util/validate.js';
 import { coalesceLimits, type CoalesceOptions } from './coalesce.js';
@@ -63,10 +63,27 @@ export function remoteReader(
     signal: anySignal([options.signal, closer.signal]),
     closing: closing.signal,
   };
+  // Once a read fails after close() was asked, the server is not answering: reads still
+  // waiting for a request slot fail at once instead of each waiting out an attempt.
+  let failedWhileClosing: IOError | undefined;
+  const read = async (offset: number, into: Uint8Array): Promise<void> => {
+    if (failedWhileClosing !== undefined) {
+      throw new IOError(`not read: ${transport.name} is closing and a read before this one failed`, {
+        code: failedWhileClosing.code,
+        cause: failedWhileClosing,
+      });
+    }
+    try {
+      await readRangeInto(context, offset, into);
+    } catch (error) {
+      if (closing.signal.aborted && error instanceof IOError) failedWhileClosing ??= error;
+      throw error;
+    }
+  };
   const fetchRange = (offset: number, length: number): Promise<Uint8Array> =>
     limiter.run(async () => {
       const out = new Uint8Array(length);
-      await readRangeInto(context, offset, out);
+      await read(offset, out);
       return out;
     });
   const cache = new ReadRangeCache(fetchRange, coalesceLimits(options));
@@ -96,7 +113,7 @@ export function remoteReader(
         ahead = { offset: position, bytes };
         view.set(bytes.subarray(0, wanted));
       } else {
-        await limiter.run(() => readRangeInto(context, position, view));
+        await limiter.run(() => read(position, view));
       }
       lastEnd = position + wanted;
       return wanted;

@@ -14,6 +14,8 @@ const SIZE = 1_000_000;
 const quick = { retries: 1, baseDelay: 1, answerTimeout: 200 };
 
 describe('servers that stall', () => {
+  /** When each ranged GET arrived. */
+  const rangedGets: number[] = [];
   let server: Server;
   let base: string;
   beforeAll(async () => {
@@ -24,6 +26,7 @@ describe('servers that stall', () => {
         return;
       }
       // A ranged GET: the headers and 10 bytes, then nothing more, for ever.
+      rangedGets.push(performance.now());
       const [, from, to] = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '') ?? [];
       res.writeHead(206, {
         'content-length': String(Number(to) - Number(from) + 1),
@@ -65,6 +68,25 @@ describe('servers that stall', () => {
       code: 'ETIMEDOUT',
       message: expect.stringMatching(/not retried: the file is closing/),
     });
+  });
+
+  it('close() fails the reads still waiting for a request slot once one in flight failed: nothing more is sent', async () => {
+    const retry = { retries: 5, baseDelay: 1, answerTimeout: 300 };
+    const file = await HttpFile.open(`${base}/stalls.bin`, { readAhead: 0, concurrency: 1, retry });
+    const reads = [0, 1, 2, 3].map((i) => file.readAt(i * 100_000, 1000).catch((error: unknown) => error));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const asked = performance.now();
+    await file.close();
+    expect(performance.now() - asked).toBeLessThan(1000);
+    expect(rangedGets.filter((at) => at > asked)).toEqual([]);
+    const [first, ...queued] = await Promise.all(reads);
+    expect(first).toMatchObject({ code: 'ETIMEDOUT', message: expect.stringMatching(/not retried: the file is closing/) });
+    for (const error of queued) {
+      expect(error).toMatchObject({
+        code: 'ETIMEDOUT',
+        message: expect.stringMatching(/is closing and a read before this one failed/),
+      });
+    }
   });
 
   it('a body that stalls mid-way fails ETIMEDOUT after the retries, and a server that never answers too', async () => {
