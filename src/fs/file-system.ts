@@ -44,9 +44,10 @@ export interface DeleteDirContentsOptions {
   /** Succeed, doing nothing, when the directory does not exist. Default `false`. */
   missingDirOk?: boolean;
   /**
-   * Allow emptying the root of the filesystem. Default `false`: it is refused (`EACCES`). S3
-   * and Azure refuse it either way (`UnsupportedOperationError`), as pyarrow does: their
-   * root holds every bucket or container of the account.
+   * Allow emptying the root of the filesystem (OPFS, HDFS). Default `false`: it is refused
+   * (`EACCES`). The local disk, S3 and Azure refuse it either way
+   * (`UnsupportedOperationError`), as pyarrow does: their root is the machine's, or every
+   * bucket or container of the account.
    */
   acceptRootDir?: boolean;
 }

@@ -80,11 +80,12 @@ describe('the filesystem contract', () => {
       const out = await fs.openOutputStream(kept);
       await out.write(new Uint8Array([1, 2, 3]));
       await out.close();
-      await expect(fs.deleteDirContents('')).rejects.toMatchObject({ code: 'EACCES' });
-      await expect(fs.deleteDirContents('', { acceptRootDir: true })).rejects.toMatchObject({
-        name: 'UnsupportedOperationError',
-        message: expect.stringMatching(/does not empty its root/),
-      });
+      for (const options of [{}, { acceptRootDir: true }]) {
+        await expect(fs.deleteDirContents('', options)).rejects.toMatchObject({
+          name: 'UnsupportedOperationError',
+          message: expect.stringMatching(/does not empty its root/),
+        });
+      }
       expect((await fs.getFileInfo(kept)).type).toBe('file');
       expect((await fs.listDir('')).map((info) => info.path)).toContain('contract');
     });

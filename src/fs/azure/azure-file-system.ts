@@ -237,10 +237,8 @@ export class AzureFileSystem implements ResumableFileSystem {
 
   /** Deletes everything in a directory (or container), keeping the directory itself. */
   async deleteDirContents(path: string, options: DeleteDirContentsOptions = {}): Promise<void> {
-    const { missingDirOk, acceptRootDir } = checkDeleteOptions(options);
+    const { missingDirOk } = checkDeleteOptions(options);
     const { container, blob } = split(path);
-    if (container === '' && !acceptRootDir)
-      throw new IOError('refusing to delete every container of the account (pass acceptRootDir: true)', { code: 'EACCES' });
     // As pyarrow: one call deleting every container of the account is too easy a mistake.
     if (container === '') {
       throw new UnsupportedOperationError(

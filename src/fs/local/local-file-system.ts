@@ -6,11 +6,11 @@
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { parse, resolve } from 'node:path';
-import { FileNotFoundError, IOError } from '../../errors.js';
+import { FileNotFoundError, IOError, UnsupportedOperationError } from '../../errors.js';
 import { OSFile, type OSFileMembers, type OSOutputFile } from '../../io/backends/os-file.js';
 import type { SyncRandomAccessFile } from '../../io/core/interfaces.js';
 import { fsError } from '../../io/fs-error.js';
-import { deleteContentsOf } from '../dir-contents.js';
+import { checkDeleteOptions, deleteContentsOf } from '../dir-contents.js';
 import type {
   CreateDirOptions,
   DeleteDirContentsOptions,
@@ -159,12 +159,18 @@ export class LocalFileSystem implements FileSystem {
   }
 
   /**
-   * Deletes everything in a directory, keeping it; the root only with `acceptRootDir`.
-   * Symbolic links in it are removed, not followed, dangling ones too (as pyarrow's).
+   * Deletes everything in a directory, keeping it; never the disk's root, as pyarrow
+   * (`UnsupportedOperationError`, `acceptRootDir` or not). Symbolic links in it are removed,
+   * not followed, dangling ones too (as pyarrow's).
    */
   async deleteDirContents(path: string, options: DeleteDirContentsOptions = {}): Promise<void> {
     const absolute = resolve(checkPath(path));
-    await deleteContentsOf(this, path, options, parse(absolute).root === absolute, async (dir) => {
+    checkDeleteOptions(options);
+    if (parse(absolute).root === absolute)
+      throw new UnsupportedOperationError(
+        `the local disk does not empty its root (${absolute}): empty each directory in it instead`,
+      );
+    await deleteContentsOf(this, path, options, false, async (dir) => {
       const clean = checkPath(dir);
       try {
         const entries = await readdir(clean, { withFileTypes: true });

@@ -223,9 +223,7 @@ export class S3FileSystem implements ResumableFileSystem {
   /** Deletes every object below a directory, keeping it (its marker is written if it had none). */
   async deleteDirContents(path: string, options: DeleteDirContentsOptions = {}): Promise<void> {
     const { bucket, key } = split(path);
-    const { missingDirOk, acceptRootDir } = checkDeleteOptions(options);
-    if (bucket === '' && !acceptRootDir)
-      throw new IOError('refusing to empty every bucket (pass acceptRootDir: true)', { code: 'EACCES' });
+    const { missingDirOk } = checkDeleteOptions(options);
     // As pyarrow: one call emptying every bucket of the account is too easy a mistake.
     if (bucket === '')
       throw new UnsupportedOperationError(
