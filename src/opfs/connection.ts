@@ -11,6 +11,7 @@ import { handleOf, loadSharablePool } from './pool-loader.js';
 import { watchWorkerPolicy } from './worker-policy.js';
 import type { Operation, Operations, WorkerMessage } from './protocol.js';
 import { fromWire } from './wire-errors.js';
+import { untilAborted } from '../util/until-aborted.js';
 
 /**
  * How long the start-up handshake may take by default, in milliseconds. A script that cannot
@@ -66,7 +67,8 @@ export class WorkerConnection {
 
   /**
    * Calls `op` in the worker once it has started; `transfer` moves buffers instead of
-   * copying. When `signal` aborts, the worker is told to cancel the call and it rejects.
+   * copying. When `signal` aborts, the call rejects: at once while the worker is still
+   * starting (it goes on starting), else once the worker was told to cancel it.
    */
   async call<K extends Operation>(
     op: K,
@@ -74,7 +76,7 @@ export class WorkerConnection {
     transfer: Transferable[] = [],
     signal?: AbortSignal,
   ): Promise<Operations[K]['result']> {
-    await this.#ready;
+    await untilAborted(this.#ready, signal);
     return this.#send(op, args, transfer, signal) as Promise<Operations[K]['result']>;
   }
 

@@ -40,6 +40,18 @@ const harness = {
     return { waiting, later };
   },
 
+  /** An open given a signal that aborts after `ms`, while the page's first IO worker starts: how it ended, and when. */
+  async abortedDuringStart(ms: number): Promise<{ error: string; ms: number }> {
+    const started = performance.now();
+    try {
+      const file = await OpfsFile.open('retry/aborted.txt', 'wb', { signal: AbortSignal.timeout(ms) });
+      await file.abort();
+      return { error: 'none', ms: Math.round(performance.now() - started) };
+    } catch (error) {
+      return { error: (error as Error).name, ms: Math.round(performance.now() - started) };
+    }
+  },
+
   /** One open with the default start timeout, while the page's first IO worker starts. */
   async lateStart(): Promise<Attempt> {
     await removeEntry('retry');

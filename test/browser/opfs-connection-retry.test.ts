@@ -116,6 +116,25 @@ describe.each(engines)('the default IO worker after a failed start, in %s', (eng
   });
 
   runs(
+    "an open's signal stops its wait for a worker still starting",
+    async () => {
+      const page = await driver.newPage((error) => console.error(`${engine} page error:`, error));
+      try {
+        await page.goto(urlOf(vite, PAGE));
+        await page.waitFor(() => document.getElementById('status')?.textContent === 'ready');
+        server.failures = ['script arrives late'];
+        const outcome = await call(page, 'abortedDuringStart', 300);
+        expect(outcome.error).toBe('TimeoutError');
+        expect(outcome.ms).toBeLessThan(LATE_SCRIPT_MS / 2);
+      } finally {
+        server.failures = [];
+        await page.close();
+      }
+    },
+    90_000,
+  );
+
+  runs(
     'a worker script slower to arrive than the old 5 s default still starts the worker, with no startTimeout given',
     async () => {
       const page = await driver.newPage((error) => console.error(`${engine} page error:`, error));

@@ -40,7 +40,10 @@ export interface OpfsOpenOptions {
   atomic?: boolean;
   /** Wait for another tab or worker holding the file to close it, instead of failing with `EBUSY`. */
   wait?: boolean;
-  /** Stops waiting (`wait: true`); the open then rejects with the signal's reason. */
+  /**
+   * Stops the open's waits: for the IO worker to start, and for another holder of the file
+   * (`wait: true`). The open then rejects with the signal's reason.
+   */
   signal?: AbortSignal;
   /**
    * How long the IO worker may take to start, fetching its script included, in milliseconds
