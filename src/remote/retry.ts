@@ -124,8 +124,8 @@ export async function withRetries<T>(
     } catch (error) {
       if (!(error instanceof Transient)) throw error;
       if (signal?.aborted) throw signal.reason;
-      if (stopRetries?.aborted) throw notRetried(error);
       failures = progressed ? 0 : failures + 1;
+      if (stopRetries?.aborted && failures <= policy.retries) throw notRetried(error);
       if (failures > policy.retries) {
         throw new IOError(`gave up after ${failures} attempts: ${error.error.message}`, {
           code: error.error.code,

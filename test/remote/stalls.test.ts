@@ -70,6 +70,14 @@ describe('servers that stall', () => {
     });
   });
 
+  it('close() during the only attempt retries: 0 allows says it gave up, not that the close stopped a retry', async () => {
+    const file = await HttpFile.open(`${base}/stalls.bin`, { readAhead: 0, retry: { retries: 0, answerTimeout: 200 } });
+    const reading = file.readAt(0, 100_000).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await file.close();
+    expect(await reading).toMatchObject({ code: 'ETIMEDOUT', message: expect.stringMatching(/^gave up after 1 attempts/) });
+  });
+
   it('close() fails the reads still waiting for a request slot once one in flight failed: nothing more is sent', async () => {
     const retry = { retries: 5, baseDelay: 1, answerTimeout: 300 };
     const file = await HttpFile.open(`${base}/stalls.bin`, { readAhead: 0, concurrency: 1, retry });
