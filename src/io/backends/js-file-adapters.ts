@@ -3,7 +3,7 @@
  * the mode PyArrow would infer for an object.
  * @module
  */
-import { UnsupportedOperationError } from '../../errors.js';
+import { ClosedFileError, UnsupportedOperationError } from '../../errors.js';
 import { bytesOf } from '../../memory/buffer.js';
 import { describe } from '../../util/validate.js';
 import type { FileMode } from '../../util/file-mode.js';
@@ -73,14 +73,33 @@ function fileHandleAdapter(handle: FileHandleLike, mode: FileMode): Adapter {
   };
 }
 
+/**
+ * The waits on a foreign object (a Node stream, a duck-typed reader) that may never answer:
+ * `interrupt` (called by `close`/`abort` before they wait for pending reads) makes every one
+ * of them reject with `ClosedFileError`, so a close of a silent source settles.
+ */
+function interruptible(what: string) {
+  let stop = (): void => {};
+  const stopped = new Promise<never>((_, reject) => {
+    stop = () => reject(new ClosedFileError(`${what} closed while a read waited`));
+  });
+  stopped.catch(() => {});
+  return {
+    until: <T>(wait: Promise<T>): Promise<T> => Promise.race([wait, stopped]),
+    interrupt: () => stop(),
+  };
+}
+
 /** Reads from an iterator of chunks, keeping what a read did not take. */
 function chunkReaderAdapter(chunks: AsyncIterator<unknown>, close: () => unknown): Adapter {
   let pending: Uint8Array | undefined;
+  const { until, interrupt } = interruptible('the Node stream');
   return {
     seekable: false,
+    interrupt,
     async read(into) {
       while (pending === undefined || pending.byteLength === 0) {
-        const next = await chunks.next();
+        const next = await until(chunks.next());
         if (next.done) return 0;
         pending = bytesOf(next.value, 'a chunk of the stream');
       }
@@ -97,6 +116,15 @@ function chunkReaderAdapter(chunks: AsyncIterator<unknown>, close: () => unknown
 }
 
 function nodeWritableAdapter(stream: NodeWritableLike): Adapter {
+  const close = () =>
+    new Promise<void>((resolve, reject) => {
+      stream.once('error', reject);
+      stream.end((error) => {
+        stream.removeListener?.('error', reject);
+        if (error) reject(error);
+        else resolve();
+      });
+    });
   return {
     seekable: false,
     write: (bytes) =>
@@ -104,15 +132,10 @@ function nodeWritableAdapter(stream: NodeWritableLike): Adapter {
         // The stream may keep the chunk queued; the caller may reuse its memory.
         stream.write(bytes.slice(), (error) => (error ? reject(error) : resolve()));
       }),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        stream.once('error', reject);
-        stream.end((error) => {
-          stream.removeListener?.('error', reject);
-          if (error) reject(error);
-          else resolve();
-        });
-      }),
+    close,
+    // Destroyed, not ended: its reader (an HTTP client, a pipe) must not take what was
+    // written for the whole. No error is given: one nobody listens for would crash Node.
+    abort: () => (stream.destroy === undefined ? close() : void stream.destroy()),
   };
 }
 
@@ -146,8 +169,10 @@ function duckReaderAdapter(reader: DuckReader): Adapter {
     where = (position ?? where ?? 0) + count;
     return count;
   };
-  const readFrom = (position: number | undefined, into: Uint8Array) => oneAtATime(() => readFromNow(position, into));
+  const { until, interrupt } = interruptible('the reader');
+  const readFrom = (position: number | undefined, into: Uint8Array) => until(oneAtATime(() => readFromNow(position, into)));
   const common = {
+    interrupt,
     size: (): Promise<number> =>
       oneAtATime(async () => {
         if (has(reader, 'size')) return await reader.size!();

@@ -98,6 +98,8 @@ export interface NodeWritableLike {
   once(event: 'error', listener: (error: Error) => void): unknown;
   /** Removes a listener added by `once`, where the stream can. */
   removeListener?(event: 'error', listener: (error: Error) => void): unknown;
+  /** Called by the file's `abort`, where present: the stream is destroyed, not ended. */
+  destroy?(): unknown;
 }
 
 /** Anything {@link JsFile} wraps. */
