@@ -201,6 +201,13 @@ import { initialChunkOnly } from './scripts/size-chunks.mjs';
 // maxOutputBytes lets reads within it have their bytes (a read of 5 under a limit of 10 had
 // failed, its decoded chunk being longer).
 //
+// Then BlobFile + toReadableStream 7.2 -> 7.4 kB (7.332) and its first use 8.9 -> 9.1 (9.018)
+// for a review of the streams adapters (2026-12-07): a stream given a long-lived signal
+// reaches its file weakly from the signal's listener, which goes with the stream (a dropped
+// stream's file had stayed open until the signal aborted); a default stream reads nothing
+// before a reader asks; no chunk is allocated past the end of the file; and a chunk size
+// past 2 GiB - 1 is refused when given. The 10 kB target holds.
+//
 // What Vite itself adds (its module-preload polyfill and preload helper) is measured by
 // test/size/vite-budgets.test.ts, which builds apps from the packed package with Vite.
 //
@@ -236,7 +243,7 @@ export default [
   // Target 6 kB.
   { name: 'BufferReader', ...app('BufferReader'), ...loadedAtStart, limit: '6.1 kB' },
   // Target 10 kB.
-  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...loadedAtStart, limit: '7.2 kB' },
+  { name: 'BlobFile + toReadableStream', ...app('BlobFile, toReadableStream'), ...loadedAtStart, limit: '7.4 kB' },
   // Target 14 kB.
   // Loosened from 11.6 kB in the same stop, for the copies (service workers refuse import()),
   // by 0.1 kB for the second read-ahead batch of page reads (Firefox 0.47x -> 0.75x), and by
@@ -248,7 +255,7 @@ export default [
   { name: 'allocateBuffer', ...app('allocateBuffer'), ...loadedAtStart, limit: '13.9 kB' },
   // Everything each app may load, and the same without the wasm pool (for its share).
   { name: `BufferReader${FIRST_USE}`, ...app('BufferReader'), ...withFirstUse, limit: '7.9 kB' },
-  { name: `BlobFile + toReadableStream${FIRST_USE}`, ...app('BlobFile, toReadableStream'), ...withFirstUse, limit: '8.9 kB' },
+  { name: `BlobFile + toReadableStream${FIRST_USE}`, ...app('BlobFile, toReadableStream'), ...withFirstUse, limit: '9.1 kB' },
   { name: `OpfsFile (page side)${FIRST_USE}`, ...app('OpfsFile'), ...withFirstUse, limit: '28.6 kB' },
   {
     name: `OpfsFile (page side)${FIRST_USE}${WITHOUT_WASM_POOL}`,

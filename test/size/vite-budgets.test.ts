@@ -55,11 +55,13 @@ const apps: Record<string, App> = {
   // Target 10 kB. Measured 9.12 kB in two files (the code the entry shares with the lazily
   // loaded copies is a chunk of its own, preloaded); 8.87 kB (8.865) since Buffers over
   // foreign memory carry no collection backstop; 8.91 kB (8.90) for the file core's share of a
-  // round of reviews' fixes (.size-limit.mjs); 8.95 kB (8.942) for a second round's.
+  // round of reviews' fixes (.size-limit.mjs); 8.95 kB (8.942) for a second round's; 9.11 kB
+  // (9.107) for a review of the streams adapters (a signal reaching its stream weakly, and
+  // more; .size-limit.mjs).
   'BlobFile + toReadableStream': {
     imports: 'BlobFile, toReadableStream',
     code: 'const stream = toReadableStream(new BlobFile(new Blob(["hello"])));\nconsole.log(await new Response(stream).text());',
-    budget: 8950,
+    budget: 9110,
     target: 10000,
   },
 };

@@ -44,6 +44,7 @@ export function chunkReader(source: NativeFile, seekable: boolean, chunkSize: nu
   const ahead: Promise<Uint8Array<ArrayBuffer>>[] = [];
   let ended = false;
   const readChunk = async (): Promise<Uint8Array<ArrayBuffer>> => {
+    if (ended) return new Uint8Array(0);
     const chunk = uninitializedBytes(chunkSize);
     const got = await source.readInto(chunk);
     if (got === chunkSize) return chunk;
@@ -61,7 +62,9 @@ export function chunkReader(source: NativeFile, seekable: boolean, chunkSize: nu
       if (!seekable) return source.read1(chunkSize) as Promise<Uint8Array<ArrayBuffer>>;
       const chunk = ahead.shift() ?? readChunk();
       while (readAhead && !ended && ahead.length < READ_AHEAD) {
-        const next = readChunk();
+        // Once the chunk before it is in, the memory of a chunk past the end is never taken
+        // (a small file read with a large chunk size); reads run one after the other anyway.
+        const next = (ahead.at(-1) ?? chunk).then(readChunk);
         // Its failure reaches the reader through `next`, or nobody, once the stream is cancelled.
         next.catch(() => {});
         ahead.push(next);

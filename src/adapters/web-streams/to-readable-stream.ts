@@ -13,6 +13,13 @@ export interface ToReadableStreamOptions {
 }
 
 const DEFAULT_CHUNK = 64 * 1024;
+/** The most one read can take (Node's fs reads at most 2 GiB - 1 bytes at once). */
+const MAX_CHUNK = 0x7fffffff;
+
+/** Removes a collected stream's listener from the signal it was given. */
+const listeners = new FinalizationRegistry<{ signal: AbortSignal; onAbort: () => void }>(({ signal, onAbort }) =>
+  signal.removeEventListener('abort', onAbort),
+);
 
 /**
  * The runtime's own `ReadableStream` over a readable file, from its current position, so
@@ -31,6 +38,7 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
   const source = checkFile(file, 'file', 'readable');
   const chunkSize = checkSize(options.chunkSize ?? DEFAULT_CHUNK, 'options.chunkSize');
   if (chunkSize === 0) throw new RangeError('options.chunkSize must be at least 1, got 0');
+  if (chunkSize > MAX_CHUNK) throw new RangeError(`options.chunkSize must be at most ${MAX_CHUNK}, got ${chunkSize}`);
   const { signal } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(`options.signal must be an AbortSignal, got ${describe(signal)}`);
@@ -38,18 +46,19 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
   checkStreamsExist();
   const seekable = source.seekable();
   let onAbort: (() => void) | undefined;
+  /** What the signal's listener reaches weakly; held here, so for as long as the stream is. */
+  let aborts: AbortTarget | undefined;
   const release = async () => {
     if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
     await source.close().catch(() => {});
   };
   const start = (controller: { error(reason: unknown): void }) => {
     if (signal === undefined) return;
-    onAbort = () => {
-      controller.error(signal.reason);
-      void release();
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    aborts = { controller, release };
+    onAbort = abortListener(signal, new WeakRef(aborts));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    listeners.register(aborts, { signal, onAbort });
   };
   const chunks = chunkReader(source, seekable, chunkSize);
   /** One read; on failure the file is closed and the stream errors with the same error. */
@@ -87,7 +96,28 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
   };
   return hasByteStreams()
     ? new ReadableStream({ type: 'bytes', start, pull, cancel: release })
-    : new ReadableStream<Uint8Array>({ start, pull, cancel: release });
+    : // No chunk is read before a reader asks (the default high-water mark of 1 pulls at once).
+      new ReadableStream<Uint8Array>({ start, pull, cancel: release }, { highWaterMark: 0 });
+}
+
+/** What aborting a stream's signal reaches: its controller, and what closes its file. */
+interface AbortTarget {
+  readonly controller: { error(reason: unknown): void };
+  readonly release: () => Promise<void>;
+}
+
+/**
+ * The listener of a stream's signal, which may outlive the stream (one per page or server):
+ * made out here, it reaches the stream only through `target`, weakly, so that a dropped
+ * stream's file is collected and closed (a closure made inside toReadableStream would hold
+ * the whole of its scope).
+ */
+function abortListener(signal: AbortSignal, target: WeakRef<AbortTarget>): () => void {
+  return () => {
+    const live = target.deref();
+    live?.controller.error(signal.reason);
+    void live?.release();
+  };
 }
 
 function copyInto(view: Uint8Array, bytes: Uint8Array): number {
