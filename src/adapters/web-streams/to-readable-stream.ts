@@ -56,7 +56,10 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
     if (signal === undefined) return;
     aborts = { controller, release };
     onAbort = abortListener(signal, new WeakRef(aborts));
-    if (signal.aborted) return onAbort();
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
     signal.addEventListener('abort', onAbort, { once: true });
     listeners.register(aborts, { signal, onAbort });
   };
