@@ -54,6 +54,21 @@ describe('toReadableStream', () => {
     );
   });
 
+  test.runIf(gc !== undefined)('kept by its reader, still errors when its signal aborts after collections', async () => {
+    const controller = new AbortController();
+    const reader = toReadableStream(new BufferReader(new Uint8Array(10_000)), {
+      chunkSize: 1000,
+      signal: controller.signal,
+    }).getReader();
+    await reader.read();
+    for (let i = 0; i < 5; i++) {
+      gc!();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    controller.abort(new Error('stop now'));
+    await expect(reader.read()).rejects.toThrow('stop now');
+  });
+
   test.runIf(gc !== undefined)('dropped with a long-lived signal, lets its file be collected (and closed)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nativefile-stream-'));
     writeFileSync(join(dir, 'f.bin'), new Uint8Array(1 << 20));

@@ -50,6 +50,7 @@ export function toReadableStream(file: InputStream, options: ToReadableStreamOpt
   let aborts: AbortTarget | undefined;
   const release = async () => {
     if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+    aborts = undefined;
     await source.close().catch(() => {});
   };
   const start = (controller: { error(reason: unknown): void }) => {
