@@ -3,7 +3,7 @@
  * reader): cancelling or aborting them settles while a read waits on a silent source, and an
  * aborted write is not ended as if complete.
  */
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { inputStream, JsFile, outputStream, toReadableStream, toWritableStream } from '../../src/index.js';
 
@@ -97,4 +97,40 @@ describe('toWritableStream over a Node Writable', () => {
     await writer.close();
     expect(await seen).toBe('ended as complete');
   });
+});
+
+describe('a long read of a Node Readable', () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+
+  test.runIf(gc !== undefined)(
+    'holds no memory per read while it lasts',
+    async () => {
+      const chunks = 200_000;
+      const one = new Uint8Array(1);
+      // What JsFile takes for a Node Readable, with an iterator that keeps nothing itself (Node's
+      // own Readable.from iterator grows by some 27 MB over these reads, with or without us).
+      let served = 0;
+      const source = {
+        readable: true,
+        pipe: () => undefined,
+        destroy: () => undefined,
+        [Symbol.asyncIterator]: () => ({
+          next: async (): Promise<IteratorResult<Uint8Array>> =>
+            served++ < chunks ? { done: false, value: one } : { done: true, value: undefined },
+        }),
+      };
+      const file = inputStream(source as unknown as Readable);
+      const heapAfter = async (reads: number) => {
+        for (let i = 0; i < reads; i++) await file.read(1);
+        gc!();
+        return process.memoryUsage().heapUsed;
+      };
+      const early = await heapAfter(10_000);
+      const late = await heapAfter(chunks - 20_000);
+      // A wait raced against one promise that lasts as long as the file kept a reaction per read.
+      expect(late - early).toBeLessThan(4 * 1024 * 1024);
+      await file.close();
+    },
+    60_000,
+  );
 });

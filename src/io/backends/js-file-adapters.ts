@@ -76,17 +76,26 @@ function fileHandleAdapter(handle: FileHandleLike, mode: FileMode): Adapter {
 /**
  * The waits on a foreign object (a Node stream, a duck-typed reader) that may never answer:
  * `interrupt` (called by `close`/`abort` before they wait for pending reads) makes every one
- * of them reject with `ClosedFileError`, so a close of a silent source settles.
+ * of them reject with `ClosedFileError`, so a close of a silent source settles. Each wait is
+ * tracked only while it lasts: a race against one promise living as long as the file would
+ * keep a reaction per read (hundreds of bytes each, for every read of a long stream).
  */
 function interruptible(what: string) {
-  let stop = (): void => {};
-  const stopped = new Promise<never>((_, reject) => {
-    stop = () => reject(new ClosedFileError(`${what} closed while a read waited`));
-  });
-  stopped.catch(() => {});
+  const waiting = new Set<(error: unknown) => void>();
+  let stopped: ClosedFileError | undefined;
   return {
-    until: <T>(wait: Promise<T>): Promise<T> => Promise.race([wait, stopped]),
-    interrupt: () => stop(),
+    until: <T>(wait: Promise<T>): Promise<T> =>
+      stopped !== undefined
+        ? Promise.reject(stopped)
+        : new Promise<T>((resolve, reject) => {
+            waiting.add(reject);
+            wait.then(resolve, reject).finally(() => waiting.delete(reject));
+          }),
+    interrupt: () => {
+      stopped = new ClosedFileError(`${what} closed while a read waited`);
+      for (const reject of waiting) reject(stopped);
+      waiting.clear();
+    },
   };
 }
 
