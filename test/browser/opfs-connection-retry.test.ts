@@ -9,7 +9,7 @@
  */
 import type { Plugin, ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { available, harnessCaller, launch, type BrowserDriver, type Engine } from './driver.js';
+import { available, harnessCaller, launch, type BrowserDriver, type Engine, type PageDriver } from './driver.js';
 import type { ConnectionRetryHarness } from './harness-connection-retry.js';
 import { isolation, startServer, urlOf } from './servers.js';
 
@@ -88,16 +88,26 @@ describe.each(engines)('the default IO worker after a failed start, in %s', (eng
   });
   const runs = available(engine) ? test : test.skip;
 
+  /** Runs `work` on a fresh page of the harness whose first load of the IO worker goes as `first` says. */
+  async function onReadyPage(first: FirstStart, work: (page: PageDriver) => Promise<void>): Promise<void> {
+    const page = await driver.newPage((error) => console.error(`${engine} page error:`, error));
+    try {
+      await page.goto(urlOf(vite, PAGE));
+      await page.waitFor(() => document.getElementById('status')?.textContent === 'ready');
+      server.failures = [first];
+      server.workerLoads = 0;
+      await work(page);
+    } finally {
+      server.failures = [];
+      await page.close();
+    }
+  }
+
   describe.each(cases)('when its $first', ({ first, startTimeout, message }) => {
     runs(
       'the opens waiting on it fail with EWORKER, and the next open starts a fresh worker that works',
       async () => {
-        const page = await driver.newPage((error) => console.error(`${engine} page error:`, error));
-        try {
-          await page.goto(urlOf(vite, PAGE));
-          await page.waitFor(() => document.getElementById('status')?.textContent === 'ready');
-          server.failures = [first];
-          server.workerLoads = 0;
+        await onReadyPage(first, async (page) => {
           const { waiting, later } = await call(page, 'failedStartThenRetry', startTimeout);
           for (const attempt of waiting) {
             expect
@@ -106,10 +116,7 @@ describe.each(engines)('the default IO worker after a failed start, in %s', (eng
           }
           expect.soft(later).toEqual({ backend: 'worker', text: 'after the failed start' });
           expect(server.workerLoads).toBe(2);
-        } finally {
-          server.failures = [];
-          await page.close();
-        }
+        });
       },
       90_000,
     );
@@ -118,18 +125,11 @@ describe.each(engines)('the default IO worker after a failed start, in %s', (eng
   runs(
     "an open's signal stops its wait for a worker still starting",
     async () => {
-      const page = await driver.newPage((error) => console.error(`${engine} page error:`, error));
-      try {
-        await page.goto(urlOf(vite, PAGE));
-        await page.waitFor(() => document.getElementById('status')?.textContent === 'ready');
-        server.failures = ['script arrives late'];
+      await onReadyPage('script arrives late', async (page) => {
         const outcome = await call(page, 'abortedDuringStart', 300);
         expect(outcome.error).toBe('TimeoutError');
         expect(outcome.ms).toBeLessThan(LATE_SCRIPT_MS / 2);
-      } finally {
-        server.failures = [];
-        await page.close();
-      }
+      });
     },
     90_000,
   );
@@ -137,18 +137,10 @@ describe.each(engines)('the default IO worker after a failed start, in %s', (eng
   runs(
     'a worker script slower to arrive than the old 5 s default still starts the worker, with no startTimeout given',
     async () => {
-      const page = await driver.newPage((error) => console.error(`${engine} page error:`, error));
-      try {
-        await page.goto(urlOf(vite, PAGE));
-        await page.waitFor(() => document.getElementById('status')?.textContent === 'ready');
-        server.failures = ['script arrives late'];
-        server.workerLoads = 0;
+      await onReadyPage('script arrives late', async (page) => {
         expect(await call(page, 'lateStart')).toEqual({ backend: 'worker', text: 'after a late script' });
         expect(server.workerLoads).toBe(1);
-      } finally {
-        server.failures = [];
-        await page.close();
-      }
+      });
     },
     90_000,
   );
