@@ -22,6 +22,7 @@
 
 #![cfg_attr(target_arch = "wasm32", no_std)]
 
+pub mod aligned;
 pub mod blocks;
 pub mod cache;
 pub mod heap;

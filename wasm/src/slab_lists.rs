@@ -1,10 +1,10 @@
-//! Slabs' lives: made by carving an aligned `SLAB_SPAN` out of a free TLSF block, kept on their
-//! class's list while they have a free block, and given back to TLSF when empty. The header
-//! layout is in slabs.rs; all of this runs under the pool's lock.
+//! Slabs' lives: made by carving an aligned `SLAB_SPAN` out of a free TLSF block (aligned.rs),
+//! kept on their class's list while they have a free block, and given back to TLSF when empty.
+//! The header layout is in slabs.rs; all of this runs under the pool's lock.
 
 use core::sync::atomic::Ordering;
 
-use crate::heap::{round_up, Heap, Memory, GRANULE, MIN_BLOCK};
+use crate::heap::{Heap, Memory, GRANULE};
 use crate::slabs::{NEXT, OWNER, PREV, USED};
 use crate::states::{blocks_per_slab, states_of, word_at, SLAB_SPAN, SLAB_TAG, STATE_WORDS, TAG};
 
@@ -13,15 +13,9 @@ impl<M: Memory> Heap<M> {
     #[cold]
     #[inline(never)]
     pub(crate) fn new_slab(&mut self, class: usize) -> u32 {
-        let mut slab = self.find(SLAB_SPAN);
-        slab = if slab == 0 { 0 } else { self.take_aligned(slab) };
+        let slab = self.take_aligned(SLAB_SPAN, SLAB_SPAN, 0, false);
         if slab == 0 {
-            // A block with room for a slab wherever it starts.
-            let block = self.find_or_make(2 * SLAB_SPAN + MIN_BLOCK);
-            if block == 0 {
-                return 0;
-            }
-            slab = self.take_aligned(block);
+            return 0;
         }
         let count = blocks_per_slab((class as u32 + 1) * GRANULE);
         self.write(slab + USED, 0);
@@ -43,33 +37,6 @@ impl<M: Memory> Heap<M> {
         self.map().set(slab, true);
         self.link_slab(class, slab);
         self.empty_slabs += 1;
-        slab
-    }
-
-    /// Carves a used block of `SLAB_SPAN` bytes at an aligned offset out of free `block`,
-    /// leaving what is before and after it free; 0 (and `block` untouched) if it does not fit.
-    fn take_aligned(&mut self, block: u32) -> u32 {
-        let size = self.size(block);
-        let mut slab = round_up(block as u64, SLAB_SPAN as u64);
-        if slab != block as u64 && slab - (block as u64) < MIN_BLOCK as u64 {
-            slab += SLAB_SPAN as u64;
-        }
-        if slab + SLAB_SPAN as u64 > block as u64 + size as u64 {
-            return 0;
-        }
-        let slab = slab as u32;
-        self.remove(block);
-        if slab > block {
-            let front = slab - block;
-            let prev = self.prev_phys(block);
-            self.write_block(block, front, prev, true);
-            self.write_block(slab, size - front, block, false);
-            self.set_prev_phys(block + size, slab);
-            self.insert(block);
-        } else {
-            self.set_free(block, false);
-        }
-        self.split(slab, SLAB_SPAN);
         slab
     }
 

@@ -5,8 +5,9 @@
 
 use core::sync::atomic::Ordering;
 
+use crate::aligned::PAYLOAD_PAGE;
 use crate::heap::{round_up, Heap, Memory, FL_COUNT, FOREIGN, FREE_BIT, GRANULE, HEADER, MIN_BLOCK, OK, PAGE, SL_COUNT, SL_LOG2, DOUBLE_FREE};
-use crate::large::{asked, cached, large_class, large_total, live, set_live, state};
+use crate::large::{asked, cached, large_class, large_total, live, set_live, state, UNCACHED};
 
 /// Tag of a used TLSF block at header +8, xor its offset (slabs carry their own tag there).
 pub(crate) const LARGE_TAG: u32 = 0x4e46_4c47;
@@ -35,13 +36,17 @@ impl<M: Memory> Heap<M> {
             Some(total) => total,
             None => return 0,
         };
-        let block = self.find_or_make(total);
+        let block = if large_class(size) == UNCACHED {
+            self.take_aligned(total, PAYLOAD_PAGE, HEADER, true)
+        } else {
+            match self.find_or_make(total) {
+                0 => 0,
+                free => self.carve(free, total, GRANULE, 0),
+            }
+        };
         if block == 0 {
             return 0;
         }
-        self.remove(block);
-        self.set_free(block, false);
-        self.split(block, total);
         self.write(block + 8, block ^ LARGE_TAG);
         set_live(self.base(), block, size);
         block + HEADER

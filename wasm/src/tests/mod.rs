@@ -1,5 +1,6 @@
 //! Native unit tests of the allocator: `cargo test --release` in wasm/.
 
+mod aligned;
 mod caches;
 mod heap;
 mod large_caches;
