@@ -63,11 +63,11 @@ describe('the wasm pool in one thread', () => {
     small.release();
   });
 
-  test('starts buffers past 64 KiB on a 4 KiB page, where the kernel copies file pages fastest', () => {
+  test('starts buffers of 256 KiB or more on a 4 KiB page, where the kernel copies file pages fastest', () => {
     const pool = createWasmMemoryPool();
-    const sizes = [100, 3000, 70_000, 1024 * 1024, 5000, 1_000_000, 65_600];
+    const sizes = [100, 3000, 300_000, 1024 * 1024, 70_000, 5000, 1_000_000, 256 * 1024];
     const buffers = sizes.map((size) => pool.allocate(size));
-    const large = buffers.filter((buffer) => buffer.size > 64 * 1024);
+    const large = buffers.filter((buffer) => buffer.size >= 256 * 1024);
     expect(large.map((buffer) => buffer.address % 4096)).toEqual([0, 0, 0, 0]);
     for (const buffer of buffers) buffer.release();
     expect(pool.bytesAllocated()).toBe(0);

@@ -22,12 +22,12 @@
 
 #![cfg_attr(target_arch = "wasm32", no_std)]
 
-pub mod aligned;
 pub mod blocks;
 pub mod cache;
 pub mod heap;
 pub mod large;
 pub mod lock;
+pub mod placement;
 pub mod pool;
 pub mod slab_lists;
 pub mod slabs;

@@ -1,4 +1,4 @@
-//! Slabs' lives: made by carving an aligned `SLAB_SPAN` out of a free TLSF block (aligned.rs),
+//! Slabs' lives: made by carving an aligned `SLAB_SPAN` out of a free TLSF block (placement.rs),
 //! kept on their class's list while they have a free block, and given back to TLSF when empty.
 //! The header layout is in slabs.rs; all of this runs under the pool's lock.
 
@@ -6,14 +6,14 @@ use core::sync::atomic::Ordering;
 
 use crate::heap::{Heap, Memory, GRANULE};
 use crate::slabs::{NEXT, OWNER, PREV, USED};
-use crate::states::{blocks_per_slab, states_of, word_at, SLAB_SPAN, SLAB_TAG, STATE_WORDS, TAG};
+use crate::states::{blocks_per_slab, states_of, word_at, SLAB_TAG, STATE_WORDS, TAG};
 
 impl<M: Memory> Heap<M> {
     /// A new, empty slab for `class`, on the class's list; 0 if there is no room.
     #[cold]
     #[inline(never)]
     pub(crate) fn new_slab(&mut self, class: usize) -> u32 {
-        let slab = self.take_aligned(SLAB_SPAN, SLAB_SPAN, 0, false);
+        let slab = self.take_slab();
         if slab == 0 {
             return 0;
         }

@@ -5,9 +5,9 @@
 
 use core::sync::atomic::Ordering;
 
-use crate::aligned::PAYLOAD_PAGE;
+use crate::placement::ALIGNED_FROM;
 use crate::heap::{round_up, Heap, Memory, FL_COUNT, FOREIGN, FREE_BIT, GRANULE, HEADER, MIN_BLOCK, OK, PAGE, SL_COUNT, SL_LOG2, DOUBLE_FREE};
-use crate::large::{asked, cached, large_class, large_total, live, set_live, state, UNCACHED};
+use crate::large::{asked, cached, large_class, large_total, live, set_live, state};
 
 /// Tag of a used TLSF block at header +8, xor its offset (slabs carry their own tag there).
 pub(crate) const LARGE_TAG: u32 = 0x4e46_4c47;
@@ -36,50 +36,13 @@ impl<M: Memory> Heap<M> {
             Some(total) => total,
             None => return 0,
         };
-        let block = if large_class(size) == UNCACHED {
-            self.take_aligned(total, PAYLOAD_PAGE, HEADER, true)
-        } else {
-            match self.find_or_make(total) {
-                0 => 0,
-                free => self.carve(free, total, GRANULE, 0),
-            }
-        };
+        let block = if size >= ALIGNED_FROM { self.take_large(total) } else { self.take_anywhere(total) };
         if block == 0 {
             return 0;
         }
         self.write(block + 8, block ^ LARGE_TAG);
         set_live(self.base(), block, size);
         block + HEADER
-    }
-
-    /// A free block of at least `total` bytes: from the lists, else after returning empty
-    /// slabs, else after growing the memory, else after taking back every block the thread
-    /// caches hold (see `sweep`, `sweep_large`) and growing again; 0 if there is none.
-    pub(crate) fn find_or_make(&mut self, total: u32) -> u32 {
-        let block = self.find(total);
-        if block != 0 {
-            return block;
-        }
-        if self.empty_slabs > 0 {
-            self.return_empty_slabs();
-            let block = self.find(total);
-            if block != 0 {
-                return block;
-            }
-        }
-        if self.grow(total) {
-            return self.find(total);
-        }
-        let slabs_back = self.sweep() > 0 && self.empty_slabs > 0;
-        if slabs_back {
-            self.return_empty_slabs();
-        }
-        if self.sweep_large() > 0 || slabs_back {
-            // What came back may join the free end of the heap, which can then grow to fit.
-            let block = self.find(total);
-            return if block == 0 && self.grow(total) { self.find(total) } else { block };
-        }
-        0
     }
 
     /// Whether a live TLSF block obtained for `size` bytes starts at `offset` (see heap.rs
@@ -276,10 +239,15 @@ impl<M: Memory> Heap<M> {
     /// line: the module is embedded in apps' bundles, and inlined copies only make it bigger.
     #[cold]
     #[inline(never)]
-    fn grow(&mut self, total: u32) -> bool {
+    pub(crate) fn grow(&mut self, total: u32) -> bool {
         let tail = self.prev_phys(self.end);
         let tail_free = if self.is_free(tail) { self.size(tail) as u64 } else { 0 };
         let wanted = (total as u64).saturating_sub(tail_free);
+        if wanted == 0 {
+            // The free tail holds `total` already (the lists offer only their heads, so a
+            // search can miss it): nothing to add. Growing by nothing wrote a block of size 0.
+            return true;
+        }
         let current = self.memory.size();
         let room = if self.limit > current { (self.limit - current) / PAGE * PAGE } else { 0 };
         let needed = round_up(wanted, PAGE);

@@ -6,6 +6,7 @@ use super::support::{assert_all_freed, bytes, churn, heap_check, new_pool, on_th
 use crate::cache::LARGE_BUDGET;
 use crate::heap::{DOUBLE_FREE, FOREIGN, GRANULE, OK};
 use crate::large::{cached, class_size, large_class, CACHED_LIMIT, LARGE_CLASSES};
+use crate::placement::ALIGNED_FROM;
 use crate::stats::Stat;
 
 /// Sizes from just past the small blocks to `CACHED_LIMIT`, one of each class and its extremes.
@@ -106,8 +107,9 @@ fn what_caches_hold_comes_back_under_memory_pressure_on_release_unused_and_detac
     let taken = |pool: &'static TestPool| {
         let t = pool.attach(0);
         let mut count = 0;
-        // Blocks of 256 KiB with their headers, so that page-aligned ones leave no gaps (aligned.rs).
-        while pool.alloc(t, 256 * 1024 - GRANULE) >= 64 {
+        // Below ALIGNED_FROM: where the gaps in front of page-aligned blocks fall depends on
+        // the layout's history (placement.rs), which is not what this counts.
+        while pool.alloc(t, ALIGNED_FROM - GRANULE) >= 64 {
             count += 1;
         }
         count
@@ -210,6 +212,7 @@ fn two_threads_freeing_one_large_block_at_once_get_one_ok_and_one_double_free() 
 
 #[test]
 fn a_stale_entry_is_not_taken_when_the_bytes_now_there_spell_its_state() {
+    const BUFFER: u32 = ALIGNED_FROM - GRANULE;
     let pool = new_pool(8 << 20, 8 << 20);
     let t = pool.attach(0);
     let before = pool.alloc(0, 2048);
@@ -218,17 +221,16 @@ fn a_stale_entry_is_not_taken_when_the_bytes_now_there_spell_its_state() {
     assert_eq!(pool.release_unused(0), OK, "t's entry is stale");
     assert_eq!(pool.free(0, before, 2048), OK);
     // A buffer now covers the old block's header, and its bytes spell the entry's state there.
-    // 32 KiB: a block of a cached class, which starts where the free space does (a larger one
-    // would start on the next page, past the old header: aligned.rs).
-    let buffer = pool.alloc(0, 32 * 1024);
+    // Below ALIGNED_FROM, so that it starts where the free space does, not on a page past it.
+    let buffer = pool.alloc(0, BUFFER);
     let header = block - GRANULE;
-    assert!(buffer < header && header + GRANULE <= buffer + 32 * 1024, "the buffer covers the old header");
+    assert!(buffer < header && header + GRANULE <= buffer + BUFFER, "the buffer covers the old header");
     let state = cached(header, large_class(3008)).to_le_bytes();
     bytes(pool, header + 24, 4).copy_from_slice(&state);
     let again = pool.alloc(t, 3008);
-    assert!(again >= buffer + 32 * 1024 || again + 3008 <= buffer, "{} is inside the buffer", again);
+    assert!(again >= buffer + BUFFER || again + 3008 <= buffer, "{} is inside the buffer", again);
     assert_eq!(bytes(pool, header + 24, 4), &state[..], "the buffer's bytes are untouched");
     assert_eq!(pool.free(t, again, 3008), OK);
-    assert_eq!(pool.free(0, buffer, 32 * 1024), OK);
+    assert_eq!(pool.free(0, buffer, BUFFER), OK);
     heap_check(pool);
 }

@@ -1,9 +1,9 @@
 //! Native unit tests of the allocator: `cargo test --release` in wasm/.
 
-mod aligned;
 mod caches;
 mod heap;
 mod large_caches;
+mod placement;
 mod states;
 mod stats;
 mod support;
