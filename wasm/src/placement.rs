@@ -6,13 +6,12 @@
 //! memory 64 or 2560 bytes past a page than into the page itself (Linux, AMD; jemalloc and
 //! mimalloc page-align their large blocks too).
 //!
-//! For those, alignment is a speed, never a cost in room: a block is placed where
-//! `find_or_make` would place it unaligned (so the memory grows, and caches are swept, only
-//! when it would without alignment), at the first page inside that free block, else inside
-//! another free block with room for the gap in front, else unaligned. The gap stays a free
-//! block for others; same-size blocks packed up to the limit lose at most one block in 64 to
-//! the gaps (at `ALIGNED_FROM`, less for larger ones), which is why smaller ones are not
-//! aligned. All of this runs under the pool's lock.
+//! For those, alignment is a speed, never a cost in room: a block goes in the free block
+//! `find_or_make` finds for it unaligned (so the memory grows, and caches are swept, only when
+//! they would without alignment), at the first page inside it, else unaligned there. The gap in
+//! front stays a free block for others; same-size blocks packed up to the limit lose at most
+//! one block in 64 to the gaps (at `ALIGNED_FROM`, less for larger ones), which is why smaller
+//! ones are not aligned. All of this runs under the pool's lock.
 
 use crate::heap::{round_up, Heap, Memory, GRANULE, HEADER, MIN_BLOCK};
 use crate::states::SLAB_SPAN;
@@ -34,32 +33,27 @@ impl<M: Memory> Heap<M> {
     /// A used block of `total` bytes whose payload starts on a page where that costs no room
     /// (see the module's notes); 0 if there is no room at all.
     pub(crate) fn take_large(&mut self, total: u32) -> u32 {
-        let fits = self.find_or_make(total);
-        if fits == 0 {
-            return 0;
-        }
-        let at = self.carve(fits, total, PAYLOAD_PAGE, HEADER);
-        if at != 0 {
-            return at;
-        }
-        let roomy = match total.checked_add(PAYLOAD_PAGE + MIN_BLOCK) {
-            Some(room) => self.find(room),
-            None => 0,
-        };
-        let at = if roomy == 0 { 0 } else { self.carve(roomy, total, PAYLOAD_PAGE, HEADER) };
-        if at != 0 {
-            at
-        } else {
-            self.carve(fits, total, GRANULE, 0)
+        match self.find_or_make(total) {
+            0 => 0,
+            block => match self.carve(block, total, PAYLOAD_PAGE, HEADER) {
+                0 => self.carve(block, total, GRANULE, 0),
+                at => at,
+            },
         }
     }
 
     /// A used block of `SLAB_SPAN` bytes at a `SLAB_SPAN`-aligned offset, out of the first
-    /// free block that fits it if the offset falls inside, else out of one found or made with
-    /// room for any start; 0 if there is none.
+    /// free block that fits it or the free tail if the offset falls inside, else out of one
+    /// found or made with room for any start; 0 if there is none.
     pub(crate) fn take_slab(&mut self) -> u32 {
-        let fits = self.find(SLAB_SPAN);
-        let at = if fits == 0 { 0 } else { self.carve(fits, SLAB_SPAN, SLAB_SPAN, 0) };
+        // The first block the lists offer, else the free tail, which a block with room for
+        // any start (twice the span) may be too small to be but still hold one.
+        let offered = self.find(SLAB_SPAN);
+        let mut at = if offered == 0 { 0 } else { self.carve(offered, SLAB_SPAN, SLAB_SPAN, 0) };
+        let tail = self.free_tail();
+        if at == 0 && tail != 0 {
+            at = self.carve(tail, SLAB_SPAN, SLAB_SPAN, 0);
+        }
         if at != 0 {
             return at;
         }
@@ -70,8 +64,9 @@ impl<M: Memory> Heap<M> {
     }
 
     /// A free block of at least `total` bytes: from the lists, else after returning empty
-    /// slabs, else after growing the memory, else after taking back every block the thread
-    /// caches hold (see `sweep`, `sweep_large`) and growing again; 0 if there is none.
+    /// slabs, else after growing the memory, else from anywhere in the lists (`find` offers
+    /// only the head of the request's own list), else after taking back every block the
+    /// thread caches hold (see `sweep`, `sweep_large`) and growing again; 0 if there is none.
     pub(crate) fn find_or_make(&mut self, total: u32) -> u32 {
         let block = self.find(total);
         if block != 0 {
@@ -84,8 +79,14 @@ impl<M: Memory> Heap<M> {
                 return block;
             }
         }
+        // After growing, the free tail holds `total` (`grow` adds nothing where it did).
         if self.grow(total) {
-            return self.find_or_tail(total);
+            return self.find_anywhere(total);
+        }
+        let block = self.find_anywhere(total);
+        // A request past what the memory may ever hold takes nothing back from the caches.
+        if block != 0 || total as u64 > self.limit {
+            return block;
         }
         let slabs_back = self.sweep() > 0 && self.empty_slabs > 0;
         if slabs_back {
@@ -93,22 +94,16 @@ impl<M: Memory> Heap<M> {
         }
         if self.sweep_large() > 0 || slabs_back {
             // What came back may join the free end of the heap, which can then grow to fit.
-            let block = self.find(total);
-            return if block == 0 && self.grow(total) { self.find_or_tail(total) } else { block };
+            let block = self.find_anywhere(total);
+            return if block == 0 && self.grow(total) { self.find_anywhere(total) } else { block };
         }
         0
     }
 
-    /// The first free block the lists offer for `total` bytes, else the free block at the end
-    /// of the heap if it holds them (the lists offer only their heads, so a search can miss
-    /// it; `grow` then adds nothing); 0 if neither.
-    fn find_or_tail(&self, total: u32) -> u32 {
-        let block = self.find(total);
-        if block != 0 {
-            return block;
-        }
+    /// The free block at the end of the heap; 0 if the last block is used.
+    fn free_tail(&self) -> u32 {
         let tail = self.prev_phys(self.end);
-        if self.is_free(tail) && self.size(tail) >= total {
+        if self.is_free(tail) {
             tail
         } else {
             0

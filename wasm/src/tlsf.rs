@@ -181,6 +181,22 @@ impl<M: Memory> Heap<M> {
         }
     }
 
+    /// `find`, else any block of the request's own list that holds `total` bytes, not only its
+    /// head: a walk of one list, for the paths that would otherwise grow or fail.
+    pub(crate) fn find_anywhere(&self, total: u32) -> u32 {
+        let found = self.find(total);
+        let total = if total < MIN_BLOCK { MIN_BLOCK } else { total };
+        let (fl, sl) = mapping((total + GRANULE - 1) / GRANULE);
+        if found != 0 || fl >= FL_COUNT {
+            return found;
+        }
+        let mut block = self.heads[fl][sl];
+        while block != 0 && self.size(block) < total {
+            block = self.read(block + 8);
+        }
+        block
+    }
+
     /// The first block of the first non-empty list at or after the one of `granules`.
     fn search(&self, granules: u32) -> u32 {
         let (mut fl, sl) = mapping(granules);

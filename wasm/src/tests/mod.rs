@@ -1,6 +1,7 @@
 //! Native unit tests of the allocator: `cargo test --release` in wasm/.
 
 mod caches;
+mod full_heap;
 mod heap;
 mod large_caches;
 mod placement;
