@@ -4,7 +4,7 @@
 use std::sync::atomic::Ordering;
 
 use super::placement::to_limit;
-use super::support::{bytes, heap_check, new_pool, Rng, TestPool};
+use super::support::{bytes, heap_check, new_pool, pool_with_a_cached_block, Rng, TestPool};
 use crate::heap::{GRANULE, HEADER, OK};
 use crate::large::{cached, large_class, state};
 use crate::states::SLAB_SPAN;
@@ -89,10 +89,7 @@ fn a_slab_goes_in_the_free_tail_at_the_limit_when_the_block_offered_first_holds_
 
 #[test]
 fn an_impossible_request_leaves_the_thread_caches_alone() {
-    let pool = new_pool(8 << 20, 8 << 20);
-    let t = pool.attach(0);
-    let kept = pool.alloc(t, 4096);
-    assert_eq!(pool.free(t, kept, 4096), OK);
+    let (pool, _, kept) = pool_with_a_cached_block(8 << 20);
     assert_eq!(pool.alloc(0, 0xFFFF_FF80), 0);
     assert_eq!(pool.alloc(0, 16 << 20), 0);
     assert!(still_cached(pool, kept, 4096), "the cache still holds its block");
@@ -100,10 +97,7 @@ fn an_impossible_request_leaves_the_thread_caches_alone() {
 
 #[test]
 fn a_large_block_near_the_limit_leaves_the_thread_caches_alone() {
-    let pool = new_pool(8 << 20, 8 << 20);
-    let t = pool.attach(0);
-    let cached = pool.alloc(t, 4096);
-    assert_eq!(pool.free(t, cached, 4096), OK);
+    let (pool, t, cached) = pool_with_a_cached_block(8 << 20);
     let (tail, memory) = pool.inspect(|heap| (heap.size(heap.prev_phys(heap.end)), heap.memory_size())).unwrap();
     // All the memory can still take, but for 2 KiB: room for the block, not for its gap.
     let total = (tail as u64 + (8u64 << 20) - memory) as u32 - 2048;

@@ -2,7 +2,7 @@
 //! where that costs no room, and never an allocation refused, a memory grown, a cache swept or
 //! a better fit passed over for the sake of alignment.
 
-use super::support::{bytes, heap_check, new_pool, Rng, TestPool};
+use super::support::{bytes, heap_check, new_pool, pool_with_a_cached_block, Rng, TestPool};
 use crate::heap::{GRANULE, OK};
 use crate::placement::{ALIGNED_FROM, PAYLOAD_PAGE};
 use crate::states::blocks_per_slab;
@@ -131,10 +131,7 @@ fn same_size_large_blocks_up_to_the_limit_lose_at_most_one_in_64_to_the_gaps() {
 fn a_large_block_takes_an_exact_fit_unaligned_rather_than_room_a_later_block_needs() {
     let limit = 4u32 << 20;
     let total = 4352 * GRANULE; // 272 KiB, a whole number of its free list's width
-    let pool = new_pool(limit as u64, limit as u64);
-    let t = pool.attach(0);
-    let cached = pool.alloc(t, 4096);
-    assert_eq!(pool.free(t, cached, 4096), OK);
+    let (pool, t, cached) = pool_with_a_cached_block(limit as u64);
     assert!(pool.alloc(0, 128 * 1024) >= 64);
     let halves = [pool.alloc(0, total / 2 - GRANULE), pool.alloc(0, total / 2 - GRANULE)];
     assert!(pool.alloc(0, 128 * 1024) >= 64);

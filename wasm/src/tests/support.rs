@@ -72,6 +72,16 @@ pub fn new_pool(reserved: u64, limit: u64) -> &'static TestPool {
     pool_with_timeout(reserved, limit, 10_000)
 }
 
+/// A pool of `limit` bytes with a thread cache holding one freed 4096-byte block: the pool,
+/// the cache's ticket and the block (for tests that the heap leaves the caches alone).
+pub fn pool_with_a_cached_block(limit: u64) -> (&'static TestPool, u32, u32) {
+    let pool = new_pool(limit, limit);
+    let ticket = pool.attach(0);
+    let block = pool.alloc(ticket, 4096);
+    assert_eq!(pool.free(ticket, block, 4096), OK);
+    (pool, ticket, block)
+}
+
 /// Checks the heap's invariants; returns the bytes in free blocks.
 pub fn heap_check(pool: &TestPool) -> u64 {
     pool.inspect(|heap| heap.check()).unwrap()
