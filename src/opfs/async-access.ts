@@ -17,7 +17,7 @@
  */
 import { IOError, UnsupportedOperationError } from '../errors.js';
 import type { FileMode } from '../util/file-mode.js';
-import { busy, type Release } from './locks.js';
+import { busy, releaseAll, type Release } from './locks.js';
 import { openOpfs, removeSibling } from './open-protocol.js';
 import type { OpfsLocation } from './paths.js';
 import { estimateQuota, isQuotaFailure, quotaError } from './quota.js';
@@ -178,7 +178,7 @@ export class AsyncAccess {
       await moveIntoPlace(this.path, this.written, this.location, this.#failed, () => removeSibling(this.location));
     } finally {
       this.#reader.invalidate();
-      for (const release of this.releases) release();
+      await releaseAll(this.releases);
     }
   }
 
@@ -197,7 +197,7 @@ export class AsyncAccess {
       this.#writable = undefined;
       if (this.atomicSibling) await removeSibling(this.location);
     } finally {
-      for (const release of this.releases) release();
+      await releaseAll(this.releases);
     }
   }
 

@@ -7,8 +7,17 @@
 import { IOError } from '../errors.js';
 import { describe } from '../util/validate.js';
 
-/** Gives a held lock back. */
-export type Release = () => void;
+/**
+ * Gives a held lock back. Resolves once every tab and worker can take it: the browser's lock
+ * manager hears each context on its own channel, so a release merely sent could still be
+ * unseen when another context, told of the close, asks for the lock.
+ */
+export type Release = () => Promise<void>;
+
+/** Gives every lock of `releases` back; resolves once other contexts can take them all. */
+export const releaseAll = async (releases: readonly Release[]): Promise<void> => {
+  await Promise.all(releases.map((release) => release()));
+};
 
 /** The lock readers share and writers hold alone. */
 export const pathLock = (path: string): string => `nativefile:opfs:${path}`;
@@ -28,32 +37,40 @@ export const holdsHere = (name: string): boolean => heldHere.has(name);
  */
 export async function acquire(name: string, mode: LockMode, path: string, wait: boolean, signal?: AbortSignal): Promise<Release> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  if (locks === undefined) return () => {};
+  if (locks === undefined) return () => Promise.resolve();
   signal?.throwIfAborted();
-  let release: Release = () => {};
+  let letGo = (): void => {};
   const held = new Promise<void>((resolve) => {
-    release = resolve;
+    letGo = resolve;
   });
+  let request: Promise<unknown> = held;
   const granted = await new Promise<boolean>((resolve, reject) => {
     // The lock is held for as long as the callback's promise is pending.
     const options: LockOptions = wait ? { mode, ...(signal ? { signal } : {}) } : { mode, ifAvailable: true };
-    locks
-      .request(name, options, (lock) => {
-        resolve(lock !== null);
-        return lock === null ? undefined : held;
-      })
-      .catch(reject);
+    request = locks.request(name, options, (lock) => {
+      resolve(lock !== null);
+      return lock === null ? undefined : held;
+    });
+    request.catch(reject);
   });
   if (!granted) throw busy(path);
   heldHere.set(name, (heldHere.get(name) ?? 0) + 1);
-  let released = false;
+  let gone: Promise<void> | undefined;
   return () => {
-    if (released) return;
-    released = true;
+    if (gone !== undefined) return gone;
     const count = heldHere.get(name)! - 1;
     if (count === 0) heldHere.delete(name);
     else heldHere.set(name, count);
-    release();
+    letGo();
+    // The request settles once the release is sent; a query sent after it on this context's
+    // channel is answered after the manager took the lock back. Neither can fail here.
+    gone = request
+      .then(() => locks.query())
+      .then(
+        () => {},
+        () => {},
+      );
+    return gone;
   };
 }
 

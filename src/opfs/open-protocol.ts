@@ -12,7 +12,7 @@
  */
 import type { FileMode } from '../util/file-mode.js';
 import { temporaryName, type AccessOptions } from './access-options.js';
-import { acquire, pathLock, writeLock, type Release } from './locks.js';
+import { acquire, pathLock, releaseAll, writeLock, type Release } from './locks.js';
 import { checkFileOrNothing, opfsFileHandle, opfsLocation, splitOpfsPath, type OpfsLocation } from './paths.js';
 import { estimateQuota, isQuotaFailure, quotaError } from './quota.js';
 import { canMove } from './replace.js';
@@ -94,7 +94,7 @@ export async function openOpfs<T>(
   } catch (cause) {
     // A sibling whose handle could not be made is nobody's: removed while the write lock holds.
     if (created) await removeSibling(created);
-    for (const release of releases) release();
+    await releaseAll(releases);
     if (!isQuotaFailure(cause)) throw cause;
     throw quotaError({ what: `opening ${path} in mode '${mode}'`, needed: 0 }, cause, await estimateQuota());
   }
@@ -115,7 +115,7 @@ export async function removeLeftover(location: OpfsLocation, key: string): Promi
   // A writer holds it: its partial file is no leftover.
   if (release === undefined) return;
   await removeSibling(location);
-  release();
+  await release();
 }
 
 /**

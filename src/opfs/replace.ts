@@ -63,6 +63,6 @@ export async function moveIntoPlace(
     if ((cause as DOMException).name === 'NoModificationAllowedError') throw busy(path, cause);
     throw cause;
   } finally {
-    release();
+    await release();
   }
 }

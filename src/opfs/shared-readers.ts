@@ -6,7 +6,7 @@
  * @module
  */
 import { untilAborted } from '../util/until-aborted.js';
-import type { Release } from './locks.js';
+import { releaseAll, type Release } from './locks.js';
 import type { OpfsLocation } from './paths.js';
 import type { SyncHandle } from './reserving-handle.js';
 
@@ -16,6 +16,8 @@ interface Shared {
   readonly location: OpfsLocation;
   readonly releases: Release[];
   readers: number;
+  /** Set by the last reader's close: resolves once other contexts can take the locks. */
+  released?: Promise<void>;
 }
 
 /** What opens the first reader's handle here: the handle, where it is, and its locks. */
@@ -26,14 +28,15 @@ const byPath = new Map<string, Promise<Shared>>();
 
 /**
  * A reader of `key`: a share of the handle readers have open here, or of a new one `open`
- * makes. Each share's `close` counts down; the last closes the handle and releases its locks.
- * Waiting for another reader's open here ends when `signal` aborts.
+ * makes. Each share's `close` counts down; the last closes the handle and releases its locks,
+ * which `released`, called after the share's `close`, waits for (a share closed before the last
+ * has nothing to wait for). Waiting for another reader's open here ends when `signal` aborts.
  */
 export async function sharedReader(
   key: string,
   open: OpenReader,
   signal?: AbortSignal,
-): Promise<{ handle: SyncHandle; location: OpfsLocation }> {
+): Promise<{ handle: SyncHandle; location: OpfsLocation; released: Release }> {
   for (let entry = byPath.get(key); entry !== undefined; entry = byPath.get(key)) {
     const shared = await untilAborted(entry, signal).catch((error: unknown) => {
       if (signal?.aborted) throw error;
@@ -41,7 +44,7 @@ export async function sharedReader(
     });
     if (shared !== undefined && shared.readers > 0) {
       shared.readers += 1;
-      return { handle: share(key, entry, shared), location: shared.location };
+      return { handle: share(key, entry, shared), location: shared.location, released: releasedOf(shared) };
     }
     // That open failed: its opener removed it, or will; open anew below.
     if (byPath.get(key) === entry) byPath.delete(key);
@@ -50,7 +53,7 @@ export async function sharedReader(
   byPath.set(key, entry);
   try {
     const shared = await entry;
-    return { handle: share(key, entry, shared), location: shared.location };
+    return { handle: share(key, entry, shared), location: shared.location, released: releasedOf(shared) };
   } catch (error) {
     if (byPath.get(key) === entry) byPath.delete(key);
     throw error;
@@ -77,8 +80,14 @@ function share(key: string, entry: Promise<Shared>, shared: Shared): SyncHandle 
       try {
         handle.close();
       } finally {
-        for (const release of shared.releases) release();
+        shared.released = releaseAll(shared.releases);
       }
     },
   };
 }
+
+/** What a share of `shared` waits for after its close: the locks' release, if it was the last. */
+const releasedOf =
+  (shared: Shared): Release =>
+  () =>
+    shared.readers === 0 ? (shared.released ?? Promise.resolve()) : Promise.resolve();

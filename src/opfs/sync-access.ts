@@ -7,7 +7,7 @@
 import { IOError, UnsupportedOperationError } from '../errors.js';
 import type { FileMode } from '../util/file-mode.js';
 import { NO_SYNC_ACCESS, type AccessOptions } from './access-options.js';
-import { busy, type Release } from './locks.js';
+import { busy, releaseAll, type Release } from './locks.js';
 import { openOpfs, removeLeftover, removeSibling } from './open-protocol.js';
 import { splitOpfsPath, type OpfsLocation } from './paths.js';
 import { estimateQuota, isQuotaFailure, NO_SPACE_COUNT, quotaError } from './quota.js';
@@ -59,7 +59,7 @@ export class SyncAccess {
     // Without read-only handles (Firefox; Chromium before 121), a second handle on the file
     // fails: a reader takes the path alone, and readers here share its handle.
     if (mode === 'rb' && !readOnlyHandles()) {
-      const { handle, location } = await sharedReader(
+      const { handle, location, released } = await sharedReader(
         key,
         () =>
           openOpfs(path, mode, options, 'exclusive', removeLeftover, undefined, async (location, file, releases) => ({
@@ -69,7 +69,7 @@ export class SyncAccess {
           })),
         options.signal,
       );
-      return new SyncAccess(path, handle, location, undefined, []);
+      return new SyncAccess(path, handle, location, undefined, [released]);
     }
     return openOpfs(
       path,
@@ -194,7 +194,7 @@ export class SyncAccess {
       if (this.temporary === undefined) return;
       await moveIntoPlace(this.path, this.temporary, this.location, this.#failed, () => removeSibling(this.location));
     } finally {
-      for (const release of this.releases) release();
+      await releaseAll(this.releases);
     }
   }
 
@@ -219,7 +219,7 @@ export class SyncAccess {
     try {
       if (this.temporary !== undefined) await removeSibling(this.location);
     } finally {
-      for (const release of this.releases) release();
+      await releaseAll(this.releases);
     }
   }
 }

@@ -17,6 +17,7 @@ import { reliability } from './harness-opfs.js';
 import { reads } from './harness-reads.js';
 import { uploads } from './harness-upload.js';
 import { uploadFailures } from './harness-upload-failures.js';
+import { handover } from './harness-handover.js';
 import { poolChecks } from './harness-pool.js';
 import { checkPattern, fillPattern, MiB, removeEntry } from './pattern.js';
 
@@ -41,6 +42,7 @@ const harness = {
   ...asyncChecks,
   ...uploads,
   ...uploadFailures,
+  ...handover,
   ...reads,
   ...poolChecks,
 
