@@ -16,8 +16,6 @@ interface Shared {
   readonly location: OpfsLocation;
   readonly releases: Release[];
   readers: number;
-  /** Set by the last reader's close: resolves once other contexts can take the locks. */
-  released?: Promise<void>;
 }
 
 /** What opens the first reader's handle here: the handle, where it is, and its locks. */
@@ -29,8 +27,8 @@ const byPath = new Map<string, Promise<Shared>>();
 /**
  * A reader of `key`: a share of the handle readers have open here, or of a new one `open`
  * makes. Each share's `close` counts down; the last closes the handle and releases its locks,
- * which `released`, called after the share's `close`, waits for (a share closed before the last
- * has nothing to wait for). Waiting for another reader's open here ends when `signal` aborts.
+ * which that share's `released` waits for (a share closed before the last has nothing to wait
+ * for). Waiting for another reader's open here ends when `signal` aborts.
  */
 export async function sharedReader(
   key: string,
@@ -44,7 +42,7 @@ export async function sharedReader(
     });
     if (shared !== undefined && shared.readers > 0) {
       shared.readers += 1;
-      return { handle: share(key, entry, shared), location: shared.location, released: releasedOf(shared) };
+      return { ...share(key, entry, shared), location: shared.location };
     }
     // That open failed: its opener removed it, or will; open anew below.
     if (byPath.get(key) === entry) byPath.delete(key);
@@ -53,18 +51,22 @@ export async function sharedReader(
   byPath.set(key, entry);
   try {
     const shared = await entry;
-    return { handle: share(key, entry, shared), location: shared.location, released: releasedOf(shared) };
+    return { ...share(key, entry, shared), location: shared.location };
   } catch (error) {
     if (byPath.get(key) === entry) byPath.delete(key);
     throw error;
   }
 }
 
-/** One reader's view of `shared`: reads go through, `close` counts down (once). */
-function share(key: string, entry: Promise<Shared>, shared: Shared): SyncHandle {
+/**
+ * One reader's view of `shared`: reads go through, `close` counts down (once); `released`
+ * resolves once the locks this close gave back (if any) are free for other contexts.
+ */
+function share(key: string, entry: Promise<Shared>, shared: Shared): { handle: SyncHandle; released: Release } {
   let closed = false;
+  let released = Promise.resolve();
   const { handle } = shared;
-  return {
+  const view: SyncHandle = {
     read: (buffer, options) => handle.read(buffer, options),
     write: (buffer, options) => handle.write(buffer, options),
     getSize: () => handle.getSize(),
@@ -80,14 +82,9 @@ function share(key: string, entry: Promise<Shared>, shared: Shared): SyncHandle 
       try {
         handle.close();
       } finally {
-        shared.released = releaseAll(shared.releases);
+        released = releaseAll(shared.releases);
       }
     },
   };
+  return { handle: view, released: () => released };
 }
-
-/** What a share of `shared` waits for after its close: the locks' release, if it was the last. */
-const releasedOf =
-  (shared: Shared): Release =>
-  () =>
-    shared.readers === 0 ? (shared.released ?? Promise.resolve()) : Promise.resolve();

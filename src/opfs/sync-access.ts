@@ -189,8 +189,8 @@ export class SyncAccess {
     } catch (cause) {
       this.#failed ??= cause;
     }
-    this.handle.close();
     try {
+      this.handle.close();
       if (this.temporary === undefined) return;
       await moveIntoPlace(this.path, this.temporary, this.location, this.#failed, () => removeSibling(this.location));
     } finally {
@@ -215,8 +215,8 @@ export class SyncAccess {
 
   /** Closes without replacing anything: what an atomic `'wb'` wrote is removed. */
   async abort(): Promise<void> {
-    this.handle.close();
     try {
+      this.handle.close();
       if (this.temporary !== undefined) await removeSibling(this.location);
     } finally {
       await releaseAll(this.releases);

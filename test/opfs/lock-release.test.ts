@@ -69,13 +69,12 @@ describe('a released OPFS lock', () => {
     expect(manager.held.size).toBe(0);
   });
 
-  test('is still refused to another context while held, with EBUSY naming the path', async () => {
+  test('is refused to another context while held (EBUSY naming the path); released twice, both calls wait for the one release', async () => {
     const manager = new Manager();
     const release = await inContext(new Channel(manager, 1), () => acquire('lock', 'exclusive', 'dir/file.bin', false));
     const refused = inContext(new Channel(manager, 0), () => acquire('lock', 'exclusive', 'dir/file.bin', false));
     await expect(refused).rejects.toMatchObject({ code: 'EBUSY', message: expect.stringContaining('dir/file.bin') });
     await release();
-    // Released twice, it is given back once: the second call waits for the same release.
     await release();
     expect(manager.held.size).toBe(0);
   });
