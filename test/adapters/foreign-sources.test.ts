@@ -71,31 +71,22 @@ describe('toWritableStream over a Node Writable', () => {
     });
   }
 
-  test('abort() destroys it, not ends it as complete', async () => {
+  const endings: Array<[string, (writer: WritableStreamDefaultWriter<Uint8Array>) => Promise<unknown>, string]> = [
+    ['abort() destroys it, not ends it as complete', (writer) => writer.abort(new Error('the source failed')), 'destroyed'],
+    [
+      'a failed write destroys it, not ends it as complete',
+      (writer) => expect(writer.write('not bytes' as never)).rejects.toThrow(TypeError),
+      'destroyed',
+    ],
+    ['close() still ends it as complete', (writer) => writer.close(), 'ended as complete'],
+  ];
+  test.each(endings)('%s', async (_name, end, expected) => {
     const node = new PassThrough();
     const seen = endOf(node);
     const writer = toWritableStream(outputStream(node)).getWriter();
     await writer.write(new TextEncoder().encode('the first half'));
-    await writer.abort(new Error('the source failed'));
-    expect(await seen).toBe('destroyed');
-  });
-
-  test('a failed write destroys it, not ends it as complete', async () => {
-    const node = new PassThrough();
-    const seen = endOf(node);
-    const writer = toWritableStream(outputStream(node)).getWriter();
-    await writer.write(new TextEncoder().encode('kept'));
-    await expect(writer.write('not bytes' as never)).rejects.toThrow(TypeError);
-    expect(await seen).toBe('destroyed');
-  });
-
-  test('close() still ends it as complete', async () => {
-    const node = new PassThrough();
-    const seen = endOf(node);
-    const writer = toWritableStream(outputStream(node)).getWriter();
-    await writer.write(new TextEncoder().encode('all of it'));
-    await writer.close();
-    expect(await seen).toBe('ended as complete');
+    await end(writer);
+    expect(await seen).toBe(expected);
   });
 });
 
