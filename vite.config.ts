@@ -68,6 +68,11 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
+    // The suites run side by side on two shared cores (npm test, CI): there a test's time is
+    // the machine's load, and 5 s turned passing tests into failures (Firefox's 40 rounds of
+    // opening a reader and an atomic writer at once take 5.3 s when they run first). No test
+    // asserts on its own duration; a hang still fails, 30 s later. Benchmarks measure speed.
+    testTimeout: 30_000,
     // The garbage-collection tests call global.gc().
     execArgv: ['--expose-gc'],
     benchmark: { include: ['bench/**/*.bench.ts'] },
