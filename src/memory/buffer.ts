@@ -6,6 +6,7 @@ import type { Allocation } from './allocation.js';
 import { IOError } from '../errors.js';
 import type { SharedBufferDescriptor } from './shared-buffer-descriptor.js';
 import { checkInteger, checkSize, describe, viewOf, type RawBytes } from '../util/validate.js';
+import { checkConstructing, CONSTRUCTING } from './constructing.js';
 
 /** Anything nativefile accepts as bytes: a {@link Buffer}, an `ArrayBuffer`, a `SharedArrayBuffer` or any view. */
 export type BytesLike = Buffer | RawBytes;
@@ -14,22 +15,6 @@ export type BytesLike = Buffer | RawBytes;
 export interface WrapOptions {
   /** Whether writers may change the bytes. Default `true`: JavaScript memory is writable. */
   mutable?: boolean;
-}
-
-/**
- * @internal The first argument of every construction the library makes. JavaScript code
- * reaching the constructor TypeScript hides (`new Buffer()`) lacks it and gets a TypeError,
- * as PyArrow's `Buffer()` raises: a Buffer made that way would own nothing it could release.
- */
-export const CONSTRUCTING: unique symbol = Symbol('nativefile Buffer construction');
-
-/** Throws unless `token` is {@link CONSTRUCTING}: for the constructors of Buffer and its subclasses. */
-export function checkConstructing(token: unknown, name: string): void {
-  if (token !== CONSTRUCTING) {
-    throw new TypeError(
-      `${name} cannot be constructed directly: use Buffer.wrap(), Buffer.fromShared(), allocateBuffer() or a pool's allocate()`,
-    );
-  }
 }
 
 /** What a released buffer holds instead of its bytes. */

@@ -1,6 +1,7 @@
 import { Allocation } from './allocation.js';
 import { roundUpToAlignment, viewOfBlock, type BlockPool } from './block-pool.js';
-import { Buffer, checkConstructing, CONSTRUCTING } from './buffer.js';
+import { Buffer } from './buffer.js';
+import { checkConstructing, CONSTRUCTING } from './constructing.js';
 import { allocationChanged } from './collection.js';
 import { checkSize } from '../util/validate.js';
 
