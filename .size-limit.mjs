@@ -226,9 +226,8 @@ import { initialChunkOnly } from './scripts/size-chunks.mjs';
 // told of the close can open the file (Firefox refused about one such open in 300 on a busy
 // machine; test/opfs/lock-release.test.ts).
 //
-// What Vite itself adds (its module-preload polyfill; not its preload helper, which the build
-// keeps out: vite.config.ts, unpreloadedImports) is measured by test/size/vite-budgets.test.ts,
-// which builds apps from the packed package with Vite.
+// What Vite itself adds (its module-preload polyfill and preload helper) is measured by
+// test/size/vite-budgets.test.ts, which builds apps from the packed package with Vite.
 //
 // Apps bundle nativefile's dependencies themselves; only fflate is left out, as apps split it
 // into its own chunk: the compressed streams import it lazily, where the runtime lacks

@@ -40,34 +40,8 @@ function relativeWorkerUrl(): Plugin {
   };
 }
 
-/** A dynamic import of one of the library's own modules, as the build writes it. */
-const OWN_DYNAMIC_IMPORT = /\bimport\("(\.{1,2}\/[^"]+)\.js"\)/g;
-
-/**
- * Writes the library's dynamic imports as `import("./copy" + ".js")`, so that Vite apps do not
- * get Vite's preload helper (0.75 kB gzipped) for them: Vite 8 wraps an `import()` whose
- * argument is a string literal (vitejs/vite#13952), while Rolldown (Vite's bundler), webpack 5
- * and esbuild still resolve the concatenation and emit the module as a chunk of its own, and
- * Node and browsers run it unbundled. This relies on Vite's current rule, not a documented one:
- * test/size/vite-budgets.test.ts fails if the helper comes back. The build itself folds such
- * a concatenation, hence a rewrite of the output rather than of the sources.
- */
-function unpreloadedImports(): Plugin {
-  return {
-    name: 'nativefile:unpreloaded-imports',
-    apply: 'build',
-    // After renderChunk, where Vite's transpiling for the build target folds it back.
-    generateBundle(_, bundle) {
-      for (const chunk of Object.values(bundle)) {
-        // Within one line each: the source map stays right to the line.
-        if (chunk.type === 'chunk') chunk.code = chunk.code.replace(OWN_DYNAMIC_IMPORT, 'import("$1" + ".js")');
-      }
-    },
-  };
-}
-
 export default defineConfig({
-  plugins: [relativeWorkerUrl(), unpreloadedImports()],
+  plugins: [relativeWorkerUrl()],
   server: { headers: crossOriginIsolation, host: '127.0.0.1' },
   preview: { headers: crossOriginIsolation, host: '127.0.0.1' },
   build: {

@@ -263,10 +263,6 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
           expect(checkOf(outcomes.get(target.label), 'responseBytes').detail).toEqual({ fromBuffer: true, fromBlob: true });
         });
 
-        engineTest('the copies and a codec, loaded on first use, work', () => {
-          expect(checkOf(outcomes.get(target.label), 'lazyChunks').detail).toEqual({ downloaded: true, zstd: true });
-        });
-
         // WebKitGTK's IO worker would have no sync access handles, so the page uses the async backend.
         const workerSync = engine !== 'webkit';
         engineTest(

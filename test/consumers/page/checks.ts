@@ -109,30 +109,6 @@ const checks: Record<string, Check> = {
   },
 
   /**
-   * What the package loads on first use, as chunks of their own the app's bundler emitted: the
-   * copies of upload and download, and a codec's wasm module.
-   */
-  async lazyChunks(nf) {
-    const bytes = pattern(100_000, 4);
-    const copied = new Uint8Array(bytes.length);
-    let at = 0;
-    const sink = new WritableStream<Uint8Array>({
-      write(chunk) {
-        copied.set(chunk, at); // throws past the end: more bytes than the source has
-        at += chunk.length;
-      },
-    });
-    const count = await new nf.BufferReader(bytes).download(sink);
-    const zstd = await nf.Codec.open('zstd');
-    const packed = zstd.compress(bytes);
-    const back = zstd.decompress(packed);
-    const zstdSame = sameBytes(back.view, bytes) && packed.size < bytes.length;
-    packed.release();
-    back.release();
-    return { downloaded: count === bytes.length && at === count && sameBytes(copied, bytes), zstd: zstdSame };
-  },
-
-  /**
    * OPFS from the page: through the package's own IO worker, or the async backend where it has
    * no sync handles; a write and a read, then an upload of a byte stream.
    */
