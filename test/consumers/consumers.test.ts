@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, launchFirefox, type Driver, type PageOutcome } from './browsers.js';
-import { buildFixture, packedTarball, prepareFixture, browserPaths, run, scanBundle } from './fixtures.js';
+import { buildFixture, packedTarball, prepareFixture, browserPaths, run, scanBundle, scriptsHoldingEntries } from './fixtures.js';
 import { CHECK_TIMEOUT_MS, type CheckResult } from './page/checks.js';
 import { isolationHeaders, serveStatic, startViteDev, type Served } from './serve.js';
 import { openAllInWebKit, webkitAvailable } from './webkit.js';
@@ -121,17 +121,12 @@ describe('bundles', () => {
   ] as const) {
     test(`the ${name} build emits the app's dedicated worker and SharedWorker as files of their own`, () => {
       expectBuilt(key);
-      const dist = join(dirs[key], 'dist');
-      const scripts = scanBundle(dist).files.filter((file) => /\.m?js$/.test(file));
-      // Each worker entry passes its own OPFS folder name; the page's checks use a third one.
-      const holding = (marker: string) => scripts.filter((file) => readFileSync(join(dist, file), 'utf8').includes(marker));
-      const page = holding('nativefile-consumer-checks');
+      const { page, worker, shared } = scriptsHoldingEntries(join(dirs[key], 'dist'));
       expect(page).toHaveLength(1);
-      for (const marker of ['nativefile-consumer-worker', 'nativefile-consumer-shared']) {
-        const files = holding(marker);
-        expect(files, marker).toHaveLength(1);
-        expect(files, marker).not.toEqual(page);
-      }
+      expect(worker).toHaveLength(1);
+      expect(shared).toHaveLength(1);
+      expect(worker).not.toEqual(page);
+      expect(shared).not.toEqual(page);
     });
   }
 
@@ -261,6 +256,10 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
 
         engineTest('new Response(toReadableStream(file)) carries the bytes', () => {
           expect(checkOf(outcomes.get(target.label), 'responseBytes').detail).toEqual({ fromBuffer: true, fromBlob: true });
+        });
+
+        engineTest('the copies and a codec, loaded on first use, work', () => {
+          expect(checkOf(outcomes.get(target.label), 'lazyChunks').detail).toEqual({ downloaded: true, zstd: true });
         });
 
         // WebKitGTK's IO worker would have no sync access handles, so the page uses the async backend.

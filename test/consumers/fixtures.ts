@@ -136,11 +136,14 @@ export async function installFixture(name: string, template: string, tarball: st
   return dir;
 }
 
+/** The fixture apps: folders next to this file, each built with its own bundler. */
+export type FixtureApp = 'vite-app' | 'webpack-app' | 'rollup-app';
+
 /**
  * A working copy of fixture `name` with the tarball installed (see {@link installFixture});
  * sources are copied afresh.
  */
-export async function prepareFixture(name: 'vite-app' | 'webpack-app', tarball: string): Promise<string> {
+export async function prepareFixture(name: FixtureApp, tarball: string): Promise<string> {
   const template = join(here, name);
   const dir = await installFixture(name, template, tarball);
   for (const entry of readdirSync(template)) {
@@ -157,13 +160,17 @@ export async function prepareFixture(name: 'vite-app' | 'webpack-app', tarball: 
   return dir;
 }
 
-/** Builds the fixture with its own bundler into `dist/`; returns the bundler's output (warnings). */
-export function buildFixture(name: 'vite-app' | 'webpack-app', dir: string): Promise<string> {
-  const cli =
-    name === 'vite-app'
-      ? [join(dir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']
-      : [join(dir, 'node_modules/webpack-cli/bin/cli.js'), '--config', 'webpack.config.mjs'];
-  return runOk(process.execPath, cli, { cwd: dir, timeoutMs: 180_000 });
+/**
+ * Builds the fixture with its own bundler into `dist/`, `env` added to its environment; returns
+ * the bundler's output (warnings).
+ */
+export function buildFixture(name: FixtureApp, dir: string, env?: NodeJS.ProcessEnv): Promise<string> {
+  const cli = {
+    'vite-app': [join(dir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+    'webpack-app': [join(dir, 'node_modules/webpack-cli/bin/cli.js'), '--config', 'webpack.config.mjs'],
+    'rollup-app': [join(dir, 'node_modules/rollup/dist/bin/rollup'), '--config', 'rollup.config.mjs'],
+  }[name];
+  return runOk(process.execPath, cli, { cwd: dir, timeoutMs: 180_000, env });
 }
 
 export interface BundleFindings {
@@ -197,4 +204,19 @@ export function scanBundle(dir: string): BundleFindings {
   };
   walk(dir);
   return findings;
+}
+
+/**
+ * The built app's scripts that hold each of its entries' OPFS folder names: the page's checks,
+ * its dedicated worker's and its SharedWorker's (page/), so that a test can see each worker
+ * emitted as a file of its own.
+ */
+export function scriptsHoldingEntries(dist: string): { page: string[]; worker: string[]; shared: string[] } {
+  const scripts = scanBundle(dist).files.filter((file) => /\.m?js$/.test(file));
+  const holding = (marker: string) => scripts.filter((file) => readFileSync(join(dist, file), 'utf8').includes(marker));
+  return {
+    page: holding('nativefile-consumer-checks'),
+    worker: holding('nativefile-consumer-worker'),
+    shared: holding('nativefile-consumer-shared'),
+  };
 }

@@ -109,6 +109,39 @@ const checks: Record<string, Check> = {
   },
 
   /**
+   * What the package loads on first use, through the app's bundle: the copies of upload and
+   * download (in these apps' entries too, as OpfsFile carries them), and a codec's wasm
+   * module, a chunk of its own.
+   */
+  async lazyChunks(nf) {
+    const bytes = pattern(100_000, 4);
+    const copied = new Uint8Array(bytes.length);
+    let at = 0;
+    const sink = new WritableStream<Uint8Array>({
+      write(chunk) {
+        copied.set(chunk, at); // throws past the end: more bytes than the source has
+        at += chunk.length;
+      },
+    });
+    const count = await new nf.BufferReader(bytes).download(sink);
+    const zstd = await nf.Codec.open('zstd');
+    const packed = zstd.compress(bytes);
+    try {
+      const back = zstd.decompress(packed);
+      try {
+        return {
+          downloaded: count === bytes.length && at === count && sameBytes(copied, bytes),
+          zstd: packed.size < bytes.length && sameBytes(back.view, bytes),
+        };
+      } finally {
+        back.release();
+      }
+    } finally {
+      packed.release();
+    }
+  },
+
+  /**
    * OPFS from the page: through the package's own IO worker, or the async backend where it has
    * no sync handles; a write and a read, then an upload of a byte stream.
    */
