@@ -1,5 +1,6 @@
 /**
- * Real consumers: the packed package installed into a Vite app and a webpack 5 app, built,
+ * Real consumers: the packed package installed into a Vite app, a webpack 5 app and a plain
+ * Rollup 4 app (with the worker plugin a Rollup user needs: rollup-app/rollup.config.mjs), built,
  * served cross-origin isolated and not, and opened in Chromium, Firefox and WebKitGTK (the page,
  * the app's own dedicated worker and SharedWorker); also the Vite dev server, what the browser
  * bundles contain, and a Node program using 'nativefile/node'.
@@ -12,39 +13,57 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, launchFirefox, type Driver, type PageOutcome } from './browsers.js';
 import { buildFixture, packedTarball, prepareFixture, browserPaths, run, scanBundle, scriptsHoldingEntries } from './fixtures.js';
 import { CHECK_TIMEOUT_MS, type CheckResult } from './page/checks.js';
+import { rollupBundleTests } from './rollup-bundle.js';
 import { isolationHeaders, serveStatic, startViteDev, type Served } from './serve.js';
 import { openAllInWebKit, webkitAvailable } from './webkit.js';
 
 /** Page load plus the checks, which run concurrently and each stop at CHECK_TIMEOUT_MS. */
 const PAGE_TIMEOUT_MS = CHECK_TIMEOUT_MS + 20_000;
 
-type Fixture = 'vite' | 'webpack';
+type Fixture = 'vite' | 'webpack' | 'rollup';
 
 interface Target {
   label: string;
   fixture: Fixture;
   isolated: boolean;
-  url: () => string;
+  /** Starts the server of the target's page (after the apps are built). */
+  serve: () => Promise<Served>;
 }
 
 let browsers: { chromium: string; firefox: string };
-const dirs: Record<Fixture, string> = { vite: '', webpack: '' };
+const dirs: Record<Fixture, string> = { vite: '', webpack: '', rollup: '' };
 /** A fixture that did not build fails its own tests with the bundler's error; the others still run. */
 const buildErrors: Partial<Record<Fixture, string>> = {};
 const servers: Served[] = [];
-const urls = { viteIsolated: '', vitePlain: '', webpackIsolated: '', webpackPlain: '', viteDev: '', viteDevExcluded: '' };
+/** Each target's page, by label. */
+const urls = new Map<string, string>();
+const urlOf = (target: Target): string => urls.get(target.label)!;
+/** Serves fixture's built app, with `headers` on every response. */
+const built = (fixture: Fixture, headers: Record<string, string>) => () => serveStatic(join(dirs[fixture], 'dist'), headers);
 
 const targets: Target[] = [
-  { label: 'Vite build, cross-origin isolated', fixture: 'vite', isolated: true, url: () => urls.viteIsolated },
-  { label: 'Vite build, not isolated', fixture: 'vite', isolated: false, url: () => urls.vitePlain },
-  { label: 'webpack build, cross-origin isolated', fixture: 'webpack', isolated: true, url: () => urls.webpackIsolated },
-  { label: 'webpack build, not isolated', fixture: 'webpack', isolated: false, url: () => urls.webpackPlain },
-  { label: 'Vite dev server (pre-bundled), cross-origin isolated', fixture: 'vite', isolated: true, url: () => urls.viteDev },
+  { label: 'Vite build, cross-origin isolated', fixture: 'vite', isolated: true, serve: built('vite', isolationHeaders) },
+  { label: 'Vite build, not isolated', fixture: 'vite', isolated: false, serve: built('vite', {}) },
+  {
+    label: 'webpack build, cross-origin isolated',
+    fixture: 'webpack',
+    isolated: true,
+    serve: built('webpack', isolationHeaders),
+  },
+  { label: 'webpack build, not isolated', fixture: 'webpack', isolated: false, serve: built('webpack', {}) },
+  { label: 'Rollup build, cross-origin isolated', fixture: 'rollup', isolated: true, serve: built('rollup', isolationHeaders) },
+  { label: 'Rollup build, not isolated', fixture: 'rollup', isolated: false, serve: built('rollup', {}) },
+  {
+    label: 'Vite dev server (pre-bundled), cross-origin isolated',
+    fixture: 'vite',
+    isolated: true,
+    serve: () => startViteDev(dirs.vite),
+  },
   {
     label: 'Vite dev server (optimizeDeps.exclude), cross-origin isolated',
     fixture: 'vite',
     isolated: true,
-    url: () => urls.viteDevExcluded,
+    serve: () => startViteDev(dirs.vite, { NATIVEFILE_EXCLUDE: '1' }),
   },
 ];
 
@@ -75,26 +94,15 @@ beforeAll(async () => {
   // One heavy step at a time: this machine has two cores and other suites run alongside.
   dirs.vite = await timed('install vite-app', () => prepareFixture('vite-app', tarball));
   dirs.webpack = await timed('install webpack-app', () => prepareFixture('webpack-app', tarball));
+  dirs.rollup = await timed('install rollup-app', () => prepareFixture('rollup-app', tarball));
   await build('vite');
   await build('webpack');
-  const started = await Promise.all([
-    serveStatic(join(dirs.vite, 'dist'), isolationHeaders),
-    serveStatic(join(dirs.vite, 'dist'), {}),
-    serveStatic(join(dirs.webpack, 'dist'), isolationHeaders),
-    serveStatic(join(dirs.webpack, 'dist'), {}),
-    startViteDev(dirs.vite),
-    startViteDev(dirs.vite, { NATIVEFILE_EXCLUDE: '1' }),
-  ]);
-  servers.push(...started);
-  const [viteIsolated, vitePlain, webpackIsolated, webpackPlain, viteDev, viteDevExcluded] = started;
-  Object.assign(urls, {
-    viteIsolated: viteIsolated.url,
-    vitePlain: vitePlain.url,
-    webpackIsolated: webpackIsolated.url,
-    webpackPlain: webpackPlain.url,
-    viteDev: viteDev.url,
-    viteDevExcluded: viteDevExcluded.url,
-  });
+  await build('rollup');
+  const started = await Promise.all(targets.map(async (target) => [target.label, await target.serve()] as const));
+  for (const [label, server] of started) {
+    servers.push(server);
+    urls.set(label, server.url);
+  }
 }, 900_000);
 
 afterAll(async () => {
@@ -105,6 +113,7 @@ describe('bundles', () => {
   for (const [name, key] of [
     ['Vite', 'vite'],
     ['webpack', 'webpack'],
+    ['Rollup', 'rollup'],
   ] as const) {
     test(`the ${name} browser bundle has no node: imports and no native addon`, () => {
       expectBuilt(key);
@@ -118,6 +127,7 @@ describe('bundles', () => {
   for (const [name, key] of [
     ['Vite', 'vite'],
     ['webpack', 'webpack'],
+    ['Rollup', 'rollup'],
   ] as const) {
     test(`the ${name} build emits the app's dedicated worker and SharedWorker as files of their own`, () => {
       expectBuilt(key);
@@ -163,6 +173,11 @@ describe('bundles', () => {
     expect(JSON.parse(lines[lines.length - 1]!)).toEqual({ read: 'required', osFile: 'function' });
   }, 40_000);
 });
+
+rollupBundleTests(
+  () => dirs.rollup,
+  () => expectBuilt('rollup'),
+);
 
 /** The check's detail; a failed or missing check fails with its error and the page's errors. */
 function checkOf(outcome: PageOutcome | undefined, name: string): CheckResult {
@@ -217,14 +232,14 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
         // One browser walks the pages in turn; WebKit's own page timeouts do not apply.
         const pages = targets
           .filter((target) => buildErrors[target.fixture] === undefined)
-          .map((target) => ({ label: target.label, url: target.url() }));
+          .map((target) => ({ label: target.label, url: urlOf(target) }));
         const walked = await timed('webkit pages', () => openAllInWebKit(pages, PAGE_TIMEOUT_MS));
         outcomes = await openTargets(async (target) => walked.get(target.label)!);
         return;
       }
       driver = await launchers[engine](browsers[engine]);
       // All pages at once: a check that times out then costs its timeout once per engine.
-      outcomes = await timed(`${engine} pages`, () => openTargets((target) => driver!.open(target.url(), PAGE_TIMEOUT_MS)));
+      outcomes = await timed(`${engine} pages`, () => openTargets((target) => driver!.open(urlOf(target), PAGE_TIMEOUT_MS)));
     }, 400_000);
 
     afterAll(async () => {
