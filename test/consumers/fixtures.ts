@@ -150,11 +150,9 @@ export async function prepareFixture(name: FixtureApp, tarball: string): Promise
     if (entry !== 'package.json') cpSync(join(template, entry), join(dir, entry), { recursive: true });
   }
   // The page's modules next to the app's entry: main.js and the worker entries as they are, the
-  // typed checks transpiled (checks.ts -> checks.js); the page that loads main.js as a module,
-  // unless the app has a page of its own (webpack's loads its bundle as a classic script).
+  // typed checks transpiled (checks.ts -> checks.js), and the page (index.html).
   for (const entry of readdirSync(join(here, 'page'))) {
-    if (entry.endsWith('.js')) copyFileSync(join(here, 'page', entry), join(dir, entry));
-    if (entry === 'index.html' && !existsSync(join(template, entry))) copyFileSync(join(here, 'page', entry), join(dir, entry));
+    if (entry.endsWith('.js') || entry.endsWith('.html')) copyFileSync(join(here, 'page', entry), join(dir, entry));
     if (entry.endsWith('.ts')) writeFileSync(join(dir, entry.replace(/\.ts$/, '.js')), pageModuleJs(entry));
   }
   mkdirSync(join(dir, 'node-check'), { recursive: true });

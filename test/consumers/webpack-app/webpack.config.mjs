@@ -1,6 +1,7 @@
 // A consumer app's webpack 5 config with nothing nativefile-specific: a production build of
-// main.js, plus index.html copied next to it (no html plugin, to keep the fixture's install small).
-import { copyFileSync, mkdirSync } from 'node:fs';
+// main.js, plus the page (index.html, shared by the fixture apps) next to it, loading the bundle
+// as the classic script it is (no html plugin, to keep the fixture's install small).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
@@ -17,7 +18,12 @@ export default {
       apply(compiler) {
         compiler.hooks.afterEmit.tap('copy-index-html', () => {
           mkdirSync(here('./dist'), { recursive: true });
-          copyFileSync(here('./index.html'), here('./dist/index.html'));
+          const page = readFileSync(here('./index.html'), 'utf8');
+          if (!page.includes('<script type="module" src="./main.js">')) throw new Error('index.html no longer loads ./main.js');
+          writeFileSync(
+            here('./dist/index.html'),
+            page.replace('<script type="module" src="./main.js">', '<script src="./main.js">'),
+          );
         });
       },
     },
