@@ -1,8 +1,9 @@
 /**
- * Starts the IO worker that ships with the package. The line below is the one pattern every
- * bundler recognises as a worker; the library build rewrites its source path to
- * `'./worker.js'` (see vite.config.ts), so it resolves next to the built code wherever the
- * package is installed.
+ * Starts the IO worker that ships with the package. The line below is the one pattern that
+ * bundlers (Vite, webpack 5, Rollup's off-main-thread plugin) recognise as a worker: keep its
+ * form. The library build rewrites its source path to the built worker's, relative to this
+ * module (`'../../worker.js'`, see vite.config.ts), so it resolves wherever the package is
+ * installed.
  * @module
  */
 

@@ -14,58 +14,20 @@ import { launchChromium, launchFirefox, type Driver, type PageOutcome } from './
 import { buildFixture, packedTarball, prepareFixture, browserPaths, run, scanBundle, scriptsHoldingEntries } from './fixtures.js';
 import { CHECK_TIMEOUT_MS, type CheckResult } from './page/checks.js';
 import { rollupBundleTests } from './rollup-bundle.js';
-import { isolationHeaders, serveStatic, startViteDev, type Served } from './serve.js';
+import type { Served } from './serve.js';
+import { dirs, serveTargets, targets, type Fixture, type Target } from './targets.js';
 import { openAllInWebKit, webkitAvailable } from './webkit.js';
 
 /** Page load plus the checks, which run concurrently and each stop at CHECK_TIMEOUT_MS. */
 const PAGE_TIMEOUT_MS = CHECK_TIMEOUT_MS + 20_000;
 
-type Fixture = 'vite' | 'webpack' | 'rollup';
-
-interface Target {
-  label: string;
-  fixture: Fixture;
-  isolated: boolean;
-  /** Starts the server of the target's page (after the apps are built). */
-  serve: () => Promise<Served>;
-}
-
 let browsers: { chromium: string; firefox: string };
-const dirs: Record<Fixture, string> = { vite: '', webpack: '', rollup: '' };
 /** A fixture that did not build fails its own tests with the bundler's error; the others still run. */
 const buildErrors: Partial<Record<Fixture, string>> = {};
 const servers: Served[] = [];
 /** Each target's page, by label. */
-const urls = new Map<string, string>();
+let urls = new Map<string, string>();
 const urlOf = (target: Target): string => urls.get(target.label)!;
-/** Serves fixture's built app, with `headers` on every response. */
-const built = (fixture: Fixture, headers: Record<string, string>) => () => serveStatic(join(dirs[fixture], 'dist'), headers);
-
-const targets: Target[] = [
-  { label: 'Vite build, cross-origin isolated', fixture: 'vite', isolated: true, serve: built('vite', isolationHeaders) },
-  { label: 'Vite build, not isolated', fixture: 'vite', isolated: false, serve: built('vite', {}) },
-  {
-    label: 'webpack build, cross-origin isolated',
-    fixture: 'webpack',
-    isolated: true,
-    serve: built('webpack', isolationHeaders),
-  },
-  { label: 'webpack build, not isolated', fixture: 'webpack', isolated: false, serve: built('webpack', {}) },
-  { label: 'Rollup build, cross-origin isolated', fixture: 'rollup', isolated: true, serve: built('rollup', isolationHeaders) },
-  { label: 'Rollup build, not isolated', fixture: 'rollup', isolated: false, serve: built('rollup', {}) },
-  {
-    label: 'Vite dev server (pre-bundled), cross-origin isolated',
-    fixture: 'vite',
-    isolated: true,
-    serve: () => startViteDev(dirs.vite),
-  },
-  {
-    label: 'Vite dev server (optimizeDeps.exclude), cross-origin isolated',
-    fixture: 'vite',
-    isolated: true,
-    serve: () => startViteDev(dirs.vite, { NATIVEFILE_EXCLUDE: '1' }),
-  },
-];
 
 const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
   const started = Date.now();
@@ -98,11 +60,7 @@ beforeAll(async () => {
   await build('vite');
   await build('webpack');
   await build('rollup');
-  const started = await Promise.all(targets.map(async (target) => [target.label, await target.serve()] as const));
-  for (const [label, server] of started) {
-    servers.push(server);
-    urls.set(label, server.url);
-  }
+  urls = await serveTargets(servers);
 }, 900_000);
 
 afterAll(async () => {
@@ -226,21 +184,25 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
     let driver: Driver | undefined;
     let outcomes = new Map<string, PageOutcome>();
 
-    beforeAll(async () => {
-      if (engine === 'webkit') {
-        if (!webkitRuns) return;
-        // One browser walks the pages in turn; WebKit's own page timeouts do not apply.
-        const pages = targets
-          .filter((target) => buildErrors[target.fixture] === undefined)
-          .map((target) => ({ label: target.label, url: urlOf(target) }));
-        const walked = await timed('webkit pages', () => openAllInWebKit(pages, PAGE_TIMEOUT_MS));
-        outcomes = await openTargets(async (target) => walked.get(target.label)!);
-        return;
-      }
-      driver = await launchers[engine](browsers[engine]);
-      // All pages at once: a check that times out then costs its timeout once per engine.
-      outcomes = await timed(`${engine} pages`, () => openTargets((target) => driver!.open(urlOf(target), PAGE_TIMEOUT_MS)));
-    }, 400_000);
+    beforeAll(
+      async () => {
+        if (engine === 'webkit') {
+          if (!webkitRuns) return;
+          // One browser walks the pages in turn; WebKit's own page timeouts do not apply.
+          const pages = targets
+            .filter((target) => buildErrors[target.fixture] === undefined)
+            .map((target) => ({ label: target.label, url: urlOf(target) }));
+          const walked = await timed('webkit pages', () => openAllInWebKit(pages, PAGE_TIMEOUT_MS));
+          outcomes = await openTargets(async (target) => walked.get(target.label)!);
+          return;
+        }
+        driver = await launchers[engine](browsers[engine]);
+        // All pages at once: a check that times out then costs its timeout once per engine.
+        outcomes = await timed(`${engine} pages`, () => openTargets((target) => driver!.open(urlOf(target), PAGE_TIMEOUT_MS)));
+        // WebKit opens the pages in turn: each may take its whole timeout before it reports why.
+      },
+      targets.length * PAGE_TIMEOUT_MS + 60_000,
+    );
 
     afterAll(async () => {
       await driver?.close();

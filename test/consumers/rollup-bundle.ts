@@ -14,6 +14,8 @@ interface References {
   all: string[];
   /** Those naming a file the build did not emit, or an import() the bundler did not resolve. */
   dangling: string[];
+  /** The files some script imports statically, and those some script loads with `import()`. */
+  imported: { statically: Set<string>; lazily: Set<string> };
 }
 
 /** A relative import, export-from or import(), or a `new URL('…', import.meta.url)`. */
@@ -26,17 +28,20 @@ const MODULE_URL = /\bnew\s+URL\(\s*(["'`])([^"'`]+)\1\s*,\s*import\.meta\.url\s
  * served at a site's root (so `../../worker.js` from `/main.js` is `/worker.js`).
  */
 function references(dist: string): References {
-  const found: References = { all: [], dangling: [] };
-  for (const file of scanBundle(dist).files.filter((name) => name.endsWith('.js'))) {
+  const found: References = { all: [], dangling: [], imported: { statically: new Set(), lazily: new Set() } };
+  for (const file of scanBundle(dist).files.filter((name) => /\.m?js$/.test(name))) {
     const text = readFileSync(join(dist, file), 'utf8');
-    const check = (reference: string, specifier: string, unresolved = false) => {
+    const check = (reference: string, specifier: string, unresolved = false): string => {
       found.all.push(`${file}: ${reference}`);
       const target = decodeURIComponent(new URL(specifier, `http://app.test/${file}`).pathname.slice(1));
       if (unresolved || !existsSync(join(dist, target))) found.dangling.push(`${file}: ${reference} -> /${target}`);
+      return target;
     };
-    for (const [, , specifier] of text.matchAll(STATIC_IMPORT)) check(`import "${specifier}"`, specifier!);
+    for (const [, , specifier] of text.matchAll(STATIC_IMPORT)) {
+      found.imported.statically.add(check(`import "${specifier}"`, specifier!));
+    }
     for (const [, , specifier, plus] of text.matchAll(DYNAMIC_IMPORT)) {
-      check(`import("${specifier}"${plus === '' ? '' : ' + …'})`, specifier!, plus !== '');
+      found.imported.lazily.add(check(`import("${specifier}"${plus === '' ? '' : ' + …'})`, specifier!, plus !== ''));
     }
     for (const [, , specifier] of text.matchAll(MODULE_URL)) check(`new URL("${specifier}", import.meta.url)`, specifier!);
   }
@@ -49,14 +54,16 @@ function references(dist: string): References {
  */
 export function rollupBundleTests(dir: () => string, expectBuilt: () => void): void {
   describe('the Rollup bundle', () => {
-    test("emits the package's lazily loaded modules (a codec's wasm, fflate) as chunks of their own", () => {
+    test("emits the package's lazily loaded modules (a codec's wasm, fflate) as chunks loaded only by import()", () => {
       expectBuilt();
-      const files = scanBundle(join(dir(), 'dist')).files;
+      const dist = join(dir(), 'dist');
+      const files = scanBundle(dist).files;
+      const { imported } = references(dist);
       for (const chunk of [/^zstd-decoder-[\w-]+\.js$/, /^zstd-encoder-[\w-]+\.js$/, /^fflate-coders-[\w-]+\.js$/]) {
-        expect(
-          files.filter((file) => chunk.test(file)),
-          String(chunk),
-        ).toHaveLength(1);
+        const emitted = files.filter((file) => chunk.test(file));
+        expect(emitted, String(chunk)).toHaveLength(1);
+        expect(imported.lazily.has(emitted[0]!), `${emitted[0]} is loaded by an import()`).toBe(true);
+        expect(imported.statically.has(emitted[0]!), `${emitted[0]} is imported statically`).toBe(false);
       }
     });
 
