@@ -30,6 +30,7 @@ const builds = (name: string, fixture: Fixture): Target[] => [
   { label: `${name} build, not isolated`, fixture, isolated: false, serve: serveDist(fixture, {}) },
 ];
 
+/** Every page the consumer tests open, in each engine. */
 export const targets: readonly Target[] = [
   ...builds('Vite', 'vite'),
   ...builds('webpack', 'webpack'),
