@@ -67,12 +67,15 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
+/** Each fixture app's bundler, by name. */
+const BUNDLERS = [
+  ['Vite', 'vite'],
+  ['webpack', 'webpack'],
+  ['Rollup', 'rollup'],
+] as const;
+
 describe('bundles', () => {
-  for (const [name, key] of [
-    ['Vite', 'vite'],
-    ['webpack', 'webpack'],
-    ['Rollup', 'rollup'],
-  ] as const) {
+  for (const [name, key] of BUNDLERS) {
     test(`the ${name} browser bundle has no node: imports and no native addon`, () => {
       expectBuilt(key);
       const findings = scanBundle(join(dirs[key], 'dist'));
@@ -82,11 +85,7 @@ describe('bundles', () => {
     });
   }
 
-  for (const [name, key] of [
-    ['Vite', 'vite'],
-    ['webpack', 'webpack'],
-    ['Rollup', 'rollup'],
-  ] as const) {
+  for (const [name, key] of BUNDLERS) {
     test(`the ${name} build emits the app's dedicated worker and SharedWorker as files of their own`, () => {
       expectBuilt(key);
       const { page, worker, shared } = scriptsHoldingEntries(join(dirs[key], 'dist'));
@@ -199,8 +198,8 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
         driver = await launchers[engine](browsers[engine]);
         // All pages at once: a check that times out then costs its timeout once per engine.
         outcomes = await timed(`${engine} pages`, () => openTargets((target) => driver!.open(urlOf(target), PAGE_TIMEOUT_MS)));
-        // WebKit opens the pages in turn: each may take its whole timeout before it reports why.
       },
+      // WebKit opens the pages in turn: each may take its whole timeout before it reports why.
       targets.length * PAGE_TIMEOUT_MS + 60_000,
     );
 
